@@ -1,0 +1,12 @@
+package org.supportbot.app;
+
+import java.util.List;
+
+/** The top-level subcommands of {@code supportbot}, in the order {@code --help} lists them. */
+final class Commands {
+  private Commands() {}
+
+  static List<Object> all() {
+    return List.of();
+  }
+}
