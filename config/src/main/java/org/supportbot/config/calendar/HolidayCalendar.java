@@ -1,0 +1,18 @@
+package org.supportbot.config.calendar;
+
+import java.time.LocalDate;
+import java.util.Set;
+
+/** Tells whether a local date is a holiday on which no support hours apply. */
+@FunctionalInterface
+public interface HolidayCalendar {
+  HolidayCalendar NONE = date -> false;
+
+  boolean isHoliday(LocalDate date);
+
+  /** A calendar of explicit dates only. */
+  static HolidayCalendar of(Set<LocalDate> dates) {
+    Set<LocalDate> copy = Set.copyOf(dates);
+    return copy::contains;
+  }
+}
