@@ -7,6 +7,8 @@ final class Commands {
   private Commands() {}
 
   static List<Object> all() {
-    return List.of();
+    return List.of(
+        new org.supportbot.app.sla.SlaCommand(),
+        new org.supportbot.app.policy.PolicyCommand());
   }
 }
