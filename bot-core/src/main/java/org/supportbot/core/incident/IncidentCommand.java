@@ -1,0 +1,81 @@
+package org.supportbot.core.incident;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.supportbot.config.policy.ResolutionType;
+import org.supportbot.core.directory.Identity;
+
+/**
+ * What people (and the bot's timers) ask of the desk. Every command carries its {@link Origin}:
+ * idempotency key, actor, instant and optional chat message.
+ */
+public sealed interface IncidentCommand {
+  Origin origin();
+
+  /** A command about an existing incident. */
+  sealed interface OnIncident extends IncidentCommand {
+    IncidentNumber incident();
+  }
+
+  /** Files a new case for an organization; {@code fields} holds the report answers by field id. */
+  record File(Origin origin, String organizationId, ChatPlace place, String severityId, String categoryId, String product,
+      String version, String title, Map<String, String> fields) implements IncidentCommand {
+    public File {
+      Objects.requireNonNull(origin, "origin");
+      Objects.requireNonNull(organizationId, "organizationId");
+      Objects.requireNonNull(place, "place");
+      Objects.requireNonNull(severityId, "severityId");
+      categoryId = categoryId == null ? "" : categoryId;
+      product = product == null ? "" : product;
+      version = version == null ? "" : version;
+      title = title == null ? "" : title;
+      fields = Map.copyOf(fields);
+    }
+  }
+
+  /** The vendor publicly confirms receipt. */
+  record Acknowledge(Origin origin, IncidentNumber incident, String text) implements OnIncident {}
+
+  /** An engineer takes the case. */
+  record Claim(Origin origin, IncidentNumber incident) implements OnIncident {}
+
+  /** A manager or engineer gives the case to an engineer. */
+  record Assign(Origin origin, IncidentNumber incident, Identity engineer) implements OnIncident {}
+
+  record ChangeSeverity(Origin origin, IncidentNumber incident, String severityId, String reason) implements OnIncident {}
+
+  /** The customer asks to discuss the severity the vendor set. */
+  record RequestSeverityDiscussion(Origin origin, IncidentNumber incident, String reason) implements OnIncident {}
+
+  /** The vendor asks the customer for information: the case waits on the customer. */
+  record RequestInfo(Origin origin, IncidentNumber incident, String text) implements OnIncident {}
+
+  record CustomerReply(Origin origin, IncidentNumber incident, String text) implements OnIncident {}
+
+  /** A public update from the vendor. */
+  record PublicUpdate(Origin origin, IncidentNumber incident, String text) implements OnIncident {}
+
+  record Resolve(Origin origin, IncidentNumber incident, ResolutionType type, String summary) implements OnIncident {}
+
+  record Close(Origin origin, IncidentNumber incident, String reason) implements OnIncident {}
+
+  record Reopen(Origin origin, IncidentNumber incident, String reason) implements OnIncident {}
+
+  record Drop(Origin origin, IncidentNumber incident, String reason) implements OnIncident {}
+
+  /** Splits a case into subordinate incidents, one per title. */
+  record Split(Origin origin, IncidentNumber incident, List<String> titles) implements OnIncident {
+    public Split {
+      titles = List.copyOf(titles);
+    }
+  }
+
+  /** Merges {@code incident} (a duplicate) into {@code into}; both records stay. */
+  record Merge(Origin origin, IncidentNumber incident, IncidentNumber into) implements OnIncident {}
+
+  /** Logs worked time (Atollon); {@code communication} marks time spent communicating with the client. */
+  record LogTime(Origin origin, IncidentNumber incident, Duration worked, boolean communication, String note)
+      implements OnIncident {}
+}

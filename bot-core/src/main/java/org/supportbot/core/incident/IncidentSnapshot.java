@@ -1,0 +1,51 @@
+package org.supportbot.core.incident;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.supportbot.config.policy.ResolutionType;
+import org.supportbot.core.directory.Identity;
+import org.supportbot.core.sla.SlaClock;
+
+/**
+ * The stored view of an incident: everything a reader needs without replaying the log. Equal to
+ * {@code Incident.replay(log).snapshot()} at all times.
+ */
+public record IncidentSnapshot(
+    IncidentNumber number,
+    String organizationId,
+    String policyId,
+    ChatPlace place,
+    Identity reporter,
+    String title,
+    String severityId,
+    String categoryId,
+    String product,
+    String version,
+    IncidentState state,
+    Optional<Identity> claimedBy,
+    Optional<ResolutionType> resolution,
+    Optional<IncidentNumber> parent,
+    List<IncidentNumber> parts,
+    Optional<IncidentNumber> mergedInto,
+    List<IncidentNumber> duplicates,
+    int openRequest,
+    int unansweredRequests,
+    int severityDiscussions,
+    boolean reopenRequested,
+    Duration billed,
+    Map<String, ClockView> clocks,
+    long eventCount,
+    Instant lastEventAt) {
+  public IncidentSnapshot {
+    parts = List.copyOf(parts);
+    duplicates = List.copyOf(duplicates);
+    clocks = Map.copyOf(clocks);
+  }
+
+  /** One SLA clock as readers see it. */
+  public record ClockView(SlaClock.State state, Optional<Duration> target, Optional<Instant> deadline,
+      Optional<Instant> breachedAt) {}
+}

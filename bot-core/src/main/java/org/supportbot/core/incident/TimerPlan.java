@@ -1,0 +1,149 @@
+package org.supportbot.core.incident;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.supportbot.config.policy.BusinessDuration;
+import org.supportbot.config.policy.DroppedCaseRule;
+import org.supportbot.core.sla.SlaCalculator;
+import org.supportbot.core.sla.SlaClock;
+import org.supportbot.core.timer.Timer;
+
+/**
+ * The timers an incident needs in its current state: pre-breach warnings at fractions of each
+ * running target and the breach itself, reminders and the lapse of an unanswered request for
+ * information, and closing after the quiet period. Planned again after every change; the store
+ * keeps a timer whose key did not change and cancels the unfired ones no longer planned.
+ */
+public final class TimerPlan {
+  private final List<Integer> warningPercents;
+
+  /** @param warningPercents e.g. [50, 75, 90]: warn when this share of a target has elapsed */
+  public TimerPlan(List<Integer> warningPercents) {
+    for (int p : warningPercents) {
+      if (p <= 0 || p >= 100) {
+        throw new IllegalArgumentException("a warning is given at 1-99 % of a target, got " + p + " %");
+      }
+    }
+    this.warningPercents = List.copyOf(warningPercents);
+  }
+
+  /** Why a timer exists; its {@link #kind()} is stored with the timer. */
+  public sealed interface Purpose {
+    String kind();
+
+    record SlaWarning(String target, int percent) implements Purpose {
+      @Override
+      public String kind() {
+        return "sla-warning:" + target + ":" + percent;
+      }
+    }
+
+    record SlaBreach(String target) implements Purpose {
+      @Override
+      public String kind() {
+        return "sla-breach:" + target;
+      }
+    }
+
+    record InfoReminder(int index) implements Purpose {
+      @Override
+      public String kind() {
+        return "info-reminder:" + index;
+      }
+    }
+
+    record InfoLapse() implements Purpose {
+      @Override
+      public String kind() {
+        return "info-lapse";
+      }
+    }
+
+    record QuietClose() implements Purpose {
+      @Override
+      public String kind() {
+        return "quiet-close";
+      }
+    }
+
+    static Purpose parse(String kind) {
+      String[] p = kind.split(":");
+      return switch (p[0]) {
+        case "sla-warning" -> new SlaWarning(p[1], Integer.parseInt(p[2]));
+        case "sla-breach" -> new SlaBreach(p[1]);
+        case "info-reminder" -> new InfoReminder(Integer.parseInt(p[1]));
+        case "info-lapse" -> new InfoLapse();
+        case "quiet-close" -> new QuietClose();
+        default -> throw new IllegalArgumentException("unknown timer kind \"" + kind + "\"; this build knows sla-warning,"
+            + " sla-breach, info-reminder, info-lapse and quiet-close");
+      };
+    }
+  }
+
+  /** The deadline version of a running clock: its deadline in epoch milliseconds. */
+  static Optional<Long> slaVersion(Incident.TargetClock c) {
+    return c.clock().state() == SlaClock.State.RUNNING ? c.clock().deadline().map(Instant::toEpochMilli) : Optional.empty();
+  }
+
+  /** When the open request of a waiting case counts as unanswered. */
+  static Instant lapse(Incident inc, DroppedCaseRule rule) {
+    return inc.sla().deadline(rule.waitForReply(), inc.requestedAt()).orElseThrow();
+  }
+
+  /** The timers {@code inc} needs now. */
+  public List<Timer> plan(Incident inc) {
+    List<Timer> out = new ArrayList<>();
+    String id = inc.number().toString();
+    if (inc.state().terminal()) {
+      return out;
+    }
+    inc.clocks().forEach((target, c) -> {
+      Optional<Long> version = slaVersion(c);
+      Optional<Duration> length = c.clock().target();
+      if (version.isEmpty() || length.isEmpty()) {
+        return;
+      }
+      Instant deadline = Instant.ofEpochMilli(version.get());
+      for (int p : warningPercents) {
+        Instant due = c.clock().retarget(length.get().multipliedBy(p).dividedBy(100)).deadline().orElseThrow();
+        if (!due.isBefore(c.changedAt()) && due.isBefore(deadline)) {
+          out.add(new Timer(id, new Purpose.SlaWarning(target, p).kind(), version.get(), due));
+        }
+      }
+      out.add(new Timer(id, new Purpose.SlaBreach(target).kind(), version.get(), deadline));
+    });
+    Optional<DroppedCaseRule> dropped = inc.policy().droppedCase();
+    if (inc.state() == IncidentState.WAITING_ON_CUSTOMER && inc.openRequest() > 0 && dropped.isPresent()) {
+      DroppedCaseRule rule = dropped.get();
+      SlaCalculator sla = inc.sla();
+      Duration wait = sla.length(rule.waitForReply()).orElseThrow();
+      for (int i = 0; i < rule.remindersBefore().size(); i++) {
+        BusinessDuration before = rule.remindersBefore().get(i);
+        Duration lead = sla.length(before).orElse(Duration.ZERO);
+        if (lead.isPositive() && lead.compareTo(wait) < 0) {
+          Instant due = sla.clockFor(rule.waitForReply()).add(inc.requestedAt(), wait.minus(lead));
+          out.add(new Timer(id, new Purpose.InfoReminder(i + 1).kind(), inc.openRequest(), due));
+        }
+      }
+      out.add(new Timer(id, new Purpose.InfoLapse().kind(), inc.openRequest(), lapse(inc, rule)));
+    }
+    if (inc.state() == IncidentState.RESOLVED && inc.policy().resolution().closeAfter().hasDeadline()) {
+      Instant due = inc.sla().deadline(inc.policy().resolution().closeAfter(), inc.resolvedAt()).orElseThrow();
+      out.add(new Timer(id, new Purpose.QuietClose().kind(), inc.resolutions(), due));
+    }
+    return out;
+  }
+
+  public List<Integer> warningPercents() {
+    return warningPercents;
+  }
+
+  @Override
+  public String toString() {
+    return "TimerPlan" + Objects.toString(warningPercents);
+  }
+}

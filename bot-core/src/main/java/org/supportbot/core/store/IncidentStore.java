@@ -1,0 +1,32 @@
+package org.supportbot.core.store;
+
+import java.util.List;
+import java.util.Optional;
+import org.supportbot.core.incident.ChatPlace;
+import org.supportbot.core.incident.IncidentEvent;
+import org.supportbot.core.incident.IncidentNumber;
+import org.supportbot.core.incident.IncidentOutcome;
+import org.supportbot.core.incident.IncidentSnapshot;
+
+/**
+ * Port: the durable record of incidents. One writer calls {@link #commit}; reads may come from
+ * any thread and never return a state older than the last completed commit.
+ */
+public interface IncidentStore {
+  Optional<IncidentSnapshot> snapshot(IncidentNumber number);
+
+  /** Incidents at a chat place that are not closed or dropped. */
+  List<IncidentSnapshot> openAt(ChatPlace place);
+
+  /** The log of one incident, oldest first. */
+  List<IncidentEvent> events(IncidentNumber number);
+
+  /** The outcome recorded for a command's idempotency key. */
+  Optional<IncidentOutcome> outcome(String idempotencyKey);
+
+  /** The highest incident number issued for an organization key; 0 when none. */
+  int lastNumber(String orgKey);
+
+  /** Writes a change set atomically and durably. */
+  void commit(ChangeSet changes);
+}
