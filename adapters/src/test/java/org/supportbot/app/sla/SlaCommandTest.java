@@ -57,6 +57,25 @@ class SlaCommandTest {
   }
 
   @Test
+  void aPolicyFileWorksWhereAnIdDoes(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path file = dir.resolve("custom.yaml");
+    java.nio.file.Files.writeString(file, java.nio.file.Files.readString(java.nio.file.Path.of("..", "config", "policies", "atheer.yaml"))
+        .replace("id: atheer", "id: custom").replace("first_response: 4 business hours", "first_response: 2 business hours"));
+    CliRun run = CliRun.of("sla", "--policy", file.toString(), "--severity", "P1", "--from", "2026-11-20T16:30:00-08:00");
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.out()).contains("\"policy\":\"custom\"").contains("\"first_response\":\"2026-11-23T18:30:00Z\"");
+  }
+
+  @Test
+  void anInvalidPolicyFileReportsItsProblemsAndExitsWith1(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path file = dir.resolve("broken.yaml");
+    java.nio.file.Files.writeString(file, "id: broken\nvendor: X\n");
+    CliRun run = CliRun.of("sla", "--policy", file.toString(), "--severity", "P1", "--from", "2026-11-20T16:30:00Z");
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err()).contains(file + ":1: calendar: is required");
+  }
+
+  @Test
   void explainListsTheSegmentsBehindEachDeadline() throws Exception {
     CliRun run = CliRun.of("sla", "--policy", "atheer", "--severity", "P2", "--from", "2026-11-25T12:00:00-08:00", "--explain");
     JsonNode json = new ObjectMapper().readTree(run.out());
