@@ -130,7 +130,7 @@ public final class BusinessClock {
       }
       if (cursor < dayEnd) {
         append(out, holiday ? Segment.Kind.HOLIDAY : Segment.Kind.OUT_OF_HOURS, cursor, dayEnd,
-            holiday ? date + " " + calendar.holidayDescription() : "");
+            holiday ? date + " " + calendar.holidays().describe(date) : "");
         cursor = dayEnd;
       }
     }

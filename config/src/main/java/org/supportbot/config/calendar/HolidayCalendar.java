@@ -10,6 +10,11 @@ public interface HolidayCalendar {
 
   boolean isHoliday(LocalDate date);
 
+  /** The holiday's name for explanations, or "" when unknown or not a holiday. */
+  default String describe(LocalDate date) {
+    return isHoliday(date) ? "holiday" : "";
+  }
+
   /** A calendar of explicit dates only. */
   static HolidayCalendar of(Set<LocalDate> dates) {
     Set<LocalDate> copy = Set.copyOf(dates);

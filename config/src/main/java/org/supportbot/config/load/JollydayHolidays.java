@@ -6,7 +6,8 @@ import de.focus_shift.jollyday.core.HolidayType;
 import de.focus_shift.jollyday.core.ManagerParameters;
 import java.time.LocalDate;
 import java.time.Year;
-import java.util.HashSet;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,7 +22,7 @@ final class JollydayHolidays implements HolidayCalendar {
   private final HolidayManager manager;
   private final String[] region;
   private final Set<LocalDate> extra;
-  private final ConcurrentHashMap<Integer, Set<LocalDate>> byYear = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<Integer, Map<LocalDate, String>> byYear = new ConcurrentHashMap<>();
 
   private JollydayHolidays(HolidayManager manager, String[] region, Set<LocalDate> extra) {
     this.manager = manager;
@@ -49,19 +50,25 @@ final class JollydayHolidays implements HolidayCalendar {
 
   @Override
   public boolean isHoliday(LocalDate date) {
-    return byYear.computeIfAbsent(date.getYear(), this::load).contains(date);
+    return byYear.computeIfAbsent(date.getYear(), this::load).containsKey(date);
   }
 
-  private Set<LocalDate> load(int year) {
-    Set<LocalDate> dates = new HashSet<>();
+  @Override
+  public String describe(LocalDate date) {
+    return byYear.computeIfAbsent(date.getYear(), this::load).getOrDefault(date, "");
+  }
+
+  private Map<LocalDate, String> load(int year) {
+    Map<LocalDate, String> dates = new HashMap<>();
     for (Holiday h : manager.getHolidays(Year.of(year), HolidayType.PUBLIC_HOLIDAY, region)) {
-      dates.add(h.getActualDate());
+      // getDate() is the day the holiday is observed (Independence Day on a Saturday: the Friday before).
+      dates.put(h.getDate(), h.getDescription(Locale.ENGLISH));
     }
     for (LocalDate d : extra) {
       if (d.getYear() == year) {
-        dates.add(d);
+        dates.putIfAbsent(d, "listed holiday");
       }
     }
-    return Set.copyOf(dates);
+    return Map.copyOf(dates);
   }
 }

@@ -74,7 +74,11 @@ public final class PolicyCatalog {
   }
 
   public Optional<org.supportbot.config.policy.SupportPolicy> get(String id) {
-    return Optional.ofNullable(byId.get(id));
+    org.supportbot.config.policy.SupportPolicy exact = byId.get(id);
+    if (exact != null) {
+      return Optional.of(exact);
+    }
+    return byId.values().stream().filter(p -> p.id().equalsIgnoreCase(id)).findFirst();
   }
 
   public List<String> ids() {

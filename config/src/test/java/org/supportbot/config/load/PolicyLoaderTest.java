@@ -64,6 +64,8 @@ class PolicyLoaderTest {
     assertThat(p.calendar().holidays().isHoliday(LocalDate.of(2026, 11, 26))).as("Thanksgiving").isTrue();
     assertThat(p.calendar().holidays().isHoliday(LocalDate.of(2026, 12, 25))).as("Christmas").isTrue();
     assertThat(p.calendar().holidays().isHoliday(LocalDate.of(2026, 11, 23))).isFalse();
+    assertThat(p.calendar().holidays().isHoliday(LocalDate.of(2026, 7, 3))).as("Independence Day observed on Friday").isTrue();
+    assertThat(p.calendar().holidays().describe(LocalDate.of(2026, 11, 26))).isEqualTo("Thanksgiving Day");
     assertThat(p.calendar().windowsOn(LocalDate.of(2026, 11, 26))).isEmpty();
     assertThat(p.contacts().limit()).isEqualTo(new ContactRule.ContactLimit.Fixed(1));
     assertThat(p.contacts().trainingRequired()).isTrue();
