@@ -1,0 +1,71 @@
+package org.supportbot.core.conversation;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.supportbot.core.directory.Identity;
+import org.supportbot.core.incident.ChatPlace;
+import org.supportbot.core.incident.MessageRef;
+
+/**
+ * One thing a person did in chat, translated by an adapter.
+ *
+ * @param key the idempotency key: the platform's event or interaction id; a repeat has no second effect
+ * @param person who did it
+ * @param place where: channel and thread, or the direct conversation with the bot
+ * @param direct whether {@code place} is a direct conversation with the bot
+ * @param at when the platform says it happened
+ * @param message the chat message it came from, when there is one
+ * @param input what was said, typed, picked or submitted
+ */
+public record Inbound(String key, Identity person, ChatPlace place, boolean direct, Instant at,
+    Optional<MessageRef> message, Input input) {
+
+  public Inbound {
+    Objects.requireNonNull(key, "key");
+    if (key.isBlank()) {
+      throw new IllegalArgumentException("an inbound needs the platform's event or interaction id as its key");
+    }
+    Objects.requireNonNull(person, "person");
+    Objects.requireNonNull(place, "place");
+    Objects.requireNonNull(at, "at");
+    Objects.requireNonNull(message, "message");
+    Objects.requireNonNull(input, "input");
+  }
+
+  /** What a person did. */
+  public sealed interface Input {}
+
+  /** A plain message (or a mention of the bot, with the mention removed). */
+  public record Said(String text) implements Input {
+    public Said {
+      Objects.requireNonNull(text, "text");
+    }
+  }
+
+  /** A slash command: {@code /severity S1 production is down} is name "severity", args "S1 production is down". */
+  public record Command(String name, String args) implements Input {
+    public Command {
+      Objects.requireNonNull(name, "name");
+      name = name.startsWith("/") ? name.substring(1) : name;
+      args = args == null ? "" : args.strip();
+    }
+  }
+
+  /** A button or menu choice: the action's id and the chosen value. */
+  public record Picked(String action, String value) implements Input {
+    public Picked {
+      Objects.requireNonNull(action, "action");
+      value = value == null ? "" : value;
+    }
+  }
+
+  /** A submitted form (a Slack modal, a Discord modal): values by field id. */
+  public record Submitted(String form, Map<String, String> values) implements Input {
+    public Submitted {
+      Objects.requireNonNull(form, "form");
+      values = Map.copyOf(values);
+    }
+  }
+}
