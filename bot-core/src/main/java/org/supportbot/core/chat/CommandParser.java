@@ -1,4 +1,4 @@
-package org.supportbot.core.desk;
+package org.supportbot.core.chat;
 
 import java.time.Duration;
 import java.util.Arrays;

@@ -1,4 +1,4 @@
-package org.supportbot.core.desk;
+package org.supportbot.core.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -9,7 +9,7 @@ import java.util.Optional;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
-import org.supportbot.core.desk.CommandParser.Parsed;
+import org.supportbot.core.chat.CommandParser.Parsed;
 
 class CommandParserTest {
 
