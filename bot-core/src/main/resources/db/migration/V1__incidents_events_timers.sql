@@ -35,6 +35,10 @@ CREATE TABLE incidents (
   organization_id VARCHAR(100) NOT NULL,
   state           VARCHAR(24)  NOT NULL,
   is_open         INTEGER      NOT NULL,
+  is_active       INTEGER      NOT NULL,
+  claimed_by      VARCHAR(300),
+  next_deadline_ms BIGINT,
+  free_task       INTEGER      NOT NULL,
   platform        VARCHAR(40)  NOT NULL,
   workspace       VARCHAR(100) NOT NULL,
   channel         VARCHAR(100) NOT NULL,
@@ -44,6 +48,9 @@ CREATE TABLE incidents (
   UNIQUE (org_key, seq)
 );
 CREATE INDEX incidents_by_place ON incidents (platform, workspace, channel, thread, is_open);
+CREATE INDEX incidents_by_org ON incidents (organization_id, is_open);
+CREATE INDEX incidents_by_claim ON incidents (claimed_by, is_active);
+CREATE INDEX incidents_queue ON incidents (is_active, next_deadline_ms);
 
 -- The append-only log. (incident, seq) is the position in one incident's log; id orders all events.
 CREATE TABLE incident_events (

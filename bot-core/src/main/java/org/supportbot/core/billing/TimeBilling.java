@@ -31,7 +31,8 @@ public final class TimeBilling {
    * Bills {@code worked} on a case of {@code categoryId} for {@code org} on {@code day}.
    *
    * @param communication whether the time was spent communicating with the client
-   * @param freeTasksLeft free tasks left on the organization's service contract
+   * @param freeTasksLeft free tasks left on the organization's service contract; a case that already
+   *     used a free task counts as having one left (one task, however many entries)
    */
   public Charge bill(Duration worked, boolean communication, String categoryId, Organization org, LocalDate day,
       int freeTasksLeft) {
@@ -52,6 +53,10 @@ public final class TimeBilling {
       return new Charge(billed, z.id(), false, z.name() + " is free of charge");
     }
     for (FreeWhen w : z.freeWhen()) {
+      if (w instanceof FreeWhen.FreeTaskQuota q && org.contractTypes().contains(q.contractType()) && freeTasksLeft > 0) {
+        return new Charge(billed, z.id(), false, "free: one of the " + org.freeTasks() + " free tasks of the "
+            + q.contractType() + " contract", true);
+      }
       String why = switch (w) {
         case FreeWhen.Contract c -> org.contractTypes().contains(c.contractType())
             ? "free: " + org.name() + " holds a " + c.contractType() + " contract" : null;

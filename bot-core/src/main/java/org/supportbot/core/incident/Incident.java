@@ -62,6 +62,7 @@ public final class Incident {
   private Instant resolvedAt;
   private Instant finishedAt;
   private Duration billed = Duration.ZERO;
+  private boolean freeTaskUsed;
   private Map<String, TargetClock> clocks = Map.of();
   private long eventCount;
   private Instant lastEventAt;
@@ -99,6 +100,7 @@ public final class Incident {
     c.resolvedAt = resolvedAt;
     c.finishedAt = finishedAt;
     c.billed = billed;
+    c.freeTaskUsed = freeTaskUsed;
     c.clocks = clocks;
     c.eventCount = eventCount;
     c.lastEventAt = lastEventAt;
@@ -250,7 +252,10 @@ public final class Incident {
         d.add(e.duplicate());
         n.duplicates = List.copyOf(d);
       }
-      case IncidentEvent.TimeLogged e -> n.billed = billed.plus(e.billed());
+      case IncidentEvent.TimeLogged e -> {
+        n.billed = billed.plus(e.billed());
+        n.freeTaskUsed = freeTaskUsed || e.usesFreeTask();
+      }
       case IncidentEvent.SlaWarningIssued e -> { }
       case IncidentEvent.SlaBreached e -> {
         Map<String, TargetClock> cl = new LinkedHashMap<>(clocks);
@@ -431,6 +436,11 @@ public final class Incident {
     return reopenRequested;
   }
 
+  /** Whether time on this case was made free by one of the contract's free tasks (Atollon). */
+  public boolean freeTaskUsed() {
+    return freeTaskUsed;
+  }
+
   public Map<String, TargetClock> clocks() {
     return clocks;
   }
@@ -449,7 +459,7 @@ public final class Incident {
         c.clock().deadline(), c.breachedAt())));
     return new IncidentSnapshot(number, organizationId, sla.policy().id(), place, reporter, title, severityId, categoryId,
         product, version, state, claimedBy, resolution, parent, parts, mergedInto, duplicates, openRequest, unanswered,
-        severityDiscussions, reopenRequested, billed, views, eventCount, lastEventAt);
+        severityDiscussions, reopenRequested, billed, freeTaskUsed, views, eventCount, lastEventAt);
   }
 
   @Override

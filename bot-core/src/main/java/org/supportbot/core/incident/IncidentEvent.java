@@ -68,7 +68,7 @@ public sealed interface IncidentEvent {
    * classified into a charge zone and charged or free, with the reason.
    */
   record TimeLogged(Origin origin, IncidentNumber incident, Duration worked, Duration billed, boolean communication,
-      String zone, boolean chargeable, String reason, String note) implements IncidentEvent {}
+      String zone, boolean chargeable, boolean usesFreeTask, String reason, String note) implements IncidentEvent {}
 
   /** A pre-breach warning: {@code percent} of the target has elapsed; the deadline is at {@code deadline}. */
   record SlaWarningIssued(Origin origin, IncidentNumber incident, String target, int percent, Instant deadline)

@@ -36,6 +36,7 @@ public record IncidentSnapshot(
     int severityDiscussions,
     boolean reopenRequested,
     Duration billed,
+    boolean freeTaskUsed,
     Map<String, ClockView> clocks,
     long eventCount,
     Instant lastEventAt) {
@@ -43,6 +44,12 @@ public record IncidentSnapshot(
     parts = List.copyOf(parts);
     duplicates = List.copyOf(duplicates);
     clocks = Map.copyOf(clocks);
+  }
+
+  /** The earliest deadline of a running SLA clock: what the queue is ordered by. */
+  public Optional<Instant> nextDeadline() {
+    return clocks.values().stream().filter(c -> c.state() == SlaClock.State.RUNNING)
+        .flatMap(c -> c.deadline().stream()).min(Instant::compareTo);
   }
 
   /** One SLA clock as readers see it. */

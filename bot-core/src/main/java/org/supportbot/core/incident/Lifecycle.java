@@ -271,9 +271,10 @@ public final class Lifecycle {
           yield Decision.refuse("organization " + inc.organizationId() + " of " + n + " is not registered");
         }
         Charge charge = new TimeBilling(policy).bill(c.worked(), c.communication(), inc.categoryId(), org.get(),
-            o.at().atZone(ZoneOffset.UTC).toLocalDate(), lookup.freeTasksLeft(org.get()));
+            o.at().atZone(policy.calendar().zone()).toLocalDate(),
+            inc.freeTaskUsed() ? 1 : lookup.freeTasksLeft(org.get()));
         yield new Decision(List.of(new IncidentEvent.TimeLogged(o, n, c.worked(), charge.billed(), c.communication(),
-            charge.zone(), charge.chargeable(), charge.reason(), text(c.note()))),
+            charge.zone(), charge.chargeable(), charge.usesFreeTask(), charge.reason(), text(c.note()))),
             new IncidentOutcome.TimeRecorded(n, charge.billed(), charge.chargeable(), charge.reason()));
       }
     };
@@ -371,7 +372,26 @@ public final class Lifecycle {
 
   private static Decision illegal(Incident inc, String verb, Set<IncidentState> allowed) {
     return Decision.refuse(inc.number() + " is " + inc.state().label() + "; a case can be " + verb + " only while "
-        + describe(allowed));
+        + describe(allowed) + ". Allowed now: " + String.join(", ", allowedMoves(inc.state())));
+  }
+
+  /** What can be done to a case in {@code state}, in words (for refusals and help). */
+  public static List<String> allowedMoves(IncidentState state) {
+    List<String> work = List.of("claim", "assign", "request information", "post an update", "change severity",
+        "resolve", "drop", "split", "merge", "log time");
+    return switch (state) {
+      case NEW -> concat(List.of("acknowledge"), work);
+      case ACKNOWLEDGED, IN_PROGRESS -> work;
+      case WAITING_ON_CUSTOMER -> concat(List.of("customer reply"), work);
+      case RESOLVED -> List.of("close", "reopen", "merge", "log time");
+      case CLOSED, DROPPED -> List.of("reopen", "log time");
+    };
+  }
+
+  private static List<String> concat(List<String> a, List<String> b) {
+    List<String> out = new ArrayList<>(a);
+    out.addAll(b);
+    return List.copyOf(out);
   }
 
   static String describe(Set<IncidentState> states) {

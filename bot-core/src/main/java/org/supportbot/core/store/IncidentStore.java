@@ -2,6 +2,7 @@ package org.supportbot.core.store;
 
 import java.util.List;
 import java.util.Optional;
+import org.supportbot.core.directory.Identity;
 import org.supportbot.core.incident.ChatPlace;
 import org.supportbot.core.incident.IncidentEvent;
 import org.supportbot.core.incident.IncidentNumber;
@@ -17,6 +18,21 @@ public interface IncidentStore {
 
   /** Incidents at a chat place that are not closed or dropped. */
   List<IncidentSnapshot> openAt(ChatPlace place);
+
+  /** Incidents of an organization that are not closed or dropped, by number. */
+  List<IncidentSnapshot> openFor(String organizationId);
+
+  /**
+   * The work queue: active incidents (new, acknowledged, in progress, waiting on the customer)
+   * ordered by their next SLA deadline, those without a running deadline last, at most {@code limit}.
+   */
+  List<IncidentSnapshot> queue(int limit);
+
+  /** Active incidents an engineer holds. */
+  List<IncidentSnapshot> claimedBy(Identity engineer);
+
+  /** How many cases of an organization used one of its contract's free tasks. */
+  int freeTasksUsed(String organizationId);
 
   /** The log of one incident, oldest first. */
   List<IncidentEvent> events(IncidentNumber number);

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.supportbot.core.directory.Identity;
 import org.supportbot.core.incident.ChatPlace;
 import org.supportbot.core.incident.IncidentEvent;
 import org.supportbot.core.incident.IncidentNumber;
@@ -74,6 +75,59 @@ public final class SqliteIncidentStore implements IncidentStore {
         return List.copyOf(out);
       }
     }));
+  }
+
+  @Override
+  public List<IncidentSnapshot> openFor(String organizationId) {
+    return snapshots("SELECT snapshot FROM incidents WHERE organization_id = ? AND is_open = 1 ORDER BY org_key, seq",
+        organizationId);
+  }
+
+  @Override
+  public List<IncidentSnapshot> queue(int limit) {
+    if (limit < 1) {
+      throw new IllegalArgumentException("a queue shows at least one incident, got limit " + limit);
+    }
+    return snapshots("SELECT snapshot FROM incidents WHERE is_active = 1"
+        + " ORDER BY CASE WHEN next_deadline_ms IS NULL THEN 1 ELSE 0 END, next_deadline_ms, org_key, seq LIMIT "
+        + limit);
+  }
+
+  @Override
+  public List<IncidentSnapshot> claimedBy(Identity engineer) {
+    return snapshots("SELECT snapshot FROM incidents WHERE claimed_by = ? AND is_active = 1 ORDER BY org_key, seq",
+        engineer.toString());
+  }
+
+  @Override
+  public int freeTasksUsed(String organizationId) {
+    return db.read(c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM incidents WHERE organization_id = ?"
+          + " AND free_task = 1")) {
+        ps.setString(1, organizationId);
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          return rs.getInt(1);
+        }
+      }
+    });
+  }
+
+  private List<IncidentSnapshot> snapshots(String sql, String... params) {
+    return db.read(c -> {
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        for (int i = 0; i < params.length; i++) {
+          ps.setString(i + 1, params[i]);
+        }
+        List<IncidentSnapshot> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            out.add(json.read(rs.getString(1), IncidentSnapshot.class));
+          }
+        }
+        return List.copyOf(out);
+      }
+    });
   }
 
   @Override
@@ -170,8 +224,11 @@ public final class SqliteIncidentStore implements IncidentStore {
       }
     }
     try (PreparedStatement ps = c.prepareStatement("INSERT INTO incidents (number, org_key, seq, organization_id, state,"
-        + " is_open, platform, workspace, channel, thread, event_count, snapshot) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        + " is_open, platform, workspace, channel, thread, event_count, snapshot, is_active, claimed_by, next_deadline_ms,"
+        + " free_task) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
         + " ON CONFLICT (number) DO UPDATE SET state = excluded.state, is_open = excluded.is_open,"
+        + " is_active = excluded.is_active, claimed_by = excluded.claimed_by,"
+        + " next_deadline_ms = excluded.next_deadline_ms, free_task = excluded.free_task,"
         + " platform = excluded.platform, workspace = excluded.workspace, channel = excluded.channel,"
         + " thread = excluded.thread, event_count = excluded.event_count, snapshot = excluded.snapshot")) {
       for (IncidentSnapshot s : snapshots) {
@@ -187,6 +244,14 @@ public final class SqliteIncidentStore implements IncidentStore {
         ps.setString(10, s.place().thread());
         ps.setLong(11, s.eventCount());
         ps.setString(12, json.write(s));
+        ps.setInt(13, s.state().active() ? 1 : 0);
+        ps.setString(14, s.claimedBy().map(Identity::toString).orElse(null));
+        if (s.nextDeadline().isPresent()) {
+          ps.setLong(15, s.nextDeadline().get().toEpochMilli());
+        } else {
+          ps.setNull(15, java.sql.Types.BIGINT);
+        }
+        ps.setInt(16, s.freeTaskUsed() ? 1 : 0);
         ps.addBatch();
       }
       ps.executeBatch();

@@ -1,0 +1,310 @@
+package org.supportbot.core.desk;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+import org.supportbot.config.policy.SupportPolicy;
+import org.supportbot.core.directory.Directory;
+import org.supportbot.core.directory.Identity;
+import org.supportbot.core.directory.Organization;
+import org.supportbot.core.incident.CaseLookup;
+import org.supportbot.core.incident.ChatPlace;
+import org.supportbot.core.incident.Decision;
+import org.supportbot.core.incident.Incident;
+import org.supportbot.core.incident.IncidentCommand;
+import org.supportbot.core.incident.IncidentEvent;
+import org.supportbot.core.incident.IncidentNumber;
+import org.supportbot.core.incident.IncidentOutcome;
+import org.supportbot.core.incident.IncidentSnapshot;
+import org.supportbot.core.incident.Lifecycle;
+import org.supportbot.core.incident.TimerPlan;
+import org.supportbot.core.sla.SlaCalculator;
+import org.supportbot.core.store.ChangeSet;
+import org.supportbot.core.store.IncidentStore;
+import org.supportbot.core.timer.Timer;
+import org.supportbot.core.timer.TimerFiring;
+import org.supportbot.core.timer.TimerStore;
+
+/**
+ * The application service of incidents: every inbound command and every due timer goes through
+ * here.
+ *
+ * <p>Writes are serialized (one writer): a command is looked up by its idempotency key first, and
+ * a replay returns the first outcome with no second effect; otherwise the {@link Lifecycle}
+ * decides, and the events, the new snapshots, the re-planned timers of every touched incident and
+ * the outcome are committed in one transaction. Refusals are recorded too, so a replay of a refused
+ * command is refused with the same reason. Two engineers claiming one case at once: the first
+ * claim wins, the second gets {@link IncidentOutcome.HeldBy} naming the holder.
+ *
+ * <p>Reads ({@link #incident}, {@link #openAt}, {@link #openFor}, {@link #queue}, {@link #mine},
+ * {@link #log}) may come from any thread and see every completed commit.
+ */
+public final class IncidentDesk implements TimerFiring {
+  /** Told about the events of every completed commit, in order (e.g. to post pings). */
+  @FunctionalInterface
+  public interface Listener {
+    void committed(List<IncidentEvent> events);
+  }
+
+  private final IncidentStore store;
+  private final TimerStore timers;
+  private final Directory directory;
+  private final Function<String, Optional<SupportPolicy>> policies;
+  private final TimerPlan plan;
+  private final Clock clock;
+  private final Listener listener;
+  private final Lifecycle lifecycle = new Lifecycle();
+  private final ReentrantLock writer = new ReentrantLock();
+  private final Map<String, SlaCalculator> calculators = new ConcurrentHashMap<>();
+  private final Map<String, Integer> lastNumbers = new HashMap<>();
+  private final Cache<IncidentNumber, Incident> live = Caffeine.newBuilder().maximumSize(20_000).build();
+
+  public IncidentDesk(IncidentStore store, TimerStore timers, Directory directory,
+      Function<String, Optional<SupportPolicy>> policies, TimerPlan plan, Clock clock, Listener listener) {
+    this.store = Objects.requireNonNull(store, "store");
+    this.timers = Objects.requireNonNull(timers, "timers");
+    this.directory = Objects.requireNonNull(directory, "directory");
+    this.policies = Objects.requireNonNull(policies, "policies");
+    this.plan = Objects.requireNonNull(plan, "plan");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.listener = Objects.requireNonNull(listener, "listener");
+  }
+
+  /**
+   * Handles one command: files a case or changes one. Returns the outcome; a replayed idempotency
+   * key returns the outcome of its first handling and changes nothing.
+   */
+  public IncidentOutcome handle(IncidentCommand command) {
+    Objects.requireNonNull(command, "command");
+    writer.lock();
+    try {
+      String key = command.origin().key();
+      Optional<IncidentOutcome> first = store.outcome(key);
+      if (first.isPresent()) {
+        return first.get();
+      }
+      Lookup lookup = new Lookup();
+      Decision decision = decide(command, lookup);
+      Work work = new Work(lookup);
+      work.apply(decision.events());
+      List<IncidentEvent> appended = work.commit(Map.of(key, decision.outcome()), List.of());
+      lastNumbers.putAll(lookup.reserved);
+      listener.committed(appended);
+      return decision.outcome();
+    } finally {
+      writer.unlock();
+    }
+  }
+
+  private Decision decide(IncidentCommand command, Lookup lookup) {
+    return switch (command) {
+      case IncidentCommand.File f -> {
+        Optional<Organization> org = directory.store().organization(f.organizationId());
+        if (org.isEmpty()) {
+          yield Decision.refuse("there is no organization \"" + f.organizationId()
+              + "\"; bind this channel to a registered organization first");
+        }
+        Optional<SupportPolicy> policy = policies.apply(org.get().policyId());
+        if (policy.isEmpty()) {
+          yield Decision.refuse("organization " + org.get().id() + " is bound to policy \"" + org.get().policyId()
+              + "\", which is not loaded; check the policies folder");
+        }
+        boolean contact = directory.isContact(org.get().id(), f.origin().actor().identity());
+        yield lifecycle.file(f, org.get(), policy.get(), contact, lookup);
+      }
+      case IncidentCommand.OnIncident c -> {
+        Optional<Incident> inc = lookup.incident(c.incident());
+        if (inc.isEmpty()) {
+          yield Decision.refuse("there is no incident " + c.incident() + "; check the number");
+        }
+        yield lifecycle.decide(inc.get(), c, lookup);
+      }
+    };
+  }
+
+  /** Fires every timer due at or before {@code now} (at most {@code limit}) in one transaction. */
+  @Override
+  public int fireDue(Instant now, int limit) {
+    if (now.isAfter(clock.instant())) {
+      throw new IllegalArgumentException("timers cannot fire before their time: asked to fire timers due by " + now
+          + ", but the clock reads " + clock.instant());
+    }
+    writer.lock();
+    try {
+      List<Timer> due = timers.due(now, limit);
+      if (due.isEmpty()) {
+        return 0;
+      }
+      Lookup lookup = new Lookup();
+      Work work = new Work(lookup);
+      for (Timer t : due) {
+        IncidentNumber n = IncidentNumber.parse(t.incident());
+        Incident inc = work.current(n).orElseThrow(() -> new IllegalStateException(
+            "timer " + t.key() + " belongs to no stored incident"));
+        work.apply(lifecycle.fire(inc, t));
+        work.touch(n);
+      }
+      List<IncidentEvent> appended = work.commit(Map.of(), due);
+      lastNumbers.putAll(lookup.reserved);
+      listener.committed(appended);
+      return due.size();
+    } finally {
+      writer.unlock();
+    }
+  }
+
+  @Override
+  public Optional<Instant> nextDue() {
+    return timers.nextDue();
+  }
+
+  /** The stored view of an incident. */
+  public Optional<IncidentSnapshot> incident(IncidentNumber number) {
+    return store.snapshot(number);
+  }
+
+  /** Open (not closed or dropped) incidents at a chat place, e.g. the cases of a thread. */
+  public List<IncidentSnapshot> openAt(ChatPlace place) {
+    return store.openAt(place);
+  }
+
+  /** Open incidents of an organization. */
+  public List<IncidentSnapshot> openFor(String organizationId) {
+    return store.openFor(organizationId);
+  }
+
+  /** Active incidents by next SLA deadline, earliest first. */
+  public List<IncidentSnapshot> queue(int limit) {
+    return store.queue(limit);
+  }
+
+  /** Active incidents an engineer holds. */
+  public List<IncidentSnapshot> mine(Identity engineer) {
+    return store.claimedBy(engineer);
+  }
+
+  /** The record of communications of one incident, oldest first. */
+  public List<IncidentEvent> log(IncidentNumber number) {
+    return store.events(number);
+  }
+
+  /** The incident rebuilt from its stored log alone (no cache). */
+  public Optional<Incident> rebuild(IncidentNumber number) {
+    List<IncidentEvent> events = store.events(number);
+    if (events.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(Incident.replay(events, calculator(((IncidentEvent.Filed) events.get(0)).policyId())));
+  }
+
+  /** The timers the incident needs now, as the desk plans them. */
+  public List<Timer> plannedTimers(Incident incident) {
+    return plan.plan(incident);
+  }
+
+  private SlaCalculator calculator(String policyId) {
+    return calculators.computeIfAbsent(policyId, id -> new SlaCalculator(policies.apply(id).orElseThrow(
+        () -> new IllegalStateException("policy \"" + id + "\" of a stored incident is not loaded; add it back to the"
+            + " policies folder"))));
+  }
+
+  private Optional<Incident> load(IncidentNumber number) {
+    Incident cached = live.getIfPresent(number);
+    if (cached != null) {
+      return Optional.of(cached);
+    }
+    Optional<Incident> rebuilt = rebuild(number);
+    rebuilt.ifPresent(i -> live.put(number, i));
+    return rebuilt;
+  }
+
+  /** Lookups for one decision: numbers reserved tentatively, incidents as changed so far. */
+  private final class Lookup implements CaseLookup {
+    final Map<String, Integer> reserved = new HashMap<>();
+    final Map<IncidentNumber, Incident> pending = new LinkedHashMap<>();
+
+    @Override
+    public Optional<Incident> incident(IncidentNumber number) {
+      Incident p = pending.get(number);
+      return p != null ? Optional.of(p) : load(number);
+    }
+
+    @Override
+    public IncidentNumber nextNumber(String orgKey) {
+      int last = reserved.containsKey(orgKey) ? reserved.get(orgKey)
+          : lastNumbers.computeIfAbsent(orgKey, store::lastNumber);
+      reserved.put(orgKey, last + 1);
+      return new IncidentNumber(orgKey, last + 1);
+    }
+
+    @Override
+    public Optional<Organization> organization(String id) {
+      return directory.store().organization(id);
+    }
+
+    @Override
+    public int freeTasksLeft(Organization org) {
+      return Math.max(0, org.freeTasks() - store.freeTasksUsed(org.id()));
+    }
+  }
+
+  /** The changes of one transaction, applied to in-memory incidents until they are committed. */
+  private final class Work {
+    private final Lookup lookup;
+    private final List<ChangeSet.Appended> appended = new ArrayList<>();
+    private final List<IncidentEvent> events = new ArrayList<>();
+
+    Work(Lookup lookup) {
+      this.lookup = lookup;
+    }
+
+    Optional<Incident> current(IncidentNumber n) {
+      return lookup.incident(n);
+    }
+
+    void touch(IncidentNumber n) {
+      lookup.pending.computeIfAbsent(n, k -> load(k).orElseThrow());
+    }
+
+    void apply(List<IncidentEvent> decided) {
+      for (IncidentEvent e : decided) {
+        Incident next = switch (e) {
+          case IncidentEvent.Filed f -> Incident.start(f, calculator(f.policyId()));
+          default -> current(e.incident()).orElseThrow(() -> new IllegalStateException(
+              "event for unknown incident " + e.incident())).apply(e);
+        };
+        lookup.pending.put(e.incident(), next);
+        appended.add(new ChangeSet.Appended(e.incident(), next.eventCount(), e));
+        events.add(e);
+      }
+    }
+
+    List<IncidentEvent> commit(Map<String, IncidentOutcome> outcomes, List<Timer> fired) {
+      List<IncidentSnapshot> snapshots = new ArrayList<>();
+      Map<IncidentNumber, List<Timer>> planned = new HashMap<>();
+      for (Incident inc : lookup.pending.values()) {
+        snapshots.add(inc.snapshot());
+        planned.put(inc.number(), plan.plan(inc));
+      }
+      try {
+        store.commit(new ChangeSet(appended, snapshots, planned, fired, outcomes, clock.instant()));
+      } catch (RuntimeException e) {
+        lookup.pending.keySet().forEach(live::invalidate);
+        throw e;
+      }
+      lookup.pending.forEach(live::put);
+      return List.copyOf(events);
+    }
+  }
+}
