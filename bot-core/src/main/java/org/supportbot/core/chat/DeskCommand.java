@@ -40,7 +40,13 @@ public sealed interface DeskCommand {
 
   record Update(String text) implements DeskCommand {}
 
-  record Escalate(String reason) implements DeskCommand {}
+  /** Customers and engineers may escalate, where the policy allows it. */
+  record Escalate(String reason) implements DeskCommand {
+    @Override
+    public boolean vendorOnly() {
+      return false;
+    }
+  }
 
   record Resolve(String type, String note) implements DeskCommand {}
 

@@ -169,6 +169,8 @@ public final class Incident {
         n.claimedBy = Optional.of(e.engineer());
         n.state = state == IncidentState.NEW || state == IncidentState.ACKNOWLEDGED ? IncidentState.IN_PROGRESS : state;
       }
+      case IncidentEvent.Unclaimed e -> n.claimedBy = Optional.empty();
+      case IncidentEvent.Escalated e -> { }
       case IncidentEvent.Assigned e -> {
         n.claimedBy = Optional.of(e.engineer());
         n.state = state == IncidentState.NEW || state == IncidentState.ACKNOWLEDGED ? IncidentState.IN_PROGRESS : state;

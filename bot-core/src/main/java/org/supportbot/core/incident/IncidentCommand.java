@@ -40,6 +40,10 @@ public sealed interface IncidentCommand {
 
   /** An engineer takes the case. */
   record Claim(Origin origin, IncidentNumber incident) implements OnIncident {}
+  /** The holder (or a manager) gives the case back to the queue. */
+  record Unclaim(Origin origin, IncidentNumber incident) implements OnIncident {}
+  /** Escalates the case along the policy's routes, where the policy allows its level to escalate. */
+  record Escalate(Origin origin, IncidentNumber incident, String reason) implements OnIncident {}
 
   /** A manager or engineer gives the case to an engineer. */
   record Assign(Origin origin, IncidentNumber incident, Identity engineer) implements OnIncident {}

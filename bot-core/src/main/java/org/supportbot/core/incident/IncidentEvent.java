@@ -29,6 +29,9 @@ public sealed interface IncidentEvent {
 
   record Claimed(Origin origin, IncidentNumber incident, Identity engineer) implements IncidentEvent {}
 
+  record Unclaimed(Origin origin, IncidentNumber incident, Identity engineer) implements IncidentEvent {}
+  /** Escalated at level {@code severityId}; the policy's routes say where it went. */
+  record Escalated(Origin origin, IncidentNumber incident, String severityId, String reason) implements IncidentEvent {}
   record Assigned(Origin origin, IncidentNumber incident, Identity engineer) implements IncidentEvent {}
 
   record SeverityChanged(Origin origin, IncidentNumber incident, String from, String to, String reason)

@@ -110,6 +110,31 @@ public final class Lifecycle {
         }
         yield new Decision(List.of(new IncidentEvent.Claimed(o, n, who)), new IncidentOutcome.Claimed(n, who));
       }
+      case IncidentCommand.Unclaim c -> {
+        if (!vendor) {
+          yield vendorOnly(inc, "unclaim");
+        }
+        Optional<Identity> holder = inc.claimedBy();
+        if (holder.isEmpty()) {
+          yield Decision.refuse(n + " is not claimed by anyone");
+        }
+        if (!holder.get().equals(o.actor().identity()) && o.actor().role() != Actor.Role.MANAGER) {
+          yield new Decision(List.of(), new IncidentOutcome.HeldBy(n, holder.get(), n + " is held by " + holder.get()
+              + "; only they or a manager can give it back"));
+        }
+        yield changed(inc, new IncidentEvent.Unclaimed(o, n, holder.get()));
+      }
+      case IncidentCommand.Escalate c -> {
+        if (s.terminal()) {
+          yield illegal(inc, "escalated", WORKABLE);
+        }
+        if (!policy.escalation().allows(inc.severityId())) {
+          yield Decision.refuse(n + " is " + inc.severityId() + ", which the " + policy.id()
+              + " policy does not allow to escalate" + (policy.escalation().ruleText().isBlank() ? ""
+              : ": \"" + policy.escalation().ruleText() + "\""));
+        }
+        yield changed(inc, new IncidentEvent.Escalated(o, n, inc.severityId(), text(c.reason())));
+      }
       case IncidentCommand.Assign c -> {
         if (!vendor) {
           yield vendorOnly(inc, "assign");

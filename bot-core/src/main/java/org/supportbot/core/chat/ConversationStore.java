@@ -1,0 +1,46 @@
+package org.supportbot.core.chat;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.supportbot.core.directory.Identity;
+import org.supportbot.core.incident.IncidentEvent;
+import org.supportbot.core.intake.IntakeState;
+
+/**
+ * Port: what the desk keeps about conversations: unfinished intakes, the inbound keys already
+ * handled, pings deferred to business hours, and a few named marks (e.g. the last digest).
+ */
+public interface ConversationStore {
+
+  /** Whether an inbound with this idempotency key was handled already. */
+  boolean seen(String key);
+
+  /**
+   * Records an inbound as handled together with what became of the intake it touched: {@code save}
+   * is kept (replacing the person's earlier intake in that channel), {@code end} removed.
+   */
+  void handled(String key, Instant at, Optional<IntakeState> save, Optional<IntakeState> end);
+
+  /** The person's unfinished intake in a channel. */
+  Optional<IntakeState> intake(String platform, String workspace, String channel, Identity person);
+
+  /** Every unfinished intake, oldest activity first. */
+  List<IntakeState> intakes();
+
+  /** Keeps a ping until {@code releaseAt} (inside business hours). */
+  void defer(Instant releaseAt, IncidentEvent event);
+
+  /** Deferred pings due at or before {@code now}, earliest first. */
+  List<Deferred> deferredDue(Instant now);
+
+  /** Removes a delivered deferred ping. */
+  void release(long id);
+
+  Optional<String> mark(String name);
+
+  void setMark(String name, String value);
+
+  /** A deferred ping. */
+  record Deferred(long id, Instant releaseAt, IncidentEvent event) {}
+}
