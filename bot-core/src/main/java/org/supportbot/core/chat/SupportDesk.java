@@ -660,10 +660,11 @@ public final class SupportDesk {
       case IncidentEvent.InfoRequested r -> out.add(b.text(s.reporter(), ", we need more information: " + r.text()
           + " Please reply in this thread.").build());
       case IncidentEvent.CustomerReplied r -> {
-        Outbound.Builder note = Outbound.toPlace(settings.triage(), Outbound.Kind.NOTICE)
-            .text("The customer replied on ", new Span.Strong(s.number().toString()));
-        s.claimedBy().ifPresent(owner -> note.text("", owner));
-        out.add(note.build());
+        out.add(Outbound.toPlace(settings.triage(), Outbound.Kind.NOTICE)
+            .text("The customer replied on ", new Span.Strong(s.number().toString()),
+                s.claimedBy().<Object>map(owner -> new Span.Plain(" (owner: @" + owner.userId() + ")"))
+                    .orElse(" (unassigned)"))
+            .build());
       }
       case IncidentEvent.PublicUpdatePosted u -> {
         if (!silent.remove(e.origin().key())) {
@@ -756,7 +757,8 @@ public final class SupportDesk {
     if (!released && !views.urgent(s)) {
       BusinessClock hours = calculators.computeIfAbsent(s.policyId(), id -> new SlaCalculator(policy(id))).businessClock();
       Instant now = clock.instant();
-      if (!hours.isOpen(now)) {
+      // a ping due exactly at the end of a window (a deadline at 17:00) still goes out then
+      if (!hours.isOpen(now) && !hours.isOpen(now.minusMillis(1))) {
         conversations.defer(hours.nextBusinessInstant(now), e);
         return List.of();
       }

@@ -1,0 +1,140 @@
+package org.supportbot.app.console;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import org.supportbot.app.Main;
+import org.supportbot.config.load.ConfigException;
+import org.supportbot.config.load.PolicyCatalog;
+import org.supportbot.core.chat.SupportDesk;
+import org.supportbot.core.conversation.KnowledgeSuggestions;
+import org.supportbot.core.desk.IncidentDesk;
+import org.supportbot.core.directory.Directory;
+import org.supportbot.core.incident.TimerPlan;
+import org.supportbot.core.store.sqlite.SqliteConversationStore;
+import org.supportbot.core.store.sqlite.SqliteDatabase;
+import org.supportbot.core.store.sqlite.SqliteDirectoryStore;
+import org.supportbot.core.store.sqlite.SqliteIncidentStore;
+import org.supportbot.core.store.sqlite.SqliteTimerStore;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code supportbot demo}: the whole desk in a terminal, with no token and no network. */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+    description = {"The whole desk in a terminal workspace: sample organizations on the five seed policies, their",
+        "channels and people, an embedded SQLite file and the bundled sample knowledge base.",
+        "Type /demo inside for the workspace commands, /help for the desk's."})
+public final class DemoCommand implements Callable<Integer> {
+
+  /** Scripts start on a Monday morning in California so that transcripts are the same on every run. */
+  static final Instant SCRIPT_START = Instant.parse("2026-11-23T17:00:00Z");
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--script", paramLabel = "FILE",
+      description = "Run the lines of FILE as if typed, print what everyone sees, and exit.")
+  Path script;
+
+  @Option(names = "--data", paramLabel = "DIR", defaultValue = "data",
+      description = "Folder of the demo's database and knowledge-base index (default: ${DEFAULT-VALUE}).")
+  Path data;
+
+  @Option(names = "--start", paramLabel = "INSTANT",
+      description = "Start of the simulated clock, e.g. 2026-11-23T17:00:00Z (default: now; scripts: "
+          + "2026-11-23T17:00:00Z).")
+  String start;
+
+  @Option(names = "--zone", paramLabel = "ZONE", defaultValue = "America/Los_Angeles",
+      description = "Time zone deadlines are shown in (default: ${DEFAULT-VALUE}).")
+  ZoneId zone;
+
+  @Override
+  public Integer call() throws IOException {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    Instant begin;
+    try {
+      begin = start != null ? Instant.parse(start) : script != null ? SCRIPT_START : Clock.systemUTC().instant();
+    } catch (DateTimeParseException e) {
+      err.println("error: --start \"" + start + "\" is not an instant; write e.g. 2026-11-23T17:00:00Z");
+      return Main.EXIT_USAGE;
+    }
+    if (script != null && !Files.isReadable(script)) {
+      err.println("error: cannot read the script " + script + "; check the path");
+      return Main.EXIT_USAGE;
+    }
+    PolicyCatalog catalog;
+    try {
+      catalog = PolicyCatalog.bundled();
+    } catch (ConfigException e) {
+      err.println("error: the bundled policies do not load: " + e.getMessage());
+      return 1;
+    }
+    Path dbFile = data.resolve("demo.db");
+    for (String suffix : List.of("", "-wal", "-shm")) {
+      Files.deleteIfExists(Path.of(dbFile + suffix));
+    }
+    SimulatedClock clock = new SimulatedClock(begin);
+    try (SqliteDatabase db = SqliteDatabase.open(dbFile, SqliteDatabase.Durability.NORMAL)) {
+      Directory directory = new Directory(new SqliteDirectoryStore(db), catalog::get);
+      DemoWorld.populate(directory);
+      SupportDesk.EventFeed feed = new SupportDesk.EventFeed();
+      IncidentDesk incidents = new IncidentDesk(new SqliteIncidentStore(db), new SqliteTimerStore(db), directory,
+          catalog::get, new TimerPlan(List.of(50, 75, 90)), clock, feed);
+      SupportDesk desk = new SupportDesk(incidents, feed, directory, catalog::get, knowledge(), 
+          new SqliteConversationStore(db), DemoWorld.settings(), clock);
+      ConsoleRenderer renderer = new ConsoleRenderer(clock, zone, id -> id.userId());
+      String session = script != null ? "script" : "console-" + UUID.randomUUID().toString().substring(0, 8);
+      ConsoleWorkspace workspace = new ConsoleWorkspace(desk, clock, renderer, out, session);
+      if (script != null) {
+        return runScript(workspace, out);
+      }
+      return interactive(workspace, out);
+    }
+  }
+
+  private KnowledgeSuggestions knowledge() {
+    return KnowledgeSuggestions.NONE;
+  }
+
+  private int runScript(ConsoleWorkspace workspace, PrintWriter out) throws IOException {
+    List<String> lines = Files.readAllLines(script, StandardCharsets.UTF_8);
+    for (String line : lines) {
+      if (line.isBlank() || line.strip().startsWith("#")) {
+        continue;
+      }
+      out.println(workspace.prompt() + line.strip());
+      if (!workspace.line(line)) {
+        break;
+      }
+    }
+    out.flush();
+    return 0;
+  }
+
+  private int interactive(ConsoleWorkspace workspace, PrintWriter out) throws IOException {
+    out.println("supportbot demo: you are ana@acme, a named contact of Acme Corp (Atheer policy), in #acme-support.");
+    out.println("Try /support to file a case; /demo lists the workspace commands (/as, /channel, /advance, /press).");
+    BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    while (true) {
+      out.print(workspace.prompt());
+      out.flush();
+      String line = in.readLine();
+      if (line == null || !workspace.line(line)) {
+        return 0;
+      }
+    }
+  }
+}

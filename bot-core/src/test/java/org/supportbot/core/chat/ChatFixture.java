@@ -1,0 +1,161 @@
+package org.supportbot.core.chat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.supportbot.config.load.PolicyCatalog;
+import org.supportbot.core.conversation.Inbound;
+import org.supportbot.core.conversation.KnowledgeSuggestions;
+import org.supportbot.core.conversation.Outbound;
+import org.supportbot.core.conversation.Suggestion;
+import org.supportbot.core.desk.IncidentDesk;
+import org.supportbot.core.directory.Contact;
+import org.supportbot.core.directory.Directory;
+import org.supportbot.core.directory.Engineer;
+import org.supportbot.core.directory.Identity;
+import org.supportbot.core.directory.Organization;
+import org.supportbot.core.incident.ChatPlace;
+import org.supportbot.core.incident.TimerPlan;
+import org.supportbot.core.store.sqlite.SqliteConversationStore;
+import org.supportbot.core.store.sqlite.SqliteDatabase;
+import org.supportbot.core.store.sqlite.SqliteDirectoryStore;
+import org.supportbot.core.store.sqlite.SqliteIncidentStore;
+import org.supportbot.core.store.sqlite.SqliteTimerStore;
+import org.supportbot.core.testing.DeskFixture;
+import org.supportbot.core.testing.MutableClock;
+
+/**
+ * A chat desk on a real SQLite file: Acme (Atheer policy) in #acme, Initech (Atomrock) in #initech,
+ * engineers eve and max (manager), and a knowledge base that answers with fixed suggestions.
+ */
+final class ChatFixture implements AutoCloseable {
+  static final PolicyCatalog CATALOG = DeskFixture.catalog();
+  static final Identity ANA = id("ana");
+  static final Identity IAN = id("ian");
+  static final Identity EVE = id("eve");
+  static final Identity MAX = id("max");
+  static final ChatPlace ACME = place("acme");
+  static final ChatPlace INITECH = place("initech");
+  static final ChatPlace TRIAGE = place("triage");
+  static final ChatPlace ESCALATIONS = place("escalations");
+
+  final Path file;
+  final MutableClock clock;
+  final SqliteDatabase db;
+  final Directory directory;
+  final IncidentDesk incidents;
+  final SqliteConversationStore conversations;
+  final SupportDesk desk;
+  final List<Suggestion> suggestions = new ArrayList<>();
+  final List<String> feedback = new ArrayList<>();
+  private int keys;
+
+  ChatFixture(Path file, Instant start) {
+    this(file, new MutableClock(start), true);
+  }
+
+  private ChatFixture(Path file, MutableClock clock, boolean populate) {
+    this.file = file;
+    this.clock = clock;
+    this.db = SqliteDatabase.open(file, SqliteDatabase.Durability.NORMAL);
+    this.directory = new Directory(new SqliteDirectoryStore(db), CATALOG::get);
+    if (populate) {
+      directory.register(Organization.of("acme", "ACME", "Acme Corp", "atheer"));
+      directory.store().bindChannel("test", "W", "acme", "acme");
+      directory.addContact(new Contact("acme", ANA, "Ana"));
+      directory.register(Organization.of("initech", "INI", "Initech", "atomrock").withLicences(3, 0));
+      directory.store().bindChannel("test", "W", "initech", "initech");
+      directory.addContact(new Contact("initech", IAN, "Ian"));
+      directory.store().saveEngineer(new Engineer(EVE, "Eve", Engineer.Role.ENGINEER));
+      directory.store().saveEngineer(new Engineer(MAX, "Max", Engineer.Role.MANAGER));
+    }
+    SupportDesk.EventFeed feed = new SupportDesk.EventFeed();
+    this.incidents = new IncidentDesk(new SqliteIncidentStore(db), new SqliteTimerStore(db), directory, CATALOG::get,
+        new TimerPlan(List.of(50, 75, 90)), clock, feed);
+    this.conversations = new SqliteConversationStore(db);
+    KnowledgeSuggestions kb = new KnowledgeSuggestions() {
+      @Override
+      public List<Suggestion> suggest(String title, String description, String errorText, String product,
+          String version, int k) {
+        return suggestions.stream().limit(k).toList();
+      }
+
+      @Override
+      public void feedback(String suggestionId, String source, boolean solved, String caseKey) {
+        feedback.add(suggestionId + "=" + (solved ? "solved" : "not helpful"));
+      }
+    };
+    DeskSettings settings = new DeskSettings(TRIAGE, List.of(MAX), Map.of("acme",
+        new DeskSettings.OrgRouting(ESCALATIONS, "R-oncall", "on-call", Optional.of(MAX))), Duration.ofHours(24),
+        LocalTime.of(8, 0), ZoneId.of("America/Los_Angeles"));
+    this.desk = new SupportDesk(incidents, feed, directory, CATALOG::get, kb, conversations, settings, clock);
+  }
+
+  /** The same database opened again, as after a restart. */
+  ChatFixture restart() {
+    db.close();
+    ChatFixture again = new ChatFixture(file, clock, false);
+    again.keys = keys;
+    return again;
+  }
+
+  static Identity id(String user) {
+    return new Identity("test", "W", user);
+  }
+
+  static ChatPlace place(String channel) {
+    return new ChatPlace("test", "W", channel, "");
+  }
+
+  static ChatPlace thread(ChatPlace channel, String thread) {
+    return new ChatPlace(channel.platform(), channel.workspace(), channel.channel(), thread);
+  }
+
+  String nextKey() {
+    return "k" + (++keys);
+  }
+
+  List<Outbound> say(Identity who, ChatPlace where, String text) {
+    return handle(who, where, new Inbound.Said(text));
+  }
+
+  List<Outbound> command(Identity who, ChatPlace where, String line) {
+    String name = line.substring(1).split(" ", 2)[0];
+    String args = line.contains(" ") ? line.substring(line.indexOf(' ') + 1) : "";
+    return handle(who, where, new Inbound.Command(name, args));
+  }
+
+  List<Outbound> press(Identity who, ChatPlace where, String action, String value) {
+    return handle(who, where, new Inbound.Picked(action, value));
+  }
+
+  List<Outbound> handle(Identity who, ChatPlace where, Inbound.Input input) {
+    return desk.handle(new Inbound(nextKey(), who, where, false, clock.instant(), Optional.empty(), input));
+  }
+
+  /** Ana files a case in #acme answering every Atheer question; the last answers are given. */
+  List<Outbound> fileAtheer(String description, String share, String severity) {
+    command(ANA, ACME, "/support");
+    List<Outbound> last = List.of();
+    for (String a : List.of("Atheer AiR Enterprise", "none", "incident", description, "it works", "open the app",
+        "none", "none", "yes", share, "people wait", severity, "no")) {
+      last = say(ANA, ACME, a);
+    }
+    return last;
+  }
+
+  static String text(List<Outbound> out) {
+    return String.join("\n---\n", out.stream().map(Outbound::plainText).toList());
+  }
+
+  @Override
+  public void close() {
+    db.close();
+  }
+}
