@@ -1,0 +1,55 @@
+package org.supportbot.kb.index;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.supportbot.kb.Source;
+import org.supportbot.kb.ingest.ArticleReader;
+import org.supportbot.kb.ingest.DiscourseTopics;
+import org.supportbot.kb.ingest.KbDocument;
+
+/**
+ * Indexes folders of articles and forum topics into a knowledge-base folder. Every source file is
+ * read and checked before the index is touched; documents missing from a given folder are
+ * deleted, unchanged ones are skipped.
+ */
+public final class KbIndexing {
+  private KbIndexing() {}
+
+  /** The Lucene index inside a knowledge-base folder. */
+  public static Path luceneDir(Path kbDir) {
+    return kbDir.resolve("lucene");
+  }
+
+  /**
+   * @param articles folder of Markdown articles, or null to leave articles as they are
+   * @param forum folder of Discourse topic JSON files, or null to leave forum topics as they are
+   * @param forumBaseUrl prefix of forum topic URLs (may be empty)
+   * @param rebuild drop everything first and index from scratch
+   */
+  public static IndexReport indexFolders(
+      Path kbDir, Path articles, Path forum, String forumBaseUrl, boolean rebuild, IndexProgress progress) {
+    List<KbDocument> articleDocs = articles == null ? null : ArticleReader.readFolder(articles);
+    List<KbDocument> forumDocs = forum == null ? null : DiscourseTopics.readFolder(forum, forumBaseUrl);
+    return index(kbDir, articleDocs, forumDocs, rebuild, progress);
+  }
+
+  /** Indexes already-read documents; a null list leaves that source untouched. */
+  public static IndexReport index(
+      Path kbDir, List<KbDocument> articleDocs, List<KbDocument> forumDocs, boolean rebuild, IndexProgress progress) {
+    IndexReport report = new IndexReport(0, 0, 0, 0, 0);
+    try (KbIndexWriter w = KbIndexWriter.open(luceneDir(kbDir))) {
+      if (rebuild) {
+        w.deleteAll();
+      }
+      if (articleDocs != null) {
+        report = report.plus(w.sync(Source.ARTICLE, articleDocs, true, progress));
+      }
+      if (forumDocs != null) {
+        report = report.plus(w.sync(Source.FORUM, forumDocs, true, progress));
+      }
+      w.commit(Map.of());
+    }
+    return report;
+  }
+}

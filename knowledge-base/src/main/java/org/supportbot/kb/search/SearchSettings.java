@@ -1,0 +1,70 @@
+package org.supportbot.kb.search;
+
+/**
+ * How a query is weighted. Each query term is scored in every text field with BM25; the fields
+ * are combined per term as a disjunction-max with tie-breaker {@code tie} (tie 1 is a plain sum).
+ *
+ * @param title weight of the title (an article's title is a paraphrase of its question)
+ * @param tags weight of the tags
+ * @param question weight of a forum topic's first post
+ * @param answer weight of an accepted answer
+ * @param body weight of the rest: article body, other replies
+ * @param code weight of exact identifier / version / error-code / path tokens
+ * @param phrase weight of the error text matched as a phrase
+ * @param tie disjunction-max tie-breaker
+ * @param k1 BM25 term saturation
+ * @param b BM25 length normalization of long fields
+ * @param shortB BM25 length normalization of titles and tags
+ * @param queryStopWords drop question phrasing ("how do I", "is it possible") from queries
+ * @param floor the confidence below which {@code suggest} returns nothing (0 disables)
+ * @param prfDocs pseudo-relevance feedback: number of top documents to take terms from (0 = off)
+ * @param prfTerms pseudo-relevance feedback: number of expansion terms
+ * @param prfWeight weight of the expansion terms relative to the original query
+ */
+public record SearchSettings(
+    float title,
+    float tags,
+    float question,
+    float answer,
+    float body,
+    float code,
+    float phrase,
+    float tie,
+    float k1,
+    float b,
+    float shortB,
+    boolean queryStopWords,
+    double floor,
+    int prfDocs,
+    int prfTerms,
+    float prfWeight) {
+
+  public SearchSettings {
+    for (float f : new float[] {title, tags, question, answer, body, code, phrase, tie, k1, b, shortB, prfWeight}) {
+      if (!(f >= 0) || Float.isInfinite(f)) {
+        throw new IllegalArgumentException("search weights must be finite and >= 0");
+      }
+    }
+    if (b > 1 || shortB > 1 || tie > 1) {
+      throw new IllegalArgumentException("b, shortB and tie must be at most 1");
+    }
+    if (!(floor >= 0) || floor > 1 || prfDocs < 0 || prfTerms < 0) {
+      throw new IllegalArgumentException("floor must be in [0,1] and PRF counts >= 0");
+    }
+  }
+
+  /** The tuned defaults (see the module README for how they were chosen). */
+  public static SearchSettings defaults() {
+    return new SearchSettings(3.0f, 0.5f, 1.5f, 0.6f, 0.4f, 0.6f, 1.0f, 0.3f, 1.2f, 0.75f, 0.5f, true, 0.0, 0, 0, 0.3f);
+  }
+
+  /** Plain BM25: title and body, English analysis, default parameters, no extras. */
+  public static SearchSettings plain() {
+    return new SearchSettings(1f, 0f, 1f, 1f, 1f, 0f, 0f, 1f, 1.2f, 0.75f, 0.75f, false, 0.0, 0, 0, 0f);
+  }
+
+  public SearchSettings withFloor(double newFloor) {
+    return new SearchSettings(title, tags, question, answer, body, code, phrase, tie, k1, b, shortB,
+        queryStopWords, newFloor, prfDocs, prfTerms, prfWeight);
+  }
+}
