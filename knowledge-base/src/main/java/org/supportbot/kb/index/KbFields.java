@@ -27,6 +27,9 @@ public final class KbFields {
   /** Searched with the exact analyzer: identifiers, versions, codes, paths from every text. */
   public static final String CODE = "code";
 
+  /** Sentence embedding of title and question (only in indexes built with embeddings). */
+  public static final String VECTOR = "vector";
+
   /** Marker for "applies to all" in {@link #PRODUCT} and {@link #VERSION}. */
   public static final String NONE = "_any";
 

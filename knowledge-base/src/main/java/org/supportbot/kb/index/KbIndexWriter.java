@@ -10,7 +10,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import org.apache.lucene.document.KnnFloatVectorField;
+import org.apache.lucene.index.VectorSimilarityFunction;
+import org.supportbot.kb.embed.Embedder;
+import org.supportbot.kb.embed.Embedders;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.StoredField;
@@ -43,15 +48,33 @@ public final class KbIndexWriter implements AutoCloseable {
   /** Longest stored text a snippet is cut from. */
   static final int SNIPPET_SOURCE_CHARS = 8_000;
 
+  /** Commit-data key naming the embedder whose vectors the index holds. */
+  public static final String EMBEDDER_KEY = "embedder";
+
   private final Directory directory;
   private final IndexWriter writer;
   private final Path path;
+  private Embedder embedder;
   private boolean committed;
 
   private KbIndexWriter(Path path, Directory directory, IndexWriter writer) {
     this.path = path;
     this.directory = directory;
     this.writer = writer;
+    this.embedder = Embedders.byName(userData().get(EMBEDDER_KEY)).orElse(null);
+  }
+
+  /** The embedder of this index, if it holds vectors. */
+  public Optional<Embedder> embedder() {
+    return Optional.ofNullable(embedder);
+  }
+
+  /**
+   * Switches the embedder; documents already indexed keep their old vectors (or none), so call
+   * this only together with {@link #deleteAll()}.
+   */
+  public void useEmbedder(Optional<Embedder> newEmbedder) {
+    this.embedder = newEmbedder.orElse(null);
   }
 
   /** Opens (creating if needed) the Lucene index in {@code luceneDir}. */
@@ -163,7 +186,11 @@ public final class KbIndexWriter implements AutoCloseable {
 
   private void put(KbDocument d, String hash) {
     try {
-      writer.updateDocument(new Term(KbFields.KEY, d.key()), toLucene(d, hash));
+      Document doc = toLucene(d, hash);
+      if (embedder != null) {
+        doc.add(new KnnFloatVectorField(KbFields.VECTOR, embedder.embed(embeddingText(d)), VectorSimilarityFunction.DOT_PRODUCT));
+      }
+      writer.updateDocument(new Term(KbFields.KEY, d.key()), doc);
     } catch (IOException e) {
       throw new KbException(path + ": cannot write document " + d.key() + ": " + e.getMessage(), e);
     }
@@ -187,10 +214,16 @@ public final class KbIndexWriter implements AutoCloseable {
     }
   }
 
+  /** The text whose embedding represents a document: its title and question. */
+  public static String embeddingText(KbDocument d) {
+    return d.question().isEmpty() ? d.title() : d.title() + ". " + d.question();
+  }
+
   /** Makes every change durable and visible, with the given user data merged into the old. */
   public void commit(Map<String, String> extraUserData) {
     Map<String, String> data = userData();
     data.putAll(extraUserData);
+    data.put(EMBEDDER_KEY, embedder == null ? Embedders.NONE : embedder.name());
     writer.setLiveCommitData(data.entrySet());
     try {
       writer.commit();

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -25,6 +26,15 @@ import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
 import org.apache.lucene.analysis.tokenattributes.OffsetAttribute;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.FloatVectorValues;
+import org.apache.lucene.index.KnnVectorValues;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.ReaderUtil;
+import org.apache.lucene.search.KnnFloatVectorQuery;
+import org.apache.lucene.util.VectorUtil;
+import org.supportbot.kb.embed.Embedder;
+import org.supportbot.kb.embed.Embedders;
+import org.supportbot.kb.index.KbIndexWriter;
 import org.apache.lucene.index.IndexNotFoundException;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.search.BooleanClause;
@@ -58,6 +68,8 @@ public final class KbSearcher implements AutoCloseable {
   /** Query terms beyond these are ignored, keeping very long pastes below Lucene's clause limit. */
   private static final int MAX_TERMS = 120;
   private static final int MAX_EXACT = 30;
+  /** Candidates taken from each of BM25 and nearest neighbours before fusing. */
+  private static final int HYBRID_CANDIDATES = 100;
 
   private final Path path;
   private final Directory directory;
@@ -68,6 +80,7 @@ public final class KbSearcher implements AutoCloseable {
   private final Analyzer queryAnalyzer;
   private final Analyzer exact = SupportAnalyzers.exact();
   private final List<FieldWeight> fields;
+  private final Embedder embedder;
 
   private record FieldWeight(String field, float weight) {}
 
@@ -89,6 +102,20 @@ public final class KbSearcher implements AutoCloseable {
     addField(fw, KbFields.ANSWER, settings.answer());
     addField(fw, KbFields.BODY, settings.body());
     this.fields = List.copyOf(fw);
+    Embedder e = null;
+    if (settings.semantic() > 0) {
+      try {
+        e = Embedders.byName(reader.getIndexCommit().getUserData().get(KbIndexWriter.EMBEDDER_KEY)).orElse(null);
+      } catch (IOException ex) {
+        throw new UncheckedIOException(ex);
+      }
+    }
+    this.embedder = e;
+  }
+
+  /** True when queries are matched by embeddings as well as by BM25. */
+  public boolean semantic() {
+    return embedder != null;
   }
 
   private static void addField(List<FieldWeight> fw, String field, float w) {
@@ -140,34 +167,106 @@ public final class KbSearcher implements AutoCloseable {
       throw new IllegalArgumentException("k must be positive, was " + k);
     }
     QueryTerms terms = terms(request);
-    if (terms.stemmed().isEmpty() && terms.exact().isEmpty()) {
+    boolean lexical = !(terms.stemmed().isEmpty() && terms.exact().isEmpty());
+    if (!lexical && (embedder == null || request.text().isBlank() && request.errorText().isBlank())) {
       return List.of();
     }
     try {
-      Query query = buildQuery(request, terms, Map.of());
-      TopDocs top = searcher.search(query, k);
-      if (settings.prfDocs() > 0 && settings.prfTerms() > 0 && top.scoreDocs.length > 0) {
-        Map<String, Float> expansion = expansion(top.scoreDocs, terms);
-        if (!expansion.isEmpty()) {
-          query = buildQuery(request, terms, expansion);
-          top = searcher.search(query, k);
+      int n = embedder == null ? k : Math.max(k, HYBRID_CANDIDATES);
+      ScoreDoc[] lex = new ScoreDoc[0];
+      double bound = 0;
+      if (lexical) {
+        Query query = buildQuery(request, terms, Map.of());
+        TopDocs top = searcher.search(query, n);
+        if (settings.prfDocs() > 0 && settings.prfTerms() > 0 && top.scoreDocs.length > 0) {
+          Map<String, Float> expansion = expansion(top.scoreDocs, terms);
+          if (!expansion.isEmpty()) {
+            query = buildQuery(request, terms, expansion);
+            top = searcher.search(query, n);
+          }
         }
+        lex = top.scoreDocs;
+        bound = upperBound(terms);
       }
-      double bound = upperBound(terms);
-      List<SearchHit> hits = new ArrayList<>(top.scoreDocs.length);
+      List<Scored> ranked = new ArrayList<>();
+      if (embedder == null) {
+        for (ScoreDoc sd : lex) {
+          ranked.add(new Scored(sd.doc, sd.score, bound <= 0 ? 0 : Math.min(1.0, sd.score / bound)));
+        }
+      } else {
+        ranked = fuse(request, lex, n);
+      }
+      List<SearchHit> hits = new ArrayList<>(Math.min(k, ranked.size()));
       Set<String> want = Set.of(KbFields.ID, KbFields.SOURCE, KbFields.TITLE, KbFields.URL);
-      for (ScoreDoc sd : top.scoreDocs) {
-        Document d = searcher.storedFields().document(sd.doc, want);
-        double confidence = bound <= 0 ? 0 : Math.min(1.0, sd.score / bound);
-        String snippet = withSnippets ? snippet(sd.doc, terms) : "";
+      for (Scored sd : ranked.subList(0, Math.min(k, ranked.size()))) {
+        Document d = searcher.storedFields().document(sd.doc(), want);
+        String snippet = withSnippets ? snippet(sd.doc(), terms) : "";
         hits.add(new SearchHit(
             d.get(KbFields.ID), Source.parse(d.get(KbFields.SOURCE)), d.get(KbFields.TITLE),
-            d.get(KbFields.URL), sd.score, confidence, snippet));
+            d.get(KbFields.URL), (float) sd.score(), sd.confidence(), snippet));
       }
       return hits;
     } catch (IOException e) {
       throw new UncheckedIOException(path + ": search failed", e);
     }
+  }
+
+  private record Scored(int doc, double score, double confidence) {}
+
+  /**
+   * BM25 divided by the query's best BM25 score, plus {@code semantic} times the cosine
+   * similarity of the embeddings, over the union of the BM25 and nearest-neighbour candidates.
+   * The confidence is the cosine similarity.
+   */
+  private List<Scored> fuse(SearchRequest request, ScoreDoc[] lex, int n) throws IOException {
+    float[] qv = embedder.embed((request.text() + "\n" + request.errorText()).strip());
+    Query filter = filters(request);
+    KnnFloatVectorQuery knn = new KnnFloatVectorQuery(KbFields.VECTOR, qv, n, filter);
+    TopDocs near = searcher.search(knn, n);
+    Map<Integer, Double> cosine = new HashMap<>();
+    for (ScoreDoc sd : near.scoreDocs) {
+      cosine.put(sd.doc, 2.0 * sd.score - 1.0); // DOT_PRODUCT scores are (1 + dot) / 2
+    }
+    double max = lex.length == 0 ? 1 : Math.max(lex[0].score, 1e-6);
+    Map<Integer, Double> lexNorm = new HashMap<>();
+    for (ScoreDoc sd : lex) {
+      lexNorm.put(sd.doc, sd.score / max);
+    }
+    Set<Integer> docs = new HashSet<>(cosine.keySet());
+    docs.addAll(lexNorm.keySet());
+    List<Scored> out = new ArrayList<>(docs.size());
+    for (int doc : docs) {
+      Double cos = cosine.get(doc);
+      if (cos == null) {
+        cos = cosineOf(doc, qv);
+      }
+      double score = lexNorm.getOrDefault(doc, 0.0) + settings.semantic() * cos;
+      out.add(new Scored(doc, score, Math.max(0, Math.min(1, cos))));
+    }
+    out.sort(Comparator.comparingDouble(Scored::score).reversed().thenComparingInt(Scored::doc));
+    return out;
+  }
+
+  private double cosineOf(int doc, float[] qv) throws IOException {
+    List<LeafReaderContext> leaves = reader.leaves();
+    LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(doc, leaves));
+    FloatVectorValues values = leaf.reader().getFloatVectorValues(KbFields.VECTOR);
+    if (values == null) {
+      return 0;
+    }
+    KnnVectorValues.DocIndexIterator it = values.iterator();
+    int local = doc - leaf.docBase;
+    if (it.advance(local) != local) {
+      return 0;
+    }
+    return VectorUtil.dotProduct(qv, values.vectorValue(it.index()));
+  }
+
+  /** Product, version and key restrictions of a request, or null when there are none. */
+  private Query filters(SearchRequest request) {
+    BooleanQuery.Builder q = new BooleanQuery.Builder();
+    boolean any = addFilters(q, request);
+    return any ? q.build() : null;
   }
 
   QueryTerms terms(SearchRequest request) {
@@ -213,12 +312,20 @@ public final class KbSearcher implements AutoCloseable {
         q.add(new BoostQuery(new DisjunctionMaxQuery(phrases, 0f), settings.phrase()), BooleanClause.Occur.SHOULD);
         }
     }
+    addFilters(q, request);
+    return q.build();
+  }
+
+  private static boolean addFilters(BooleanQuery.Builder q, SearchRequest request) {
+    boolean any = false;
     if (!request.product().isEmpty()) {
+      any = true;
       q.add(new TermInSetQuery(KbFields.PRODUCT, List.of(
           new BytesRef(request.product().toLowerCase(Locale.ROOT)), new BytesRef(KbFields.NONE))),
           BooleanClause.Occur.FILTER);
     }
     if (!request.version().isEmpty()) {
+      any = true;
       List<BytesRef> versions = new ArrayList<>();
       for (String v : Versions.withPrefixes(request.version())) {
         versions.add(new BytesRef(v));
@@ -227,10 +334,11 @@ public final class KbSearcher implements AutoCloseable {
       q.add(new TermInSetQuery(KbFields.VERSION, versions), BooleanClause.Occur.FILTER);
     }
     if (!request.onlyKeys().isEmpty()) {
+      any = true;
       q.add(new TermInSetQuery(KbFields.KEY, request.onlyKeys().stream().map(BytesRef::new).toList()),
           BooleanClause.Occur.FILTER);
     }
-    return q.build();
+    return any;
   }
 
   private Query termQuery(String term, float boost) {

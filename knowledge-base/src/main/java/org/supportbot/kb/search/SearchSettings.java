@@ -20,6 +20,9 @@ package org.supportbot.kb.search;
  * @param prfDocs pseudo-relevance feedback: number of top documents to take terms from (0 = off)
  * @param prfTerms pseudo-relevance feedback: number of expansion terms
  * @param prfWeight weight of the expansion terms relative to the original query
+ * @param semantic weight of the cosine similarity of sentence embeddings, added to the BM25
+ *     score divided by the query's best BM25 score (0 = lexical only; ignored when the index has
+ *     no embeddings)
  */
 public record SearchSettings(
     float title,
@@ -37,10 +40,11 @@ public record SearchSettings(
     double floor,
     int prfDocs,
     int prfTerms,
-    float prfWeight) {
+    float prfWeight,
+    float semantic) {
 
   public SearchSettings {
-    for (float f : new float[] {title, tags, question, answer, body, code, phrase, tie, k1, b, shortB, prfWeight}) {
+    for (float f : new float[] {title, tags, question, answer, body, code, phrase, tie, k1, b, shortB, prfWeight, semantic}) {
       if (!(f >= 0) || Float.isInfinite(f)) {
         throw new IllegalArgumentException("search weights must be finite and >= 0");
       }
@@ -55,16 +59,26 @@ public record SearchSettings(
 
   /** The tuned defaults (see the module README for how they were chosen). */
   public static SearchSettings defaults() {
-    return new SearchSettings(3.0f, 0.5f, 1.5f, 0.6f, 0.4f, 0.6f, 1.0f, 0.3f, 1.2f, 0.75f, 0.5f, true, 0.0, 0, 0, 0.3f);
+    return new SearchSettings(2.0f, 0.5f, 1.5f, 0.7f, 0.7f, 0.5f, 1.0f, 1.0f, 1.2f, 0.75f, 0.5f, true, 0.0, 0, 0, 0.3f, 2.0f);
   }
 
   /** Plain BM25: title and body, English analysis, default parameters, no extras. */
   public static SearchSettings plain() {
-    return new SearchSettings(1f, 0f, 1f, 1f, 1f, 0f, 0f, 1f, 1.2f, 0.75f, 0.75f, false, 0.0, 0, 0, 0f);
+    return new SearchSettings(1f, 0f, 1f, 1f, 1f, 0f, 0f, 1f, 1.2f, 0.75f, 0.75f, false, 0.0, 0, 0, 0f, 0f);
   }
 
   public SearchSettings withFloor(double newFloor) {
     return new SearchSettings(title, tags, question, answer, body, code, phrase, tie, k1, b, shortB,
-        queryStopWords, newFloor, prfDocs, prfTerms, prfWeight);
+        queryStopWords, newFloor, prfDocs, prfTerms, prfWeight, semantic);
+  }
+
+  /** The same weights without embeddings. */
+  public SearchSettings lexicalOnly() {
+    return withSemantic(0f);
+  }
+
+  public SearchSettings withSemantic(float weight) {
+    return new SearchSettings(title, tags, question, answer, body, code, phrase, tie, k1, b, shortB,
+        queryStopWords, floor, prfDocs, prfTerms, prfWeight, weight);
   }
 }
