@@ -7,6 +7,7 @@ final class Commands {
   private Commands() {}
 
   static List<Object> all() {
-    return List.of();
+    return List.of(
+        new org.supportbot.app.kb.KbCommand());
   }
 }
