@@ -1,0 +1,129 @@
+package org.supportbot.app.sla;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.supportbot.app.Main;
+import org.supportbot.app.policy.PolicyResolver;
+import org.supportbot.config.load.ConfigException;
+import org.supportbot.config.policy.BusinessDuration;
+import org.supportbot.config.policy.Severity;
+import org.supportbot.config.policy.SupportPolicy;
+import org.supportbot.config.policy.TargetKind;
+import org.supportbot.core.sla.SlaCalculator;
+import org.supportbot.core.sla.SlaClock;
+import org.supportbot.core.sla.Segment;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code supportbot sla}: the deadlines of a case filed at a given instant, as one line of JSON. */
+@Command(
+    name = "sla",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Print the response deadlines of a case of the given severity filed at --from, as one JSON line:",
+        "{\"policy\":\"atheer\",\"severity\":\"P1\",\"from\":\"...Z\",\"deadlines\":{\"first_response\":\"...Z\"}}",
+        "Deadlines are in UTC; a target without a deadline (best effort) is null."},
+    exitCodeListHeading = "Exit codes:%n",
+    exitCodeList = {"0:deadlines printed", "1:the policy file is invalid", "2:unknown policy or level, or a time without an offset"})
+public final class SlaCommand implements Callable<Integer> {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--policy", required = true, paramLabel = "ID|FILE",
+      description = "A shipped policy id (atomrock, resource-optimizer, atheer, alectrona, atollon) or a policy YAML file.")
+  String policyName;
+
+  @Option(names = "--severity", required = true, paramLabel = "LEVEL", description = "The severity or priority id, e.g. P1, S3, urgent.")
+  String severityName;
+
+  @Option(names = "--from", required = true, paramLabel = "INSTANT",
+      description = "When the case was submitted, with an offset: 2026-11-20T16:30:00-08:00 or 2026-11-21T00:30:00Z.")
+  String from;
+
+  @Option(names = "--explain", description = "Add the counted, out-of-hours and holiday segments behind each deadline.")
+  boolean explain;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    Instant start;
+    try {
+      start = OffsetDateTime.parse(from, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+    } catch (DateTimeParseException e) {
+      err.println("error: --from \"" + from + "\" is not a time with an offset; write e.g. 2026-11-20T16:30:00-08:00 or 2026-11-21T00:30:00Z");
+      return Main.EXIT_USAGE;
+    }
+    SupportPolicy policy;
+    try {
+      policy = PolicyResolver.resolve(policyName);
+    } catch (PolicyResolver.UnknownPolicyException e) {
+      err.println("error: " + e.getMessage());
+      return Main.EXIT_USAGE;
+    } catch (ConfigException e) {
+      err.println(e.getMessage());
+      return 1;
+    }
+    Optional<Severity> severity = policy.severity(severityName);
+    if (severity.isEmpty()) {
+      err.println("error: unknown severity \"" + severityName + "\" for policy " + policy.id() + "; valid levels: "
+          + String.join(", ", policy.severityIds()));
+      return Main.EXIT_USAGE;
+    }
+    SlaCalculator sla = new SlaCalculator(policy);
+    Map<String, Object> result = new LinkedHashMap<>();
+    result.put("policy", policy.id());
+    result.put("severity", severity.get().id());
+    result.put("from", DateTimeFormatter.ISO_INSTANT.format(start));
+    Map<String, Object> deadlines = new LinkedHashMap<>();
+    sla.deadlines(severity.get(), start).forEach((k, v) -> deadlines.put(k, v.map(DateTimeFormatter.ISO_INSTANT::format).orElse(null)));
+    result.put("deadlines", deadlines);
+    if (explain) {
+      result.put("explain", explanation(sla, severity.get(), start));
+    }
+    out.println(JSON.writeValueAsString(result));
+    out.flush();
+    return 0;
+  }
+
+  private static Map<String, Object> explanation(SlaCalculator sla, Severity severity, Instant start) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (TargetKind t : sla.policy().targets()) {
+      BusinessDuration d = severity.targets().get(t.id());
+      Map<String, Object> target = new LinkedHashMap<>();
+      target.put("target", d == null ? null : d.text());
+      List<Map<String, Object>> segments = new ArrayList<>();
+      if (d != null && d.hasDeadline()) {
+        SlaClock clock = sla.startClock(t, severity, start);
+        for (Segment s : clock.explain(start)) {
+          Map<String, Object> seg = new LinkedHashMap<>();
+          seg.put("kind", s.kind().name().toLowerCase(Locale.ROOT));
+          seg.put("start", DateTimeFormatter.ISO_INSTANT.format(s.start()));
+          seg.put("end", DateTimeFormatter.ISO_INSTANT.format(s.end()));
+          seg.put("minutes", s.length().toMinutes());
+          if (!s.note().isEmpty()) {
+            seg.put("note", s.note());
+          }
+          segments.add(seg);
+        }
+      }
+      target.put("segments", segments);
+      out.put(t.id(), target);
+    }
+    return out;
+  }
+}

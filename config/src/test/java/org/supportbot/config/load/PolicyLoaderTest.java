@@ -1,0 +1,162 @@
+package org.supportbot.config.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.DayOfWeek;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.supportbot.config.calendar.TimeWindow;
+import org.supportbot.config.policy.BusinessDuration;
+import org.supportbot.config.policy.ContactRule;
+import org.supportbot.config.policy.ResolutionType;
+import org.supportbot.config.policy.SupportPolicy;
+
+class PolicyLoaderTest {
+  private final PolicyLoader loader = new PolicyLoader();
+  private static final Path POLICIES = Path.of("policies");
+
+  @Test
+  void theFiveSeedPoliciesLoadWithTheirIds() throws Exception {
+    List<SupportPolicy> all = loader.loadAll(POLICIES);
+    assertThat(all).extracting(SupportPolicy::id)
+        .containsExactlyInAnyOrder("atomrock", "resource-optimizer", "atheer", "alectrona", "atollon");
+  }
+
+  @Test
+  void atomrockIsOpenAroundTheClockWithDayTargetsOf24Hours() throws Exception {
+    SupportPolicy p = loader.load(POLICIES.resolve("atomrock.yaml"));
+    assertThat(p.calendar().isAlwaysOpen()).isTrue();
+    assertThat(p.calendar().businessDay()).isEqualTo(Duration.ofHours(24));
+    assertThat(p.severity("S3").orElseThrow().targets().get("first_response"))
+        .isEqualTo(new BusinessDuration(2, BusinessDuration.Unit.BUSINESS_DAYS, "2 business days"));
+    assertThat(p.contacts().limit()).isEqualTo(new ContactRule.ContactLimit.PerActiveLicence(true));
+    assertThat(p.escalation().allows("S1")).isTrue();
+    assertThat(p.escalation().allows("S3")).isFalse();
+    assertThat(p.droppedCase().orElseThrow().unansweredRequests()).isEqualTo(2);
+  }
+
+  @Test
+  void resourceOptimizerHasTwoWindowsADayAndNoDeadlineForS4() throws Exception {
+    SupportPolicy p = loader.load(POLICIES.resolve("resource-optimizer.yaml"));
+    assertThat(p.calendar().weekly().get(DayOfWeek.MONDAY))
+        .containsExactly(TimeWindow.parse("00:00-16:00"), TimeWindow.parse("22:00-24:00"));
+    assertThat(p.calendar().weekly()).doesNotContainKey(DayOfWeek.SATURDAY);
+    assertThat(p.calendar().businessDay()).isEqualTo(Duration.ofHours(18));
+    assertThat(p.severity("S4").orElseThrow().targets().get("first_response").hasDeadline()).isFalse();
+    assertThat(p.contacts().limit()).isInstanceOf(ContactRule.ContactLimit.Unlimited.class);
+    assertThat(p.severityChange().vendorDiscretion()).isTrue();
+    assertThat(p.versions().supportedReleases()).isEqualTo(2);
+  }
+
+  @Test
+  void atheerUsesPacificTimeWithUsHolidaysAndOneNamedContact() throws Exception {
+    SupportPolicy p = loader.load(POLICIES.resolve("atheer.yaml"));
+    assertThat(p.calendar().zone()).isEqualTo(ZoneId.of("America/Los_Angeles"));
+    assertThat(p.calendar().businessDay()).isEqualTo(Duration.ofHours(8));
+    assertThat(p.calendar().holidays().isHoliday(LocalDate.of(2026, 11, 26))).as("Thanksgiving").isTrue();
+    assertThat(p.calendar().holidays().isHoliday(LocalDate.of(2026, 12, 25))).as("Christmas").isTrue();
+    assertThat(p.calendar().holidays().isHoliday(LocalDate.of(2026, 11, 23))).isFalse();
+    assertThat(p.calendar().holidays().isHoliday(LocalDate.of(2026, 7, 3))).as("Independence Day observed on Friday").isTrue();
+    assertThat(p.calendar().holidays().describe(LocalDate.of(2026, 11, 26))).isEqualTo("Thanksgiving Day");
+    assertThat(p.calendar().windowsOn(LocalDate.of(2026, 11, 26))).isEmpty();
+    assertThat(p.contacts().limit()).isEqualTo(new ContactRule.ContactLimit.Fixed(1));
+    assertThat(p.contacts().trainingRequired()).isTrue();
+    assertThat(p.availability().orElseThrow().targetPercent()).isEqualByComparingTo("98.5");
+  }
+
+  @Test
+  void alectronaHasAFirstResponseAndAnUpdateTargetPerPriority() throws Exception {
+    SupportPolicy p = loader.load(POLICIES.resolve("alectrona.yaml"));
+    assertThat(p.severityIds()).containsExactly("urgent", "high", "medium", "low");
+    assertThat(p.severity("low").orElseThrow().targets().get("update").amount()).isEqualTo(32);
+    assertThat(p.target("update").orElseThrow().rearmsOnPublicUpdate()).isTrue();
+    assertThat(p.resolution().types()).contains(ResolutionType.THIRD_PARTY, ResolutionType.KNOWN_PRODUCT_ISSUE);
+    assertThat(p.calendar().businessDay()).isEqualTo(Duration.ofMinutes(510));
+  }
+
+  @Test
+  void atollonBillsIn15MinuteIncrementsRoundedUp() throws Exception {
+    SupportPolicy p = loader.load(POLICIES.resolve("atollon.yaml"));
+    var c = p.chargeability().orElseThrow();
+    assertThat(c.roundUp(Duration.ofMinutes(1))).isEqualTo(Duration.ofMinutes(15));
+    assertThat(c.roundUp(Duration.ofMinutes(15))).isEqualTo(Duration.ofMinutes(15));
+    assertThat(c.roundUp(Duration.ofMinutes(16))).isEqualTo(Duration.ofMinutes(30));
+    assertThat(c.zones()).extracting(z -> z.id())
+        .containsExactly("bug", "configuration_error", "advice", "configuration_request", "feature_suggestion");
+    assertThat(p.categories()).allMatch(cat -> cat.chargeZone() != null);
+  }
+
+  @Test
+  void everyProblemIsReportedAtOnceWithLineAndPathAndFix(@TempDir Path dir) throws Exception {
+    Path f = dir.resolve("broken.yaml");
+    Files.writeString(f, """
+        id: broken
+        vendor: Broken Inc.
+        calendar:
+          time_zone: Mars/Olympus
+          weekly:
+            monday-friday: ["09:00-17:00", "16:00-18:00"]
+            funday: ["09:00-10:00"]
+        targets:
+          - id: first_response
+            met_by: public_response
+        severities:
+          - id: S1
+            level: 1
+            name: Critical
+            targets: { first_response: 2 buisness days }
+          - id: S2
+            level: 1
+            name: Major
+            targets: { first_reponse: 1 business day }
+        contacts:
+          limit: lots
+        report: []
+        categories: []
+        resolution:
+          types: [workaround, magic]
+        escalaton: {}
+        """);
+    ConfigException e = catchThrowableOfType(ConfigException.class, () -> loader.load(f));
+    assertThat(e.problems()).hasSizeGreaterThanOrEqualTo(8);
+    assertThat(e.getMessage())
+        .contains(f + ":4: calendar.time_zone: \"Mars/Olympus\" is not a time zone")
+        .contains("overlap or touch")
+        .contains(":7: calendar.weekly.funday: \"funday\" is not a day of the week")
+        .contains(":15: severities[0].targets.first_response: \"2 buisness days\" is not a duration; write e.g. \"4 business hours\"")
+        .contains(":17: severities[1].level: level 1 is used by two severities")
+        .contains("severities[1].targets.first_reponse: \"first_reponse\" is not a target of this policy; did you mean \"first_response\"?")
+        .contains("contacts.limit: \"lots\" is not a contact limit")
+        .contains("resolution.types[1]: \"magic\" is not allowed here")
+        .contains(":26: escalaton: unknown key; did you mean \"escalation\"?");
+  }
+
+  @Test
+  void invalidYamlNamesTheLine(@TempDir Path dir) throws Exception {
+    Path f = dir.resolve("bad.yaml");
+    Files.writeString(f, "id: x\nvendor: [unclosed\n");
+    assertThatThrownBy(() -> loader.load(f)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining(f.toString()).hasMessageContaining("is not valid YAML");
+  }
+
+  @Test
+  void anUnknownHolidayCountryIsRejectedWithAHint(@TempDir Path dir) throws Exception {
+    String text = Files.readString(POLICIES.resolve("atheer.yaml")).replace("country: US", "country: XX");
+    ConfigException e = catchThrowableOfType(ConfigException.class, () -> loader.parse("atheer.yaml", text));
+    assertThat(e.getMessage()).contains("calendar.holidays.country: \"XX\" is not a country the holiday library knows");
+  }
+
+  @Test
+  void missingFileGivesOneClearProblem() {
+    assertThatThrownBy(() -> loader.load(Path.of("no/such/policy.yaml")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("no/such/policy.yaml: cannot be read");
+  }
+}
