@@ -70,8 +70,9 @@ public final class LuceneKnowledgeBase implements KnowledgeBase {
     String text = draft.title().isEmpty() ? draft.description() : draft.title() + ".\n" + draft.description();
     SearchRequest request = new SearchRequest(text, draft.errorText(), draft.product(), draft.version(), Set.of());
     List<Suggestion> out = new ArrayList<>();
-    for (SearchHit h : searcher.search(request, k, true)) {
-      if (h.confidence() >= settings.floor()) {
+    KbSearcher current = searcher;
+    for (SearchHit h : current.search(request, k, true)) {
+      if (h.confidence() >= current.floor()) {
         out.add(new Suggestion(h.id(), h.source(), h.title(), h.url(), h.snippet(), h.score()));
       }
     }

@@ -26,7 +26,7 @@ class LuceneKnowledgeBaseTest {
   static void build() {
     KbIndexing.indexFolders(dir, SampleKb.articles(), SampleKb.forum(), "https://forum.beacon.example", false,
         KbIndexing.Mode.SEMANTIC, IndexProgress.NONE);
-    kb = LuceneKnowledgeBase.open(dir, SearchSettings.defaults().withFloor(0.30), CLOCK);
+    kb = LuceneKnowledgeBase.open(dir, SearchSettings.defaults(), CLOCK);
   }
 
   @AfterAll

@@ -57,6 +57,7 @@ final class KbEvalCommand implements Callable<Integer> {
       Map<String, Map<String, Integer>> r = EvalFiles.qrels(qrels);
       Map<String, List<String>> c = candidates == null ? null : EvalFiles.candidates(candidates);
       Metrics m = Evaluator.evaluate(searcher, q, r, c);
+      Evaluator.FloorCheck f = Evaluator.floorCheck(searcher, q, r);
       if (json) {
         ObjectNode o = new ObjectMapper().createObjectNode();
         o.put("queries", m.queries());
@@ -66,6 +67,12 @@ final class KbEvalCommand implements Callable<Integer> {
         o.put("P@1", m.p1());
         o.put("Recall@5", m.recall5());
         o.put("nDCG@10", m.ndcg10());
+        ObjectNode fo = o.putObject("floor");
+        fo.put("value", f.floor());
+        fo.put("no_relevant", f.noRelevant());
+        fo.put("no_relevant_silenced", f.noRelevantSilenced());
+        fo.put("top1_relevant", f.top1Relevant());
+        fo.put("top1_relevant_silenced", f.top1RelevantSilenced());
         out.println(o);
       } else {
         out.printf("queries   %d (%s%s)%n", m.queries(), searcher.semantic() ? "hybrid BM25 + embeddings" : "lexical BM25",
@@ -75,6 +82,9 @@ final class KbEvalCommand implements Callable<Integer> {
         out.printf("P@1       %.4f%n", m.p1());
         out.printf("Recall@5  %.4f%n", m.recall5());
         out.printf("nDCG@10   %.4f%n", m.ndcg10());
+        out.printf("floor     %.3f: no suggestion for %d of %d queries without a relevant document;"
+            + " %d of %d correct top answers lost (whole index)%n",
+            f.floor(), f.noRelevantSilenced(), f.noRelevant(), f.top1RelevantSilenced(), f.top1Relevant());
       }
       return 0;
     } catch (KbException e) {

@@ -51,6 +51,36 @@ public final class Evaluator {
     return new ArrayList<>(ranked).subList(0, Math.min(10, ranked.size()));
   }
 
+  /**
+   * How the searcher's confidence floor behaves on labelled queries, searching the whole index
+   * (the bot's situation): of the queries with no relevant document, how many get no suggestion;
+   * of those whose top hit is relevant, how many lose it to the floor.
+   */
+  public record FloorCheck(
+      double floor, int noRelevant, int noRelevantSilenced, int top1Relevant, int top1RelevantSilenced) {}
+
+  /** Measures the searcher's floor ({@link KbSearcher#floor()}) on {@code queries}. */
+  public static FloorCheck floorCheck(
+      KbSearcher searcher, Map<String, String> queries, Map<String, Map<String, Integer>> qrels) {
+    int none = 0;
+    int noneSilenced = 0;
+    int good = 0;
+    int goodSilenced = 0;
+    for (Map.Entry<String, String> q : queries.entrySet()) {
+      List<SearchHit> hits = searcher.search(SearchRequest.of(q.getValue()), 1, false);
+      boolean silenced = hits.isEmpty() || hits.get(0).confidence() < searcher.floor();
+      Map<String, Integer> rel = qrels.getOrDefault(q.getKey(), Map.of());
+      if (rel.values().stream().noneMatch(v -> v > 0)) {
+        none++;
+        noneSilenced += silenced ? 1 : 0;
+      } else if (!hits.isEmpty() && rel.getOrDefault(hits.get(0).id(), 0) > 0) {
+        good++;
+        goodSilenced += silenced ? 1 : 0;
+      }
+    }
+    return new FloorCheck(searcher.floor(), none, noneSilenced, good, goodSilenced);
+  }
+
   /** Runs and scores in one go. */
   public static Metrics evaluate(
       KbSearcher searcher, Map<String, String> queries, Map<String, Map<String, Integer>> qrels,

@@ -47,7 +47,6 @@ import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TermInSetQuery;
 import org.apache.lucene.search.TermQuery;
-import org.apache.lucene.search.TermStatistics;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
@@ -150,6 +149,11 @@ public final class KbSearcher implements AutoCloseable {
         // already failing; the first error is the one reported
       }
     }
+  }
+
+  /** The confidence floor of this searcher's mode (with or without embeddings). */
+  public double floor() {
+    return embedder == null ? settings.lexicalFloor() : settings.floor();
   }
 
   /** Number of live documents. */
@@ -420,12 +424,10 @@ public final class KbSearcher implements AutoCloseable {
     if (cs == null) {
       return 0;
     }
-    int df = reader.docFreq(new Term(field, term));
-    if (df == 0) {
-      return 0;
-    }
-    TermStatistics ts = new TermStatistics(new BytesRef(term), df, Math.max(df, 1));
-    return Math.log(1 + (cs.docCount() - ts.docFreq() + 0.5) / (ts.docFreq() + 0.5));
+    // a term found nowhere counts as the rarest possible: a query of unknown words has a high
+    // bound and so a low confidence, however well its one known word matches
+    long df = reader.docFreq(new Term(field, term));
+    return Math.log(1 + (cs.docCount() - df + 0.5) / (df + 0.5));
   }
 
   private String snippet(int doc, QueryTerms terms) throws IOException {

@@ -16,7 +16,10 @@ package org.supportbot.kb.search;
  * @param b BM25 length normalization of long fields
  * @param shortB BM25 length normalization of titles and tags
  * @param queryStopWords drop question phrasing ("how do I", "is it possible") from queries
- * @param floor the confidence below which {@code suggest} returns nothing (0 disables)
+ * @param floor with embeddings: the cosine similarity of the best hit below which
+ *     {@code suggest} returns nothing (0 disables)
+ * @param lexicalFloor without embeddings: the BM25 score relative to the query's best possible
+ *     score below which {@code suggest} returns nothing (0 disables)
  * @param prfDocs pseudo-relevance feedback: number of top documents to take terms from (0 = off)
  * @param prfTerms pseudo-relevance feedback: number of expansion terms
  * @param prfWeight weight of the expansion terms relative to the original query
@@ -38,6 +41,7 @@ public record SearchSettings(
     float shortB,
     boolean queryStopWords,
     double floor,
+    double lexicalFloor,
     int prfDocs,
     int prfTerms,
     float prfWeight,
@@ -52,24 +56,34 @@ public record SearchSettings(
     if (b > 1 || shortB > 1 || tie > 1) {
       throw new IllegalArgumentException("b, shortB and tie must be at most 1");
     }
-    if (!(floor >= 0) || floor > 1 || prfDocs < 0 || prfTerms < 0) {
-      throw new IllegalArgumentException("floor must be in [0,1] and PRF counts >= 0");
+    if (!(floor >= 0) || floor > 1 || !(lexicalFloor >= 0) || lexicalFloor > 1) {
+      throw new IllegalArgumentException("floors must be in [0, 1], were " + floor + " and " + lexicalFloor);
+    }
+    if (prfDocs < 0 || prfTerms < 0) {
+      throw new IllegalArgumentException("PRF counts must be >= 0, were " + prfDocs + " and " + prfTerms);
     }
   }
 
-  /** The tuned defaults (see the module README for how they were chosen). */
+  /** Confidence floor with embeddings, measured as described in the README ("Confidence floor"). */
+  public static final double DEFAULT_FLOOR = 0.40;
+  /** Confidence floor of the lexical mode, measured the same way. */
+  public static final double DEFAULT_LEXICAL_FLOOR = 0.035;
+
+  /** The tuned defaults (see the README's "Knowledge base" section for how they were chosen). */
   public static SearchSettings defaults() {
-    return new SearchSettings(2.0f, 0.5f, 1.5f, 0.7f, 0.7f, 0.5f, 1.0f, 1.0f, 1.2f, 0.75f, 0.5f, true, 0.0, 0, 0, 0.3f, 2.0f);
+    return new SearchSettings(2.0f, 0.5f, 1.5f, 0.7f, 0.7f, 0.5f, 1.0f, 1.0f, 1.2f, 0.75f, 0.5f, true,
+        DEFAULT_FLOOR, DEFAULT_LEXICAL_FLOOR, 0, 0, 0.3f, 2.0f);
   }
 
   /** Plain BM25: title and body, English analysis, default parameters, no extras. */
   public static SearchSettings plain() {
-    return new SearchSettings(1f, 0f, 1f, 1f, 1f, 0f, 0f, 1f, 1.2f, 0.75f, 0.75f, false, 0.0, 0, 0, 0f, 0f);
+    return new SearchSettings(1f, 0f, 1f, 1f, 1f, 0f, 0f, 1f, 1.2f, 0.75f, 0.75f, false, 0.0, 0.0, 0, 0, 0f, 0f);
   }
 
-  public SearchSettings withFloor(double newFloor) {
+  /** The same weights with other confidence floors (0 disables a floor). */
+  public SearchSettings withFloors(double newFloor, double newLexicalFloor) {
     return new SearchSettings(title, tags, question, answer, body, code, phrase, tie, k1, b, shortB,
-        queryStopWords, newFloor, prfDocs, prfTerms, prfWeight, semantic);
+        queryStopWords, newFloor, newLexicalFloor, prfDocs, prfTerms, prfWeight, semantic);
   }
 
   /** The same weights without embeddings. */
@@ -79,6 +93,6 @@ public record SearchSettings(
 
   public SearchSettings withSemantic(float weight) {
     return new SearchSettings(title, tags, question, answer, body, code, phrase, tie, k1, b, shortB,
-        queryStopWords, floor, prfDocs, prfTerms, prfWeight, weight);
+        queryStopWords, floor, lexicalFloor, prfDocs, prfTerms, prfWeight, weight);
   }
 }
