@@ -21,17 +21,21 @@ class LuceneKnowledgeBaseTest {
 
   @TempDir static Path dir;
   static LuceneKnowledgeBase kb;
+  /** The same index without confidence floors, to see every document a filter lets through. */
+  static LuceneKnowledgeBase unfloored;
 
   @BeforeAll
   static void build() {
     KbIndexing.indexFolders(dir, SampleKb.articles(), SampleKb.forum(), "https://forum.beacon.example", false,
         KbIndexing.Mode.SEMANTIC, IndexProgress.NONE);
     kb = LuceneKnowledgeBase.open(dir, SearchSettings.defaults(), CLOCK);
+    unfloored = LuceneKnowledgeBase.open(dir, SearchSettings.defaults().withFloors(0, 0), CLOCK);
   }
 
   @AfterAll
   static void close() {
     kb.close();
+    unfloored.close();
   }
 
   @Test
@@ -60,15 +64,15 @@ class LuceneKnowledgeBaseTest {
 
   @Test
   void productFilterKeepsDocumentsOfThatProductAndGenericOnes() {
-    List<Suggestion> s = kb.suggest(new IncidentDraft("login problem", "cannot log in", "", "beacon-cloud", ""), 20);
+    List<Suggestion> s = unfloored.suggest(new IncidentDraft("login problem", "cannot log in", "", "beacon-cloud", ""), 20);
     assertThat(s).extracting(Suggestion::id).doesNotContain("beacon-004", "beacon-010").contains("beacon-005");
   }
 
   @Test
   void versionFilterUsesVersionPrefixes() {
-    List<Suggestion> on2 = kb.suggest(new IncidentDraft("", "upgrade migrate schema version mismatch", "", "", "2.8.1"), 20);
+    List<Suggestion> on2 = unfloored.suggest(new IncidentDraft("", "upgrade migrate schema version mismatch", "", "", "2.8.1"), 20);
     assertThat(on2).extracting(Suggestion::id).contains("beacon-003").doesNotContain("beacon-001", "beacon-009");
-    List<Suggestion> on3 = kb.suggest(new IncidentDraft("", "agent connection refused", "", "", "v3.2"), 20);
+    List<Suggestion> on3 = unfloored.suggest(new IncidentDraft("", "agent connection refused", "", "", "v3.2"), 20);
     assertThat(on3).extracting(Suggestion::id).contains("beacon-001");
   }
 
