@@ -8,8 +8,9 @@ final class Commands {
 
   static List<Object> all() {
     return List.of(
+        new org.supportbot.app.console.DemoCommand(),
         new org.supportbot.app.sla.SlaCommand(),
         new org.supportbot.app.policy.PolicyCommand(),
-        new org.supportbot.app.console.DemoCommand());
+        new org.supportbot.app.kb.KbCommand());
   }
 }

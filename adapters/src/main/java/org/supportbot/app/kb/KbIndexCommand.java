@@ -1,0 +1,94 @@
+package org.supportbot.app.kb;
+
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import org.supportbot.kb.KbException;
+import org.supportbot.kb.forum.DiscourseSync;
+import org.supportbot.kb.index.ConsoleProgress;
+import org.supportbot.kb.index.IndexProgress;
+import org.supportbot.kb.index.IndexReport;
+import org.supportbot.kb.index.KbIndexing;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code supportbot kb index}: builds or updates the index from folders and a live forum. */
+@Command(
+    name = "index",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Builds or incrementally updates the knowledge base in --index.",
+      "Changed files are re-indexed, removed ones deleted, unchanged ones skipped.",
+      "A live forum (--forum-url) is fetched completely before anything is written; on any error",
+      "the index is left as it was. Its API key comes from DISCOURSE_API_KEY (+ DISCOURSE_API_USERNAME)."
+    })
+final class KbIndexCommand implements Callable<Integer> {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--index", required = true, paramLabel = "DIR", description = "Knowledge-base folder (created if missing).")
+  Path index;
+
+  @Option(names = "--articles", paramLabel = "DIR", description = "Folder of Markdown articles with YAML front matter.")
+  Path articles;
+
+  @Option(names = "--forum", paramLabel = "DIR", description = "Folder of Discourse topic JSON files (GET /t/{id}.json).")
+  Path forum;
+
+  @Option(names = "--forum-base-url", paramLabel = "URL", defaultValue = "",
+      description = "Prefix of the links to topics read from --forum (e.g. https://forum.example.com).")
+  String forumBaseUrl;
+
+  @Option(names = "--forum-url", paramLabel = "URL", description = "A live Discourse forum to sync topics from.")
+  String forumUrl;
+
+  @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "20",
+      description = "Timeout of each request to the live forum (default: ${DEFAULT-VALUE}).")
+  long timeoutSeconds;
+
+  @Option(names = "--rebuild", description = "Drop the index and build it from the given sources.")
+  boolean rebuild;
+
+  @Option(names = "--lexical-only", description = "No sentence embeddings: faster indexing, BM25 search only.")
+  boolean lexicalOnly;
+
+  @Option(names = "--embeddings", description = "Store sentence embeddings (the default for a new index).")
+  boolean embeddings;
+
+  @Option(names = "--quiet", description = "No progress bar.")
+  boolean quiet;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    if (articles == null && forum == null && forumUrl == null) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "nothing to index: give --articles DIR, --forum DIR and/or --forum-url URL");
+    }
+    if (lexicalOnly && embeddings) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--lexical-only and --embeddings exclude each other");
+    }
+    KbIndexing.Mode mode = lexicalOnly ? KbIndexing.Mode.LEXICAL
+        : embeddings ? KbIndexing.Mode.SEMANTIC : KbIndexing.Mode.AUTO;
+    try (IndexProgress progress = quiet ? IndexProgress.NONE : new ConsoleProgress(new PrintStream(System.err, true))) {
+      if (articles != null || forum != null || rebuild) {
+        IndexReport r = KbIndexing.indexFolders(index, articles, forum, forumBaseUrl, rebuild, mode, progress);
+        out.println("indexed " + index + ": " + r);
+      }
+      if (forumUrl != null) {
+        DiscourseSync.Config cfg = DiscourseSync.Config.fromEnvironment(
+            forumUrl, System.getenv(), Duration.ofSeconds(timeoutSeconds));
+        DiscourseSync.SyncReport r = new DiscourseSync(cfg).sync(index);
+        out.println("synced " + cfg.baseUrl() + ": " + r.pages() + " page(s) of latest topics, " + r.fetched()
+            + " topic(s) fetched; " + r.index() + "; watermark " + (r.watermark().isEmpty() ? "-" : r.watermark()));
+      }
+      return 0;
+    } catch (KbException | IllegalArgumentException e) {
+      err.println("error: " + e.getMessage());
+      return KbCommand.EXIT_FAILED;
+    }
+  }
+}

@@ -1,0 +1,115 @@
+package org.supportbot.kb;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import org.supportbot.kb.feedback.FeedbackStore;
+import org.supportbot.kb.index.KbIndexing;
+import org.supportbot.kb.search.KbSearcher;
+import org.supportbot.kb.search.SearchHit;
+import org.supportbot.kb.search.SearchRequest;
+import org.supportbot.kb.search.SearchSettings;
+
+/**
+ * The knowledge base on a folder made by {@code supportbot kb index}: a Lucene index in
+ * {@code lucene/} and feedback in {@code feedback.jsonl}. Repeated drafts are answered from a
+ * Caffeine cache until {@link #refresh()}.
+ */
+public final class LuceneKnowledgeBase implements KnowledgeBase {
+  /** The largest {@code k} accepted by {@link #suggest}. */
+  public static final int MAX_K = 50;
+
+  private final Path kbDir;
+  private final SearchSettings settings;
+  private final Clock clock;
+  private final FeedbackStore feedback;
+  private final Cache<CacheKey, List<Suggestion>> cache;
+  private volatile KbSearcher searcher;
+
+  private record CacheKey(IncidentDraft draft, int k) {}
+
+  private LuceneKnowledgeBase(Path kbDir, SearchSettings settings, Clock clock) {
+    this.kbDir = kbDir;
+    this.settings = settings;
+    this.clock = clock;
+    this.feedback = FeedbackStore.in(kbDir);
+    this.cache = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(Duration.ofMinutes(30)).build();
+    this.searcher = KbSearcher.open(KbIndexing.luceneDir(kbDir), settings);
+  }
+
+  /** Opens the knowledge base in {@code kbDir} with the tuned settings. */
+  public static LuceneKnowledgeBase open(Path kbDir, Clock clock) {
+    return open(kbDir, SearchSettings.defaults(), clock);
+  }
+
+  public static LuceneKnowledgeBase open(Path kbDir, SearchSettings settings, Clock clock) {
+    return new LuceneKnowledgeBase(
+        Objects.requireNonNull(kbDir, "kbDir"), Objects.requireNonNull(settings, "settings"),
+        Objects.requireNonNull(clock, "clock"));
+  }
+
+  @Override
+  public List<Suggestion> suggest(IncidentDraft draft, int k) {
+    Objects.requireNonNull(draft, "draft");
+    if (k < 1 || k > MAX_K) {
+      throw new IllegalArgumentException("k must be between 1 and " + MAX_K + ", was " + k);
+    }
+    if (draft.isBlank()) {
+      return List.of();
+    }
+    return cache.get(new CacheKey(draft, k), key -> compute(key.draft(), key.k()));
+  }
+
+  private List<Suggestion> compute(IncidentDraft draft, int k) {
+    String text = draft.title().isEmpty() ? draft.description() : draft.title() + ".\n" + draft.description();
+    SearchRequest request = new SearchRequest(text, draft.errorText(), draft.product(), draft.version(), Set.of());
+    List<Suggestion> out = new ArrayList<>();
+    KbSearcher current = searcher;
+    for (SearchHit h : current.search(request, k, true)) {
+      if (h.confidence() >= current.floor()) {
+        out.add(new Suggestion(h.id(), h.source(), h.title(), h.url(), h.snippet(), h.score()));
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  /** Sees index changes made since opening and forgets cached answers. */
+  public synchronized void refresh() {
+    KbSearcher old = searcher;
+    searcher = KbSearcher.open(KbIndexing.luceneDir(kbDir), settings);
+    cache.invalidateAll();
+    old.close();
+  }
+
+  /** Number of cached drafts (for tests and monitoring). */
+  public long cachedDrafts() {
+    cache.cleanUp();
+    return cache.estimatedSize();
+  }
+
+  @Override
+  public void record(Feedback f) {
+    feedback.append(f);
+  }
+
+  /** Records a verdict stamped with this knowledge base's clock. */
+  public void record(String caseId, Suggestion s, Feedback.Verdict verdict) {
+    feedback.append(new Feedback(caseId, s.id(), s.source(), verdict, clock.instant()));
+  }
+
+  @Override
+  public DeflectionReport deflection() {
+    return feedback.report();
+  }
+
+  @Override
+  public synchronized void close() {
+    searcher.close();
+  }
+}

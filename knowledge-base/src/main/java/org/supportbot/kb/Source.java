@@ -1,0 +1,25 @@
+package org.supportbot.kb;
+
+import java.util.Locale;
+
+/** Where a suggestion comes from: a knowledge-base article or a community-forum topic. */
+public enum Source {
+  ARTICLE,
+  FORUM;
+
+  /** The lower-case name used in JSON output and in the index: {@code article} or {@code forum}. */
+  public String label() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  /** Parses {@code article} or {@code forum} (any case). */
+  public static Source parse(String text) {
+    for (Source s : values()) {
+      if (s.label().equalsIgnoreCase(text == null ? "" : text.strip())) {
+        return s;
+      }
+    }
+    throw new IllegalArgumentException(
+        "unknown source \"" + text + "\"; use \"article\" or \"forum\"");
+  }
+}

@@ -1,0 +1,39 @@
+package org.supportbot.kb.index;
+
+import java.util.List;
+
+/** Field names of the index. */
+public final class KbFields {
+  /** {@code source:id}, the unique key (indexed, stored). */
+  public static final String KEY = "key";
+  public static final String ID = "id";
+  public static final String SOURCE = "source";
+  public static final String URL = "url";
+  public static final String HASH = "hash";
+  public static final String UPDATED = "updated";
+  /** Lower-cased product name, or {@link #NONE} when the document applies to every product. */
+  public static final String PRODUCT = "product";
+  /** Normalized version, or {@link #NONE} when the document applies to every version. */
+  public static final String VERSION = "version";
+  /** Stored text that snippets are cut from. */
+  public static final String SNIPPET_SOURCE = "snippet_src";
+
+  /** Searched with the stemming analyzer. */
+  public static final String TITLE = "title";
+  public static final String TAGS = "tags";
+  public static final String QUESTION = "question";
+  public static final String ANSWER = "answer";
+  public static final String BODY = "body";
+  /** Searched with the exact analyzer: identifiers, versions, codes, paths from every text. */
+  public static final String CODE = "code";
+
+  /** Sentence embedding of title and question (only in indexes built with embeddings). */
+  public static final String VECTOR = "vector";
+
+  /** Marker for "applies to all" in {@link #PRODUCT} and {@link #VERSION}. */
+  public static final String NONE = "_any";
+
+  public static final List<String> STEMMED = List.of(TITLE, TAGS, QUESTION, ANSWER, BODY);
+
+  private KbFields() {}
+}

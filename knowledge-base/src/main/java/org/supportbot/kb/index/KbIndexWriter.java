@@ -1,0 +1,298 @@
+package org.supportbot.kb.index;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.lucene.document.KnnFloatVectorField;
+import org.apache.lucene.index.VectorSimilarityFunction;
+import org.supportbot.kb.embed.Embedder;
+import org.supportbot.kb.embed.Embedders;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.Field;
+import org.apache.lucene.document.StoredField;
+import org.apache.lucene.document.StringField;
+import org.apache.lucene.document.TextField;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.StoredFields;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.search.DocIdSetIterator;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.Scorer;
+import org.apache.lucene.search.ScoreMode;
+import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.search.Weight;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.util.Bits;
+import org.supportbot.kb.KbException;
+import org.supportbot.kb.Source;
+import org.supportbot.kb.ingest.KbDocument;
+
+/**
+ * Changes an index on disk. Nothing is visible until {@link #commit}; closing without a commit
+ * rolls every change back, so a failed run leaves the index as it was.
+ */
+public final class KbIndexWriter implements AutoCloseable {
+  /** Longest stored text a snippet is cut from. */
+  static final int SNIPPET_SOURCE_CHARS = 8_000;
+
+  /** Commit-data key naming the embedder whose vectors the index holds. */
+  public static final String EMBEDDER_KEY = "embedder";
+
+  private final Directory directory;
+  private final IndexWriter writer;
+  private final Path path;
+  private Embedder embedder;
+  private boolean committed;
+
+  private KbIndexWriter(Path path, Directory directory, IndexWriter writer) {
+    this.path = path;
+    this.directory = directory;
+    this.writer = writer;
+    this.embedder = Embedders.byName(userData().get(EMBEDDER_KEY)).orElse(null);
+  }
+
+  /** The embedder of this index, if it holds vectors. */
+  public Optional<Embedder> embedder() {
+    return Optional.ofNullable(embedder);
+  }
+
+  /**
+   * Switches the embedder; documents already indexed keep their old vectors (or none), so call
+   * this only together with {@link #deleteAll()}.
+   */
+  public void useEmbedder(Optional<Embedder> newEmbedder) {
+    this.embedder = newEmbedder.orElse(null);
+  }
+
+  /** Opens (creating if needed) the Lucene index in {@code luceneDir}. */
+  public static KbIndexWriter open(Path luceneDir) {
+    try {
+      Files.createDirectories(luceneDir);
+      Directory dir = FSDirectory.open(luceneDir);
+      IndexWriterConfig cfg = new IndexWriterConfig(SupportAnalyzers.forIndex());
+      cfg.setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
+      cfg.setRAMBufferSizeMB(256);
+      cfg.setCommitOnClose(false);
+      cfg.setSimilarity(KbSimilarity.create());
+      return new KbIndexWriter(luceneDir, dir, new IndexWriter(dir, cfg));
+    } catch (IOException e) {
+      throw new KbException(
+          luceneDir + ": cannot open the index for writing (" + e.getMessage()
+              + "); check that the folder is writable and not used by another 'kb index'", e);
+    }
+  }
+
+  /** Content hash of every indexed document of {@code source}, by id. */
+  public Map<String, String> hashes(Source source) {
+    Map<String, String> out = new HashMap<>();
+    try (DirectoryReader reader = DirectoryReader.open(writer)) {
+      IndexSearcher searcher = new IndexSearcher(reader);
+      Weight w = searcher.createWeight(
+          searcher.rewrite(new TermQuery(new Term(KbFields.SOURCE, source.label()))), ScoreMode.COMPLETE_NO_SCORES, 1f);
+      Set<String> fields = Set.of(KbFields.ID, KbFields.HASH);
+      for (LeafReaderContext leaf : reader.leaves()) {
+        Scorer scorer = w.scorer(leaf);
+        if (scorer == null) {
+          continue;
+        }
+        Bits live = leaf.reader().getLiveDocs();
+        StoredFields stored = leaf.reader().storedFields();
+        DocIdSetIterator it = scorer.iterator();
+        for (int d = it.nextDoc(); d != DocIdSetIterator.NO_MORE_DOCS; d = it.nextDoc()) {
+          if (live != null && !live.get(d)) {
+            continue;
+          }
+          Document doc = stored.document(d, fields);
+          out.put(doc.get(KbFields.ID), doc.get(KbFields.HASH));
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out;
+  }
+
+  /** The commit user data of the last commit (e.g. the forum sync watermark). */
+  public Map<String, String> userData() {
+    Map<String, String> out = new HashMap<>();
+    Iterable<Map.Entry<String, String>> data = writer.getLiveCommitData();
+    if (data != null) {
+      data.forEach(e -> out.put(e.getKey(), e.getValue()));
+    }
+    return out;
+  }
+
+  /**
+   * Brings {@code source} in line with {@code docs}: adds new, replaces changed, skips unchanged
+   * and, when {@code deleteMissing}, deletes documents of that source that are no longer there.
+   */
+  public IndexReport sync(Source source, Collection<KbDocument> docs, boolean deleteMissing, IndexProgress progress) {
+    long t0 = System.nanoTime();
+    Map<String, String> existing = hashes(source);
+    int added = 0;
+    int updated = 0;
+    int unchanged = 0;
+    int deleted = 0;
+    Set<String> present = new HashSet<>();
+    progress.start("indexing " + source.label() + "s", docs.size());
+    for (KbDocument d : docs) {
+      if (d.source() != source) {
+        throw new IllegalArgumentException(d.key() + " is not a " + source.label());
+      }
+      present.add(d.id());
+      String hash = d.contentHash();
+      String old = existing.get(d.id());
+      if (hash.equals(old)) {
+        unchanged++;
+      } else {
+        put(d, hash);
+        if (old == null) {
+          added++;
+        } else {
+          updated++;
+        }
+      }
+      progress.step();
+    }
+    progress.close();
+    if (deleteMissing) {
+      for (String id : existing.keySet()) {
+        if (!present.contains(id)) {
+          delete(source, id);
+          deleted++;
+        }
+      }
+    }
+    return new IndexReport(added, updated, unchanged, deleted, System.nanoTime() - t0);
+  }
+
+  /** Adds or replaces one document. */
+  public void put(KbDocument d) {
+    put(d, d.contentHash());
+  }
+
+  private void put(KbDocument d, String hash) {
+    try {
+      Document doc = toLucene(d, hash);
+      if (embedder != null) {
+        doc.add(new KnnFloatVectorField(KbFields.VECTOR, embedder.embed(embeddingText(d)), VectorSimilarityFunction.DOT_PRODUCT));
+      }
+      writer.updateDocument(new Term(KbFields.KEY, d.key()), doc);
+    } catch (IOException e) {
+      throw new KbException(path + ": cannot write document " + d.key() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Deletes one document, if present. */
+  public void delete(Source source, String id) {
+    try {
+      writer.deleteDocuments(new Term(KbFields.KEY, KbDocument.key(source, id)));
+    } catch (IOException e) {
+      throw new KbException(path + ": cannot delete " + KbDocument.key(source, id) + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Deletes every document. */
+  public void deleteAll() {
+    try {
+      writer.deleteAll();
+    } catch (IOException e) {
+      throw new KbException(path + ": cannot clear the index: " + e.getMessage(), e);
+    }
+  }
+
+  /** The text whose embedding represents a document: its title and question. */
+  public static String embeddingText(KbDocument d) {
+    return d.question().isEmpty() ? d.title() : d.title() + ". " + d.question();
+  }
+
+  /** Makes every change durable and visible, with the given user data merged into the old. */
+  public void commit(Map<String, String> extraUserData) {
+    Map<String, String> data = userData();
+    data.putAll(extraUserData);
+    data.put(EMBEDDER_KEY, embedder == null ? Embedders.NONE : embedder.name());
+    writer.setLiveCommitData(data.entrySet());
+    try {
+      writer.commit();
+      committed = true;
+    } catch (IOException e) {
+      throw new KbException(path + ": cannot commit the index: " + e.getMessage(), e);
+    }
+  }
+
+  static Document toLucene(KbDocument d, String hash) {
+    Document doc = new Document();
+    doc.add(new StringField(KbFields.KEY, d.key(), Field.Store.YES));
+    doc.add(new StoredField(KbFields.ID, d.id()));
+    doc.add(new StringField(KbFields.SOURCE, d.source().label(), Field.Store.YES));
+    doc.add(new StoredField(KbFields.URL, d.url()));
+    doc.add(new StoredField(KbFields.HASH, hash));
+    doc.add(new StoredField(KbFields.UPDATED, d.updated()));
+    doc.add(new TextField(KbFields.TITLE, d.title(), Field.Store.YES));
+    if (!d.tags().isEmpty()) {
+      doc.add(new TextField(KbFields.TAGS, String.join(" ", d.tags()).replace('-', ' '), Field.Store.NO));
+    }
+    addText(doc, KbFields.QUESTION, d.question());
+    addText(doc, KbFields.ANSWER, d.acceptedAnswer());
+    addText(doc, KbFields.BODY, d.body());
+    String all = String.join("\n", d.title(), d.question(), d.acceptedAnswer(), d.body());
+    doc.add(new TextField(KbFields.CODE, all, Field.Store.NO));
+    String snippetSource = String.join("\n", nonEmpty(d.question(), d.acceptedAnswer(), d.body()));
+    if (snippetSource.length() > SNIPPET_SOURCE_CHARS) {
+      snippetSource = snippetSource.substring(0, SNIPPET_SOURCE_CHARS);
+    }
+    doc.add(new StoredField(KbFields.SNIPPET_SOURCE, snippetSource));
+    doc.add(new StringField(KbFields.PRODUCT,
+        d.product().isEmpty() ? KbFields.NONE : d.product().toLowerCase(Locale.ROOT), Field.Store.NO));
+    if (d.versions().isEmpty()) {
+      doc.add(new StringField(KbFields.VERSION, KbFields.NONE, Field.Store.NO));
+    } else {
+      for (String v : d.versions()) {
+        doc.add(new StringField(KbFields.VERSION, Versions.normalize(v), Field.Store.NO));
+      }
+    }
+    return doc;
+  }
+
+  private static List<String> nonEmpty(String... parts) {
+    return java.util.Arrays.stream(parts).filter(p -> !p.isBlank()).toList();
+  }
+
+  private static void addText(Document doc, String field, String text) {
+    if (!text.isEmpty()) {
+      doc.add(new TextField(field, text, Field.Store.NO));
+    }
+  }
+
+  /** The folder of the index. */
+  public Path path() {
+    return path;
+  }
+
+  @Override
+  public void close() {
+    try {
+      if (committed) {
+        writer.close();
+      } else {
+        writer.rollback();
+      }
+      directory.close();
+    } catch (IOException e) {
+      throw new KbException(path + ": cannot close the index: " + e.getMessage(), e);
+    }
+  }
+}

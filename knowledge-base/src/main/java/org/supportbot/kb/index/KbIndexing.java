@@ -1,0 +1,84 @@
+package org.supportbot.kb.index;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.supportbot.kb.embed.Embedder;
+import org.supportbot.kb.embed.MiniLmEmbedder;
+import org.supportbot.kb.KbException;
+import org.supportbot.kb.Source;
+import org.supportbot.kb.ingest.ArticleReader;
+import org.supportbot.kb.ingest.DiscourseTopics;
+import org.supportbot.kb.ingest.KbDocument;
+
+/**
+ * Indexes folders of articles and forum topics into a knowledge-base folder. Every source file is
+ * read and checked before the index is touched; documents missing from a given folder are
+ * deleted, unchanged ones are skipped.
+ */
+public final class KbIndexing {
+  private KbIndexing() {}
+
+  /** The Lucene index inside a knowledge-base folder. */
+  public static Path luceneDir(Path kbDir) {
+    return kbDir.resolve("lucene");
+  }
+
+  /** Whether to store sentence embeddings. */
+  public enum Mode {
+    /** Keep what the index already uses; a new index gets embeddings. */
+    AUTO,
+    /** BM25 only: faster indexing, smaller footprint. */
+    LEXICAL,
+    /** BM25 and sentence embeddings. */
+    SEMANTIC
+  }
+
+  /**
+   * @param articles folder of Markdown articles, or null to leave articles as they are
+   * @param forum folder of Discourse topic JSON files, or null to leave forum topics as they are
+   * @param forumBaseUrl prefix of forum topic URLs (may be empty)
+   * @param rebuild drop everything first and index from scratch
+   */
+  public static IndexReport indexFolders(
+      Path kbDir, Path articles, Path forum, String forumBaseUrl, boolean rebuild, Mode mode, IndexProgress progress) {
+    List<KbDocument> articleDocs = articles == null ? null : ArticleReader.readFolder(articles);
+    List<KbDocument> forumDocs = forum == null ? null : DiscourseTopics.readFolder(forum, forumBaseUrl);
+    return index(kbDir, articleDocs, forumDocs, rebuild, mode, progress);
+  }
+
+  /** Indexes already-read documents; a null list leaves that source untouched. */
+  public static IndexReport index(
+      Path kbDir, List<KbDocument> articleDocs, List<KbDocument> forumDocs, boolean rebuild, Mode mode,
+      IndexProgress progress) {
+    IndexReport report = new IndexReport(0, 0, 0, 0, 0);
+    try (KbIndexWriter w = KbIndexWriter.open(luceneDir(kbDir))) {
+      boolean fresh = !w.userData().containsKey(KbIndexWriter.EMBEDDER_KEY);
+      Optional<Embedder> want = switch (mode) {
+        case LEXICAL -> Optional.empty();
+        case SEMANTIC -> Optional.of(MiniLmEmbedder.instance());
+        case AUTO -> fresh ? Optional.of(MiniLmEmbedder.instance()) : w.embedder();
+      };
+      boolean switching = !want.map(Embedder::name).equals(w.embedder().map(Embedder::name));
+      if (switching && !fresh && !rebuild) {
+        throw new KbException(kbDir + ": the index was built "
+            + w.embedder().map(e -> "with embeddings (" + e.name() + ")").orElse("without embeddings")
+            + " and this run asks for " + want.map(e -> "embeddings (" + e.name() + ")").orElse("none")
+            + "; add --rebuild (with every source) to switch, or drop the option to keep the current mode");
+      }
+      if (rebuild) {
+        w.deleteAll();
+      }
+      w.useEmbedder(want);
+      if (articleDocs != null) {
+        report = report.plus(w.sync(Source.ARTICLE, articleDocs, true, progress));
+      }
+      if (forumDocs != null) {
+        report = report.plus(w.sync(Source.FORUM, forumDocs, true, progress));
+      }
+      w.commit(Map.of());
+    }
+    return report;
+  }
+}

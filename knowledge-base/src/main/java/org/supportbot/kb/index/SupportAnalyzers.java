@@ -1,0 +1,81 @@
+package org.supportbot.kb.index;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.analysis.CharArraySet;
+import org.apache.lucene.analysis.LowerCaseFilter;
+import org.apache.lucene.analysis.StopFilter;
+import org.apache.lucene.analysis.TokenStream;
+import org.apache.lucene.analysis.Tokenizer;
+import org.apache.lucene.analysis.core.KeywordAnalyzer;
+import org.apache.lucene.analysis.core.WhitespaceTokenizer;
+import org.apache.lucene.analysis.en.EnglishAnalyzer;
+import org.apache.lucene.analysis.en.EnglishPossessiveFilter;
+import org.apache.lucene.analysis.en.PorterStemFilter;
+import org.apache.lucene.analysis.miscellaneous.ASCIIFoldingFilter;
+import org.apache.lucene.analysis.miscellaneous.PerFieldAnalyzerWrapper;
+import org.apache.lucene.analysis.standard.StandardTokenizer;
+
+/**
+ * Analysis for support text. The stemmed analyzer is English: Unicode word tokens (which keep
+ * {@code ERR_CONN_REFUSED}, {@code 2.3.1} and {@code config.yml} whole), possessives removed,
+ * lower case, ASCII folding, English stop words, Porter stemming. The exact analyzer keeps
+ * whitespace-separated tokens that look like identifiers, versions, codes or paths, lower-cased
+ * and trimmed of punctuation, so that a pasted error string matches token for token.
+ */
+public final class SupportAnalyzers {
+
+  private SupportAnalyzers() {}
+
+  /** The stemmed English analyzer. */
+  public static Analyzer stemmed() {
+    return new Analyzer() {
+      @Override
+      protected TokenStreamComponents createComponents(String fieldName) {
+        Tokenizer source = new StandardTokenizer();
+        TokenStream ts = new EnglishPossessiveFilter(source);
+        ts = new LowerCaseFilter(ts);
+        ts = new ASCIIFoldingFilter(ts);
+        ts = new StopFilter(ts, EnglishAnalyzer.ENGLISH_STOP_WORDS_SET);
+        ts = new PorterStemFilter(ts);
+        return new TokenStreamComponents(source, ts);
+      }
+
+      @Override
+      protected TokenStream normalize(String fieldName, TokenStream in) {
+        return new ASCIIFoldingFilter(new LowerCaseFilter(in));
+      }
+    };
+  }
+
+  /** The exact-token analyzer for identifiers, versions, error codes and paths. */
+  public static Analyzer exact() {
+    return new Analyzer() {
+      @Override
+      protected TokenStreamComponents createComponents(String fieldName) {
+        Tokenizer source = new WhitespaceTokenizer();
+        TokenStream ts = new TrimPunctuationFilter(source);
+        ts = new ExactTokenFilter(ts);
+        ts = new LowerCaseFilter(ts);
+        return new TokenStreamComponents(source, ts);
+      }
+    };
+  }
+
+  /** The analyzer for every field of the index. */
+  public static Analyzer forIndex() {
+    Map<String, Analyzer> perField = new HashMap<>();
+    perField.put(KbFields.CODE, exact());
+    KeywordAnalyzer keyword = new KeywordAnalyzer();
+    for (String f : new String[] {KbFields.KEY, KbFields.SOURCE, KbFields.PRODUCT, KbFields.VERSION}) {
+      perField.put(f, keyword);
+    }
+    return new PerFieldAnalyzerWrapper(stemmed(), perField);
+  }
+
+  /** An immutable copy of the English stop words used at index time. */
+  public static CharArraySet stopWords() {
+    return CharArraySet.unmodifiableSet(EnglishAnalyzer.ENGLISH_STOP_WORDS_SET);
+  }
+}

@@ -1,0 +1,506 @@
+package org.supportbot.kb.search;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.analysis.LowerCaseFilter;
+import org.apache.lucene.analysis.StopFilter;
+import org.apache.lucene.analysis.TokenStream;
+import org.apache.lucene.analysis.Tokenizer;
+import org.apache.lucene.analysis.en.EnglishPossessiveFilter;
+import org.apache.lucene.analysis.en.PorterStemFilter;
+import org.apache.lucene.analysis.miscellaneous.ASCIIFoldingFilter;
+import org.apache.lucene.analysis.standard.StandardTokenizer;
+import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
+import org.apache.lucene.analysis.tokenattributes.OffsetAttribute;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.FloatVectorValues;
+import org.apache.lucene.index.KnnVectorValues;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.ReaderUtil;
+import org.apache.lucene.search.KnnFloatVectorQuery;
+import org.apache.lucene.util.VectorUtil;
+import org.supportbot.kb.embed.Embedder;
+import org.supportbot.kb.embed.Embedders;
+import org.supportbot.kb.index.KbIndexWriter;
+import org.apache.lucene.index.IndexNotFoundException;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.search.BooleanClause;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.BoostQuery;
+import org.apache.lucene.search.CollectionStatistics;
+import org.apache.lucene.search.DisjunctionMaxQuery;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.TermInSetQuery;
+import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.util.BytesRef;
+import org.apache.lucene.util.QueryBuilder;
+import org.supportbot.kb.KbException;
+import org.supportbot.kb.Source;
+import org.supportbot.kb.index.KbFields;
+import org.supportbot.kb.index.KbSimilarity;
+import org.supportbot.kb.index.SupportAnalyzers;
+import org.supportbot.kb.index.Versions;
+
+/**
+ * Searches one snapshot of the index. Thread-safe; reopen to see later changes.
+ */
+public final class KbSearcher implements AutoCloseable {
+  private static final int SNIPPET_CHARS = 220;
+  /** Query terms beyond these are ignored, keeping very long pastes below Lucene's clause limit. */
+  private static final int MAX_TERMS = 120;
+  private static final int MAX_EXACT = 30;
+  /** Candidates taken from each of BM25 and nearest neighbours before fusing. */
+  private static final int HYBRID_CANDIDATES = 100;
+
+  private final Path path;
+  private final Directory directory;
+  private final DirectoryReader reader;
+  private final IndexSearcher searcher;
+  private final SearchSettings settings;
+  private final Analyzer stemmed = SupportAnalyzers.stemmed();
+  private final Analyzer queryAnalyzer;
+  private final Analyzer exact = SupportAnalyzers.exact();
+  private final List<FieldWeight> fields;
+  private final Embedder embedder;
+
+  private record FieldWeight(String field, float weight) {}
+
+  /** Terms of one query: stemmed terms with their query frequency, and exact tokens. */
+  record QueryTerms(Map<String, Integer> stemmed, Set<String> exact) {}
+
+  private KbSearcher(Path path, Directory directory, DirectoryReader reader, SearchSettings settings) {
+    this.path = path;
+    this.directory = directory;
+    this.reader = reader;
+    this.settings = settings;
+    this.searcher = new IndexSearcher(reader);
+    this.searcher.setSimilarity(KbSimilarity.create(settings.k1(), settings.b(), settings.shortB()));
+    this.queryAnalyzer = settings.queryStopWords() ? queryAnalyzer() : stemmed;
+    List<FieldWeight> fw = new ArrayList<>();
+    addField(fw, KbFields.TITLE, settings.title());
+    addField(fw, KbFields.TAGS, settings.tags());
+    addField(fw, KbFields.QUESTION, settings.question());
+    addField(fw, KbFields.ANSWER, settings.answer());
+    addField(fw, KbFields.BODY, settings.body());
+    this.fields = List.copyOf(fw);
+    Embedder e = null;
+    if (settings.semantic() > 0) {
+      try {
+        e = Embedders.byName(reader.getIndexCommit().getUserData().get(KbIndexWriter.EMBEDDER_KEY)).orElse(null);
+      } catch (IOException ex) {
+        throw new UncheckedIOException(ex);
+      }
+    }
+    this.embedder = e;
+  }
+
+  /** True when queries are matched by embeddings as well as by BM25. */
+  public boolean semantic() {
+    return embedder != null;
+  }
+
+  private static void addField(List<FieldWeight> fw, String field, float w) {
+    if (w > 0) {
+      fw.add(new FieldWeight(field, w));
+    }
+  }
+
+  /** Opens the Lucene index in {@code luceneDir}. */
+  public static KbSearcher open(Path luceneDir, SearchSettings settings) {
+    if (!Files.isDirectory(luceneDir)) {
+      throw new KbException(luceneDir + ": no index here; build one with 'supportbot kb index --index <dir> ...'");
+    }
+    Directory dir = null;
+    try {
+      dir = FSDirectory.open(luceneDir);
+      return new KbSearcher(luceneDir, dir, DirectoryReader.open(dir), settings);
+    } catch (IndexNotFoundException e) {
+      closeQuietly(dir);
+      throw new KbException(luceneDir + ": no index here; build one with 'supportbot kb index --index <dir> ...'", e);
+    } catch (IOException e) {
+      closeQuietly(dir);
+      throw new KbException(luceneDir + ": cannot open the index: " + e.getMessage(), e);
+    }
+  }
+
+  private static void closeQuietly(Directory dir) {
+    if (dir != null) {
+      try {
+        dir.close();
+      } catch (IOException ignored) {
+        // already failing; the first error is the one reported
+      }
+    }
+  }
+
+  /** The confidence floor of this searcher's mode (with or without embeddings). */
+  public double floor() {
+    return embedder == null ? settings.lexicalFloor() : settings.floor();
+  }
+
+  /** Number of live documents. */
+  public int size() {
+    return reader.numDocs();
+  }
+
+  public SearchSettings settings() {
+    return settings;
+  }
+
+  /** The best {@code k} documents for the request, best first. */
+  public List<SearchHit> search(SearchRequest request, int k, boolean withSnippets) {
+    if (k <= 0) {
+      throw new IllegalArgumentException("k must be positive, was " + k);
+    }
+    QueryTerms terms = terms(request);
+    boolean lexical = !(terms.stemmed().isEmpty() && terms.exact().isEmpty());
+    if (!lexical && (embedder == null || request.text().isBlank() && request.errorText().isBlank())) {
+      return List.of();
+    }
+    try {
+      int n = embedder == null ? k : Math.max(k, HYBRID_CANDIDATES);
+      ScoreDoc[] lex = new ScoreDoc[0];
+      double bound = 0;
+      if (lexical) {
+        Query query = buildQuery(request, terms, Map.of());
+        TopDocs top = searcher.search(query, n);
+        if (settings.prfDocs() > 0 && settings.prfTerms() > 0 && top.scoreDocs.length > 0) {
+          Map<String, Float> expansion = expansion(top.scoreDocs, terms);
+          if (!expansion.isEmpty()) {
+            query = buildQuery(request, terms, expansion);
+            top = searcher.search(query, n);
+          }
+        }
+        lex = top.scoreDocs;
+        bound = upperBound(terms);
+      }
+      List<Scored> ranked = new ArrayList<>();
+      if (embedder == null) {
+        for (ScoreDoc sd : lex) {
+          ranked.add(new Scored(sd.doc, sd.score, bound <= 0 ? 0 : Math.min(1.0, sd.score / bound)));
+        }
+      } else {
+        ranked = fuse(request, lex, n);
+      }
+      List<SearchHit> hits = new ArrayList<>(Math.min(k, ranked.size()));
+      Set<String> want = Set.of(KbFields.ID, KbFields.SOURCE, KbFields.TITLE, KbFields.URL);
+      for (Scored sd : ranked.subList(0, Math.min(k, ranked.size()))) {
+        Document d = searcher.storedFields().document(sd.doc(), want);
+        String snippet = withSnippets ? snippet(sd.doc(), terms) : "";
+        hits.add(new SearchHit(
+            d.get(KbFields.ID), Source.parse(d.get(KbFields.SOURCE)), d.get(KbFields.TITLE),
+            d.get(KbFields.URL), (float) sd.score(), sd.confidence(), snippet));
+      }
+      return hits;
+    } catch (IOException e) {
+      throw new UncheckedIOException(path + ": search failed", e);
+    }
+  }
+
+  private record Scored(int doc, double score, double confidence) {}
+
+  /**
+   * BM25 divided by the query's best BM25 score, plus {@code semantic} times the cosine
+   * similarity of the embeddings, over the union of the BM25 and nearest-neighbour candidates.
+   * The confidence is the cosine similarity.
+   */
+  private List<Scored> fuse(SearchRequest request, ScoreDoc[] lex, int n) throws IOException {
+    float[] qv = embedder.embed((request.text() + "\n" + request.errorText()).strip());
+    Query filter = filters(request);
+    KnnFloatVectorQuery knn = new KnnFloatVectorQuery(KbFields.VECTOR, qv, n, filter);
+    TopDocs near = searcher.search(knn, n);
+    Map<Integer, Double> cosine = new HashMap<>();
+    for (ScoreDoc sd : near.scoreDocs) {
+      cosine.put(sd.doc, 2.0 * sd.score - 1.0); // DOT_PRODUCT scores are (1 + dot) / 2
+    }
+    double max = lex.length == 0 ? 1 : Math.max(lex[0].score, 1e-6);
+    Map<Integer, Double> lexNorm = new HashMap<>();
+    for (ScoreDoc sd : lex) {
+      lexNorm.put(sd.doc, sd.score / max);
+    }
+    Set<Integer> docs = new HashSet<>(cosine.keySet());
+    docs.addAll(lexNorm.keySet());
+    List<Scored> out = new ArrayList<>(docs.size());
+    for (int doc : docs) {
+      Double cos = cosine.get(doc);
+      if (cos == null) {
+        cos = cosineOf(doc, qv);
+      }
+      double score = lexNorm.getOrDefault(doc, 0.0) + settings.semantic() * cos;
+      out.add(new Scored(doc, score, Math.max(0, Math.min(1, cos))));
+    }
+    out.sort(Comparator.comparingDouble(Scored::score).reversed().thenComparingInt(Scored::doc));
+    return out;
+  }
+
+  private double cosineOf(int doc, float[] qv) throws IOException {
+    List<LeafReaderContext> leaves = reader.leaves();
+    LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(doc, leaves));
+    FloatVectorValues values = leaf.reader().getFloatVectorValues(KbFields.VECTOR);
+    if (values == null) {
+      return 0;
+    }
+    KnnVectorValues.DocIndexIterator it = values.iterator();
+    int local = doc - leaf.docBase;
+    if (it.advance(local) != local) {
+      return 0;
+    }
+    return VectorUtil.dotProduct(qv, values.vectorValue(it.index()));
+  }
+
+  /** Product, version and key restrictions of a request, or null when there are none. */
+  private Query filters(SearchRequest request) {
+    BooleanQuery.Builder q = new BooleanQuery.Builder();
+    boolean any = addFilters(q, request);
+    return any ? q.build() : null;
+  }
+
+  QueryTerms terms(SearchRequest request) {
+    String text = request.text() + "\n" + request.errorText();
+    Map<String, Integer> stems = new LinkedHashMap<>();
+    for (String t : tokens(queryAnalyzer, KbFields.BODY, text)) {
+      if (stems.size() < MAX_TERMS || stems.containsKey(t)) {
+        stems.merge(t, 1, Integer::sum);
+      }
+    }
+    Set<String> codes = new HashSet<>();
+    for (String c : tokens(exact, KbFields.CODE, text)) {
+      if (codes.size() < MAX_EXACT) {
+        codes.add(c);
+      }
+    }
+    return new QueryTerms(stems, codes);
+  }
+
+  private Query buildQuery(SearchRequest request, QueryTerms terms, Map<String, Float> expansion) {
+    BooleanQuery.Builder q = new BooleanQuery.Builder();
+    for (String t : terms.stemmed().keySet()) {
+      q.add(termQuery(t, 1f), BooleanClause.Occur.SHOULD);
+    }
+    for (Map.Entry<String, Float> e : expansion.entrySet()) {
+      q.add(termQuery(e.getKey(), e.getValue()), BooleanClause.Occur.SHOULD);
+    }
+    if (settings.code() > 0) {
+      for (String c : terms.exact()) {
+        q.add(new BoostQuery(new TermQuery(new Term(KbFields.CODE, c)), settings.code()), BooleanClause.Occur.SHOULD);
+        }
+    }
+    if (settings.phrase() > 0 && !request.errorText().isBlank()) {
+      QueryBuilder qb = new QueryBuilder(stemmed);
+      List<Query> phrases = new ArrayList<>();
+      for (FieldWeight fw : fields) {
+        Query p = qb.createPhraseQuery(fw.field(), request.errorText(), 1);
+        if (p != null) {
+          phrases.add(new BoostQuery(p, fw.weight()));
+        }
+      }
+      if (!phrases.isEmpty()) {
+        q.add(new BoostQuery(new DisjunctionMaxQuery(phrases, 0f), settings.phrase()), BooleanClause.Occur.SHOULD);
+        }
+    }
+    addFilters(q, request);
+    return q.build();
+  }
+
+  private static boolean addFilters(BooleanQuery.Builder q, SearchRequest request) {
+    boolean any = false;
+    if (!request.product().isEmpty()) {
+      any = true;
+      q.add(new TermInSetQuery(KbFields.PRODUCT, List.of(
+          new BytesRef(request.product().toLowerCase(Locale.ROOT)), new BytesRef(KbFields.NONE))),
+          BooleanClause.Occur.FILTER);
+    }
+    if (!request.version().isEmpty()) {
+      any = true;
+      List<BytesRef> versions = new ArrayList<>();
+      for (String v : Versions.withPrefixes(request.version())) {
+        versions.add(new BytesRef(v));
+      }
+      versions.add(new BytesRef(KbFields.NONE));
+      q.add(new TermInSetQuery(KbFields.VERSION, versions), BooleanClause.Occur.FILTER);
+    }
+    if (!request.onlyKeys().isEmpty()) {
+      any = true;
+      q.add(new TermInSetQuery(KbFields.KEY, request.onlyKeys().stream().map(BytesRef::new).toList()),
+          BooleanClause.Occur.FILTER);
+    }
+    return any;
+  }
+
+  private Query termQuery(String term, float boost) {
+    List<Query> perField = new ArrayList<>(fields.size());
+    for (FieldWeight fw : fields) {
+      perField.add(new BoostQuery(new TermQuery(new Term(fw.field(), term)), fw.weight()));
+    }
+    Query q = perField.size() == 1 ? perField.get(0) : new DisjunctionMaxQuery(perField, settings.tie());
+    return boost == 1f ? q : new BoostQuery(q, boost);
+  }
+
+  /** Expansion terms from the top documents' titles and text, weighted by tf * idf. */
+  private Map<String, Float> expansion(ScoreDoc[] top, QueryTerms terms) throws IOException {
+    Map<String, Double> weight = new HashMap<>();
+    int n = Math.min(settings.prfDocs(), top.length);
+    Set<String> want = Set.of(KbFields.TITLE, KbFields.SNIPPET_SOURCE);
+    for (int i = 0; i < n; i++) {
+      Document d = searcher.storedFields().document(top[i].doc, want);
+      Map<String, Integer> tf = new HashMap<>();
+      String text = d.get(KbFields.TITLE) + "\n" + d.get(KbFields.TITLE) + "\n" + d.get(KbFields.SNIPPET_SOURCE);
+      for (String t : tokens(queryAnalyzer, KbFields.BODY, text)) {
+        tf.merge(t, 1, Integer::sum);
+      }
+      double total = tf.values().stream().mapToInt(Integer::intValue).sum();
+      for (Map.Entry<String, Integer> e : tf.entrySet()) {
+        if (!terms.stemmed().containsKey(e.getKey()) && e.getKey().length() > 2) {
+          weight.merge(e.getKey(), e.getValue() / total, Double::sum);
+        }
+      }
+    }
+    CollectionStatistics cs = searcher.collectionStatistics(KbFields.BODY);
+    long docs = cs == null ? reader.maxDoc() : cs.docCount();
+    Map<String, Double> scored = new HashMap<>();
+    for (Map.Entry<String, Double> e : weight.entrySet()) {
+      int df = reader.docFreq(new Term(KbFields.BODY, e.getKey()));
+      if (df < 2) {
+        continue;
+      }
+      scored.put(e.getKey(), e.getValue() * Math.log(1 + (docs - df + 0.5) / (df + 0.5)));
+    }
+    List<Map.Entry<String, Double>> best = scored.entrySet().stream()
+        .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+        .limit(settings.prfTerms())
+        .toList();
+    Map<String, Float> out = new LinkedHashMap<>();
+    if (best.isEmpty()) {
+      return out;
+    }
+    double max = best.get(0).getValue();
+    for (Map.Entry<String, Double> e : best) {
+      out.put(e.getKey(), (float) (settings.prfWeight() * e.getValue() / max));
+    }
+    return out;
+  }
+
+  /** The highest score the query's terms could reach (BM25 with tf to infinity in every field). */
+  private double upperBound(QueryTerms terms) throws IOException {
+    double bound = 0;
+    for (String t : terms.stemmed().keySet()) {
+      double max = 0;
+      double sum = 0;
+      for (FieldWeight fw : fields) {
+        double w = fw.weight() * idf(fw.field(), t);
+        max = Math.max(max, w);
+        sum += w;
+      }
+      bound += max + settings.tie() * (sum - max);
+    }
+    if (settings.code() > 0) {
+      for (String c : terms.exact()) {
+        bound += settings.code() * idf(KbFields.CODE, c);
+      }
+    }
+    return bound;
+  }
+
+  private double idf(String field, String term) throws IOException {
+    CollectionStatistics cs = searcher.collectionStatistics(field);
+    if (cs == null) {
+      return 0;
+    }
+    // a term found nowhere counts as the rarest possible: a query of unknown words has a high
+    // bound and so a low confidence, however well its one known word matches
+    long df = reader.docFreq(new Term(field, term));
+    return Math.log(1 + (cs.docCount() - df + 0.5) / (df + 0.5));
+  }
+
+  private String snippet(int doc, QueryTerms terms) throws IOException {
+    Document d = searcher.storedFields().document(doc, Set.of(KbFields.SNIPPET_SOURCE, KbFields.TITLE));
+    String text = d.get(KbFields.SNIPPET_SOURCE);
+    if (text == null || text.isBlank()) {
+      text = d.get(KbFields.TITLE);
+    }
+    return Snippets.highlight(text, matches(text, terms), SNIPPET_CHARS);
+  }
+
+  private List<int[]> matches(String text, QueryTerms terms) throws IOException {
+    List<int[]> out = new ArrayList<>();
+    collect(stemmed, KbFields.BODY, text, terms.stemmed().keySet(), out);
+    collect(exact, KbFields.CODE, text, terms.exact(), out);
+    return out;
+  }
+
+  private static void collect(Analyzer a, String field, String text, Set<String> wanted, List<int[]> out)
+      throws IOException {
+    if (wanted.isEmpty()) {
+      return;
+    }
+    try (TokenStream ts = a.tokenStream(field, text)) {
+      CharTermAttribute term = ts.addAttribute(CharTermAttribute.class);
+      OffsetAttribute off = ts.addAttribute(OffsetAttribute.class);
+      ts.reset();
+      while (ts.incrementToken()) {
+        if (wanted.contains(term.toString())) {
+          out.add(new int[] {off.startOffset(), off.endOffset(), term.toString().hashCode()});
+        }
+      }
+      ts.end();
+    }
+  }
+
+  static List<String> tokens(Analyzer a, String field, String text) {
+    List<String> out = new ArrayList<>();
+    try (TokenStream ts = a.tokenStream(field, text)) {
+      CharTermAttribute term = ts.addAttribute(CharTermAttribute.class);
+      ts.reset();
+      while (ts.incrementToken()) {
+        out.add(term.toString());
+      }
+      ts.end();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out;
+  }
+
+  private static Analyzer queryAnalyzer() {
+    return new Analyzer() {
+      @Override
+      protected TokenStreamComponents createComponents(String fieldName) {
+        Tokenizer source = new StandardTokenizer();
+        TokenStream ts = new EnglishPossessiveFilter(source);
+        ts = new LowerCaseFilter(ts);
+        ts = new ASCIIFoldingFilter(ts);
+        ts = new StopFilter(ts, QueryStopWords.WORDS);
+        ts = new PorterStemFilter(ts);
+        return new TokenStreamComponents(source, ts);
+      }
+    };
+  }
+
+  @Override
+  public void close() {
+    try {
+      reader.close();
+      directory.close();
+    } catch (IOException e) {
+      throw new KbException(path + ": cannot close the index: " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,81 @@
+package org.supportbot.kb.search;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/** Cuts a short window around the densest matches and marks matched terms as {@code **term**}. */
+final class Snippets {
+  private Snippets() {}
+
+  /**
+   * @param matches {start, end, termHash} of every matched token in {@code text}
+   */
+  static String highlight(String text, List<int[]> matches, int maxChars) {
+    String flat = text.replace('\n', ' ');
+    if (matches.isEmpty()) {
+      return flat.length() <= maxChars ? flat : cut(flat, 0, maxChars) + "…";
+    }
+    List<int[]> sorted = new ArrayList<>(matches);
+    sorted.sort(Comparator.<int[]>comparingInt(m -> m[0]).thenComparingInt(m -> -m[1]));
+    int bestStart = 0;
+    int bestScore = -1;
+    for (int i = 0; i < sorted.size(); i++) {
+      int from = Math.max(0, sorted.get(i)[0] - 40);
+      int to = from + maxChars;
+      Set<Integer> distinct = new HashSet<>();
+      int count = 0;
+      for (int j = i; j < sorted.size() && sorted.get(j)[1] <= to; j++) {
+        distinct.add(sorted.get(j)[2]);
+        count++;
+      }
+      int score = distinct.size() * 100 + count;
+      if (score > bestScore) {
+        bestScore = score;
+        bestStart = from;
+      }
+    }
+    int start = bestStart == 0 ? 0 : wordStart(flat, bestStart);
+    int end = Math.min(flat.length(), start + maxChars);
+    end = wordEnd(flat, end);
+    StringBuilder out = new StringBuilder();
+    if (start > 0) {
+      out.append('…');
+    }
+    int pos = start;
+    for (int[] m : sorted) {
+      if (m[0] < pos || m[1] > end) {
+        continue;
+      }
+      out.append(flat, pos, m[0]).append("**").append(flat, m[0], m[1]).append("**");
+      pos = m[1];
+    }
+    out.append(flat, pos, end);
+    if (end < flat.length()) {
+      out.append('…');
+    }
+    return out.toString().strip();
+  }
+
+  private static String cut(String s, int from, int max) {
+    return s.substring(from, wordEnd(s, Math.min(s.length(), from + max)));
+  }
+
+  private static int wordStart(String s, int i) {
+    int p = i;
+    while (p > 0 && !Character.isWhitespace(s.charAt(p - 1)) && i - p < 20) {
+      p--;
+    }
+    return p;
+  }
+
+  private static int wordEnd(String s, int i) {
+    int p = i;
+    while (p < s.length() && !Character.isWhitespace(s.charAt(p)) && p - i < 20) {
+      p++;
+    }
+    return p;
+  }
+}
