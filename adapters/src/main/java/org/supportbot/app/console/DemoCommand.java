@@ -18,7 +18,9 @@ import org.supportbot.app.Main;
 import org.supportbot.config.load.ConfigException;
 import org.supportbot.config.load.PolicyCatalog;
 import org.supportbot.core.chat.SupportDesk;
-import org.supportbot.core.conversation.KnowledgeSuggestions;
+import org.supportbot.app.knowledge.LuceneSuggestions;
+import org.supportbot.app.knowledge.SampleKnowledgeBase;
+import org.supportbot.kb.LuceneKnowledgeBase;
 import org.supportbot.core.desk.IncidentDesk;
 import org.supportbot.core.directory.Directory;
 import org.supportbot.core.incident.TimerPlan;
@@ -93,21 +95,18 @@ public final class DemoCommand implements Callable<Integer> {
       SupportDesk.EventFeed feed = new SupportDesk.EventFeed();
       IncidentDesk incidents = new IncidentDesk(new SqliteIncidentStore(db), new SqliteTimerStore(db), directory,
           catalog::get, new TimerPlan(List.of(50, 75, 90)), clock, feed);
-      SupportDesk desk = new SupportDesk(incidents, feed, directory, catalog::get, knowledge(), 
-          new SqliteConversationStore(db), DemoWorld.settings(), clock);
-      ConsoleRenderer renderer = new ConsoleRenderer(clock, zone, id -> id.userId());
-      String session = script != null ? "script" : "console-" + UUID.randomUUID().toString().substring(0, 8);
-      ConsoleWorkspace workspace = new ConsoleWorkspace(desk, clock, renderer, out, session);
-      if (script != null) {
-        return runScript(workspace, out);
+      Path kbDir = SampleKnowledgeBase.ensureIndexed(data.resolve("kb"));
+      try (LuceneKnowledgeBase kb = LuceneKnowledgeBase.open(kbDir, clock)) {
+        SupportDesk desk = new SupportDesk(incidents, feed, directory, catalog::get, new LuceneSuggestions(kb, clock),
+            new SqliteConversationStore(db), DemoWorld.settings(), clock);
+        ConsoleRenderer renderer = new ConsoleRenderer(clock, zone, id -> id.userId());
+        String session = script != null ? "script" : "console-" + UUID.randomUUID().toString().substring(0, 8);
+        ConsoleWorkspace workspace = new ConsoleWorkspace(desk, clock, renderer, out, session);
+        return script != null ? runScript(workspace, out) : interactive(workspace, out);
       }
-      return interactive(workspace, out);
     }
   }
 
-  private KnowledgeSuggestions knowledge() {
-    return KnowledgeSuggestions.NONE;
-  }
 
   private int runScript(ConsoleWorkspace workspace, PrintWriter out) throws IOException {
     List<String> lines = Files.readAllLines(script, StandardCharsets.UTF_8);

@@ -40,7 +40,8 @@ final class CaseViews {
   }
 
   String severityLabel(IncidentSnapshot s) {
-    return severity(s).map(v -> v.id() + " " + v.name()).orElse(s.severityId());
+    return severity(s).map(v -> v.name().equalsIgnoreCase(v.id()) ? v.name() : v.id() + " " + v.name())
+        .orElse(s.severityId());
   }
 
   Optional<Severity> severity(IncidentSnapshot s) {

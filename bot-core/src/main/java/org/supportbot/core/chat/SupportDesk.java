@@ -492,11 +492,15 @@ public final class SupportDesk {
             ": " + s.title());
     CaseViews.next(s).ifPresent(n -> b.fact(CaseViews.targetLabel(n.getKey()) + " due", n.getValue()));
     List<Suggestion> related = knowledge.suggest(s.title(), ready.answers().getOrDefault("description", ""),
-        ready.answers().getOrDefault("error_messages", ""), s.product(), s.version(), 3);
+        ready.answers().getOrDefault("error_messages", ""),
+        policy(s.policyId()).versions().products().isEmpty() ? "" : s.product(),
+        policy(s.policyId()).versions().products().isEmpty() ? "" : s.version(), 3);
     if (!ready.offered().isEmpty()) {
       b.text("Offered to the customer, who still needed help:").suggestions(ready.offered());
     }
-    List<Suggestion> fresh = related.stream().filter(r -> !ready.offered().contains(r)).toList();
+    Set<String> shown = new HashSet<>();
+    ready.offered().forEach(o -> shown.add(o.source() + ":" + o.id()));
+    List<Suggestion> fresh = related.stream().filter(r -> !shown.contains(r.source() + ":" + r.id())).toList();
     if (!fresh.isEmpty()) {
       b.text("Related articles and threads:").suggestions(fresh);
     }

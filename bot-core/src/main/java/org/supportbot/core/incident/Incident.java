@@ -390,6 +390,11 @@ public final class Incident {
     return categoryId;
   }
 
+  /** Whether the vendor has publicly acknowledged or answered the case yet. */
+  public boolean responded() {
+    return responded;
+  }
+
   public IncidentState state() {
     return state;
   }

@@ -87,6 +87,10 @@ public final class Lifecycle {
         if (!vendor) {
           yield vendorOnly(inc, "acknowledge");
         }
+        // a claimed case that nobody has answered yet may still be acknowledged
+        if (s == IncidentState.IN_PROGRESS && !inc.responded()) {
+          yield changed(inc, new IncidentEvent.Acknowledged(o, n, text(c.text())));
+        }
         if (s != IncidentState.NEW) {
           yield illegal(inc, "acknowledged", EnumSet.of(IncidentState.NEW));
         }

@@ -295,8 +295,11 @@ public final class Intake {
 
   private List<Suggestion> suggestFor(Map<String, String> answers) {
     String description = answers.getOrDefault("description", "");
+    // a product filter only helps when the policy names its products; free-text answers would filter everything out
+    boolean namedProducts = !policy.versions().products().isEmpty();
     return knowledge.suggest(title(answers), description, answers.getOrDefault("error_messages", ""),
-        answers.getOrDefault("product", ""), answers.getOrDefault("version", ""), SUGGESTIONS);
+        namedProducts ? answers.getOrDefault("product", "") : "", namedProducts ? answers.getOrDefault("version", "") : "",
+        SUGGESTIONS);
   }
 
   private Outbound.Builder say(IntakeState state, Outbound.Kind kind) {
