@@ -150,6 +150,29 @@ final class ChatFixture implements AutoCloseable {
     return last;
   }
 
+  /** Files a case through the intake of {@code policyId}, answering each question by its kind. */
+  List<Outbound> fileFor(Identity who, ChatPlace where, String policyId, String severity, String description) {
+    command(who, where, "/support");
+    var policy = CATALOG.get(policyId).orElseThrow();
+    List<Outbound> last = List.of();
+    for (var field : policy.report()) {
+      last = say(who, where, switch (field.kind()) {
+        case PRODUCT -> policy.versions().products().isEmpty() ? "Beacon" : policy.versions().products().get(0).id();
+        case VERSION -> policy.versions().products().isEmpty() ? "none"
+            : policy.versions().products().get(0).releases().get(policy.versions().products().get(0).releases().size() - 1)
+                .version();
+        case CATEGORY -> policy.categories().get(0).id();
+        case LONG_TEXT, TEXT, ATTACHMENT -> description;
+        case YES_NO -> "yes";
+        case PERCENT -> "10";
+        case SEVERITY -> severity;
+        case INCIDENT_REFERENCE -> "no";
+        case CHOICE -> field.choices().get(0);
+      });
+    }
+    return last;
+  }
+
   static String text(List<Outbound> out) {
     return String.join("\n---\n", out.stream().map(Outbound::plainText).toList());
   }

@@ -24,6 +24,7 @@ import org.supportbot.core.conversation.Inbound;
 import org.supportbot.core.conversation.Outbound;
 import org.supportbot.core.conversation.Span;
 import org.supportbot.core.conversation.Suggestion;
+import org.supportbot.core.incident.ChatPlace;
 import org.supportbot.core.incident.IncidentNumber;
 import org.supportbot.core.incident.IncidentState;
 
@@ -227,27 +228,82 @@ class SupportDeskTest {
   void escalationIsRefusedQuotingTheRuleWhereThePolicyLimitsIt() {
     try (ChatFixture f = new ChatFixture(dir.resolve("desk.db"), MONDAY_9AM)) {
       f.directory.store().bindChannel("test", "W", "initech", "initech");
-      f.command(IAN, INITECH, "/support");
-      var policy = ChatFixture.CATALOG.get("atomrock").orElseThrow();
-      List<Outbound> last = List.of();
-      for (var field : policy.report()) {
-        last = f.say(IAN, INITECH, switch (field.kind()) {
-          case PRODUCT -> policy.versions().products().isEmpty() ? "Atomrock" : policy.versions().products().get(0).id();
-          case VERSION -> "2.1.1";
-          case CATEGORY -> policy.categories().get(0).id();
-          case LONG_TEXT, TEXT, ATTACHMENT -> "The nightly import stops halfway with an error";
-          case YES_NO -> "yes";
-          case PERCENT -> "10";
-          case SEVERITY -> "S3";
-          case INCIDENT_REFERENCE -> "no";
-          case CHOICE -> field.choices().get(0);
-        });
-      }
+      List<Outbound> last = f.fileFor(IAN, INITECH, "atomrock", "S3", "The nightly import stops halfway with an error");
       assertThat(ofKind(last, Outbound.Kind.CONFIRMATION)).as(text(last)).isNotEmpty();
       List<Outbound> refused = f.command(IAN, thread(INITECH, "INI-1"), "/escalate we need this today");
       assertThat(text(refused)).startsWith("Not done: INI-1 is S3, which the atomrock policy does not allow to escalate");
       assertThat(f.incidents.log(new IncidentNumber("INI", 1)))
           .noneMatch(e -> e instanceof org.supportbot.core.incident.IncidentEvent.Escalated);
+    }
+  }
+
+  @Test
+  void raisingACaseToP2PingsTheEscalationChannel() {
+    try (ChatFixture f = new ChatFixture(dir.resolve("desk.db"), MONDAY_9AM)) {
+      f.fileAtheer("A report shows the wrong totals for one team", "5", "P3");
+      List<Outbound> out = f.command(EVE, thread(ACME, "ACME-1"), "/severity P2 every team's totals are wrong");
+      assertThat(ofKind(out, Outbound.Kind.ESCALATION_PING)).singleElement()
+          .satisfies(p -> assertThat(p.plainText()).contains("Raised to P2 Significant Loss of Functionality ACME-1"));
+      List<Outbound> lower = f.command(EVE, thread(ACME, "ACME-1"), "/severity P3 only one team after all");
+      assertThat(ofKind(lower, Outbound.Kind.ESCALATION_PING)).isEmpty();
+      assertThat(text(f.command(EVE, thread(ACME, "ACME-1"), "/severity P9 typo"))).startsWith("\"P9\" is not a level"
+          + " of the atheer policy; use one of P1, P2, P3, P4");
+    }
+  }
+
+  @Test
+  void unansweredRequestsGetRemindersAndAtomrockDropsTheCaseAfterTheSecond() {
+    try (ChatFixture f = new ChatFixture(dir.resolve("desk.db"), MONDAY_9AM)) {
+      f.fileFor(IAN, INITECH, "atomrock", "S3", "The nightly import stops halfway with an error");
+      ChatPlace caseThread = thread(INITECH, "INI-1");
+      f.command(EVE, caseThread, "/info Which file was being imported?");
+      f.clock.advance(Duration.ofDays(1));
+      List<Outbound> reminder = ofKind(f.desk.tick(), Outbound.Kind.REMINDER);
+      assertThat(reminder).singleElement().satisfies(r -> {
+        assertThat(r.to()).isEqualTo(new Outbound.ToPlace(caseThread));
+        assertThat(((Outbound.Text) r.blocks().get(0)).spans().get(0)).isEqualTo(new Span.Person(IAN));
+      });
+      f.clock.advance(Duration.ofDays(1));
+      assertThat(text(f.desk.tick())).contains("The request for information on INI-1 went unanswered (1 in a row).");
+      f.command(EVE, caseThread, "/info Please send the import log.");
+      f.clock.advance(Duration.ofDays(2));
+      List<Outbound> dropped = f.desk.tick();
+      assertThat(text(dropped)).contains("INI-1 is closed as dropped");
+      assertThat(f.incidents.incident(new IncidentNumber("INI", 1)).orElseThrow().state()).isEqualTo(IncidentState.DROPPED);
+    }
+  }
+
+  @Test
+  void engineersAssignUnclaimSplitAndMerge() {
+    try (ChatFixture f = new ChatFixture(dir.resolve("desk.db"), MONDAY_9AM)) {
+      f.fileAtheer("Two things: exports fail and the login page is slow", "10", "P3");
+      ChatPlace caseThread = thread(ACME, "ACME-1");
+      assertThat(text(f.command(MAX, caseThread, "/assign @eve"))).contains("ACME-1 is assigned to @eve by @max.");
+      assertThat(text(f.command(MAX, caseThread, "/assign @ana"))).isEqualTo("@ana is not one of the vendor's"
+          + " engineers; cases go to engineers only.");
+      assertThat(text(f.command(EVE, caseThread, "/unclaim"))).contains("ACME-1 is back in the queue.");
+      assertThat(text(f.command(EVE, caseThread, "/split exports fail; login page is slow")))
+          .contains("ACME-1 is split into ACME-2, ACME-3");
+      assertThat(text(f.command(EVE, thread(ACME, "ACME-3"), "/merge ACME-2"))).contains("ACME-3 is a duplicate and"
+          + " continues in ACME-2.");
+      assertThat(text(f.command(EVE, TRIAGE, "/mine"))).isEqualTo("Your open cases: none.");
+      assertThat(text(f.command(EVE, caseThread, "/resolve magic it went away"))).startsWith("\"magic\" is not a"
+          + " resolution type of the atheer policy; use one of");
+    }
+  }
+
+  @Test
+  void theDailyDigestGoesToManagersOncePerDay() {
+    try (ChatFixture f = new ChatFixture(dir.resolve("desk.db"), Instant.parse("2026-11-23T15:00:00Z"))) {
+      assertThat(ofKind(f.desk.tick(), Outbound.Kind.DIGEST)).isEmpty(); // 07:00 in Los Angeles
+      f.clock.set(Instant.parse("2026-11-23T16:00:00Z"));
+      List<Outbound> digest = ofKind(f.desk.tick(), Outbound.Kind.DIGEST);
+      assertThat(digest).singleElement().satisfies(d -> {
+        assertThat(d.to()).isEqualTo(new Outbound.ToPerson(MAX));
+        assertThat(d.plainText()).startsWith("Daily digest for 2026-11-23: 0 open, 0 breached");
+      });
+      f.clock.set(Instant.parse("2026-11-23T23:00:00Z"));
+      assertThat(ofKind(f.desk.tick(), Outbound.Kind.DIGEST)).isEmpty();
     }
   }
 }
