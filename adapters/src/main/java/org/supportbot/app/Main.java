@@ -21,7 +21,12 @@ public final class Main implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  /** Lucene tells every run, at WARNING, that the incubating vector module is not enabled; that is our choice. */
+  private static final java.util.logging.Logger LUCENE_VECTORS =
+      java.util.logging.Logger.getLogger("org.apache.lucene.internal.vectorization");
+
   public static void main(String[] args) {
+    LUCENE_VECTORS.setLevel(java.util.logging.Level.SEVERE);
     System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
   }
 

@@ -68,7 +68,7 @@ public final class DemoCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     Instant begin;
     try {
-      begin = start != null ? Instant.parse(start) : script != null ? SCRIPT_START : Clock.systemUTC().instant();
+      begin = start != null ? Instant.parse(start) : script != null ? SCRIPT_START : Clock.systemUTC().instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
     } catch (DateTimeParseException e) {
       err.println("error: --start \"" + start + "\" is not an instant; write e.g. 2026-11-23T17:00:00Z");
       return Main.EXIT_USAGE;
