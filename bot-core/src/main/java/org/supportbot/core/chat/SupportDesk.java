@@ -272,7 +272,7 @@ public final class SupportDesk {
       case IncidentOutcome.HeldBy h -> step.out.add(Outbound.toPlace(who.in().place(), Outbound.Kind.REPLY)
           .onlyFor(who.in().person()).text(h.incident() + " is already held by ", h.holder(), ".").build());
       case IncidentOutcome.TimeRecorded t -> step.out.add(reply(who, "Logged on " + t.incident() + ": billed "
-          + CaseViews.hours(t.billed()) + ", " + (t.chargeable() ? "chargeable" : "free") + " (" + t.reason() + ")."));
+          + CaseViews.hours(t.billed()) + "; " + t.reason() + "."));
       case IncidentOutcome.Filed f -> { }
       case IncidentOutcome.Changed c -> { }
       case IncidentOutcome.Claimed c -> { }

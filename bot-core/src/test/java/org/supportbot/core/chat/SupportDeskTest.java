@@ -24,6 +24,7 @@ import org.supportbot.core.conversation.Inbound;
 import org.supportbot.core.conversation.Outbound;
 import org.supportbot.core.conversation.Span;
 import org.supportbot.core.conversation.Suggestion;
+import org.supportbot.core.directory.Identity;
 import org.supportbot.core.incident.ChatPlace;
 import org.supportbot.core.incident.IncidentNumber;
 import org.supportbot.core.incident.IncidentState;
@@ -304,6 +305,29 @@ class SupportDeskTest {
       });
       f.clock.set(Instant.parse("2026-11-23T23:00:00Z"));
       assertThat(ofKind(f.desk.tick(), Outbound.Kind.DIGEST)).isEmpty();
+    }
+  }
+
+  @Test
+  void timeLoggedInChatIsRoundedUpAndClassifiedByTheContract() {
+    try (ChatFixture f = new ChatFixture(dir.resolve("desk.db"), MONDAY_9AM)) {
+      Identity hal = ChatFixture.id("hal");
+      f.directory.register(org.supportbot.core.directory.Organization.of("hooli", "HOOLI", "Hooli", "atollon")
+          .withContracts(java.util.Set.of("subscription"), Optional.empty(), 0));
+      f.directory.store().bindChannel("test", "W", "hooli", "hooli");
+      f.directory.addContact(new org.supportbot.core.directory.Contact("hooli", hal, "Hal"));
+      var atollon = ChatFixture.CATALOG.get("atollon").orElseThrow();
+      f.fileFor(hal, ChatFixture.place("hooli"), "atollon", atollon.severities().get(2).id(),
+          "Invoices show the wrong VAT rate since the update");
+      List<Outbound> logged = f.command(EVE, thread(ChatFixture.place("hooli"), "HOOLI-1"), "/time 20m comm call with Hal");
+      assertThat(ofKind(logged, Outbound.Kind.REPLY)).singleElement().satisfies(o -> {
+        assertThat(o.onlyFor()).contains(EVE);
+        assertThat(o.plainText()).isEqualTo("Logged on HOOLI-1: billed 30m; free: Hooli holds a subscription contract.");
+      });
+      assertThat(f.incidents.incident(new IncidentNumber("HOOLI", 1)).orElseThrow().billed())
+          .isEqualTo(Duration.ofMinutes(30));
+      assertThat(text(f.command(EVE, thread(ChatFixture.place("hooli"), "HOOLI-1"), "/time soon")))
+          .startsWith("\"soon\" is not a duration");
     }
   }
 }
