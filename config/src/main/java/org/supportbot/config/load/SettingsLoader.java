@@ -1,0 +1,249 @@
+package org.supportbot.config.load;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.supportbot.config.settings.BotSettings;
+
+/**
+ * Reads the bot settings file and validates it, collecting every problem (file, line, path, fix)
+ * before failing. Relative paths in the file are resolved against the file's folder. Policy ids
+ * are checked by the caller against the loaded policies ({@link #checkPolicies}).
+ */
+public final class SettingsLoader {
+  private static final Pattern ADDRESS = Pattern.compile("(slack|discord|console)/([^/\\s]+)/([^/\\s]+)");
+  private static final Pattern KEY = Pattern.compile("[A-Z][A-Z0-9]{1,9}");
+  private static final Pattern SPAN = Pattern.compile("(\\d{1,4})\\s*(minutes?|hours?|days?)", Pattern.CASE_INSENSITIVE);
+  private static final Set<String> CONTRACTS = Set.of("subscription", "saas", "service_contract");
+
+  /** Loads a settings file. */
+  public BotSettings load(Path file) throws ConfigException {
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new ConfigException(List.of(new ConfigProblem(file.toString(), 0, "",
+          "cannot be read (" + e.getClass().getSimpleName() + "); check the path given to --config")));
+    }
+    Path base = file.toAbsolutePath().getParent();
+    return parse(file.toString(), text, base == null ? Path.of("") : base);
+  }
+
+  /** Parses settings text; {@code base} resolves relative paths. */
+  public BotSettings parse(String name, String text, Path base) throws ConfigException {
+    Problems problems = new Problems(name);
+    Node root;
+    try {
+      root = new Compose(LoadSettings.builder().setLabel(name).build()).composeString(text).orElse(null);
+    } catch (MarkedYamlEngineException e) {
+      int line = e.getProblemMark().map(m -> m.getLine() + 1).orElse(0);
+      throw new ConfigException(List.of(new ConfigProblem(name, line, "",
+          "is not valid YAML: " + e.getProblem() + "; check indentation and quoting near this line")));
+    } catch (YamlEngineException e) {
+      throw new ConfigException(List.of(new ConfigProblem(name, 0, "", "is not valid YAML: " + e.getMessage())));
+    }
+    YamlValue doc = new YamlValue(root, "", 1, problems);
+    if (doc.isMissing() || !doc.isMap()) {
+      throw new ConfigException(List.of(new ConfigProblem(name, 1, "",
+          "a settings file must be a YAML mapping; see config/supportbot.example.yaml")));
+    }
+    doc.onlyKeys("database", "knowledge_base", "policies", "warnings", "intake_expiry", "digest", "triage", "managers",
+        "organizations", "engineers", "slack", "discord");
+    Path database = base.resolve(doc.get("database").text("data/supportbot.db"));
+    Optional<Path> kb = doc.get("knowledge_base").text(false, "").map(base::resolve);
+    Optional<Path> policies = doc.get("policies").text(false, "").map(base::resolve);
+    List<Integer> warnings = new ArrayList<>();
+    YamlValue w = doc.get("warnings");
+    if (w.isMissing()) {
+      warnings.addAll(List.of(50, 75, 90));
+    }
+    for (YamlValue item : w.items()) {
+      item.integer(true, 1, "write a share of the target, e.g. 75").ifPresent(p -> {
+        if (p >= 100) {
+          item.problem(p + " is not below 100; pre-breach warnings come before the breach, e.g. 50, 75, 90");
+        } else {
+          warnings.add(p);
+        }
+      });
+    }
+    Duration expiry = doc.get("intake_expiry").parse(false, "", SettingsLoader::span)
+        .orElse(Duration.ofHours(24));
+    YamlValue digest = doc.get("digest");
+    digest.onlyKeys("at", "zone");
+    LocalTime digestAt = digest.get("at").parse(false, "write a time like \"08:00\"", LocalTime::parse)
+        .orElse(LocalTime.of(8, 0));
+    ZoneId zone = digest.get("zone").parse(false, "write a zone id like America/New_York", SettingsLoader::zone)
+        .orElse(ZoneId.of("UTC"));
+    String triage = address(doc.require("triage", "name the vendor's internal channel, e.g. slack/T0123/C0456"), true);
+    List<String> managers = new ArrayList<>();
+    for (YamlValue m : doc.get("managers").items()) {
+      managers.add(address(m, true));
+    }
+    List<BotSettings.Organization> orgs = new ArrayList<>();
+    Set<String> ids = new HashSet<>();
+    Set<String> keys = new HashSet<>();
+    Set<String> channels = new HashSet<>();
+    for (YamlValue o : doc.require("organizations", "list at least one organization").items()) {
+      organization(o, ids, keys, channels).ifPresent(orgs::add);
+    }
+    List<BotSettings.Engineer> engineers = new ArrayList<>();
+    for (YamlValue e : doc.get("engineers").items()) {
+      e.onlyKeys("id", "name", "role");
+      String id = address(e.require("id", "write the person as platform/workspace/user"), true);
+      String role = e.get("role").text("engineer").toLowerCase(Locale.ROOT);
+      if (!role.equals("engineer") && !role.equals("manager")) {
+        e.get("role").problem("\"" + role + "\" is not a role; write engineer or manager");
+      }
+      engineers.add(new BotSettings.Engineer(id, e.get("name").text(""), role.equals("manager")));
+    }
+    Optional<BotSettings.Slack> slack = Optional.empty();
+    YamlValue s = doc.get("slack");
+    if (!s.isMissing()) {
+      s.onlyKeys("mode", "port", "path");
+      String mode = s.get("mode").text("http").toLowerCase(Locale.ROOT);
+      if (!mode.equals("http") && !mode.equals("socket")) {
+        s.get("mode").problem("\"" + mode + "\" is not a mode; write http (needs a public URL) or socket (Socket Mode)");
+      }
+      int port = s.get("port").integer(false, 1, "write a TCP port, e.g. 3000").orElse(3000);
+      String path = s.get("path").text("/slack/events");
+      slack = Optional.of(new BotSettings.Slack(mode.equals("socket"), port, path));
+    }
+    Optional<BotSettings.Discord> discord = Optional.empty();
+    YamlValue d = doc.get("discord");
+    if (!d.isMissing()) {
+      d.onlyKeys("message_content");
+      discord = Optional.of(new BotSettings.Discord(d.get("message_content").bool(false)));
+    }
+    if (!problems.isEmpty()) {
+      throw new ConfigException(problems.all());
+    }
+    return new BotSettings(database, kb, policies, warnings, expiry, digestAt, zone, triage, managers, orgs, engineers,
+        slack, discord);
+  }
+
+  private static Optional<BotSettings.Organization> organization(YamlValue o, Set<String> ids, Set<String> keys,
+      Set<String> channels) {
+    o.onlyKeys("id", "key", "name", "policy", "commercial_licences", "evaluation_licences", "purchased_contacts",
+        "contracts", "configuration_handover", "free_tasks", "channels", "contacts", "escalation");
+    String id = o.require("id", "write a short id such as acme").text("");
+    if (!id.isEmpty() && !ids.add(id)) {
+      o.get("id").problem("organization \"" + id + "\" appears twice; give each organization its own id");
+    }
+    String key = o.require("key", "write the prefix of its case numbers, e.g. ACME").text("");
+    if (!key.isEmpty() && !KEY.matcher(key).matches()) {
+      o.get("key").problem("\"" + key + "\" must be 2-10 upper-case letters or digits starting with a letter, e.g. ACME");
+    } else if (!key.isEmpty() && !keys.add(key)) {
+      o.get("key").problem("case prefix \"" + key + "\" is used twice; case numbers must not collide");
+    }
+    String policy = o.require("policy", "name the support policy it is bound to, e.g. atheer").text("");
+    int commercial = o.get("commercial_licences").integer(false, 0, "write a whole number").orElse(0);
+    int evaluation = o.get("evaluation_licences").integer(false, 0, "write a whole number").orElse(0);
+    int purchased = o.get("purchased_contacts").integer(false, 0, "write a whole number").orElse(0);
+    Set<String> contracts = new LinkedHashSet<>();
+    for (YamlValue c : o.get("contracts").items()) {
+      String t = c.text("").toLowerCase(Locale.ROOT);
+      if (!CONTRACTS.contains(t)) {
+        c.problem("\"" + t + "\" is not a contract type; write one of subscription, saas, service_contract");
+      } else {
+        contracts.add(t);
+      }
+    }
+    Optional<LocalDate> handover = o.get("configuration_handover").parse(false, "write a date like 2026-01-31",
+        LocalDate::parse);
+    int freeTasks = o.get("free_tasks").integer(false, 0, "write a whole number").orElse(0);
+    List<String> chans = new ArrayList<>();
+    for (YamlValue c : o.get("channels").items()) {
+      String a = address(c, true);
+      if (!a.isEmpty() && !channels.add(a)) {
+        c.problem("channel " + a + " is bound twice; a channel belongs to one organization");
+      }
+      chans.add(a);
+    }
+    List<String> contacts = new ArrayList<>();
+    for (YamlValue c : o.get("contacts").items()) {
+      contacts.add(address(c, true));
+    }
+    Optional<BotSettings.Escalation> escalation = Optional.empty();
+    YamlValue e = o.get("escalation");
+    if (!e.isMissing()) {
+      e.onlyKeys("channel", "on_call_role", "on_call_label", "account_manager");
+      String channel = address(e.require("channel", "write the escalation channel as platform/workspace/channel"), true);
+      String role = e.require("on_call_role", "write the platform's role or user-group id to mention").text("");
+      YamlValue am = e.get("account_manager");
+      Optional<String> manager = am.isMissing() ? Optional.empty() : Optional.of(address(am, true));
+      escalation = Optional.of(new BotSettings.Escalation(channel, role, e.get("on_call_label").text(role), manager));
+    }
+    return Optional.of(new BotSettings.Organization(id, key, o.get("name").text(id), policy, commercial, evaluation,
+        purchased, contracts, handover, freeTasks, chans, contacts, escalation));
+  }
+
+  /** Checks that every organization's policy is one of {@code known}; returns the problems (empty when fine). */
+  public static List<String> checkPolicies(BotSettings settings, Set<String> known) {
+    List<String> out = new ArrayList<>();
+    for (BotSettings.Organization o : settings.organizations()) {
+      if (!known.contains(o.policy())) {
+        out.add("organization " + o.id() + ": policy \"" + o.policy() + "\" is not loaded"
+            + Suggestions.closest(o.policy(), known).map(s -> "; did you mean \"" + s + "\"?").orElse("")
+            + " (loaded: " + String.join(", ", known.stream().sorted().toList()) + ")");
+      }
+    }
+    return out;
+  }
+
+  private static String address(YamlValue v, boolean required) {
+    Optional<String> t = v.text(required, "write it as platform/workspace/id, e.g. slack/T0123/C0456");
+    if (t.isEmpty()) {
+      return "";
+    }
+    if (!ADDRESS.matcher(t.get().strip()).matches()) {
+      v.problem("\"" + t.get() + "\" is not an address; write platform/workspace/id with platform slack, discord or"
+          + " console, e.g. slack/T0123/C0456");
+      return "";
+    }
+    return t.get().strip();
+  }
+
+  static Duration span(String text) {
+    Matcher m = SPAN.matcher(text.strip());
+    if (!m.matches()) {
+      throw new IllegalArgumentException("\"" + text + "\" is not a duration; write e.g. \"30 minutes\", \"24 hours\" or"
+          + " \"2 days\"");
+    }
+    long n = Long.parseLong(m.group(1));
+    String unit = m.group(2).toLowerCase(Locale.ROOT);
+    Duration d = unit.startsWith("minute") ? Duration.ofMinutes(n) : unit.startsWith("hour") ? Duration.ofHours(n)
+        : Duration.ofDays(n);
+    if (d.isZero()) {
+      throw new IllegalArgumentException("a duration of zero would end every intake at once; write e.g. \"24 hours\"");
+    }
+    return d;
+  }
+
+  private static ZoneId zone(String text) {
+    try {
+      return ZoneId.of(text.strip());
+    } catch (DateTimeException e) {
+      throw new IllegalArgumentException("\"" + text + "\" is not a time zone; write a zone id like America/New_York");
+    }
+  }
+}

@@ -1,0 +1,77 @@
+package org.supportbot.config.settings;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The bot's settings. People and places are written {@code platform/workspace/id}, e.g.
+ * {@code slack/T0123/U0456} for a Slack user or {@code discord/1234/5678} for a Discord channel.
+ *
+ * @param database the SQLite file
+ * @param knowledgeBase the knowledge-base folder made by {@code supportbot kb index}, if any
+ * @param policies a folder of policy files used instead of the bundled ones, if any
+ * @param warningPercents pre-breach pings at these shares of each target
+ * @param intakeExpiry how long an unfinished intake waits for an answer
+ * @param digestAt when managers get the daily digest, in {@code digestZone}
+ * @param triage the vendor's internal channel for new cases
+ * @param managers who get breach pings and the digest
+ */
+public record BotSettings(Path database, Optional<Path> knowledgeBase, Optional<Path> policies,
+    List<Integer> warningPercents, Duration intakeExpiry, LocalTime digestAt, ZoneId digestZone, String triage,
+    List<String> managers, List<Organization> organizations, List<Engineer> engineers, Optional<Slack> slack,
+    Optional<Discord> discord) {
+
+  public BotSettings {
+    Objects.requireNonNull(database, "database");
+    Objects.requireNonNull(knowledgeBase, "knowledgeBase");
+    Objects.requireNonNull(policies, "policies");
+    warningPercents = List.copyOf(warningPercents);
+    Objects.requireNonNull(intakeExpiry, "intakeExpiry");
+    Objects.requireNonNull(digestAt, "digestAt");
+    Objects.requireNonNull(digestZone, "digestZone");
+    Objects.requireNonNull(triage, "triage");
+    managers = List.copyOf(managers);
+    organizations = List.copyOf(organizations);
+    engineers = List.copyOf(engineers);
+    Objects.requireNonNull(slack, "slack");
+    Objects.requireNonNull(discord, "discord");
+  }
+
+  /**
+   * A customer organization bound to a support policy.
+   *
+   * @param key prefix of its case numbers, e.g. ACME
+   * @param channels the chat channels bound to it
+   * @param contacts its named contacts
+   */
+  public record Organization(String id, String key, String name, String policy, int commercialLicences,
+      int evaluationLicences, int purchasedContacts, Set<String> contracts, Optional<LocalDate> configurationHandover,
+      int freeTasks, List<String> channels, List<String> contacts, Optional<Escalation> escalation) {
+    public Organization {
+      contracts = Set.copyOf(contracts);
+      channels = List.copyOf(channels);
+      contacts = List.copyOf(contacts);
+    }
+  }
+
+  /** Where the organization's escalations go. */
+  public record Escalation(String channel, String onCallRole, String onCallLabel, Optional<String> accountManager) {}
+
+  /** A person of the vendor. */
+  public record Engineer(String identity, String name, boolean manager) {}
+
+  /**
+   * Slack: HTTP mode on {@code port} and {@code path} (request signatures checked), or Socket Mode.
+   */
+  public record Slack(boolean socketMode, int port, String path) {}
+
+  /** Discord: {@code messageContent} turns on the privileged intent to read replies typed in case threads. */
+  public record Discord(boolean messageContent) {}
+}

@@ -1,0 +1,97 @@
+package org.supportbot.config.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.supportbot.config.settings.BotSettings;
+
+class SettingsLoaderTest {
+
+  private static Path example() {
+    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+      Path candidate = dir.resolve("config").resolve("supportbot.example.yaml");
+      if (Files.isRegularFile(candidate)) {
+        return candidate;
+      }
+    }
+    throw new IllegalStateException("config/supportbot.example.yaml not found");
+  }
+
+  @Test
+  void theShippedExampleLoads() throws Exception {
+    BotSettings s = new SettingsLoader().load(example());
+    assertThat(s.organizations()).extracting(BotSettings.Organization::key).containsExactly("ACME", "INI", "HOOLI");
+    assertThat(s.database()).isEqualTo(example().getParent().resolve("../data/supportbot.db"));
+    assertThat(s.warningPercents()).containsExactly(50, 75, 90);
+    assertThat(s.intakeExpiry()).isEqualTo(Duration.ofHours(24));
+    assertThat(s.digestAt()).isEqualTo(LocalTime.of(8, 0));
+    assertThat(s.organizations().get(0).escalation()).get()
+        .satisfies(e -> assertThat(e.onCallRole()).isEqualTo("S0ONCALL"));
+    assertThat(s.slack()).get().satisfies(sl -> assertThat(sl.port()).isEqualTo(3000));
+    assertThat(s.discord()).get().satisfies(d -> assertThat(d.messageContent()).isFalse());
+    assertThat(SettingsLoader.checkPolicies(s, Set.of("atheer", "atomrock", "atollon"))).isEmpty();
+  }
+
+  @Test
+  void everyProblemIsReportedWithItsLineAndAFix() {
+    String text = """
+        databse: x.db
+        triage: slack/T1
+        intake_expiry: forever
+        warnings: [50, 120]
+        organizations:
+          - id: acme
+            key: acme
+            policy: atheer
+            contracts: [lifetime]
+            channels: [slack/T1/C1]
+          - id: acme
+            key: ACME
+            policy: atheer
+            channels: [slack/T1/C1]
+        engineers:
+          - { id: slack/T1/U1, role: boss }
+        slack: { mode: carrier-pigeon }
+        """;
+    assertThatThrownBy(() -> new SettingsLoader().parse("bot.yaml", text, Path.of("/srv")))
+        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).extracting(Object::toString)
+            .containsExactlyInAnyOrder(
+                "bot.yaml:1: databse: unknown key; did you mean \"database\"? allowed here: database, knowledge_base,"
+                    + " policies, warnings, intake_expiry, digest, triage, managers, organizations, engineers, slack,"
+                    + " discord",
+                "bot.yaml:2: triage: \"slack/T1\" is not an address; write platform/workspace/id with platform slack,"
+                    + " discord or console, e.g. slack/T0123/C0456",
+                "bot.yaml:3: intake_expiry: \"forever\" is not a duration; write e.g. \"30 minutes\", \"24 hours\" or"
+                    + " \"2 days\"",
+                "bot.yaml:4: warnings[1]: 120 is not below 100; pre-breach warnings come before the breach, e.g. 50,"
+                    + " 75, 90",
+                "bot.yaml:7: organizations[0].key: \"acme\" must be 2-10 upper-case letters or digits starting with a"
+                    + " letter, e.g. ACME",
+                "bot.yaml:9: organizations[0].contracts[0]: \"lifetime\" is not a contract type; write one of"
+                    + " subscription, saas, service_contract",
+                "bot.yaml:11: organizations[1].id: organization \"acme\" appears twice; give each organization its own"
+                    + " id",
+                "bot.yaml:14: organizations[1].channels[0]: channel slack/T1/C1 is bound twice; a channel belongs to"
+                    + " one organization",
+                "bot.yaml:16: engineers[0].role: \"boss\" is not a role; write engineer or manager",
+                "bot.yaml:17: slack.mode: \"carrier-pigeon\" is not a mode; write http (needs a public URL) or socket"
+                    + " (Socket Mode)"));
+  }
+
+  @Test
+  void unknownPoliciesAreNamedWithASuggestion() throws Exception {
+    BotSettings s = new SettingsLoader().parse("bot.yaml", """
+        triage: slack/T1/C0
+        organizations:
+          - { id: acme, key: ACME, policy: athear, channels: [slack/T1/C1] }
+        """, Path.of("/srv"));
+    assertThat(SettingsLoader.checkPolicies(s, Set.of("atheer", "atomrock"))).containsExactly(
+        "organization acme: policy \"athear\" is not loaded; did you mean \"atheer\"? (loaded: atheer, atomrock)");
+  }
+}
