@@ -11,6 +11,7 @@ final class Commands {
         new org.supportbot.app.console.DemoCommand(),
         new org.supportbot.app.sla.SlaCommand(),
         new org.supportbot.app.policy.PolicyCommand(),
-        new org.supportbot.app.kb.KbCommand());
+        new org.supportbot.app.kb.KbCommand(),
+        new org.supportbot.app.run.RunCommand());
   }
 }

@@ -1,0 +1,153 @@
+package org.supportbot.app.run;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.supportbot.app.knowledge.LuceneSuggestions;
+import org.supportbot.config.load.PolicyCatalog;
+import org.supportbot.config.settings.BotSettings;
+import org.supportbot.core.chat.DeskSettings;
+import org.supportbot.core.chat.SupportDesk;
+import org.supportbot.core.conversation.KnowledgeSuggestions;
+import org.supportbot.core.desk.IncidentDesk;
+import org.supportbot.core.directory.Contact;
+import org.supportbot.core.directory.ContactAdmission;
+import org.supportbot.core.directory.Directory;
+import org.supportbot.core.directory.Engineer;
+import org.supportbot.core.directory.Identity;
+import org.supportbot.core.directory.Organization;
+import org.supportbot.core.incident.ChatPlace;
+import org.supportbot.core.incident.TimerPlan;
+import org.supportbot.core.store.sqlite.SqliteConversationStore;
+import org.supportbot.core.store.sqlite.SqliteDatabase;
+import org.supportbot.core.store.sqlite.SqliteDirectoryStore;
+import org.supportbot.core.store.sqlite.SqliteIncidentStore;
+import org.supportbot.core.store.sqlite.SqliteTimerStore;
+import org.supportbot.kb.LuceneKnowledgeBase;
+
+/** The object graph of a running desk, built in one place from the settings. */
+public final class DeskWiring implements AutoCloseable {
+
+  /** The directory refused part of the settings (a contact over its organization's limit). */
+  public static final class Refused extends Exception {
+    private final List<String> reasons;
+
+    Refused(List<String> reasons) {
+      super(String.join("; ", reasons));
+      this.reasons = List.copyOf(reasons);
+    }
+
+    public List<String> reasons() {
+      return reasons;
+    }
+  }
+
+  public final SqliteDatabase db;
+  public final Directory directory;
+  public final IncidentDesk incidents;
+  public final SupportDesk desk;
+  public final DeskSettings deskSettings;
+  private final Optional<LuceneKnowledgeBase> kb;
+  /** Organizations, contacts and channels registered, for the summary. */
+  public final int organizations;
+  public final int contacts;
+  public final int channels;
+
+  private DeskWiring(SqliteDatabase db, Directory directory, IncidentDesk incidents, SupportDesk desk,
+      DeskSettings deskSettings, Optional<LuceneKnowledgeBase> kb, int organizations, int contacts, int channels) {
+    this.db = db;
+    this.directory = directory;
+    this.incidents = incidents;
+    this.desk = desk;
+    this.deskSettings = deskSettings;
+    this.kb = kb;
+    this.organizations = organizations;
+    this.contacts = contacts;
+    this.channels = channels;
+  }
+
+  /** Opens the database at {@code databaseFile} and registers what the settings say. */
+  public static DeskWiring build(BotSettings s, PolicyCatalog catalog, Path databaseFile, Clock clock) throws Refused {
+    SqliteDatabase db = SqliteDatabase.open(databaseFile, SqliteDatabase.Durability.NORMAL);
+    try {
+      Directory directory = new Directory(new SqliteDirectoryStore(db), catalog::get);
+      List<String> refused = new ArrayList<>();
+      int contacts = 0;
+      int channels = 0;
+      Map<String, DeskSettings.OrgRouting> routing = new LinkedHashMap<>();
+      for (BotSettings.Organization o : s.organizations()) {
+        Organization org = Organization.of(o.id(), o.key(), o.name(), o.policy())
+            .withLicences(o.commercialLicences(), o.evaluationLicences())
+            .withPurchasedContacts(o.purchasedContacts())
+            .withContracts(o.contracts(), o.configurationHandover(), o.freeTasks());
+        directory.register(org);
+        for (String channel : o.channels()) {
+          ChatPlace p = place(channel);
+          directory.store().bindChannel(p.platform(), p.workspace(), p.channel(), org.id());
+          channels++;
+        }
+        for (String contact : o.contacts()) {
+          ContactAdmission a = directory.addContact(new Contact(org.id(), Identity.parse(contact), ""));
+          if (a instanceof ContactAdmission.Refused r) {
+            refused.add("organization " + o.id() + ", contact " + contact + ": " + r.reason());
+          } else {
+            contacts++;
+          }
+        }
+        o.escalation().ifPresent(e -> routing.put(o.id(), new DeskSettings.OrgRouting(place(e.channel()), e.onCallRole(),
+            e.onCallLabel(), e.accountManager().map(Identity::parse))));
+      }
+      for (BotSettings.Engineer e : s.engineers()) {
+        directory.store().saveEngineer(new Engineer(Identity.parse(e.identity()), e.name(),
+            e.manager() ? Engineer.Role.MANAGER : Engineer.Role.ENGINEER));
+      }
+      if (!refused.isEmpty()) {
+        throw new Refused(refused);
+      }
+      DeskSettings deskSettings = new DeskSettings(place(s.triage()), s.managers().stream().map(Identity::parse).toList(),
+          routing, s.intakeExpiry(), s.digestAt(), s.digestZone());
+      Optional<LuceneKnowledgeBase> kb = s.knowledgeBase().filter(Files::isDirectory)
+          .map(dir -> LuceneKnowledgeBase.open(dir, clock));
+      KnowledgeSuggestions suggestions = kb.<KnowledgeSuggestions>map(k -> new LuceneSuggestions(k, clock))
+          .orElse(KnowledgeSuggestions.NONE);
+      SupportDesk.EventFeed feed = new SupportDesk.EventFeed();
+      IncidentDesk incidents = new IncidentDesk(new SqliteIncidentStore(db), new SqliteTimerStore(db), directory,
+          catalog::get, new TimerPlan(s.warningPercents()), clock, feed);
+      SupportDesk desk = new SupportDesk(incidents, feed, directory, catalog::get, suggestions,
+          new SqliteConversationStore(db), deskSettings, clock);
+      return new DeskWiring(db, directory, incidents, desk, deskSettings, kb, s.organizations().size(), contacts,
+          channels);
+    } catch (Refused | RuntimeException e) {
+      db.close();
+      throw e;
+    }
+  }
+
+  /** {@code platform/workspace/channel} as a chat place. */
+  static ChatPlace place(String address) {
+    String[] p = address.split("/", -1);
+    return new ChatPlace(p[0], p[1], p[2], "");
+  }
+
+  public boolean hasKnowledgeBase() {
+    return kb.isPresent();
+  }
+
+  /** How long to wait before the next tick: until the next timer, at most {@code max}. */
+  public Duration untilNextTick(Clock clock, Duration max) {
+    return desk.nextDue().map(at -> Duration.between(clock.instant(), at)).filter(d -> d.compareTo(max) < 0)
+        .map(d -> d.isNegative() ? Duration.ZERO : d).orElse(max);
+  }
+
+  @Override
+  public void close() {
+    kb.ifPresent(LuceneKnowledgeBase::close);
+    db.close();
+  }
+}

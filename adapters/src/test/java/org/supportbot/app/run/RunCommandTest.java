@@ -1,0 +1,77 @@
+package org.supportbot.app.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.supportbot.app.CliRun;
+
+class RunCommandTest {
+
+  @TempDir Path dir;
+
+  private Path settings(String text) throws Exception {
+    Path f = dir.resolve("bot.yaml");
+    Files.writeString(f, text);
+    return f;
+  }
+
+  @Test
+  void checkSummarizesAValidFileAndTouchesNoDatabase() throws Exception {
+    Path f = settings("""
+        database: data/bot.db
+        triage: slack/T1/C0
+        organizations:
+          - { id: acme, key: ACME, policy: atheer, purchased_contacts: 1, channels: [slack/T1/C1],
+              contacts: [slack/T2/U1, slack/T2/U2] }
+        engineers: [{ id: slack/T1/U9, role: manager }]
+        slack: { mode: socket }
+        """);
+    CliRun run = CliRun.of("run", "--config", f.toString(), "--check");
+    assertThat(run.err()).isEmpty();
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.out()).startsWith("OK " + f + ": 1 organizations, 1 channels, 2 contacts, 1 engineers;")
+        .contains("slack: socket mode; discord: off");
+    assertThat(dir.resolve("data")).doesNotExist();
+  }
+
+  @Test
+  void aContactOverThePolicysLimitIsRefusedWithTheReason() throws Exception {
+    Path f = settings("""
+        triage: slack/T1/C0
+        organizations:
+          - { id: acme, key: ACME, name: Acme, policy: atheer, channels: [slack/T1/C1],
+              contacts: [slack/T2/U1, slack/T2/U2] }
+        """);
+    CliRun run = CliRun.of("run", "--config", f.toString(), "--check");
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err()).startsWith(f + ": organization acme, contact slack/T2/U2: Acme already has 1 contact, the"
+        + " limit under the atheer policy");
+  }
+
+  @Test
+  void anUnknownPolicyAndBadLinesAreAllReported() throws Exception {
+    Path f = settings("""
+        triage: slack/T1/C0
+        organizations:
+          - { id: acme, key: ACME, policy: athear, channels: [slack/T1/C1] }
+        """);
+    CliRun run = CliRun.of("run", "--config", f.toString(), "--check");
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err()).contains("policy \"athear\" is not loaded; did you mean \"atheer\"?");
+    Path bad = settings("triage: nowhere\norganizations: []\nslack: { port: zero }\n");
+    CliRun twice = CliRun.of("run", "--config", bad.toString(), "--check");
+    assertThat(twice.exitCode()).isEqualTo(1);
+    assertThat(twice.err()).contains(bad + ":1: triage: \"nowhere\" is not an address")
+        .contains(bad + ":3: slack.port: \"zero\" is not a whole number");
+  }
+
+  @Test
+  void aMissingFileSaysSo() {
+    CliRun run = CliRun.of("run", "--config", dir.resolve("none.yaml").toString(), "--check");
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err()).contains("none.yaml").contains("cannot be read");
+  }
+}
