@@ -102,4 +102,35 @@ class ReplayAndConcurrencyTest {
       assertThat(f.desk.log(n)).filteredOn(org.supportbot.core.incident.IncidentEvent.Claimed.class::isInstance).hasSize(1);
     }
   }
+
+  @Test
+  void concurrentFilingsAreGroupCommittedWithDistinctNumbersAndAllStored() throws Exception {
+    try (DeskFixture f = new DeskFixture(dir.resolve("g.db"), T0)) {
+      Organization org = f.organization("ACME", "atomrock");
+      int threads = 6;
+      int each = 40;
+      ExecutorService pool = Executors.newFixedThreadPool(threads);
+      List<Future<List<IncidentOutcome>>> results = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        results.add(pool.submit(() -> {
+          List<IncidentOutcome> mine = new ArrayList<>();
+          for (int i = 0; i < each; i++) {
+            mine.add(f.desk.handle(f.fileCommand(org, "S2", "defect")));
+          }
+          return mine;
+        }));
+      }
+      java.util.Set<IncidentNumber> numbers = new java.util.HashSet<>();
+      for (Future<List<IncidentOutcome>> r : results) {
+        for (IncidentOutcome o : r.get()) {
+          numbers.add(((IncidentOutcome.Filed) o).incident());
+        }
+      }
+      pool.shutdown();
+      assertThat(numbers).hasSize(threads * each);
+      assertThat(numbers).allMatch(n -> n.seq() >= 1 && n.seq() <= threads * each);
+      assertThat(f.desk.openFor(org.id())).hasSize(threads * each);
+      assertThat(f.timers.pending()).isEqualTo(4L * threads * each);
+    }
+  }
 }
