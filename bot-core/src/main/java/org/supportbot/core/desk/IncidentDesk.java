@@ -25,6 +25,7 @@ import org.supportbot.core.directory.Identity;
 import org.supportbot.core.directory.Organization;
 import org.supportbot.core.incident.CaseLookup;
 import org.supportbot.core.incident.ChatPlace;
+import org.supportbot.core.incident.CountdownDue;
 import org.supportbot.core.incident.Decision;
 import org.supportbot.core.incident.Incident;
 import org.supportbot.core.incident.IncidentCommand;
@@ -64,6 +65,9 @@ public final class IncidentDesk implements TimerFiring {
   @FunctionalInterface
   public interface Listener {
     void committed(List<IncidentEvent> events);
+
+    /** Live countdowns to refresh (timers of kind countdown), after their firing committed. */
+    default void countdowns(List<CountdownDue> due) {}
   }
 
   private final IncidentStore store;
@@ -289,16 +293,26 @@ public final class IncidentDesk implements TimerFiring {
       }
       Lookup lookup = new Lookup();
       Work work = new Work(lookup);
+      List<CountdownDue> countdowns = new ArrayList<>();
       for (Timer t : due) {
         IncidentNumber n = IncidentNumber.parse(t.incident());
         Incident inc = work.current(n).orElseThrow(() -> new IllegalStateException(
             "timer " + t.key() + " belongs to no stored incident"));
         work.apply(lifecycle.fire(inc, t));
+        lifecycle.countdown(inc, t).ifPresent(countdowns::add);
         work.touch(n);
       }
+      work.now = now;
       List<IncidentEvent> appended = work.commit(Map.of(), due);
       lastNumbers.putAll(lookup.reserved);
       publish(appended);
+      if (!countdowns.isEmpty()) {
+        try {
+          listener.countdowns(countdowns);
+        } catch (RuntimeException e) {
+          LOG.error("the listener of countdowns failed", e);
+        }
+      }
       return due.size();
     } finally {
       writer.unlock();
@@ -406,6 +420,8 @@ public final class IncidentDesk implements TimerFiring {
     private final Lookup lookup;
     private final List<ChangeSet.Appended> appended = new ArrayList<>();
     private final List<IncidentEvent> events = new ArrayList<>();
+    /** The instant timers are planned from: the commit's clock, or the firing instant. */
+    Instant now = clock.instant();
 
     Work(Lookup lookup) {
       this.lookup = lookup;
@@ -447,7 +463,7 @@ public final class IncidentDesk implements TimerFiring {
       Map<IncidentNumber, List<Timer>> planned = new HashMap<>();
       for (Incident inc : lookup.pending.values()) {
         snapshots.add(inc.snapshot());
-        planned.put(inc.number(), plan.plan(inc));
+        planned.put(inc.number(), plan.plan(inc, now.isBefore(inc.lastEventAt()) ? inc.lastEventAt() : now));
       }
       try {
         store.commit(new ChangeSet(appended, snapshots, planned, fired, outcomes, clock.instant()));

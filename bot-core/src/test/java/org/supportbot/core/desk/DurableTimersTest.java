@@ -11,7 +11,9 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.supportbot.core.incident.CountdownDue;
 import org.supportbot.core.incident.IncidentCommand;
+import org.supportbot.core.incident.TimerPlan;
 import org.supportbot.core.incident.IncidentEvent;
 import org.supportbot.core.incident.IncidentNumber;
 import org.supportbot.core.store.ChangeSet;
@@ -137,6 +139,41 @@ class DurableTimersTest {
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessage("timers cannot fire before their time: asked to fire timers due by 2026-11-23T15:00:00Z, but the"
               + " clock reads 2026-11-23T14:00:00Z");
+    }
+  }
+
+  @Test
+  void countdownsRefreshOnScheduleAndSkipMissedRefreshesAfterARestart() {
+    Path file = dir.resolve("countdown.db");
+    TimerPlan hourly = new TimerPlan(List.of(50), java.util.Optional.of(Duration.ofHours(1)));
+    IncidentNumber n;
+    try (DeskFixture f = new DeskFixture(file, T0, hourly)) {
+      // Atomrock S3: 2 business days of 24 hours
+      n = f.file(f.organization("ACME", "atomrock"), "S3", "defect");
+      assertThat(TimerRows.unfired(f.db, n)).filteredOn(r -> r.kind().equals("countdown:first_response"))
+          .extracting(TimerRows.Row::version, TimerRows.Row::due)
+          .containsExactly(org.assertj.core.groups.Tuple.tuple(1L, T0.plus(Duration.ofHours(1))));
+      f.clock.set(T0.plus(Duration.ofHours(1)).minusMillis(1));
+      assertThat(f.desk.fireDue(f.clock.instant(), 10)).isZero();
+      f.clock.set(T0.plus(Duration.ofHours(1)));
+      assertThat(f.desk.fireDue(f.clock.instant(), 10)).isEqualTo(1);
+      assertThat(f.countdowns).containsExactly(new CountdownDue(n, "first_response", T0.plus(Duration.ofDays(2)),
+          T0.plus(Duration.ofHours(1))));
+      assertThat(f.desk.log(n)).as("a refresh is not a change of the case").hasSize(1);
+      assertThat(TimerRows.unfired(f.db, n)).filteredOn(r -> r.kind().startsWith("countdown"))
+          .extracting(TimerRows.Row::due).containsExactly(T0.plus(Duration.ofHours(2)));
+    }
+    // down from 01:00 to 07:30: one overdue refresh fires, then the schedule continues at 08:00
+    try (DeskFixture f = new DeskFixture(file, T0.plus(Duration.ofMinutes(450)), hourly)) {
+      assertThat(f.desk.fireDue(f.clock.instant(), 10)).isEqualTo(1);
+      assertThat(f.countdowns).hasSize(1);
+      assertThat(TimerRows.unfired(f.db, n)).filteredOn(r -> r.kind().startsWith("countdown"))
+          .extracting(TimerRows.Row::due).containsExactly(T0.plus(Duration.ofHours(8)));
+      assertThat(f.desk.handle(new IncidentCommand.Acknowledge(f.vendor(), n, "on it")))
+          .isInstanceOf(org.supportbot.core.incident.IncidentOutcome.Changed.class);
+      assertThat(f.desk.incident(n).orElseThrow().clocks().get("first_response").state())
+          .isEqualTo(org.supportbot.core.sla.SlaClock.State.STOPPED);
+      assertThat(TimerRows.unfired(f.db, n)).as("a met target has no countdown").isEmpty();
     }
   }
 }
