@@ -11,15 +11,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.supportbot.config.policy.SupportPolicy;
 import org.supportbot.core.directory.Directory;
 import org.supportbot.core.directory.Identity;
 import org.supportbot.core.directory.Organization;
 import org.supportbot.core.incident.CaseLookup;
 import org.supportbot.core.incident.ChatPlace;
+import org.supportbot.core.incident.CountdownDue;
 import org.supportbot.core.incident.Decision;
 import org.supportbot.core.incident.Incident;
 import org.supportbot.core.incident.IncidentCommand;
@@ -43,7 +49,8 @@ import org.supportbot.core.timer.TimerStore;
  * <p>Writes are serialized (one writer): a command is looked up by its idempotency key first, and
  * a replay returns the first outcome with no second effect; otherwise the {@link Lifecycle}
  * decides, and the events, the new snapshots, the re-planned timers of every touched incident and
- * the outcome are committed in one transaction. Refusals are recorded too, so a replay of a refused
+ * the outcome are committed in one transaction (shared with the commands queued at the same
+ * moment: group commit, see {@link #handle}). Refusals are recorded too, so a replay of a refused
  * command is refused with the same reason. Two engineers claiming one case at once: the first
  * claim wins, the second gets {@link IncidentOutcome.HeldBy} naming the holder.
  *
@@ -51,10 +58,16 @@ import org.supportbot.core.timer.TimerStore;
  * {@link #log}) may come from any thread and see every completed commit.
  */
 public final class IncidentDesk implements TimerFiring {
-  /** Told about the events of every completed commit, in order (e.g. to post pings). */
+  /**
+   * Told about the events of every completed commit, in order (e.g. to post pings). Called on the
+   * writing thread while it holds the writer: hand the work to another thread and return.
+   */
   @FunctionalInterface
   public interface Listener {
     void committed(List<IncidentEvent> events);
+
+    /** Live countdowns to refresh (timers of kind countdown), after their firing committed. */
+    default void countdowns(List<CountdownDue> due) {}
   }
 
   private final IncidentStore store;
@@ -65,7 +78,13 @@ public final class IncidentDesk implements TimerFiring {
   private final Clock clock;
   private final Listener listener;
   private final Lifecycle lifecycle = new Lifecycle();
+  /** The most commands one group commit holds. */
+  public static final int MAX_BATCH = 256;
+
+  private static final Logger LOG = LoggerFactory.getLogger(IncidentDesk.class);
+
   private final ReentrantLock writer = new ReentrantLock();
+  private final ConcurrentLinkedQueue<Request> queue = new ConcurrentLinkedQueue<>();
   private final Map<String, SlaCalculator> calculators = new ConcurrentHashMap<>();
   private final Map<String, Integer> lastNumbers = new HashMap<>();
   private final Cache<IncidentNumber, Incident> live = Caffeine.newBuilder().maximumSize(20_000).build();
@@ -82,28 +101,154 @@ public final class IncidentDesk implements TimerFiring {
   }
 
   /**
-   * Handles one command: files a case or changes one. Returns the outcome; a replayed idempotency
-   * key returns the outcome of its first handling and changes nothing.
+   * Handles one command: files a case or changes one. Returns the outcome once it is committed; a
+   * replayed idempotency key returns the outcome of its first handling and changes nothing.
+   *
+   * <p>Group commit: commands arriving while another is being written queue up, and the next
+   * writer decides up to {@value #MAX_BATCH} of them one after the other (each sees the effects of
+   * those before it) and commits them in one transaction. Every caller returns only after the
+   * transaction holding its command committed. A command whose decision fails with an exception is
+   * left out of the batch and its caller gets the exception; if the commit fails, every caller of
+   * the batch gets the failure and nothing of the batch is stored.
    */
   public IncidentOutcome handle(IncidentCommand command) {
     Objects.requireNonNull(command, "command");
-    writer.lock();
-    try {
-      String key = command.origin().key();
-      Optional<IncidentOutcome> first = store.outcome(key);
-      if (first.isPresent()) {
-        return first.get();
+    Request request = new Request(command, new CompletableFuture<>());
+    queue.add(request);
+    while (!request.result().isDone()) {
+      if (writer.tryLock()) {
+        try {
+          writeAllQueued();
+        } finally {
+          writer.unlock();
+        }
+        serveStranded();
+      } else {
+        // the writer holding the lock serves this request, or the queue check after its unlock does
+        awaitQuietly(request.result());
       }
-      Lookup lookup = new Lookup();
-      Decision decision = decide(command, lookup);
-      Work work = new Work(lookup);
-      work.apply(decision.events());
-      List<IncidentEvent> appended = work.commit(Map.of(key, decision.outcome()), List.of());
-      lastNumbers.putAll(lookup.reserved);
+    }
+    try {
+      return request.result().join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Writes queued commands until none are left, after a writer released the lock: a command queued
+   * just before the release found the lock taken and waits for someone to write it.
+   */
+  private void serveStranded() {
+    while (!queue.isEmpty() && writer.tryLock()) {
+      try {
+        writeAllQueued();
+      } finally {
+        writer.unlock();
+      }
+    }
+  }
+
+  private void writeAllQueued() {
+    while (!queue.isEmpty()) {
+      writeQueued();
+    }
+  }
+
+  private static void awaitQuietly(CompletableFuture<IncidentOutcome> result) {
+    try {
+      result.get();
+    } catch (java.util.concurrent.ExecutionException e) {
+      // reported by join() in handle
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for the command to be written; it may still be"
+          + " written, and a replay with the same idempotency key returns its outcome", e);
+    }
+  }
+
+  private record Request(IncidentCommand command, CompletableFuture<IncidentOutcome> result) {}
+
+  /** Decides and commits the queued commands, up to {@link #MAX_BATCH}; holds the writer lock. */
+  private void writeQueued() {
+    List<Request> batch = new ArrayList<>();
+    Request next;
+    while (batch.size() < MAX_BATCH && (next = queue.poll()) != null) {
+      batch.add(next);
+    }
+    if (batch.isEmpty()) {
+      return;
+    }
+    try {
+      writeBatch(batch);
+    } catch (RuntimeException e) {
+      batch.forEach(r -> r.result().completeExceptionally(e));
+    }
+  }
+
+  private void writeBatch(List<Request> batch) {
+    Lookup lookup = new Lookup();
+    Work work = new Work(lookup);
+    Map<String, IncidentOutcome> outcomes = new LinkedHashMap<>();
+    Map<Request, IncidentOutcome> results = new LinkedHashMap<>();
+    for (Request r : batch) {
+      String key = r.command().origin().key();
+      IncidentOutcome known = outcomes.get(key);
+      if (known == null) {
+        known = store.outcome(key).orElse(null);
+      }
+      if (known != null) {
+        results.put(r, known);
+        continue;
+      }
+      Map<String, Integer> reserved = new HashMap<>(lookup.reserved);
+      int mark = work.size();
+      Map<IncidentNumber, Incident> before = new HashMap<>();
+      try {
+        Decision decision = decide(r.command(), lookup);
+        for (IncidentEvent e : decision.events()) {
+          before.putIfAbsent(e.incident(), lookup.pending.get(e.incident()));
+        }
+        work.apply(decision.events());
+        outcomes.put(key, decision.outcome());
+        results.put(r, decision.outcome());
+      } catch (RuntimeException e) {
+        work.truncate(mark);
+        before.forEach((n, i) -> {
+          if (i == null) {
+            lookup.pending.remove(n);
+          } else {
+            lookup.pending.put(n, i);
+          }
+        });
+        lookup.reserved.clear();
+        lookup.reserved.putAll(reserved);
+        r.result().completeExceptionally(e);
+      }
+    }
+    List<IncidentEvent> appended;
+    try {
+      appended = work.commit(outcomes, List.of());
+    } catch (RuntimeException e) {
+      results.keySet().forEach(r -> r.result().completeExceptionally(e));
+      return;
+    }
+    lastNumbers.putAll(lookup.reserved);
+    results.forEach((r, o) -> r.result().complete(o));
+    publish(appended);
+  }
+
+  private void publish(List<IncidentEvent> appended) {
+    if (appended.isEmpty()) {
+      return;
+    }
+    try {
       listener.committed(appended);
-      return decision.outcome();
-    } finally {
-      writer.unlock();
+    } catch (RuntimeException e) {
+      LOG.error("the listener of committed events failed; the events are stored", e);
     }
   }
 
@@ -148,19 +293,30 @@ public final class IncidentDesk implements TimerFiring {
       }
       Lookup lookup = new Lookup();
       Work work = new Work(lookup);
+      List<CountdownDue> countdowns = new ArrayList<>();
       for (Timer t : due) {
         IncidentNumber n = IncidentNumber.parse(t.incident());
         Incident inc = work.current(n).orElseThrow(() -> new IllegalStateException(
             "timer " + t.key() + " belongs to no stored incident"));
         work.apply(lifecycle.fire(inc, t));
+        lifecycle.countdown(inc, t).ifPresent(countdowns::add);
         work.touch(n);
       }
+      work.now = now;
       List<IncidentEvent> appended = work.commit(Map.of(), due);
       lastNumbers.putAll(lookup.reserved);
-      listener.committed(appended);
+      publish(appended);
+      if (!countdowns.isEmpty()) {
+        try {
+          listener.countdowns(countdowns);
+        } catch (RuntimeException e) {
+          LOG.error("the listener of countdowns failed", e);
+        }
+      }
       return due.size();
     } finally {
       writer.unlock();
+      serveStranded();
     }
   }
 
@@ -264,9 +420,21 @@ public final class IncidentDesk implements TimerFiring {
     private final Lookup lookup;
     private final List<ChangeSet.Appended> appended = new ArrayList<>();
     private final List<IncidentEvent> events = new ArrayList<>();
+    /** The instant timers are planned from: the commit's clock, or the firing instant. */
+    Instant now = clock.instant();
 
     Work(Lookup lookup) {
       this.lookup = lookup;
+    }
+
+    int size() {
+      return appended.size();
+    }
+
+    /** Drops what was applied after {@code size} events (a command whose application failed). */
+    void truncate(int size) {
+      appended.subList(size, appended.size()).clear();
+      events.subList(size, events.size()).clear();
     }
 
     Optional<Incident> current(IncidentNumber n) {
@@ -295,7 +463,7 @@ public final class IncidentDesk implements TimerFiring {
       Map<IncidentNumber, List<Timer>> planned = new HashMap<>();
       for (Incident inc : lookup.pending.values()) {
         snapshots.add(inc.snapshot());
-        planned.put(inc.number(), plan.plan(inc));
+        planned.put(inc.number(), plan.plan(inc, now.isBefore(inc.lastEventAt()) ? inc.lastEventAt() : now));
       }
       try {
         store.commit(new ChangeSet(appended, snapshots, planned, fired, outcomes, clock.instant()));

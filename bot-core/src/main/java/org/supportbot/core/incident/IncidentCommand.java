@@ -46,7 +46,11 @@ public sealed interface IncidentCommand {
   record Escalate(Origin origin, IncidentNumber incident, String reason) implements OnIncident {}
 
   /** A manager or engineer gives the case to an engineer. */
-  record Assign(Origin origin, IncidentNumber incident, Identity engineer) implements OnIncident {}
+  record Assign(Origin origin, IncidentNumber incident, Identity engineer) implements OnIncident {
+    public Assign {
+      Objects.requireNonNull(engineer, "engineer: name the engineer to assign the case to");
+    }
+  }
 
   record ChangeSeverity(Origin origin, IncidentNumber incident, String severityId, String reason) implements OnIncident {}
 

@@ -362,6 +362,7 @@ public final class Lifecycle {
             ? List.of(new IncidentEvent.SlaBreached(o, n, b.target(), c.clock().deadline().orElseThrow()))
             : List.of();
       }
+      case TimerPlan.Purpose.Countdown cd -> List.of();
       case TimerPlan.Purpose.InfoReminder r -> inc.state() == IncidentState.WAITING_ON_CUSTOMER
           && inc.openRequest() == timer.version() && inc.policy().droppedCase().isPresent()
           ? List.of(new IncidentEvent.ReminderSent(o, n, inc.openRequest(),
@@ -387,6 +388,18 @@ public final class Lifecycle {
               + " after the resolution", true))
           : List.of();
     };
+  }
+
+  /** The countdown a due refresh timer shows, when its target still runs; nothing is logged. */
+  public Optional<CountdownDue> countdown(Incident inc, Timer timer) {
+    if (!(TimerPlan.Purpose.parse(timer.kind()) instanceof TimerPlan.Purpose.Countdown cd)) {
+      return Optional.empty();
+    }
+    Incident.TargetClock c = inc.clocks().get(cd.target());
+    if (c == null || TimerPlan.slaVersion(c).isEmpty() || inc.state().terminal()) {
+      return Optional.empty();
+    }
+    return Optional.of(new CountdownDue(inc.number(), cd.target(), c.clock().deadline().orElseThrow(), timer.dueAt()));
   }
 
   private static Decision changed(Incident inc, IncidentEvent e) {

@@ -20,9 +20,24 @@ import org.supportbot.core.timer.Timer;
  */
 public final class TimerPlan {
   private final List<Integer> warningPercents;
+  private final Optional<Duration> countdownEvery;
 
   /** @param warningPercents e.g. [50, 75, 90]: warn when this share of a target has elapsed */
   public TimerPlan(List<Integer> warningPercents) {
+    this(warningPercents, Optional.empty());
+  }
+
+  /**
+   * @param warningPercents e.g. [50, 75, 90]: warn when this share of a target has elapsed
+   * @param countdownEvery how often a running target's live countdown is refreshed, if at all
+   */
+  public TimerPlan(List<Integer> warningPercents, Optional<Duration> countdownEvery) {
+    countdownEvery.ifPresent(d -> {
+      if (d.compareTo(Duration.ofMinutes(1)) < 0) {
+        throw new IllegalArgumentException("a countdown is refreshed at most once a minute, got every " + d);
+      }
+    });
+    this.countdownEvery = countdownEvery;
     for (int p : warningPercents) {
       if (p <= 0 || p >= 100) {
         throw new IllegalArgumentException("a warning is given at 1-99 % of a target, got " + p + " %");
@@ -46,6 +61,14 @@ public final class TimerPlan {
       @Override
       public String kind() {
         return "sla-breach:" + target;
+      }
+    }
+
+    /** Refresh the live countdown of a running target; no event, the chat message is edited. */
+    record Countdown(String target) implements Purpose {
+      @Override
+      public String kind() {
+        return "countdown:" + target;
       }
     }
 
@@ -75,11 +98,12 @@ public final class TimerPlan {
       return switch (p[0]) {
         case "sla-warning" -> new SlaWarning(p[1], Integer.parseInt(p[2]));
         case "sla-breach" -> new SlaBreach(p[1]);
+        case "countdown" -> new Countdown(p[1]);
         case "info-reminder" -> new InfoReminder(Integer.parseInt(p[1]));
         case "info-lapse" -> new InfoLapse();
         case "quiet-close" -> new QuietClose();
         default -> throw new IllegalArgumentException("unknown timer kind \"" + kind + "\"; this build knows sla-warning,"
-            + " sla-breach, info-reminder, info-lapse and quiet-close");
+            + " sla-breach, countdown, info-reminder, info-lapse and quiet-close");
       };
     }
   }
@@ -94,8 +118,17 @@ public final class TimerPlan {
     return inc.sla().deadline(rule.waitForReply(), inc.requestedAt()).orElseThrow();
   }
 
-  /** The timers {@code inc} needs now. */
+  /** The timers {@code inc} needs, as of its last change. */
   public List<Timer> plan(Incident inc) {
+    return plan(inc, inc.lastEventAt());
+  }
+
+  /**
+   * The timers {@code inc} needs at {@code now}: the warnings, breach, reminders and closing of its
+   * state, and the next countdown refresh after {@code now} of each running target (version k for
+   * the k-th refresh since the clock last changed, so a refresh is never repeated).
+   */
+  public List<Timer> plan(Incident inc, Instant now) {
     List<Timer> out = new ArrayList<>();
     String id = inc.number().toString();
     if (inc.state().terminal()) {
@@ -115,6 +148,14 @@ public final class TimerPlan {
         }
       }
       out.add(new Timer(id, new Purpose.SlaBreach(target).kind(), version.get(), deadline));
+      countdownEvery.ifPresent(every -> {
+        Instant from = c.changedAt();
+        long k = now.isBefore(from) ? 1 : Duration.between(from, now).dividedBy(every) + 1;
+        Instant due = from.plus(every.multipliedBy(k));
+        if (due.isBefore(deadline)) {
+          out.add(new Timer(id, new Purpose.Countdown(target).kind(), k, due));
+        }
+      });
     });
     Optional<DroppedCaseRule> dropped = inc.policy().droppedCase();
     if (inc.state() == IncidentState.WAITING_ON_CUSTOMER && inc.openRequest() > 0 && dropped.isPresent()) {
@@ -136,6 +177,10 @@ public final class TimerPlan {
       out.add(new Timer(id, new Purpose.QuietClose().kind(), inc.resolutions(), due));
     }
     return out;
+  }
+
+  public Optional<Duration> countdownEvery() {
+    return countdownEvery;
   }
 
   public List<Integer> warningPercents() {

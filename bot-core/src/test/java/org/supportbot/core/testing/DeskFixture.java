@@ -46,21 +46,37 @@ public final class DeskFixture implements AutoCloseable {
   public final Identity engineer = new Identity("slack", "T1", "U-engineer");
   public final Identity engineer2 = new Identity("slack", "T1", "U-engineer2");
   public final ChatPlace place = new ChatPlace("slack", "T1", "C-support", "1700000000.000100");
-  private final AtomicLong keys = new AtomicLong();
+  /** Shared by every fixture of the JVM, so a reopened database never sees a key twice by accident. */
+  private static final AtomicLong KEYS = new AtomicLong();
+
+  public final List<org.supportbot.core.incident.CountdownDue> countdowns = new ArrayList<>();
 
   public DeskFixture(Path file, Instant start) {
+    this(file, start, new TimerPlan(List.of(50, 75, 90)));
+  }
+
+  public DeskFixture(Path file, Instant start, TimerPlan plan) {
     this.file = file;
     this.clock = new MutableClock(start);
     this.db = SqliteDatabase.open(file, SqliteDatabase.Durability.NORMAL);
     this.store = new SqliteIncidentStore(db);
     this.timers = new SqliteTimerStore(db);
     this.directory = new Directory(new SqliteDirectoryStore(db), CATALOG::get);
-    this.desk = new IncidentDesk(store, timers, directory, CATALOG::get, new TimerPlan(List.of(50, 75, 90)), clock,
-        events -> {
-          synchronized (published) {
-            published.addAll(events);
-          }
-        });
+    this.desk = new IncidentDesk(store, timers, directory, CATALOG::get, plan, clock, new IncidentDesk.Listener() {
+      @Override
+      public void committed(List<IncidentEvent> events) {
+        synchronized (published) {
+          published.addAll(events);
+        }
+      }
+
+      @Override
+      public void countdowns(List<org.supportbot.core.incident.CountdownDue> due) {
+        synchronized (countdowns) {
+          countdowns.addAll(due);
+        }
+      }
+    });
   }
 
   public static PolicyCatalog catalog() {
@@ -109,7 +125,7 @@ public final class DeskFixture implements AutoCloseable {
   }
 
   public Origin origin(Actor actor) {
-    long k = keys.incrementAndGet();
+    long k = KEYS.incrementAndGet();
     return new Origin("evt-" + k, actor, clock.instant(), java.util.Optional.of(new MessageRef(place.platform(),
         place.channel(), "msg-" + k)));
   }

@@ -142,12 +142,11 @@ public final class SqliteDirectoryStore implements DirectoryStore {
   @Override
   public Optional<Contact> contact(String organizationId, Identity identity) {
     return db.read(c -> {
-      try (PreparedStatement ps = c.prepareStatement("SELECT name FROM contacts WHERE organization_id = ? AND identity = ?")) {
-        ps.setString(1, organizationId);
-        ps.setString(2, identity.toString());
-        try (ResultSet rs = ps.executeQuery()) {
-          return rs.next() ? Optional.of(new Contact(organizationId, identity, rs.getString(1))) : Optional.empty();
-        }
+      PreparedStatement ps = db.prepared(c, "SELECT name FROM contacts WHERE organization_id = ? AND identity = ?");
+      ps.setString(1, organizationId);
+      ps.setString(2, identity.toString());
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(new Contact(organizationId, identity, rs.getString(1))) : Optional.empty();
       }
     });
   }

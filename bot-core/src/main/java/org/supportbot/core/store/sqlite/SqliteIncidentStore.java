@@ -149,11 +149,10 @@ public final class SqliteIncidentStore implements IncidentStore {
   @Override
   public Optional<IncidentOutcome> outcome(String idempotencyKey) {
     return db.read(c -> {
-      try (PreparedStatement ps = c.prepareStatement("SELECT outcome FROM command_outcomes WHERE idempotency_key = ?")) {
-        ps.setString(1, idempotencyKey);
-        try (ResultSet rs = ps.executeQuery()) {
-          return rs.next() ? Optional.of(json.read(rs.getString(1), IncidentOutcome.class)) : Optional.empty();
-        }
+      PreparedStatement ps = db.prepared(c, "SELECT outcome FROM command_outcomes WHERE idempotency_key = ?");
+      ps.setString(1, idempotencyKey);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(json.read(rs.getString(1), IncidentOutcome.class)) : Optional.empty();
       }
     });
   }
@@ -198,22 +197,21 @@ public final class SqliteIncidentStore implements IncidentStore {
   }
 
   private void appendEvents(Connection c, List<ChangeSet.Appended> events) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("INSERT INTO incident_events (incident, seq, type, at_ms, actor,"
-        + " idempotency_key, message_id, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
-      for (ChangeSet.Appended a : events) {
-        IncidentEvent e = a.event();
-        ps.setString(1, a.incident().toString());
-        ps.setLong(2, a.seq());
-        ps.setString(3, e.getClass().getSimpleName());
-        ps.setLong(4, e.origin().at().toEpochMilli());
-        ps.setString(5, e.origin().actor().identity().toString());
-        ps.setString(6, e.origin().key());
-        ps.setString(7, e.origin().message().map(m -> m.messageId()).orElse(null));
-        ps.setString(8, json.write(e));
-        ps.addBatch();
-      }
-      ps.executeBatch();
+    PreparedStatement ps = db.prepared(c, "INSERT INTO incident_events (incident, seq, type, at_ms, actor,"
+        + " idempotency_key, message_id, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    for (ChangeSet.Appended a : events) {
+      IncidentEvent e = a.event();
+      ps.setString(1, a.incident().toString());
+      ps.setLong(2, a.seq());
+      ps.setString(3, e.getClass().getSimpleName());
+      ps.setLong(4, e.origin().at().toEpochMilli());
+      ps.setString(5, e.origin().actor().identity().toString());
+      ps.setString(6, e.origin().key());
+      ps.setString(7, e.origin().message().map(m -> m.messageId()).orElse(null));
+      ps.setString(8, json.write(e));
+      ps.addBatch();
     }
+    ps.executeBatch();
   }
 
   private void saveSnapshots(Connection c, List<IncidentSnapshot> snapshots, Set<ChatPlace> places) throws SQLException {
@@ -223,83 +221,80 @@ public final class SqliteIncidentStore implements IncidentStore {
         cached.ifPresent(old -> places.add(old.place()));
       }
     }
-    try (PreparedStatement ps = c.prepareStatement("INSERT INTO incidents (number, org_key, seq, organization_id, state,"
-        + " is_open, platform, workspace, channel, thread, event_count, snapshot, is_active, claimed_by, next_deadline_ms,"
-        + " free_task) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-        + " ON CONFLICT (number) DO UPDATE SET state = excluded.state, is_open = excluded.is_open,"
-        + " is_active = excluded.is_active, claimed_by = excluded.claimed_by,"
-        + " next_deadline_ms = excluded.next_deadline_ms, free_task = excluded.free_task,"
-        + " platform = excluded.platform, workspace = excluded.workspace, channel = excluded.channel,"
-        + " thread = excluded.thread, event_count = excluded.event_count, snapshot = excluded.snapshot")) {
-      for (IncidentSnapshot s : snapshots) {
-        ps.setString(1, s.number().toString());
-        ps.setString(2, s.number().orgKey());
-        ps.setInt(3, s.number().seq());
-        ps.setString(4, s.organizationId());
-        ps.setString(5, s.state().name());
-        ps.setInt(6, s.state().terminal() ? 0 : 1);
-        ps.setString(7, s.place().platform());
-        ps.setString(8, s.place().workspace());
-        ps.setString(9, s.place().channel());
-        ps.setString(10, s.place().thread());
-        ps.setLong(11, s.eventCount());
-        ps.setString(12, json.write(s));
-        ps.setInt(13, s.state().active() ? 1 : 0);
-        ps.setString(14, s.claimedBy().map(Identity::toString).orElse(null));
-        if (s.nextDeadline().isPresent()) {
-          ps.setLong(15, s.nextDeadline().get().toEpochMilli());
-        } else {
-          ps.setNull(15, java.sql.Types.BIGINT);
-        }
-        ps.setInt(16, s.freeTaskUsed() ? 1 : 0);
-        ps.addBatch();
+    PreparedStatement ps = db.prepared(c, "INSERT INTO incidents (number, org_key, seq, organization_id, state,"
+      + " is_open, platform, workspace, channel, thread, event_count, snapshot, is_active, claimed_by, next_deadline_ms,"
+      + " free_task) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+      + " ON CONFLICT (number) DO UPDATE SET state = excluded.state, is_open = excluded.is_open,"
+      + " is_active = excluded.is_active, claimed_by = excluded.claimed_by,"
+      + " next_deadline_ms = excluded.next_deadline_ms, free_task = excluded.free_task,"
+      + " platform = excluded.platform, workspace = excluded.workspace, channel = excluded.channel,"
+      + " thread = excluded.thread, event_count = excluded.event_count, snapshot = excluded.snapshot");
+    for (IncidentSnapshot s : snapshots) {
+      ps.setString(1, s.number().toString());
+      ps.setString(2, s.number().orgKey());
+      ps.setInt(3, s.number().seq());
+      ps.setString(4, s.organizationId());
+      ps.setString(5, s.state().name());
+      ps.setInt(6, s.state().terminal() ? 0 : 1);
+      ps.setString(7, s.place().platform());
+      ps.setString(8, s.place().workspace());
+      ps.setString(9, s.place().channel());
+      ps.setString(10, s.place().thread());
+      ps.setLong(11, s.eventCount());
+      ps.setString(12, json.write(s));
+      ps.setInt(13, s.state().active() ? 1 : 0);
+      ps.setString(14, s.claimedBy().map(Identity::toString).orElse(null));
+      if (s.nextDeadline().isPresent()) {
+        ps.setLong(15, s.nextDeadline().get().toEpochMilli());
+      } else {
+        ps.setNull(15, java.sql.Types.BIGINT);
       }
-      ps.executeBatch();
+      ps.setInt(16, s.freeTaskUsed() ? 1 : 0);
+      ps.addBatch();
     }
+    ps.executeBatch();
   }
 
   private void syncTimers(Connection c, Map<IncidentNumber, List<Timer>> timers) throws SQLException {
     if (timers.isEmpty()) {
       return;
     }
-    try (PreparedStatement cancel = c.prepareStatement("DELETE FROM timers WHERE incident = ? AND fired_ms IS NULL");
-        PreparedStatement insert = c.prepareStatement("INSERT INTO timers (incident, kind, version, due_ms, fired_ms)"
-            + " VALUES (?, ?, ?, ?, NULL) ON CONFLICT (incident, kind, version) DO NOTHING")) {
-      for (Map.Entry<IncidentNumber, List<Timer>> e : timers.entrySet()) {
-        cancel.setString(1, e.getKey().toString());
-        cancel.addBatch();
-        for (Timer t : e.getValue()) {
-          insert.setString(1, t.incident());
-          insert.setString(2, t.kind());
-          insert.setLong(3, t.version());
-          insert.setLong(4, t.dueAt().toEpochMilli());
-          insert.addBatch();
-        }
+    PreparedStatement cancel = db.prepared(c, "DELETE FROM timers WHERE incident = ? AND fired_ms IS NULL");
+    PreparedStatement insert = db.prepared(c, "INSERT INTO timers (incident, kind, version, due_ms, fired_ms)"
+        + " VALUES (?, ?, ?, ?, NULL) ON CONFLICT (incident, kind, version) DO NOTHING");
+    for (Map.Entry<IncidentNumber, List<Timer>> e : timers.entrySet()) {
+      cancel.setString(1, e.getKey().toString());
+      cancel.addBatch();
+      for (Timer t : e.getValue()) {
+        insert.setString(1, t.incident());
+        insert.setString(2, t.kind());
+        insert.setLong(3, t.version());
+        insert.setLong(4, t.dueAt().toEpochMilli());
+        insert.addBatch();
       }
-      cancel.executeBatch();
-      insert.executeBatch();
     }
+    cancel.executeBatch();
+    insert.executeBatch();
   }
 
   private void markFired(Connection c, List<Timer> fired, long atMs) throws SQLException {
     if (fired.isEmpty()) {
       return;
     }
-    try (PreparedStatement ps = c.prepareStatement("UPDATE timers SET fired_ms = ? WHERE incident = ? AND kind = ?"
-        + " AND version = ? AND fired_ms IS NULL")) {
-      for (Timer t : fired) {
-        ps.setLong(1, atMs);
-        ps.setString(2, t.incident());
-        ps.setString(3, t.kind());
-        ps.setLong(4, t.version());
-        ps.addBatch();
-      }
-      int[] counts = ps.executeBatch();
-      for (int i = 0; i < counts.length; i++) {
-        if (counts[i] == 0) {
-          throw new IllegalStateException("timer " + fired.get(i).key() + " was already fired or cancelled;"
-              + " the firing is rolled back so its effect is not applied twice");
-        }
+    PreparedStatement ps = db.prepared(c, "UPDATE timers SET fired_ms = ? WHERE incident = ? AND kind = ?"
+        + " AND version = ? AND fired_ms IS NULL");
+    for (Timer t : fired) {
+      ps.setLong(1, atMs);
+      ps.setString(2, t.incident());
+      ps.setString(3, t.kind());
+      ps.setLong(4, t.version());
+      ps.addBatch();
+    }
+    int[] counts = ps.executeBatch();
+    for (int i = 0; i < counts.length; i++) {
+      if (counts[i] == 0) {
+        throw new IllegalStateException("timer " + fired.get(i).key() + " was already fired or cancelled;"
+            + " the firing is rolled back so its effect is not applied twice");
       }
     }
   }
@@ -308,15 +303,14 @@ public final class SqliteIncidentStore implements IncidentStore {
     if (outcomes.isEmpty()) {
       return;
     }
-    try (PreparedStatement ps = c.prepareStatement("INSERT INTO command_outcomes (idempotency_key, outcome, recorded_ms)"
-        + " VALUES (?, ?, ?)")) {
-      for (Map.Entry<String, IncidentOutcome> e : outcomes.entrySet()) {
-        ps.setString(1, e.getKey());
-        ps.setString(2, json.write(e.getValue()));
-        ps.setLong(3, atMs);
-        ps.addBatch();
-      }
-      ps.executeBatch();
+    PreparedStatement ps = db.prepared(c, "INSERT INTO command_outcomes (idempotency_key, outcome, recorded_ms)"
+        + " VALUES (?, ?, ?)");
+    for (Map.Entry<String, IncidentOutcome> e : outcomes.entrySet()) {
+      ps.setString(1, e.getKey());
+      ps.setString(2, json.write(e.getValue()));
+      ps.setLong(3, atMs);
+      ps.addBatch();
     }
+    ps.executeBatch();
   }
 }
