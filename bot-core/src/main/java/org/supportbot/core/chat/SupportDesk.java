@@ -63,10 +63,27 @@ public final class SupportDesk {
       events.addAll(committed);
     }
 
+    private final ConcurrentLinkedQueue<org.supportbot.core.incident.CountdownDue> countdowns =
+        new ConcurrentLinkedQueue<>();
+
+    @Override
+    public void countdowns(List<org.supportbot.core.incident.CountdownDue> due) {
+      countdowns.addAll(due);
+    }
+
     List<IncidentEvent> drain() {
       List<IncidentEvent> out = new ArrayList<>();
       for (IncidentEvent e; (e = events.poll()) != null; ) {
         out.add(e);
+      }
+      return out;
+    }
+
+    /** The cases whose countdown is due for a refresh, each once. */
+    Set<IncidentNumber> drainCountdowns() {
+      Set<IncidentNumber> out = new java.util.LinkedHashSet<>();
+      for (org.supportbot.core.incident.CountdownDue c; (c = countdowns.poll()) != null; ) {
+        out.add(c.incident());
       }
       return out;
     }
@@ -541,6 +558,10 @@ public final class SupportDesk {
       out.addAll(render(feed.drain()));
     }
     out.addAll(render(feed.drain()));
+    // live countdowns: the status message again, for platforms that cannot show a ticking deadline
+    for (IncidentNumber n : feed.drainCountdowns()) {
+      incidents.incident(n).filter(s -> s.state().active()).ifPresent(s -> out.add(views.status(s)));
+    }
     for (ConversationStore.Deferred d : conversations.deferredDue(now)) {
       incidents.incident(d.event().incident()).ifPresent(s -> out.addAll(ping(d.event(), s, true)));
       conversations.release(d.id());

@@ -57,10 +57,14 @@ final class ChatFixture implements AutoCloseable {
   private int keys;
 
   ChatFixture(Path file, Instant start) {
-    this(file, new MutableClock(start), true);
+    this(file, new MutableClock(start), true, Optional.empty());
   }
 
-  private ChatFixture(Path file, MutableClock clock, boolean populate) {
+  ChatFixture(Path file, Instant start, Optional<Duration> countdowns) {
+    this(file, new MutableClock(start), true, countdowns);
+  }
+
+  private ChatFixture(Path file, MutableClock clock, boolean populate, Optional<Duration> countdowns) {
     this.file = file;
     this.clock = clock;
     this.db = SqliteDatabase.open(file, SqliteDatabase.Durability.NORMAL);
@@ -77,7 +81,7 @@ final class ChatFixture implements AutoCloseable {
     }
     SupportDesk.EventFeed feed = new SupportDesk.EventFeed();
     this.incidents = new IncidentDesk(new SqliteIncidentStore(db), new SqliteTimerStore(db), directory, CATALOG::get,
-        new TimerPlan(List.of(50, 75, 90)), clock, feed);
+        new TimerPlan(List.of(50, 75, 90), countdowns), clock, feed);
     this.conversations = new SqliteConversationStore(db);
     KnowledgeSuggestions kb = new KnowledgeSuggestions() {
       @Override
@@ -100,7 +104,7 @@ final class ChatFixture implements AutoCloseable {
   /** The same database opened again, as after a restart. */
   ChatFixture restart() {
     db.close();
-    ChatFixture again = new ChatFixture(file, clock, false);
+    ChatFixture again = new ChatFixture(file, clock, false, Optional.empty());
     again.keys = keys;
     return again;
   }

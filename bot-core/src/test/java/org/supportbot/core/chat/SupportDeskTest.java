@@ -330,4 +330,15 @@ class SupportDeskTest {
           .startsWith("\"soon\" is not a duration");
     }
   }
+
+  @Test
+  void countdownRefreshesReplaceTheStatusMessageOfActiveCases() {
+    try (ChatFixture f = new ChatFixture(dir.resolve("desk.db"), MONDAY_9AM, java.util.Optional.of(Duration.ofMinutes(15)))) {
+      f.fileAtheer("The service is down for every user since this morning", "all", "P1");
+      f.clock.advance(Duration.ofMinutes(15));
+      List<Outbound> refresh = f.desk.tick();
+      assertThat(ofKind(refresh, Outbound.Kind.STATUS)).singleElement()
+          .satisfies(st -> assertThat(st.replaces()).contains("status:ACME-1"));
+    }
+  }
 }
