@@ -118,7 +118,9 @@ public final class DeskWiring implements AutoCloseable {
           .orElse(KnowledgeSuggestions.NONE);
       SupportDesk.EventFeed feed = new SupportDesk.EventFeed();
       IncidentDesk incidents = new IncidentDesk(new SqliteIncidentStore(db), new SqliteTimerStore(db), directory,
-          catalog::get, new TimerPlan(s.warningPercents()), clock, feed);
+          catalog::get, new TimerPlan(s.warningPercents(),
+              // Slack cannot show a ticking deadline: its status messages are refreshed every 15 minutes
+              s.slack().isPresent() ? Optional.of(Duration.ofMinutes(15)) : Optional.empty()), clock, feed);
       SupportDesk desk = new SupportDesk(incidents, feed, directory, catalog::get, suggestions,
           new SqliteConversationStore(db), deskSettings, clock);
       return new DeskWiring(db, directory, incidents, desk, deskSettings, kb, s.organizations().size(), contacts,
