@@ -153,6 +153,7 @@ public final class SupportDesk {
       case Inbound.Submitted f -> submitted(who, f, step);
     }
     step.out.addAll(render(feed.drain()));
+    silent.clear(); // a refused reply leaves its key behind; nothing else is pending between inbounds
     conversations.handled(in.key(), clock.instant(), step.save, step.end);
     return step.out;
   }
