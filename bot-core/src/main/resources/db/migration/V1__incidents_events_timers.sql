@@ -49,8 +49,9 @@ CREATE TABLE incidents (
 );
 CREATE INDEX incidents_by_place ON incidents (platform, workspace, channel, thread, is_open);
 CREATE INDEX incidents_by_org ON incidents (organization_id, is_open);
-CREATE INDEX incidents_by_claim ON incidents (claimed_by, is_active);
-CREATE INDEX incidents_queue ON incidents (is_active, next_deadline_ms);
+-- Partial indexes: a new, unclaimed case touches neither the claim index nor, once finished, the queue.
+CREATE INDEX incidents_by_claim ON incidents (claimed_by) WHERE claimed_by IS NOT NULL;
+CREATE INDEX incidents_queue ON incidents (next_deadline_ms) WHERE is_active = 1;
 
 -- The append-only log. (incident, seq) is the position in one incident's log; id orders all events.
 CREATE TABLE incident_events (

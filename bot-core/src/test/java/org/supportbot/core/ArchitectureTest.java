@@ -52,4 +52,12 @@ class ArchitectureTest {
         .because("everything that needs \"now\" takes a java.time.Clock, so tests can move time")
         .check(core);
   }
+
+  @Test
+  void corePackagesHaveNoCycles() {
+    com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices()
+        .matching("org.supportbot.core.(*)..").should().beFreeOfCycles()
+        .because("features depend one way: desk -> store -> incident -> timer, billing, directory, sla")
+        .check(core);
+  }
 }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -85,6 +86,7 @@ public final class IncidentDesk implements TimerFiring {
 
   private final ReentrantLock writer = new ReentrantLock();
   private final ConcurrentLinkedQueue<Request> queue = new ConcurrentLinkedQueue<>();
+  private final Set<String> setAside = ConcurrentHashMap.newKeySet();
   private final Map<String, SlaCalculator> calculators = new ConcurrentHashMap<>();
   private final Map<String, Integer> lastNumbers = new HashMap<>();
   private final Cache<IncidentNumber, Incident> live = Caffeine.newBuilder().maximumSize(20_000).build();
@@ -278,7 +280,12 @@ public final class IncidentDesk implements TimerFiring {
     };
   }
 
-  /** Fires every timer due at or before {@code now} (at most {@code limit}) in one transaction. */
+  /**
+   * Fires every timer due at or before {@code now} (at most {@code limit}) in one transaction. If
+   * that fails, each timer is tried in its own transaction, and a timer that fails alone (e.g. its
+   * incident's policy is no longer loaded) is set aside until the next start, with an error in the
+   * log, so that it does not hold up the timers behind it.
+   */
   @Override
   public int fireDue(Instant now, int limit) {
     if (now.isAfter(clock.instant())) {
@@ -287,42 +294,70 @@ public final class IncidentDesk implements TimerFiring {
     }
     writer.lock();
     try {
-      List<Timer> due = timers.due(now, limit);
+      List<Timer> due = timers.due(now, limit + setAside.size()).stream()
+          .filter(t -> !setAside.contains(t.key())).limit(limit).toList();
       if (due.isEmpty()) {
         return 0;
       }
-      Lookup lookup = new Lookup();
-      Work work = new Work(lookup);
-      List<CountdownDue> countdowns = new ArrayList<>();
-      for (Timer t : due) {
-        IncidentNumber n = IncidentNumber.parse(t.incident());
-        Incident inc = work.current(n).orElseThrow(() -> new IllegalStateException(
-            "timer " + t.key() + " belongs to no stored incident"));
-        work.apply(lifecycle.fire(inc, t));
-        lifecycle.countdown(inc, t).ifPresent(countdowns::add);
-        work.touch(n);
-      }
-      work.now = now;
-      List<IncidentEvent> appended = work.commit(Map.of(), due);
-      lastNumbers.putAll(lookup.reserved);
-      publish(appended);
-      if (!countdowns.isEmpty()) {
-        try {
-          listener.countdowns(countdowns);
-        } catch (RuntimeException e) {
-          LOG.error("the listener of countdowns failed", e);
+      try {
+        return fire(due, now);
+      } catch (RuntimeException batchFailed) {
+        int fired = 0;
+        for (Timer t : due) {
+          try {
+            fired += fire(List.of(t), now);
+          } catch (RuntimeException e) {
+            setAside.add(t.key());
+            LOG.error("timer {} cannot fire; it is set aside until the next start", t.key(), e);
+          }
         }
+        return fired;
       }
-      return due.size();
     } finally {
       writer.unlock();
       serveStranded();
     }
   }
 
+  private int fire(List<Timer> due, Instant now) {
+    Lookup lookup = new Lookup();
+    Work work = new Work(lookup);
+    List<CountdownDue> countdowns = new ArrayList<>();
+    for (Timer t : due) {
+      IncidentNumber n = IncidentNumber.parse(t.incident());
+      Incident inc = work.current(n).orElseThrow(() -> new IllegalStateException(
+          "timer " + t.key() + " belongs to no stored incident"));
+      work.apply(lifecycle.fire(inc, t));
+      lifecycle.countdown(inc, t).ifPresent(countdowns::add);
+      work.touch(n);
+    }
+    work.now = now;
+    List<IncidentEvent> appended = work.commit(Map.of(), due);
+    lastNumbers.putAll(lookup.reserved);
+    publish(appended);
+    if (!countdowns.isEmpty()) {
+      try {
+        listener.countdowns(countdowns);
+      } catch (RuntimeException e) {
+        LOG.error("the listener of countdowns failed", e);
+      }
+    }
+    return due.size();
+  }
+
+  /** Timers set aside because they fail to fire, by key. */
+  public Set<String> setAside() {
+    return Set.copyOf(setAside);
+  }
+
   @Override
   public Optional<Instant> nextDue() {
-    return timers.nextDue();
+    Optional<Instant> next = timers.nextDue();
+    if (setAside.isEmpty() || next.isEmpty()) {
+      return next;
+    }
+    return timers.due(Instant.ofEpochMilli(Long.MAX_VALUE), setAside.size() + 1).stream().filter(t -> !setAside.contains(t.key()))
+        .map(Timer::dueAt).findFirst();
   }
 
   /** The stored view of an incident. */

@@ -36,54 +36,124 @@ public sealed interface IncidentCommand {
   }
 
   /** The vendor publicly confirms receipt. */
-  record Acknowledge(Origin origin, IncidentNumber incident, String text) implements OnIncident {}
+  record Acknowledge(Origin origin, IncidentNumber incident, String text) implements OnIncident {
+    public Acknowledge {
+      on(origin, incident);
+    }
+  }
 
   /** An engineer takes the case. */
-  record Claim(Origin origin, IncidentNumber incident) implements OnIncident {}
+  record Claim(Origin origin, IncidentNumber incident) implements OnIncident {
+    public Claim {
+      on(origin, incident);
+    }
+  }
   /** The holder (or a manager) gives the case back to the queue. */
-  record Unclaim(Origin origin, IncidentNumber incident) implements OnIncident {}
+  record Unclaim(Origin origin, IncidentNumber incident) implements OnIncident {
+    public Unclaim {
+      on(origin, incident);
+    }
+  }
   /** Escalates the case along the policy's routes, where the policy allows its level to escalate. */
-  record Escalate(Origin origin, IncidentNumber incident, String reason) implements OnIncident {}
+  record Escalate(Origin origin, IncidentNumber incident, String reason) implements OnIncident {
+    public Escalate {
+      on(origin, incident);
+    }
+  }
 
   /** A manager or engineer gives the case to an engineer. */
   record Assign(Origin origin, IncidentNumber incident, Identity engineer) implements OnIncident {
     public Assign {
+      on(origin, incident);
       Objects.requireNonNull(engineer, "engineer: name the engineer to assign the case to");
     }
   }
 
-  record ChangeSeverity(Origin origin, IncidentNumber incident, String severityId, String reason) implements OnIncident {}
+  record ChangeSeverity(Origin origin, IncidentNumber incident, String severityId, String reason) implements OnIncident {
+    public ChangeSeverity {
+      on(origin, incident);
+      Objects.requireNonNull(severityId, "severityId");
+      reason = reason == null ? "" : reason;
+    }
+  }
 
   /** The customer asks to discuss the severity the vendor set. */
-  record RequestSeverityDiscussion(Origin origin, IncidentNumber incident, String reason) implements OnIncident {}
+  record RequestSeverityDiscussion(Origin origin, IncidentNumber incident, String reason) implements OnIncident {
+    public RequestSeverityDiscussion {
+      on(origin, incident);
+    }
+  }
 
   /** The vendor asks the customer for information: the case waits on the customer. */
-  record RequestInfo(Origin origin, IncidentNumber incident, String text) implements OnIncident {}
+  record RequestInfo(Origin origin, IncidentNumber incident, String text) implements OnIncident {
+    public RequestInfo {
+      on(origin, incident);
+    }
+  }
 
-  record CustomerReply(Origin origin, IncidentNumber incident, String text) implements OnIncident {}
+  record CustomerReply(Origin origin, IncidentNumber incident, String text) implements OnIncident {
+    public CustomerReply {
+      on(origin, incident);
+    }
+  }
 
   /** A public update from the vendor. */
-  record PublicUpdate(Origin origin, IncidentNumber incident, String text) implements OnIncident {}
+  record PublicUpdate(Origin origin, IncidentNumber incident, String text) implements OnIncident {
+    public PublicUpdate {
+      on(origin, incident);
+    }
+  }
 
-  record Resolve(Origin origin, IncidentNumber incident, ResolutionType type, String summary) implements OnIncident {}
+  record Resolve(Origin origin, IncidentNumber incident, ResolutionType type, String summary) implements OnIncident {
+    public Resolve {
+      on(origin, incident);
+    }
+  }
 
-  record Close(Origin origin, IncidentNumber incident, String reason) implements OnIncident {}
+  record Close(Origin origin, IncidentNumber incident, String reason) implements OnIncident {
+    public Close {
+      on(origin, incident);
+    }
+  }
 
-  record Reopen(Origin origin, IncidentNumber incident, String reason) implements OnIncident {}
+  record Reopen(Origin origin, IncidentNumber incident, String reason) implements OnIncident {
+    public Reopen {
+      on(origin, incident);
+    }
+  }
 
-  record Drop(Origin origin, IncidentNumber incident, String reason) implements OnIncident {}
+  record Drop(Origin origin, IncidentNumber incident, String reason) implements OnIncident {
+    public Drop {
+      on(origin, incident);
+    }
+  }
 
   /** Splits a case into subordinate incidents, one per title. */
   record Split(Origin origin, IncidentNumber incident, List<String> titles) implements OnIncident {
     public Split {
+      on(origin, incident);
       titles = List.copyOf(titles);
     }
   }
 
   /** Merges {@code incident} (a duplicate) into {@code into}; both records stay. */
-  record Merge(Origin origin, IncidentNumber incident, IncidentNumber into) implements OnIncident {}
+  record Merge(Origin origin, IncidentNumber incident, IncidentNumber into) implements OnIncident {
+    public Merge {
+      on(origin, incident);
+      Objects.requireNonNull(into, "into");
+    }
+  }
 
   /** Logs worked time (Atollon); {@code communication} marks time spent communicating with the client. */
-  record LogTime(Origin origin, IncidentNumber incident, Duration worked, boolean communication, String note)
-      implements OnIncident {}
+  record LogTime(Origin origin, IncidentNumber incident, Duration worked, boolean communication, String note) implements OnIncident {
+    public LogTime {
+      on(origin, incident);
+      Objects.requireNonNull(worked, "worked");
+    }
+  }
+
+  private static void on(Origin origin, IncidentNumber incident) {
+    Objects.requireNonNull(origin, "origin: every command needs its idempotency key, actor and instant");
+    Objects.requireNonNull(incident, "incident: name the case, e.g. ACME-42");
+  }
 }

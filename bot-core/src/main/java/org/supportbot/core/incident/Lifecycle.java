@@ -168,7 +168,7 @@ public final class Lifecycle {
         if (to.get().id().equals(inc.severityId())) {
           yield Decision.refuse(n + " already has severity " + inc.severityId() + "; choose another level");
         }
-        if (c.reason() == null || c.reason().isBlank()) {
+        if (c.reason().isBlank()) {
           yield Decision.refuse("a severity change of " + n + " needs a reason; say why it is " + to.get().id());
         }
         yield changed(inc, new IncidentEvent.SeverityChanged(o, n, inc.severityId(), to.get().id(), c.reason()));

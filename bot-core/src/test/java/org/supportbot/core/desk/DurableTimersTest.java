@@ -176,4 +176,29 @@ class DurableTimersTest {
       assertThat(TimerRows.unfired(f.db, n)).as("a met target has no countdown").isEmpty();
     }
   }
+
+  @Test
+  void aTimerThatCannotFireIsSetAsideAndDoesNotHoldUpTheOthers() {
+    try (DeskFixture f = new DeskFixture(dir.resolve("poison.db"), T0)) {
+      IncidentNumber broken = f.file(f.organization(org.supportbot.core.directory.Organization.of("beta", "BETA", "Beta",
+          "atheer")), "P1", "incident");
+      f.clock.advance(Duration.ofMinutes(1));
+      IncidentNumber fine = f.file(f.organization("ACME", "atomrock"), "S1", "defect");
+      // a desk whose atheer policy has become unreadable since the case was filed
+      IncidentDesk desk = new IncidentDesk(f.store, f.timers, f.directory, id -> {
+        if (id.equals("atheer")) {
+          throw new IllegalStateException("policies/atheer.yaml is unreadable");
+        }
+        return DeskFixture.catalog().get(id);
+      }, new TimerPlan(List.of(50, 75, 90)), f.clock, events -> { });
+      f.clock.set(T0.plus(Duration.ofDays(10)));
+      TimerScheduler scheduler = new TimerScheduler(desk, f.clock, Duration.ofSeconds(1), 500);
+      assertThat(scheduler.runDue()).isEqualTo(4);
+      assertThat(f.desk.log(fine)).filteredOn(e -> e instanceof IncidentEvent.SlaBreached).hasSize(1);
+      assertThat(f.desk.log(broken)).hasSize(1);
+      assertThat(desk.setAside()).isNotEmpty().allMatch(k -> k.startsWith("BETA-1/"));
+      assertThat(desk.nextDue()).as("set-aside timers are not waited for").isEmpty();
+      assertThat(scheduler.runDue()).isZero();
+    }
+  }
 }

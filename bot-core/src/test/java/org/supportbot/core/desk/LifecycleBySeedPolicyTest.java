@@ -124,6 +124,19 @@ class LifecycleBySeedPolicyTest {
   }
 
   @Test
+  void customersCannotDoTheVendorsMoves() {
+    IncidentNumber n = f.file(f.organization("ACME", "atomrock"), "S3", "defect");
+    assertThat(h(new IncidentCommand.PublicUpdate(f.customer(), n, "fixed it myself"))).isEqualTo(
+        new IncidentOutcome.Rejected("only the vendor's engineers may post a public update on ACME-1; customers can"
+            + " reply, ask to discuss the severity, or ask to reopen"));
+    assertThat(h(new IncidentCommand.Claim(f.customer(), n))).isInstanceOf(IncidentOutcome.Rejected.class);
+    assertThat(h(new IncidentCommand.CustomerReply(f.vendor(), n, "x"))).isInstanceOf(IncidentOutcome.Rejected.class);
+    assertThat(h(new IncidentCommand.Claim(f.vendor(), new IncidentNumber("ACME", 99)))).isEqualTo(
+        new IncidentOutcome.Rejected("there is no incident ACME-99; check the number"));
+    assertThat(snap(n).eventCount()).isEqualTo(1);
+  }
+
+  @Test
   void resolvingNeedsAResolutionTypeThePolicyAccepts() {
     Organization org = f.organization("ACME", "atomrock");
     IncidentNumber n = f.file(org, "S3", "defect");

@@ -101,4 +101,18 @@ class ContactLimitsTest {
           .map(Organization::id).contains("beta");
     }
   }
+
+  @Test
+  void engineersAndManagersAreKnownByIdentity() {
+    try (SqliteDatabase db = SqliteDatabase.open(dir.resolve("f.db"), SqliteDatabase.Durability.NORMAL)) {
+      SqliteDirectoryStore store = new SqliteDirectoryStore(db);
+      Identity onSlack = new Identity("slack", "T1", "U9");
+      Identity onDiscord = new Identity("discord", "guild-7", "4411");
+      store.saveEngineer(new Engineer(onSlack, "Erin", Engineer.Role.ENGINEER));
+      store.saveEngineer(new Engineer(onDiscord, "Erin", Engineer.Role.MANAGER));
+      assertThat(store.engineer(onSlack)).contains(new Engineer(onSlack, "Erin", Engineer.Role.ENGINEER));
+      assertThat(store.engineer(onDiscord).map(Engineer::role)).contains(Engineer.Role.MANAGER);
+      assertThat(store.engineer(new Identity("slack", "T1", "U10"))).isEmpty();
+    }
+  }
 }
