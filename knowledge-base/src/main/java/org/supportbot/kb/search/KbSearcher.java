@@ -293,10 +293,10 @@ public final class KbSearcher implements AutoCloseable {
   private Query buildQuery(SearchRequest request, QueryTerms terms, Map<String, Float> expansion) {
     BooleanQuery.Builder q = new BooleanQuery.Builder();
     for (String t : terms.stemmed().keySet()) {
-      q.add(termQuery(t, 1f), BooleanClause.Occur.SHOULD);
+      addTerm(q, t, 1f);
     }
     for (Map.Entry<String, Float> e : expansion.entrySet()) {
-      q.add(termQuery(e.getKey(), e.getValue()), BooleanClause.Occur.SHOULD);
+      addTerm(q, e.getKey(), e.getValue());
     }
     if (settings.code() > 0) {
       for (String c : terms.exact()) {
@@ -343,6 +343,22 @@ public final class KbSearcher implements AutoCloseable {
           BooleanClause.Occur.FILTER);
     }
     return any;
+  }
+
+  /**
+   * Adds one query term, scored in every text field. With tie-breaker 1 the per-field scores are
+   * summed, so each (field, term) pair becomes its own clause of the top-level disjunction: that
+   * is the same score, and lets Lucene skip documents that cannot reach the top k (block-max
+   * WAND), which a disjunction-max with a tie-breaker does not.
+   */
+  private void addTerm(BooleanQuery.Builder q, String term, float boost) {
+    if (settings.tie() >= 1f) {
+      for (FieldWeight fw : fields) {
+        q.add(new BoostQuery(new TermQuery(new Term(fw.field(), term)), fw.weight() * boost), BooleanClause.Occur.SHOULD);
+      }
+    } else {
+      q.add(termQuery(term, boost), BooleanClause.Occur.SHOULD);
+    }
   }
 
   private Query termQuery(String term, float boost) {
