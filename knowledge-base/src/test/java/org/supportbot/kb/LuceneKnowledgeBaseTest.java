@@ -82,6 +82,16 @@ class LuceneKnowledgeBaseTest {
   }
 
   @Test
+  void lexicalModeAlsoStaysSilentOnNonsenseButAnswersRealQuestions(@TempDir Path other) {
+    KbIndexing.indexFolders(other, SampleKb.articles(), SampleKb.forum(), "", false, KbIndexing.Mode.LEXICAL, IndexProgress.NONE);
+    try (LuceneKnowledgeBase k = LuceneKnowledgeBase.open(other, SearchSettings.defaults().lexicalOnly(), CLOCK)) {
+      assertThat(k.suggest(IncidentDraft.ofText("zxqv blorf wibble"), 5)).isEmpty();
+      assertThat(k.suggest(IncidentDraft.ofText("two-factor authentication codes rejected"), 1))
+          .extracting(Suggestion::id).containsExactly("beacon-007");
+    }
+  }
+
+  @Test
   void blankDraftGivesNoSuggestions() {
     assertThat(kb.suggest(new IncidentDraft(null, " ", "", null, null), 5)).isEmpty();
   }

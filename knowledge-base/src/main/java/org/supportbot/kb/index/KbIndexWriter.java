@@ -12,6 +12,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.ArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.lucene.document.KnnFloatVectorField;
 import org.apache.lucene.index.VectorSimilarityFunction;
 import org.supportbot.kb.embed.Embedder;
@@ -85,6 +91,7 @@ public final class KbIndexWriter implements AutoCloseable {
       IndexWriterConfig cfg = new IndexWriterConfig(SupportAnalyzers.forIndex());
       cfg.setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
       cfg.setRAMBufferSizeMB(256);
+      cfg.setUseCompoundFile(false);
       cfg.setCommitOnClose(false);
       cfg.setSimilarity(KbSimilarity.create());
       return new KbIndexWriter(luceneDir, dir, new IndexWriter(dir, cfg));
@@ -142,32 +149,61 @@ public final class KbIndexWriter implements AutoCloseable {
   public IndexReport sync(Source source, Collection<KbDocument> docs, boolean deleteMissing, IndexProgress progress) {
     long t0 = System.nanoTime();
     Map<String, String> existing = hashes(source);
-    int added = 0;
-    int updated = 0;
-    int unchanged = 0;
+    AtomicInteger added = new AtomicInteger();
+    AtomicInteger updated = new AtomicInteger();
+    AtomicInteger unchanged = new AtomicInteger();
     int deleted = 0;
     Set<String> present = new HashSet<>();
-    progress.start("indexing " + source.label() + "s", docs.size());
     for (KbDocument d : docs) {
       if (d.source() != source) {
         throw new IllegalArgumentException(d.key() + " is not a " + source.label());
       }
       present.add(d.id());
-      String hash = d.contentHash();
-      String old = existing.get(d.id());
-      if (hash.equals(old)) {
-        unchanged++;
-      } else {
-        put(d, hash);
-        if (old == null) {
-          added++;
-        } else {
-          updated++;
-        }
-      }
-      progress.step();
     }
-    progress.close();
+    progress.start("indexing " + source.label() + "s", docs.size());
+    // IndexWriter is thread-safe: analysis (the bulk of the cost) runs on every core
+    List<KbDocument> list = List.copyOf(docs);
+    int threads = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), list.size() / 256));
+    ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+      Thread t = new Thread(r, "kb-index");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      List<Future<?>> parts = new ArrayList<>(threads);
+      for (int p = 0; p < threads; p++) {
+        int part = p;
+        int parts0 = threads;
+        parts.add(pool.submit(() -> {
+          for (int i = part; i < list.size(); i += parts0) {
+            KbDocument d = list.get(i);
+            String hash = d.contentHash();
+            String old = existing.get(d.id());
+            if (hash.equals(old)) {
+              unchanged.incrementAndGet();
+            } else {
+              put(d, hash);
+              (old == null ? added : updated).incrementAndGet();
+            }
+            progress.step();
+          }
+        }));
+      }
+      for (Future<?> f : parts) {
+        f.get();
+      }
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new KbException(path + ": indexing failed: " + e.getCause(), e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new KbException(path + ": indexing was interrupted", e);
+    } finally {
+      pool.shutdownNow();
+      progress.close();
+    }
     if (deleteMissing) {
       for (String id : existing.keySet()) {
         if (!present.contains(id)) {
@@ -176,7 +212,7 @@ public final class KbIndexWriter implements AutoCloseable {
         }
       }
     }
-    return new IndexReport(added, updated, unchanged, deleted, System.nanoTime() - t0);
+    return new IndexReport(added.get(), updated.get(), unchanged.get(), deleted, System.nanoTime() - t0);
   }
 
   /** Adds or replaces one document. */

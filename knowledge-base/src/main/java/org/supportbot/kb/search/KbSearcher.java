@@ -37,6 +37,7 @@ import org.supportbot.kb.embed.Embedders;
 import org.supportbot.kb.index.KbIndexWriter;
 import org.apache.lucene.index.IndexNotFoundException;
 import org.apache.lucene.index.Term;
+import org.apache.lucene.index.TermStates;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.BoostQuery;
@@ -180,17 +181,18 @@ public final class KbSearcher implements AutoCloseable {
       ScoreDoc[] lex = new ScoreDoc[0];
       double bound = 0;
       if (lexical) {
-        Query query = buildQuery(request, terms, Map.of());
+        TermLookup lookup = new TermLookup();
+        Query query = buildQuery(request, terms, Map.of(), lookup);
         TopDocs top = searcher.search(query, n);
         if (settings.prfDocs() > 0 && settings.prfTerms() > 0 && top.scoreDocs.length > 0) {
           Map<String, Float> expansion = expansion(top.scoreDocs, terms);
           if (!expansion.isEmpty()) {
-            query = buildQuery(request, terms, expansion);
+            query = buildQuery(request, terms, expansion, lookup);
             top = searcher.search(query, n);
           }
         }
         lex = top.scoreDocs;
-        bound = upperBound(terms);
+        bound = upperBound(terms, lookup);
       }
       List<Scored> ranked = new ArrayList<>();
       if (embedder == null) {
@@ -290,17 +292,43 @@ public final class KbSearcher implements AutoCloseable {
     return new QueryTerms(stems, codes);
   }
 
-  private Query buildQuery(SearchRequest request, QueryTerms terms, Map<String, Float> expansion) {
+  /**
+   * Term statistics of one search, looked up once per term and field: the query's term clauses
+   * and the confidence bound both need them, and each lookup is a seek in every segment.
+   */
+  private final class TermLookup {
+    private final Map<Term, TermStates> states = new HashMap<>();
+
+    TermStates states(Term t) throws IOException {
+      TermStates ts = states.get(t);
+      if (ts == null) {
+        ts = TermStates.build(searcher, t, true);
+        states.put(t, ts);
+      }
+      return ts;
+    }
+
+    Query query(String field, String term) {
+      Term t = new Term(field, term);
+      try {
+        return new TermQuery(t, states(t));
+      } catch (IOException e) {
+        throw new UncheckedIOException(path + ": cannot read term statistics", e);
+      }
+    }
+  }
+
+  private Query buildQuery(SearchRequest request, QueryTerms terms, Map<String, Float> expansion, TermLookup lookup) {
     BooleanQuery.Builder q = new BooleanQuery.Builder();
     for (String t : terms.stemmed().keySet()) {
-      q.add(termQuery(t, 1f), BooleanClause.Occur.SHOULD);
+      addTerm(q, t, 1f, lookup);
     }
     for (Map.Entry<String, Float> e : expansion.entrySet()) {
-      q.add(termQuery(e.getKey(), e.getValue()), BooleanClause.Occur.SHOULD);
+      addTerm(q, e.getKey(), e.getValue(), lookup);
     }
     if (settings.code() > 0) {
       for (String c : terms.exact()) {
-        q.add(new BoostQuery(new TermQuery(new Term(KbFields.CODE, c)), settings.code()), BooleanClause.Occur.SHOULD);
+        q.add(new BoostQuery(lookup.query(KbFields.CODE, c), settings.code()), BooleanClause.Occur.SHOULD);
         }
     }
     if (settings.phrase() > 0 && !request.errorText().isBlank()) {
@@ -345,10 +373,26 @@ public final class KbSearcher implements AutoCloseable {
     return any;
   }
 
-  private Query termQuery(String term, float boost) {
+  /**
+   * Adds one query term, scored in every text field. With tie-breaker 1 the per-field scores are
+   * summed, so each (field, term) pair becomes its own clause of the top-level disjunction: that
+   * is the same score, and lets Lucene skip documents that cannot reach the top k (block-max
+   * WAND), which a disjunction-max with a tie-breaker does not.
+   */
+  private void addTerm(BooleanQuery.Builder q, String term, float boost, TermLookup lookup) {
+    if (settings.tie() >= 1f) {
+      for (FieldWeight fw : fields) {
+        q.add(new BoostQuery(lookup.query(fw.field(), term), fw.weight() * boost), BooleanClause.Occur.SHOULD);
+      }
+    } else {
+      q.add(termQuery(term, boost, lookup), BooleanClause.Occur.SHOULD);
+    }
+  }
+
+  private Query termQuery(String term, float boost, TermLookup lookup) {
     List<Query> perField = new ArrayList<>(fields.size());
     for (FieldWeight fw : fields) {
-      perField.add(new BoostQuery(new TermQuery(new Term(fw.field(), term)), fw.weight()));
+      perField.add(new BoostQuery(lookup.query(fw.field(), term), fw.weight()));
     }
     Query q = perField.size() == 1 ? perField.get(0) : new DisjunctionMaxQuery(perField, settings.tie());
     return boost == 1f ? q : new BoostQuery(q, boost);
@@ -399,13 +443,13 @@ public final class KbSearcher implements AutoCloseable {
   }
 
   /** The highest score the query's terms could reach (BM25 with tf to infinity in every field). */
-  private double upperBound(QueryTerms terms) throws IOException {
+  private double upperBound(QueryTerms terms, TermLookup lookup) throws IOException {
     double bound = 0;
     for (String t : terms.stemmed().keySet()) {
       double max = 0;
       double sum = 0;
       for (FieldWeight fw : fields) {
-        double w = fw.weight() * idf(fw.field(), t);
+        double w = fw.weight() * idf(fw.field(), t, lookup);
         max = Math.max(max, w);
         sum += w;
       }
@@ -413,20 +457,20 @@ public final class KbSearcher implements AutoCloseable {
     }
     if (settings.code() > 0) {
       for (String c : terms.exact()) {
-        bound += settings.code() * idf(KbFields.CODE, c);
+        bound += settings.code() * idf(KbFields.CODE, c, lookup);
       }
     }
     return bound;
   }
 
-  private double idf(String field, String term) throws IOException {
+  private double idf(String field, String term, TermLookup lookup) throws IOException {
     CollectionStatistics cs = searcher.collectionStatistics(field);
     if (cs == null) {
       return 0;
     }
     // a term found nowhere counts as the rarest possible: a query of unknown words has a high
     // bound and so a low confidence, however well its one known word matches
-    long df = reader.docFreq(new Term(field, term));
+    long df = lookup.states(new Term(field, term)).docFreq();
     return Math.log(1 + (cs.docCount() - df + 0.5) / (df + 0.5));
   }
 
