@@ -37,6 +37,7 @@ final class RecordingSlackApi implements AutoCloseable {
   private final List<Call> calls = new CopyOnWriteArrayList<>();
   private final AtomicInteger sequence = new AtomicInteger();
   private volatile String viewsOpenError;
+  private volatile String scopes = "commands,chat:write,chat:write.public,channels:history,groups:history,im:history,users:read";
 
   RecordingSlackApi(String token) throws IOException {
     this.token = token;
@@ -53,6 +54,11 @@ final class RecordingSlackApi implements AutoCloseable {
   /** Makes views.open fail with Slack's {@code error} from now on. */
   void failViewsOpen(String error) {
     viewsOpenError = error;
+  }
+
+  /** The scopes auth.test reports in its X-OAuth-Scopes header, as Slack does. */
+  void grantScopes(String commaSeparated) {
+    scopes = commaSeparated;
   }
 
   /** Calls made so far, in order, without auth.test (which Bolt makes on its own). */
@@ -93,6 +99,9 @@ final class RecordingSlackApi implements AutoCloseable {
       }
       byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
       exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+      if (method.equals("auth.test") && given.equals(token)) {
+        exchange.getResponseHeaders().set("X-OAuth-Scopes", scopes);
+      }
       exchange.sendResponseHeaders(200, bytes.length);
       try (OutputStream out = exchange.getResponseBody()) {
         out.write(bytes);

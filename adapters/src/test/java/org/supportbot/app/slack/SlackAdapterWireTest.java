@@ -279,7 +279,8 @@ class SlackAdapterWireTest {
     var get = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/slack/events")).build(),
         HttpResponse.BodyHandlers.ofString());
     assertThat(health.statusCode()).isEqualTo(200);
-    assertThat(health.body()).isEqualTo("{\"status\":\"ok\"}");
+    assertThat(health.body()).isEqualTo("{\"status\":\"ok\",\"slack_api_calls\":0,\"slack_api_errors\":0,"
+        + "\"status_updates_held\":0,\"status_updates_coalesced\":0}");
     assertThat(get.statusCode()).isEqualTo(405);
   }
 }

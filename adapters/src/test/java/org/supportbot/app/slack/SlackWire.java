@@ -71,6 +71,7 @@ final class SlackWire implements AutoCloseable {
   final SlackMessageStore messages;
   final SlackAdapter adapter;
   final SlackHttpEndpoint endpoint;
+  final SlackRunner.Running running;
   final SlackRequestVerifier signer = new SlackRequestVerifier(SECRET, clock);
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final ObjectMapper json = new ObjectMapper();
@@ -97,15 +98,13 @@ final class SlackWire implements AutoCloseable {
     SlackConfig config = new SlackConfig();
     config.setMethodsEndpointUrlPrefix(api.prefix());
     Slack slack = Slack.getInstance(config);
-    messages = new SqliteSlackMessageStore(db);
-    SlackChatGateway gateway = new SlackChatGateway(slack.methods(TOKEN), messages, new SlackRenderer(), clock, limits);
     // ticks are driven by the tests, never by wall time
     SlackSettings slackSettings = new SlackSettings(TOKEN, SECRET, Optional.empty(), Duration.ofHours(1), limits);
-    adapter = new SlackAdapter(slackSettings, slack, TEAM, desk, directory.store(), catalog::get, gateway, messages,
-        clock);
-    endpoint = new SlackHttpEndpoint(adapter.app(), new SlackRequestVerifier(SECRET, clock),
-        new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), "/slack/events",
-        () -> "{\"status\":\"ok\"}").start();
+    running = SlackRunner.startHttp(slackSettings, slack, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+        "/slack/events", desk, directory.store(), catalog::get, db, clock);
+    adapter = running.adapter();
+    endpoint = running.endpoint();
+    messages = new SqliteSlackMessageStore(db);
   }
 
   static ChatPlace place(String channel) {
@@ -258,8 +257,7 @@ final class SlackWire implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
-    endpoint.close();
-    adapter.close();
+    running.close();
     api.close();
     db.close();
   }

@@ -1,0 +1,100 @@
+package org.supportbot.app.slack;
+
+import com.slack.api.Slack;
+import com.slack.api.methods.MethodsClient;
+import com.slack.api.methods.SlackApiException;
+import com.slack.api.methods.response.auth.AuthTestResponse;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+import org.supportbot.config.policy.SupportPolicy;
+import org.supportbot.core.chat.SupportDesk;
+import org.supportbot.core.directory.DirectoryStore;
+import org.supportbot.core.store.sqlite.SqliteDatabase;
+
+/**
+ * Starts the Slack side of {@code supportbot run}: checks the bot token and its scopes with
+ * {@code auth.test}, then wires the gateway, the Bolt app and the signed HTTP endpoint around an
+ * existing desk. Problems come back as one-line {@link SlackSetupException}s.
+ */
+public final class SlackRunner {
+
+  /** Scopes the desk cannot work without (see config/slack-app-manifest.yaml). */
+  public static final List<String> REQUIRED_SCOPES = List.of("commands", "chat:write", "channels:history");
+
+  private SlackRunner() {}
+
+  /** The running adapter and its endpoint; closing stops taking requests, then finishes queued work. */
+  public record Running(SlackAdapter adapter, SlackHttpEndpoint endpoint) implements AutoCloseable {
+    @Override
+    public void close() throws InterruptedException {
+      endpoint.close();
+      adapter.close();
+    }
+  }
+
+  /**
+   * Checks the token with {@code auth.test} and returns the installing workspace's team id.
+   *
+   * @throws SlackSetupException when the token is rejected or a required scope is missing
+   */
+  public static String checkInstall(MethodsClient api) {
+    AuthTestResponse r;
+    try {
+      r = api.authTest(b -> b);
+    } catch (IOException | SlackApiException e) {
+      throw new SlackSetupException("unreachable", List.of(), "cannot reach Slack's Web API to check "
+          + SlackSettings.BOT_TOKEN + " (" + e.getClass().getSimpleName() + "); check the network or proxy settings");
+    }
+    if (!r.isOk()) {
+      throw new SlackSetupException(r.getError(), List.of(), "Slack rejected " + SlackSettings.BOT_TOKEN + " ("
+          + r.getError() + "); copy the Bot User OAuth Token (xoxb-...) from your app's OAuth & Permissions page,"
+          + " reinstalling the app if it was revoked");
+    }
+    Map<String, List<String>> headers = r.getHttpResponseHeaders() == null ? Map.of() : r.getHttpResponseHeaders();
+    Optional<List<String>> granted = headers.entrySet().stream().filter(e -> e.getKey() != null
+            && e.getKey().equalsIgnoreCase("x-oauth-scopes")).findFirst()
+        .map(e -> e.getValue().stream().flatMap(v -> Arrays.stream(v.split(","))).map(String::strip).toList());
+    if (granted.isPresent()) {
+      List<String> missing = REQUIRED_SCOPES.stream().filter(s -> !granted.get().contains(s)).toList();
+      if (!missing.isEmpty()) {
+        throw new SlackSetupException("missing_scope", missing, "the Slack app lacks the scope" + (missing.size() == 1
+            ? " " : "s ") + String.join(", ", missing) + "; add " + (missing.size() == 1 ? "it" : "them")
+            + " under OAuth & Permissions (config/slack-app-manifest.yaml lists them all) and reinstall the app");
+      }
+    }
+    return r.getTeamId();
+  }
+
+  /**
+   * Starts Slack's HTTP mode for {@code desk}.
+   *
+   * @param bind where the Request URL is served; Slack must reach it over HTTPS through a proxy
+   * @param path the Request URL's path, e.g. {@code /slack/events}
+   */
+  public static Running startHttp(SlackSettings settings, Slack slack, InetSocketAddress bind, String path,
+      SupportDesk desk, DirectoryStore directory, Function<String, Optional<SupportPolicy>> policies, SqliteDatabase db,
+      Clock clock) throws IOException {
+    Objects.requireNonNull(settings, "settings");
+    MethodsClient api = slack.methods(settings.botToken());
+    String team = checkInstall(api);
+    SqliteSlackMessageStore messages = new SqliteSlackMessageStore(db);
+    SlackChatGateway gateway = new SlackChatGateway(api, messages, new SlackRenderer(), clock, settings.updates());
+    SlackAdapter adapter = new SlackAdapter(settings, slack, team, desk, directory, policies, gateway, messages, clock);
+    SlackHttpEndpoint endpoint = new SlackHttpEndpoint(adapter.app(), new SlackRequestVerifier(settings.signingSecret(),
+        clock), bind, path, () -> health(gateway));
+    return new Running(adapter, endpoint.start());
+  }
+
+  /** The health body: Web API calls and failures, and status updates held or coalesced by the rate limits. */
+  static String health(SlackChatGateway gateway) {
+    return "{\"status\":\"ok\",\"slack_api_calls\":" + gateway.calls() + ",\"slack_api_errors\":" + gateway.errors()
+        + ",\"status_updates_held\":" + gateway.held() + ",\"status_updates_coalesced\":" + gateway.coalesced() + "}";
+  }
+}
