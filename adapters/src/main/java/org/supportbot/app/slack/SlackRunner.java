@@ -1,9 +1,11 @@
 package org.supportbot.app.slack;
 
 import com.slack.api.Slack;
+import com.slack.api.bolt.socket_mode.SocketModeApp;
 import com.slack.api.methods.MethodsClient;
 import com.slack.api.methods.SlackApiException;
 import com.slack.api.methods.response.auth.AuthTestResponse;
+import com.slack.api.socket_mode.SocketModeClient;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -20,8 +22,8 @@ import org.supportbot.core.store.sqlite.SqliteDatabase;
 
 /**
  * Starts the Slack side of {@code supportbot run}: checks the bot token and its scopes with
- * {@code auth.test}, then wires the gateway, the Bolt app and the signed HTTP endpoint around an
- * existing desk. Problems come back as one-line {@link SlackSetupException}s.
+ * {@code auth.test}, then wires the gateway, the Bolt app and either the signed HTTP endpoint or
+ * a Socket Mode connection around an existing desk. Problems come back as one-line {@link SlackSetupException}s.
  */
 public final class SlackRunner {
 
@@ -81,15 +83,46 @@ public final class SlackRunner {
   public static Running startHttp(SlackSettings settings, Slack slack, InetSocketAddress bind, String path,
       SupportDesk desk, DirectoryStore directory, Function<String, Optional<SupportPolicy>> policies, SqliteDatabase db,
       Clock clock) throws IOException {
+    SlackAdapter adapter = adapter(settings, slack, desk, directory, policies, db, clock);
+    SlackHttpEndpoint endpoint = new SlackHttpEndpoint(adapter.app(), new SlackRequestVerifier(settings.signingSecret(),
+        clock), bind, path, () -> health(adapter.gateway()));
+    return new Running(adapter, endpoint.start());
+  }
+
+  /** The running adapter and its Socket Mode connection. */
+  public record SocketRunning(SlackAdapter adapter, SocketModeApp socket) implements AutoCloseable {
+    @Override
+    public void close() throws Exception {
+      socket.close();
+      adapter.close();
+    }
+  }
+
+  /**
+   * Starts Socket Mode for {@code desk}: no public URL; Slack's events and interactions arrive
+   * over a WebSocket opened with the app-level token ({@code SLACK_APP_TOKEN}, scope
+   * {@code connections:write}). Requests on the socket are not signed, so no verifier runs.
+   */
+  public static SocketRunning startSocketMode(SlackSettings settings, Slack slack, SupportDesk desk,
+      DirectoryStore directory, Function<String, Optional<SupportPolicy>> policies, SqliteDatabase db, Clock clock)
+      throws Exception {
+    String appToken = settings.appToken().orElseThrow(() -> new SlackSetupException("missing_app_token", List.of(),
+        SlackSettings.APP_TOKEN + " is not set; create an app-level token with the connections:write scope under"
+            + " Basic Information > App-Level Tokens, or use HTTP mode"));
+    SlackAdapter adapter = adapter(settings, slack, desk, directory, policies, db, clock);
+    SocketModeApp socket = new SocketModeApp(appToken, SocketModeClient.Backend.JavaWebSocket, adapter.app());
+    socket.startAsync();
+    return new SocketRunning(adapter, socket);
+  }
+
+  private static SlackAdapter adapter(SlackSettings settings, Slack slack, SupportDesk desk, DirectoryStore directory,
+      Function<String, Optional<SupportPolicy>> policies, SqliteDatabase db, Clock clock) {
     Objects.requireNonNull(settings, "settings");
     MethodsClient api = slack.methods(settings.botToken());
     String team = checkInstall(api);
     SqliteSlackMessageStore messages = new SqliteSlackMessageStore(db);
     SlackChatGateway gateway = new SlackChatGateway(api, messages, new SlackRenderer(), clock, settings.updates());
-    SlackAdapter adapter = new SlackAdapter(settings, slack, team, desk, directory, policies, gateway, messages, clock);
-    SlackHttpEndpoint endpoint = new SlackHttpEndpoint(adapter.app(), new SlackRequestVerifier(settings.signingSecret(),
-        clock), bind, path, () -> health(gateway));
-    return new Running(adapter, endpoint.start());
+    return new SlackAdapter(settings, slack, team, desk, directory, policies, gateway, messages, clock);
   }
 
   /** The health body: Web API calls and failures, and status updates held or coalesced by the rate limits. */

@@ -37,6 +37,8 @@ final class RecordingSlackApi implements AutoCloseable {
   private final List<Call> calls = new CopyOnWriteArrayList<>();
   private final AtomicInteger sequence = new AtomicInteger();
   private volatile String viewsOpenError;
+  private volatile String appToken = "";
+  private volatile String socketUrl = "";
   private volatile String scopes = "commands,chat:write,chat:write.public,channels:history,groups:history,im:history,users:read";
 
   RecordingSlackApi(String token) throws IOException {
@@ -54,6 +56,12 @@ final class RecordingSlackApi implements AutoCloseable {
   /** Makes views.open fail with Slack's {@code error} from now on. */
   void failViewsOpen(String error) {
     viewsOpenError = error;
+  }
+
+  /** Answers apps.connections.open for {@code token} (an app-level token) with {@code url}. */
+  void openSocketsAt(String token, String url) {
+    appToken = token;
+    socketUrl = url;
   }
 
   /** The scopes auth.test reports in its X-OAuth-Scopes header, as Slack does. */
@@ -81,7 +89,10 @@ final class RecordingSlackApi implements AutoCloseable {
       }
       calls.add(new Call(method, given, params));
       String body;
-      if (!given.equals(token)) {
+      if (method.equals("apps.connections.open")) {
+        body = !appToken.isEmpty() && given.equals(appToken) ? "{\"ok\":true,\"url\":\"" + socketUrl + "\"}"
+            : "{\"ok\":false,\"error\":\"invalid_auth\"}";
+      } else if (!given.equals(token)) {
         body = "{\"ok\":false,\"error\":\"invalid_auth\"}";
       } else {
         body = switch (method) {

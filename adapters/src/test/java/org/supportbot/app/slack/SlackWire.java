@@ -72,11 +72,20 @@ final class SlackWire implements AutoCloseable {
   final SlackAdapter adapter;
   final SlackHttpEndpoint endpoint;
   final SlackRunner.Running running;
+  final SlackRunner.SocketRunning socket;
   final SlackRequestVerifier signer = new SlackRequestVerifier(SECRET, clock);
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final ObjectMapper json = new ObjectMapper();
 
-  SlackWire(Path dir, SlackChatGateway.UpdateLimits limits) throws IOException {
+  static final String APP_TOKEN = "xapp-test-socket-token";
+
+  /** HTTP mode. */
+  SlackWire(Path dir, SlackChatGateway.UpdateLimits limits) throws Exception {
+    this(dir, limits, null);
+  }
+
+  /** Socket Mode when {@code socketUrl} is given: apps.connections.open answers with it. */
+  SlackWire(Path dir, SlackChatGateway.UpdateLimits limits, String socketUrl) throws Exception {
     PolicyCatalog catalog = DeskFixture.catalog();
     api = new RecordingSlackApi(TOKEN);
     db = SqliteDatabase.open(dir.resolve("desk.db"), SqliteDatabase.Durability.NORMAL);
@@ -99,11 +108,20 @@ final class SlackWire implements AutoCloseable {
     config.setMethodsEndpointUrlPrefix(api.prefix());
     Slack slack = Slack.getInstance(config);
     // ticks are driven by the tests, never by wall time
-    SlackSettings slackSettings = new SlackSettings(TOKEN, SECRET, Optional.empty(), Duration.ofHours(1), limits);
-    running = SlackRunner.startHttp(slackSettings, slack, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-        "/slack/events", desk, directory.store(), catalog::get, db, clock);
-    adapter = running.adapter();
-    endpoint = running.endpoint();
+    SlackSettings slackSettings = new SlackSettings(TOKEN, SECRET, Optional.of(APP_TOKEN), Duration.ofHours(1), limits);
+    if (socketUrl == null) {
+      running = SlackRunner.startHttp(slackSettings, slack, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+          "/slack/events", desk, directory.store(), catalog::get, db, clock);
+      socket = null;
+      adapter = running.adapter();
+      endpoint = running.endpoint();
+    } else {
+      api.openSocketsAt(APP_TOKEN, socketUrl);
+      running = null;
+      endpoint = null;
+      socket = SlackRunner.startSocketMode(slackSettings, slack, desk, directory.store(), catalog::get, db, clock);
+      adapter = socket.adapter();
+    }
     messages = new SqliteSlackMessageStore(db);
   }
 
@@ -257,7 +275,12 @@ final class SlackWire implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
-    running.close();
+    if (running != null) {
+      running.close();
+    }
+    if (socket != null) {
+      socket.close();
+    }
     api.close();
     db.close();
   }
