@@ -41,8 +41,21 @@ final class RecordingSlackApi implements AutoCloseable {
   private volatile String socketUrl = "";
   private volatile String scopes = "commands,chat:write,chat:write.public,channels:history,groups:history,im:history,users:read";
 
+  /** Tier 3 as Slack enforces it: chat.update calls per minute per workspace before 429s. */
+  static final int UPDATES_PER_MINUTE = 50;
+
+  private final java.time.Clock clock;
+  private final java.util.Deque<java.time.Instant> updates = new java.util.ArrayDeque<>();
+  private final AtomicInteger tooMany = new AtomicInteger();
+
   RecordingSlackApi(String token) throws IOException {
+    this(token, java.time.Clock.systemUTC());
+  }
+
+  /** A Web API that also answers 429 to chat.update beyond Tier 3, counted on {@code clock}. */
+  RecordingSlackApi(String token, java.time.Clock clock) throws IOException {
     this.token = token;
+    this.clock = clock;
     this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
     server.createContext("/api/", this::handle);
     server.start();
@@ -88,6 +101,16 @@ final class RecordingSlackApi implements AutoCloseable {
         given = params.getOrDefault("token", "");
       }
       calls.add(new Call(method, given, params));
+      if (method.equals("chat.update") && overTier3()) {
+        tooMany.incrementAndGet();
+        exchange.getResponseHeaders().set("Retry-After", "30");
+        byte[] limited = "{\"ok\":false,\"error\":\"ratelimited\"}".getBytes(StandardCharsets.UTF_8);
+        exchange.sendResponseHeaders(429, limited.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+          out.write(limited);
+        }
+        return;
+      }
       String body;
       if (method.equals("apps.connections.open")) {
         body = !appToken.isEmpty() && given.equals(appToken) ? "{\"ok\":true,\"url\":\"" + socketUrl + "\"}"
@@ -118,6 +141,23 @@ final class RecordingSlackApi implements AutoCloseable {
         out.write(bytes);
       }
     }
+  }
+
+  /** HTTP 429 responses given so far. */
+  int tooManyRequests() {
+    return tooMany.get();
+  }
+
+  private synchronized boolean overTier3() {
+    java.time.Instant now = clock.instant();
+    while (!updates.isEmpty() && !updates.peekFirst().isAfter(now.minusSeconds(60))) {
+      updates.pollFirst();
+    }
+    if (updates.size() >= UPDATES_PER_MINUTE) {
+      return true;
+    }
+    updates.addLast(now);
+    return false;
   }
 
   private String nextTs() {
