@@ -85,6 +85,8 @@ public final class SlackAdapter implements AutoCloseable {
   private final App app;
   private final ScheduledExecutorService worker;
   private final ObjectMapper json = new ObjectMapper();
+  /** Modal answers waiting for the person's verdict on suggestions, by channel and person; desk thread only. */
+  private final Map<String, Map<String, String>> pendingForms = new java.util.HashMap<>();
   /** The raw body of the event being handled: Bolt runs middleware and handler on one thread. */
   private final ThreadLocal<String> eventBody = new ThreadLocal<>();
   private final Set<String> recent = Collections.newSetFromMap(new LinkedHashMap<>() {
@@ -325,7 +327,7 @@ public final class SlackAdapter implements AutoCloseable {
         if (modalAsk.isPresent()) {
           out = openModal(in, modalAsk.get(), out);
         }
-        gateway.deliver(out);
+        gateway.deliver(resumeForm(in, out));
       } catch (RuntimeException e) {
         LOG.error("slack: handling {} failed", in.key(), e);
       }
@@ -357,6 +359,43 @@ public final class SlackAdapter implements AutoCloseable {
       }
     }
     return rest;
+  }
+
+  /**
+   * The knowledge base may stop a submitted modal at the description with suggestions; the
+   * modal's other answers are kept until the person decides. "Still need help" then hands them to
+   * the desk again, which answers the remaining questions from them and files the case; any other
+   * choice drops them. Kept in memory only: after a restart the intake goes on question by question.
+   */
+  private List<Outbound> resumeForm(Inbound in, List<Outbound> out) {
+    String who = in.place().channel() + " " + in.person();
+    Optional<Identity> person = Optional.of(in.person());
+    switch (in.input()) {
+      case Inbound.Submitted f -> {
+        if (out.stream().anyMatch(o -> o.kind() == Outbound.Kind.SUGGESTIONS && o.onlyFor().equals(person))) {
+          pendingForms.put(who, f.values());
+        }
+        return out;
+      }
+      case Inbound.Picked p -> {
+        Map<String, String> form = pendingForms.remove(who);
+        if (form == null || !p.action().equals(Intake.CONTINUE)) {
+          return out;
+        }
+        List<Outbound> rest = new ArrayList<>(out.stream()
+            .filter(o -> o.kind() != Outbound.Kind.INTAKE || !o.onlyFor().equals(person)).toList());
+        rest.addAll(desk.handle(new Inbound(in.key() + ":form", in.person(), new ChatPlace(PLATFORM, homeTeam,
+            in.place().channel(), ""), false, in.at(), in.message(), new Inbound.Submitted(SlackIntakeModal.CALLBACK,
+            form))));
+        return rest;
+      }
+      case Inbound.Command c -> {
+        return out;
+      }
+      case Inbound.Said s -> {
+        return out;
+      }
+    }
   }
 
   private static Instant instant(String ts) {

@@ -15,6 +15,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.supportbot.app.slack.RecordingSlackApi.Call;
+import org.supportbot.core.conversation.KnowledgeSuggestions;
+import org.supportbot.core.conversation.Suggestion;
 import org.supportbot.core.intake.Intake;
 
 /**
@@ -129,6 +131,46 @@ class SlackAdapterWireTest {
     assertThat(wire.api.calls()).extracting(Call::method).as(describe)
         .containsOnly("views.open", "chat.postMessage");
     assertThat(wire.api.calls()).allSatisfy(c -> assertThat(c.token()).isEqualTo(SlackWire.TOKEN));
+  }
+
+  @Test
+  void whenTheKnowledgeBaseSuggestsAnswersStillNeedHelpFilesWithTheModalsOtherAnswers() throws Exception {
+    wire.close();
+    Suggestion article = new Suggestion("kb-4012", "article", "Agent fails to start with BCN-4012",
+        "https://kb.example/4012", "check the **collector** address", 2.5);
+    wire = new SlackWire(dir.resolve("kb"), SlackChatGateway.UpdateLimits.TIER_3, null, new KnowledgeSuggestions() {
+      @Override
+      public List<Suggestion> suggest(String title, String description, String errorText, String product,
+          String version, int k) {
+        return List.of(article);
+      }
+
+      @Override
+      public void feedback(String suggestionId, String source, boolean solved, String caseKey) {}
+    });
+    String metadata = openIntake();
+    wire.post(SlackWire.FORM, SlackWire.interactive(
+        wire.viewSubmission(SlackWire.ANA, "V0INTAKE2", metadata, typedAnswers(), selectedAnswers())));
+    wire.settle();
+
+    Call offered = wire.api.calls("chat.postEphemeral").get(0);
+    assertThat(offered.param("user")).isEqualTo("U0ANA");
+    assertThat(offered.param("blocks")).contains("<https://kb.example/4012|Agent fails to start with BCN-4012>")
+        .contains("\"action_id\":\"intake.solved#0\"").contains("\"action_id\":\"intake.continue#1\"");
+    assertThat(wire.api.calls("chat.postMessage")).isEmpty();
+
+    wire.post(SlackWire.FORM, SlackWire.interactive(wire.blockAction(SlackWire.ANA, SlackWire.ACME,
+        "1764000000.000050", null, true, Intake.CONTINUE + "#1", "", "8008.9009.continue")));
+    wire.settle();
+
+    String root = wire.messages.find(SlackWire.TEAM, "thread:ACME-1").orElseThrow().ts();
+    assertThat(wire.api.calls("chat.postMessage")).as(wire.api.describe())
+        .anySatisfy(c -> {
+          assertThat(c.param("thread_ts")).isEqualTo(root);
+          assertThat(c.param("text")).startsWith("Thanks <@U0ANA>, your case *ACME-1* is filed");
+        })
+        .anySatisfy(c -> assertThat(c.param("text")).contains("Offered to the customer, who still needed help:"));
+    assertThat(wire.api.calls("chat.postEphemeral")).hasSize(1);
   }
 
   @Test

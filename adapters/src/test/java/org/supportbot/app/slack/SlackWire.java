@@ -81,11 +81,19 @@ final class SlackWire implements AutoCloseable {
 
   /** HTTP mode. */
   SlackWire(Path dir, SlackChatGateway.UpdateLimits limits) throws Exception {
-    this(dir, limits, null);
+    this(dir, limits, null, KnowledgeSuggestions.NONE);
   }
 
-  /** Socket Mode when {@code socketUrl} is given: apps.connections.open answers with it. */
   SlackWire(Path dir, SlackChatGateway.UpdateLimits limits, String socketUrl) throws Exception {
+    this(dir, limits, socketUrl, KnowledgeSuggestions.NONE);
+  }
+
+  /**
+   * Socket Mode when {@code socketUrl} is given (apps.connections.open answers with it); the desk
+   * suggests from {@code knowledge}.
+   */
+  SlackWire(Path dir, SlackChatGateway.UpdateLimits limits, String socketUrl, KnowledgeSuggestions knowledge)
+      throws Exception {
     PolicyCatalog catalog = DeskFixture.catalog();
     api = new RecordingSlackApi(TOKEN);
     db = SqliteDatabase.open(dir.resolve("desk.db"), SqliteDatabase.Durability.NORMAL);
@@ -102,7 +110,7 @@ final class SlackWire implements AutoCloseable {
     DeskSettings settings = new DeskSettings(place(TRIAGE), List.of(MAX),
         Map.of("acme", new DeskSettings.OrgRouting(place(ESCALATIONS), ON_CALL, "on-call", Optional.of(MAX))),
         Duration.ofHours(24), LocalTime.of(8, 0), ZoneId.of("America/Los_Angeles"));
-    SupportDesk desk = new SupportDesk(incidents, feed, directory, catalog::get, KnowledgeSuggestions.NONE,
+    SupportDesk desk = new SupportDesk(incidents, feed, directory, catalog::get, knowledge,
         new SqliteConversationStore(db), settings, clock);
     SlackConfig config = new SlackConfig();
     config.setMethodsEndpointUrlPrefix(api.prefix());
