@@ -13,8 +13,14 @@ import com.slack.api.bolt.AppConfig;
 import com.slack.api.bolt.request.builtin.EventRequest;
 import com.slack.api.model.event.MessageBotEvent;
 import com.slack.api.model.event.MessageChangedEvent;
+import com.slack.api.model.event.MessageChannelJoinEvent;
+import com.slack.api.model.event.MessageChannelLeaveEvent;
+import com.slack.api.model.event.MessageChannelNameEvent;
+import com.slack.api.model.event.MessageChannelPurposeEvent;
+import com.slack.api.model.event.MessageChannelTopicEvent;
 import com.slack.api.model.event.MessageDeletedEvent;
 import com.slack.api.model.event.MessageEvent;
+import com.slack.api.model.event.MessageFileShareEvent;
 import com.slack.api.model.event.MessageThreadBroadcastEvent;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -255,10 +261,19 @@ public final class SlackAdapter implements AutoCloseable {
       said(eventBody.get()).ifPresent(in -> submit(in, Optional.empty()));
       return ctx.ack();
     });
+    app.event(MessageFileShareEvent.class, (req, ctx) -> {
+      said(eventBody.get()).ifPresent(in -> submit(in, Optional.empty()));
+      return ctx.ack();
+    });
     // edits, deletions and other bots' messages are acknowledged so that Slack does not retry them
     app.event(MessageChangedEvent.class, (req, ctx) -> ctx.ack());
     app.event(MessageDeletedEvent.class, (req, ctx) -> ctx.ack());
     app.event(MessageBotEvent.class, (req, ctx) -> ctx.ack());
+    app.event(MessageChannelJoinEvent.class, (req, ctx) -> ctx.ack());
+    app.event(MessageChannelLeaveEvent.class, (req, ctx) -> ctx.ack());
+    app.event(MessageChannelTopicEvent.class, (req, ctx) -> ctx.ack());
+    app.event(MessageChannelPurposeEvent.class, (req, ctx) -> ctx.ack());
+    app.event(MessageChannelNameEvent.class, (req, ctx) -> ctx.ack());
   }
 
   /** A message event as the desk's {@link Inbound.Said}; empty for bots, edits and system messages. */
@@ -329,6 +344,10 @@ public final class SlackAdapter implements AutoCloseable {
         }
         gateway.deliver(resumeForm(in, out));
       } catch (RuntimeException e) {
+        // forget the key so that Slack's retry of the same delivery can try again
+        synchronized (recent) {
+          recent.remove(in.key());
+        }
         LOG.error("slack: handling {} failed", in.key(), e);
       }
     });

@@ -9,7 +9,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
@@ -42,7 +41,7 @@ import org.supportbot.core.incident.ChatPlace;
  *       replaced by a newer one for the same key and sent by {@link #flushDue()}.
  * </ul>
  *
- * <p>Not thread-safe by design beyond its own lock: the adapter calls it from one executor.
+ * <p>Its methods are synchronized; the adapter calls them from its one desk executor anyway.
  */
 public final class SlackChatGateway {
   private static final Logger LOG = LoggerFactory.getLogger(SlackChatGateway.class);
@@ -283,15 +282,5 @@ public final class SlackChatGateway {
       LOG.warn("slack: {} in {} failed: {}", method, channel, e.getClass().getSimpleName());
       return null;
     }
-  }
-
-  /** The remembered timestamps, for the adapter's inbound translation. */
-  SlackMessageStore store() {
-    return store;
-  }
-
-  /** Helps tests and shutdown: the keys of held updates. */
-  synchronized List<String> heldKeys() {
-    return new ArrayList<>(held.keySet());
   }
 }

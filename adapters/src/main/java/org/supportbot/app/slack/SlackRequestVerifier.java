@@ -6,7 +6,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Objects;
 import javax.crypto.Mac;
@@ -66,11 +65,15 @@ public final class SlackRequestVerifier {
     } catch (NumberFormatException e) {
       return new Rejected("X-Slack-Request-Timestamp is not a number of seconds");
     }
-    Instant sent = Instant.ofEpochSecond(seconds);
-    Duration skew = Duration.between(sent, clock.instant()).abs();
-    if (skew.compareTo(TOLERANCE) > 0) {
-      return new Rejected("request timestamp is " + skew.toSeconds() + " s away from now, more than the "
-          + TOLERANCE.toSeconds() + " s allowed");
+    long skew;
+    try {
+      skew = Math.absExact(Math.subtractExact(clock.instant().getEpochSecond(), seconds));
+    } catch (ArithmeticException e) {
+      skew = Long.MAX_VALUE;
+    }
+    if (skew > TOLERANCE.toSeconds()) {
+      return new Rejected("request timestamp is " + (skew == Long.MAX_VALUE ? "far" : skew + " s") + " away from now,"
+          + " more than the " + TOLERANCE.toSeconds() + " s allowed");
     }
     byte[] expected = ("v0=" + HexFormat.of().formatHex(sign(timestamp.strip(), body))).getBytes(StandardCharsets.UTF_8);
     byte[] given = signature.strip().getBytes(StandardCharsets.UTF_8);

@@ -219,10 +219,17 @@ class SlackAdapterWireTest {
   }
 
   @Test
-  void messagesOfTheBotAndOrdinaryChannelChatterHaveNoEffect() throws Exception {
-    wire.post(SlackWire.JSON, wire.messageEvent("Ev0CHATTER", SlackWire.ANA, SlackWire.ACME, "1764000600.000100", null,
-        "good morning everyone"));
+  void ordinaryChannelChatterAndSystemMessagesAreAcknowledgedWithoutEffect() throws Exception {
+    HttpResponse<String> chatter = wire.post(SlackWire.JSON, wire.messageEvent("Ev0CHATTER", SlackWire.ANA,
+        SlackWire.ACME, "1764000600.000100", null, "good morning everyone"));
+    com.fasterxml.jackson.databind.node.ObjectNode join = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(
+        wire.messageEvent("Ev0JOIN", SlackWire.CARL, SlackWire.ACME, "1764000601.000100", null, "<@U0CARL> has joined"));
+    ((com.fasterxml.jackson.databind.node.ObjectNode) join.get("event")).put("subtype", "channel_join");
+    HttpResponse<String> joined = wire.post(SlackWire.JSON, join.toString());
     wire.settle();
+
+    // a non-2xx answer would make Slack retry the delivery three times
+    assertThat(List.of(chatter.statusCode(), joined.statusCode())).containsOnly(200);
     assertThat(wire.api.calls()).isEmpty();
   }
 
