@@ -4,6 +4,7 @@ import com.slack.api.methods.MethodsClient;
 import com.slack.api.methods.SlackApiException;
 import com.slack.api.methods.SlackApiTextResponse;
 import com.slack.api.methods.response.chat.ChatPostMessageResponse;
+import com.slack.api.methods.response.chat.ChatUpdateResponse;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -38,7 +39,8 @@ import org.supportbot.core.incident.ChatPlace;
  *   <li>A message that {@code replaces} an earlier one is a {@code chat.update} of the remembered
  *       message. Updates are coalesced: at most one per key per {@code perKey} interval and at most
  *       {@code perMinute} per workspace (Slack's Tier 3 for {@code chat.update}); a held update is
- *       replaced by a newer one for the same key and sent by {@link #flushDue()}.
+ *       replaced by a newer one for the same key and sent by {@link #flushDue()}. A 429 holds the
+ *       update for Slack's {@code Retry-After} instead of dropping it.
  * </ul>
  *
  * <p>Its methods are synchronized; the adapter calls them from its one desk executor anyway.
@@ -77,6 +79,7 @@ public final class SlackChatGateway {
   private final AtomicLong calls = new AtomicLong();
   private final AtomicLong errors = new AtomicLong();
   private final AtomicLong coalesced = new AtomicLong();
+  private final AtomicLong rateLimited = new AtomicLong();
 
   public SlackChatGateway(MethodsClient api, SlackMessageStore store, SlackRenderer renderer, Clock clock,
       UpdateLimits limits) {
@@ -100,6 +103,11 @@ public final class SlackChatGateway {
   /** Updates that were held back and replaced by a newer one before they were sent. */
   public long coalesced() {
     return coalesced.get();
+  }
+
+  /** Responses 429 from Slack; each held its update for the time Slack asked. */
+  public long rateLimited() {
+    return rateLimited.get();
   }
 
   /** Updates held back by the rate limits, waiting for {@link #flushDue()}. */
@@ -205,8 +213,37 @@ public final class SlackChatGateway {
   private void update(String ws, String key, SlackMessageStore.Posted at, SlackRenderer.SlackMessage message, Instant now) {
     lastUpdate.put(ws + " " + key, now);
     window.computeIfAbsent(ws, w -> new ArrayDeque<>()).addLast(now);
-    call("chat.update", at.channel(), () -> api.chatUpdate(r -> r.channel(at.channel()).ts(at.ts()).text(message.text())
-        .blocksAsString(message.blocks())));
+    calls.incrementAndGet();
+    try {
+      ChatUpdateResponse r = api.chatUpdate(b -> b.channel(at.channel()).ts(at.ts()).text(message.text())
+          .blocksAsString(message.blocks()));
+      if (!r.isOk()) {
+        errors.incrementAndGet();
+        LOG.warn("slack: chat.update in {} failed: {}", at.channel(), r.getError());
+      }
+    } catch (SlackApiException e) {
+      errors.incrementAndGet();
+      if (e.getResponse().code() == 429) {
+        // someone else used the workspace's budget: wait as told and send it then, unless a newer one comes
+        rateLimited.incrementAndGet();
+        long wait = retryAfter(e.getResponse().header("Retry-After"));
+        held.putIfAbsent(key, new Held(ws, key, at, message, now.plusSeconds(wait)));
+        LOG.info("slack: chat.update in {} was rate limited; retrying in {} s", at.channel(), wait);
+      } else {
+        LOG.warn("slack: chat.update in {} failed with HTTP {}", at.channel(), e.getResponse().code());
+      }
+    } catch (IOException e) {
+      errors.incrementAndGet();
+      LOG.warn("slack: chat.update in {} failed: {}", at.channel(), e.getClass().getSimpleName());
+    }
+  }
+
+  private static long retryAfter(String header) {
+    try {
+      return header == null ? 30 : Math.max(1, Long.parseLong(header.strip()));
+    } catch (NumberFormatException e) {
+      return 30;
+    }
   }
 
   private boolean budgetLeft(String ws, Instant now) {

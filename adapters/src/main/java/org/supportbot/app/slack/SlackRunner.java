@@ -125,9 +125,10 @@ public final class SlackRunner {
     return new SlackAdapter(settings, slack, team, desk, directory, policies, gateway, messages, clock);
   }
 
-  /** The health body: Web API calls and failures, and status updates held or coalesced by the rate limits. */
+  /** The health body: Web API calls and failures, status updates held or coalesced, and 429s received. */
   static String health(SlackChatGateway gateway) {
     return "{\"status\":\"ok\",\"slack_api_calls\":" + gateway.calls() + ",\"slack_api_errors\":" + gateway.errors()
-        + ",\"status_updates_held\":" + gateway.held() + ",\"status_updates_coalesced\":" + gateway.coalesced() + "}";
+        + ",\"status_updates_held\":" + gateway.held() + ",\"status_updates_coalesced\":" + gateway.coalesced()
+        + ",\"rate_limited\":" + gateway.rateLimited() + "}";
   }
 }

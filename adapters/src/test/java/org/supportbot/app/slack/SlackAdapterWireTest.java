@@ -329,7 +329,7 @@ class SlackAdapterWireTest {
         HttpResponse.BodyHandlers.ofString());
     assertThat(health.statusCode()).isEqualTo(200);
     assertThat(health.body()).isEqualTo("{\"status\":\"ok\",\"slack_api_calls\":0,\"slack_api_errors\":0,"
-        + "\"status_updates_held\":0,\"status_updates_coalesced\":0}");
+        + "\"status_updates_held\":0,\"status_updates_coalesced\":0,\"rate_limited\":0}");
     assertThat(get.statusCode()).isEqualTo(405);
   }
 }

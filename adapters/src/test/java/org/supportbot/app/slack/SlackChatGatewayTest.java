@@ -30,7 +30,7 @@ class SlackChatGatewayTest {
   private SqliteDatabase db;
 
   private SlackChatGateway gateway(SlackChatGateway.UpdateLimits limits) throws Exception {
-    api = new RecordingSlackApi(TOKEN);
+    api = new RecordingSlackApi(TOKEN, clock);
     db = SqliteDatabase.open(dir.resolve("g.db"), SqliteDatabase.Durability.NORMAL);
     SlackConfig config = new SlackConfig();
     config.setMethodsEndpointUrlPrefix(api.prefix());
@@ -105,6 +105,30 @@ class SlackChatGatewayTest {
     assertThat(api.calls("chat.update")).extracting(c -> c.param("text"))
         .containsExactly("updated 1", "updated 2", "updated 3", "updated 4", "updated 5");
     assertThat(g.held()).isZero();
+  }
+
+  @Test
+  void anUpdateSlackRateLimitsIsHeldForRetryAfterAndNotLost() throws Exception {
+    // a budget above Slack's: as if another app used the workspace's Tier 3 allowance
+    SlackChatGateway g = gateway(new SlackChatGateway.UpdateLimits(Duration.ZERO, 1_000));
+    for (int i = 1; i <= 51; i++) {
+      g.deliver(List.of(status("ACME-" + i, "posted " + i)));
+    }
+    for (int i = 1; i <= 51; i++) {
+      g.deliver(List.of(status("ACME-" + i, "updated " + i)));
+    }
+    assertThat(api.tooManyRequests()).isEqualTo(1);
+    assertThat(g.rateLimited()).isEqualTo(1);
+    assertThat(g.held()).isEqualTo(1);
+
+    clock.advance(Duration.ofSeconds(29));
+    g.flushDue();
+    assertThat(g.held()).isEqualTo(1);
+    clock.advance(Duration.ofSeconds(31)); // Retry-After is 30 s; the server's window has moved on by now
+    g.flushDue();
+    assertThat(g.held()).isZero();
+    assertThat(api.calls("chat.update")).last().satisfies(c -> assertThat(c.param("text")).isEqualTo("updated 51"));
+    assertThat(api.tooManyRequests()).isEqualTo(1);
   }
 
   @Test
