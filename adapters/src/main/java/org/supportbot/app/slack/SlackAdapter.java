@@ -160,10 +160,14 @@ public final class SlackAdapter implements AutoCloseable {
 
   /** Stops taking work; what is queued finishes first, so nothing in flight is lost. */
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     worker.shutdown();
-    if (!worker.awaitTermination(30, TimeUnit.SECONDS)) {
-      LOG.warn("slack: the desk's executor did not finish within 30 s; {} updates were held", gateway.held());
+    try {
+      if (!worker.awaitTermination(30, TimeUnit.SECONDS)) {
+        LOG.warn("slack: the desk's executor did not finish within 30 s; {} updates were held", gateway.held());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

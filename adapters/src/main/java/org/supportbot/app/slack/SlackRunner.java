@@ -15,6 +15,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.supportbot.config.policy.SupportPolicy;
 import org.supportbot.core.chat.SupportDesk;
 import org.supportbot.core.directory.DirectoryStore;
@@ -30,12 +32,14 @@ public final class SlackRunner {
   /** Scopes the desk cannot work without (see config/slack-app-manifest.yaml). */
   public static final List<String> REQUIRED_SCOPES = List.of("commands", "chat:write", "channels:history");
 
+  private static final Logger LOG = LoggerFactory.getLogger(SlackRunner.class);
+
   private SlackRunner() {}
 
   /** The running adapter and its endpoint; closing stops taking requests, then finishes queued work. */
   public record Running(SlackAdapter adapter, SlackHttpEndpoint endpoint) implements AutoCloseable {
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
       endpoint.close();
       adapter.close();
     }
@@ -92,8 +96,12 @@ public final class SlackRunner {
   /** The running adapter and its Socket Mode connection. */
   public record SocketRunning(SlackAdapter adapter, SocketModeApp socket) implements AutoCloseable {
     @Override
-    public void close() throws Exception {
-      socket.close();
+    public void close() {
+      try {
+        socket.close();
+      } catch (Exception e) {
+        LOG.warn("slack: closing the Socket Mode connection failed: {}", e.getClass().getSimpleName());
+      }
       adapter.close();
     }
   }

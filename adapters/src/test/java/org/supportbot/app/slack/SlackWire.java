@@ -282,7 +282,7 @@ final class SlackWire implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() {
     if (running != null) {
       running.close();
     }
