@@ -1,0 +1,432 @@
+package org.supportbot.app.slack;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.slack.api.Slack;
+import com.slack.api.app_backend.interactive_components.payload.BlockActionPayload;
+import com.slack.api.app_backend.interactive_components.payload.MessageShortcutPayload;
+import com.slack.api.app_backend.slash_commands.payload.SlashCommandPayload;
+import com.slack.api.app_backend.views.payload.ViewClosedPayload;
+import com.slack.api.app_backend.views.payload.ViewSubmissionPayload;
+import com.slack.api.bolt.App;
+import com.slack.api.bolt.AppConfig;
+import com.slack.api.bolt.request.builtin.EventRequest;
+import com.slack.api.model.event.MessageBotEvent;
+import com.slack.api.model.event.MessageChangedEvent;
+import com.slack.api.model.event.MessageChannelJoinEvent;
+import com.slack.api.model.event.MessageChannelLeaveEvent;
+import com.slack.api.model.event.MessageChannelNameEvent;
+import com.slack.api.model.event.MessageChannelPurposeEvent;
+import com.slack.api.model.event.MessageChannelTopicEvent;
+import com.slack.api.model.event.MessageDeletedEvent;
+import com.slack.api.model.event.MessageEvent;
+import com.slack.api.model.event.MessageFileShareEvent;
+import com.slack.api.model.event.MessageThreadBroadcastEvent;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.supportbot.config.policy.SupportPolicy;
+import org.supportbot.core.chat.SupportDesk;
+import org.supportbot.core.conversation.Inbound;
+import org.supportbot.core.conversation.Outbound;
+import org.supportbot.core.directory.DirectoryStore;
+import org.supportbot.core.directory.Identity;
+import org.supportbot.core.directory.Organization;
+import org.supportbot.core.incident.ChatPlace;
+import org.supportbot.core.incident.MessageRef;
+import org.supportbot.core.intake.Intake;
+
+/**
+ * The desk in Slack, on Bolt for Java. Translates slash commands, button clicks, modal
+ * submissions, the "File as incident" message shortcut and messages into the desk's
+ * {@link Inbound}s; acknowledges at once and does the desk's work on one executor, in arrival
+ * order, sending the results through {@link SlackChatGateway}.
+ *
+ * <ul>
+ *   <li>{@code /support} starts the intake and opens it as a modal; if Slack refuses the modal the
+ *       intake goes on as ephemeral questions in the channel.
+ *   <li>Every inbound is keyed by Slack's own id (the event id, or the interaction's trigger id),
+ *       so a retried delivery ({@code X-Slack-Retry-Num}) or a duplicate has no second effect.
+ *   <li>In a Slack Connect channel a person keeps their own team id: the identity's workspace is the
+ *       author's team ({@code user_team}), while the place is in the installing workspace.
+ * </ul>
+ */
+public final class SlackAdapter implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(SlackAdapter.class);
+
+  /** The message shortcut's callback id (see config/slack-app-manifest.yaml). */
+  public static final String FILE_AS_INCIDENT = "file_as_incident";
+  static final String PLATFORM = "slack";
+  private static final int RECENT_KEYS = 10_000;
+  private static final Set<String> IGNORED_SUBTYPES = Set.of("bot_message", "message_changed", "message_deleted",
+      "channel_join", "channel_leave", "channel_topic", "channel_purpose", "channel_name", "ekm_access_denied",
+      "me_message", "message_replied", "group_join", "group_leave");
+
+  private final SupportDesk desk;
+  private final DirectoryStore directory;
+  private final Function<String, Optional<SupportPolicy>> policies;
+  private final SlackChatGateway gateway;
+  private final SlackMessageStore messages;
+  private final SlackIntakeModal modal = new SlackIntakeModal();
+  private final Clock clock;
+  private final String homeTeam;
+  private final App app;
+  private final ScheduledExecutorService worker;
+  private final ObjectMapper json = new ObjectMapper();
+  /** Modal answers waiting for the person's verdict on suggestions, by channel and person; desk thread only. */
+  private final Map<String, Map<String, String>> pendingForms = new java.util.HashMap<>();
+  /** The raw body of the event being handled: Bolt runs middleware and handler on one thread. */
+  private final ThreadLocal<String> eventBody = new ThreadLocal<>();
+  private final Set<String> recent = Collections.newSetFromMap(new LinkedHashMap<>() {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+      return size() > RECENT_KEYS;
+    }
+  });
+
+  /**
+   * Builds the Bolt app. Bolt calls {@code auth.test} with the bot token here, so {@code slack}
+   * must already point at the Web API to use.
+   *
+   * @param homeTeam the team id of the installing workspace: channels are bound to organizations there
+   */
+  public SlackAdapter(SlackSettings settings, Slack slack, String homeTeam, SupportDesk desk, DirectoryStore directory,
+      Function<String, Optional<SupportPolicy>> policies, SlackChatGateway gateway, SlackMessageStore messages,
+      Clock clock) {
+    Objects.requireNonNull(settings, "settings");
+    Objects.requireNonNull(slack, "slack");
+    this.homeTeam = Objects.requireNonNull(homeTeam, "homeTeam");
+    this.desk = Objects.requireNonNull(desk, "desk");
+    this.directory = Objects.requireNonNull(directory, "directory");
+    this.policies = Objects.requireNonNull(policies, "policies");
+    this.gateway = Objects.requireNonNull(gateway, "gateway");
+    this.messages = Objects.requireNonNull(messages, "messages");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    // our own verifier runs in front (SlackHttpEndpoint); Socket Mode needs none
+    this.app = new App(AppConfig.builder().singleTeamBotToken(settings.botToken()).signingSecret(settings.signingSecret())
+        .slack(slack).requestVerificationEnabled(false).build());
+    ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(1, r -> {
+      Thread t = new Thread(r, "slack-desk");
+      t.setDaemon(true);
+      return t;
+    });
+    pool.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+    this.worker = pool;
+    register();
+    worker.scheduleWithFixedDelay(this::tickNow, settings.tickEvery().toMillis(), settings.tickEvery().toMillis(),
+        TimeUnit.MILLISECONDS);
+  }
+
+  /** The Bolt app, for an HTTP endpoint or Socket Mode to run. */
+  public App app() {
+    return app;
+  }
+
+  public SlackChatGateway gateway() {
+    return gateway;
+  }
+
+  /** Fires the desk's due timers and sends held status updates, on the desk's executor. */
+  public void tick() {
+    worker.execute(this::tickNow);
+  }
+
+  /** Waits until everything submitted so far has been handled and sent. */
+  public void awaitIdle(java.time.Duration timeout) throws InterruptedException, TimeoutException {
+    try {
+      worker.submit(() -> { }).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("the desk's executor failed", e.getCause());
+    }
+  }
+
+  /** Stops taking work; what is queued finishes first, so nothing in flight is lost. */
+  @Override
+  public void close() {
+    worker.shutdown();
+    try {
+      if (!worker.awaitTermination(30, TimeUnit.SECONDS)) {
+        LOG.warn("slack: the desk's executor did not finish within 30 s; {} updates were held", gateway.held());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void tickNow() {
+    try {
+      gateway.deliver(desk.tick());
+      gateway.flushDue();
+    } catch (RuntimeException e) {
+      LOG.error("slack: a timer tick failed", e);
+    }
+  }
+
+  // ---- translation ----------------------------------------------------------------------------
+
+  private void register() {
+    app.command(Pattern.compile("^/.+$"), (req, ctx) -> {
+      SlashCommandPayload p = req.getPayload();
+      Identity person = new Identity(PLATFORM, nonBlank(p.getTeamId(), homeTeam), p.getUserId());
+      String name = p.getCommand().startsWith("/") ? p.getCommand().substring(1) : p.getCommand();
+      Inbound in = new Inbound("slack:trigger:" + p.getTriggerId(), person, place(p.getChannelId(), ""),
+          p.getChannelId().startsWith("D"), clock.instant(), Optional.empty(), new Inbound.Command(name, p.getText()));
+      submit(in, name.equalsIgnoreCase("support") ? Optional.of(new ModalAsk(p.getTriggerId(), p.getChannelId(), "",
+          Map.of())) : Optional.empty());
+      return ctx.ack();
+    });
+    app.blockAction(Pattern.compile("^.+$"), (req, ctx) -> {
+      BlockActionPayload p = req.getPayload();
+      if (p.getActions() == null || p.getActions().isEmpty() || p.getChannel() == null) {
+        return ctx.ack();
+      }
+      BlockActionPayload.Action a = p.getActions().get(0);
+      String value = a.getSelectedOption() != null ? a.getSelectedOption().getValue() : a.getValue();
+      String channel = p.getChannel().getId();
+      BlockActionPayload.Container c = p.getContainer();
+      String thread = c == null ? "" : threadName(channel, c.getThreadTs(), c.getMessageTs());
+      Identity person = new Identity(PLATFORM, nonBlank(p.getUser().getTeamId(), homeTeam), p.getUser().getId());
+      Optional<MessageRef> ref = c == null || c.getMessageTs() == null || c.isEphemeral()
+          ? Optional.empty() : Optional.of(new MessageRef(PLATFORM, channel, c.getMessageTs()));
+      submit(new Inbound("slack:action:" + nonBlank(p.getTriggerId(), a.getActionTs()), person, place(channel, thread),
+          channel.startsWith("D"), clock.instant(), ref,
+          new Inbound.Picked(SlackRenderer.actionId(a.getActionId()), value)), Optional.empty());
+      return ctx.ack();
+    });
+    app.viewSubmission(SlackIntakeModal.CALLBACK, (req, ctx) -> {
+      ViewSubmissionPayload p = req.getPayload();
+      Optional<SlackIntakeModal.Origin> origin = modal.origin(p.getView().getPrivateMetadata());
+      Optional<SupportPolicy> policy = origin.flatMap(o -> policyOf(o.channel()));
+      if (origin.isEmpty() || policy.isEmpty()) {
+        return ctx.ack();
+      }
+      SlackIntakeModal.Origin o = origin.get();
+      Identity person = new Identity(PLATFORM, nonBlank(p.getUser().getTeamId(), homeTeam), p.getUser().getId());
+      Map<String, String> values = modal.values(policy.get(), p.getView().getState().getValues());
+      submit(new Inbound("slack:view:" + p.getView().getId(), person, place(o.channel(), ""), false, clock.instant(),
+          o.messageTs().isEmpty() ? Optional.empty() : Optional.of(new MessageRef(PLATFORM, o.channel(), o.messageTs())),
+          new Inbound.Submitted(SlackIntakeModal.CALLBACK, values)), Optional.empty());
+      return ctx.ack();
+    });
+    app.viewClosed(SlackIntakeModal.CALLBACK, (req, ctx) -> {
+      ViewClosedPayload p = req.getPayload();
+      modal.origin(p.getView().getPrivateMetadata()).ifPresent(o -> submit(new Inbound(
+          "slack:view-closed:" + p.getView().getId(),
+          new Identity(PLATFORM, nonBlank(p.getUser().getTeamId(), homeTeam), p.getUser().getId()),
+          place(o.channel(), ""), false, clock.instant(), Optional.empty(), new Inbound.Picked(Intake.CANCEL, "")),
+          Optional.empty()));
+      return ctx.ack();
+    });
+    app.messageShortcut(FILE_AS_INCIDENT, (req, ctx) -> {
+      MessageShortcutPayload p = req.getPayload();
+      String channel = p.getChannel().getId();
+      String ts = p.getMessage().getTs();
+      Identity person = new Identity(PLATFORM, nonBlank(p.getUser().getTeamId(), homeTeam), p.getUser().getId());
+      String text = p.getMessage().getText() == null ? "" : p.getMessage().getText();
+      submit(new Inbound("slack:trigger:" + p.getTriggerId(), person, place(channel, ""), channel.startsWith("D"),
+          clock.instant(), Optional.of(new MessageRef(PLATFORM, channel, ts)), new Inbound.Command("support", "")),
+          Optional.of(new ModalAsk(p.getTriggerId(), channel, ts, Map.of("description", text))));
+      return ctx.ack();
+    });
+    // Bolt's MessageEvent has no user_team, which Slack Connect needs: the raw body is read instead
+    app.use((req, resp, chain) -> {
+      if (req instanceof EventRequest e) {
+        eventBody.set(e.getRequestBodyAsString());
+      }
+      try {
+        return chain.next(req);
+      } finally {
+        eventBody.remove();
+      }
+    });
+    app.event(MessageEvent.class, (req, ctx) -> {
+      said(eventBody.get()).ifPresent(in -> submit(in, Optional.empty()));
+      return ctx.ack();
+    });
+    app.event(MessageThreadBroadcastEvent.class, (req, ctx) -> {
+      said(eventBody.get()).ifPresent(in -> submit(in, Optional.empty()));
+      return ctx.ack();
+    });
+    app.event(MessageFileShareEvent.class, (req, ctx) -> {
+      said(eventBody.get()).ifPresent(in -> submit(in, Optional.empty()));
+      return ctx.ack();
+    });
+    // edits, deletions and other bots' messages are acknowledged so that Slack does not retry them
+    app.event(MessageChangedEvent.class, (req, ctx) -> ctx.ack());
+    app.event(MessageDeletedEvent.class, (req, ctx) -> ctx.ack());
+    app.event(MessageBotEvent.class, (req, ctx) -> ctx.ack());
+    app.event(MessageChannelJoinEvent.class, (req, ctx) -> ctx.ack());
+    app.event(MessageChannelLeaveEvent.class, (req, ctx) -> ctx.ack());
+    app.event(MessageChannelTopicEvent.class, (req, ctx) -> ctx.ack());
+    app.event(MessageChannelPurposeEvent.class, (req, ctx) -> ctx.ack());
+    app.event(MessageChannelNameEvent.class, (req, ctx) -> ctx.ack());
+  }
+
+  /** A message event as the desk's {@link Inbound.Said}; empty for bots, edits and system messages. */
+  Optional<Inbound> said(String body) {
+    if (body == null) {
+      return Optional.empty();
+    }
+    JsonNode root;
+    try {
+      root = json.readTree(body);
+    } catch (IOException e) {
+      LOG.warn("slack: an event_callback body is not JSON; ignored");
+      return Optional.empty();
+    }
+    JsonNode e = root.path("event");
+    String subtype = e.path("subtype").asText("");
+    String user = e.path("user").asText("");
+    if (user.isEmpty() || e.hasNonNull("bot_id") || IGNORED_SUBTYPES.contains(subtype) || root.path("event_id").asText("")
+        .isEmpty()) {
+      return Optional.empty();
+    }
+    String channel = e.path("channel").asText("");
+    String team = nonBlank(e.path("user_team").asText(""), nonBlank(e.path("team").asText(""), homeTeam));
+    String ts = e.path("ts").asText("");
+    String thread = threadName(channel, e.path("thread_ts").asText(null), null);
+    Instant at = ts.isEmpty() ? clock.instant() : instant(ts);
+    return Optional.of(new Inbound("slack:event:" + root.path("event_id").asText(), new Identity(PLATFORM, team, user),
+        place(channel, thread), "im".equals(e.path("channel_type").asText("")), at,
+        ts.isEmpty() ? Optional.empty() : Optional.of(new MessageRef(PLATFORM, channel, ts)),
+        new Inbound.Said(e.path("text").asText(""))));
+  }
+
+  /** The case thread a Slack thread is, by its root's ts; the raw ts when it is no case's. */
+  private String threadName(String channel, String threadTs, String messageTs) {
+    if (threadTs != null && !threadTs.isBlank()) {
+      return messages.threadAt(homeTeam, channel, threadTs).orElse(threadTs);
+    }
+    if (messageTs != null && !messageTs.isBlank()) {
+      return messages.threadAt(homeTeam, channel, messageTs).orElse("");
+    }
+    return "";
+  }
+
+  private ChatPlace place(String channel, String thread) {
+    return new ChatPlace(PLATFORM, homeTeam, channel, thread);
+  }
+
+  private Optional<SupportPolicy> policyOf(String channel) {
+    return directory.organizationByChannel(PLATFORM, homeTeam, channel).map(Organization::policyId)
+        .flatMap(policies);
+  }
+
+  /** A modal to open once the desk has started an intake. */
+  private record ModalAsk(String triggerId, String channel, String messageTs, Map<String, String> prefill) {}
+
+  private void submit(Inbound in, Optional<ModalAsk> modalAsk) {
+    synchronized (recent) {
+      if (!recent.add(in.key())) {
+        LOG.debug("slack: {} was delivered again; no second effect", in.key());
+        return;
+      }
+    }
+    worker.execute(() -> {
+      try {
+        List<Outbound> out = desk.handle(in);
+        if (modalAsk.isPresent()) {
+          out = openModal(in, modalAsk.get(), out);
+        }
+        gateway.deliver(resumeForm(in, out));
+      } catch (RuntimeException e) {
+        // forget the key so that Slack's retry of the same delivery can try again
+        synchronized (recent) {
+          recent.remove(in.key());
+        }
+        LOG.error("slack: handling {} failed", in.key(), e);
+      }
+    });
+  }
+
+  /**
+   * Opens the intake modal when the desk started (or resumed) an intake for this person; the
+   * intake's ephemeral questions are then left out, since the modal asks them. When Slack refuses
+   * the modal they are sent, and the intake goes on in the channel.
+   */
+  private List<Outbound> openModal(Inbound in, ModalAsk ask, List<Outbound> out) {
+    boolean intake = out.stream().anyMatch(o -> o.kind() == Outbound.Kind.INTAKE && o.onlyFor().equals(Optional.of(in.person())));
+    Optional<SupportPolicy> policy = policyOf(ask.channel());
+    if (!intake || policy.isEmpty()) {
+      return out;
+    }
+    String view = modal.view(policy.get(), new SlackIntakeModal.Origin(homeTeam, ask.channel(), ask.messageTs()),
+        ask.prefill());
+    if (!gateway.openView(ask.triggerId(), view)) {
+      return out;
+    }
+    List<Outbound> rest = new ArrayList<>();
+    for (Outbound o : out) {
+      boolean question = (o.kind() == Outbound.Kind.INTAKE || o.kind() == Outbound.Kind.SUGGESTIONS)
+          && o.onlyFor().equals(Optional.of(in.person()));
+      if (!question) {
+        rest.add(o);
+      }
+    }
+    return rest;
+  }
+
+  /**
+   * The knowledge base may stop a submitted modal at the description with suggestions; the
+   * modal's other answers are kept until the person decides. "Still need help" then hands them to
+   * the desk again, which answers the remaining questions from them and files the case; any other
+   * choice drops them. Kept in memory only: after a restart the intake goes on question by question.
+   */
+  private List<Outbound> resumeForm(Inbound in, List<Outbound> out) {
+    String who = in.place().channel() + " " + in.person();
+    Optional<Identity> person = Optional.of(in.person());
+    switch (in.input()) {
+      case Inbound.Submitted f -> {
+        if (out.stream().anyMatch(o -> o.kind() == Outbound.Kind.SUGGESTIONS && o.onlyFor().equals(person))) {
+          pendingForms.put(who, f.values());
+        }
+        return out;
+      }
+      case Inbound.Picked p -> {
+        Map<String, String> form = pendingForms.remove(who);
+        if (form == null || !p.action().equals(Intake.CONTINUE)) {
+          return out;
+        }
+        List<Outbound> rest = new ArrayList<>(out.stream()
+            .filter(o -> o.kind() != Outbound.Kind.INTAKE || !o.onlyFor().equals(person)).toList());
+        rest.addAll(desk.handle(new Inbound(in.key() + ":form", in.person(), new ChatPlace(PLATFORM, homeTeam,
+            in.place().channel(), ""), false, in.at(), in.message(), new Inbound.Submitted(SlackIntakeModal.CALLBACK,
+            form))));
+        return rest;
+      }
+      case Inbound.Command c -> {
+        return out;
+      }
+      case Inbound.Said s -> {
+        return out;
+      }
+    }
+  }
+
+  private static Instant instant(String ts) {
+    BigDecimal seconds = new BigDecimal(ts);
+    return Instant.ofEpochSecond(seconds.longValue(), seconds.remainder(BigDecimal.ONE).movePointRight(9).longValue());
+  }
+
+  private static String nonBlank(String value, String fallback) {
+    return value == null || value.isBlank() ? fallback : value;
+  }
+}

@@ -1,0 +1,142 @@
+package org.supportbot.app.slack;
+
+import com.slack.api.Slack;
+import com.slack.api.bolt.socket_mode.SocketModeApp;
+import com.slack.api.methods.MethodsClient;
+import com.slack.api.methods.SlackApiException;
+import com.slack.api.methods.response.auth.AuthTestResponse;
+import com.slack.api.socket_mode.SocketModeClient;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.supportbot.config.policy.SupportPolicy;
+import org.supportbot.core.chat.SupportDesk;
+import org.supportbot.core.directory.DirectoryStore;
+import org.supportbot.core.store.sqlite.SqliteDatabase;
+
+/**
+ * Starts the Slack side of {@code supportbot run}: checks the bot token and its scopes with
+ * {@code auth.test}, then wires the gateway, the Bolt app and either the signed HTTP endpoint or
+ * a Socket Mode connection around an existing desk. Problems come back as one-line {@link SlackSetupException}s.
+ */
+public final class SlackRunner {
+
+  /** Scopes the desk cannot work without (see config/slack-app-manifest.yaml). */
+  public static final List<String> REQUIRED_SCOPES = List.of("commands", "chat:write", "channels:history");
+
+  private static final Logger LOG = LoggerFactory.getLogger(SlackRunner.class);
+
+  private SlackRunner() {}
+
+  /** The running adapter and its endpoint; closing stops taking requests, then finishes queued work. */
+  public record Running(SlackAdapter adapter, SlackHttpEndpoint endpoint) implements AutoCloseable {
+    @Override
+    public void close() {
+      endpoint.close();
+      adapter.close();
+    }
+  }
+
+  /**
+   * Checks the token with {@code auth.test} and returns the installing workspace's team id.
+   *
+   * @throws SlackSetupException when the token is rejected or a required scope is missing
+   */
+  public static String checkInstall(MethodsClient api) {
+    AuthTestResponse r;
+    try {
+      r = api.authTest(b -> b);
+    } catch (IOException | SlackApiException e) {
+      throw new SlackSetupException("unreachable", List.of(), "cannot reach Slack's Web API to check "
+          + SlackSettings.BOT_TOKEN + " (" + e.getClass().getSimpleName() + "); check the network or proxy settings");
+    }
+    if (!r.isOk()) {
+      throw new SlackSetupException(r.getError(), List.of(), "Slack rejected " + SlackSettings.BOT_TOKEN + " ("
+          + r.getError() + "); copy the Bot User OAuth Token (xoxb-...) from your app's OAuth & Permissions page,"
+          + " reinstalling the app if it was revoked");
+    }
+    Map<String, List<String>> headers = r.getHttpResponseHeaders() == null ? Map.of() : r.getHttpResponseHeaders();
+    Optional<List<String>> granted = headers.entrySet().stream().filter(e -> e.getKey() != null
+            && e.getKey().equalsIgnoreCase("x-oauth-scopes")).findFirst()
+        .map(e -> e.getValue().stream().flatMap(v -> Arrays.stream(v.split(","))).map(String::strip).toList());
+    if (granted.isPresent()) {
+      List<String> missing = REQUIRED_SCOPES.stream().filter(s -> !granted.get().contains(s)).toList();
+      if (!missing.isEmpty()) {
+        throw new SlackSetupException("missing_scope", missing, "the Slack app lacks the scope" + (missing.size() == 1
+            ? " " : "s ") + String.join(", ", missing) + "; add " + (missing.size() == 1 ? "it" : "them")
+            + " under OAuth & Permissions (config/slack-app-manifest.yaml lists them all) and reinstall the app");
+      }
+    }
+    return r.getTeamId();
+  }
+
+  /**
+   * Starts Slack's HTTP mode for {@code desk}.
+   *
+   * @param bind where the Request URL is served; Slack must reach it over HTTPS through a proxy
+   * @param path the Request URL's path, e.g. {@code /slack/events}
+   */
+  public static Running startHttp(SlackSettings settings, Slack slack, InetSocketAddress bind, String path,
+      SupportDesk desk, DirectoryStore directory, Function<String, Optional<SupportPolicy>> policies, SqliteDatabase db,
+      Clock clock) throws IOException {
+    SlackAdapter adapter = adapter(settings, slack, desk, directory, policies, db, clock);
+    SlackHttpEndpoint endpoint = new SlackHttpEndpoint(adapter.app(), new SlackRequestVerifier(settings.signingSecret(),
+        clock), bind, path, () -> health(adapter.gateway()));
+    return new Running(adapter, endpoint.start());
+  }
+
+  /** The running adapter and its Socket Mode connection. */
+  public record SocketRunning(SlackAdapter adapter, SocketModeApp socket) implements AutoCloseable {
+    @Override
+    public void close() {
+      try {
+        socket.close();
+      } catch (Exception e) {
+        LOG.warn("slack: closing the Socket Mode connection failed: {}", e.getClass().getSimpleName());
+      }
+      adapter.close();
+    }
+  }
+
+  /**
+   * Starts Socket Mode for {@code desk}: no public URL; Slack's events and interactions arrive
+   * over a WebSocket opened with the app-level token ({@code SLACK_APP_TOKEN}, scope
+   * {@code connections:write}). Requests on the socket are not signed, so no verifier runs.
+   */
+  public static SocketRunning startSocketMode(SlackSettings settings, Slack slack, SupportDesk desk,
+      DirectoryStore directory, Function<String, Optional<SupportPolicy>> policies, SqliteDatabase db, Clock clock)
+      throws Exception {
+    String appToken = settings.appToken().orElseThrow(() -> new SlackSetupException("missing_app_token", List.of(),
+        SlackSettings.APP_TOKEN + " is not set; create an app-level token with the connections:write scope under"
+            + " Basic Information > App-Level Tokens, or use HTTP mode"));
+    SlackAdapter adapter = adapter(settings, slack, desk, directory, policies, db, clock);
+    SocketModeApp socket = new SocketModeApp(appToken, SocketModeClient.Backend.JavaWebSocket, adapter.app());
+    socket.startAsync();
+    return new SocketRunning(adapter, socket);
+  }
+
+  private static SlackAdapter adapter(SlackSettings settings, Slack slack, SupportDesk desk, DirectoryStore directory,
+      Function<String, Optional<SupportPolicy>> policies, SqliteDatabase db, Clock clock) {
+    Objects.requireNonNull(settings, "settings");
+    MethodsClient api = slack.methods(settings.botToken());
+    String team = checkInstall(api);
+    SqliteSlackMessageStore messages = new SqliteSlackMessageStore(db);
+    SlackChatGateway gateway = new SlackChatGateway(api, messages, new SlackRenderer(), clock, settings.updates());
+    return new SlackAdapter(settings, slack, team, desk, directory, policies, gateway, messages, clock);
+  }
+
+  /** The health body: Web API calls and failures, status updates held or coalesced, and 429s received. */
+  static String health(SlackChatGateway gateway) {
+    return "{\"status\":\"ok\",\"slack_api_calls\":" + gateway.calls() + ",\"slack_api_errors\":" + gateway.errors()
+        + ",\"status_updates_held\":" + gateway.held() + ",\"status_updates_coalesced\":" + gateway.coalesced()
+        + ",\"rate_limited\":" + gateway.rateLimited() + "}";
+  }
+}

@@ -1,0 +1,198 @@
+package org.supportbot.app.slack;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A local stand-in for Slack's Web API on loopback: answers {@code auth.test},
+ * {@code chat.postMessage} (with a fresh ts), {@code chat.postEphemeral}, {@code chat.update} and
+ * {@code views.open} the way Slack does, and records every call's method, token and parameters.
+ */
+final class RecordingSlackApi implements AutoCloseable {
+
+  /** One Web API call as received. */
+  record Call(String method, String token, Map<String, String> params) {
+    String param(String name) {
+      return params.getOrDefault(name, "");
+    }
+  }
+
+  static final String TEAM = "T0VENDOR";
+  static final String BOT_USER = "U0BOT";
+
+  private final HttpServer server;
+  private final String token;
+  private final List<Call> calls = new CopyOnWriteArrayList<>();
+  private final AtomicInteger sequence = new AtomicInteger();
+  private volatile String viewsOpenError;
+  private volatile String appToken = "";
+  private volatile String socketUrl = "";
+  private volatile String scopes = "commands,chat:write,chat:write.public,channels:history,groups:history,im:history,users:read";
+
+  /** Tier 3 as Slack enforces it: chat.update calls per minute per workspace before 429s. */
+  static final int UPDATES_PER_MINUTE = 50;
+
+  private final java.time.Clock clock;
+  private final java.util.Deque<java.time.Instant> updates = new java.util.ArrayDeque<>();
+  private final AtomicInteger tooMany = new AtomicInteger();
+
+  RecordingSlackApi(String token) throws IOException {
+    this(token, java.time.Clock.systemUTC());
+  }
+
+  /** A Web API that also answers 429 to chat.update beyond Tier 3, counted on {@code clock}. */
+  RecordingSlackApi(String token, java.time.Clock clock) throws IOException {
+    this.token = token;
+    this.clock = clock;
+    this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+    server.createContext("/api/", this::handle);
+    server.start();
+  }
+
+  /** The prefix to give {@code SlackConfig.setMethodsEndpointUrlPrefix}. */
+  String prefix() {
+    return "http://127.0.0.1:" + server.getAddress().getPort() + "/api/";
+  }
+
+  /** Makes views.open fail with Slack's {@code error} from now on. */
+  void failViewsOpen(String error) {
+    viewsOpenError = error;
+  }
+
+  /** Answers apps.connections.open for {@code token} (an app-level token) with {@code url}. */
+  void openSocketsAt(String token, String url) {
+    appToken = token;
+    socketUrl = url;
+  }
+
+  /** The scopes auth.test reports in its X-OAuth-Scopes header, as Slack does. */
+  void grantScopes(String commaSeparated) {
+    scopes = commaSeparated;
+  }
+
+  /** Calls made so far, in order, without auth.test (which Bolt makes on its own). */
+  List<Call> calls() {
+    return calls.stream().filter(c -> !c.method().equals("auth.test")).toList();
+  }
+
+  List<Call> calls(String method) {
+    return calls.stream().filter(c -> c.method().equals(method)).toList();
+  }
+
+  private void handle(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      String method = exchange.getRequestURI().getPath().substring("/api/".length());
+      String auth = exchange.getRequestHeaders().getFirst("Authorization");
+      String given = auth != null && auth.startsWith("Bearer ") ? auth.substring(7) : "";
+      Map<String, String> params = form(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+      if (given.isEmpty()) {
+        given = params.getOrDefault("token", "");
+      }
+      calls.add(new Call(method, given, params));
+      if (method.equals("chat.update") && overTier3()) {
+        tooMany.incrementAndGet();
+        exchange.getResponseHeaders().set("Retry-After", "30");
+        byte[] limited = "{\"ok\":false,\"error\":\"ratelimited\"}".getBytes(StandardCharsets.UTF_8);
+        exchange.sendResponseHeaders(429, limited.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+          out.write(limited);
+        }
+        return;
+      }
+      String body;
+      if (method.equals("apps.connections.open")) {
+        body = !appToken.isEmpty() && given.equals(appToken) ? "{\"ok\":true,\"url\":\"" + socketUrl + "\"}"
+            : "{\"ok\":false,\"error\":\"invalid_auth\"}";
+      } else if (!given.equals(token)) {
+        body = "{\"ok\":false,\"error\":\"invalid_auth\"}";
+      } else {
+        body = switch (method) {
+          case "auth.test" -> "{\"ok\":true,\"url\":\"https://vendor.slack.com/\",\"team\":\"Vendor\",\"user\":\"supportbot\","
+              + "\"team_id\":\"" + TEAM + "\",\"user_id\":\"" + BOT_USER + "\",\"bot_id\":\"B0BOT\"}";
+          case "chat.postMessage" -> "{\"ok\":true,\"channel\":\"" + params.get("channel") + "\",\"ts\":\"" + nextTs()
+              + "\",\"message\":{\"type\":\"message\",\"user\":\"" + BOT_USER + "\",\"text\":\"\"}}";
+          case "chat.postEphemeral" -> "{\"ok\":true,\"message_ts\":\"" + nextTs() + "\"}";
+          case "chat.update" -> "{\"ok\":true,\"channel\":\"" + params.get("channel") + "\",\"ts\":\"" + params.get("ts")
+              + "\",\"text\":\"\"}";
+          case "views.open" -> viewsOpenError != null ? "{\"ok\":false,\"error\":\"" + viewsOpenError + "\"}"
+              : "{\"ok\":true,\"view\":{\"id\":\"V0" + sequence.incrementAndGet() + "\",\"type\":\"modal\"}}";
+          default -> "{\"ok\":false,\"error\":\"unknown_method\"}";
+        };
+      }
+      byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+      if (method.equals("auth.test") && given.equals(token)) {
+        exchange.getResponseHeaders().set("X-OAuth-Scopes", scopes);
+      }
+      exchange.sendResponseHeaders(200, bytes.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(bytes);
+      }
+    }
+  }
+
+  /** HTTP 429 responses given so far. */
+  int tooManyRequests() {
+    return tooMany.get();
+  }
+
+  private synchronized boolean overTier3() {
+    java.time.Instant now = clock.instant();
+    while (!updates.isEmpty() && !updates.peekFirst().isAfter(now.minusSeconds(60))) {
+      updates.pollFirst();
+    }
+    if (updates.size() >= UPDATES_PER_MINUTE) {
+      return true;
+    }
+    updates.addLast(now);
+    return false;
+  }
+
+  private String nextTs() {
+    return "1764000000." + String.format("%06d", sequence.incrementAndGet());
+  }
+
+  private static Map<String, String> form(String body) {
+    Map<String, String> out = new LinkedHashMap<>();
+    if (body.isBlank()) {
+      return out;
+    }
+    if (body.startsWith("{")) {
+      out.put("json", body);
+      return out;
+    }
+    for (String pair : body.split("&")) {
+      int eq = pair.indexOf('=');
+      out.put(URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8),
+          eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+    }
+    return out;
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+  }
+
+  /** A readable list of the calls, for assertion messages. */
+  String describe() {
+    List<String> lines = new ArrayList<>();
+    for (Call c : calls()) {
+      lines.add(c.method() + " " + c.param("channel") + " ts=" + c.param("ts") + " thread_ts=" + c.param("thread_ts")
+          + " text=" + c.param("text").replace("\n", " / "));
+    }
+    return String.join("\n", lines);
+  }
+}

@@ -1,0 +1,177 @@
+package org.supportbot.app.slack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.slack.api.Slack;
+import com.slack.api.SlackConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.supportbot.app.slack.RecordingSlackApi.Call;
+import org.supportbot.core.conversation.Outbound;
+import org.supportbot.core.directory.Identity;
+import org.supportbot.core.incident.ChatPlace;
+import org.supportbot.core.store.sqlite.SqliteDatabase;
+import org.supportbot.core.testing.MutableClock;
+
+/** The gateway against {@link RecordingSlackApi}: targets, thread roots and chat.update coalescing. */
+class SlackChatGatewayTest {
+  private static final String TOKEN = "xoxb-gateway-test";
+  private static final ChatPlace CHANNEL = new ChatPlace("slack", "T1", "C1", "");
+  private static final Identity ANA = new Identity("slack", "T1", "U0ANA");
+
+  @TempDir Path dir;
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-11-23T17:00:00Z"));
+  private RecordingSlackApi api;
+  private SqliteDatabase db;
+
+  private SlackChatGateway gateway(SlackChatGateway.UpdateLimits limits) throws Exception {
+    api = new RecordingSlackApi(TOKEN, clock);
+    db = SqliteDatabase.open(dir.resolve("g.db"), SqliteDatabase.Durability.NORMAL);
+    SlackConfig config = new SlackConfig();
+    config.setMethodsEndpointUrlPrefix(api.prefix());
+    return new SlackChatGateway(Slack.getInstance(config).methods(TOKEN), new SqliteSlackMessageStore(db),
+        new SlackRenderer(), clock, limits);
+  }
+
+  @AfterEach
+  void close() {
+    if (api != null) {
+      api.close();
+    }
+    if (db != null) {
+      db.close();
+    }
+  }
+
+  private static ChatPlace thread(String name) {
+    return new ChatPlace("slack", "T1", "C1", name);
+  }
+
+  private static Outbound status(String number, String text) {
+    return Outbound.toPlace(thread(number), Outbound.Kind.STATUS).replaces("status:" + number).text(text).build();
+  }
+
+  @Test
+  void updatesOfOneStatusMessageAreCoalescedAndTheLatestWins() throws Exception {
+    SlackChatGateway g = gateway(new SlackChatGateway.UpdateLimits(Duration.ofSeconds(5), 50));
+    g.deliver(List.of(status("ACME-1", "v1")));
+    g.deliver(List.of(status("ACME-1", "v2")));
+    clock.advance(Duration.ofSeconds(1));
+    g.deliver(List.of(status("ACME-1", "v3")));
+    clock.advance(Duration.ofSeconds(1));
+    g.deliver(List.of(status("ACME-1", "v4")));
+    clock.advance(Duration.ofMillis(2_999));
+    g.flushDue();
+
+    assertThat(api.calls()).extracting(c -> c.method() + " " + c.param("text"))
+        .containsExactly("chat.postMessage v1", "chat.update v2");
+    assertThat(g.held()).isEqualTo(1);
+    assertThat(g.coalesced()).isEqualTo(1);
+
+    clock.advance(Duration.ofMillis(1));
+    g.flushDue();
+    assertThat(api.calls()).extracting(c -> c.method() + " " + c.param("text"))
+        .containsExactly("chat.postMessage v1", "chat.update v2", "chat.update v4");
+    String root = api.calls().get(0).param("channel");
+    assertThat(root).isEqualTo("C1");
+    assertThat(api.calls("chat.update")).extracting(c -> c.param("ts")).containsOnly("1764000000.000001");
+    assertThat(g.held()).isZero();
+  }
+
+  @Test
+  void aWorkspaceGetsNoMoreUpdatesPerMinuteThanTheBudget() throws Exception {
+    SlackChatGateway g = gateway(new SlackChatGateway.UpdateLimits(Duration.ZERO, 3));
+    for (int i = 1; i <= 5; i++) {
+      g.deliver(List.of(status("ACME-" + i, "posted " + i)));
+    }
+    for (int i = 1; i <= 5; i++) {
+      g.deliver(List.of(status("ACME-" + i, "updated " + i)));
+    }
+    assertThat(api.calls("chat.update")).extracting(c -> c.param("text"))
+        .containsExactly("updated 1", "updated 2", "updated 3");
+    assertThat(g.held()).isEqualTo(2);
+
+    clock.advance(Duration.ofSeconds(59));
+    g.flushDue();
+    assertThat(api.calls("chat.update")).hasSize(3);
+
+    clock.advance(Duration.ofSeconds(1).plusMillis(1));
+    g.flushDue();
+    assertThat(api.calls("chat.update")).extracting(c -> c.param("text"))
+        .containsExactly("updated 1", "updated 2", "updated 3", "updated 4", "updated 5");
+    assertThat(g.held()).isZero();
+  }
+
+  @Test
+  void anUpdateSlackRateLimitsIsHeldForRetryAfterAndNotLost() throws Exception {
+    // a budget above Slack's: as if another app used the workspace's Tier 3 allowance
+    SlackChatGateway g = gateway(new SlackChatGateway.UpdateLimits(Duration.ZERO, 1_000));
+    for (int i = 1; i <= 51; i++) {
+      g.deliver(List.of(status("ACME-" + i, "posted " + i)));
+    }
+    for (int i = 1; i <= 51; i++) {
+      g.deliver(List.of(status("ACME-" + i, "updated " + i)));
+    }
+    assertThat(api.tooManyRequests()).isEqualTo(1);
+    assertThat(g.rateLimited()).isEqualTo(1);
+    assertThat(g.held()).isEqualTo(1);
+
+    clock.advance(Duration.ofSeconds(29));
+    g.flushDue();
+    assertThat(g.held()).isEqualTo(1);
+    clock.advance(Duration.ofSeconds(31)); // Retry-After is 30 s; the server's window has moved on by now
+    g.flushDue();
+    assertThat(g.held()).isZero();
+    assertThat(api.calls("chat.update")).last().satisfies(c -> assertThat(c.param("text")).isEqualTo("updated 51"));
+    assertThat(api.tooManyRequests()).isEqualTo(1);
+  }
+
+  @Test
+  void personalRepliesAreEphemeralAndMessagesToAPersonAreDirect() throws Exception {
+    SlackChatGateway g = gateway(SlackChatGateway.UpdateLimits.TIER_3);
+    g.deliver(List.of(
+        Outbound.toPlace(CHANNEL, Outbound.Kind.REPLY).onlyFor(ANA).text("only for you").build(),
+        Outbound.to(new Outbound.ToPerson(ANA), Outbound.Kind.BREACH_PING).text("a direct message").build()));
+
+    assertThat(api.calls()).extracting(Call::method, c -> c.param("channel"), c -> c.param("user"), c -> c.param("text"))
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("chat.postEphemeral", "C1", "U0ANA", "only for you"),
+            org.assertj.core.groups.Tuple.tuple("chat.postMessage", "U0ANA", "", "a direct message"));
+  }
+
+  @Test
+  void theFirstMessageToACaseThreadWithoutAStatusRootsTheThreadAndTheNextGoUnderIt() throws Exception {
+    SlackChatGateway g = gateway(SlackChatGateway.UpdateLimits.TIER_3);
+    g.deliver(List.of(Outbound.toPlace(thread("ACME-7"), Outbound.Kind.NOTICE).text("first").build(),
+        Outbound.toPlace(thread("ACME-7"), Outbound.Kind.NOTICE).text("second").build()));
+
+    List<Call> posts = api.calls("chat.postMessage");
+    assertThat(posts.get(0).param("thread_ts")).isEmpty();
+    assertThat(posts.get(1).param("thread_ts")).isEqualTo("1764000000.000001");
+    assertThat(new SqliteSlackMessageStore(db).threadAt("T1", "C1", "1764000000.000001")).hasValue("ACME-7");
+  }
+
+  @Test
+  void failedCallsAreCountedAndDoNotStopTheBatch() throws Exception {
+    SlackChatGateway g = gateway(SlackChatGateway.UpdateLimits.TIER_3);
+    SlackChatGateway wrongToken = new SlackChatGateway(Slack.getInstance(configFor(api)).methods("xoxb-revoked"),
+        new SqliteSlackMessageStore(db), new SlackRenderer(), clock, SlackChatGateway.UpdateLimits.TIER_3);
+    wrongToken.deliver(List.of(Outbound.toPlace(CHANNEL, Outbound.Kind.NOTICE).text("one").build(),
+        Outbound.toPlace(CHANNEL, Outbound.Kind.NOTICE).text("two").build()));
+
+    assertThat(wrongToken.calls()).isEqualTo(2);
+    assertThat(wrongToken.errors()).isEqualTo(2);
+    assertThat(g.errors()).isZero();
+  }
+
+  private static SlackConfig configFor(RecordingSlackApi api) {
+    SlackConfig config = new SlackConfig();
+    config.setMethodsEndpointUrlPrefix(api.prefix());
+    return config;
+  }
+}
