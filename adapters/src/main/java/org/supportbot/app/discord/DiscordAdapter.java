@@ -3,11 +3,14 @@ package org.supportbot.app.discord;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -16,6 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import net.dv8tion.jda.api.JDA;
 import net.dv8tion.jda.api.JDABuilder;
+import net.dv8tion.jda.api.Permission;
 import net.dv8tion.jda.api.components.label.Label;
 import net.dv8tion.jda.api.components.textinput.TextInput;
 import net.dv8tion.jda.api.components.textinput.TextInputStyle;
@@ -73,6 +77,20 @@ import org.supportbot.core.intake.Intake;
 public final class DiscordAdapter extends ListenerAdapter implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(DiscordAdapter.class);
+  /**
+   * What the bot needs in the support, triage and escalation channels. Mentioning a role that is not
+   * "mentionable" needs Mention Everyone too; make the on-call role mentionable instead.
+   */
+  public static final Set<Permission> PERMISSIONS = Collections.unmodifiableSet(EnumSet.of(Permission.VIEW_CHANNEL,
+      Permission.MESSAGE_SEND, Permission.MESSAGE_SEND_IN_THREADS, Permission.CREATE_PUBLIC_THREADS,
+      Permission.MESSAGE_EMBED_LINKS));
+
+  /** The URL that adds the bot to a server with the commands scope and {@link #PERMISSIONS}. */
+  public static String inviteUrl(String applicationId) {
+    return "https://discord.com/oauth2/authorize?client_id=" + applicationId + "&scope=bot+applications.commands"
+        + "&permissions=" + Permission.getRaw(PERMISSIONS);
+  }
+
   /** The slash-command option that carries everything after the command name. */
   static final String TEXT_OPTION = "text";
 
