@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -106,6 +107,8 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
   private final AtomicLong platformErrors = new AtomicLong();
   private volatile JDA jda;
   private volatile CloseCode closeCode;
+  /** Released when JDA reports its shutdown (on the event pool, so after awaitReady may have returned). */
+  private final CountDownLatch shutDown = new CountDownLatch(1);
 
   private DiscordAdapter(SupportDesk desk, DiscordRefs refs, Clock clock, DiscordSettings settings) {
     this.desk = Objects.requireNonNull(desk, "desk");
@@ -157,6 +160,7 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
       adapter.close();
       throw new DiscordStartException("interrupted while connecting to Discord", e);
     } catch (IllegalStateException e) {
+      adapter.awaitShutdownEvent();
       CloseCode code = adapter.closeCode;
       adapter.close();
       throw new DiscordStartException(code == CloseCode.DISALLOWED_INTENTS
@@ -310,6 +314,15 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
   @Override
   public void onShutdown(ShutdownEvent e) {
     closeCode = e.getCloseCode();
+    shutDown.countDown();
+  }
+
+  private void awaitShutdownEvent() {
+    try {
+      shutDown.await(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   static Modal answerForm(String customId) {

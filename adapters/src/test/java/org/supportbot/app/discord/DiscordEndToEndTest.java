@@ -5,37 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.LocalTime;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.supportbot.app.console.SimulatedClock;
-import org.supportbot.config.load.PolicyCatalog;
 import org.supportbot.core.chat.CommandParser;
-import org.supportbot.core.chat.DeskSettings;
-import org.supportbot.core.chat.SupportDesk;
-import org.supportbot.core.conversation.KnowledgeSuggestions;
-import org.supportbot.core.desk.IncidentDesk;
-import org.supportbot.core.directory.Contact;
-import org.supportbot.core.directory.Directory;
-import org.supportbot.core.directory.Engineer;
-import org.supportbot.core.directory.Identity;
-import org.supportbot.core.directory.Organization;
-import org.supportbot.core.incident.ChatPlace;
-import org.supportbot.core.incident.TimerPlan;
-import org.supportbot.core.store.sqlite.SqliteConversationStore;
-import org.supportbot.core.store.sqlite.SqliteDatabase;
-import org.supportbot.core.store.sqlite.SqliteDirectoryStore;
-import org.supportbot.core.store.sqlite.SqliteIncidentStore;
-import org.supportbot.core.store.sqlite.SqliteTimerStore;
 
 /**
  * The adapter through the real JDA against {@link FakeDiscord} on loopback, with a real desk on a
@@ -45,10 +23,6 @@ import org.supportbot.core.store.sqlite.SqliteTimerStore;
 @Timeout(40)
 class DiscordEndToEndTest {
 
-  static final String ANA = "1600000000000000001";
-  static final String EVE = "1600000000000000002";
-  static final String MAX = "1600000000000000003";
-
   /** Atheer's 13 report questions, answered as in the demo tour; "=" marks a button press. */
   static final List<String> ANSWERS = List.of("Beacon", "3.2.1", "=incident",
       "The Beacon agent fails to start with BCN-4012: connection refused on every server", "the agent starts",
@@ -57,32 +31,14 @@ class DiscordEndToEndTest {
 
   @TempDir Path dir;
   private FakeDiscord fake;
-  private SqliteDatabase db;
+  private DeskFixture world;
   private DiscordAdapter adapter;
 
   @BeforeEach
   void start() throws Exception {
     fake = new FakeDiscord();
-    db = SqliteDatabase.open(dir.resolve("desk.db"), SqliteDatabase.Durability.NORMAL);
-    PolicyCatalog catalog = PolicyCatalog.bundled();
-    Directory directory = new Directory(new SqliteDirectoryStore(db), catalog::get);
-    directory.register(Organization.of("acme", "ACME", "Acme Corp", "atheer"));
-    directory.store().bindChannel("discord", FakeDiscord.GUILD, FakeDiscord.SUPPORT_CHANNEL, "acme");
-    directory.addContact(new Contact("acme", person(ANA), "ana"));
-    directory.store().saveEngineer(new Engineer(person(EVE), "eve", Engineer.Role.ENGINEER));
-    directory.store().saveEngineer(new Engineer(person(MAX), "max", Engineer.Role.MANAGER));
-    SimulatedClock clock = new SimulatedClock(Instant.parse("2026-11-23T17:00:00Z"));
-    SupportDesk.EventFeed feed = new SupportDesk.EventFeed();
-    IncidentDesk incidents = new IncidentDesk(new SqliteIncidentStore(db), new SqliteTimerStore(db), directory,
-        catalog::get, new TimerPlan(List.of(50, 75, 90)), clock, feed);
-    DeskSettings settings = new DeskSettings(place(FakeDiscord.TRIAGE), List.of(person(MAX)),
-        Map.of("acme", new DeskSettings.OrgRouting(place(FakeDiscord.ESCALATIONS), FakeDiscord.ON_CALL_ROLE, "on-call",
-            Optional.empty())),
-        Duration.ofHours(24), LocalTime.of(8, 0), ZoneId.of("America/Los_Angeles"));
-    SupportDesk desk = new SupportDesk(incidents, feed, directory, catalog::get, KnowledgeSuggestions.NONE,
-        new SqliteConversationStore(db), settings, clock);
-    adapter = DiscordAdapter.start(FakeDiscord.TOKEN, desk, new DiscordRefs(db), clock,
-        new DiscordSettings(false, Duration.ofHours(1), Optional.of(fake.restBaseUrl()), Optional.of(fake.gatewayUrl())));
+    world = new DeskFixture(dir);
+    adapter = DiscordAdapter.start(FakeDiscord.TOKEN, world.desk, world.refs, world.clock, DeskFixture.local(fake, false));
   }
 
   @AfterEach
@@ -93,15 +49,7 @@ class DiscordEndToEndTest {
       adapter.close();
     }
     fake.close();
-    db.close();
-  }
-
-  static Identity person(String id) {
-    return new Identity("discord", FakeDiscord.GUILD, id);
-  }
-
-  static ChatPlace place(String channel) {
-    return new ChatPlace("discord", FakeDiscord.GUILD, channel, "");
+    world.close();
   }
 
   @Test
@@ -122,12 +70,13 @@ class DiscordEndToEndTest {
     assertThat(support.get("options").get(0).get("required").asBoolean()).isFalse();
     assertThat(fake.calls()).as("nothing but the token check and the command set").extracting(FakeDiscord.Call::path)
         .containsExactly("users/@me", "applications/" + FakeDiscord.APP_ID + "/commands");
+    assertThat(fake.awaitHeartbeat()).as("heartbeats answered within one interval").isPositive();
   }
 
   /** Runs /support and answers every question through buttons and modals; returns the next call index. */
   private int fileCase() {
     int from = fake.calls().size();
-    String slash = fake.slash(ANA, FakeDiscord.SUPPORT_CHANNEL, "support", null);
+    String slash = fake.slash(DeskFixture.ANA, FakeDiscord.SUPPORT_CHANNEL, "support", null);
     FakeDiscord.Call deferred = fake.await(from, c -> c.is("POST", "interactions/" + slash + "/.*/callback"),
         "acknowledging /support");
     assertThat(deferred.body().get("type").asInt()).as("deferred reply").isEqualTo(5);
@@ -141,17 +90,17 @@ class DiscordEndToEndTest {
       String answer = ANSWERS.get(k - 1);
       from = fake.calls().size();
       if (answer.startsWith("=")) {
-        String click = fake.click(ANA, messageId, "intake.answer:" + answer.substring(1));
+        String click = fake.click(DeskFixture.ANA, messageId, "intake.answer:" + answer.substring(1));
         FakeDiscord.Call ack = fake.await(from, c -> c.is("POST", "interactions/" + click + "/.*/callback"), "ack");
         assertThat(ack.body().get("type").asInt()).as("deferred update").isEqualTo(6);
       } else {
-        String click = fake.click(ANA, messageId, "form:" + counter);
+        String click = fake.click(DeskFixture.ANA, messageId, "form:" + counter);
         FakeDiscord.Call modal = fake.await(from, c -> c.is("POST", "interactions/" + click + "/.*/callback"),
             "opening the answer form");
         assertThat(modal.body().get("type").asInt()).as("modal").isEqualTo(9);
         assertThat(modal.body().get("data").get("custom_id").asText()).isEqualTo("form:" + counter);
         from = fake.calls().size();
-        fake.submit(ANA, FakeDiscord.SUPPORT_CHANNEL, "form:" + counter, Map.of("answer", answer));
+        fake.submit(DeskFixture.ANA, FakeDiscord.SUPPORT_CHANNEL, "form:" + counter, Map.of("answer", answer));
       }
     }
     return from;
@@ -172,7 +121,7 @@ class DiscordEndToEndTest {
     String threadId = thread.response().get("id").asText();
 
     FakeDiscord.Call confirmation = fake.await(from, c -> c.is("POST", "channels/" + threadId + "/messages")
-        && c.body().path("content").asText().startsWith("Thanks <@" + ANA + ">"), "confirming in the thread");
+        && c.body().path("content").asText().startsWith("Thanks <@" + DeskFixture.ANA + ">"), "confirming in the thread");
     assertThat(confirmation.body().get("content").asText()).contains("your case **ACME-1** is filed")
         .containsPattern("<t:\\d+:f> \\(<t:\\d+:R>\\)");
 
@@ -217,13 +166,13 @@ class DiscordEndToEndTest {
     String statusId = status.response().get("id").asText();
 
     int before = fake.calls().size();
-    String click = fake.click(EVE, triage.response().get("id").asText(), "case.claim:ACME-1");
+    String click = fake.click(DeskFixture.EVE, triage.response().get("id").asText(), "case.claim:ACME-1");
 
     FakeDiscord.Call ack = fake.await(before, c -> c.is("POST", "interactions/" + click + "/.*/callback"), "ack");
     assertThat(ack.body().get("type").asInt()).isEqualTo(6);
     FakeDiscord.Call notice = fake.await(before, c -> c.is("POST", "channels/" + threadId + "/messages"),
         "announcing the owner");
-    assertThat(notice.body().get("content").asText()).isEqualTo("<@" + EVE + "> is now handling ACME-1.");
+    assertThat(notice.body().get("content").asText()).isEqualTo("<@" + DeskFixture.EVE + "> is now handling ACME-1.");
     FakeDiscord.Call edit = fake.await(before, c -> c.is("PATCH", "channels/" + threadId + "/messages/" + statusId),
         "editing the status");
     JsonNode owner = null;
@@ -233,7 +182,7 @@ class DiscordEndToEndTest {
       }
     }
     assertThat(owner).isNotNull();
-    assertThat(owner.get("value").asText()).isEqualTo("<@" + EVE + ">");
+    assertThat(owner.get("value").asText()).isEqualTo("<@" + DeskFixture.EVE + ">");
     assertThat(edit.body().get("components")).as("no Claim button on a claimed case").isEmpty();
     assertThat(fake.since(before)).filteredOn(c -> c.method().equals("POST") && c.body() != null
         && c.body().path("embeds").size() == 1).as("no second status message").isEmpty();
@@ -248,7 +197,7 @@ class DiscordEndToEndTest {
     fake.rateLimitNext("PATCH", "channels/\\d+/messages/\\d+", 1);
 
     int before = fake.calls().size();
-    fake.click(EVE, triage.response().get("id").asText(), "case.claim:ACME-1");
+    fake.click(DeskFixture.EVE, triage.response().get("id").asText(), "case.claim:ACME-1");
 
     FakeDiscord.Call retried = fake.await(before, c -> c.is("PATCH", "channels/\\d+/messages/\\d+") && c.status() == 200,
         "retrying the edit");

@@ -80,6 +80,7 @@ final class FakeDiscord implements AutoCloseable {
   private final AtomicInteger heartbeats = new AtomicInteger();
   private final CountDownLatch identified = new CountDownLatch(1);
   private volatile JsonNode identify;
+  private volatile boolean messageContentEnabled;
 
   private record RateLimit(String method, String pathRegex, int retryAfterSeconds) {}
 
@@ -118,7 +119,17 @@ final class FakeDiscord implements AutoCloseable {
     return identify;
   }
 
-  int heartbeatsAnswered() {
+  /** Whether the app may use the privileged Message Content intent (off, as for a new app). */
+  void enableMessageContent() {
+    messageContentEnabled = true;
+  }
+
+  /** Waits until JDA has sent a heartbeat (it must within one 1-second interval); returns how many were answered. */
+  int awaitHeartbeat() throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (heartbeats.get() == 0 && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
     return heartbeats.get();
   }
 
@@ -227,6 +238,13 @@ final class FakeDiscord implements AutoCloseable {
       String query = x.getRequestURI().getRawQuery();
       byte[] raw = x.getRequestBody().readAllBytes();
       JsonNode body = raw.length == 0 ? null : readBody(x, raw);
+      String auth = x.getRequestHeaders().getFirst("Authorization");
+      boolean interactionRoute = path.startsWith("interactions/") || path.startsWith("webhooks/");
+      if (!interactionRoute && !("Bot " + TOKEN).equals(auth)) {
+        calls.add(new Call(method, path, query, body, 401, null, Instant.now()));
+        send(x, 401, JSON.createObjectNode().put("message", "401: Unauthorized").put("code", 0));
+        return;
+      }
       for (RateLimit r : rateLimits) {
         if (r.method().equals(method) && path.matches(r.pathRegex()) && rateLimits.remove(r)) {
           calls.add(new Call(method, path, query, body, 429, null, Instant.now()));
@@ -350,6 +368,8 @@ final class FakeDiscord implements AutoCloseable {
   }
 
   private static void send(HttpExchange x, int status, JsonNode body) throws IOException {
+    // Discord's API answers through Google's front end; JDA takes a 429 without Via for a Cloudflare ban
+    x.getResponseHeaders().add("Via", "1.1 google");
     if (body == null) {
       x.sendResponseHeaders(status, -1);
       return;
@@ -482,6 +502,11 @@ final class FakeDiscord implements AutoCloseable {
         }
         case 2 -> {
           identify = m.get("d");
+          if ((identify.path("intents").asInt() & (1 << 15)) != 0 && !messageContentEnabled) {
+            identified.countDown();
+            conn.close(4014, "Disallowed intent(s).");
+            return;
+          }
           ObjectNode ready = JSON.createObjectNode().put("v", 10).put("session_id", "fake-session")
               .put("resume_gateway_url", gatewayUrl().toString());
           ready.set("user", user(APP_ID, true));
