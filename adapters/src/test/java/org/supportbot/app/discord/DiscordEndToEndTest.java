@@ -23,12 +23,6 @@ import org.supportbot.core.chat.CommandParser;
 @Timeout(40)
 class DiscordEndToEndTest {
 
-  /** Atheer's 13 report questions, answered as in the demo tour; "=" marks a button press. */
-  static final List<String> ANSWERS = List.of("Beacon", "3.2.1", "=incident",
-      "The Beacon agent fails to start with BCN-4012: connection refused on every server", "the agent starts",
-      "systemctl start beacon-agent", "BCN-4012: connection refused", "none", "=yes", "all",
-      "nothing is monitored, no workaround", "=P1", "no");
-
   @TempDir Path dir;
   private FakeDiscord fake;
   private DeskFixture world;
@@ -73,46 +67,13 @@ class DiscordEndToEndTest {
     assertThat(fake.awaitHeartbeat()).as("heartbeats answered within one interval").isPositive();
   }
 
-  /** Runs /support and answers every question through buttons and modals; returns the next call index. */
-  private int fileCase() {
-    int from = fake.calls().size();
-    String slash = fake.slash(DeskFixture.ANA, FakeDiscord.SUPPORT_CHANNEL, "support", null);
-    FakeDiscord.Call deferred = fake.await(from, c -> c.is("POST", "interactions/" + slash + "/.*/callback"),
-        "acknowledging /support");
-    assertThat(deferred.body().get("type").asInt()).as("deferred reply").isEqualTo(5);
-    assertThat(deferred.body().get("data").get("flags").asInt() & 64).as("ephemeral").isEqualTo(64);
-    for (int k = 1; k <= ANSWERS.size(); k++) {
-      String counter = k + "/" + ANSWERS.size();
-      FakeDiscord.Call question = fake.await(from, c -> c.is("POST", "webhooks/" + FakeDiscord.APP_ID + "/.*")
-          && c.body().path("content").asText().contains("(" + counter + ")"), "asking question " + counter);
-      assertThat(question.body().get("flags").asInt() & 64).as("only Ana sees question " + counter).isEqualTo(64);
-      String messageId = question.response().get("id").asText();
-      String answer = ANSWERS.get(k - 1);
-      from = fake.calls().size();
-      if (answer.startsWith("=")) {
-        String click = fake.click(DeskFixture.ANA, messageId, "intake.answer:" + answer.substring(1));
-        FakeDiscord.Call ack = fake.await(from, c -> c.is("POST", "interactions/" + click + "/.*/callback"), "ack");
-        assertThat(ack.body().get("type").asInt()).as("deferred update").isEqualTo(6);
-      } else {
-        String click = fake.click(DeskFixture.ANA, messageId, "form:" + counter);
-        FakeDiscord.Call modal = fake.await(from, c -> c.is("POST", "interactions/" + click + "/.*/callback"),
-            "opening the answer form");
-        assertThat(modal.body().get("type").asInt()).as("modal").isEqualTo(9);
-        assertThat(modal.body().get("data").get("custom_id").asText()).isEqualTo("form:" + counter);
-        from = fake.calls().size();
-        fake.submit(DeskFixture.ANA, FakeDiscord.SUPPORT_CHANNEL, "form:" + counter, Map.of("answer", answer));
-      }
-    }
-    return from;
-  }
-
   private static String channelOf(FakeDiscord.Call c) {
     return c.path().split("/")[1];
   }
 
   @Test
   void aFullIntakeFilesACaseInItsOwnThreadWithConfirmationStatusAndAnOnCallPing() {
-    int from = fileCase();
+    int from = IntakeDriver.fileCase(fake);
 
     FakeDiscord.Call thread = fake.await(from, c -> c.is("POST", "channels/" + FakeDiscord.SUPPORT_CHANNEL + "/threads"),
         "creating the case thread");
@@ -157,7 +118,7 @@ class DiscordEndToEndTest {
 
   @Test
   void anEngineerClaimsFromTriageAndTheStatusEmbedIsEditedInPlace() {
-    int from = fileCase();
+    int from = IntakeDriver.fileCase(fake);
     FakeDiscord.Call triage = fake.await(from, c -> c.is("POST", "channels/" + FakeDiscord.TRIAGE + "/messages"),
         "telling triage");
     FakeDiscord.Call status = fake.await(from, c -> c.is("POST", "channels/.*/messages")
@@ -190,7 +151,7 @@ class DiscordEndToEndTest {
 
   @Test
   void aRateLimitedEditIsWaitedOutAndRetried() {
-    int from = fileCase();
+    int from = IntakeDriver.fileCase(fake);
     FakeDiscord.Call triage = fake.await(from, c -> c.is("POST", "channels/" + FakeDiscord.TRIAGE + "/messages"),
         "telling triage");
     fake.await(from, c -> c.is("POST", "channels/.*/messages") && c.body().path("embeds").size() == 1, "status");

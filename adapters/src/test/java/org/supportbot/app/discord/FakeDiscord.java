@@ -200,6 +200,26 @@ final class FakeDiscord implements AutoCloseable {
     return push(5, user, channel, data, null);
   }
 
+  /** A message typed by {@code user} in {@code channel} (a MESSAGE_CREATE); returns the message id. */
+  String typed(String user, String channel, String content) {
+    String id = next();
+    ObjectNode m = JSON.createObjectNode().put("id", id).put("channel_id", channel).put("guild_id", GUILD)
+        .put("content", content).put("type", 0).put("timestamp", "2026-11-23T17:05:00.000000+00:00")
+        .putNull("edited_timestamp").put("tts", false).put("mention_everyone", false).put("pinned", false)
+        .put("flags", 0);
+    m.set("author", user(user, false));
+    ObjectNode member = m.putObject("member");
+    member.putArray("roles");
+    member.put("joined_at", "2026-01-05T10:00:00.000000+00:00").put("deaf", false).put("mute", false).put("flags", 0)
+        .put("pending", false).putNull("nick").putNull("avatar").putNull("premium_since")
+        .putNull("communication_disabled_until");
+    for (String empty : List.of("mentions", "mention_roles", "attachments", "embeds", "components")) {
+      m.putArray(empty);
+    }
+    gateway.dispatch("MESSAGE_CREATE", m);
+    return id;
+  }
+
   private String push(int type, String user, String channel, ObjectNode data, ObjectNode message) {
     String id = next();
     ObjectNode d = JSON.createObjectNode();
