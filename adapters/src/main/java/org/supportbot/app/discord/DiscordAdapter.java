@@ -16,6 +16,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import net.dv8tion.jda.api.JDA;
@@ -41,6 +42,7 @@ import net.dv8tion.jda.api.exceptions.InvalidTokenException;
 import net.dv8tion.jda.api.hooks.ListenerAdapter;
 import net.dv8tion.jda.api.interactions.InteractionContextType;
 import net.dv8tion.jda.api.interactions.InteractionHook;
+import net.dv8tion.jda.api.interactions.callbacks.IReplyCallback;
 import net.dv8tion.jda.api.interactions.commands.OptionMapping;
 import net.dv8tion.jda.api.interactions.commands.OptionType;
 import net.dv8tion.jda.api.interactions.commands.build.Commands;
@@ -105,6 +107,8 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
   private final Object threads = new Object();
   private final AtomicLong handled = new AtomicLong();
   private final AtomicLong platformErrors = new AtomicLong();
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private volatile boolean closing;
   private volatile JDA jda;
   private volatile CloseCode closeCode;
   /** Released when JDA reports its shutdown (on the event pool, so after awaitReady may have returned). */
@@ -241,6 +245,17 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
 
   @Override
   public void onSlashCommandInteraction(SlashCommandInteractionEvent e) {
+    if (refusedWhileClosing(e)) {
+      return;
+    }
+    try {
+      slash(e);
+    } finally {
+      inFlight.decrementAndGet();
+    }
+  }
+
+  private void slash(SlashCommandInteractionEvent e) {
     Guild guild = e.getGuild();
     if (guild == null) {
       e.reply("Please use the desk's commands in your organization's support channel.").setEphemeral(true).queue();
@@ -260,6 +275,17 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
 
   @Override
   public void onButtonInteraction(ButtonInteractionEvent e) {
+    if (refusedWhileClosing(e)) {
+      return;
+    }
+    try {
+      button(e);
+    } finally {
+      inFlight.decrementAndGet();
+    }
+  }
+
+  private void button(ButtonInteractionEvent e) {
     Guild guild = e.getGuild();
     if (guild == null) {
       e.reply("This button only works in a server.").setEphemeral(true).queue();
@@ -279,6 +305,17 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
 
   @Override
   public void onModalInteraction(ModalInteractionEvent e) {
+    if (refusedWhileClosing(e)) {
+      return;
+    }
+    try {
+      modal(e);
+    } finally {
+      inFlight.decrementAndGet();
+    }
+  }
+
+  private void modal(ModalInteractionEvent e) {
     Guild guild = e.getGuild();
     if (guild == null) {
       e.reply("This form only works in a server.").setEphemeral(true).queue();
@@ -308,7 +345,23 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
     Inbound in = inbound(m.getId(), e.getGuild().getId(), e.getAuthor(), e.getChannel(),
         Optional.of(new MessageRef(DiscordRenderer.PLATFORM, e.getChannel().getId(), m.getId())),
         new Inbound.Said(m.getContentRaw()));
-    handle(in, null);
+    inFlight.incrementAndGet();
+    try {
+      handle(in, null);
+    } finally {
+      inFlight.decrementAndGet();
+    }
+  }
+
+  /** Counts the interaction as in flight, or, once closing, tells the person to try again shortly. */
+  private boolean refusedWhileClosing(IReplyCallback e) {
+    inFlight.incrementAndGet();
+    if (closing) {
+      inFlight.decrementAndGet();
+      e.reply("The support desk is restarting; please try again in a minute.").setEphemeral(true).queue();
+      return true;
+    }
+    return false;
   }
 
   @Override
@@ -484,10 +537,32 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
     return e.getMessage();
   }
 
-  /** Stops the timers and disconnects, waiting up to 10 seconds for queued requests. */
+  /** The first step of closing: from now on interactions are answered with "try again in a minute". */
+  void stopAccepting() {
+    closing = true;
+  }
+
+  /**
+   * Shuts down gracefully: new interactions are asked to retry shortly, the timer run and the
+   * interactions in flight finish (up to 10 seconds each), then JDA disconnects after its queued
+   * requests. Timers are durable in SQLite, so nothing due is lost while the bot is down.
+   */
   @Override
   public void close() {
-    ticker.shutdownNow();
+    stopAccepting();
+    ticker.shutdown();
+    try {
+      if (!ticker.awaitTermination(10, TimeUnit.SECONDS)) {
+        ticker.shutdownNow();
+      }
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+    } catch (InterruptedException e) {
+      ticker.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
     JDA j = jda;
     if (j == null) {
       return;

@@ -169,4 +169,18 @@ class DiscordEndToEndTest {
         .isGreaterThanOrEqualTo(Duration.ofMillis(900));
     assertThat(adapter.platformErrors()).isZero();
   }
+
+  @Test
+  void whileShuttingDownNewCommandsAreAskedToRetry() {
+    adapter.stopAccepting();
+    int before = fake.calls().size();
+
+    String slash = fake.slash(DeskFixture.ANA, FakeDiscord.SUPPORT_CHANNEL, "support", null);
+
+    FakeDiscord.Call reply = fake.await(before, c -> c.is("POST", "interactions/" + slash + "/.*/callback"), "answer");
+    assertThat(reply.body().get("type").asInt()).as("immediate reply").isEqualTo(4);
+    assertThat(reply.body().get("data").get("content").asText())
+        .isEqualTo("The support desk is restarting; please try again in a minute.");
+    assertThat(reply.body().get("data").get("flags").asInt() & 64).isEqualTo(64);
+  }
 }
