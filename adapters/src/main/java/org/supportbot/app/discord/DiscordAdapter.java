@@ -188,10 +188,10 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
   static List<SlashCommandData> commands() {
     List<SlashCommandData> out = new ArrayList<>();
     CommandParser.USAGE.forEach((name, usage) -> {
+      // usage reads "/name [arguments] - description"
       int dash = usage.indexOf(" - ");
       String description = DiscordRenderer.truncate(usage.substring(dash + 3), 100);
-      String syntax = usage.substring(usage.indexOf(' ') < dash && usage.indexOf(' ') > 0 ? usage.indexOf(' ') + 1 : dash,
-          dash).strip();
+      String syntax = usage.substring(0, dash).substring(name.length() + 1).strip();
       SlashCommandData command = Commands.slash(name, description).setContexts(InteractionContextType.GUILD);
       if (!syntax.isEmpty()) {
         command.addOption(OptionType.STRING, TEXT_OPTION, DiscordRenderer.truncate(syntax, 100), false);

@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -62,6 +61,10 @@ class DiscordEndToEndTest {
     assertThat(support.get("contexts").get(0).asInt()).as("guild only").isZero();
     assertThat(support.get("options").get(0).get("name").asText()).isEqualTo("text");
     assertThat(support.get("options").get(0).get("required").asBoolean()).isFalse();
+    JsonNode severity = put.body().get(names.indexOf("severity"));
+    assertThat(severity.get("description").asText()).isEqualTo("change the level (customers: ask to discuss it)");
+    assertThat(severity.get("options").get(0).get("description").asText()).isEqualTo("[CASE] LEVEL reason");
+    assertThat(put.body().get(names.indexOf("queue")).get("options")).as("/queue takes nothing").isEmpty();
     assertThat(fake.calls()).as("nothing but the token check and the command set").extracting(FakeDiscord.Call::path)
         .containsExactly("users/@me", "applications/" + FakeDiscord.APP_ID + "/commands");
     assertThat(fake.awaitHeartbeat()).as("heartbeats answered within one interval").isPositive();
