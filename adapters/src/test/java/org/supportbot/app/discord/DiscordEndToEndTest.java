@@ -186,4 +186,43 @@ class DiscordEndToEndTest {
         .isEqualTo("The support desk is restarting; please try again in a minute.");
     assertThat(reply.body().get("data").get("flags").asInt() & 64).isEqualTo(64);
   }
+
+  @Test
+  void afterARestartTheSameThreadAndStatusMessageAreUsed() throws Exception {
+    int from = IntakeDriver.fileCase(fake);
+    FakeDiscord.Call triage = fake.await(from, c -> c.is("POST", "channels/" + FakeDiscord.TRIAGE + "/messages"),
+        "telling triage");
+    FakeDiscord.Call status = fake.await(from, c -> c.is("POST", "channels/.*/messages")
+        && c.body().path("embeds").size() == 1, "posting the status embed");
+    adapter.close();
+    adapter = DiscordAdapter.start(FakeDiscord.TOKEN, world.desk, new DiscordRefs(world.db), world.clock,
+        DeskFixture.local(fake, false));
+
+    int before = fake.calls().size();
+    fake.click(DeskFixture.EVE, triage.response().get("id").asText(), "case.claim:ACME-1");
+
+    fake.await(before, c -> c.is("PATCH", "channels/" + channelOf(status) + "/messages/"
+        + status.response().get("id").asText()), "editing the same status message");
+    assertThat(fake.since(before)).filteredOn(c -> c.path().endsWith("/threads")).as("no second thread").isEmpty();
+  }
+
+  @Test
+  void aDeletedStatusMessageIsPostedAgainAndRemembered() {
+    int from = IntakeDriver.fileCase(fake);
+    FakeDiscord.Call triage = fake.await(from, c -> c.is("POST", "channels/" + FakeDiscord.TRIAGE + "/messages"),
+        "telling triage");
+    FakeDiscord.Call status = fake.await(from, c -> c.is("POST", "channels/.*/messages")
+        && c.body().path("embeds").size() == 1, "posting the status embed");
+    fake.delete(status.response().get("id").asText());
+
+    int before = fake.calls().size();
+    fake.click(DeskFixture.EVE, triage.response().get("id").asText(), "case.claim:ACME-1");
+
+    FakeDiscord.Call refused = fake.await(before, c -> c.is("PATCH", "channels/.*/messages/.*"), "trying the edit");
+    assertThat(refused.status()).isEqualTo(404);
+    FakeDiscord.Call again = fake.await(before, c -> c.is("POST", "channels/" + channelOf(status) + "/messages")
+        && c.body().path("embeds").size() == 1, "posting the status again");
+    assertThat(world.refs.message(FakeDiscord.GUILD, "status:ACME-1")).contains(again.response().get("id").asText());
+    assertThat(adapter.platformErrors()).isZero();
+  }
 }

@@ -160,6 +160,11 @@ final class FakeDiscord implements AutoCloseable {
     throw new AssertionError("no call " + what + " after call #" + from + "; calls were:" + all);
   }
 
+  /** Someone deletes a message the bot posted. */
+  void delete(String messageId) {
+    messages.remove(messageId);
+  }
+
   /** A message the bot posted (or a follow-up), as the fake stored it. */
   ObjectNode message(String id) {
     ObjectNode m = messages.get(id);
@@ -345,6 +350,9 @@ final class FakeDiscord implements AutoCloseable {
       if (method.equals("PATCH") && p.length == 4 && messages.containsKey(p[3])) {
         return ok(store(p[3], p[1], body, false));
       }
+      if (method.equals("PATCH") && p.length == 4) {
+        return new Answer(404, JSON.createObjectNode().put("message", "Unknown Message").put("code", 10008));
+      }
     }
     if (method.equals("POST") && p.length == 3 && p[0].equals("channels") && p[2].equals("threads")
         && channels.containsKey(p[1])) {
@@ -474,7 +482,9 @@ final class FakeDiscord implements AutoCloseable {
     self.put("joined_at", "2026-01-05T10:00:00.000000+00:00").put("deaf", false).put("mute", false).put("flags", 0)
         .put("pending", false).putNull("nick").putNull("avatar").putNull("premium_since")
         .putNull("communication_disabled_until");
-    for (String empty : List.of("threads", "guild_scheduled_events", "emojis", "stickers", "voice_states", "presences",
+    ArrayNode threads = g.putArray("threads"); // active threads, as Discord lists them on (re)connect
+    channels.values().stream().filter(c -> c.path("type").asInt() == 11).forEach(threads::add);
+    for (String empty : List.of("guild_scheduled_events", "emojis", "stickers", "voice_states", "presences",
         "features", "soundboard_sounds", "stage_instances")) {
       g.putArray(empty);
     }
