@@ -29,6 +29,7 @@ import net.dv8tion.jda.api.entities.Guild;
 import net.dv8tion.jda.api.entities.Message;
 import net.dv8tion.jda.api.entities.User;
 import net.dv8tion.jda.api.entities.channel.Channel;
+import net.dv8tion.jda.api.entities.channel.concrete.PrivateChannel;
 import net.dv8tion.jda.api.entities.channel.concrete.TextChannel;
 import net.dv8tion.jda.api.entities.channel.concrete.ThreadChannel;
 import net.dv8tion.jda.api.entities.channel.middleman.GuildMessageChannel;
@@ -104,6 +105,8 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
   private final DiscordSettings settings;
   private final ScheduledExecutorService ticker;
   private final Map<String, ThreadChannel> created = new ConcurrentHashMap<>();
+  /** Direct-message channels by user id; opening one is a REST call, so it is done once per person. */
+  private final Map<String, PrivateChannel> directChannels = new ConcurrentHashMap<>();
   private final Object threads = new Object();
   private final AtomicLong handled = new AtomicLong();
   private final AtomicLong platformErrors = new AtomicLong();
@@ -457,7 +460,9 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
     if (!DiscordRenderer.PLATFORM.equals(person.platform())) {
       return;
     }
-    jda.openPrivateChannelById(person.userId()).complete().sendMessage(renderer.render(o, false).create()).complete();
+    PrivateChannel channel = directChannels.computeIfAbsent(person.userId(),
+        id -> jda.openPrivateChannelById(id).complete());
+    channel.sendMessage(renderer.render(o, false).create()).complete();
   }
 
   private void post(ChatPlace place, Outbound o) {

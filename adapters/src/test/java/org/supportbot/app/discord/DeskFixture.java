@@ -43,6 +43,7 @@ final class DeskFixture implements AutoCloseable {
   final SqliteDatabase db;
   final SimulatedClock clock = new SimulatedClock(Instant.parse("2026-11-23T17:00:00Z"));
   final SupportDesk desk;
+  final IncidentDesk incidents;
   final DiscordRefs refs;
 
   DeskFixture(Path dir) throws ConfigException {
@@ -55,7 +56,7 @@ final class DeskFixture implements AutoCloseable {
     directory.store().saveEngineer(new Engineer(person(EVE), "eve", Engineer.Role.ENGINEER));
     directory.store().saveEngineer(new Engineer(person(MAX), "max", Engineer.Role.MANAGER));
     SupportDesk.EventFeed feed = new SupportDesk.EventFeed();
-    IncidentDesk incidents = new IncidentDesk(new SqliteIncidentStore(db), new SqliteTimerStore(db), directory,
+    incidents = new IncidentDesk(new SqliteIncidentStore(db), new SqliteTimerStore(db), directory,
         catalog::get, new TimerPlan(List.of(50, 75, 90)), clock, feed);
     DeskSettings settings = new DeskSettings(place(FakeDiscord.TRIAGE), List.of(person(MAX)),
         Map.of("acme", new DeskSettings.OrgRouting(place(FakeDiscord.ESCALATIONS), FakeDiscord.ON_CALL_ROLE, "on-call",

@@ -84,6 +84,16 @@ final class FakeDiscord implements AutoCloseable {
 
   private record RateLimit(String method, String pathRegex, int retryAfterSeconds) {}
 
+  /** One route's window: when it started and how many requests it has taken. */
+  private static final class Window {
+    long start;
+    int used;
+  }
+
+  private volatile int bucketSize;
+  private volatile long bucketNanos;
+  private final Map<String, Window> windows = new ConcurrentHashMap<>();
+
   FakeDiscord() throws IOException, InterruptedException {
     channels.put(SUPPORT_CHANNEL, textChannel(SUPPORT_CHANNEL, "acme-support", 0));
     channels.put(TRIAGE, textChannel(TRIAGE, "triage", 1));
@@ -136,6 +146,16 @@ final class FakeDiscord implements AutoCloseable {
   /** The next call matching {@code method} and {@code pathRegex} is answered 429 with Retry-After. */
   void rateLimitNext(String method, String pathRegex, int retryAfterSeconds) {
     rateLimits.add(new RateLimit(method, pathRegex, retryAfterSeconds));
+  }
+
+  /**
+   * From now on, message creation and edits are limited per channel the way Discord limits them,
+   * {@code size} requests per {@code window}, announced in {@code X-RateLimit-*} headers on every
+   * answer; a request over the limit gets a 429.
+   */
+  void enforceMessageLimits(int size, Duration window) {
+    bucketSize = size;
+    bucketNanos = window.toNanos();
   }
 
   /** Waits for the first call after {@code from} calls that matches; fails listing every call on timeout. */
@@ -284,10 +304,50 @@ final class FakeDiscord implements AutoCloseable {
           return;
         }
       }
+      String limited = limitedRoute(method, path);
+      if (limited != null && bucketSize > 0) {
+        Window w = windows.computeIfAbsent(limited, k -> new Window());
+        long now = System.nanoTime();
+        int remaining;
+        long resetNanos;
+        synchronized (w) {
+          if (w.used == 0 || now - w.start >= bucketNanos) {
+            w.start = now;
+            w.used = 0;
+          }
+          w.used++;
+          remaining = bucketSize - w.used;
+          resetNanos = Math.max(0, w.start + bucketNanos - now);
+        }
+        // whole milliseconds, rounded up: a client that waits the announced time never lands early
+        String resetAfter = String.format(java.util.Locale.ROOT, "%.3f", Math.ceil(resetNanos / 1e6) / 1000);
+        x.getResponseHeaders().add("X-RateLimit-Limit", Integer.toString(bucketSize));
+        x.getResponseHeaders().add("X-RateLimit-Remaining", Integer.toString(Math.max(0, remaining)));
+        x.getResponseHeaders().add("X-RateLimit-Reset-After", resetAfter);
+        x.getResponseHeaders().add("X-RateLimit-Bucket", limited.startsWith("POST") ? "create-message" : "edit-message");
+        if (remaining < 0) {
+          calls.add(new Call(method, path, query, body, 429, null, Instant.now()));
+          x.getResponseHeaders().add("Retry-After", "1");
+          x.getResponseHeaders().add("X-RateLimit-Scope", "user");
+          send(x, 429, JSON.createObjectNode().put("message", "You are being rate limited.")
+              .put("retry_after", resetNanos / 1e9).put("global", false));
+          return;
+        }
+      }
       Answer a = answer(method, path, body);
       calls.add(new Call(method, path, query, body, a.status(), a.body(), Instant.now()));
       send(x, a.status(), a.body());
     }
+  }
+
+  /** The bucket of a message create or edit (per channel), or null for routes the fake does not limit. */
+  private static String limitedRoute(String method, String path) {
+    String[] p = path.split("/");
+    if (p.length >= 3 && p[0].equals("channels") && p[2].equals("messages")
+        && (method.equals("POST") && p.length == 3 || method.equals("PATCH") && p.length == 4)) {
+      return method + " " + p[1];
+    }
+    return null;
   }
 
   private static JsonNode readBody(HttpExchange x, byte[] raw) throws IOException {
