@@ -91,7 +91,7 @@ final class FakeDiscord implements AutoCloseable {
   }
 
   private volatile int bucketSize;
-  private volatile long bucketNanos;
+  private volatile long bucketMillis;
   private final Map<String, Window> windows = new ConcurrentHashMap<>();
 
   FakeDiscord() throws IOException, InterruptedException {
@@ -155,7 +155,7 @@ final class FakeDiscord implements AutoCloseable {
    */
   void enforceMessageLimits(int size, Duration window) {
     bucketSize = size;
-    bucketNanos = window.toNanos();
+    bucketMillis = window.toMillis();
   }
 
   /** Waits for the first call after {@code from} calls that matches; fails listing every call on timeout. */
@@ -307,20 +307,20 @@ final class FakeDiscord implements AutoCloseable {
       String limited = limitedRoute(method, path);
       if (limited != null && bucketSize > 0) {
         Window w = windows.computeIfAbsent(limited, k -> new Window());
-        long now = System.nanoTime();
+        // whole milliseconds of the wall clock, as Discord's headers and JDA's limiter count them
+        long now = System.currentTimeMillis();
         int remaining;
-        long resetNanos;
+        long resetMillis;
         synchronized (w) {
-          if (w.used == 0 || now - w.start >= bucketNanos) {
+          if (w.used == 0 || now - w.start >= bucketMillis) {
             w.start = now;
             w.used = 0;
           }
           w.used++;
           remaining = bucketSize - w.used;
-          resetNanos = Math.max(0, w.start + bucketNanos - now);
+          resetMillis = w.start + bucketMillis - now;
         }
-        // whole milliseconds, rounded up: a client that waits the announced time never lands early
-        String resetAfter = String.format(java.util.Locale.ROOT, "%.3f", Math.ceil(resetNanos / 1e6) / 1000);
+        String resetAfter = String.format(java.util.Locale.ROOT, "%.3f", resetMillis / 1000.0);
         x.getResponseHeaders().add("X-RateLimit-Limit", Integer.toString(bucketSize));
         x.getResponseHeaders().add("X-RateLimit-Remaining", Integer.toString(Math.max(0, remaining)));
         x.getResponseHeaders().add("X-RateLimit-Reset-After", resetAfter);
@@ -330,7 +330,7 @@ final class FakeDiscord implements AutoCloseable {
           x.getResponseHeaders().add("Retry-After", "1");
           x.getResponseHeaders().add("X-RateLimit-Scope", "user");
           send(x, 429, JSON.createObjectNode().put("message", "You are being rate limited.")
-              .put("retry_after", resetNanos / 1e9).put("global", false));
+              .put("retry_after", resetMillis / 1000.0).put("global", false));
           return;
         }
       }
