@@ -1,0 +1,586 @@
+package org.supportbot.app.discord;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import net.dv8tion.jda.api.JDA;
+import net.dv8tion.jda.api.JDABuilder;
+import net.dv8tion.jda.api.Permission;
+import net.dv8tion.jda.api.components.label.Label;
+import net.dv8tion.jda.api.components.textinput.TextInput;
+import net.dv8tion.jda.api.components.textinput.TextInputStyle;
+import net.dv8tion.jda.api.entities.Guild;
+import net.dv8tion.jda.api.entities.Message;
+import net.dv8tion.jda.api.entities.User;
+import net.dv8tion.jda.api.entities.channel.Channel;
+import net.dv8tion.jda.api.entities.channel.concrete.PrivateChannel;
+import net.dv8tion.jda.api.entities.channel.concrete.TextChannel;
+import net.dv8tion.jda.api.entities.channel.concrete.ThreadChannel;
+import net.dv8tion.jda.api.entities.channel.middleman.GuildMessageChannel;
+import net.dv8tion.jda.api.events.interaction.ModalInteractionEvent;
+import net.dv8tion.jda.api.events.interaction.command.SlashCommandInteractionEvent;
+import net.dv8tion.jda.api.events.interaction.component.ButtonInteractionEvent;
+import net.dv8tion.jda.api.events.message.MessageReceivedEvent;
+import net.dv8tion.jda.api.events.session.ShutdownEvent;
+import net.dv8tion.jda.api.exceptions.ErrorResponseException;
+import net.dv8tion.jda.api.exceptions.InvalidTokenException;
+import net.dv8tion.jda.api.hooks.ListenerAdapter;
+import net.dv8tion.jda.api.interactions.InteractionContextType;
+import net.dv8tion.jda.api.interactions.InteractionHook;
+import net.dv8tion.jda.api.interactions.callbacks.IReplyCallback;
+import net.dv8tion.jda.api.interactions.commands.OptionMapping;
+import net.dv8tion.jda.api.interactions.commands.OptionType;
+import net.dv8tion.jda.api.interactions.commands.build.Commands;
+import net.dv8tion.jda.api.interactions.commands.build.SlashCommandData;
+import net.dv8tion.jda.api.modals.Modal;
+import net.dv8tion.jda.api.requests.CloseCode;
+import net.dv8tion.jda.api.requests.ErrorResponse;
+import net.dv8tion.jda.api.requests.RestConfig;
+import net.dv8tion.jda.api.utils.Compression;
+import net.dv8tion.jda.api.utils.SessionControllerAdapter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.supportbot.core.chat.CommandParser;
+import org.supportbot.core.chat.SupportDesk;
+import org.supportbot.core.conversation.Inbound;
+import org.supportbot.core.conversation.Outbound;
+import org.supportbot.core.directory.Identity;
+import org.supportbot.core.incident.ChatPlace;
+import org.supportbot.core.incident.MessageRef;
+import org.supportbot.core.intake.Intake;
+
+/**
+ * The desk on Discord. Connects through JDA with the least it needs (see
+ * {@link DiscordSettings#intents()}), replaces the global slash-command set on start, turns slash
+ * commands, button presses and modal submissions into {@link Inbound}s keyed by the interaction id,
+ * and posts what the desk says: replies meant only for the person who acted as ephemeral follow-ups
+ * of the interaction, everything else through the REST API. Each case gets one thread, created on
+ * first use; its status message is edited in place.
+ *
+ * <p>Every interaction is acknowledged at once ({@code deferReply}/{@code deferEdit}, except a
+ * button that opens a modal, which must be the first response), so the desk's work may take longer
+ * than Discord's 3-second limit; the answers go through the interaction hook, valid for 15 minutes.
+ * Listeners run on virtual threads, never on the gateway thread.
+ */
+public final class DiscordAdapter extends ListenerAdapter implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(DiscordAdapter.class);
+  /**
+   * What the bot needs in the support, triage and escalation channels. Mentioning a role that is not
+   * "mentionable" needs Mention Everyone too; make the on-call role mentionable instead.
+   */
+  public static final Set<Permission> PERMISSIONS = Collections.unmodifiableSet(EnumSet.of(Permission.VIEW_CHANNEL,
+      Permission.MESSAGE_SEND, Permission.MESSAGE_SEND_IN_THREADS, Permission.CREATE_PUBLIC_THREADS,
+      Permission.MESSAGE_EMBED_LINKS));
+
+  /** The URL that adds the bot to a server with the commands scope and {@link #PERMISSIONS}. */
+  public static String inviteUrl(String applicationId) {
+    return "https://discord.com/oauth2/authorize?client_id=" + applicationId + "&scope=bot+applications.commands"
+        + "&permissions=" + Permission.getRaw(PERMISSIONS);
+  }
+
+  /** The slash-command option that carries everything after the command name. */
+  static final String TEXT_OPTION = "text";
+
+  private final SupportDesk desk;
+  private final DiscordRefs refs;
+  private final DiscordRenderer renderer = new DiscordRenderer();
+  private final Clock clock;
+  private final DiscordSettings settings;
+  private final ScheduledExecutorService ticker;
+  private final Map<String, ThreadChannel> created = new ConcurrentHashMap<>();
+  /** Direct-message channels by user id; opening one is a REST call, so it is done once per person. */
+  private final Map<String, PrivateChannel> directChannels = new ConcurrentHashMap<>();
+  private final Object threads = new Object();
+  private final AtomicLong handled = new AtomicLong();
+  private final AtomicLong platformErrors = new AtomicLong();
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private volatile boolean closing;
+  private volatile JDA jda;
+  private volatile CloseCode closeCode;
+  /** Released when JDA reports its shutdown (on the event pool, so after awaitReady may have returned). */
+  private final CountDownLatch shutDown = new CountDownLatch(1);
+
+  private DiscordAdapter(SupportDesk desk, DiscordRefs refs, Clock clock, DiscordSettings settings) {
+    this.desk = Objects.requireNonNull(desk, "desk");
+    this.refs = Objects.requireNonNull(refs, "refs");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.settings = Objects.requireNonNull(settings, "settings");
+    this.ticker = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("discord-ticker").daemon()
+        .factory());
+  }
+
+  /**
+   * Logs in, waits until the gateway is ready, registers the slash commands and starts firing the
+   * desk's timers every {@link DiscordSettings#tickEvery()}.
+   *
+   * @throws DiscordStartException with a one-line reason and its fix when the token is missing or
+   *     rejected, an intent is not enabled, or the bot may not register commands
+   */
+  public static DiscordAdapter start(String token, SupportDesk desk, DiscordRefs refs, Clock clock,
+      DiscordSettings settings) throws DiscordStartException {
+    if (token == null || token.isBlank()) {
+      throw new DiscordStartException("DISCORD_TOKEN is not set; copy the bot token from the Developer Portal"
+          + " (Applications > your app > Bot > Reset Token) into the DISCORD_TOKEN environment variable", null);
+    }
+    DiscordAdapter adapter = new DiscordAdapter(desk, refs, clock, settings);
+    JDABuilder builder = JDABuilder.createLight(token.strip(), settings.intents())
+        .setEventPool(Executors.newVirtualThreadPerTaskExecutor(), true)
+        .addEventListeners(adapter);
+    settings.restBaseUrl().ifPresent(url -> builder.setRestConfig(new RestConfig().setBaseUrl(url.toString())));
+    settings.gatewayUrl().ifPresent(url -> builder
+        .setSessionController(new SessionControllerAdapter() {
+          @Override
+          public String getGateway() {
+            return url.toString();
+          }
+        })
+        .setCompression(Compression.NONE));
+    try {
+      adapter.jda = builder.build();
+    } catch (InvalidTokenException e) {
+      adapter.ticker.shutdownNow();
+      throw new DiscordStartException("Discord rejected the token in DISCORD_TOKEN (401 Unauthorized); reset it in the"
+          + " Developer Portal (Bot > Reset Token) and set the new one", e);
+    }
+    try {
+      adapter.jda.awaitReady();
+      adapter.jda.updateCommands().addCommands(commands()).complete();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      adapter.close();
+      throw new DiscordStartException("interrupted while connecting to Discord", e);
+    } catch (IllegalStateException e) {
+      adapter.awaitShutdownEvent();
+      CloseCode code = adapter.closeCode;
+      adapter.close();
+      throw new DiscordStartException(code == CloseCode.DISALLOWED_INTENTS
+          ? "Discord refused the Message Content intent; enable it in the Developer Portal (Bot > Privileged Gateway"
+              + " Intents > Message Content) or turn off reading thread replies"
+          : "the Discord gateway closed the connection while logging in" + (code == null ? "" : " (" + code + ")"), e);
+    } catch (ErrorResponseException e) {
+      adapter.close();
+      throw new DiscordStartException(e.getErrorResponse() == ErrorResponse.MISSING_ACCESS
+          ? "Discord refused to register the slash commands (Missing Access); invite the bot with the"
+              + " applications.commands scope (see the invite URL in the README)"
+          : "registering the slash commands failed: " + e.getMeaning(), e);
+    }
+    long every = settings.tickEvery().toMillis();
+    adapter.ticker.scheduleWithFixedDelay(adapter::tickSafely, every, every, TimeUnit.MILLISECONDS);
+    log.info("Discord adapter ready as {} with intents {}", adapter.jda.getSelfUser().getName(), settings.intents());
+    return adapter;
+  }
+
+  /** The desk's slash commands, one per command the desk understands, each taking the rest as text. */
+  static List<SlashCommandData> commands() {
+    List<SlashCommandData> out = new ArrayList<>();
+    CommandParser.USAGE.forEach((name, usage) -> {
+      // usage reads "/name [arguments] - description"
+      int dash = usage.indexOf(" - ");
+      String description = DiscordRenderer.truncate(usage.substring(dash + 3), 100);
+      String syntax = usage.substring(0, dash).substring(name.length() + 1).strip();
+      SlashCommandData command = Commands.slash(name, description).setContexts(InteractionContextType.GUILD);
+      if (!syntax.isEmpty()) {
+        command.addOption(OptionType.STRING, TEXT_OPTION, DiscordRenderer.truncate(syntax, 100), false);
+      }
+      out.add(command);
+    });
+    return out;
+  }
+
+  /** The connection, for tests and for shutdown hooks. */
+  public JDA jda() {
+    return jda;
+  }
+
+  /** Inbounds handled since start. */
+  public long handled() {
+    return handled.get();
+  }
+
+  /** Messages Discord refused (after JDA's own retries of rate limits and server errors). */
+  public long platformErrors() {
+    return platformErrors.get();
+  }
+
+  /** Fires the desk's due timers now and posts what they say. */
+  public void tick() {
+    deliver(desk.tick(), null);
+  }
+
+  private void tickSafely() {
+    try {
+      tick();
+    } catch (RuntimeException e) {
+      log.error("firing the desk's timers failed", e);
+    }
+  }
+
+  // ---- interactions ---------------------------------------------------------------------------
+
+  /** The interaction being answered: who acted and the hook for ephemeral follow-ups. */
+  private static final class Via {
+    final Identity actor;
+    final InteractionHook hook;
+    boolean answered;
+
+    Via(Identity actor, InteractionHook hook) {
+      this.actor = actor;
+      this.hook = hook;
+    }
+  }
+
+  @Override
+  public void onSlashCommandInteraction(SlashCommandInteractionEvent e) {
+    if (refusedWhileClosing(e)) {
+      return;
+    }
+    try {
+      slash(e);
+    } finally {
+      inFlight.decrementAndGet();
+    }
+  }
+
+  private void slash(SlashCommandInteractionEvent e) {
+    Guild guild = e.getGuild();
+    if (guild == null) {
+      e.reply("Please use the desk's commands in your organization's support channel.").setEphemeral(true).queue();
+      return;
+    }
+    e.deferReply(true).queue();
+    String text = Objects.requireNonNullElse(e.getOption(TEXT_OPTION, OptionMapping::getAsString), "");
+    Inbound in = inbound(e.getId(), guild.getId(), e.getUser(), e.getChannel(), Optional.empty(),
+        new Inbound.Command(e.getName(), text));
+    Via via = new Via(in.person(), e.getHook());
+    handle(in, via);
+    if (!via.answered) {
+      e.getHook().deleteOriginal().queue(null, failure -> log.debug("deleting the deferred reply failed: {}",
+          failure.getMessage()));
+    }
+  }
+
+  @Override
+  public void onButtonInteraction(ButtonInteractionEvent e) {
+    if (refusedWhileClosing(e)) {
+      return;
+    }
+    try {
+      button(e);
+    } finally {
+      inFlight.decrementAndGet();
+    }
+  }
+
+  private void button(ButtonInteractionEvent e) {
+    Guild guild = e.getGuild();
+    if (guild == null) {
+      e.reply("This button only works in a server.").setEphemeral(true).queue();
+      return;
+    }
+    String id = e.getComponentId();
+    if (id.startsWith(DiscordRenderer.FORM)) {
+      e.replyModal(answerForm(id)).queue();
+      return;
+    }
+    e.deferEdit().queue();
+    Inbound in = inbound(e.getId(), guild.getId(), e.getUser(), e.getChannel(),
+        Optional.of(new MessageRef(DiscordRenderer.PLATFORM, e.getChannelId(), e.getMessageId())),
+        DiscordRenderer.picked(id));
+    handle(in, new Via(in.person(), e.getHook()));
+  }
+
+  @Override
+  public void onModalInteraction(ModalInteractionEvent e) {
+    if (refusedWhileClosing(e)) {
+      return;
+    }
+    try {
+      modal(e);
+    } finally {
+      inFlight.decrementAndGet();
+    }
+  }
+
+  private void modal(ModalInteractionEvent e) {
+    Guild guild = e.getGuild();
+    if (guild == null) {
+      e.reply("This form only works in a server.").setEphemeral(true).queue();
+      return;
+    }
+    e.deferEdit().queue();
+    Inbound.Input input;
+    if (e.getModalId().startsWith(DiscordRenderer.FORM) && e.getValue(DiscordRenderer.ANSWER_INPUT) != null) {
+      input = new Inbound.Picked(Intake.ANSWER, e.getValue(DiscordRenderer.ANSWER_INPUT).getAsString());
+    } else {
+      Map<String, String> values = new LinkedHashMap<>();
+      e.getValues().forEach(v -> values.put(v.getCustomId(), v.getAsString()));
+      input = new Inbound.Submitted(e.getModalId(), values);
+    }
+    Inbound in = inbound(e.getId(), guild.getId(), e.getUser(), e.getChannel(), Optional.empty(), input);
+    handle(in, new Via(in.person(), e.getHook()));
+  }
+
+  /** Replies typed in a case thread; only with {@link DiscordSettings#readThreadReplies()}. */
+  @Override
+  public void onMessageReceived(MessageReceivedEvent e) {
+    if (!settings.readThreadReplies() || !e.isFromGuild() || e.getAuthor().isBot() || e.isWebhookMessage()
+        || !e.getChannelType().isThread()) {
+      return;
+    }
+    Message m = e.getMessage();
+    Inbound in = inbound(m.getId(), e.getGuild().getId(), e.getAuthor(), e.getChannel(),
+        Optional.of(new MessageRef(DiscordRenderer.PLATFORM, e.getChannel().getId(), m.getId())),
+        new Inbound.Said(m.getContentRaw()));
+    inFlight.incrementAndGet();
+    try {
+      handle(in, null);
+    } finally {
+      inFlight.decrementAndGet();
+    }
+  }
+
+  /** Counts the interaction as in flight, or, once closing, tells the person to try again shortly. */
+  private boolean refusedWhileClosing(IReplyCallback e) {
+    inFlight.incrementAndGet();
+    if (closing) {
+      inFlight.decrementAndGet();
+      e.reply("The support desk is restarting; please try again in a minute.").setEphemeral(true).queue();
+      return true;
+    }
+    return false;
+  }
+
+  @Override
+  public void onShutdown(ShutdownEvent e) {
+    closeCode = e.getCloseCode();
+    shutDown.countDown();
+  }
+
+  private void awaitShutdownEvent() {
+    try {
+      shutDown.await(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  static Modal answerForm(String customId) {
+    String counter = customId.substring(DiscordRenderer.FORM.length());
+    return Modal.create(customId, DiscordRenderer.truncate("Answer question " + counter, Modal.MAX_TITLE_LENGTH))
+        .addComponents(Label.of("Your answer", TextInput.create(DiscordRenderer.ANSWER_INPUT, TextInputStyle.PARAGRAPH)
+            .setRequiredRange(1, TextInput.MAX_VALUE_LENGTH).build()))
+        .build();
+  }
+
+  private Inbound inbound(String key, String guild, User user, Channel channel, Optional<MessageRef> message,
+      Inbound.Input input) {
+    return new Inbound(key, new Identity(DiscordRenderer.PLATFORM, guild, user.getId()), place(guild, channel), false,
+        clock.instant(), message, input);
+  }
+
+  /** Where an interaction happened; a case thread the adapter created maps back to the case's place. */
+  private ChatPlace place(String guild, Channel channel) {
+    if (!channel.getType().isThread()) {
+      return new ChatPlace(DiscordRenderer.PLATFORM, guild, channel.getId(), "");
+    }
+    Optional<DiscordRefs.CaseThread> known = refs.caseOf(channel.getId());
+    if (known.isPresent()) {
+      return new ChatPlace(DiscordRenderer.PLATFORM, guild, known.get().channel(), known.get().caseKey());
+    }
+    String parent = ((ThreadChannel) channel).getParentChannel().getId();
+    return new ChatPlace(DiscordRenderer.PLATFORM, guild, parent, channel.getId());
+  }
+
+  private void handle(Inbound in, Via via) {
+    List<Outbound> out;
+    try {
+      out = desk.handle(in);
+      handled.incrementAndGet();
+    } catch (RuntimeException e) {
+      log.error("handling {} from {} failed", in.input().getClass().getSimpleName(), in.person(), e);
+      if (via != null) {
+        via.hook.sendMessage("Something went wrong on our side and nothing was changed; please try again.")
+            .setEphemeral(true).queue();
+        via.answered = true;
+      }
+      return;
+    }
+    deliver(out, via);
+  }
+
+  // ---- posting --------------------------------------------------------------------------------
+
+  private void deliver(List<Outbound> out, Via via) {
+    for (Outbound o : out) {
+      try {
+        deliver(o, via);
+      } catch (RuntimeException e) {
+        platformErrors.incrementAndGet();
+        log.warn("Discord did not take a {} message to {}: {}", o.kind(), o.to(), reason(e));
+      }
+    }
+  }
+
+  private void deliver(Outbound o, Via via) {
+    if (via != null && o.onlyFor().equals(Optional.of(via.actor)) && o.to() instanceof Outbound.ToPlace) {
+      via.hook.sendMessage(renderer.render(o, true).create()).setEphemeral(true).complete();
+      via.answered = true;
+      return;
+    }
+    switch (o.to()) {
+      case Outbound.ToPerson p -> direct(p.person(), o);
+      case Outbound.ToPlace p -> {
+        if (o.onlyFor().isPresent()) {
+          direct(o.onlyFor().get(), o); // outside an interaction, "only for you" is a direct message
+        } else {
+          post(p.place(), o);
+        }
+      }
+    }
+  }
+
+  private void direct(Identity person, Outbound o) {
+    if (!DiscordRenderer.PLATFORM.equals(person.platform())) {
+      return;
+    }
+    PrivateChannel channel = directChannels.computeIfAbsent(person.userId(),
+        id -> jda.openPrivateChannelById(id).complete());
+    channel.sendMessage(renderer.render(o, false).create()).complete();
+  }
+
+  private void post(ChatPlace place, Outbound o) {
+    if (!DiscordRenderer.PLATFORM.equals(place.platform())) {
+      return;
+    }
+    GuildMessageChannel channel = channel(place);
+    DiscordMessage m = renderer.render(o, false);
+    if (o.replaces().isEmpty()) {
+      channel.sendMessage(m.create()).complete();
+      return;
+    }
+    String key = o.replaces().get();
+    Optional<String> earlier = refs.message(place.workspace(), key);
+    if (earlier.isPresent()) {
+      try {
+        channel.editMessageById(earlier.get(), m.edit()).complete();
+        return;
+      } catch (ErrorResponseException e) {
+        if (e.getErrorResponse() != ErrorResponse.UNKNOWN_MESSAGE) {
+          throw e;
+        }
+        log.info("the earlier {} message was deleted; posting it again", key);
+      }
+    }
+    Message sent = channel.sendMessage(m.create()).complete();
+    refs.saveMessage(place.workspace(), key, sent.getId());
+  }
+
+  private GuildMessageChannel channel(ChatPlace place) {
+    String thread = place.thread();
+    if (thread.isEmpty() || thread.chars().allMatch(Character::isDigit)) {
+      String id = thread.isEmpty() ? place.channel() : thread;
+      return require(jda.getChannelById(GuildMessageChannel.class, id), () -> "channel " + id);
+    }
+    return caseThread(place);
+  }
+
+  /** The case's own thread, created in its channel on first use and remembered. */
+  private ThreadChannel caseThread(ChatPlace place) {
+    synchronized (threads) {
+      Optional<String> known = refs.thread(place.workspace(), place.channel(), place.thread());
+      if (known.isPresent()) {
+        ThreadChannel t = created.get(known.get());
+        if (t == null) {
+          t = jda.getThreadChannelById(known.get());
+        }
+        if (t != null) {
+          return t;
+        }
+      }
+      TextChannel parent = require(jda.getTextChannelById(place.channel()), () -> "channel " + place.channel());
+      ThreadChannel t = parent.createThreadChannel(place.thread())
+          .setAutoArchiveDuration(ThreadChannel.AutoArchiveDuration.TIME_1_WEEK)
+          .complete();
+      created.put(t.getId(), t);
+      refs.saveThread(place.workspace(), place.channel(), place.thread(), t.getId());
+      return t;
+    }
+  }
+
+  private static <T> T require(T found, Supplier<String> what) {
+    if (found == null) {
+      throw new IllegalStateException(what.get() + " is not visible to the bot; add the bot to the server and give it"
+          + " View Channel there");
+    }
+    return found;
+  }
+
+  private static String reason(RuntimeException e) {
+    if (e instanceof ErrorResponseException r) {
+      return r.getErrorResponse() == ErrorResponse.MISSING_PERMISSIONS
+          ? "Missing Permissions; give the bot View Channel, Send Messages, Send Messages in Threads, Create Public"
+              + " Threads and Embed Links in that channel"
+          : r.getMeaning() + " (" + r.getErrorCode() + ")";
+    }
+    return e.getMessage();
+  }
+
+  /** The first step of closing: from now on interactions are answered with "try again in a minute". */
+  void stopAccepting() {
+    closing = true;
+  }
+
+  /**
+   * Shuts down gracefully: new interactions are asked to retry shortly, the timer run and the
+   * interactions in flight finish (up to 10 seconds each), then JDA disconnects after its queued
+   * requests. Timers are durable in SQLite, so nothing due is lost while the bot is down.
+   */
+  @Override
+  public void close() {
+    stopAccepting();
+    ticker.shutdown();
+    try {
+      if (!ticker.awaitTermination(10, TimeUnit.SECONDS)) {
+        ticker.shutdownNow();
+      }
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+    } catch (InterruptedException e) {
+      ticker.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+    JDA j = jda;
+    if (j == null) {
+      return;
+    }
+    j.shutdown();
+    try {
+      if (!j.awaitShutdown(Duration.ofSeconds(10))) {
+        j.shutdownNow();
+        j.awaitShutdown();
+      }
+    } catch (InterruptedException e) {
+      j.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+  }
+}

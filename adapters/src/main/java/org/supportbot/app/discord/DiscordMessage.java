@@ -1,0 +1,56 @@
+package org.supportbot.app.discord;
+
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import net.dv8tion.jda.api.components.actionrow.ActionRow;
+import net.dv8tion.jda.api.entities.Message;
+import net.dv8tion.jda.api.entities.MessageEmbed;
+import net.dv8tion.jda.api.utils.messages.MessageCreateBuilder;
+import net.dv8tion.jda.api.utils.messages.MessageCreateData;
+import net.dv8tion.jda.api.utils.messages.MessageEditBuilder;
+import net.dv8tion.jda.api.utils.messages.MessageEditData;
+
+/**
+ * One rendered Discord message: content, embeds and button rows, and exactly the users and roles
+ * it may ping. Every other mention (including {@code @everyone}) is suppressed.
+ *
+ * @param ephemeral whether only the interacting person should see it
+ */
+public record DiscordMessage(String content, List<MessageEmbed> embeds, List<ActionRow> rows, Set<String> users,
+    Set<String> roles, boolean ephemeral) {
+
+  public DiscordMessage {
+    Objects.requireNonNull(content, "content");
+    embeds = List.copyOf(embeds);
+    rows = List.copyOf(rows);
+    users = Set.copyOf(users);
+    roles = Set.copyOf(roles);
+  }
+
+  /** The message for sending. */
+  public MessageCreateData create() {
+    return new MessageCreateBuilder()
+        .setContent(content)
+        .setEmbeds(embeds)
+        .setComponents(rows)
+        .setAllowedMentions(EnumSet.noneOf(Message.MentionType.class))
+        .mentionUsers(users)
+        .mentionRoles(roles)
+        .build();
+  }
+
+  /** The message for editing one sent before: every part is replaced. */
+  public MessageEditData edit() {
+    return new MessageEditBuilder()
+        .setReplace(true)
+        .setContent(content)
+        .setEmbeds(embeds)
+        .setComponents(rows)
+        .setAllowedMentions(EnumSet.noneOf(Message.MentionType.class))
+        .mentionUsers(users)
+        .mentionRoles(roles)
+        .build();
+  }
+}

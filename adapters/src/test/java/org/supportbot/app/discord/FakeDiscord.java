@@ -1,0 +1,662 @@
+package org.supportbot.app.discord;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import net.dv8tion.jda.api.Permission;
+import org.java_websocket.WebSocket;
+import org.java_websocket.handshake.ClientHandshake;
+import org.java_websocket.server.WebSocketServer;
+
+/**
+ * A local Discord on loopback for end-to-end tests of the adapter through the real JDA: a REST API
+ * (JDK HttpServer) that records every call and answers with objects shaped as Discord's, and a
+ * gateway (WebSocket) that says HELLO, waits for IDENTIFY, sends READY and GUILD_CREATE, acknowledges
+ * heartbeats and pushes INTERACTION_CREATE payloads shaped as Discord sends them.
+ *
+ * <p>The server has one guild with three text channels (a customer's support channel, the vendor's
+ * triage and escalation channels), an on-call role, and a role for the bot that grants exactly
+ * {@link DiscordAdapter#PERMISSIONS}, so JDA's own permission checks run against the documented set.
+ */
+final class FakeDiscord implements AutoCloseable {
+
+  static final String APP_ID = "1100000000000000001";
+  static final String GUILD = "1200000000000000001";
+  static final String SUPPORT_CHANNEL = "1300000000000000001";
+  static final String TRIAGE = "1300000000000000002";
+  static final String ESCALATIONS = "1300000000000000003";
+  static final String ON_CALL_ROLE = "1400000000000000001";
+  static final String BOT_ROLE = "1400000000000000002";
+  static final String TOKEN = "fake-bot-token-never-logged";
+
+  /** One REST call as received, and how it was answered. */
+  record Call(String method, String path, String query, JsonNode body, int status, JsonNode response, Instant at) {
+    boolean is(String method, String pathRegex) {
+      return this.method.equals(method) && path.matches(pathRegex);
+    }
+
+    @Override
+    public String toString() {
+      String b = String.valueOf(body);
+      return method + " " + path + (query == null ? "" : "?" + query) + " -> " + status + " "
+          + (b.length() > 300 ? b.substring(0, 300) + "…" : b);
+    }
+  }
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Pattern API = Pattern.compile("/api/v10/(.*)");
+
+  private final HttpServer http;
+  private final Gateway gateway;
+  private final List<Call> calls = new CopyOnWriteArrayList<>();
+  private final AtomicLong snowflakes = new AtomicLong();
+  private final Map<String, ObjectNode> messages = new ConcurrentHashMap<>();
+  private final Map<String, ObjectNode> channels = new ConcurrentHashMap<>();
+  private final ConcurrentLinkedQueue<RateLimit> rateLimits = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger heartbeats = new AtomicInteger();
+  private final CountDownLatch identified = new CountDownLatch(1);
+  private volatile JsonNode identify;
+  private volatile boolean messageContentEnabled;
+
+  private record RateLimit(String method, String pathRegex, int retryAfterSeconds) {}
+
+  /** One route's window: when it started and how many requests it has taken. */
+  private static final class Window {
+    long start;
+    int used;
+  }
+
+  private volatile int bucketSize;
+  private volatile long bucketMillis;
+  private final Map<String, Window> windows = new ConcurrentHashMap<>();
+
+  FakeDiscord() throws IOException, InterruptedException {
+    channels.put(SUPPORT_CHANNEL, textChannel(SUPPORT_CHANNEL, "acme-support", 0));
+    channels.put(TRIAGE, textChannel(TRIAGE, "triage", 1));
+    channels.put(ESCALATIONS, textChannel(ESCALATIONS, "escalations", 2));
+    http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    http.createContext("/", this::serve);
+    http.start();
+    gateway = new Gateway();
+    gateway.start();
+    if (!gateway.started.await(10, TimeUnit.SECONDS)) {
+      throw new IllegalStateException("the fake gateway did not start");
+    }
+  }
+
+  URI restBaseUrl() {
+    return URI.create("http://127.0.0.1:" + http.getAddress().getPort() + "/api/v10/");
+  }
+
+  URI gatewayUrl() {
+    return URI.create("ws://127.0.0.1:" + gateway.getPort() + "/");
+  }
+
+  /** Every REST call so far, in order. */
+  List<Call> calls() {
+    return List.copyOf(calls);
+  }
+
+  /** The IDENTIFY payload JDA sent. */
+  JsonNode identify() throws InterruptedException {
+    if (!identified.await(10, TimeUnit.SECONDS)) {
+      throw new AssertionError("JDA never identified");
+    }
+    return identify;
+  }
+
+  /** Whether the app may use the privileged Message Content intent (off, as for a new app). */
+  void enableMessageContent() {
+    messageContentEnabled = true;
+  }
+
+  /** Waits until JDA has sent a heartbeat (it must within one 1-second interval); returns how many were answered. */
+  int awaitHeartbeat() throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (heartbeats.get() == 0 && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    return heartbeats.get();
+  }
+
+  /** The next call matching {@code method} and {@code pathRegex} is answered 429 with Retry-After. */
+  void rateLimitNext(String method, String pathRegex, int retryAfterSeconds) {
+    rateLimits.add(new RateLimit(method, pathRegex, retryAfterSeconds));
+  }
+
+  /**
+   * From now on, message creation and edits are limited per channel the way Discord limits them,
+   * {@code size} requests per {@code window}, announced in {@code X-RateLimit-*} headers on every
+   * answer; a request over the limit gets a 429.
+   */
+  void enforceMessageLimits(int size, Duration window) {
+    bucketSize = size;
+    bucketMillis = window.toMillis();
+  }
+
+  /** Waits for the first call after {@code from} calls that matches; fails listing every call on timeout. */
+  Call await(int from, Predicate<Call> matching, String what) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (System.nanoTime() < deadline) {
+      List<Call> now = calls();
+      for (int i = from; i < now.size(); i++) {
+        if (matching.test(now.get(i))) {
+          return now.get(i);
+        }
+      }
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+    StringBuilder all = new StringBuilder();
+    calls().forEach(c -> all.append("\n  ").append(c));
+    throw new AssertionError("no call " + what + " after call #" + from + "; calls were:" + all);
+  }
+
+  /** Someone deletes a message the bot posted. */
+  void delete(String messageId) {
+    messages.remove(messageId);
+  }
+
+  /** A message the bot posted (or a follow-up), as the fake stored it. */
+  ObjectNode message(String id) {
+    ObjectNode m = messages.get(id);
+    if (m == null) {
+      throw new AssertionError("the bot never posted message " + id);
+    }
+    return m;
+  }
+
+  // ---- interactions pushed over the gateway ---------------------------------------------------
+
+  /** A slash command typed by {@code user} in {@code channel}; returns the interaction id. */
+  String slash(String user, String channel, String name, String text) {
+    ObjectNode data = JSON.createObjectNode().put("id", next()).put("name", name).put("type", 1).put("guild_id", GUILD);
+    ArrayNode options = data.putArray("options");
+    if (text != null) {
+      options.addObject().put("name", DiscordAdapter.TEXT_OPTION).put("type", 3).put("value", text);
+    }
+    return push(2, user, channel, data, null);
+  }
+
+  /** A click on the button {@code customId} of message {@code messageId}; returns the interaction id. */
+  String click(String user, String messageId, String customId) {
+    ObjectNode message = message(messageId);
+    ObjectNode data = JSON.createObjectNode().put("custom_id", customId).put("component_type", 2);
+    return push(3, user, message.get("channel_id").asText(), data, message);
+  }
+
+  /** A modal submitted with one text input per entry; returns the interaction id. */
+  String submit(String user, String channel, String modalId, Map<String, String> values) {
+    ObjectNode data = JSON.createObjectNode().put("custom_id", modalId);
+    ArrayNode components = data.putArray("components");
+    int id = 1;
+    for (var e : values.entrySet()) {
+      ObjectNode label = components.addObject().put("type", 18).put("id", id++);
+      label.putObject("component").put("type", 4).put("id", id++).put("custom_id", e.getKey()).put("value", e.getValue());
+    }
+    return push(5, user, channel, data, null);
+  }
+
+  /** A message typed by {@code user} in {@code channel} (a MESSAGE_CREATE); returns the message id. */
+  String typed(String user, String channel, String content) {
+    String id = next();
+    ObjectNode m = JSON.createObjectNode().put("id", id).put("channel_id", channel).put("guild_id", GUILD)
+        .put("content", content).put("type", 0).put("timestamp", "2026-11-23T17:05:00.000000+00:00")
+        .putNull("edited_timestamp").put("tts", false).put("mention_everyone", false).put("pinned", false)
+        .put("flags", 0);
+    m.set("author", user(user, false));
+    ObjectNode member = m.putObject("member");
+    member.putArray("roles");
+    member.put("joined_at", "2026-01-05T10:00:00.000000+00:00").put("deaf", false).put("mute", false).put("flags", 0)
+        .put("pending", false).putNull("nick").putNull("avatar").putNull("premium_since")
+        .putNull("communication_disabled_until");
+    for (String empty : List.of("mentions", "mention_roles", "attachments", "embeds", "components")) {
+      m.putArray(empty);
+    }
+    gateway.dispatch("MESSAGE_CREATE", m);
+    return id;
+  }
+
+  private String push(int type, String user, String channel, ObjectNode data, ObjectNode message) {
+    String id = next();
+    ObjectNode d = JSON.createObjectNode();
+    d.put("id", id).put("application_id", APP_ID).put("type", type).put("token", "interaction-token-" + id)
+        .put("version", 1).put("guild_id", GUILD).put("channel_id", channel).put("locale", "en-US")
+        .put("guild_locale", "en-US").put("app_permissions", Long.toString(Permission.getRaw(DiscordAdapter.PERMISSIONS)))
+        .put("context", 0).put("attachment_size_limit", 10485760);
+    d.set("channel", channels.get(channel));
+    ObjectNode partialGuild = d.putObject("guild").put("id", GUILD).put("locale", "en-US");
+    partialGuild.putArray("features");
+    d.putArray("entitlements");
+    d.putObject("authorizing_integration_owners").put("0", GUILD);
+    ObjectNode member = d.putObject("member");
+    member.set("user", user(user, false));
+    member.putArray("roles");
+    member.put("permissions", Long.toString(Permission.getRaw(Permission.VIEW_CHANNEL, Permission.MESSAGE_SEND,
+        Permission.USE_APPLICATION_COMMANDS)))
+        .put("joined_at", "2026-01-05T10:00:00.000000+00:00").put("deaf", false).put("mute", false).put("flags", 0)
+        .put("pending", false).putNull("nick").putNull("avatar").putNull("premium_since")
+        .putNull("communication_disabled_until");
+    d.set("data", data);
+    if (message != null) {
+      d.set("message", message);
+    }
+    gateway.dispatch("INTERACTION_CREATE", d);
+    return id;
+  }
+
+  // ---- REST -----------------------------------------------------------------------------------
+
+  private void serve(HttpExchange x) throws IOException {
+    try (x) {
+      String method = x.getRequestMethod();
+      Matcher m = API.matcher(x.getRequestURI().getPath());
+      String path = m.matches() ? m.group(1) : x.getRequestURI().getPath();
+      String query = x.getRequestURI().getRawQuery();
+      byte[] raw = x.getRequestBody().readAllBytes();
+      JsonNode body = raw.length == 0 ? null : readBody(x, raw);
+      String auth = x.getRequestHeaders().getFirst("Authorization");
+      boolean interactionRoute = path.startsWith("interactions/") || path.startsWith("webhooks/");
+      if (!interactionRoute && !("Bot " + TOKEN).equals(auth)) {
+        calls.add(new Call(method, path, query, body, 401, null, Instant.now()));
+        send(x, 401, JSON.createObjectNode().put("message", "401: Unauthorized").put("code", 0));
+        return;
+      }
+      for (RateLimit r : rateLimits) {
+        if (r.method().equals(method) && path.matches(r.pathRegex()) && rateLimits.remove(r)) {
+          calls.add(new Call(method, path, query, body, 429, null, Instant.now()));
+          x.getResponseHeaders().add("Retry-After", Integer.toString(r.retryAfterSeconds()));
+          x.getResponseHeaders().add("X-RateLimit-Limit", "5");
+          x.getResponseHeaders().add("X-RateLimit-Remaining", "0");
+          x.getResponseHeaders().add("X-RateLimit-Reset-After", r.retryAfterSeconds() + ".000");
+          x.getResponseHeaders().add("X-RateLimit-Bucket", "fake-bucket-" + Math.abs(r.pathRegex().hashCode()));
+          x.getResponseHeaders().add("X-RateLimit-Scope", "user");
+          send(x, 429, JSON.createObjectNode().put("message", "You are being rate limited.")
+              .put("retry_after", (double) r.retryAfterSeconds()).put("global", false));
+          return;
+        }
+      }
+      String limited = limitedRoute(method, path);
+      if (limited != null && bucketSize > 0) {
+        Window w = windows.computeIfAbsent(limited, k -> new Window());
+        // whole milliseconds of the wall clock, as Discord's headers and JDA's limiter count them
+        long now = System.currentTimeMillis();
+        int remaining;
+        long resetMillis;
+        synchronized (w) {
+          if (w.used == 0 || now - w.start >= bucketMillis) {
+            w.start = now;
+            w.used = 0;
+          }
+          w.used++;
+          remaining = bucketSize - w.used;
+          resetMillis = w.start + bucketMillis - now;
+        }
+        String resetAfter = String.format(java.util.Locale.ROOT, "%.3f", resetMillis / 1000.0);
+        x.getResponseHeaders().add("X-RateLimit-Limit", Integer.toString(bucketSize));
+        x.getResponseHeaders().add("X-RateLimit-Remaining", Integer.toString(Math.max(0, remaining)));
+        x.getResponseHeaders().add("X-RateLimit-Reset-After", resetAfter);
+        x.getResponseHeaders().add("X-RateLimit-Bucket", limited.startsWith("POST") ? "create-message" : "edit-message");
+        if (remaining < 0) {
+          calls.add(new Call(method, path, query, body, 429, null, Instant.now()));
+          x.getResponseHeaders().add("Retry-After", "1");
+          x.getResponseHeaders().add("X-RateLimit-Scope", "user");
+          send(x, 429, JSON.createObjectNode().put("message", "You are being rate limited.")
+              .put("retry_after", resetMillis / 1000.0).put("global", false));
+          return;
+        }
+      }
+      Answer a = answer(method, path, body);
+      calls.add(new Call(method, path, query, body, a.status(), a.body(), Instant.now()));
+      send(x, a.status(), a.body());
+    }
+  }
+
+  /** The bucket of a message create or edit (per channel), or null for routes the fake does not limit. */
+  private static String limitedRoute(String method, String path) {
+    String[] p = path.split("/");
+    if (p.length >= 3 && p[0].equals("channels") && p[2].equals("messages")
+        && (method.equals("POST") && p.length == 3 || method.equals("PATCH") && p.length == 4)) {
+      return method + " " + p[1];
+    }
+    return null;
+  }
+
+  private static JsonNode readBody(HttpExchange x, byte[] raw) throws IOException {
+    String type = x.getRequestHeaders().getFirst("Content-Type");
+    String text = new String(raw, StandardCharsets.UTF_8);
+    if (type != null && type.startsWith("multipart/form-data")) {
+      // JDA sends messages as multipart with the JSON in the part named payload_json
+      int start = text.indexOf('{');
+      int end = text.lastIndexOf('}');
+      return JSON.readTree(text.substring(start, end + 1));
+    }
+    return JSON.readTree(text);
+  }
+
+  private record Answer(int status, JsonNode body) {}
+
+  private Answer answer(String method, String path, JsonNode body) {
+    String[] p = path.split("/");
+    if (method.equals("GET") && path.equals("users/@me")) {
+      return ok(user(APP_ID, true));
+    }
+    if (method.equals("GET") && path.equals("gateway/bot")) {
+      ObjectNode g = JSON.createObjectNode().put("url", gatewayUrl().toString()).put("shards", 1);
+      g.putObject("session_start_limit").put("total", 1000).put("remaining", 1000).put("reset_after", 0)
+          .put("max_concurrency", 1);
+      return ok(g);
+    }
+    if (method.equals("PUT") && path.equals("applications/" + APP_ID + "/commands")) {
+      ArrayNode out = JSON.createArrayNode();
+      for (JsonNode c : body) {
+        ObjectNode copy = ((ObjectNode) c.deepCopy()).put("id", next()).put("application_id", APP_ID).put("version", next());
+        if (!copy.has("type")) {
+          copy.put("type", 1);
+        }
+        out.add(copy);
+      }
+      return ok(out);
+    }
+    if (method.equals("POST") && p.length == 4 && p[0].equals("interactions") && p[3].equals("callback")) {
+      ObjectNode r = JSON.createObjectNode();
+      r.putObject("interaction").put("id", p[1]).put("type", 2);
+      r.putObject("resource").put("type", body.get("type").asInt());
+      return ok(r);
+    }
+    if (p.length >= 3 && p[0].equals("webhooks") && p[1].equals(APP_ID)) {
+      if (method.equals("POST") && p.length == 3) {
+        return ok(store(next(), null, body, true));
+      }
+      if (method.equals("DELETE")) {
+        return new Answer(204, null);
+      }
+      if (method.equals("PATCH")) {
+        return ok(store(next(), null, body, true));
+      }
+    }
+    if (p.length >= 3 && p[0].equals("channels") && p[2].equals("messages") && channels.containsKey(p[1])) {
+      if (method.equals("POST") && p.length == 3) {
+        return ok(store(next(), p[1], body, false));
+      }
+      if (method.equals("PATCH") && p.length == 4 && messages.containsKey(p[3])) {
+        return ok(store(p[3], p[1], body, false));
+      }
+      if (method.equals("PATCH") && p.length == 4) {
+        return new Answer(404, JSON.createObjectNode().put("message", "Unknown Message").put("code", 10008));
+      }
+    }
+    if (method.equals("POST") && p.length == 3 && p[0].equals("channels") && p[2].equals("threads")
+        && channels.containsKey(p[1])) {
+      String id = next();
+      ObjectNode t = thread(id, p[1], body.get("name").asText());
+      channels.put(id, t);
+      return ok(t);
+    }
+    if (method.equals("POST") && path.equals("users/@me/channels")) {
+      ObjectNode dm = JSON.createObjectNode().put("id", next()).put("type", 1).putNull("last_message_id");
+      dm.putArray("recipients").add(user(body.get("recipient_id").asText(), false));
+      channels.put(dm.get("id").asText(), dm);
+      return ok(dm);
+    }
+    return new Answer(404, JSON.createObjectNode().put("message", "404: Not Found").put("code", 0));
+  }
+
+  private static Answer ok(JsonNode body) {
+    return new Answer(200, body);
+  }
+
+  /** Stores and returns the message as Discord would echo it. */
+  private ObjectNode store(String id, String channel, JsonNode body, boolean webhook) {
+    ObjectNode m = JSON.createObjectNode();
+    m.put("id", id).put("channel_id", channel == null ? SUPPORT_CHANNEL : channel).put("type", webhook ? 20 : 0)
+        .put("content", body.path("content").asText("")).put("timestamp", "2026-11-23T17:00:00.000000+00:00")
+        .putNull("edited_timestamp").put("tts", false).put("mention_everyone", false).put("pinned", false)
+        .put("flags", body.path("flags").asInt(0));
+    m.set("author", user(APP_ID, true));
+    m.putArray("mentions");
+    m.putArray("mention_roles");
+    m.putArray("attachments");
+    ArrayNode embeds = m.putArray("embeds");
+    body.path("embeds").forEach(e -> embeds.add(((ObjectNode) e.deepCopy()).put("type", "rich")));
+    m.set("components", body.has("components") ? body.get("components") : JSON.createArrayNode());
+    if (webhook) {
+      m.put("webhook_id", APP_ID).put("application_id", APP_ID);
+    }
+    messages.put(id, m);
+    return m;
+  }
+
+  private static void send(HttpExchange x, int status, JsonNode body) throws IOException {
+    // Discord's API answers through Google's front end; JDA takes a 429 without Via for a Cloudflare ban
+    x.getResponseHeaders().add("Via", "1.1 google");
+    if (body == null) {
+      x.sendResponseHeaders(status, -1);
+      return;
+    }
+    byte[] bytes = JSON.writeValueAsBytes(body);
+    x.getResponseHeaders().add("Content-Type", "application/json");
+    x.sendResponseHeaders(status, bytes.length);
+    try (OutputStream out = x.getResponseBody()) {
+      out.write(bytes);
+    }
+  }
+
+  // ---- Discord objects ------------------------------------------------------------------------
+
+  /**
+   * A fresh snowflake from the wall clock, as Discord makes them: JDA reads an interaction's age from
+   * its id and refuses to answer one older than 15 minutes.
+   */
+  private String next() {
+    long now = (System.currentTimeMillis() - 1_420_070_400_000L) << 22;
+    return Long.toString(snowflakes.updateAndGet(prev -> Math.max(prev + 1, now)));
+  }
+
+  static ObjectNode user(String id, boolean bot) {
+    ObjectNode u = JSON.createObjectNode().put("id", id).put("username", bot ? "supportbot" : "user" + id.substring(id.length() - 3))
+        .put("discriminator", bot ? "0001" : "0").putNull("global_name").putNull("avatar").put("public_flags", 0)
+        .put("flags", 0);
+    if (bot) {
+      u.put("bot", true).put("verified", true).put("mfa_enabled", false);
+    }
+    return u;
+  }
+
+  private static ObjectNode textChannel(String id, String name, int position) {
+    ObjectNode c = JSON.createObjectNode().put("id", id).put("type", 0).put("guild_id", GUILD).put("name", name)
+        .put("position", position).putNull("parent_id").putNull("topic").put("nsfw", false)
+        .put("rate_limit_per_user", 0).putNull("last_message_id").put("flags", 0);
+    c.putArray("permission_overwrites");
+    return c;
+  }
+
+  private static ObjectNode thread(String id, String parent, String name) {
+    ObjectNode t = JSON.createObjectNode().put("id", id).put("type", 11).put("guild_id", GUILD).put("parent_id", parent)
+        .put("name", name).put("owner_id", APP_ID).put("member_count", 1).put("message_count", 0)
+        .put("total_message_sent", 0).put("rate_limit_per_user", 0).put("flags", 0).putNull("last_message_id");
+    t.putObject("thread_metadata").put("archived", false).put("auto_archive_duration", 10080)
+        .put("archive_timestamp", "2026-11-23T17:00:00.000000+00:00").put("locked", false)
+        .put("create_timestamp", "2026-11-23T17:00:00.000000+00:00");
+    t.putArray("applied_tags");
+    return t;
+  }
+
+  private static ObjectNode role(String id, String name, int position, long permissions, boolean mentionable) {
+    ObjectNode r = JSON.createObjectNode().put("id", id).put("name", name).put("color", 0).put("position", position)
+        .put("permissions", Long.toString(permissions)).put("hoist", false).put("managed", false)
+        .put("mentionable", mentionable).put("flags", 0).putNull("icon").putNull("unicode_emoji");
+    r.putObject("colors").put("primary_color", 0).putNull("secondary_color").putNull("tertiary_color");
+    return r;
+  }
+
+  private ObjectNode guild() {
+    ObjectNode g = JSON.createObjectNode().put("id", GUILD).put("name", "Acme Support").put("owner_id", "1500000000000000999")
+        .put("member_count", 4).put("unavailable", false).put("large", false).put("lazy", true)
+        .put("joined_at", "2026-01-05T10:00:00.000000+00:00").put("premium_tier", 0).put("preferred_locale", "en-US")
+        .put("system_channel_flags", 0).put("verification_level", 0).put("mfa_level", 0).put("explicit_content_filter", 0)
+        .put("default_message_notifications", 0).put("nsfw_level", 0).put("premium_progress_bar_enabled", false)
+        .putNull("icon").putNull("splash").putNull("banner").putNull("description").putNull("vanity_url_code")
+        .putNull("afk_channel_id").put("afk_timeout", 300).putNull("system_channel_id").putNull("rules_channel_id")
+        .putNull("public_updates_channel_id").putNull("safety_alerts_channel_id").put("max_members", 500000)
+        .put("premium_subscription_count", 0);
+    ArrayNode roles = g.putArray("roles");
+    roles.add(role(GUILD, "@everyone", 0, 0L, false));
+    roles.add(role(ON_CALL_ROLE, "on-call", 1, 0L, true));
+    roles.add(role(BOT_ROLE, "supportbot", 2, Permission.getRaw(DiscordAdapter.PERMISSIONS), false));
+    ArrayNode chans = g.putArray("channels");
+    chans.add(channels.get(SUPPORT_CHANNEL));
+    chans.add(channels.get(TRIAGE));
+    chans.add(channels.get(ESCALATIONS));
+    ObjectNode self = g.putArray("members").addObject();
+    self.set("user", user(APP_ID, true));
+    self.putArray("roles").add(BOT_ROLE);
+    self.put("joined_at", "2026-01-05T10:00:00.000000+00:00").put("deaf", false).put("mute", false).put("flags", 0)
+        .put("pending", false).putNull("nick").putNull("avatar").putNull("premium_since")
+        .putNull("communication_disabled_until");
+    ArrayNode threads = g.putArray("threads"); // active threads, as Discord lists them on (re)connect
+    channels.values().stream().filter(c -> c.path("type").asInt() == 11).forEach(threads::add);
+    for (String empty : List.of("guild_scheduled_events", "emojis", "stickers", "voice_states", "presences",
+        "features", "soundboard_sounds", "stage_instances")) {
+      g.putArray(empty);
+    }
+    return g;
+  }
+
+  // ---- gateway --------------------------------------------------------------------------------
+
+  private final class Gateway extends WebSocketServer {
+    final CountDownLatch started = new CountDownLatch(1);
+    private final AtomicInteger seq = new AtomicInteger();
+    private volatile WebSocket client;
+
+    Gateway() {
+      super(new InetSocketAddress("127.0.0.1", 0));
+      setReuseAddr(true);
+      setDaemon(true);
+    }
+
+    @Override
+    public void onStart() {
+      started.countDown();
+    }
+
+    @Override
+    public void onOpen(WebSocket conn, ClientHandshake handshake) {
+      client = conn;
+      ObjectNode hello = JSON.createObjectNode().put("op", 10).putNull("s").putNull("t");
+      hello.putObject("d").put("heartbeat_interval", 1000);
+      conn.send(hello.toString());
+    }
+
+    @Override
+    public void onMessage(WebSocket conn, String message) {
+      JsonNode m;
+      try {
+        m = JSON.readTree(message);
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      }
+      switch (m.path("op").asInt()) {
+        case 1 -> {
+          heartbeats.incrementAndGet();
+          conn.send("{\"op\":11,\"d\":null,\"s\":null,\"t\":null}");
+        }
+        case 2 -> {
+          identify = m.get("d");
+          if ((identify.path("intents").asInt() & (1 << 15)) != 0 && !messageContentEnabled) {
+            identified.countDown();
+            conn.close(4014, "Disallowed intent(s).");
+            return;
+          }
+          ObjectNode ready = JSON.createObjectNode().put("v", 10).put("session_id", "fake-session")
+              .put("resume_gateway_url", gatewayUrl().toString());
+          ready.set("user", user(APP_ID, true));
+          ready.putArray("guilds").addObject().put("id", GUILD).put("unavailable", true);
+          ready.putArray("private_channels");
+          ready.putArray("presences");
+          ready.putArray("relationships");
+          ready.putArray("guild_join_requests");
+          ready.putArray("_trace").add("fake-discord");
+          ready.putObject("application").put("id", APP_ID).put("flags", 0);
+          dispatch("READY", ready);
+          dispatch("GUILD_CREATE", guild());
+          identified.countDown();
+        }
+        default -> { }
+      }
+    }
+
+    void dispatch(String type, JsonNode data) {
+      ObjectNode event = JSON.createObjectNode().put("op", 0).put("s", seq.incrementAndGet()).put("t", type);
+      event.set("d", data);
+      WebSocket c = client;
+      if (c == null) {
+        throw new IllegalStateException("JDA is not connected to the fake gateway");
+      }
+      c.send(event.toString());
+    }
+
+    @Override
+    public void onClose(WebSocket conn, int code, String reason, boolean remote) {
+      if (conn == client) {
+        client = null;
+      }
+    }
+
+    @Override
+    public void onError(WebSocket conn, Exception ex) {
+      // a closed connection during shutdown; the tests assert on what was exchanged
+    }
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    http.stop(0);
+    gateway.stop(1000);
+  }
+
+  /** Calls in order from {@code from}, for assertions. */
+  List<Call> since(int from) {
+    List<Call> all = calls();
+    return new ArrayList<>(all.subList(Math.min(from, all.size()), all.size()));
+  }
+
+  Optional<Call> last(Predicate<Call> matching) {
+    List<Call> all = calls();
+    for (int i = all.size() - 1; i >= 0; i--) {
+      if (matching.test(all.get(i))) {
+        return Optional.of(all.get(i));
+      }
+    }
+    return Optional.empty();
+  }
+}
