@@ -54,13 +54,16 @@ public final class DeskWiring implements AutoCloseable {
   public final SupportDesk desk;
   public final DeskSettings deskSettings;
   private final Optional<LuceneKnowledgeBase> kb;
+  private final PolicyCatalog catalog;
   /** Organizations, contacts and channels registered, for the summary. */
   public final int organizations;
   public final int contacts;
   public final int channels;
 
   private DeskWiring(SqliteDatabase db, Directory directory, IncidentDesk incidents, SupportDesk desk,
-      DeskSettings deskSettings, Optional<LuceneKnowledgeBase> kb, int organizations, int contacts, int channels) {
+      DeskSettings deskSettings, Optional<LuceneKnowledgeBase> kb, PolicyCatalog catalog, int organizations, int contacts,
+      int channels) {
+    this.catalog = catalog;
     this.db = db;
     this.directory = directory;
     this.incidents = incidents;
@@ -123,7 +126,7 @@ public final class DeskWiring implements AutoCloseable {
               s.slack().isPresent() ? Optional.of(Duration.ofMinutes(15)) : Optional.empty()), clock, feed);
       SupportDesk desk = new SupportDesk(incidents, feed, directory, catalog::get, suggestions,
           new SqliteConversationStore(db), deskSettings, clock);
-      return new DeskWiring(db, directory, incidents, desk, deskSettings, kb, s.organizations().size(), contacts,
+      return new DeskWiring(db, directory, incidents, desk, deskSettings, kb, catalog, s.organizations().size(), contacts,
           channels);
     } catch (Refused | RuntimeException e) {
       db.close();
@@ -135,6 +138,11 @@ public final class DeskWiring implements AutoCloseable {
   static ChatPlace place(String address) {
     String[] p = address.split("/", -1);
     return new ChatPlace(p[0], p[1], p[2], "");
+  }
+
+  /** The policies the desk runs on. */
+  public java.util.function.Function<String, Optional<org.supportbot.config.policy.SupportPolicy>> policies() {
+    return catalog::get;
   }
 
   public boolean hasKnowledgeBase() {

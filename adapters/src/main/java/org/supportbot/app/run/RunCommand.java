@@ -9,6 +9,16 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.net.InetSocketAddress;
+import com.slack.api.Slack;
+import org.supportbot.app.discord.DiscordAdapter;
+import org.supportbot.app.discord.DiscordRefs;
+import org.supportbot.app.discord.DiscordSettings;
+import org.supportbot.app.discord.DiscordStartException;
+import org.supportbot.app.slack.SlackRunner;
+import org.supportbot.app.slack.SlackSettings;
+import org.supportbot.app.slack.SlackSetupException;
 import org.supportbot.app.Main;
 import org.supportbot.config.load.ConfigException;
 import org.supportbot.config.load.ConfigProblem;
@@ -70,8 +80,77 @@ public final class RunCommand implements Callable<Integer> {
     if (check) {
       return check(loaded, out, err);
     }
-    err.println("error: connecting to chat platforms needs the Slack or Discord adapter; validate with --check");
-    return Main.EXIT_USAGE;
+    BotSettings s = loaded.settings();
+    if (s.slack().isPresent() == s.discord().isPresent()) {
+      err.println("error: " + config + " must configure exactly one of slack: and discord: (one platform per process;"
+          + " run a second process with its own settings file for the other)");
+      return Main.EXIT_USAGE;
+    }
+    Clock clock = Clock.systemUTC();
+    DeskWiring wiring;
+    try {
+      wiring = DeskWiring.build(s, loaded.catalog(), s.database(), clock);
+    } catch (DeskWiring.Refused e) {
+      e.reasons().forEach(r -> err.println(config + ": " + r));
+      return 1;
+    }
+    CountDownLatch stop = new CountDownLatch(1);
+    try (wiring) {
+      AutoCloseable running;
+      try {
+        running = s.slack().isPresent() ? startSlack(s.slack().get(), wiring, clock, out) : startDiscord(s, wiring, clock,
+            out);
+      } catch (IllegalArgumentException | SlackSetupException | DiscordStartException e) {
+        err.println("error: " + e.getMessage());
+        return 1;
+      }
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        try {
+          running.close(); // in-flight commands finish; timers stay in the database
+        } catch (Exception e) {
+          err.println("warning: shutting down: " + e.getClass().getSimpleName());
+        }
+        stop.countDown();
+      }, "supportbot-shutdown"));
+      stop.await();
+      return 0;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 1;
+    }
+  }
+
+  private static AutoCloseable startSlack(BotSettings.Slack slack, DeskWiring w, Clock clock, PrintWriter out)
+      throws IOException {
+    SlackSettings settings = SlackSettings.fromEnvironment(System.getenv(), slack.socketMode());
+    Slack client = Slack.getInstance();
+    try {
+      if (slack.socketMode()) {
+        AutoCloseable r = SlackRunner.startSocketMode(settings, client, w.desk, w.directory.store(), w.policies(),
+            w.db, clock);
+        out.println("supportbot: connected to Slack in Socket Mode");
+        return r;
+      }
+      AutoCloseable r = SlackRunner.startHttp(settings, client, new InetSocketAddress(slack.port()), slack.path(),
+          w.desk, w.directory.store(), w.policies(), w.db, clock);
+      out.println("supportbot: serving Slack requests on :" + slack.port() + slack.path());
+      return r;
+    } catch (IOException | RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new SlackSetupException("socket_mode", List.of(), "Socket Mode did not start: " + e.getClass().getSimpleName());
+    }
+  }
+
+  private static AutoCloseable startDiscord(BotSettings s, DeskWiring w, Clock clock, PrintWriter out)
+      throws DiscordStartException {
+    DiscordSettings defaults = DiscordSettings.defaults();
+    DiscordSettings settings = new DiscordSettings(s.discord().orElseThrow().messageContent(), defaults.tickEvery(),
+        defaults.restBaseUrl(), defaults.gatewayUrl());
+    DiscordAdapter adapter = DiscordAdapter.start(System.getenv("DISCORD_TOKEN"), w.desk, new DiscordRefs(w.db), clock,
+        settings);
+    out.println("supportbot: connected to Discord");
+    return adapter;
   }
 
   /** Builds the whole desk on a scratch copy of nothing (a temporary database) to prove the settings hold. */

@@ -74,4 +74,25 @@ class RunCommandTest {
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.err()).contains("none.yaml").contains("cannot be read");
   }
+
+  @Test
+  void withoutTokensRunStopsWithOneLineNamingTheVariable() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("SLACK_BOT_TOKEN") == null
+        && System.getenv("DISCORD_TOKEN") == null, "tokens are set in this environment");
+    String base = """
+        database: data/bot.db
+        triage: slack/T1/C0
+        organizations:
+          - { id: acme, key: ACME, policy: atheer, channels: [slack/T1/C1] }
+        """;
+    CliRun slack = CliRun.of("run", "--config", settings(base + "slack: { mode: http, port: 38127 }\n").toString());
+    assertThat(slack.exitCode()).isEqualTo(1);
+    assertThat(slack.err()).startsWith("error: SLACK_BOT_TOKEN is not set;");
+    CliRun discord = CliRun.of("run", "--config", settings(base + "discord: {}\n").toString());
+    assertThat(discord.exitCode()).isEqualTo(1);
+    assertThat(discord.err()).startsWith("error: DISCORD_TOKEN is not set;");
+    CliRun both = CliRun.of("run", "--config", settings(base + "discord: {}\nslack: {}\n").toString());
+    assertThat(both.exitCode()).isEqualTo(2);
+    assertThat(both.err()).contains("must configure exactly one of slack: and discord:");
+  }
 }
