@@ -20,6 +20,7 @@ import org.supportbot.config.load.Suggestions;
 import org.supportbot.config.policy.EscalationRule;
 import org.supportbot.config.policy.ResolutionType;
 import org.supportbot.config.policy.SupportPolicy;
+import org.supportbot.core.chatstate.ConversationStore;
 import org.supportbot.core.conversation.Inbound;
 import org.supportbot.core.conversation.KnowledgeSuggestions;
 import org.supportbot.core.conversation.Outbound;

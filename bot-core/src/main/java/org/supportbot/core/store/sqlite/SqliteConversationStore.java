@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import org.supportbot.core.chat.ConversationStore;
+import org.supportbot.core.chatstate.ConversationStore;
 import org.supportbot.core.directory.Identity;
 import org.supportbot.core.incident.IncidentEvent;
 import org.supportbot.core.intake.IntakeState;

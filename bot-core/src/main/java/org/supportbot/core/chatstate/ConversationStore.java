@@ -1,4 +1,4 @@
-package org.supportbot.core.chat;
+package org.supportbot.core.chatstate;
 
 import java.time.Instant;
 import java.util.List;
