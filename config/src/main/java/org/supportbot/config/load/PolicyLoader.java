@@ -24,11 +24,6 @@ import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.snakeyaml.engine.v2.api.LoadSettings;
-import org.snakeyaml.engine.v2.api.lowlevel.Compose;
-import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
-import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
-import org.snakeyaml.engine.v2.nodes.Node;
 import org.supportbot.config.calendar.BusinessCalendar;
 import org.supportbot.config.calendar.HolidayCalendar;
 import org.supportbot.config.calendar.TimeWindow;
@@ -103,21 +98,8 @@ public final class PolicyLoader {
   /** Parses a policy from YAML text; {@code name} is used in problem reports. */
   public SupportPolicy parse(String name, String text) throws ConfigException {
     Problems problems = new Problems(name);
-    Node root;
-    try {
-      root = new Compose(LoadSettings.builder().setLabel(name).build()).composeString(text).orElse(null);
-    } catch (MarkedYamlEngineException e) {
-      int line = e.getProblemMark().map(m -> m.getLine() + 1).orElse(0);
-      throw new ConfigException(List.of(new ConfigProblem(name, line, "",
-          "is not valid YAML: " + e.getProblem() + "; check indentation and quoting near this line")));
-    } catch (YamlEngineException e) {
-      throw new ConfigException(List.of(new ConfigProblem(name, 0, "", "is not valid YAML: " + e.getMessage())));
-    }
-    YamlValue doc = new YamlValue(root, "", 1, problems);
-    if (doc.isMissing() || !doc.isMap()) {
-      throw new ConfigException(List.of(new ConfigProblem(name, 1, "",
-          "a policy file must be a YAML mapping starting with \"id: <policy-id>\"; see config/policies/README.md")));
-    }
+    YamlValue doc = YamlValue.document(name, text, problems,
+        "a policy file must be a YAML mapping starting with \"id: <policy-id>\"; see config/policies/README.md");
     SupportPolicy policy = new Reader(problems).policy(doc);
     if (!problems.isEmpty() || policy == null) {
       throw new ConfigException(problems.all());

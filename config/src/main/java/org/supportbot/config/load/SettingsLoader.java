@@ -18,11 +18,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.snakeyaml.engine.v2.api.LoadSettings;
-import org.snakeyaml.engine.v2.api.lowlevel.Compose;
-import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
-import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
-import org.snakeyaml.engine.v2.nodes.Node;
 import org.supportbot.config.settings.BotSettings;
 
 /**
@@ -52,21 +47,8 @@ public final class SettingsLoader {
   /** Parses settings text; {@code base} resolves relative paths. */
   public BotSettings parse(String name, String text, Path base) throws ConfigException {
     Problems problems = new Problems(name);
-    Node root;
-    try {
-      root = new Compose(LoadSettings.builder().setLabel(name).build()).composeString(text).orElse(null);
-    } catch (MarkedYamlEngineException e) {
-      int line = e.getProblemMark().map(m -> m.getLine() + 1).orElse(0);
-      throw new ConfigException(List.of(new ConfigProblem(name, line, "",
-          "is not valid YAML: " + e.getProblem() + "; check indentation and quoting near this line")));
-    } catch (YamlEngineException e) {
-      throw new ConfigException(List.of(new ConfigProblem(name, 0, "", "is not valid YAML: " + e.getMessage())));
-    }
-    YamlValue doc = new YamlValue(root, "", 1, problems);
-    if (doc.isMissing() || !doc.isMap()) {
-      throw new ConfigException(List.of(new ConfigProblem(name, 1, "",
-          "a settings file must be a YAML mapping; see config/supportbot.example.yaml")));
-    }
+    YamlValue doc = YamlValue.document(name, text, problems,
+        "a settings file must be a YAML mapping; see config/supportbot.example.yaml");
     doc.onlyKeys("database", "knowledge_base", "policies", "warnings", "intake_expiry", "digest", "triage", "managers",
         "organizations", "engineers", "slack", "discord");
     Path database = base.resolve(doc.get("database").text("data/supportbot.db"));

@@ -33,6 +33,29 @@ final class YamlValue {
     this.problems = problems;
   }
 
+  /**
+   * The root mapping of a YAML text, or a {@link ConfigException} when the text is not YAML or not a
+   * mapping ({@code notAMapping} says what the file must look like).
+   */
+  static YamlValue document(String name, String text, Problems problems, String notAMapping) throws ConfigException {
+    Node root;
+    try {
+      root = new org.snakeyaml.engine.v2.api.lowlevel.Compose(
+          org.snakeyaml.engine.v2.api.LoadSettings.builder().setLabel(name).build()).composeString(text).orElse(null);
+    } catch (org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException e) {
+      int line = e.getProblemMark().map(m -> m.getLine() + 1).orElse(0);
+      throw new ConfigException(List.of(new ConfigProblem(name, line, "",
+          "is not valid YAML: " + e.getProblem() + "; check indentation and quoting near this line")));
+    } catch (org.snakeyaml.engine.v2.exceptions.YamlEngineException e) {
+      throw new ConfigException(List.of(new ConfigProblem(name, 0, "", "is not valid YAML: " + e.getMessage())));
+    }
+    YamlValue doc = new YamlValue(root, "", 1, problems);
+    if (doc.isMissing() || !doc.isMap()) {
+      throw new ConfigException(List.of(new ConfigProblem(name, 1, "", notAMapping)));
+    }
+    return doc;
+  }
+
   String path() {
     return path;
   }
