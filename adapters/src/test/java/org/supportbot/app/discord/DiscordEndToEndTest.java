@@ -222,7 +222,14 @@ class DiscordEndToEndTest {
     assertThat(refused.status()).isEqualTo(404);
     FakeDiscord.Call again = fake.await(before, c -> c.is("POST", "channels/" + channelOf(status) + "/messages")
         && c.body().path("embeds").size() == 1, "posting the status again");
-    assertThat(world.refs.message(FakeDiscord.GUILD, "status:ACME-1")).contains(again.response().get("id").asText());
+    // the adapter remembers the new id after Discord's answer reaches it, a moment after the fake recorded the call
+    String newId = again.response().get("id").asText();
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+    while (!world.refs.message(FakeDiscord.GUILD, "status:ACME-1").equals(java.util.Optional.of(newId))
+        && System.nanoTime() < deadline) {
+      java.util.concurrent.locks.LockSupport.parkNanos(10_000_000L);
+    }
+    assertThat(world.refs.message(FakeDiscord.GUILD, "status:ACME-1")).contains(newId);
     assertThat(adapter.platformErrors()).isZero();
   }
 }
