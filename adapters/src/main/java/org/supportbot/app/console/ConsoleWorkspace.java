@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.supportbot.config.load.Suggestions;
+import org.supportbot.core.time.ManualClock;
 import org.supportbot.core.chat.SupportDesk;
 import org.supportbot.core.conversation.Inbound;
 import org.supportbot.core.conversation.Outbound;
@@ -31,7 +32,7 @@ public final class ConsoleWorkspace {
       Pattern.CASE_INSENSITIVE);
 
   private final SupportDesk desk;
-  private final SimulatedClock clock;
+  private final ManualClock clock;
   private final ConsoleRenderer renderer;
   private final PrintWriter out;
   private final String session;
@@ -42,7 +43,7 @@ public final class ConsoleWorkspace {
   /** The buttons last shown, by channel (public) and by person and channel (only for them). */
   private final Map<String, List<Outbound.Action>> buttons = new HashMap<>();
 
-  public ConsoleWorkspace(SupportDesk desk, SimulatedClock clock, ConsoleRenderer renderer, PrintWriter out,
+  public ConsoleWorkspace(SupportDesk desk, ManualClock clock, ConsoleRenderer renderer, PrintWriter out,
       String session) {
     this.desk = desk;
     this.clock = clock;

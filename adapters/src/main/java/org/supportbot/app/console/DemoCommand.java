@@ -17,6 +17,7 @@ import java.util.concurrent.Callable;
 import org.supportbot.app.Main;
 import org.supportbot.config.load.ConfigException;
 import org.supportbot.config.load.PolicyCatalog;
+import org.supportbot.core.time.ManualClock;
 import org.supportbot.core.chat.SupportDesk;
 import org.supportbot.app.knowledge.LuceneSuggestions;
 import org.supportbot.app.knowledge.SampleKnowledgeBase;
@@ -88,7 +89,7 @@ public final class DemoCommand implements Callable<Integer> {
     for (String suffix : List.of("", "-wal", "-shm")) {
       Files.deleteIfExists(Path.of(dbFile + suffix));
     }
-    SimulatedClock clock = new SimulatedClock(begin);
+    ManualClock clock = new ManualClock(begin);
     try (SqliteDatabase db = SqliteDatabase.open(dbFile, SqliteDatabase.Durability.NORMAL)) {
       Directory directory = new Directory(new SqliteDirectoryStore(db), catalog::get);
       DemoWorld.populate(directory);

@@ -8,7 +8,7 @@ import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.supportbot.app.console.SimulatedClock;
+import org.supportbot.core.time.ManualClock;
 import org.supportbot.config.load.ConfigException;
 import org.supportbot.config.load.PolicyCatalog;
 import org.supportbot.core.chat.DeskSettings;
@@ -41,7 +41,7 @@ final class DeskFixture implements AutoCloseable {
   static final String MAX = "1600000000000000003";
 
   final SqliteDatabase db;
-  final SimulatedClock clock = new SimulatedClock(Instant.parse("2026-11-23T17:00:00Z"));
+  final ManualClock clock = new ManualClock(Instant.parse("2026-11-23T17:00:00Z"));
   final SupportDesk desk;
   final IncidentDesk incidents;
   final DiscordRefs refs;

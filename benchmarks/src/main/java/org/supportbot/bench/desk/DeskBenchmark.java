@@ -2,19 +2,16 @@ package org.supportbot.bench.desk;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalTime;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -48,6 +45,7 @@ import org.supportbot.core.store.sqlite.SqliteDatabase;
 import org.supportbot.core.store.sqlite.SqliteDirectoryStore;
 import org.supportbot.core.store.sqlite.SqliteIncidentStore;
 import org.supportbot.core.store.sqlite.SqliteTimerStore;
+import org.supportbot.core.time.ManualClock;
 
 /**
  * The desk handling inbound chat with durable writes (SQLite file, WAL, synchronous=NORMAL): each
@@ -73,7 +71,7 @@ public class DeskBenchmark {
   private Path dir;
   private SqliteDatabase db;
   private SupportDesk desk;
-  private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-11-23T09:00:00Z"));
+  private final ManualClock clock = new ManualClock(Instant.parse("2026-11-23T09:00:00Z"));
   private final List<Inbound.Input> script = new ArrayList<>();
   private final Identity engineer = new Identity("bench", "W", "eve");
   private final ChatPlace channel = new ChatPlace("bench", "W", "umbrella", "");
@@ -86,22 +84,6 @@ public class DeskBenchmark {
   public void setUp() throws Exception {
     dir = Files.createTempDirectory("desk-bench");
     PolicyCatalog catalog = PolicyCatalog.bundled();
-    Clock clock = new Clock() {
-      @Override
-      public Instant instant() {
-        return now.get();
-      }
-
-      @Override
-      public ZoneId getZone() {
-        return ZoneOffset.UTC;
-      }
-
-      @Override
-      public Clock withZone(ZoneId zone) {
-        throw new UnsupportedOperationException();
-      }
-    };
     db = SqliteDatabase.open(dir.resolve("desk.db"), SqliteDatabase.Durability.NORMAL);
     Directory directory = new Directory(new SqliteDirectoryStore(db), catalog::get);
     directory.register(Organization.of("umbrella", "UMB", "Umbrella", "resource-optimizer"));
@@ -156,10 +138,11 @@ public class DeskBenchmark {
   /** One inbound: an intake step, a filing, a claim or an update. */
   @Benchmark
   public int inbound() {
-    now.updateAndGet(t -> t.plusSeconds(1));
+    clock.advance(Duration.ofSeconds(1));
     Inbound in;
     if (step < script.size()) {
-      in = new Inbound("b" + (++key), customer(customer), channel, false, now.get(), Optional.empty(), script.get(step));
+      in = new Inbound("b" + (++key), customer(customer), channel, false, clock.instant(), Optional.empty(),
+          script.get(step));
       step++;
       if (step == script.size()) {
         cases++;
@@ -168,7 +151,7 @@ public class DeskBenchmark {
       ChatPlace thread = new ChatPlace("bench", "W", "umbrella", "UMB-" + cases);
       Inbound.Input input = step == script.size() ? new Inbound.Command("claim", "")
           : new Inbound.Command("update", "We found the cause and are testing a fix.");
-      in = new Inbound("b" + (++key), engineer, thread, false, now.get(), Optional.empty(), input);
+      in = new Inbound("b" + (++key), engineer, thread, false, clock.instant(), Optional.empty(), input);
       step++;
       if (step == script.size() + 2) {
         step = 0;

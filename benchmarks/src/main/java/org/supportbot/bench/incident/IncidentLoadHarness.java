@@ -5,8 +5,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -32,6 +30,7 @@ import org.supportbot.core.store.sqlite.SqliteDirectoryStore;
 import org.supportbot.core.store.sqlite.SqliteIncidentStore;
 import org.supportbot.core.store.sqlite.SqliteTimerStore;
 import org.supportbot.core.timer.TimerScheduler;
+import org.supportbot.core.time.ManualClock;
 
 /**
  * Load harness of the incident desk on a real SQLite file (not JMH: each phase is a one-shot
@@ -61,34 +60,6 @@ public final class IncidentLoadHarness {
   private static final PolicyCatalog CATALOG = catalog();
 
   private IncidentLoadHarness() {}
-
-  /** A clock the harness moves by hand. */
-  static final class SetClock extends Clock {
-    private volatile Instant now;
-
-    SetClock(Instant now) {
-      this.now = now;
-    }
-
-    void set(Instant to) {
-      now = to;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-  }
 
   /** One desk on one file. */
   record Rig(SqliteDatabase db, SqliteTimerStore timers, IncidentDesk desk, Organization org, Identity reporter,
@@ -138,12 +109,13 @@ public final class IncidentLoadHarness {
         Runtime.version(), durability);
     filingsAndFirings(dir.resolve("filings.db"), filings, durability);
     restart(dir.resolve("restart.db"), durability);
-    lateness(dir.resolve("lateness.db"), durability);
+    // lateness is measured against real time: the one place the harness reads the wall clock
+    lateness(dir.resolve("lateness.db"), durability, Clock.systemUTC());
   }
 
   private static void filingsAndFirings(Path file, int n, SqliteDatabase.Durability durability) throws Exception {
     delete(file);
-    SetClock clock = new SetClock(T0);
+    ManualClock clock = new ManualClock(T0);
     AtomicInteger fired = new AtomicInteger();
     try (Rig rig = rig(file, durability, clock, events -> fired.addAndGet(events.size()))) {
       for (int i = 0; i < 500; i++) {
@@ -195,7 +167,7 @@ public final class IncidentLoadHarness {
 
   private static void restart(Path file, SqliteDatabase.Durability durability) throws Exception {
     delete(file);
-    SetClock clock = new SetClock(T0);
+    ManualClock clock = new ManualClock(T0);
     try (Rig rig = rig(file, durability, clock, events -> { })) {
       for (int i = 0; i < 25_000; i++) {
         rig.desk().handle(filing(rig, "r-" + i, T0.plusSeconds(i)));
@@ -215,14 +187,13 @@ public final class IncidentLoadHarness {
     }
   }
 
-  private static void lateness(Path file, SqliteDatabase.Durability durability) throws Exception {
+  private static void lateness(Path file, SqliteDatabase.Durability durability, Clock system) throws Exception {
     delete(file);
     int n = 2_000;
-    Clock system = Clock.systemUTC();
     List<Long> lateMs = java.util.Collections.synchronizedList(new ArrayList<>());
     Instant[] window = new Instant[1];
     try (Rig rig = rig(file, durability, system, events -> {
-      Instant seen = Instant.now();
+      Instant seen = system.instant();
       for (IncidentEvent e : events) {
         if (e instanceof IncidentEvent.SlaBreached b && window[0] != null && b.deadline().isAfter(window[0])) {
           lateMs.add(Duration.between(b.deadline(), seen).toMillis());
@@ -231,18 +202,18 @@ public final class IncidentLoadHarness {
     })) {
       // S1 is 4 hours on a 24/7 calendar: a case filed 4 h - x ago breaches x from now. The breaches
       // fall due over 10 s starting 20 s from now, after the filing and the overdue warnings are done.
-      Instant base = Instant.now().plusSeconds(20).minus(Duration.ofHours(4));
+      Instant base = system.instant().plusSeconds(20).minus(Duration.ofHours(4));
       for (int i = 0; i < n; i++) {
         rig.desk().handle(filing(rig, "late-" + i, base.plusMillis(i * 5L)));
       }
       try (TimerScheduler scheduler = new TimerScheduler(rig.desk(), system, Duration.ofSeconds(1), 500)) {
         int overdue = scheduler.runDue();
-        window[0] = Instant.now();
+        window[0] = system.instant();
         System.out.printf("lateness: %d overdue warnings fired first; breaches due from %s%n", overdue,
             base.plus(Duration.ofHours(4)));
         scheduler.start();
         Instant until = base.plus(Duration.ofHours(4)).plusMillis(n * 5L).plusSeconds(3);
-        while (Instant.now().isBefore(until)) {
+        while (system.instant().isBefore(until)) {
           Thread.sleep(100);
         }
       }

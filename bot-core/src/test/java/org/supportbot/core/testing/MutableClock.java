@@ -1,39 +1,11 @@
 package org.supportbot.core.testing;
 
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
+import org.supportbot.core.time.ManualClock;
 
-/** A clock tests move by hand; thread-safe. */
-public final class MutableClock extends Clock {
-  private volatile Instant now;
-
+/** The clock tests move by hand. */
+public final class MutableClock extends ManualClock {
   public MutableClock(Instant start) {
-    this.now = start;
-  }
-
-  public void set(Instant to) {
-    now = to;
-  }
-
-  public void advance(Duration by) {
-    now = now.plus(by);
-  }
-
-  @Override
-  public Instant instant() {
-    return now;
-  }
-
-  @Override
-  public ZoneId getZone() {
-    return ZoneOffset.UTC;
-  }
-
-  @Override
-  public Clock withZone(ZoneId zone) {
-    throw new UnsupportedOperationException("a MutableClock stays in UTC");
+    super(start);
   }
 }
