@@ -30,6 +30,11 @@ public final class SupportAnalyzers {
 
   /** The stemmed English analyzer. */
   public static Analyzer stemmed() {
+    return stemmed(EnglishAnalyzer.ENGLISH_STOP_WORDS_SET);
+  }
+
+  /** The stemmed English analyzer with its own stop words (queries drop more words than documents). */
+  public static Analyzer stemmed(CharArraySet stopWords) {
     return new Analyzer() {
       @Override
       protected TokenStreamComponents createComponents(String fieldName) {
@@ -37,7 +42,7 @@ public final class SupportAnalyzers {
         TokenStream ts = new EnglishPossessiveFilter(source);
         ts = new LowerCaseFilter(ts);
         ts = new ASCIIFoldingFilter(ts);
-        ts = new StopFilter(ts, EnglishAnalyzer.ENGLISH_STOP_WORDS_SET);
+        ts = new StopFilter(ts, stopWords);
         ts = new PorterStemFilter(ts);
         return new TokenStreamComponents(source, ts);
       }
