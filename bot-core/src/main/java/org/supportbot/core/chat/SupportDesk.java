@@ -391,7 +391,7 @@ public final class SupportDesk {
     }
     ChatPlace place = new ChatPlace(in.place().platform(), in.place().workspace(), in.place().channel(), "");
     IntakeTurn turn = intake.start(in.key(), org.id(), in.person(), place, clock.instant());
-    apply(who, turn, step);
+    apply(who, Optional.empty(), turn, step);
   }
 
   private void said(Who who, String text, Step step) {
@@ -400,7 +400,7 @@ public final class SupportDesk {
         in.place().workspace(), in.place().channel(), in.person());
     if (open.isPresent()) {
       Intake intake = intake(policyOfOrg(open.get().organizationId()));
-      apply(who, intake.answer(open.get(), text, clock.instant()), step);
+      apply(who, open, intake.answer(open.get(), text, clock.instant()), step);
       return;
     }
     if (in.direct()) {
@@ -435,7 +435,7 @@ public final class SupportDesk {
       return;
     }
     Intake intake = intake(policyOfOrg(open.get().organizationId()));
-    apply(who, intake.pick(open.get(), p.action(), p.value(), clock.instant()), step);
+    apply(who, open, intake.pick(open.get(), p.action(), p.value(), clock.instant()), step);
   }
 
   /** A form answers the intake's questions in order, stopping at the first answer that needs fixing. */
@@ -465,34 +465,32 @@ public final class SupportDesk {
       step.out.add(intake.question(state));
       return;
     }
-    apply(who, turn, step);
+    apply(who, open, turn, step);
   }
 
-  private void apply(Who who, IntakeTurn turn, Step step) {
+  /** Keeps or ends the intake; {@code stored} is the intake as it was stored before this inbound. */
+  private void apply(Who who, Optional<IntakeState> stored, IntakeTurn turn, Step step) {
     step.out.addAll(turn.say());
     if (turn.state().isPresent()) {
-      IntakeState s = turn.state().get();
-      step.save = Optional.of(s);
+      step.save = turn.state();
       return;
     }
-    Optional<IntakeState> last = conversations.intake(who.in().place().platform(), who.in().place().workspace(),
-        who.in().place().channel(), who.in().person());
-    step.end = last.or(() -> Optional.empty());
-    IntakeResult result = turn.result().orElseThrow();
-    switch (result) {
-      case IntakeResult.Ready ready -> file(who, ready, last, step);
-      case IntakeResult.Deflected d -> knowledge.feedback(d.solvedBy().id(), d.solvedBy().source(), true,
-          "intake:" + last.map(IntakeState::id).orElse(who.in().key()));
+    step.end = stored;
+    String caseKey = "intake:" + stored.map(IntakeState::id).orElse(who.in().key());
+    switch (turn.result().orElseThrow()) {
+      case IntakeResult.Ready ready -> file(who, ready, caseKey, step);
+      case IntakeResult.Deflected d -> knowledge.feedback(d.solvedBy().id(), d.solvedBy().source(), true, caseKey);
       case IntakeResult.Cancelled c -> { }
       case IntakeResult.Refused r -> { }
       case IntakeResult.Expired x -> { }
     }
   }
 
-  private void file(Who who, IntakeResult.Ready ready, Optional<IntakeState> state, Step step) {
+
+  private void file(Who who, IntakeResult.Ready ready, String caseKey, Step step) {
     Organization org = who.channelOrg().orElseThrow();
     for (Suggestion s : ready.offered()) {
-      knowledge.feedback(s.id(), s.source(), false, "intake:" + state.map(IntakeState::id).orElse(who.in().key()));
+      knowledge.feedback(s.id(), s.source(), false, caseKey);
     }
     ChatPlace place = new ChatPlace(who.in().place().platform(), who.in().place().workspace(), who.in().place().channel(), "");
     IncidentOutcome outcome = incidents.handle(new IncidentCommand.File(origin(who), org.id(), place, ready.severityId(),
