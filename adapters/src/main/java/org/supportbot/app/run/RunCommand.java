@@ -47,7 +47,8 @@ import picocli.CommandLine.Option;
 
 /** {@code supportbot run --config FILE}: checks the settings and connects the configured chat platforms. */
 @Command(name = "run", mixinStandardHelpOptions = true,
-    description = {"Checks the settings file and runs the desk on the configured chat platforms.",
+    description = {"Checks the settings file and runs the desk on the configured chat platforms (Slack, Discord or",
+        "both on one desk); with ops: in the settings, serves GET /health and GET /metrics (Prometheus).",
         "Secrets come from the environment only: SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET (HTTP mode),",
         "SLACK_APP_TOKEN (Socket Mode), DISCORD_TOKEN.",
         "Example settings: config/supportbot.example.yaml."})

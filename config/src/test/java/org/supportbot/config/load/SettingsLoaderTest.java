@@ -34,7 +34,8 @@ class SettingsLoaderTest {
     assertThat(s.organizations().get(0).escalation()).get()
         .satisfies(e -> assertThat(e.onCallRole()).isEqualTo("S0ONCALL"));
     assertThat(s.slack()).get().satisfies(sl -> assertThat(sl.port()).isEqualTo(3000));
-    assertThat(s.discord()).isEmpty(); // one platform per process
+    assertThat(s.discord()).get().satisfies(d -> assertThat(d.restUrl()).isEmpty()); // both platforms, one process
+    assertThat(s.ops()).contains(new BotSettings.Ops("127.0.0.1", 9090));
     assertThat(SettingsLoader.checkPolicies(s, Set.of("atheer", "atomrock", "atollon"))).isEmpty();
   }
 
