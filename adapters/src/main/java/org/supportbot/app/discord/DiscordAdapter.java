@@ -56,6 +56,7 @@ import net.dv8tion.jda.api.utils.Compression;
 import net.dv8tion.jda.api.utils.SessionControllerAdapter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.supportbot.app.platform.DeskLink;
 import org.supportbot.core.chat.CommandParser;
 import org.supportbot.core.chat.SupportDesk;
 import org.supportbot.core.conversation.Inbound;
@@ -103,6 +104,7 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
   private final DiscordRenderer renderer = new DiscordRenderer();
   private final Clock clock;
   private final DiscordSettings settings;
+  private final DeskLink link;
   private final ScheduledExecutorService ticker;
   private final Map<String, ThreadChannel> created = new ConcurrentHashMap<>();
   /** Direct-message channels by user id; opening one is a REST call, so it is done once per person. */
@@ -117,7 +119,8 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
   /** Released when JDA reports its shutdown (on the event pool, so after awaitReady may have returned). */
   private final CountDownLatch shutDown = new CountDownLatch(1);
 
-  private DiscordAdapter(SupportDesk desk, DiscordRefs refs, Clock clock, DiscordSettings settings) {
+  private DiscordAdapter(SupportDesk desk, DiscordRefs refs, Clock clock, DiscordSettings settings, DeskLink link) {
+    this.link = Objects.requireNonNull(link, "link");
     this.desk = Objects.requireNonNull(desk, "desk");
     this.refs = Objects.requireNonNull(refs, "refs");
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -135,13 +138,25 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
    */
   public static DiscordAdapter start(String token, SupportDesk desk, DiscordRefs refs, Clock clock,
       DiscordSettings settings) throws DiscordStartException {
+    return start(token, desk, refs, clock, settings, DeskLink.standalone());
+  }
+
+  /**
+   * Like {@link #start(String, SupportDesk, DiscordRefs, Clock, DiscordSettings)}, linked into a process
+   * that may run other adapters on the same desk: messages for other platforms go to {@code link}'s
+   * router, handled interactions and rate limits are reported to its metrics, and the desk's timers are
+   * fired here only if {@link DeskLink#firesTimers()}.
+   */
+  public static DiscordAdapter start(String token, SupportDesk desk, DiscordRefs refs, Clock clock,
+      DiscordSettings settings, DeskLink link) throws DiscordStartException {
     if (token == null || token.isBlank()) {
       throw new DiscordStartException("DISCORD_TOKEN is not set; copy the bot token from the Developer Portal"
           + " (Applications > your app > Bot > Reset Token) into the DISCORD_TOKEN environment variable", null);
     }
-    DiscordAdapter adapter = new DiscordAdapter(desk, refs, clock, settings);
+    DiscordAdapter adapter = new DiscordAdapter(desk, refs, clock, settings, link);
     JDABuilder builder = JDABuilder.createLight(token.strip(), settings.intents())
         .setEventPool(Executors.newVirtualThreadPerTaskExecutor(), true)
+        .setHttpClientBuilder(RateLimitCounter.httpClient(link.metrics()))
         .addEventListeners(adapter);
     settings.restBaseUrl().ifPresent(url -> builder.setRestConfig(new RestConfig().setBaseUrl(url.toString())));
     settings.gatewayUrl().ifPresent(url -> builder
@@ -181,8 +196,11 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
               + " applications.commands scope (see the invite URL in the README)"
           : "registering the slash commands failed: " + e.getMeaning(), e);
     }
-    long every = settings.tickEvery().toMillis();
-    adapter.ticker.scheduleWithFixedDelay(adapter::tickSafely, every, every, TimeUnit.MILLISECONDS);
+    link.router().register(DiscordRenderer.PLATFORM, adapter::deliverLater);
+    if (link.firesTimers()) {
+      long every = settings.tickEvery().toMillis();
+      adapter.ticker.scheduleWithFixedDelay(adapter::tickSafely, every, every, TimeUnit.MILLISECONDS);
+    }
     log.info("Discord adapter ready as {} with intents {}", adapter.jda.getSelfUser().getName(), settings.intents());
     return adapter;
   }
@@ -217,6 +235,38 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
   /** Messages Discord refused (after JDA's own retries of rate limits and server errors). */
   public long platformErrors() {
     return platformErrors.get();
+  }
+
+  /** Whether the gateway connection is up (JDA's status is CONNECTED), for the health check. */
+  public boolean connected() {
+    JDA j = jda;
+    return j != null && !closing && j.getStatus() == JDA.Status.CONNECTED;
+  }
+
+  /** Interactions and messages being handled right now. */
+  int inFlight() {
+    return inFlight.get();
+  }
+
+  /** Whether closing has begun (new interactions are asked to retry). */
+  boolean closing() {
+    return closing;
+  }
+
+  /** Messages of the desk from elsewhere (timers, other platforms' inbounds), posted in order on the ticker thread. */
+  private void deliverLater(List<Outbound> out) {
+    try {
+      ticker.execute(() -> {
+        try {
+          deliver(out, null);
+        } catch (RuntimeException e) {
+          log.error("posting the desk's messages failed", e);
+        }
+      });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      platformErrors.addAndGet(out.size());
+      log.warn("the Discord adapter is closed; {} message(s) not sent", out.size());
+    }
   }
 
   /** Fires the desk's due timers now and posts what they say. */
@@ -409,26 +459,29 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
   }
 
   private void handle(Inbound in, Via via) {
+    long started = System.nanoTime();
     List<Outbound> out;
     try {
       out = desk.handle(in);
       handled.incrementAndGet();
     } catch (RuntimeException e) {
-      log.error("handling {} from {} failed", in.input().getClass().getSimpleName(), in.person(), e);
+      log.error("handling {} failed", in.input().getClass().getSimpleName(), e);
       if (via != null) {
         via.hook.sendMessage("Something went wrong on our side and nothing was changed; please try again.")
             .setEphemeral(true).queue();
         via.answered = true;
       }
+      link.metrics().handled(DiscordRenderer.PLATFORM, in, false, Duration.ofNanos(System.nanoTime() - started));
       return;
     }
     deliver(out, via);
+    link.metrics().handled(DiscordRenderer.PLATFORM, in, true, Duration.ofNanos(System.nanoTime() - started));
   }
 
   // ---- posting --------------------------------------------------------------------------------
 
-  private void deliver(List<Outbound> out, Via via) {
-    for (Outbound o : out) {
+  private void deliver(List<Outbound> all, Via via) {
+    for (Outbound o : link.router().keep(DiscordRenderer.PLATFORM, all)) {
       try {
         deliver(o, via);
       } catch (RuntimeException e) {

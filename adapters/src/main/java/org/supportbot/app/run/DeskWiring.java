@@ -4,11 +4,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 import org.supportbot.app.knowledge.LuceneSuggestions;
 import org.supportbot.config.load.PolicyCatalog;
 import org.supportbot.config.settings.BotSettings;
@@ -23,12 +25,15 @@ import org.supportbot.core.directory.Engineer;
 import org.supportbot.core.directory.Identity;
 import org.supportbot.core.directory.Organization;
 import org.supportbot.core.incident.ChatPlace;
+import org.supportbot.core.incident.CountdownDue;
+import org.supportbot.core.incident.IncidentEvent;
 import org.supportbot.core.incident.TimerPlan;
 import org.supportbot.core.store.sqlite.SqliteConversationStore;
 import org.supportbot.core.store.sqlite.SqliteDatabase;
 import org.supportbot.core.store.sqlite.SqliteDirectoryStore;
 import org.supportbot.core.store.sqlite.SqliteIncidentStore;
 import org.supportbot.core.store.sqlite.SqliteTimerStore;
+import org.supportbot.core.timer.Timer;
 import org.supportbot.kb.LuceneKnowledgeBase;
 
 /** The object graph of a running desk, built in one place from the settings. */
@@ -77,6 +82,15 @@ public final class DeskWiring implements AutoCloseable {
 
   /** Opens the database at {@code databaseFile} and registers what the settings say. */
   public static DeskWiring build(BotSettings s, PolicyCatalog catalog, Path databaseFile, Clock clock) throws Refused {
+    return build(s, catalog, databaseFile, clock, (fired, at) -> { });
+  }
+
+  /**
+   * Like {@link #build(BotSettings, PolicyCatalog, Path, Clock)}; {@code timersFired} is told about every
+   * timer whose firing committed and the instant it fired for (for the lateness metrics).
+   */
+  public static DeskWiring build(BotSettings s, PolicyCatalog catalog, Path databaseFile, Clock clock,
+      BiConsumer<List<Timer>, Instant> timersFired) throws Refused {
     SqliteDatabase db = SqliteDatabase.open(databaseFile, SqliteDatabase.Durability.NORMAL);
     try {
       Directory directory = new Directory(new SqliteDirectoryStore(db), catalog::get);
@@ -120,10 +134,26 @@ public final class DeskWiring implements AutoCloseable {
       KnowledgeSuggestions suggestions = kb.<KnowledgeSuggestions>map(k -> new LuceneSuggestions(k, clock))
           .orElse(KnowledgeSuggestions.NONE);
       SupportDesk.EventFeed feed = new SupportDesk.EventFeed();
+      IncidentDesk.Listener listener = new IncidentDesk.Listener() {
+        @Override
+        public void committed(List<IncidentEvent> events) {
+          feed.committed(events);
+        }
+
+        @Override
+        public void countdowns(List<CountdownDue> due) {
+          feed.countdowns(due);
+        }
+
+        @Override
+        public void timersFired(List<Timer> fired, Instant at) {
+          timersFired.accept(fired, at);
+        }
+      };
       IncidentDesk incidents = new IncidentDesk(new SqliteIncidentStore(db), new SqliteTimerStore(db), directory,
           catalog::get, new TimerPlan(s.warningPercents(),
               // Slack cannot show a ticking deadline: its status messages are refreshed every 15 minutes
-              s.slack().isPresent() ? Optional.of(Duration.ofMinutes(15)) : Optional.empty()), clock, feed);
+              s.slack().isPresent() ? Optional.of(Duration.ofMinutes(15)) : Optional.empty()), clock, listener);
       SupportDesk desk = new SupportDesk(incidents, feed, directory, catalog::get, suggestions,
           new SqliteConversationStore(db), deskSettings, clock);
       return new DeskWiring(db, directory, incidents, desk, deskSettings, kb, catalog, s.organizations().size(), contacts,

@@ -8,10 +8,26 @@ import java.time.Clock;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import com.slack.api.Slack;
+import com.slack.api.SlackConfig;
+import org.supportbot.app.ops.HealthCheck;
+import org.supportbot.app.ops.OpsMetrics;
+import org.supportbot.app.ops.OpsServer;
+import org.supportbot.app.platform.DeskLink;
+import org.supportbot.app.platform.OutboundRouter;
+import org.supportbot.app.slack.SlackChatGateway;
 import org.supportbot.app.discord.DiscordAdapter;
 import org.supportbot.app.discord.DiscordRefs;
 import org.supportbot.app.discord.DiscordSettings;
@@ -31,7 +47,8 @@ import picocli.CommandLine.Option;
 
 /** {@code supportbot run --config FILE}: checks the settings and connects the configured chat platforms. */
 @Command(name = "run", mixinStandardHelpOptions = true,
-    description = {"Checks the settings file and runs the desk on the configured chat platforms.",
+    description = {"Checks the settings file and runs the desk on the configured chat platforms (Slack, Discord or",
+        "both on one desk); with ops: in the settings, serves GET /health and GET /metrics (Prometheus).",
         "Secrets come from the environment only: SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET (HTTP mode),",
         "SLACK_APP_TOKEN (Socket Mode), DISCORD_TOKEN.",
         "Example settings: config/supportbot.example.yaml."})
@@ -69,10 +86,55 @@ public final class RunCommand implements Callable<Integer> {
     return new Loaded(settings, catalog);
   }
 
+  private final Map<String, String> env;
+  private final Clock clock;
+  private final CountDownLatch stop = new CountDownLatch(1);
+  private final CompletableFuture<Started> started = new CompletableFuture<>();
+
+  /** The command as the launcher runs it: secrets from the process environment, the system clock. */
+  public RunCommand() {
+    this(System.getenv(), Clock.systemUTC());
+  }
+
+  /** For tests: secrets from {@code env}, time from {@code clock}. */
+  RunCommand(Map<String, String> env, Clock clock) {
+    this.env = Map.copyOf(env);
+    this.clock = clock;
+  }
+
+  /**
+   * Where the running bot listens, once everything is connected.
+   *
+   * @param ops the operators' endpoint, if configured
+   * @param slackHttp Slack's Request URL endpoint in HTTP mode
+   */
+  record Started(Optional<InetSocketAddress> ops, Optional<InetSocketAddress> slackHttp) {}
+
+  /** Completes once the bot is connected and serving; fails if it stopped with an error first. */
+  CompletableFuture<Started> started() {
+    return started;
+  }
+
+  /** Starts the graceful shutdown, as SIGTERM or Ctrl-C does. */
+  void stop() {
+    stop.countDown();
+  }
+
   @Override
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    try {
+      int code = run(out, err);
+      started.completeExceptionally(new IllegalStateException("run ended with exit code " + code));
+      return code;
+    } catch (IOException | RuntimeException e) {
+      started.completeExceptionally(e);
+      throw e;
+    }
+  }
+
+  private int run(PrintWriter out, PrintWriter err) throws IOException {
     Loaded loaded = load(err);
     if (loaded == null) {
       return 1;
@@ -81,76 +143,155 @@ public final class RunCommand implements Callable<Integer> {
       return check(loaded, out, err);
     }
     BotSettings s = loaded.settings();
-    if (s.slack().isPresent() == s.discord().isPresent()) {
-      err.println("error: " + config + " must configure exactly one of slack: and discord: (one platform per process;"
-          + " run a second process with its own settings file for the other)");
+    if (s.slack().isEmpty() && s.discord().isEmpty()) {
+      err.println("error: " + config + " configures no chat platform; add a slack: or a discord: section (or both),"
+          + " see config/supportbot.example.yaml");
       return Main.EXIT_USAGE;
     }
-    Clock clock = Clock.systemUTC();
+    OpsMetrics metrics = new OpsMetrics();
+    OutboundRouter router = new OutboundRouter();
     DeskWiring wiring;
     try {
-      wiring = DeskWiring.build(s, loaded.catalog(), s.database(), clock);
+      wiring = DeskWiring.build(s, loaded.catalog(), s.database(), clock, metrics::timersFired);
     } catch (DeskWiring.Refused e) {
       e.reasons().forEach(r -> err.println(config + ": " + r));
       return 1;
     }
-    CountDownLatch stop = new CountDownLatch(1);
-    try (wiring) {
-      AutoCloseable running;
+    HealthCheck health = new HealthCheck(wiring.incidents::timerCounts, clock);
+    metrics.bindTimers(() -> wiring.incidents.timerCounts(clock.instant().minus(HealthCheck.LATE_AFTER)));
+    metrics.bindDropped(router::dropped);
+    DeskLink link = new DeskLink(metrics, router, false);
+    // closed in this order: the platforms (each finishes what is in flight), then the operators' endpoint
+    Deque<AutoCloseable> running = new ArrayDeque<>();
+    Optional<InetSocketAddress> slackHttp = Optional.empty();
+    Optional<InetSocketAddress> opsAddress = Optional.empty();
+    DeskTicker ticker = null;
+    Thread hook = null;
+    CountDownLatch stopped = new CountDownLatch(1);
+    try {
       try {
-        running = s.slack().isPresent() ? startSlack(s.slack().get(), wiring, clock, out) : startDiscord(s, wiring, clock,
-            out);
+        if (s.slack().isPresent()) {
+          slackHttp = startSlack(s.slack().get(), wiring, link, metrics, health, running, out);
+        }
+        if (s.discord().isPresent()) {
+          startDiscord(s.discord().get(), wiring, link, metrics, health, running, out);
+        }
       } catch (IllegalArgumentException | SlackSetupException | DiscordStartException e) {
         err.println("error: " + e.getMessage());
         return 1;
       }
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      ticker = new DeskTicker(wiring.desk, router, TICK);
+      if (s.ops().isPresent()) {
+        BotSettings.Ops o = s.ops().get();
+        InetSocketAddress bind = new InetSocketAddress(InetAddress.getByName(o.address()), o.port());
         try {
-          running.close(); // in-flight commands finish; timers stay in the database
-        } catch (Exception e) {
-          err.println("warning: shutting down: " + e.getClass().getSimpleName());
+          OpsServer ops = OpsServer.start(bind, metrics, health);
+          running.addLast(ops);
+          opsAddress = Optional.of(ops.address());
+          out.println("supportbot: health on http://" + hostPort(ops.address()) + "/health, metrics on http://"
+              + hostPort(ops.address()) + "/metrics");
+        } catch (IOException e) {
+          err.println("error: cannot listen on " + o.address() + ":" + o.port() + " for the ops endpoint ("
+              + e.getClass().getSimpleName() + "); choose another ops.port or stop what uses it");
+          return 1;
         }
+      }
+      hook = new Thread(() -> {
         stop.countDown();
-      }, "supportbot-shutdown"));
+        try {
+          stopped.await(60, TimeUnit.SECONDS); // the JVM waits for the graceful close below
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }, "supportbot-shutdown");
+      Runtime.getRuntime().addShutdownHook(hook);
+      started.complete(new Started(opsAddress, slackHttp));
       stop.await();
+      out.println("supportbot: stopping; commands in flight finish, timers stay in the database");
+      health.stopping();
       return 0;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return 1;
-    }
-  }
-
-  private static AutoCloseable startSlack(BotSettings.Slack slack, DeskWiring w, Clock clock, PrintWriter out)
-      throws IOException {
-    SlackSettings settings = SlackSettings.fromEnvironment(System.getenv(), slack.socketMode());
-    Slack client = Slack.getInstance();
-    try {
-      if (slack.socketMode()) {
-        AutoCloseable r = SlackRunner.startSocketMode(settings, client, w.desk, w.directory.store(), w.policies(),
-            w.db, clock);
-        out.println("supportbot: connected to Slack in Socket Mode");
-        return r;
+    } finally {
+      if (ticker != null) {
+        ticker.close();
       }
-      AutoCloseable r = SlackRunner.startHttp(settings, client, new InetSocketAddress(slack.port()), slack.path(),
-          w.desk, w.directory.store(), w.policies(), w.db, clock);
-      out.println("supportbot: serving Slack requests on :" + slack.port() + slack.path());
-      return r;
-    } catch (IOException | RuntimeException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new SlackSetupException("socket_mode", List.of(), "Socket Mode did not start: " + e.getClass().getSimpleName());
+      for (AutoCloseable c : running) {
+        try {
+          c.close();
+        } catch (Exception e) {
+          err.println("warning: shutting down: " + e.getClass().getSimpleName());
+        }
+      }
+      wiring.close();
+      stopped.countDown();
+      if (hook != null) {
+        try {
+          Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException alreadyShuttingDown) {
+          // the hook is running: it waits for `stopped`, released above
+        }
+      }
     }
   }
 
-  private static AutoCloseable startDiscord(BotSettings s, DeskWiring w, Clock clock, PrintWriter out)
-      throws DiscordStartException {
-    DiscordSettings defaults = DiscordSettings.defaults();
-    DiscordSettings settings = new DiscordSettings(s.discord().orElseThrow().messageContent(), defaults.tickEvery(),
-        defaults.restBaseUrl(), defaults.gatewayUrl());
-    DiscordAdapter adapter = DiscordAdapter.start(System.getenv("DISCORD_TOKEN"), w.desk, new DiscordRefs(w.db), clock,
-        settings);
+  /** How often the one timer scheduler fires the desk's due timers. */
+  static final Duration TICK = Duration.ofSeconds(1);
+
+  private static String hostPort(InetSocketAddress a) {
+    String host = a.getAddress().getHostAddress();
+    return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
+  }
+
+  private Optional<InetSocketAddress> startSlack(BotSettings.Slack slack, DeskWiring w, DeskLink link,
+      OpsMetrics metrics, HealthCheck health, Deque<AutoCloseable> running, PrintWriter out) throws IOException {
+    SlackSettings settings = SlackSettings.fromEnvironment(env, slack.socketMode());
+    SlackConfig config = new SlackConfig();
+    slack.apiUrl().ifPresent(url -> config.setMethodsEndpointUrlPrefix(url.toString()));
+    Slack client = Slack.getInstance(config);
+    SlackChatGateway gateway;
+    BooleanSupplier connected;
+    Optional<InetSocketAddress> bound = Optional.empty();
+    if (slack.socketMode()) {
+      SlackRunner.SocketRunning r;
+      try {
+        r = SlackRunner.startSocketMode(settings, client, w.desk, w.directory.store(), w.policies(), w.db, clock, link);
+      } catch (IOException | RuntimeException e) {
+        throw e;
+      } catch (Exception e) {
+        throw new SlackSetupException("socket_mode", List.of(), "Socket Mode did not start: "
+            + e.getClass().getSimpleName());
+      }
+      running.addLast(r);
+      gateway = r.adapter().gateway();
+      connected = r::connected;
+      out.println("supportbot: connected to Slack in Socket Mode");
+    } else {
+      SlackRunner.Running r = SlackRunner.startHttp(settings, client, new InetSocketAddress(slack.port()), slack.path(),
+          w.desk, w.directory.store(), w.policies(), w.db, clock, link);
+      running.addLast(r);
+      gateway = r.adapter().gateway();
+      connected = r::connected;
+      bound = Optional.of(r.endpoint().address());
+      out.println("supportbot: serving Slack requests on :" + r.endpoint().address().getPort() + slack.path());
+    }
+    health.platform("slack", connected);
+    metrics.bindPlatform("slack", connected, gateway::errors, gateway::rateLimited);
+    metrics.bindSlack(gateway::calls, gateway::held, gateway::coalesced);
+    return bound;
+  }
+
+  private void startDiscord(BotSettings.Discord discord, DeskWiring w, DeskLink link, OpsMetrics metrics,
+      HealthCheck health, Deque<AutoCloseable> running, PrintWriter out) throws DiscordStartException {
+    DiscordSettings settings = new DiscordSettings(discord.messageContent(), DiscordSettings.defaults().tickEvery(),
+        discord.restUrl(), discord.gatewayUrl());
+    DiscordAdapter adapter = DiscordAdapter.start(env.get("DISCORD_TOKEN"), w.desk, new DiscordRefs(w.db), clock,
+        settings, link);
+    running.addLast(adapter);
+    health.platform("discord", adapter::connected);
+    metrics.bindPlatform("discord", adapter::connected, adapter::platformErrors, () -> 0);
     out.println("supportbot: connected to Discord");
-    return adapter;
   }
 
   /** Builds the whole desk on a scratch copy of nothing (a temporary database) to prove the settings hold. */
@@ -165,7 +306,8 @@ public final class RunCommand implements Callable<Integer> {
           + (wiring.hasKnowledgeBase() ? s.knowledgeBase().orElseThrow() : "none (no suggestions)")
           + "; slack: " + s.slack().map(sl -> sl.socketMode() ? "socket mode" : "http on :" + sl.port() + sl.path())
               .orElse("off")
-          + "; discord: " + s.discord().map(d -> d.messageContent() ? "on (message content)" : "on").orElse("off"));
+          + "; discord: " + s.discord().map(d -> d.messageContent() ? "on (message content)" : "on").orElse("off")
+          + "; ops: " + s.ops().map(o -> o.address() + ":" + o.port()).orElse("off"));
       return 0;
     } catch (DeskWiring.Refused e) {
       e.reasons().forEach(r -> err.println(config + ": " + r));

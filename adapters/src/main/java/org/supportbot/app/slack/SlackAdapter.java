@@ -43,6 +43,7 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.supportbot.app.platform.DeskLink;
 import org.supportbot.config.policy.SupportPolicy;
 import org.supportbot.core.chat.SupportDesk;
 import org.supportbot.core.conversation.Inbound;
@@ -81,6 +82,7 @@ public final class SlackAdapter implements AutoCloseable {
       "me_message", "message_replied", "group_join", "group_leave");
 
   private final SupportDesk desk;
+  private final DeskLink link;
   private final DirectoryStore directory;
   private final Function<String, Optional<SupportPolicy>> policies;
   private final SlackChatGateway gateway;
@@ -111,7 +113,20 @@ public final class SlackAdapter implements AutoCloseable {
   public SlackAdapter(SlackSettings settings, Slack slack, String homeTeam, SupportDesk desk, DirectoryStore directory,
       Function<String, Optional<SupportPolicy>> policies, SlackChatGateway gateway, SlackMessageStore messages,
       Clock clock) {
+    this(settings, slack, homeTeam, desk, directory, policies, gateway, messages, clock, DeskLink.standalone());
+  }
+
+  /**
+   * Like the constructor above, linked into a process that may run other adapters on the same desk:
+   * the desk's messages for other platforms go to {@code link}'s router, handled inbounds are reported
+   * to its metrics, and the desk's timers are fired here only if {@link DeskLink#firesTimers()} (held
+   * status updates are always sent from here).
+   */
+  public SlackAdapter(SlackSettings settings, Slack slack, String homeTeam, SupportDesk desk, DirectoryStore directory,
+      Function<String, Optional<SupportPolicy>> policies, SlackChatGateway gateway, SlackMessageStore messages,
+      Clock clock, DeskLink link) {
     Objects.requireNonNull(settings, "settings");
+    this.link = Objects.requireNonNull(link, "link");
     Objects.requireNonNull(slack, "slack");
     this.homeTeam = Objects.requireNonNull(homeTeam, "homeTeam");
     this.desk = Objects.requireNonNull(desk, "desk");
@@ -131,6 +146,7 @@ public final class SlackAdapter implements AutoCloseable {
     pool.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     this.worker = pool;
     register();
+    link.router().register(PLATFORM, this::deliverLater);
     worker.scheduleWithFixedDelay(this::tickNow, settings.tickEvery().toMillis(), settings.tickEvery().toMillis(),
         TimeUnit.MILLISECONDS);
   }
@@ -171,9 +187,20 @@ public final class SlackAdapter implements AutoCloseable {
     }
   }
 
+  /** Messages of the desk from elsewhere (timers, other platforms' inbounds), sent in order on the desk's executor. */
+  private void deliverLater(List<Outbound> out) {
+    try {
+      worker.execute(() -> gateway.deliver(out));
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      LOG.warn("slack: the adapter is closed; {} message(s) not sent", out.size());
+    }
+  }
+
   private void tickNow() {
     try {
-      gateway.deliver(desk.tick());
+      if (link.firesTimers()) {
+        gateway.deliver(link.router().keep(PLATFORM, desk.tick()));
+      }
       gateway.flushDue();
     } catch (RuntimeException e) {
       LOG.error("slack: a timer tick failed", e);
@@ -341,18 +368,21 @@ public final class SlackAdapter implements AutoCloseable {
       }
     }
     worker.execute(() -> {
+      long started = System.nanoTime();
       try {
         List<Outbound> out = desk.handle(in);
         if (modalAsk.isPresent()) {
           out = openModal(in, modalAsk.get(), out);
         }
-        gateway.deliver(resumeForm(in, out));
+        gateway.deliver(link.router().keep(PLATFORM, resumeForm(in, out)));
+        link.metrics().handled(PLATFORM, in, true, java.time.Duration.ofNanos(System.nanoTime() - started));
       } catch (RuntimeException e) {
         // forget the key so that Slack's retry of the same delivery can try again
         synchronized (recent) {
           recent.remove(in.key());
         }
         LOG.error("slack: handling {} failed", in.key(), e);
+        link.metrics().handled(PLATFORM, in, false, java.time.Duration.ofNanos(System.nanoTime() - started));
       }
     });
   }

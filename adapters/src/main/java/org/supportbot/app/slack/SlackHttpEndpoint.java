@@ -41,6 +41,7 @@ public final class SlackHttpEndpoint implements AutoCloseable {
   private final SlackRequestVerifier verifier;
   private final SlackRequestParser parser;
   private final String path;
+  private volatile boolean serving;
 
   /**
    * Binds (but does not start) the endpoint.
@@ -74,6 +75,7 @@ public final class SlackHttpEndpoint implements AutoCloseable {
   public SlackHttpEndpoint start() {
     app.start();
     server.start();
+    serving = true;
     return this;
   }
 
@@ -82,9 +84,19 @@ public final class SlackHttpEndpoint implements AutoCloseable {
     return server.getAddress();
   }
 
+  /** Whether the endpoint takes requests: started and not closing. */
+  public boolean serving() {
+    return serving;
+  }
+
+  /**
+   * Stops taking requests and waits (up to 5 s) for the exchanges under way to be answered; their
+   * work for the desk is already queued on the adapter's executor.
+   */
   @Override
   public void close() {
-    server.stop(1);
+    serving = false;
+    server.stop(5);
     executor.shutdown();
   }
 

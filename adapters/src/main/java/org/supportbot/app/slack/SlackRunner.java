@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.supportbot.app.platform.DeskLink;
 import org.supportbot.config.policy.SupportPolicy;
 import org.supportbot.core.chat.SupportDesk;
 import org.supportbot.core.directory.DirectoryStore;
@@ -38,6 +39,11 @@ public final class SlackRunner {
 
   /** The running adapter and its endpoint; closing stops taking requests, then finishes queued work. */
   public record Running(SlackAdapter adapter, SlackHttpEndpoint endpoint) implements AutoCloseable {
+    /** HTTP mode has no connection of its own: it is up while the endpoint serves. */
+    public boolean connected() {
+      return endpoint.serving();
+    }
+
     @Override
     public void close() {
       endpoint.close();
@@ -87,7 +93,15 @@ public final class SlackRunner {
   public static Running startHttp(SlackSettings settings, Slack slack, InetSocketAddress bind, String path,
       SupportDesk desk, DirectoryStore directory, Function<String, Optional<SupportPolicy>> policies, SqliteDatabase db,
       Clock clock) throws IOException {
-    SlackAdapter adapter = adapter(settings, slack, desk, directory, policies, db, clock);
+    return startHttp(settings, slack, bind, path, desk, directory, policies, db, clock, DeskLink.standalone());
+  }
+
+  /** {@link #startHttp(SlackSettings, Slack, InetSocketAddress, String, SupportDesk, DirectoryStore, Function,
+   * SqliteDatabase, Clock)} linked into a process that may run other adapters on the same desk. */
+  public static Running startHttp(SlackSettings settings, Slack slack, InetSocketAddress bind, String path,
+      SupportDesk desk, DirectoryStore directory, Function<String, Optional<SupportPolicy>> policies, SqliteDatabase db,
+      Clock clock, DeskLink link) throws IOException {
+    SlackAdapter adapter = adapter(settings, slack, desk, directory, policies, db, clock, link);
     SlackHttpEndpoint endpoint = new SlackHttpEndpoint(adapter.app(), new SlackRequestVerifier(settings.signingSecret(),
         clock), bind, path, () -> health(adapter.gateway()));
     return new Running(adapter, endpoint.start());
@@ -95,6 +109,11 @@ public final class SlackRunner {
 
   /** The running adapter and its Socket Mode connection. */
   public record SocketRunning(SlackAdapter adapter, SocketModeApp socket) implements AutoCloseable {
+    /** Whether the Socket Mode WebSocket is open. */
+    public boolean connected() {
+      return !socket.isClientStopped() && socket.getClient() != null && socket.getClient().verifyConnection();
+    }
+
     @Override
     public void close() {
       try {
@@ -114,23 +133,31 @@ public final class SlackRunner {
   public static SocketRunning startSocketMode(SlackSettings settings, Slack slack, SupportDesk desk,
       DirectoryStore directory, Function<String, Optional<SupportPolicy>> policies, SqliteDatabase db, Clock clock)
       throws Exception {
+    return startSocketMode(settings, slack, desk, directory, policies, db, clock, DeskLink.standalone());
+  }
+
+  /** {@link #startSocketMode(SlackSettings, Slack, SupportDesk, DirectoryStore, Function, SqliteDatabase, Clock)}
+   * linked into a process that may run other adapters on the same desk. */
+  public static SocketRunning startSocketMode(SlackSettings settings, Slack slack, SupportDesk desk,
+      DirectoryStore directory, Function<String, Optional<SupportPolicy>> policies, SqliteDatabase db, Clock clock,
+      DeskLink link) throws Exception {
     String appToken = settings.appToken().orElseThrow(() -> new SlackSetupException("missing_app_token", List.of(),
         SlackSettings.APP_TOKEN + " is not set; create an app-level token with the connections:write scope under"
             + " Basic Information > App-Level Tokens, or use HTTP mode"));
-    SlackAdapter adapter = adapter(settings, slack, desk, directory, policies, db, clock);
+    SlackAdapter adapter = adapter(settings, slack, desk, directory, policies, db, clock, link);
     SocketModeApp socket = new SocketModeApp(appToken, SocketModeClient.Backend.JavaWebSocket, adapter.app());
     socket.startAsync();
     return new SocketRunning(adapter, socket);
   }
 
   private static SlackAdapter adapter(SlackSettings settings, Slack slack, SupportDesk desk, DirectoryStore directory,
-      Function<String, Optional<SupportPolicy>> policies, SqliteDatabase db, Clock clock) {
+      Function<String, Optional<SupportPolicy>> policies, SqliteDatabase db, Clock clock, DeskLink link) {
     Objects.requireNonNull(settings, "settings");
     MethodsClient api = slack.methods(settings.botToken());
     String team = checkInstall(api);
     SqliteSlackMessageStore messages = new SqliteSlackMessageStore(db);
     SlackChatGateway gateway = new SlackChatGateway(api, messages, new SlackRenderer(), clock, settings.updates());
-    return new SlackAdapter(settings, slack, team, desk, directory, policies, gateway, messages, clock);
+    return new SlackAdapter(settings, slack, team, desk, directory, policies, gateway, messages, clock, link);
   }
 
   /** The health body: Web API calls and failures, status updates held or coalesced, and 429s received. */

@@ -42,20 +42,20 @@ import org.java_websocket.server.WebSocketServer;
  * triage and escalation channels), an on-call role, and a role for the bot that grants exactly
  * {@link DiscordAdapter#PERMISSIONS}, so JDA's own permission checks run against the documented set.
  */
-final class FakeDiscord implements AutoCloseable {
+public final class FakeDiscord implements AutoCloseable {
 
-  static final String APP_ID = "1100000000000000001";
-  static final String GUILD = "1200000000000000001";
-  static final String SUPPORT_CHANNEL = "1300000000000000001";
-  static final String TRIAGE = "1300000000000000002";
-  static final String ESCALATIONS = "1300000000000000003";
-  static final String ON_CALL_ROLE = "1400000000000000001";
+  public static final String APP_ID = "1100000000000000001";
+  public static final String GUILD = "1200000000000000001";
+  public static final String SUPPORT_CHANNEL = "1300000000000000001";
+  public static final String TRIAGE = "1300000000000000002";
+  public static final String ESCALATIONS = "1300000000000000003";
+  public static final String ON_CALL_ROLE = "1400000000000000001";
   static final String BOT_ROLE = "1400000000000000002";
-  static final String TOKEN = "fake-bot-token-never-logged";
+  public static final String TOKEN = "fake-bot-token-never-logged";
 
   /** One REST call as received, and how it was answered. */
-  record Call(String method, String path, String query, JsonNode body, int status, JsonNode response, Instant at) {
-    boolean is(String method, String pathRegex) {
+  public record Call(String method, String path, String query, JsonNode body, int status, JsonNode response, Instant at) {
+    public boolean is(String method, String pathRegex) {
       return this.method.equals(method) && path.matches(pathRegex);
     }
 
@@ -94,7 +94,7 @@ final class FakeDiscord implements AutoCloseable {
   private volatile long bucketMillis;
   private final Map<String, Window> windows = new ConcurrentHashMap<>();
 
-  FakeDiscord() throws IOException, InterruptedException {
+  public FakeDiscord() throws IOException, InterruptedException {
     channels.put(SUPPORT_CHANNEL, textChannel(SUPPORT_CHANNEL, "acme-support", 0));
     channels.put(TRIAGE, textChannel(TRIAGE, "triage", 1));
     channels.put(ESCALATIONS, textChannel(ESCALATIONS, "escalations", 2));
@@ -108,16 +108,16 @@ final class FakeDiscord implements AutoCloseable {
     }
   }
 
-  URI restBaseUrl() {
+  public URI restBaseUrl() {
     return URI.create("http://127.0.0.1:" + http.getAddress().getPort() + "/api/v10/");
   }
 
-  URI gatewayUrl() {
+  public URI gatewayUrl() {
     return URI.create("ws://127.0.0.1:" + gateway.getPort() + "/");
   }
 
   /** Every REST call so far, in order. */
-  List<Call> calls() {
+  public List<Call> calls() {
     return List.copyOf(calls);
   }
 
@@ -159,7 +159,7 @@ final class FakeDiscord implements AutoCloseable {
   }
 
   /** Waits for the first call after {@code from} calls that matches; fails listing every call on timeout. */
-  Call await(int from, Predicate<Call> matching, String what) {
+  public Call await(int from, Predicate<Call> matching, String what) {
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (System.nanoTime() < deadline) {
       List<Call> now = calls();
@@ -197,7 +197,7 @@ final class FakeDiscord implements AutoCloseable {
   // ---- interactions pushed over the gateway ---------------------------------------------------
 
   /** A slash command typed by {@code user} in {@code channel}; returns the interaction id. */
-  String slash(String user, String channel, String name, String text) {
+  public String slash(String user, String channel, String name, String text) {
     ObjectNode data = JSON.createObjectNode().put("id", next()).put("name", name).put("type", 1).put("guild_id", GUILD);
     ArrayNode options = data.putArray("options");
     if (text != null) {

@@ -20,16 +20,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code chat.postMessage} (with a fresh ts), {@code chat.postEphemeral}, {@code chat.update} and
  * {@code views.open} the way Slack does, and records every call's method, token and parameters.
  */
-final class RecordingSlackApi implements AutoCloseable {
+public final class RecordingSlackApi implements AutoCloseable {
 
   /** One Web API call as received. */
-  record Call(String method, String token, Map<String, String> params) {
-    String param(String name) {
+  public record Call(String method, String token, Map<String, String> params) {
+    public String param(String name) {
       return params.getOrDefault(name, "");
     }
   }
 
-  static final String TEAM = "T0VENDOR";
+  public static final String TEAM = "T0VENDOR";
   static final String BOT_USER = "U0BOT";
 
   private final HttpServer server;
@@ -48,7 +48,7 @@ final class RecordingSlackApi implements AutoCloseable {
   private final java.util.Deque<java.time.Instant> updates = new java.util.ArrayDeque<>();
   private final AtomicInteger tooMany = new AtomicInteger();
 
-  RecordingSlackApi(String token) throws IOException {
+  public RecordingSlackApi(String token) throws IOException {
     this(token, java.time.Clock.systemUTC());
   }
 
@@ -62,7 +62,7 @@ final class RecordingSlackApi implements AutoCloseable {
   }
 
   /** The prefix to give {@code SlackConfig.setMethodsEndpointUrlPrefix}. */
-  String prefix() {
+  public String prefix() {
     return "http://127.0.0.1:" + server.getAddress().getPort() + "/api/";
   }
 
@@ -83,11 +83,11 @@ final class RecordingSlackApi implements AutoCloseable {
   }
 
   /** Calls made so far, in order, without auth.test (which Bolt makes on its own). */
-  List<Call> calls() {
+  public List<Call> calls() {
     return calls.stream().filter(c -> !c.method().equals("auth.test")).toList();
   }
 
-  List<Call> calls(String method) {
+  public List<Call> calls(String method) {
     return calls.stream().filter(c -> c.method().equals(method)).toList();
   }
 

@@ -73,6 +73,8 @@ final class SlackWire implements AutoCloseable {
   final SlackHttpEndpoint endpoint;
   final SlackRunner.Running running;
   final SlackRunner.SocketRunning socket;
+  /** The desk behind the adapter. */
+  final SupportDesk desk;
   final SlackRequestVerifier signer = new SlackRequestVerifier(SECRET, clock);
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final ObjectMapper json = new ObjectMapper();
@@ -110,7 +112,7 @@ final class SlackWire implements AutoCloseable {
     DeskSettings settings = new DeskSettings(place(TRIAGE), List.of(MAX),
         Map.of("acme", new DeskSettings.OrgRouting(place(ESCALATIONS), ON_CALL, "on-call", Optional.of(MAX))),
         Duration.ofHours(24), LocalTime.of(8, 0), ZoneId.of("America/Los_Angeles"));
-    SupportDesk desk = new SupportDesk(incidents, feed, directory, catalog::get, knowledge,
+    desk = new SupportDesk(incidents, feed, directory, catalog::get, knowledge,
         new SqliteConversationStore(db), settings, clock);
     SlackConfig config = new SlackConfig();
     config.setMethodsEndpointUrlPrefix(api.prefix());

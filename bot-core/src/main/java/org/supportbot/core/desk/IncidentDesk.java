@@ -69,7 +69,20 @@ public final class IncidentDesk implements TimerFiring {
 
     /** Live countdowns to refresh (timers of kind countdown), after their firing committed. */
     default void countdowns(List<CountdownDue> due) {}
+
+    /**
+     * Timers whose firing committed, fired for the instant {@code at}: each was {@code at - dueAt}
+     * late (e.g. for metrics of timer lateness).
+     */
+    default void timersFired(List<Timer> fired, Instant at) {}
   }
+
+  /**
+   * How the durable timers stand: {@code pending} not fired yet, {@code late} not fired although
+   * due at or before the instant asked about (set-aside timers not counted), {@code setAside}
+   * failing to fire until the next start.
+   */
+  public record TimerCounts(long pending, long late, int setAside) {}
 
   private final IncidentStore store;
   private final TimerStore timers;
@@ -86,7 +99,8 @@ public final class IncidentDesk implements TimerFiring {
 
   private final ReentrantLock writer = new ReentrantLock();
   private final ConcurrentLinkedQueue<Request> queue = new ConcurrentLinkedQueue<>();
-  private final Set<String> setAside = ConcurrentHashMap.newKeySet();
+  /** Timers that failed to fire alone, by key, with their due time. */
+  private final Map<String, Instant> setAside = new ConcurrentHashMap<>();
   private final Map<String, SlaCalculator> calculators = new ConcurrentHashMap<>();
   private final Map<String, Integer> lastNumbers = new HashMap<>();
   private final Cache<IncidentNumber, Incident> live = Caffeine.newBuilder().maximumSize(20_000).build();
@@ -295,7 +309,7 @@ public final class IncidentDesk implements TimerFiring {
     writer.lock();
     try {
       List<Timer> due = timers.due(now, limit + setAside.size()).stream()
-          .filter(t -> !setAside.contains(t.key())).limit(limit).toList();
+          .filter(t -> !setAside.containsKey(t.key())).limit(limit).toList();
       if (due.isEmpty()) {
         return 0;
       }
@@ -307,7 +321,7 @@ public final class IncidentDesk implements TimerFiring {
           try {
             fired += fire(List.of(t), now);
           } catch (RuntimeException e) {
-            setAside.add(t.key());
+            setAside.put(t.key(), t.dueAt());
             LOG.error("timer {} cannot fire; it is set aside until the next start", t.key(), e);
           }
         }
@@ -335,6 +349,11 @@ public final class IncidentDesk implements TimerFiring {
     List<IncidentEvent> appended = work.commit(Map.of(), due);
     lastNumbers.putAll(lookup.reserved);
     publish(appended);
+    try {
+      listener.timersFired(due, now);
+    } catch (RuntimeException e) {
+      LOG.error("the listener of fired timers failed", e);
+    }
     if (!countdowns.isEmpty()) {
       try {
         listener.countdowns(countdowns);
@@ -345,9 +364,20 @@ public final class IncidentDesk implements TimerFiring {
     return due.size();
   }
 
+  /**
+   * Counts the timers for a health check: read-only, one query each. A timer is late when it is
+   * still unfired although due at or before {@code lateIfDueBy}.
+   */
+  public TimerCounts timerCounts(Instant lateIfDueBy) {
+    long pending = timers.pending();
+    long overdue = timers.dueBy(lateIfDueBy);
+    long setAsideOverdue = setAside.values().stream().filter(due -> !due.isAfter(lateIfDueBy)).count();
+    return new TimerCounts(pending, Math.max(0, overdue - setAsideOverdue), setAside.size());
+  }
+
   /** Timers set aside because they fail to fire, by key. */
   public Set<String> setAside() {
-    return Set.copyOf(setAside);
+    return Set.copyOf(setAside.keySet());
   }
 
   @Override
@@ -356,7 +386,7 @@ public final class IncidentDesk implements TimerFiring {
     if (setAside.isEmpty() || next.isEmpty()) {
       return next;
     }
-    return timers.due(Instant.ofEpochMilli(Long.MAX_VALUE), setAside.size() + 1).stream().filter(t -> !setAside.contains(t.key()))
+    return timers.due(Instant.ofEpochMilli(Long.MAX_VALUE), setAside.size() + 1).stream().filter(t -> !setAside.containsKey(t.key()))
         .map(Timer::dueAt).findFirst();
   }
 

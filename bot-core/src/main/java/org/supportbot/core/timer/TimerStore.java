@@ -14,4 +14,7 @@ public interface TimerStore {
 
   /** How many timers have not fired yet. */
   long pending();
+
+  /** How many unfired timers are due at or before {@code instant}. */
+  long dueBy(Instant instant);
 }

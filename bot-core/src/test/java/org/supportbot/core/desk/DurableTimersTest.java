@@ -78,6 +78,28 @@ class DurableTimersTest {
   }
 
   @Test
+  void timerCountsAndLatenessAfterADowntime() {
+    Path file = dir.resolve("late.db");
+    try (DeskFixture f = new DeskFixture(file, T0)) {
+      f.file(f.organization("ACME", "atomrock"), "S1", "defect");
+      assertThat(f.desk.timerCounts(T0)).isEqualTo(new IncidentDesk.TimerCounts(4, 0, 0));
+    }
+    // down from T0 until 2 h 30 m: the 50 % warning (due at 2 h) is 30 minutes late when the bot starts again
+    Instant restart = T0.plus(Duration.ofMinutes(150));
+    try (DeskFixture f = new DeskFixture(file, restart)) {
+      assertThat(f.desk.timerCounts(restart.minus(Duration.ofMinutes(1))))
+          .isEqualTo(new IncidentDesk.TimerCounts(4, 1, 0));
+      assertThat(f.desk.fireDue(restart, 10)).isEqualTo(1);
+      assertThat(f.fired).extracting(DeskFixture.Fired::at).containsExactly(restart);
+      assertThat(Duration.between(f.fired.getFirst().timer().dueAt(), f.fired.getFirst().at()))
+          .isEqualTo(Duration.ofMinutes(30));
+      assertThat(f.fired.getFirst().timer().kind()).isEqualTo("sla-warning:first_response:50");
+      assertThat(f.desk.timerCounts(restart)).isEqualTo(new IncidentDesk.TimerCounts(3, 0, 0));
+      assertThat(f.desk.fireDue(restart, 10)).as("fired once").isZero();
+    }
+  }
+
+  @Test
   void aTimerCannotBeAppliedTwiceEvenIfItIsDeliveredTwice() {
     try (DeskFixture f = new DeskFixture(dir.resolve("twice.db"), T0)) {
       IncidentNumber n = f.file(f.organization("ACME", "atomrock"), "S1", "defect");

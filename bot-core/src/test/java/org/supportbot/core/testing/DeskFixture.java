@@ -50,6 +50,11 @@ public final class DeskFixture implements AutoCloseable {
   private static final AtomicLong KEYS = new AtomicLong();
 
   public final List<org.supportbot.core.incident.CountdownDue> countdowns = new ArrayList<>();
+  /** Every timer whose firing committed, with the instant it was fired for. */
+  public final List<Fired> fired = new ArrayList<>();
+
+  /** A timer that fired for {@code at}. */
+  public record Fired(org.supportbot.core.timer.Timer timer, Instant at) {}
 
   public DeskFixture(Path file, Instant start) {
     this(file, start, new TimerPlan(List.of(50, 75, 90)));
@@ -74,6 +79,13 @@ public final class DeskFixture implements AutoCloseable {
       public void countdowns(List<org.supportbot.core.incident.CountdownDue> due) {
         synchronized (countdowns) {
           countdowns.addAll(due);
+        }
+      }
+
+      @Override
+      public void timersFired(List<org.supportbot.core.timer.Timer> timers, Instant at) {
+        synchronized (fired) {
+          timers.forEach(t -> fired.add(new Fired(t, at)));
         }
       }
     });

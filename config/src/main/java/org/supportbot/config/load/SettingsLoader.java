@@ -1,6 +1,8 @@
 package org.supportbot.config.load;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,6 +31,7 @@ public final class SettingsLoader {
   private static final Pattern ADDRESS = Pattern.compile("(slack|discord|console)/([^/\\s]+)/([^/\\s]+)");
   private static final Pattern KEY = Pattern.compile("[A-Z][A-Z0-9]{1,9}");
   private static final Pattern SPAN = Pattern.compile("(\\d{1,4})\\s*(minutes?|hours?|days?)", Pattern.CASE_INSENSITIVE);
+  private static final Pattern IP = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
   private static final Set<String> CONTRACTS = Set.of("subscription", "saas", "service_contract");
 
   /** Loads a settings file. */
@@ -50,7 +53,7 @@ public final class SettingsLoader {
     YamlValue doc = YamlValue.document(name, text, problems,
         "a settings file must be a YAML mapping; see config/supportbot.example.yaml");
     doc.onlyKeys("database", "knowledge_base", "policies", "warnings", "intake_expiry", "digest", "triage", "managers",
-        "organizations", "engineers", "slack", "discord");
+        "organizations", "engineers", "slack", "discord", "ops");
     Path database = base.resolve(doc.get("database").text("data/supportbot.db"));
     Optional<Path> kb = doc.get("knowledge_base").text(false, "").map(base::resolve);
     Optional<Path> policies = doc.get("policies").text(false, "").map(base::resolve);
@@ -101,26 +104,43 @@ public final class SettingsLoader {
     Optional<BotSettings.Slack> slack = Optional.empty();
     YamlValue s = doc.get("slack");
     if (!s.isMissing()) {
-      s.onlyKeys("mode", "port", "path");
+      s.onlyKeys("mode", "port", "path", "api_url");
       String mode = s.get("mode").text("http").toLowerCase(Locale.ROOT);
       if (!mode.equals("http") && !mode.equals("socket")) {
         s.get("mode").problem("\"" + mode + "\" is not a mode; write http (needs a public URL) or socket (Socket Mode)");
       }
-      int port = s.get("port").integer(false, 1, "write a TCP port, e.g. 3000").orElse(3000);
+      int port = port(s.get("port"), 3000);
       String path = s.get("path").text("/slack/events");
-      slack = Optional.of(new BotSettings.Slack(mode.equals("socket"), port, path));
+      if (!path.startsWith("/")) {
+        s.get("path").problem("\"" + path + "\" is not a path; write the Request URL's path, e.g. /slack/events");
+      }
+      Optional<URI> api = url(s.get("api_url"), Set.of("http", "https"), "https://slack.com/api/");
+      slack = Optional.of(new BotSettings.Slack(mode.equals("socket"), port, path, api));
     }
     Optional<BotSettings.Discord> discord = Optional.empty();
     YamlValue d = doc.get("discord");
     if (!d.isMissing()) {
-      d.onlyKeys("message_content");
-      discord = Optional.of(new BotSettings.Discord(d.get("message_content").bool(false)));
+      d.onlyKeys("message_content", "rest_url", "gateway_url");
+      discord = Optional.of(new BotSettings.Discord(d.get("message_content").bool(false),
+          url(d.get("rest_url"), Set.of("http", "https"), "https://discord.com/api/v10/"),
+          url(d.get("gateway_url"), Set.of("ws", "wss"), "wss://gateway.discord.gg/")));
+    }
+    Optional<BotSettings.Ops> ops = Optional.empty();
+    YamlValue op = doc.get("ops");
+    if (!op.isMissing()) {
+      op.onlyKeys("address", "port");
+      String address = op.get("address").text("127.0.0.1").strip();
+      if (!isIpAddress(address)) {
+        op.get("address").problem("\"" + address + "\" is not an IP address; write 127.0.0.1 (this host only) or"
+            + " 0.0.0.0 (every interface)");
+      }
+      ops = Optional.of(new BotSettings.Ops(address, port(op.get("port"), 9090)));
     }
     if (!problems.isEmpty()) {
       throw new ConfigException(problems.all());
     }
     return new BotSettings(database, kb, policies, warnings, expiry, digestAt, zone, triage, managers, orgs, engineers,
-        slack, discord);
+        slack, discord, ops);
   }
 
   private static Optional<BotSettings.Organization> organization(YamlValue o, Set<String> ids, Set<String> keys,
@@ -203,6 +223,60 @@ public final class SettingsLoader {
       return "";
     }
     return t.get().strip();
+  }
+
+  /** An IPv4 address (each part up to 255) or an IPv6 literal; host names are not looked up here. */
+  private static boolean isIpAddress(String text) {
+    Matcher m = IP.matcher(text);
+    if (m.matches()) {
+      for (int i = 1; i <= 4; i++) {
+        if (Integer.parseInt(m.group(i)) > 255) {
+          return false;
+        }
+      }
+      return true;
+    }
+    return text.contains(":") && text.matches("[0-9A-Fa-f:.]+");
+  }
+
+  /** A TCP port; 0 asks the system for a free one. */
+  private static int port(YamlValue v, int fallback) {
+    Optional<Integer> port = v.integer(false, 0, "write a TCP port, e.g. " + fallback);
+    if (port.isPresent() && port.get() > 65535) {
+      v.problem(port.get() + " is not a TCP port; write a number from 1 to 65535 (0 picks a free one)");
+      return fallback;
+    }
+    return port.orElse(fallback);
+  }
+
+  /**
+   * An absolute URL with one of {@code schemes}, for pointing a platform client at a local server or a
+   * proxy; a missing trailing slash is added, since the clients append method names and routes to it.
+   */
+  private static Optional<URI> url(YamlValue v, Set<String> schemes, String example) {
+    Optional<String> text = v.text(false, "");
+    if (text.isEmpty()) {
+      return Optional.empty();
+    }
+    String t = text.get().strip();
+    String fix = "; write an absolute " + String.join(" or ", schemes.stream().sorted().toList()) + " URL such as "
+        + example + " (only for tests and proxies: leave it out to reach the platform itself)";
+    try {
+      URI uri = new URI(t.endsWith("/") ? t : t + "/");
+      if (uri.getScheme() == null || !schemes.contains(uri.getScheme().toLowerCase(Locale.ROOT))
+          || uri.getHost() == null) {
+        v.problem("\"" + t + "\" is not a usable URL" + fix);
+        return Optional.empty();
+      }
+      if (uri.getUserInfo() != null || uri.getQuery() != null) {
+        v.problem("\"" + t + "\" carries credentials or a query; tokens come from the environment only" + fix);
+        return Optional.empty();
+      }
+      return Optional.of(uri);
+    } catch (URISyntaxException e) {
+      v.problem("\"" + t + "\" is not a URL" + fix);
+      return Optional.empty();
+    }
   }
 
   static Duration span(String text) {

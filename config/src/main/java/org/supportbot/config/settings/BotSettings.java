@@ -1,5 +1,6 @@
 package org.supportbot.config.settings;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -22,11 +23,12 @@ import java.util.Set;
  * @param digestAt when managers get the daily digest, in {@code digestZone}
  * @param triage the vendor's internal channel for new cases
  * @param managers who get breach pings and the digest
+ * @param ops where the health and metrics endpoint listens, if anywhere
  */
 public record BotSettings(Path database, Optional<Path> knowledgeBase, Optional<Path> policies,
     List<Integer> warningPercents, Duration intakeExpiry, LocalTime digestAt, ZoneId digestZone, String triage,
     List<String> managers, List<Organization> organizations, List<Engineer> engineers, Optional<Slack> slack,
-    Optional<Discord> discord) {
+    Optional<Discord> discord, Optional<Ops> ops) {
 
   public BotSettings {
     Objects.requireNonNull(database, "database");
@@ -42,6 +44,7 @@ public record BotSettings(Path database, Optional<Path> knowledgeBase, Optional<
     engineers = List.copyOf(engineers);
     Objects.requireNonNull(slack, "slack");
     Objects.requireNonNull(discord, "discord");
+    Objects.requireNonNull(ops, "ops");
   }
 
   /**
@@ -69,9 +72,39 @@ public record BotSettings(Path database, Optional<Path> knowledgeBase, Optional<
 
   /**
    * Slack: HTTP mode on {@code port} and {@code path} (request signatures checked), or Socket Mode.
+   *
+   * @param port 0 picks a free port (printed at start)
+   * @param apiUrl where Slack's Web API is, ending in {@code /}; only for tests and proxies, empty for Slack itself
    */
-  public record Slack(boolean socketMode, int port, String path) {}
+  public record Slack(boolean socketMode, int port, String path, Optional<URI> apiUrl) {
+    public Slack {
+      Objects.requireNonNull(path, "path");
+      Objects.requireNonNull(apiUrl, "apiUrl");
+    }
+  }
 
-  /** Discord: {@code messageContent} turns on the privileged intent to read replies typed in case threads. */
-  public record Discord(boolean messageContent) {}
+  /**
+   * Discord: {@code messageContent} turns on the privileged intent to read replies typed in case threads.
+   *
+   * @param restUrl where the REST API is, ending in {@code /}; only for tests and proxies, empty for Discord itself
+   * @param gatewayUrl where the gateway is; only for tests and proxies, empty for Discord itself
+   */
+  public record Discord(boolean messageContent, Optional<URI> restUrl, Optional<URI> gatewayUrl) {
+    public Discord {
+      Objects.requireNonNull(restUrl, "restUrl");
+      Objects.requireNonNull(gatewayUrl, "gatewayUrl");
+    }
+  }
+
+  /**
+   * The operators' endpoint: {@code GET /health} and {@code GET /metrics}.
+   *
+   * @param address the interface to listen on, an IP address ({@code 127.0.0.1} keeps it on this host)
+   * @param port 0 picks a free port (printed at start)
+   */
+  public record Ops(String address, int port) {
+    public Ops {
+      Objects.requireNonNull(address, "address");
+    }
+  }
 }

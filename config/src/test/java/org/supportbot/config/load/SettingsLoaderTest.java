@@ -34,7 +34,8 @@ class SettingsLoaderTest {
     assertThat(s.organizations().get(0).escalation()).get()
         .satisfies(e -> assertThat(e.onCallRole()).isEqualTo("S0ONCALL"));
     assertThat(s.slack()).get().satisfies(sl -> assertThat(sl.port()).isEqualTo(3000));
-    assertThat(s.discord()).isEmpty(); // one platform per process
+    assertThat(s.discord()).get().satisfies(d -> assertThat(d.restUrl()).isEmpty()); // both platforms, one process
+    assertThat(s.ops()).contains(new BotSettings.Ops("127.0.0.1", 9090));
     assertThat(SettingsLoader.checkPolicies(s, Set.of("atheer", "atomrock", "atollon"))).isEmpty();
   }
 
@@ -64,7 +65,7 @@ class SettingsLoaderTest {
             .containsExactlyInAnyOrder(
                 "bot.yaml:1: databse: unknown key; did you mean \"database\"? allowed here: database, knowledge_base,"
                     + " policies, warnings, intake_expiry, digest, triage, managers, organizations, engineers, slack,"
-                    + " discord",
+                    + " discord, ops",
                 "bot.yaml:2: triage: \"slack/T1\" is not an address; write platform/workspace/id with platform slack,"
                     + " discord or console, e.g. slack/T0123/C0456",
                 "bot.yaml:3: intake_expiry: \"forever\" is not a duration; write e.g. \"30 minutes\", \"24 hours\" or"
@@ -82,6 +83,59 @@ class SettingsLoaderTest {
                 "bot.yaml:16: engineers[0].role: \"boss\" is not a role; write engineer or manager",
                 "bot.yaml:17: slack.mode: \"carrier-pigeon\" is not a mode; write http (needs a public URL) or socket"
                     + " (Socket Mode)"));
+  }
+
+  @Test
+  void theOpsEndpointAndTheBaseUrlsForTestsAreReadAndChecked() throws Exception {
+    BotSettings s = new SettingsLoader().parse("bot.yaml", """
+        triage: slack/T1/C0
+        organizations:
+          - { id: acme, key: ACME, policy: atheer, channels: [slack/T1/C1] }
+        slack: { mode: socket, api_url: "http://127.0.0.1:4100/api" }
+        discord: { rest_url: "http://127.0.0.1:4200/api/v10/", gateway_url: "ws://127.0.0.1:4201" }
+        ops: { address: 0.0.0.0, port: 0 }
+        """, Path.of("/srv"));
+    assertThat(s.slack().orElseThrow().apiUrl()).contains(java.net.URI.create("http://127.0.0.1:4100/api/"));
+    assertThat(s.discord().orElseThrow().restUrl()).contains(java.net.URI.create("http://127.0.0.1:4200/api/v10/"));
+    assertThat(s.discord().orElseThrow().gatewayUrl()).contains(java.net.URI.create("ws://127.0.0.1:4201/"));
+    assertThat(s.ops()).contains(new BotSettings.Ops("0.0.0.0", 0));
+    BotSettings defaults = new SettingsLoader().parse("bot.yaml", """
+        triage: slack/T1/C0
+        organizations: [{ id: acme, key: ACME, policy: atheer }]
+        discord: {}
+        ops: {}
+        """, Path.of("/srv"));
+    assertThat(defaults.ops()).contains(new BotSettings.Ops("127.0.0.1", 9090));
+    assertThat(defaults.discord().orElseThrow().restUrl()).isEmpty();
+  }
+
+  @Test
+  void badOpsAndBaseUrlsAreReportedWithTheirLines() {
+    String text = """
+        triage: slack/T1/C0
+        organizations: [{ id: acme, key: ACME, policy: atheer }]
+        slack: { api_url: "ftp://127.0.0.1/api/", port: 70000 }
+        discord: { rest_url: "http://user:pw@127.0.0.1/api/", gateway_url: "http://127.0.0.1:1/" }
+        ops: { address: my-host, port: -1, path: /x }
+        """;
+    assertThatThrownBy(() -> new SettingsLoader().parse("bot.yaml", text, Path.of("/srv")))
+        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).extracting(Object::toString)
+            .containsExactlyInAnyOrder(
+                "bot.yaml:3: slack.api_url: \"ftp://127.0.0.1/api/\" is not a usable URL; write an absolute http or"
+                    + " https URL such as https://slack.com/api/ (only for tests and proxies: leave it out to reach the"
+                    + " platform itself)",
+                "bot.yaml:3: slack.port: 70000 is not a TCP port; write a number from 1 to 65535 (0 picks a free one)",
+                "bot.yaml:4: discord.rest_url: \"http://user:pw@127.0.0.1/api/\" carries credentials or a query; tokens"
+                    + " come from the environment only; write an absolute http or https URL such as"
+                    + " https://discord.com/api/v10/ (only for tests and proxies: leave it out to reach the platform"
+                    + " itself)",
+                "bot.yaml:4: discord.gateway_url: \"http://127.0.0.1:1/\" is not a usable URL; write an absolute ws or"
+                    + " wss URL such as wss://gateway.discord.gg/ (only for tests and proxies: leave it out to reach the"
+                    + " platform itself)",
+                "bot.yaml:5: ops.path: unknown key; allowed here: address, port",
+                "bot.yaml:5: ops.address: \"my-host\" is not an IP address; write 127.0.0.1 (this host only) or 0.0.0.0"
+                    + " (every interface)",
+                "bot.yaml:5: ops.port: -1 is too small; it must be at least 0"));
   }
 
   @Test

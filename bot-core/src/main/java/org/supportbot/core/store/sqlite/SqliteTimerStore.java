@@ -58,4 +58,17 @@ public final class SqliteTimerStore implements TimerStore {
       }
     });
   }
+
+  @Override
+  public long dueBy(Instant instant) {
+    return db.read(c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM timers WHERE fired_ms IS NULL AND due_ms <= ?")) {
+        ps.setLong(1, instant.toEpochMilli());
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          return rs.getLong(1);
+        }
+      }
+    });
+  }
 }

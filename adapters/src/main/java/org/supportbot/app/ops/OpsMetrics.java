@@ -1,0 +1,194 @@
+package org.supportbot.app.ops;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import org.supportbot.app.platform.PlatformMetrics;
+import org.supportbot.core.chat.CommandParser;
+import org.supportbot.core.conversation.Inbound;
+import org.supportbot.core.desk.IncidentDesk;
+
+/**
+ * The metrics of a running desk in a Micrometer registry, scraped in Prometheus' text format. Labels
+ * hold only platform names, kinds of input, the desk's command and button names and outcomes: never
+ * people, channels, case numbers, text or tokens. Button names are bounded ({@value #MAX_ACTIONS}
+ * distinct, then {@code other}) so that a forged action id cannot grow the series without limit.
+ *
+ * <p>Names as scraped: {@code supportbot_commands_handled_total{platform,kind,command,outcome}},
+ * {@code supportbot_command_duration_seconds{platform,kind}} (histogram), {@code supportbot_timers_pending},
+ * {@code supportbot_timers_late}, {@code supportbot_timers_set_aside}, {@code supportbot_timers_fired_total},
+ * {@code supportbot_timer_lateness_seconds} (histogram), {@code supportbot_platform_connected{platform}},
+ * {@code supportbot_platform_errors_total{platform}}, {@code supportbot_rate_limited_total{platform}},
+ * {@code supportbot_rate_limit_waits_total{platform}}, {@code supportbot_slack_api_calls_total},
+ * {@code supportbot_slack_updates_held}, {@code supportbot_slack_updates_coalesced_total},
+ * {@code supportbot_outbound_dropped_total}.
+ */
+public final class OpsMetrics implements PlatformMetrics {
+  static final int MAX_ACTIONS = 50;
+  private static final Pattern ACTION = Pattern.compile("[a-z][a-z0-9._-]{0,40}");
+  /** Buckets of the handling latency: the 3-second acknowledgement deadline sits among them. */
+  private static final Duration[] LATENCY_BUCKETS = {Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
+      Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
+      Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10)};
+  /** Buckets of timer lateness: a tick's delay, a minute, and a restart's worth of downtime. */
+  private static final Duration[] LATENESS_BUCKETS = {Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(15),
+      Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofMinutes(15), Duration.ofHours(1),
+      Duration.ofHours(6), Duration.ofDays(1)};
+
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final Timer lateness;
+  private final Counter fired;
+  private final Set<String> actions = ConcurrentHashMap.newKeySet();
+  private final ConcurrentHashMap<String, AtomicLong> rateLimited = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, AtomicLong> waits = new ConcurrentHashMap<>();
+  /** Micrometer holds the state of function meters weakly; the suppliers are kept alive here. */
+  private final List<Object> sources = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  public OpsMetrics() {
+    lateness = Timer.builder("supportbot.timer.lateness")
+        .description("How long after its due time each timer fired (a restart after downtime shows here)")
+        .serviceLevelObjectives(LATENESS_BUCKETS).register(registry);
+    fired = Counter.builder("supportbot.timers.fired").description("Timers whose firing committed").register(registry);
+  }
+
+  /** The registry, e.g. for a test to read a meter. */
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  /** Everything in Prometheus' text exposition format. */
+  public String scrape() {
+    return registry.scrape();
+  }
+
+  @Override
+  public void handled(String platform, Inbound in, boolean ok, Duration took) {
+    String kind = kind(in.input());
+    Counter.builder("supportbot.commands.handled").description("Inbounds (commands, buttons, forms, messages) handled")
+        .tags("platform", platform, "kind", kind, "command", command(in.input()), "outcome", ok ? "ok" : "error")
+        .register(registry).increment();
+    Timer.builder("supportbot.command.duration")
+        .description("Time to handle one inbound: the desk's work and the platform calls it caused")
+        .serviceLevelObjectives(LATENCY_BUCKETS).tags("platform", platform, "kind", kind).register(registry)
+        .record(took);
+  }
+
+  @Override
+  public void rateLimited(String platform) {
+    counter(rateLimited, platform).incrementAndGet();
+  }
+
+  @Override
+  public void bucketEmptied(String platform) {
+    counter(waits, platform).incrementAndGet();
+  }
+
+  /** Records the timers that fired for {@code at}: each one's lateness {@code at - dueAt}. */
+  public void timersFired(List<org.supportbot.core.timer.Timer> timers, Instant at) {
+    for (org.supportbot.core.timer.Timer t : timers) {
+      Duration late = Duration.between(t.dueAt(), at);
+      lateness.record(late.isNegative() ? Duration.ZERO : late);
+      fired.increment();
+    }
+  }
+
+  /** The gauges of the durable timers, read from the database on every scrape. */
+  public void bindTimers(Supplier<IncidentDesk.TimerCounts> counts) {
+    sources.add(counts);
+    Gauge.builder("supportbot.timers.pending", () -> counts.get().pending()).description("Timers not fired yet")
+        .register(registry);
+    Gauge.builder("supportbot.timers.late", () -> counts.get().late())
+        .description("Timers not fired although due more than " + HealthCheck.LATE_AFTER.toSeconds() + " s ago")
+        .register(registry);
+    Gauge.builder("supportbot.timers.set.aside", () -> counts.get().setAside())
+        .description("Timers that failed to fire, set aside until the next start").register(registry);
+  }
+
+  /**
+   * A platform's connection state, error count and rate limiting. The 429s counted are those reported
+   * through {@link #rateLimited} plus {@code received429}, for a client that counts them itself.
+   */
+  public void bindPlatform(String platform, BooleanSupplier connected, LongSupplier errors, LongSupplier received429) {
+    sources.addAll(List.of(connected, errors, received429));
+    Gauge.builder("supportbot.platform.connected", () -> connected.getAsBoolean() ? 1 : 0)
+        .description("1 while the platform connection is up").tag("platform", platform).register(registry);
+    FunctionCounter.builder("supportbot.platform.errors", errors, LongSupplier::getAsLong)
+        .description("Platform calls that failed after the client's own retries").tag("platform", platform)
+        .register(registry);
+    AtomicLong reported = counter(rateLimited, platform);
+    FunctionCounter.builder("supportbot.rate.limited", reported, n -> n.get() + received429.getAsLong())
+        .description("Responses 429 (Too Many Requests) received").tag("platform", platform).register(registry);
+    FunctionCounter.builder("supportbot.rate.limit.waits", counter(waits, platform), AtomicLong::get)
+        .description("Responses that emptied a rate-limit bucket (X-RateLimit-Remaining: 0); the client waited for"
+            + " its reset before the next call").tag("platform", platform).register(registry);
+  }
+
+  /**
+   * Slack's Web API counts: calls made, status updates held back by the rate limits, and updates
+   * coalesced (replaced by a newer one before sending).
+   */
+  public void bindSlack(LongSupplier calls, LongSupplier held, LongSupplier coalesced) {
+    sources.addAll(List.of(calls, held, coalesced));
+    FunctionCounter.builder("supportbot.slack.api.calls", calls, LongSupplier::getAsLong)
+        .description("Slack Web API calls made").register(registry);
+    Gauge.builder("supportbot.slack.updates.held", held, s -> s.getAsLong())
+        .description("Status updates held back by Slack's rate limits, waiting to be sent").register(registry);
+    FunctionCounter.builder("supportbot.slack.updates.coalesced", coalesced, LongSupplier::getAsLong)
+        .description("Status updates replaced by a newer one before they were sent").register(registry);
+  }
+
+  /** Messages dropped because no adapter in the process serves their platform. */
+  public void bindDropped(LongSupplier dropped) {
+    sources.add(dropped);
+    FunctionCounter.builder("supportbot.outbound.dropped", dropped, LongSupplier::getAsLong)
+        .description("Desk messages for a platform no adapter in this process serves").register(registry);
+  }
+
+  private static AtomicLong counter(ConcurrentHashMap<String, AtomicLong> counts, String platform) {
+    return counts.computeIfAbsent(platform, p -> new AtomicLong());
+  }
+
+  static String kind(Inbound.Input input) {
+    return switch (input) {
+      case Inbound.Command c -> "command";
+      case Inbound.Picked p -> "button";
+      case Inbound.Submitted f -> "form";
+      case Inbound.Said s -> "message";
+    };
+  }
+
+  private String command(Inbound.Input input) {
+    return switch (input) {
+      case Inbound.Command c -> {
+        String name = c.name().toLowerCase(Locale.ROOT);
+        yield CommandParser.USAGE.containsKey(name) ? name : "unknown";
+      }
+      case Inbound.Picked p -> {
+        String action = p.action().toLowerCase(Locale.ROOT);
+        if (!ACTION.matcher(action).matches()) {
+          yield "other";
+        }
+        if (actions.contains(action) || (actions.size() < MAX_ACTIONS && actions.add(action))) {
+          yield action;
+        }
+        yield "other";
+      }
+      case Inbound.Submitted f -> "form";
+      case Inbound.Said s -> "message";
+    };
+  }
+}

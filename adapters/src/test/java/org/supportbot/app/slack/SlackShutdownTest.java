@@ -1,0 +1,52 @@
+package org.supportbot.app.slack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Closing the HTTP endpoint and the adapter while a command is being handled: Slack was already
+ * acknowledged, the endpoint stops taking requests, and the queued work still runs to its Web API
+ * call before the adapter is closed. The test holds the desk's monitor, which {@code SupportDesk.handle}
+ * needs, so the command is in flight exactly when closing starts.
+ */
+@Timeout(40)
+class SlackShutdownTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void aCommandInFlightWhenClosingStartsIsFinished() throws Exception {
+    try (SlackWire wire = new SlackWire(dir, SlackChatGateway.UpdateLimits.TIER_3)) {
+      Thread closing;
+      synchronized (wire.desk) {
+        assertThat(wire.post(SlackWire.FORM, SlackWire.slashCommand(SlackWire.ANA, SlackWire.ACME, "/support", "",
+            "1001.2002.closing")).statusCode()).as("acknowledged at once").isEqualTo(200);
+        closing = Thread.ofPlatform().name("closing").start(wire.running::close);
+        await(() -> !wire.endpoint.serving(), "the endpoint to stop taking requests");
+        assertThat(closing.isAlive()).as("close waits for the queued command").isTrue();
+        assertThat(wire.api.calls("views.open")).as("not yet handled").isEmpty();
+      } // the desk is free: the command goes on
+      closing.join(TimeUnit.SECONDS.toMillis(30));
+      assertThat(closing.isAlive()).isFalse();
+      assertThat(wire.api.calls("views.open")).hasSize(1)
+          .allSatisfy(c -> assertThat(c.param("trigger_id")).isEqualTo("1001.2002.closing"));
+    }
+  }
+
+  private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting for " + what);
+      }
+      Thread.sleep(10); // polling a condition, with a deadline
+    }
+  }
+}
