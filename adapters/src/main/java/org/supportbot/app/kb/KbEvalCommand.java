@@ -44,6 +44,14 @@ final class KbEvalCommand implements Callable<Integer> {
   @Option(names = "--lexical", description = "BM25 only, even if the index has embeddings.")
   boolean lexical;
 
+  @Option(names = "--plain", description = "Plain BM25 (every text field weight 1, default BM25 parameters, no query"
+      + " stop words, no exact tokens): the reference point of the README's quality table.")
+  boolean plain;
+
+  @Option(names = "--semantic-weight", paramLabel = "W", description = "Weight of the embeddings' cosine similarity"
+      + " in the fusion with BM25 (default ${DEFAULT-VALUE}), to compare fusion weights.")
+  float semanticWeight = SearchSettings.defaults().semantic();
+
   @Option(names = "--json", description = "JSON output.")
   boolean json;
 
@@ -51,7 +59,7 @@ final class KbEvalCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    SearchSettings settings = lexical ? SearchSettings.defaults().lexicalOnly() : SearchSettings.defaults();
+    SearchSettings settings = settings();
     try (KbSearcher searcher = KbSearcher.open(KbIndexing.luceneDir(index), settings)) {
       Map<String, String> q = EvalFiles.queries(queries);
       Map<String, Map<String, Integer>> r = EvalFiles.qrels(qrels);
@@ -61,7 +69,7 @@ final class KbEvalCommand implements Callable<Integer> {
       if (json) {
         ObjectNode o = new ObjectMapper().createObjectNode();
         o.put("queries", m.queries());
-        o.put("mode", searcher.semantic() ? "hybrid" : "lexical");
+        o.put("mode", plain ? "plain" : searcher.semantic() ? "hybrid" : "lexical");
         o.put("MAP@10", m.map10());
         o.put("MRR@10", m.mrr10());
         o.put("P@1", m.p1());
@@ -75,7 +83,8 @@ final class KbEvalCommand implements Callable<Integer> {
         fo.put("top1_relevant_silenced", f.top1RelevantSilenced());
         out.println(o);
       } else {
-        out.printf("queries   %d (%s%s)%n", m.queries(), searcher.semantic() ? "hybrid BM25 + embeddings" : "lexical BM25",
+        out.printf("queries   %d (%s%s)%n", m.queries(),
+            plain ? "plain BM25" : searcher.semantic() ? "hybrid BM25 + embeddings" : "lexical BM25",
             c == null ? ", whole index" : ", re-ranking candidates");
         out.printf("MAP@10    %.4f%n", m.map10());
         out.printf("MRR@10    %.4f%n", m.mrr10());
@@ -91,5 +100,24 @@ final class KbEvalCommand implements Callable<Integer> {
       err.println("error: " + e.getMessage());
       return KbCommand.EXIT_FAILED;
     }
+  }
+
+  private SearchSettings settings() {
+    boolean weighted = spec.commandLine().getParseResult().hasMatchedOption("--semantic-weight");
+    if (plain && (lexical || weighted)) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--plain is BM25 alone; it cannot be combined with " + (lexical ? "--lexical" : "--semantic-weight"));
+    }
+    if (lexical && weighted) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--lexical and --semantic-weight exclude each other");
+    }
+    if (!(semanticWeight >= 0) || Float.isInfinite(semanticWeight)) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--semantic-weight must be a finite number >= 0, was " + semanticWeight + "; 0 means BM25 alone");
+    }
+    if (plain) {
+      return SearchSettings.plain();
+    }
+    return lexical ? SearchSettings.defaults().lexicalOnly() : SearchSettings.defaults().withSemantic(semanticWeight);
   }
 }

@@ -108,6 +108,40 @@ class KbCommandTest {
   }
 
   @Test
+  void evalPlainScoresWithPlainBm25AndNoFloor() throws IOException {
+    index();
+    Path queries = Files.writeString(work.resolve("q.tsv"), "q1\ttable or view does not exist\n");
+    Path qrels = Files.writeString(work.resolve("qrels.txt"), "q1 0 db-1 1\n");
+    CliRun run = CliRun.of("kb", "eval", "--plain", "--index", kb.toString(), "--queries", queries.toString(),
+        "--qrels", qrels.toString());
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.out()).contains("queries   1 (plain BM25, whole index)" + NL).contains("MRR@10    1.0000" + NL)
+        .contains("floor     0.000: ");
+  }
+
+  @Test
+  void evalRefusesPlainTogetherWithASemanticWeight() throws IOException {
+    index();
+    Path queries = Files.writeString(work.resolve("q.tsv"), "q1\tprinter\n");
+    Path qrels = Files.writeString(work.resolve("qrels.txt"), "q1 0 print-1 1\n");
+    CliRun run = CliRun.of("kb", "eval", "--plain", "--semantic-weight", "3", "--index", kb.toString(),
+        "--queries", queries.toString(), "--qrels", qrels.toString());
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("--plain is BM25 alone; it cannot be combined with --semantic-weight");
+  }
+
+  @Test
+  void evalRefusesANegativeSemanticWeight() throws IOException {
+    index();
+    Path queries = Files.writeString(work.resolve("q.tsv"), "q1\tprinter\n");
+    Path qrels = Files.writeString(work.resolve("qrels.txt"), "q1 0 print-1 1\n");
+    CliRun run = CliRun.of("kb", "eval", "--semantic-weight", "-1", "--index", kb.toString(),
+        "--queries", queries.toString(), "--qrels", qrels.toString());
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("--semantic-weight must be a finite number >= 0, was -1.0; 0 means BM25 alone");
+  }
+
+  @Test
   void missingArticlesFolderIsAClearErrorAndCreatesNothing() {
     Path nowhere = work.resolve("nope");
     CliRun run = CliRun.of("kb", "index", "--articles", nowhere.toString(), "--index", kb.toString());

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -15,38 +16,56 @@ import org.supportbot.kb.search.KbSearcher;
 import org.supportbot.kb.search.SearchSettings;
 
 /**
- * Quality on the labelled development data in {@code ../shared/data/kb-eval} (skipped when the
- * folder is absent). The issue's targets are asserted where they are met (hybrid: StackFAQ,
- * SemEval re-rank); elsewhere the measured level, rounded down, guards against regressions. The
- * README's quality table lists every figure, including the targets not yet met.
+ * Quality on the labelled data in {@code ../shared/data/kb-eval} (skipped when the folder is
+ * absent). The issue's targets are asserted on the development split where they are met (hybrid:
+ * StackFAQ, SemEval re-rank); elsewhere the measured level, rounded down, guards against
+ * regressions. The SemEval train split is checked as well: it was not used to choose settings, so
+ * a change that helps dev but not train is fitting the dev queries. The README's quality table
+ * lists every figure, including the target not yet met.
  */
 class KbEvalDataTest {
   @TempDir static Path work;
   static Path data;
   static Path stackfaq;
-  static Path forum;
+
+  /** One hybrid index per SemEval split, of that split's forum folder. */
+  enum Split {
+    DEV("dev"),
+    TRAIN("train");
+
+    final String name;
+
+    Split(String name) {
+      this.name = name;
+    }
+
+    Path index() {
+      return work.resolve("forum-" + name);
+    }
+  }
 
   @BeforeAll
   static void build() {
     data = KbEvalData.find().orElse(null);
     Assumptions.assumeTrue(data != null, "../shared/data/kb-eval not found beside the repository");
     stackfaq = work.resolve("stackfaq");
-    forum = work.resolve("forum");
     KbIndexing.indexFolders(stackfaq, data.resolve("stackfaq/articles"), null, "", false,
         KbIndexing.Mode.SEMANTIC, IndexProgress.NONE);
-    KbIndexing.indexFolders(forum, null, data.resolve("semeval2016/forum-dev"), "", false,
-        KbIndexing.Mode.SEMANTIC, IndexProgress.NONE);
+    for (Split s : Split.values()) {
+      KbIndexing.indexFolders(s.index(), null, data.resolve("semeval2016/forum-" + s.name), "", false,
+          KbIndexing.Mode.SEMANTIC, IndexProgress.NONE);
+    }
   }
 
   /** Each configuration is run once; several tests read its figures. */
-  private static final Map<String, Metrics> RUNS = new java.util.concurrent.ConcurrentHashMap<>();
+  private static final Map<String, Metrics> RUNS = new ConcurrentHashMap<>();
 
   private static Metrics stackFaq(SearchSettings s) {
     return RUNS.computeIfAbsent("stackfaq " + s, key -> runStackFaq(s));
   }
 
-  private static Metrics semEval(SearchSettings s, boolean rerank) {
-    return RUNS.computeIfAbsent("semeval " + rerank + " " + s, key -> runSemEval(s, rerank));
+  private static Metrics semEval(Split split, SearchSettings s, boolean rerank) {
+    return RUNS.computeIfAbsent("semeval " + split + " " + rerank + " " + s, key -> runSemEval(split, s, rerank));
   }
 
   private static Metrics runStackFaq(SearchSettings s) {
@@ -56,18 +75,27 @@ class KbEvalDataTest {
     }
   }
 
-  private static Metrics runSemEval(SearchSettings s, boolean rerank) {
+  private static Metrics runSemEval(Split split, SearchSettings s, boolean rerank) {
     Path d = data.resolve("semeval2016");
-    Map<String, List<String>> candidates = rerank ? EvalFiles.candidates(d.resolve("candidates-dev.tsv")) : null;
-    try (KbSearcher k = KbSearcher.open(KbIndexing.luceneDir(forum), s)) {
-      return Evaluator.evaluate(k, EvalFiles.queries(d.resolve("queries-dev.tsv")),
-          EvalFiles.qrels(d.resolve("qrels-dev.txt")), candidates);
+    Map<String, List<String>> candidates =
+        rerank ? EvalFiles.candidates(d.resolve("candidates-" + split.name + ".tsv")) : null;
+    try (KbSearcher k = KbSearcher.open(KbIndexing.luceneDir(split.index()), s)) {
+      return Evaluator.evaluate(k, EvalFiles.queries(d.resolve("queries-" + split.name + ".tsv")),
+          EvalFiles.qrels(d.resolve("qrels-" + split.name + ".txt")), candidates);
     }
+  }
+
+  private static SearchSettings hybrid() {
+    return SearchSettings.defaults();
+  }
+
+  private static SearchSettings lexical() {
+    return SearchSettings.defaults().lexicalOnly();
   }
 
   @Test
   void hybridMeetsTheStackFaqTargets() {
-    Metrics m = stackFaq(SearchSettings.defaults());
+    Metrics m = stackFaq(hybrid());
     assertThat(m.queries()).isEqualTo(625);
     assertThat(m.mrr10()).isGreaterThanOrEqualTo(0.90);
     assertThat(m.p1()).isGreaterThanOrEqualTo(0.84);
@@ -75,32 +103,44 @@ class KbEvalDataTest {
 
   @Test
   void hybridMeetsTheSemEvalReRankTarget() {
-    Metrics m = semEval(SearchSettings.defaults(), true);
+    Metrics m = semEval(Split.DEV, hybrid(), true);
     assertThat(m.queries()).isEqualTo(50);
     assertThat(m.map10()).isGreaterThanOrEqualTo(0.76);
   }
 
   @Test
+  void hybridReRankReachesTheTargetOnTheTrainSplitToo() {
+    Metrics m = semEval(Split.TRAIN, hybrid(), true);
+    assertThat(m.queries()).isEqualTo(67);
+    assertThat(m.map10()).isGreaterThanOrEqualTo(0.76); // measured 0.792
+  }
+
+  @Test
   void hybridWholeForumStaysAtItsMeasuredLevel() {
-    // target 0.68 is not met (measured 0.622); see the README
-    assertThat(semEval(SearchSettings.defaults(), false).map10()).isGreaterThanOrEqualTo(0.60);
+    // target 0.68 (dev) is not met: measured 0.622 dev, 0.610 train; see the README
+    assertThat(semEval(Split.DEV, hybrid(), false).map10()).isGreaterThanOrEqualTo(0.60);
+    assertThat(semEval(Split.TRAIN, hybrid(), false).map10()).isGreaterThanOrEqualTo(0.59);
   }
 
   @Test
   void lexicalModeStaysAtItsMeasuredLevels() {
-    SearchSettings lexical = SearchSettings.defaults().lexicalOnly();
-    // measured: StackFAQ MRR@10 0.824, P@1 0.747; SemEval re-rank 0.742, whole forum 0.585
-    Metrics sf = stackFaq(lexical);
+    // measured: StackFAQ MRR@10 0.824, P@1 0.747; SemEval re-rank 0.748 dev, 0.766 train;
+    // whole forum 0.585 dev, 0.562 train
+    Metrics sf = stackFaq(lexical());
     assertThat(sf.mrr10()).isGreaterThanOrEqualTo(0.80);
     assertThat(sf.p1()).isGreaterThanOrEqualTo(0.72);
-    assertThat(semEval(lexical, true).map10()).isGreaterThanOrEqualTo(0.72);
-    assertThat(semEval(lexical, false).map10()).isGreaterThanOrEqualTo(0.56);
+    assertThat(semEval(Split.DEV, lexical(), true).map10()).isGreaterThanOrEqualTo(0.72);
+    assertThat(semEval(Split.TRAIN, lexical(), true).map10()).isGreaterThanOrEqualTo(0.74);
+    assertThat(semEval(Split.DEV, lexical(), false).map10()).isGreaterThanOrEqualTo(0.56);
+    assertThat(semEval(Split.TRAIN, lexical(), false).map10()).isGreaterThanOrEqualTo(0.54);
   }
 
   @Test
-  void hybridBeatsLexicalOnEveryMeasure() {
-    SearchSettings lexical = SearchSettings.defaults().lexicalOnly();
-    assertThat(stackFaq(SearchSettings.defaults()).mrr10()).isGreaterThan(stackFaq(lexical).mrr10());
-    assertThat(semEval(SearchSettings.defaults(), true).map10()).isGreaterThan(semEval(lexical, true).map10());
+  void hybridBeatsLexicalOnBothSplits() {
+    assertThat(stackFaq(hybrid()).mrr10()).isGreaterThan(stackFaq(lexical()).mrr10());
+    for (Split s : Split.values()) {
+      assertThat(semEval(s, hybrid(), true).map10()).as(s + " re-rank").isGreaterThan(semEval(s, lexical(), true).map10());
+      assertThat(semEval(s, hybrid(), false).map10()).as(s + " whole forum").isGreaterThan(semEval(s, lexical(), false).map10());
+    }
   }
 }
