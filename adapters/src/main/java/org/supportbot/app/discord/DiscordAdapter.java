@@ -532,7 +532,7 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
     Optional<String> earlier = refs.message(place.workspace(), key);
     if (earlier.isPresent()) {
       try {
-        channel.editMessageById(earlier.get(), m.edit()).complete();
+        edit(channel, earlier.get(), m);
         return;
       } catch (ErrorResponseException e) {
         if (e.getErrorResponse() != ErrorResponse.UNKNOWN_MESSAGE) {
@@ -545,6 +545,23 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
     refs.saveMessage(place.workspace(), key, sent.getId());
   }
 
+  /**
+   * Edits a message; in a thread Discord archived while the bot ran (its messages cannot be edited then),
+   * the thread is unarchived and the edit made again.
+   */
+  private static void edit(GuildMessageChannel channel, String messageId, DiscordMessage m) {
+    try {
+      channel.editMessageById(messageId, m.edit()).complete();
+    } catch (ErrorResponseException e) {
+      if (e.getErrorResponse() != ErrorResponse.ILLEGAL_OPERATION_ARCHIVED_THREAD
+          || !(channel instanceof ThreadChannel thread)) {
+        throw e;
+      }
+      thread.getManager().setArchived(false).complete();
+      channel.editMessageById(messageId, m.edit()).complete();
+    }
+  }
+
   private GuildMessageChannel channel(ChatPlace place) {
     String thread = place.thread();
     if (thread.isEmpty() || thread.chars().allMatch(Character::isDigit)) {
@@ -554,7 +571,13 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
     return caseThread(place);
   }
 
-  /** The case's own thread, created in its channel on first use and remembered. */
+  /**
+   * The case's own thread, created in its channel on first use and remembered. A remembered thread that
+   * is not in JDA's cache (Discord lists only active threads on connect) is fetched by its id; if it is
+   * archived it is unarchived before use, since Discord refuses edits of its messages while it is
+   * archived (a bot that may send messages in threads may unarchive a thread that is not locked). A
+   * locked thread, or one Discord no longer has, is replaced by a new thread, which is remembered instead.
+   */
   private ThreadChannel caseThread(ChatPlace place) {
     synchronized (threads) {
       Optional<String> known = refs.thread(place.workspace(), place.channel(), place.thread());
@@ -563,7 +586,21 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
         if (t == null) {
           t = jda.getThreadChannelById(known.get());
         }
-        if (t != null) {
+        boolean fetched = false;
+        if (t == null) {
+          t = ThreadLookup.retrieve(jda, known.get()).orElse(null);
+          fetched = true;
+          if (t == null) {
+            log.info("the thread of {} is gone; opening a new one", place.thread());
+          }
+        }
+        if (t != null && t.isLocked()) {
+          log.info("the thread of {} is locked; opening a new one", place.thread());
+        } else if (t != null) {
+          if (fetched && t.isArchived()) {
+            t.getManager().setArchived(false).complete();
+          }
+          created.put(t.getId(), t);
           return t;
         }
       }

@@ -35,6 +35,8 @@ import org.supportbot.core.desk.IncidentDesk;
  * {@code supportbot_platform_errors_total{platform}}, {@code supportbot_rate_limited_total{platform}},
  * {@code supportbot_rate_limit_waits_total{platform}}, {@code supportbot_slack_api_calls_total},
  * {@code supportbot_slack_updates_held}, {@code supportbot_slack_updates_coalesced_total},
+ * {@code supportbot_slack_posts_held}, {@code supportbot_slack_posts_retried_total},
+ * {@code supportbot_slack_posts_delayed_total},
  * {@code supportbot_outbound_dropped_total}.
  */
 public final class OpsMetrics implements PlatformMetrics {
@@ -149,6 +151,22 @@ public final class OpsMetrics implements PlatformMetrics {
         .description("Status updates held back by Slack's rate limits, waiting to be sent").register(registry);
     FunctionCounter.builder("supportbot.slack.updates.coalesced", coalesced, LongSupplier::getAsLong)
         .description("Status updates replaced by a newer one before they were sent").register(registry);
+  }
+
+  /**
+   * Slack's posts ({@code chat.postMessage}, {@code chat.postEphemeral}): how many wait in their
+   * channel's queue, how many were sent again after a 429, and how many were sent later than said
+   * (the channel's pace, or a 429 on a post ahead of them).
+   */
+  public void bindSlackPosts(LongSupplier held, LongSupplier retried, LongSupplier delayed) {
+    sources.addAll(List.of(held, retried, delayed));
+    Gauge.builder("supportbot.slack.posts.held", held, s -> s.getAsLong())
+        .description("Posts waiting for their channel's pace or a 429's Retry-After").register(registry);
+    FunctionCounter.builder("supportbot.slack.posts.retried", retried, LongSupplier::getAsLong)
+        .description("Posts sent again after Slack answered 429").register(registry);
+    FunctionCounter.builder("supportbot.slack.posts.delayed", delayed, LongSupplier::getAsLong)
+        .description("Posts sent later than said: their channel's pace (about one a second) or a 429 ahead of them")
+        .register(registry);
   }
 
   /** Messages dropped because no adapter in the process serves their platform. */

@@ -279,6 +279,7 @@ public final class RunCommand implements Callable<Integer> {
     health.platform("slack", connected);
     metrics.bindPlatform("slack", connected, gateway::errors, gateway::rateLimited);
     metrics.bindSlack(gateway::calls, gateway::held, gateway::coalesced);
+    metrics.bindSlackPosts(gateway::postsHeld, gateway::postsRetried, gateway::postsDelayed);
     return bound;
   }
 

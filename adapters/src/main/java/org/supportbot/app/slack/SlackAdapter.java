@@ -174,16 +174,29 @@ public final class SlackAdapter implements AutoCloseable {
     }
   }
 
-  /** Stops taking work; what is queued finishes first, so nothing in flight is lost. */
+  /**
+   * Stops taking work; what is queued finishes first and posts and updates that are due are sent, so
+   * nothing in flight is lost. Posts and updates still waiting for Slack's rate limits (seconds of
+   * pacing, or a 429's {@code Retry-After}) are kept in memory only: their number is logged.
+   */
   @Override
   public void close() {
+    try {
+      worker.execute(gateway::flushDue);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      LOG.debug("slack: the adapter was already closed");
+    }
     worker.shutdown();
     try {
       if (!worker.awaitTermination(30, TimeUnit.SECONDS)) {
-        LOG.warn("slack: the desk's executor did not finish within 30 s; {} updates were held", gateway.held());
+        LOG.warn("slack: the desk's executor did not finish within 30 s");
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    if (gateway.held() > 0 || gateway.postsHeld() > 0) {
+      LOG.warn("slack: closed with {} status update(s) and {} post(s) still waiting for Slack's rate limits; they are"
+          + " not sent", gateway.held(), gateway.postsHeld());
     }
   }
 

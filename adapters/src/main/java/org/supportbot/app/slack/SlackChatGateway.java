@@ -10,10 +10,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +42,13 @@ import org.supportbot.core.incident.ChatPlace;
  *       {@code perMinute} per workspace (Slack's Tier 3 for {@code chat.update}); a held update is
  *       replaced by a newer one for the same key and sent by {@link #flushDue()}. A 429 holds the
  *       update for Slack's {@code Retry-After} instead of dropping it.
+ *   <li>Posts ({@code chat.postMessage}, {@code chat.postEphemeral}) wait in one queue per channel and
+ *       leave it in order. {@code chat.postMessage} is paced to {@link PostLimits} per channel (Slack
+ *       allows about one message a second per channel, short bursts tolerated); a post that must wait is
+ *       sent by {@link #flushDue()}. A 429 on a post holds its channel's queue for Slack's
+ *       {@code Retry-After} and then sends the same post again: nothing is dropped, and since Slack
+ *       refused the first attempt nothing is sent twice. A status message still waiting to be posted
+ *       takes the newer content of a later change instead of being posted twice.
  * </ul>
  *
  * <p>Its methods are synchronized; the adapter calls them from its one desk executor anyway.
@@ -65,6 +73,28 @@ public final class SlackChatGateway {
     }
   }
 
+  /**
+   * How many {@code chat.postMessage} calls one channel may get: at most {@code perWindow} in any
+   * {@code window}.
+   */
+  public record PostLimits(int perWindow, Duration window) {
+    /**
+     * Slack documents about one message per second per channel and tolerates short bursts: three in
+     * any three seconds keeps to one a second on average with a burst of three.
+     */
+    public static final PostLimits CHAT_POST_MESSAGE = new PostLimits(3, Duration.ofSeconds(3));
+
+    public PostLimits {
+      Objects.requireNonNull(window, "window");
+      if (perWindow < 1) {
+        throw new IllegalArgumentException("chat.postMessage calls per window must be at least 1, got " + perWindow);
+      }
+      if (window.isNegative() || window.isZero()) {
+        throw new IllegalArgumentException("the chat.postMessage window must be positive, got " + window);
+      }
+    }
+  }
+
   private record Held(String workspace, String key, SlackMessageStore.Posted at, SlackRenderer.SlackMessage message,
       Instant due) {}
 
@@ -76,13 +106,25 @@ public final class SlackChatGateway {
   private final Map<String, Instant> lastUpdate = new HashMap<>();
   private final Map<String, Deque<Instant>> window = new HashMap<>();
   private final Map<String, Held> held = new LinkedHashMap<>();
+  private final PostLimits postLimits;
+  /** The posts waiting to be sent, one queue per workspace and channel, in the order the desk said them. */
+  private final Map<String, Lane> lanes = new LinkedHashMap<>();
+  private final AtomicLong postsRetried = new AtomicLong();
+  private final AtomicLong postsDelayed = new AtomicLong();
   private final AtomicLong calls = new AtomicLong();
   private final AtomicLong errors = new AtomicLong();
   private final AtomicLong coalesced = new AtomicLong();
   private final AtomicLong rateLimited = new AtomicLong();
 
+  /** A gateway that paces posts to {@link PostLimits#CHAT_POST_MESSAGE}. */
   public SlackChatGateway(MethodsClient api, SlackMessageStore store, SlackRenderer renderer, Clock clock,
       UpdateLimits limits) {
+    this(api, store, renderer, clock, limits, PostLimits.CHAT_POST_MESSAGE);
+  }
+
+  public SlackChatGateway(MethodsClient api, SlackMessageStore store, SlackRenderer renderer, Clock clock,
+      UpdateLimits limits, PostLimits postLimits) {
+    this.postLimits = Objects.requireNonNull(postLimits, "postLimits");
     this.api = Objects.requireNonNull(api, "api");
     this.store = Objects.requireNonNull(store, "store");
     this.renderer = Objects.requireNonNull(renderer, "renderer");
@@ -105,7 +147,7 @@ public final class SlackChatGateway {
     return coalesced.get();
   }
 
-  /** Responses 429 from Slack; each held its update for the time Slack asked. */
+  /** Responses 429 from Slack; each held its update or its channel's posts for the time Slack asked. */
   public long rateLimited() {
     return rateLimited.get();
   }
@@ -115,33 +157,48 @@ public final class SlackChatGateway {
     return held.size();
   }
 
-  /** Sends one batch of the desk's messages, in order. */
+  /** Posts waiting in their channel's queue, for the pace or for a 429's {@code Retry-After}. */
+  public synchronized int postsHeld() {
+    return lanes.values().stream().mapToInt(l -> l.queue.size()).sum();
+  }
+
+  /** Posts sent again after Slack answered them 429. */
+  public long postsRetried() {
+    return postsRetried.get();
+  }
+
+  /**
+   * Posts sent later than the desk said them, because of their channel's pace or a 429 on a post ahead
+   * of them (posts answered 429 themselves are counted by {@link #postsRetried()}).
+   */
+  public long postsDelayed() {
+    return postsDelayed.get();
+  }
+
+  /** Sends one batch of the desk's messages, in order; posts the pace holds back are sent by {@link #flushDue()}. */
   public synchronized void deliver(List<Outbound> batch) {
-    Set<Outbound> sent = new HashSet<>();
-    // a case's status message is the root of its thread: post it first so the rest can go under it
+    Set<Outbound> first = Collections.newSetFromMap(new IdentityHashMap<>());
+    // a case's status message is the root of its thread: queue it first so the rest can go under it
     for (Outbound o : batch) {
       if (o.replaces().isPresent() && o.onlyFor().isEmpty() && o.to() instanceof Outbound.ToPlace p
           && isNamedThread(p.place()) && store.find(p.place().workspace(), o.replaces().get()).isEmpty()
           && store.find(p.place().workspace(), SqliteSlackMessageStore.THREAD + p.place().thread()).isEmpty()) {
-        ChatPlace place = p.place();
-        post(place.workspace(), place.channel(), Optional.empty(), renderer.render(o)).ifPresent(ts -> {
-          SlackMessageStore.Posted at = new SlackMessageStore.Posted(place.channel(), ts);
-          store.remember(place.workspace(), o.replaces().get(), at);
-          store.remember(place.workspace(), SqliteSlackMessageStore.THREAD + place.thread(), at);
-        });
-        sent.add(o);
+        accept(o);
+        first.add(o);
       }
     }
     for (Outbound o : batch) {
-      if (!sent.contains(o)) {
-        send(o);
+      if (!first.contains(o)) {
+        accept(o);
       }
     }
+    sendPosts(clock.instant());
   }
 
-  /** Sends the held updates whose time has come; call it periodically. */
+  /** Sends the held posts and updates whose time has come; call it periodically. */
   public synchronized void flushDue() {
     Instant now = clock.instant();
+    sendPosts(now);
     List<Held> due = held.values().stream().filter(h -> !h.due().isAfter(now))
         .sorted(Comparator.comparing(Held::due)).toList();
     for (Held h : due) {
@@ -156,37 +213,146 @@ public final class SlackChatGateway {
 
   /** Opens a modal for the interaction {@code triggerId}; false when Slack refused it. */
   public boolean openView(String triggerId, String view) {
-    return call("views.open", "-", () -> api.viewsOpen(r -> r.triggerId(triggerId).viewAsString(view))) != null;
+    return call("views.open", "-", () -> api.viewsOpen(r -> r.triggerId(triggerId).viewAsString(view)))
+        instanceof Attempt.Ok<?>;
   }
 
-  private void send(Outbound o) {
+  /** One post waiting in its channel's queue; a status message's content may still be replaced. */
+  private static final class QueuedPost {
+    final Outbound outbound;
+    final Instant queuedAt;
+    SlackRenderer.SlackMessage message;
+    boolean limited;
+
+    QueuedPost(Outbound outbound, SlackRenderer.SlackMessage message, Instant queuedAt) {
+      this.outbound = outbound;
+      this.message = message;
+      this.queuedAt = queuedAt;
+    }
+
+    boolean ephemeral() {
+      return outbound.onlyFor().isPresent() && outbound.to() instanceof Outbound.ToPlace;
+    }
+  }
+
+  /** One channel's queue of posts, the instants of its recent chat.postMessage calls, and a 429's hold. */
+  private static final class Lane {
+    final Deque<QueuedPost> queue = new ArrayDeque<>();
+    final Deque<Instant> posted = new ArrayDeque<>();
+    Instant heldUntil = Instant.MIN;
+  }
+
+  /** Turns a message of the desk into an update of its earlier message, or queues it as a post. */
+  private void accept(Outbound o) {
     SlackRenderer.SlackMessage message = renderer.render(o);
+    String ws;
+    String channel;
     switch (o.to()) {
-      case Outbound.ToPerson p -> post(p.person().workspace(), p.person().userId(), Optional.empty(), message);
+      case Outbound.ToPerson p -> {
+        ws = p.person().workspace();
+        channel = p.person().userId();
+      }
+      case Outbound.ToPlace p -> {
+        ws = p.place().workspace();
+        channel = p.place().channel();
+        if (o.replaces().isPresent() && o.onlyFor().isEmpty()) {
+          String key = o.replaces().get();
+          Optional<SlackMessageStore.Posted> earlier = store.find(ws, key);
+          if (earlier.isPresent()) {
+            requestUpdate(ws, key, earlier.get(), message);
+            return;
+          }
+          Optional<QueuedPost> waiting = waitingPost(ws, key);
+          if (waiting.isPresent()) {
+            // not posted yet: post the newest content once instead of posting it twice
+            waiting.get().message = message;
+            coalesced.incrementAndGet();
+            return;
+          }
+        }
+      }
+    }
+    lanes.computeIfAbsent(ws + " " + channel, k -> new Lane()).queue.addLast(new QueuedPost(o, message, clock.instant()));
+  }
+
+  private Optional<QueuedPost> waitingPost(String ws, String key) {
+    for (Lane lane : lanes.values()) {
+      for (QueuedPost q : lane.queue) {
+        if (q.outbound.replaces().equals(Optional.of(key)) && q.outbound.onlyFor().isEmpty()
+            && q.outbound.to() instanceof Outbound.ToPlace p && p.place().workspace().equals(ws)) {
+          return Optional.of(q);
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Sends, channel by channel and in order, every post the pace and any 429 allow now. */
+  private void sendPosts(Instant now) {
+    for (var it = lanes.values().iterator(); it.hasNext(); ) {
+      Lane lane = it.next();
+      while (!lane.queue.isEmpty() && !now.isBefore(lane.heldUntil)) {
+        QueuedPost q = lane.queue.peekFirst();
+        if (!q.ephemeral() && !paceLeft(lane, now)) {
+          break;
+        }
+        if (!q.ephemeral()) {
+          lane.posted.addLast(now);
+        }
+        if (sendPost(q) instanceof Attempt.Limited<?> limited) {
+          lane.heldUntil = now.plusSeconds(limited.retryAfterSeconds());
+          q.limited = true;
+          break;
+        }
+        lane.queue.pollFirst();
+        if (q.limited) {
+          postsRetried.incrementAndGet();
+        } else if (now.isAfter(q.queuedAt)) {
+          postsDelayed.incrementAndGet();
+        }
+      }
+      if (lane.queue.isEmpty() && !now.isBefore(lane.heldUntil) && !paceStillCounts(lane, now)) {
+        it.remove();
+      }
+    }
+  }
+
+  private boolean paceLeft(Lane lane, Instant now) {
+    while (!lane.posted.isEmpty() && !lane.posted.peekFirst().isAfter(now.minus(postLimits.window()))) {
+      lane.posted.pollFirst();
+    }
+    return lane.posted.size() < postLimits.perWindow();
+  }
+
+  /** Whether the lane's recent posts still limit what the channel may get next. */
+  private boolean paceStillCounts(Lane lane, Instant now) {
+    return !lane.posted.isEmpty() && lane.posted.peekLast().isAfter(now.minus(postLimits.window()));
+  }
+
+  /** Makes one post; where it goes under a case's thread is read now, so a root posted just before is found. */
+  private Attempt<?> sendPost(QueuedPost q) {
+    Outbound o = q.outbound;
+    switch (o.to()) {
+      case Outbound.ToPerson p -> {
+        return post(p.person().userId(), Optional.empty(), q.message);
+      }
       case Outbound.ToPlace p -> {
         ChatPlace place = p.place();
         String ws = place.workspace();
         Optional<String> thread = threadTs(place);
-        boolean rootsThread = isNamedThread(place) && thread.isEmpty();
         if (o.onlyFor().isPresent()) {
-          ephemeral(place.channel(), thread, o.onlyFor().get(), message);
-          return;
+          return ephemeral(place.channel(), thread, o.onlyFor().get(), q.message);
         }
-        if (o.replaces().isPresent()) {
-          Optional<SlackMessageStore.Posted> earlier = store.find(ws, o.replaces().get());
-          if (earlier.isPresent()) {
-            requestUpdate(ws, o.replaces().get(), earlier.get(), message);
-            return;
-          }
-        }
-        Optional<String> ts = post(ws, place.channel(), thread, message);
-        if (ts.isPresent()) {
-          SlackMessageStore.Posted at = new SlackMessageStore.Posted(place.channel(), ts.get());
+        boolean rootsThread = isNamedThread(place) && thread.isEmpty();
+        Attempt<ChatPostMessageResponse> posted = post(place.channel(), thread, q.message);
+        if (posted instanceof Attempt.Ok<ChatPostMessageResponse> ok && ok.response().getTs() != null) {
+          SlackMessageStore.Posted at = new SlackMessageStore.Posted(place.channel(), ok.response().getTs());
           o.replaces().ifPresent(key -> store.remember(ws, key, at));
           if (rootsThread) {
             store.remember(ws, SqliteSlackMessageStore.THREAD + place.thread(), at);
           }
         }
+        return posted;
       }
     }
   }
@@ -222,7 +388,6 @@ public final class SlackChatGateway {
         LOG.warn("slack: chat.update in {} failed: {}", at.channel(), r.getError());
       }
     } catch (SlackApiException e) {
-      errors.incrementAndGet();
       if (e.getResponse().code() == 429) {
         // someone else used the workspace's budget: wait as told and send it then, unless a newer one comes
         rateLimited.incrementAndGet();
@@ -230,6 +395,7 @@ public final class SlackChatGateway {
         held.putIfAbsent(key, new Held(ws, key, at, message, now.plusSeconds(wait)));
         LOG.info("slack: chat.update in {} was rate limited; retrying in {} s", at.channel(), wait);
       } else {
+        errors.incrementAndGet();
         LOG.warn("slack: chat.update in {} failed with HTTP {}", at.channel(), e.getResponse().code());
       }
     } catch (IOException e) {
@@ -259,17 +425,18 @@ public final class SlackChatGateway {
     return sent == null || sent.isEmpty() ? now : sent.peekFirst().plus(Duration.ofMinutes(1)).plusMillis(1);
   }
 
-  private Optional<String> post(String ws, String channel, Optional<String> thread, SlackRenderer.SlackMessage message) {
-    ChatPostMessageResponse r = call("chat.postMessage", channel, () -> api.chatPostMessage(b -> {
+  private Attempt<ChatPostMessageResponse> post(String channel, Optional<String> thread,
+      SlackRenderer.SlackMessage message) {
+    return call("chat.postMessage", channel, () -> api.chatPostMessage(b -> {
       b.channel(channel).text(message.text()).blocksAsString(message.blocks()).unfurlLinks(false);
       thread.ifPresent(b::threadTs);
       return b;
     }));
-    return r == null ? Optional.empty() : Optional.ofNullable(r.getTs());
   }
 
-  private void ephemeral(String channel, Optional<String> thread, Identity person, SlackRenderer.SlackMessage message) {
-    call("chat.postEphemeral", channel, () -> api.chatPostEphemeral(b -> {
+  private Attempt<?> ephemeral(String channel, Optional<String> thread, Identity person,
+      SlackRenderer.SlackMessage message) {
+    return call("chat.postEphemeral", channel, () -> api.chatPostEphemeral(b -> {
       b.channel(channel).user(person.userId()).text(message.text()).blocksAsString(message.blocks());
       thread.ifPresent(b::threadTs);
       return b;
@@ -297,8 +464,20 @@ public final class SlackChatGateway {
     T run() throws IOException, SlackApiException;
   }
 
-  /** Makes one call; failures are logged with the method, channel and Slack's error code, and counted. */
-  private <T extends SlackApiTextResponse> T call(String method, String channel, ApiCall<T> call) {
+  /** How one call went: answered, refused with 429 (to be made again after Retry-After), or failed. */
+  private sealed interface Attempt<T> {
+    record Ok<T>(T response) implements Attempt<T> {}
+
+    record Limited<T>(long retryAfterSeconds) implements Attempt<T> {}
+
+    record Failed<T>() implements Attempt<T> {}
+  }
+
+  /**
+   * Makes one call; failures are logged with the method, channel and Slack's error code, and counted.
+   * A 429 is counted as rate limited, not as a failure: the caller makes the call again.
+   */
+  private <T extends SlackApiTextResponse> Attempt<T> call(String method, String channel, ApiCall<T> call) {
     calls.incrementAndGet();
     try {
       T response = call.run();
@@ -307,17 +486,23 @@ public final class SlackChatGateway {
         LOG.warn("slack: {} in {} failed: {}{}", method, channel, response.getError(),
             response.getNeeded() == null ? "" : " (missing scope " + response.getNeeded() + "; add it in the app"
                 + " manifest and reinstall)");
-        return null;
+        return new Attempt.Failed<>();
       }
-      return response;
+      return new Attempt.Ok<>(response);
     } catch (SlackApiException e) {
+      if (e.getResponse().code() == 429) {
+        rateLimited.incrementAndGet();
+        long wait = retryAfter(e.getResponse().header("Retry-After"));
+        LOG.info("slack: {} in {} was rate limited; sending it again in {} s", method, channel, wait);
+        return new Attempt.Limited<>(wait);
+      }
       errors.incrementAndGet();
       LOG.warn("slack: {} in {} failed with HTTP {}", method, channel, e.getResponse().code());
-      return null;
+      return new Attempt.Failed<>();
     } catch (IOException e) {
       errors.incrementAndGet();
       LOG.warn("slack: {} in {} failed: {}", method, channel, e.getClass().getSimpleName());
-      return null;
+      return new Attempt.Failed<>();
     }
   }
 }

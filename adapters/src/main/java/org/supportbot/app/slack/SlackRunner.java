@@ -156,14 +156,16 @@ public final class SlackRunner {
     MethodsClient api = slack.methods(settings.botToken());
     String team = checkInstall(api);
     SqliteSlackMessageStore messages = new SqliteSlackMessageStore(db);
-    SlackChatGateway gateway = new SlackChatGateway(api, messages, new SlackRenderer(), clock, settings.updates());
+    SlackChatGateway gateway = new SlackChatGateway(api, messages, new SlackRenderer(), clock, settings.updates(),
+        SlackChatGateway.PostLimits.CHAT_POST_MESSAGE);
     return new SlackAdapter(settings, slack, team, desk, directory, policies, gateway, messages, clock, link);
   }
 
-  /** The health body: Web API calls and failures, status updates held or coalesced, and 429s received. */
+  /** The health body: Web API calls and failures, status updates held or coalesced, posts held, retried or delayed, and 429s. */
   static String health(SlackChatGateway gateway) {
     return "{\"status\":\"ok\",\"slack_api_calls\":" + gateway.calls() + ",\"slack_api_errors\":" + gateway.errors()
         + ",\"status_updates_held\":" + gateway.held() + ",\"status_updates_coalesced\":" + gateway.coalesced()
-        + ",\"rate_limited\":" + gateway.rateLimited() + "}";
+        + ",\"posts_held\":" + gateway.postsHeld() + ",\"posts_retried\":" + gateway.postsRetried()
+        + ",\"posts_delayed\":" + gateway.postsDelayed() + ",\"rate_limited\":" + gateway.rateLimited() + "}";
   }
 }

@@ -12,7 +12,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.supportbot.app.ops.OpsMetrics;
+import org.supportbot.app.platform.DeskLink;
+import org.supportbot.app.platform.OutboundRouter;
 import org.supportbot.core.chat.CommandParser;
+import org.supportbot.core.conversation.Outbound;
+import org.supportbot.core.incident.ChatPlace;
 
 /**
  * The adapter through the real JDA against {@link FakeDiscord} on loopback, with a real desk on a
@@ -26,12 +31,30 @@ class DiscordEndToEndTest {
   private FakeDiscord fake;
   private DeskFixture world;
   private DiscordAdapter adapter;
+  /** The operators' metrics the adapter reports to, as in {@code supportbot run}. */
+  private final OpsMetrics metrics = new OpsMetrics();
+  private final OutboundRouter router = new OutboundRouter();
 
   @BeforeEach
   void start() throws Exception {
     fake = new FakeDiscord();
     world = new DeskFixture(dir);
-    adapter = DiscordAdapter.start(FakeDiscord.TOKEN, world.desk, world.refs, world.clock, DeskFixture.local(fake, false));
+    adapter = DiscordAdapter.start(FakeDiscord.TOKEN, world.desk, world.refs, world.clock, DeskFixture.local(fake, false),
+        new DeskLink(metrics, router, true));
+    DiscordAdapter first = adapter;
+    metrics.bindPlatform("discord", first::connected, first::platformErrors, () -> 0);
+  }
+
+  private double counter(String name) {
+    return metrics.registry().get(name).tag("platform", "discord").functionCounter().count();
+  }
+
+  private void awaitCounter(String name, double expected) {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+    while (counter(name) != expected && System.nanoTime() < deadline) {
+      java.util.concurrent.locks.LockSupport.parkNanos(10_000_000L);
+    }
+    assertThat(counter(name)).as(name).isEqualTo(expected);
   }
 
   @AfterEach
@@ -159,6 +182,9 @@ class DiscordEndToEndTest {
         "telling triage");
     fake.await(from, c -> c.is("POST", "channels/.*/messages") && c.body().path("embeds").size() == 1, "status");
     fake.rateLimitNext("PATCH", "channels/\\d+/messages/\\d+", 1);
+    fake.emptyBucketNext("POST", "channels/\\d+/messages");
+    assertThat(counter("supportbot.rate.limited")).isZero();
+    assertThat(counter("supportbot.rate.limit.waits")).isZero();
 
     int before = fake.calls().size();
     fake.click(DeskFixture.EVE, triage.response().get("id").asText(), "case.claim:ACME-1");
@@ -171,6 +197,13 @@ class DiscordEndToEndTest {
     assertThat(Duration.between(edits.get(0).at(), retried.at())).as("waited for Retry-After")
         .isGreaterThanOrEqualTo(Duration.ofMillis(900));
     assertThat(adapter.platformErrors()).isZero();
+    // the HTTP client JDA was given counted the 429 and the response that emptied a bucket
+    awaitCounter("supportbot.rate.limited", 1);
+    awaitCounter("supportbot.rate.limit.waits", 1);
+    String scrape = metrics.scrape();
+    assertThat(scrape).contains("supportbot_rate_limited_total{platform=\"discord\"} 1.0")
+        .contains("supportbot_rate_limit_waits_total{platform=\"discord\"} 1.0")
+        .doesNotContain(FakeDiscord.TOKEN).doesNotContain(FakeDiscord.SUPPORT_CHANNEL);
   }
 
   @Test
@@ -204,6 +237,137 @@ class DiscordEndToEndTest {
     fake.await(before, c -> c.is("PATCH", "channels/" + channelOf(status) + "/messages/"
         + status.response().get("id").asText()), "editing the same status message");
     assertThat(fake.since(before)).filteredOn(c -> c.path().endsWith("/threads")).as("no second thread").isEmpty();
+  }
+
+  /** Files ACME-1, lets Discord archive (or lock, or delete) its thread while the bot is down, restarts, claims. */
+  private record AfterRestart(String oldThread, String statusId, int before) {}
+
+  private AfterRestart restartWithTheThread(java.util.function.Consumer<String> whileDown) throws Exception {
+    int from = IntakeDriver.fileCase(fake);
+    FakeDiscord.Call triage = fake.await(from, c -> c.is("POST", "channels/" + FakeDiscord.TRIAGE + "/messages"),
+        "telling triage");
+    FakeDiscord.Call status = fake.await(from, c -> c.is("POST", "channels/.*/messages")
+        && c.body().path("embeds").size() == 1, "posting the status embed");
+    adapter.close();
+    whileDown.accept(channelOf(status));
+    adapter = DiscordAdapter.start(FakeDiscord.TOKEN, world.desk, new DiscordRefs(world.db), world.clock,
+        DeskFixture.local(fake, false));
+    int before = fake.calls().size();
+    fake.click(DeskFixture.EVE, triage.response().get("id").asText(), "case.claim:ACME-1");
+    return new AfterRestart(channelOf(status), status.response().get("id").asText(), before);
+  }
+
+  /** The REST calls after {@code from}, without the interaction's own callback and follow-ups. */
+  private List<String> channelCalls(int from) {
+    return fake.since(from).stream().filter(c -> c.path().startsWith("channels/"))
+        .map(c -> c.method() + " " + c.path() + " " + c.status()).toList();
+  }
+
+  @Test
+  void afterARestartAnArchivedCaseThreadIsFetchedByItsIdUnarchivedAndUsed() throws Exception {
+    AfterRestart r = restartWithTheThread(thread -> fake.archive(thread, false));
+
+    fake.await(r.before(), c -> c.is("PATCH", "channels/" + r.oldThread() + "/messages/" + r.statusId())
+        && c.status() == 200, "editing the same status message");
+    assertThat(channelCalls(r.before())).containsExactly(
+        "GET channels/" + r.oldThread() + " 200",
+        "PATCH channels/" + r.oldThread() + " 200",
+        "POST channels/" + r.oldThread() + "/messages 200",
+        "PATCH channels/" + r.oldThread() + "/messages/" + r.statusId() + " 200");
+    FakeDiscord.Call fetched = fake.since(r.before()).get(fakeIndex(r.before(), "GET channels/" + r.oldThread()));
+    assertThat(fetched.response().get("thread_metadata").get("archived").asBoolean()).isTrue();
+    FakeDiscord.Call unarchive = fake.since(r.before()).get(fakeIndex(r.before(), "PATCH channels/" + r.oldThread()));
+    assertThat(unarchive.body().get("archived").asBoolean()).isFalse();
+    assertThat(fake.archived(r.oldThread())).isFalse();
+    assertThat(stored().thread(FakeDiscord.GUILD, FakeDiscord.SUPPORT_CHANNEL, "ACME-1")).contains(r.oldThread());
+    assertThat(adapter.platformErrors()).isZero();
+  }
+
+  private int fakeIndex(int from, String methodAndPath) {
+    List<FakeDiscord.Call> since = fake.since(from);
+    for (int i = 0; i < since.size(); i++) {
+      if ((since.get(i).method() + " " + since.get(i).path()).equals(methodAndPath)) {
+        return i;
+      }
+    }
+    throw new AssertionError("no call " + methodAndPath + " in " + since);
+  }
+
+  @Test
+  void aLockedArchivedCaseThreadIsReplacedByANewThreadThatIsRemembered() throws Exception {
+    AfterRestart r = restartWithTheThread(thread -> fake.archive(thread, true));
+
+    FakeDiscord.Call created = fake.await(r.before(), c -> c.is("POST", "channels/" + FakeDiscord.SUPPORT_CHANNEL
+        + "/threads"), "opening a new thread");
+    assertThat(created.body().get("name").asText()).isEqualTo("ACME-1");
+    String newThread = created.response().get("id").asText();
+    FakeDiscord.Call status = fake.await(r.before(), c -> c.is("POST", "channels/" + newThread + "/messages")
+        && c.body().path("embeds").size() == 1, "posting the status in the new thread");
+    assertThat(channelCalls(r.before())).containsExactly(
+        "GET channels/" + r.oldThread() + " 200",
+        "POST channels/" + FakeDiscord.SUPPORT_CHANNEL + "/threads 200",
+        "POST channels/" + newThread + "/messages 200",
+        "PATCH channels/" + newThread + "/messages/" + r.statusId() + " 404",
+        "POST channels/" + newThread + "/messages 200");
+    awaitRemembered("status:ACME-1", status.response().get("id").asText());
+    assertThat(stored().thread(FakeDiscord.GUILD, FakeDiscord.SUPPORT_CHANNEL, "ACME-1")).contains(newThread);
+    assertThat(fake.archived(r.oldThread())).as("a locked thread is left alone").isTrue();
+    assertThat(adapter.platformErrors()).isZero();
+  }
+
+  @Test
+  void aDeletedCaseThreadIsReplacedByANewThread() throws Exception {
+    AfterRestart r = restartWithTheThread(fake::deleteThread);
+
+    FakeDiscord.Call created = fake.await(r.before(), c -> c.is("POST", "channels/" + FakeDiscord.SUPPORT_CHANNEL
+        + "/threads"), "opening a new thread");
+    String newThread = created.response().get("id").asText();
+    fake.await(r.before(), c -> c.is("POST", "channels/" + newThread + "/messages")
+        && c.body().path("embeds").size() == 1, "posting the status in the new thread");
+    assertThat(channelCalls(r.before())).startsWith("GET channels/" + r.oldThread() + " 404",
+        "POST channels/" + FakeDiscord.SUPPORT_CHANNEL + "/threads 200");
+    assertThat(stored().thread(FakeDiscord.GUILD, FakeDiscord.SUPPORT_CHANNEL, "ACME-1")).contains(newThread);
+    assertThat(adapter.platformErrors()).isZero();
+  }
+
+  /** What the adapter stored, read from the SQLite file (the test's own DiscordRefs caches what it read before). */
+  private DiscordRefs stored() {
+    return new DiscordRefs(world.db);
+  }
+
+  private void awaitRemembered(String key, String messageId) {
+    // the adapter remembers the new id after Discord's answer reaches it, a moment after the fake recorded the call
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+    while (!stored().message(FakeDiscord.GUILD, key).equals(java.util.Optional.of(messageId))
+        && System.nanoTime() < deadline) {
+      java.util.concurrent.locks.LockSupport.parkNanos(10_000_000L);
+    }
+    assertThat(stored().message(FakeDiscord.GUILD, key)).contains(messageId);
+  }
+
+  @Test
+  void aThreadArchivedWhileTheBotRunsIsUnarchivedWhenItsStatusMessageMustBeEdited() {
+    int from = IntakeDriver.fileCase(fake);
+    FakeDiscord.Call status = fake.await(from, c -> c.is("POST", "channels/.*/messages")
+        && c.body().path("embeds").size() == 1, "posting the status embed");
+    String thread = channelOf(status);
+    String statusId = status.response().get("id").asText();
+    fake.await(from, c -> c.is("POST", "channels/" + FakeDiscord.ESCALATIONS + "/messages"), "pinging on-call");
+    fake.archive(thread, false);
+
+    int before = fake.calls().size();
+    // a status change with nothing else to say: the edit comes first and Discord refuses it while archived
+    router.route(List.of(Outbound.toPlace(new ChatPlace("discord", FakeDiscord.GUILD, FakeDiscord.SUPPORT_CHANNEL,
+        "ACME-1"), Outbound.Kind.STATUS).replaces("status:ACME-1").text("ACME-1 changed").build()));
+
+    fake.await(before, c -> c.is("PATCH", "channels/" + thread + "/messages/" + statusId) && c.status() == 200,
+        "editing after unarchiving");
+    assertThat(channelCalls(before)).containsExactly(
+        "PATCH channels/" + thread + "/messages/" + statusId + " 400",
+        "PATCH channels/" + thread + " 200",
+        "PATCH channels/" + thread + "/messages/" + statusId + " 200");
+    assertThat(fake.archived(thread)).isFalse();
+    assertThat(adapter.platformErrors()).isZero();
   }
 
   @Test

@@ -36,7 +36,10 @@ import org.java_websocket.server.WebSocketServer;
  * A local Discord on loopback for end-to-end tests of the adapter through the real JDA: a REST API
  * (JDK HttpServer) that records every call and answers with objects shaped as Discord's, and a
  * gateway (WebSocket) that says HELLO, waits for IDENTIFY, sends READY and GUILD_CREATE, acknowledges
- * heartbeats and pushes INTERACTION_CREATE payloads shaped as Discord sends them.
+ * heartbeats and pushes INTERACTION_CREATE payloads shaped as Discord sends them. Threads can be
+ * archived (left out of GUILD_CREATE, served by {@code GET channels/{id}} with
+ * {@code thread_metadata.archived: true}, unarchived by a message or {@code PATCH channels/{id}}, their
+ * messages not editable meanwhile), locked, or deleted (Unknown Channel).
  *
  * <p>The server has one guild with three text channels (a customer's support channel, the vendor's
  * triage and escalation channels), an on-call role, and a role for the bot that grants exactly
@@ -77,6 +80,7 @@ public final class FakeDiscord implements AutoCloseable {
   private final Map<String, ObjectNode> messages = new ConcurrentHashMap<>();
   private final Map<String, ObjectNode> channels = new ConcurrentHashMap<>();
   private final ConcurrentLinkedQueue<RateLimit> rateLimits = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<RateLimit> emptyBuckets = new ConcurrentLinkedQueue<>();
   private final AtomicInteger heartbeats = new AtomicInteger();
   private final CountDownLatch identified = new CountDownLatch(1);
   private volatile JsonNode identify;
@@ -143,6 +147,14 @@ public final class FakeDiscord implements AutoCloseable {
     return heartbeats.get();
   }
 
+  /**
+   * The next call matching {@code method} and {@code pathRegex} is answered as usual, announcing that it
+   * emptied its bucket ({@code X-RateLimit-Remaining: 0}, reset after 0.2 s).
+   */
+  void emptyBucketNext(String method, String pathRegex) {
+    emptyBuckets.add(new RateLimit(method, pathRegex, 0));
+  }
+
   /** The next call matching {@code method} and {@code pathRegex} is answered 429 with Retry-After. */
   void rateLimitNext(String method, String pathRegex, int retryAfterSeconds) {
     rateLimits.add(new RateLimit(method, pathRegex, retryAfterSeconds));
@@ -178,6 +190,41 @@ public final class FakeDiscord implements AutoCloseable {
     StringBuilder all = new StringBuilder();
     calls().forEach(c -> all.append("\n  ").append(c));
     throw new AssertionError("no call " + what + " after call #" + from + "; calls were:" + all);
+  }
+
+  /**
+   * Discord archives a thread (after a week without messages), locked or not; it is then left out of
+   * the active threads GUILD_CREATE lists. A connected bot is told with THREAD_UPDATE, as Discord does.
+   */
+  void archive(String threadId, boolean locked) {
+    ObjectNode t = thread(threadId);
+    ((ObjectNode) t.get("thread_metadata")).put("archived", true).put("locked", locked);
+    if (gateway.connected()) {
+      try {
+        gateway.dispatch("THREAD_UPDATE", t);
+      } catch (org.java_websocket.exceptions.WebsocketNotConnectedException e) {
+        // the bot was just disconnecting: it learns of the archive from GET channels/{id} later
+      }
+    }
+  }
+
+  /** Someone deletes a thread: Discord answers Unknown Channel (10003) for it from now on. */
+  void deleteThread(String threadId) {
+    thread(threadId);
+    channels.remove(threadId);
+  }
+
+  /** Whether the thread is archived now. */
+  boolean archived(String threadId) {
+    return thread(threadId).get("thread_metadata").get("archived").asBoolean();
+  }
+
+  private ObjectNode thread(String threadId) {
+    ObjectNode t = channels.get(threadId);
+    if (t == null || t.path("type").asInt() != 11) {
+      throw new AssertionError("the bot never created thread " + threadId);
+    }
+    return t;
   }
 
   /** Someone deletes a message the bot posted. */
@@ -334,6 +381,14 @@ public final class FakeDiscord implements AutoCloseable {
           return;
         }
       }
+      for (RateLimit r : emptyBuckets) {
+        if (r.method().equals(method) && path.matches(r.pathRegex()) && emptyBuckets.remove(r)) {
+          x.getResponseHeaders().add("X-RateLimit-Limit", "5");
+          x.getResponseHeaders().add("X-RateLimit-Remaining", "0");
+          x.getResponseHeaders().add("X-RateLimit-Reset-After", "0.200");
+          x.getResponseHeaders().add("X-RateLimit-Bucket", "fake-empty-" + Math.abs(r.pathRegex().hashCode()));
+        }
+      }
       Answer a = answer(method, path, body);
       calls.add(new Call(method, path, query, body, a.status(), a.body(), Instant.now()));
       send(x, a.status(), a.body());
@@ -403,11 +458,43 @@ public final class FakeDiscord implements AutoCloseable {
         return ok(store(next(), null, body, true));
       }
     }
+    if (p.length == 2 && p[0].equals("channels")) {
+      ObjectNode c = channels.get(p[1]);
+      if (c == null) {
+        return new Answer(404, JSON.createObjectNode().put("message", "Unknown Channel").put("code", 10003));
+      }
+      if (method.equals("GET")) {
+        return ok(c.deepCopy()); // as it is now: recorded calls keep what was answered
+      }
+      if (method.equals("PATCH") && c.path("type").asInt() == 11 && body.has("archived")) {
+        ObjectNode meta = (ObjectNode) c.get("thread_metadata");
+        if (meta.get("locked").asBoolean() && !body.get("archived").asBoolean()) {
+          // only Manage Threads may unarchive a locked thread, and the bot does not have it
+          return new Answer(403, JSON.createObjectNode().put("message", "Missing Permissions").put("code", 50013));
+        }
+        meta.put("archived", body.get("archived").asBoolean());
+        gateway.dispatch("THREAD_UPDATE", c);
+        return ok(c.deepCopy());
+      }
+    }
+    ObjectNode archivedThread = p.length >= 3 && p[0].equals("channels") ? channels.get(p[1]) : null;
+    if (archivedThread != null && archivedThread.path("thread_metadata").path("archived").asBoolean()
+        && p[2].equals("messages")) {
+      JsonNode meta = archivedThread.get("thread_metadata");
+      if (method.equals("POST") && p.length == 3 && !meta.get("locked").asBoolean()) {
+        // a message sent by a member who may send in threads unarchives a thread that is not locked
+        ((ObjectNode) meta).put("archived", false);
+        gateway.dispatch("THREAD_UPDATE", archivedThread);
+      } else {
+        return new Answer(400, JSON.createObjectNode().put("message", "Thread is archived").put("code", 50083));
+      }
+    }
     if (p.length >= 3 && p[0].equals("channels") && p[2].equals("messages") && channels.containsKey(p[1])) {
       if (method.equals("POST") && p.length == 3) {
         return ok(store(next(), p[1], body, false));
       }
-      if (method.equals("PATCH") && p.length == 4 && messages.containsKey(p[3])) {
+      if (method.equals("PATCH") && p.length == 4 && messages.containsKey(p[3])
+          && messages.get(p[3]).get("channel_id").asText().equals(p[1])) {
         return ok(store(p[3], p[1], body, false));
       }
       if (method.equals("PATCH") && p.length == 4) {
@@ -543,7 +630,8 @@ public final class FakeDiscord implements AutoCloseable {
         .put("pending", false).putNull("nick").putNull("avatar").putNull("premium_since")
         .putNull("communication_disabled_until");
     ArrayNode threads = g.putArray("threads"); // active threads, as Discord lists them on (re)connect
-    channels.values().stream().filter(c -> c.path("type").asInt() == 11).forEach(threads::add);
+    channels.values().stream().filter(c -> c.path("type").asInt() == 11)
+        .filter(c -> !c.get("thread_metadata").get("archived").asBoolean()).forEach(threads::add);
     for (String empty : List.of("guild_scheduled_events", "emojis", "stickers", "voice_states", "presences",
         "features", "soundboard_sounds", "stage_instances")) {
       g.putArray(empty);
@@ -613,6 +701,11 @@ public final class FakeDiscord implements AutoCloseable {
         }
         default -> { }
       }
+    }
+
+    boolean connected() {
+      WebSocket c = client;
+      return c != null && c.isOpen();
     }
 
     void dispatch(String type, JsonNode data) {

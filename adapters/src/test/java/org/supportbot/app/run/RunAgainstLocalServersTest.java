@@ -194,6 +194,10 @@ class RunAgainstLocalServersTest {
       assertThat(value(metrics, "supportbot_platform_connected", "platform=\"slack\"")).isEqualTo(1);
       assertThat(value(metrics, "supportbot_rate_limited_total", "platform=\"discord\"")).isZero();
       assertThat(value(metrics, "supportbot_platform_errors_total", "platform=\"slack\"")).isZero();
+      // filing posted three messages in Acme's channel at once, within the channel's burst: none waits
+      assertThat(value(metrics, "supportbot_slack_posts_held", "")).isZero();
+      assertThat(value(metrics, "supportbot_slack_posts_retried_total", "")).isZero();
+      assertThat(value(metrics, "supportbot_slack_posts_delayed_total", "")).isZero();
       assertThat(metrics).doesNotContain(SLACK_TOKEN).doesNotContain(FakeDiscord.TOKEN).doesNotContain("U0ANA")
           .doesNotContain("C0ACME").doesNotContain("ACME-1");
       awaitTrue(() -> metric(bot, "supportbot_slack_api_calls_total", "") == slack.calls().size(),

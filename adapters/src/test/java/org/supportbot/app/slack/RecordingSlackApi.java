@@ -19,6 +19,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A local stand-in for Slack's Web API on loopback: answers {@code auth.test},
  * {@code chat.postMessage} (with a fresh ts), {@code chat.postEphemeral}, {@code chat.update} and
  * {@code views.open} the way Slack does, and records every call's method, token and parameters.
+ * Built on a clock it also enforces rate limits as Slack does, answering 429 with {@code Retry-After}:
+ * Tier 3 for {@code chat.update}, and on request a per-channel limit for {@code chat.postMessage}; a
+ * test can also have the next call of a method refused with 429.
  */
 public final class RecordingSlackApi implements AutoCloseable {
 
@@ -35,6 +38,7 @@ public final class RecordingSlackApi implements AutoCloseable {
   private final HttpServer server;
   private final String token;
   private final List<Call> calls = new CopyOnWriteArrayList<>();
+  private final List<Call> limited = new CopyOnWriteArrayList<>();
   private final AtomicInteger sequence = new AtomicInteger();
   private volatile String viewsOpenError;
   private volatile String appToken = "";
@@ -47,6 +51,12 @@ public final class RecordingSlackApi implements AutoCloseable {
   private final java.time.Clock clock;
   private final java.util.Deque<java.time.Instant> updates = new java.util.ArrayDeque<>();
   private final AtomicInteger tooMany = new AtomicInteger();
+  private final java.util.Queue<RateLimit> scripted = new java.util.concurrent.ConcurrentLinkedQueue<>();
+  private final Map<String, java.util.Deque<java.time.Instant>> postsByChannel = new java.util.HashMap<>();
+  private volatile int postsPerWindow;
+  private volatile java.time.Duration postWindow = java.time.Duration.ZERO;
+
+  private record RateLimit(String method, int retryAfterSeconds) {}
 
   public RecordingSlackApi(String token) throws IOException {
     this(token, java.time.Clock.systemUTC());
@@ -82,6 +92,20 @@ public final class RecordingSlackApi implements AutoCloseable {
     scopes = commaSeparated;
   }
 
+  /** The next call of {@code method} is answered 429 with {@code Retry-After: retryAfterSeconds}. */
+  void rateLimitNext(String method, int retryAfterSeconds) {
+    scripted.add(new RateLimit(method, retryAfterSeconds));
+  }
+
+  /**
+   * From now on chat.postMessage is limited per channel, at most {@code perWindow} accepted calls in any
+   * {@code window} on the clock; a call beyond it is answered 429 with the seconds until a slot frees.
+   */
+  void limitPostsPerChannel(int perWindow, java.time.Duration window) {
+    postWindow = window;
+    postsPerWindow = perWindow;
+  }
+
   /** Calls made so far, in order, without auth.test (which Bolt makes on its own). */
   public List<Call> calls() {
     return calls.stream().filter(c -> !c.method().equals("auth.test")).toList();
@@ -100,14 +124,23 @@ public final class RecordingSlackApi implements AutoCloseable {
       if (given.isEmpty()) {
         given = params.getOrDefault("token", "");
       }
-      calls.add(new Call(method, given, params));
-      if (method.equals("chat.update") && overTier3()) {
+      Call call = new Call(method, given, params);
+      calls.add(call);
+      long retryAfter = scriptedLimit(method);
+      if (retryAfter == 0 && method.equals("chat.update") && overTier3()) {
+        retryAfter = 30;
+      }
+      if (retryAfter == 0 && method.equals("chat.postMessage")) {
+        retryAfter = overPostLimit(params.getOrDefault("channel", ""));
+      }
+      if (retryAfter > 0) {
+        limited.add(call);
         tooMany.incrementAndGet();
-        exchange.getResponseHeaders().set("Retry-After", "30");
-        byte[] limited = "{\"ok\":false,\"error\":\"ratelimited\"}".getBytes(StandardCharsets.UTF_8);
-        exchange.sendResponseHeaders(429, limited.length);
+        exchange.getResponseHeaders().set("Retry-After", Long.toString(retryAfter));
+        byte[] refused = "{\"ok\":false,\"error\":\"ratelimited\"}".getBytes(StandardCharsets.UTF_8);
+        exchange.sendResponseHeaders(429, refused.length);
         try (OutputStream out = exchange.getResponseBody()) {
-          out.write(limited);
+          out.write(refused);
         }
         return;
       }
@@ -141,6 +174,38 @@ public final class RecordingSlackApi implements AutoCloseable {
         out.write(bytes);
       }
     }
+  }
+
+  /** Whether {@code call} was answered 429. */
+  boolean wasLimited(Call call) {
+    return limited.stream().anyMatch(c -> c == call);
+  }
+
+  private long scriptedLimit(String method) {
+    for (RateLimit r : scripted) {
+      if (r.method().equals(method) && scripted.remove(r)) {
+        return r.retryAfterSeconds();
+      }
+    }
+    return 0;
+  }
+
+  /** 0 when the post may go, else the whole seconds until the channel's oldest counted post leaves the window. */
+  private synchronized long overPostLimit(String channel) {
+    if (postsPerWindow == 0) {
+      return 0;
+    }
+    java.time.Instant now = clock.instant();
+    java.util.Deque<java.time.Instant> sent = postsByChannel.computeIfAbsent(channel, c -> new java.util.ArrayDeque<>());
+    while (!sent.isEmpty() && !sent.peekFirst().isAfter(now.minus(postWindow))) {
+      sent.pollFirst();
+    }
+    if (sent.size() >= postsPerWindow) {
+      long millis = java.time.Duration.between(now, sent.peekFirst().plus(postWindow)).toMillis();
+      return Math.max(1, (millis + 999) / 1000);
+    }
+    sent.addLast(now);
+    return 0;
   }
 
   /** HTTP 429 responses given so far. */

@@ -183,15 +183,34 @@ class SlackAdapterWireTest {
     assertThat(r.statusCode()).isEqualTo(200);
     wire.settle();
 
-    List<Call> after = wire.api.calls().subList(before, wire.api.calls().size());
+    // filing posted three messages in the channel at this instant (a burst of three in three seconds):
+    // the status update goes now, the thread notice waits for the channel's pace (the ticks below also
+    // send the manager's daily digest, a direct message, which is not this channel's)
+    assertThat(inAcme(before)).extracting(Call::method).as(wire.api.describe()).containsExactly("chat.update");
+    assertThat(wire.adapter.gateway().postsHeld()).isEqualTo(1);
+    wire.clock.advance(Duration.ofMillis(2_999));
+    wire.adapter.tick();
+    wire.settle();
+    assertThat(inAcme(before)).as(wire.api.describe()).hasSize(1);
+    wire.clock.advance(Duration.ofMillis(1));
+    wire.adapter.tick();
+    wire.settle();
+
+    List<Call> after = inAcme(before);
     String describe = wire.api.describe();
-    assertThat(after).extracting(Call::method).as(describe).containsExactly("chat.postMessage", "chat.update");
-    assertThat(after.get(0).param("thread_ts")).isEqualTo(root);
-    assertThat(after.get(0).param("text")).isEqualTo("<@U0EVE> is now handling ACME-1.");
-    assertThat(after.get(1).param("channel")).isEqualTo(SlackWire.ACME);
-    assertThat(after.get(1).param("ts")).isEqualTo(root);
-    assertThat(after.get(1).param("text")).contains("Owner: <@U0EVE>").contains("State: in progress");
-    assertThat(after.get(1).param("blocks")).doesNotContain("case.claim");
+    assertThat(after).extracting(Call::method).as(describe).containsExactly("chat.update", "chat.postMessage");
+    assertThat(after.get(1).param("thread_ts")).isEqualTo(root);
+    assertThat(after.get(1).param("text")).isEqualTo("<@U0EVE> is now handling ACME-1.");
+    assertThat(after.get(0).param("channel")).isEqualTo(SlackWire.ACME);
+    assertThat(after.get(0).param("ts")).isEqualTo(root);
+    assertThat(after.get(0).param("text")).contains("Owner: <@U0EVE>").contains("State: in progress");
+    assertThat(after.get(0).param("blocks")).doesNotContain("case.claim");
+    assertThat(wire.adapter.gateway().postsDelayed()).isEqualTo(1);
+  }
+
+  private List<Call> inAcme(int from) {
+    return wire.api.calls().subList(from, wire.api.calls().size()).stream()
+        .filter(c -> c.param("channel").equals(SlackWire.ACME)).toList();
   }
 
   @Test
@@ -329,7 +348,8 @@ class SlackAdapterWireTest {
         HttpResponse.BodyHandlers.ofString());
     assertThat(health.statusCode()).isEqualTo(200);
     assertThat(health.body()).isEqualTo("{\"status\":\"ok\",\"slack_api_calls\":0,\"slack_api_errors\":0,"
-        + "\"status_updates_held\":0,\"status_updates_coalesced\":0,\"rate_limited\":0}");
+        + "\"status_updates_held\":0,\"status_updates_coalesced\":0,\"posts_held\":0,\"posts_retried\":0,"
+        + "\"posts_delayed\":0,\"rate_limited\":0}");
     assertThat(get.statusCode()).isEqualTo(405);
   }
 }

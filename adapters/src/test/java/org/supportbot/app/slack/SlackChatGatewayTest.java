@@ -18,7 +18,10 @@ import org.supportbot.core.incident.ChatPlace;
 import org.supportbot.core.store.sqlite.SqliteDatabase;
 import org.supportbot.core.testing.MutableClock;
 
-/** The gateway against {@link RecordingSlackApi}: targets, thread roots and chat.update coalescing. */
+/**
+ * The gateway against {@link RecordingSlackApi}: targets, thread roots, chat.update coalescing, and posts
+ * paced per channel and held for a 429's Retry-After.
+ */
 class SlackChatGatewayTest {
   private static final String TOKEN = "xoxb-gateway-test";
   private static final ChatPlace CHANNEL = new ChatPlace("slack", "T1", "C1", "");
@@ -29,13 +32,21 @@ class SlackChatGatewayTest {
   private RecordingSlackApi api;
   private SqliteDatabase db;
 
+  /** Posts are not what the update tests measure: a pace no test reaches. */
+  private static final SlackChatGateway.PostLimits UNPACED = new SlackChatGateway.PostLimits(1_000, Duration.ofSeconds(1));
+
   private SlackChatGateway gateway(SlackChatGateway.UpdateLimits limits) throws Exception {
+    return gateway(limits, UNPACED);
+  }
+
+  private SlackChatGateway gateway(SlackChatGateway.UpdateLimits limits, SlackChatGateway.PostLimits posts)
+      throws Exception {
     api = new RecordingSlackApi(TOKEN, clock);
     db = SqliteDatabase.open(dir.resolve("g.db"), SqliteDatabase.Durability.NORMAL);
     SlackConfig config = new SlackConfig();
     config.setMethodsEndpointUrlPrefix(api.prefix());
     return new SlackChatGateway(Slack.getInstance(config).methods(TOKEN), new SqliteSlackMessageStore(db),
-        new SlackRenderer(), clock, limits);
+        new SlackRenderer(), clock, limits, posts);
   }
 
   @AfterEach
@@ -167,6 +178,106 @@ class SlackChatGatewayTest {
     assertThat(wrongToken.calls()).isEqualTo(2);
     assertThat(wrongToken.errors()).isEqualTo(2);
     assertThat(g.errors()).isZero();
+  }
+
+  private static Outbound notice(ChatPlace place, String text) {
+    return Outbound.toPlace(place, Outbound.Kind.NOTICE).text(text).build();
+  }
+
+  private static String described(Call c) {
+    return c.method() + " " + c.param("channel") + " thread=" + c.param("thread_ts") + " " + c.param("text");
+  }
+
+  @Test
+  void postsToOneChannelArePacedToABurstOfThreeInThreeSecondsAndLeaveInOrder() throws Exception {
+    SlackChatGateway g = gateway(SlackChatGateway.UpdateLimits.TIER_3, SlackChatGateway.PostLimits.CHAT_POST_MESSAGE);
+    ChatPlace other = new ChatPlace("slack", "T1", "C2", "");
+    g.deliver(List.of(notice(CHANNEL, "one"), notice(CHANNEL, "two"), notice(CHANNEL, "three"), notice(CHANNEL, "four"),
+        notice(other, "elsewhere"), notice(CHANNEL, "five")));
+
+    assertThat(api.calls()).extracting(SlackChatGatewayTest::described).containsExactly(
+        "chat.postMessage C1 thread= one", "chat.postMessage C1 thread= two", "chat.postMessage C1 thread= three",
+        "chat.postMessage C2 thread= elsewhere");
+    assertThat(g.postsHeld()).isEqualTo(2);
+
+    clock.advance(Duration.ofMillis(2_999));
+    g.flushDue();
+    assertThat(api.calls()).hasSize(4);
+
+    clock.advance(Duration.ofMillis(1));
+    g.flushDue();
+    assertThat(api.calls()).extracting(SlackChatGatewayTest::described).endsWith(
+        "chat.postMessage C1 thread= four", "chat.postMessage C1 thread= five");
+    assertThat(api.calls()).hasSize(6);
+    assertThat(g.postsHeld()).isZero();
+    assertThat(g.postsDelayed()).isEqualTo(2);
+    assertThat(g.postsRetried()).isZero();
+    assertThat(api.tooManyRequests()).isZero();
+  }
+
+  @Test
+  void aRateLimitedThreadRootIsHeldForRetryAfterAndItsThreadWaitsBehindIt() throws Exception {
+    SlackChatGateway g = gateway(SlackChatGateway.UpdateLimits.TIER_3, SlackChatGateway.PostLimits.CHAT_POST_MESSAGE);
+    ChatPlace triage = new ChatPlace("slack", "T1", "C0TRIAGE", "");
+    api.rateLimitNext("chat.postMessage", 5);
+    g.deliver(List.of(status("ACME-1", "ACME-1 v1"), notice(thread("ACME-1"), "filed"), notice(triage, "new case")));
+
+    assertThat(api.calls()).extracting(SlackChatGatewayTest::described).containsExactly(
+        "chat.postMessage C1 thread= ACME-1 v1", "chat.postMessage C0TRIAGE thread= new case");
+    assertThat(api.wasLimited(api.calls().get(0))).isTrue();
+    assertThat(g.rateLimited()).isEqualTo(1);
+    assertThat(g.postsHeld()).isEqualTo(2);
+    assertThat(g.errors()).isZero();
+
+    clock.advance(Duration.ofSeconds(1));
+    g.deliver(List.of(status("ACME-1", "ACME-1 v2"))); // not posted yet: the waiting root takes the newer content
+    clock.advance(Duration.ofMillis(3_999));
+    g.flushDue();
+    assertThat(api.calls()).hasSize(2);
+
+    clock.advance(Duration.ofMillis(1)); // Retry-After: 5 s after the refusal
+    g.flushDue();
+    assertThat(api.calls()).extracting(SlackChatGatewayTest::described).containsExactly(
+        "chat.postMessage C1 thread= ACME-1 v1", "chat.postMessage C0TRIAGE thread= new case",
+        "chat.postMessage C1 thread= ACME-1 v2", "chat.postMessage C1 thread=1764000000.000002 filed");
+    assertThat(g.postsHeld()).isZero();
+    assertThat(g.postsRetried()).isEqualTo(1);
+    assertThat(g.postsDelayed()).isEqualTo(1);
+    assertThat(g.coalesced()).isEqualTo(1);
+
+    g.deliver(List.of(status("ACME-1", "ACME-1 v3")));
+    assertThat(api.calls()).last().extracting(SlackChatGatewayTest::described)
+        .isEqualTo("chat.update C1 thread= ACME-1 v3");
+    assertThat(api.calls("chat.postMessage")).hasSize(4);
+  }
+
+  @Test
+  void aRateLimitedEphemeralReplyHoldsItsChannelAndIsSentOnce() throws Exception {
+    SlackChatGateway g = gateway(SlackChatGateway.UpdateLimits.TIER_3, SlackChatGateway.PostLimits.CHAT_POST_MESSAGE);
+    api.rateLimitNext("chat.postEphemeral", 2);
+    g.deliver(List.of(Outbound.toPlace(CHANNEL, Outbound.Kind.REPLY).onlyFor(ANA).text("only for you").build(),
+        notice(CHANNEL, "for everyone")));
+    assertThat(api.calls()).extracting(Call::method).containsExactly("chat.postEphemeral");
+
+    clock.advance(Duration.ofMillis(1_999));
+    g.flushDue();
+    assertThat(api.calls()).hasSize(1);
+    clock.advance(Duration.ofMillis(1));
+    g.flushDue();
+    assertThat(api.calls()).extracting(SlackChatGatewayTest::described).containsExactly(
+        "chat.postEphemeral C1 thread= only for you", "chat.postEphemeral C1 thread= only for you",
+        "chat.postMessage C1 thread= for everyone");
+    assertThat(api.calls("chat.postEphemeral")).extracting(c -> c.param("user")).containsOnly("U0ANA");
+    assertThat(g.postsRetried()).isEqualTo(1);
+    assertThat(g.postsHeld()).isZero();
+  }
+
+  @Test
+  void postLimitsRefuseNonsense() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new SlackChatGateway.PostLimits(0, Duration.ofSeconds(1)))
+        .hasMessage("chat.postMessage calls per window must be at least 1, got 0");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new SlackChatGateway.PostLimits(3, Duration.ZERO))
+        .hasMessage("the chat.postMessage window must be positive, got PT0S");
   }
 
   private static SlackConfig configFor(RecordingSlackApi api) {
