@@ -139,6 +139,29 @@ class SettingsLoaderTest {
   }
 
   @Test
+  void aMissingAddressIsReportedOnceWithWhatToWrite() {
+    String text = """
+        organizations:
+          - id: acme
+            key: ACME
+            policy: atheer
+            escalation: { on_call_role: S1 }
+        engineers:
+          - { name: Eve, role: engineer }
+        """;
+    assertThatThrownBy(() -> new SettingsLoader().parse("bot.yaml", text, Path.of("/srv")))
+        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).extracting(Object::toString)
+            .filteredOn(p -> p.contains("triage") || p.contains(".id:") || p.contains(".channel:"))
+            .containsExactlyInAnyOrder(
+                "bot.yaml:1: triage: is required; name the vendor's internal channel as platform/workspace/id,"
+                    + " e.g. slack/T0123/C0456",
+                "bot.yaml:5: organizations[0].escalation.channel: is required; write the escalation channel as"
+                    + " platform/workspace/channel, e.g. slack/T0123/C0456",
+                "bot.yaml:7: engineers[0].id: is required; write the person as platform/workspace/user,"
+                    + " e.g. slack/T0123/U0456"));
+  }
+
+  @Test
   void unknownPoliciesAreNamedWithASuggestion() throws Exception {
     BotSettings s = new SettingsLoader().parse("bot.yaml", """
         triage: slack/T1/C0
