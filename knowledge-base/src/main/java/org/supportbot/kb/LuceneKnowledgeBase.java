@@ -6,7 +6,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import org.supportbot.kb.feedback.FeedbackStore;
@@ -24,6 +26,8 @@ import org.supportbot.kb.search.SearchSettings;
 public final class LuceneKnowledgeBase implements KnowledgeBase {
   /** The largest {@code k} accepted by {@link #suggest}. */
   public static final int MAX_K = 50;
+  /** Hits asked for beyond {@code k}, so that dropping copies of a thread still leaves {@code k}. */
+  private static final int DUPLICATE_ALLOWANCE = 5;
 
   private final Path kbDir;
   private final SearchSettings settings;
@@ -70,13 +74,32 @@ public final class LuceneKnowledgeBase implements KnowledgeBase {
     String text = draft.title().isEmpty() ? draft.description() : draft.title() + ".\n" + draft.description();
     SearchRequest request = new SearchRequest(text, draft.errorText(), draft.product(), draft.version(), Set.of());
     List<Suggestion> out = new ArrayList<>();
+    Set<CopyKey> seen = new HashSet<>();
     KbSearcher current = searcher;
-    for (SearchHit h : current.search(request, k, true)) {
-      if (h.confidence() >= current.floor()) {
+    for (SearchHit h : current.search(request, Math.min(k + DUPLICATE_ALLOWANCE, MAX_K), true)) {
+      if (out.size() == k) {
+        break;
+      }
+      if (h.confidence() >= current.floor() && seen.add(CopyKey.of(h))) {
         out.add(new Suggestion(h.id(), h.source(), h.title(), h.url(), h.snippet(), h.score()));
       }
     }
     return List.copyOf(out);
+  }
+
+  /**
+   * What makes two hits the same text for a reader: the same source, title and snippet. Forums
+   * hold the same thread under several ids (re-posts, migrations; about one topic in eight of the
+   * SemEval forum), and showing it twice wastes a suggestion. The snippet is cut from the text
+   * around the query's terms, so two documents give the same one only when that text is the same;
+   * a hit without a snippet is never taken for a copy.
+   */
+  private record CopyKey(Source source, String title, String snippet, String id) {
+    static CopyKey of(SearchHit h) {
+      String snippet = h.snippet().strip();
+      String title = h.title().strip().toLowerCase(Locale.ROOT);
+      return new CopyKey(h.source(), title, snippet, snippet.isEmpty() ? h.id() : "");
+    }
   }
 
   /** Sees index changes made since opening and forgets cached answers. */
