@@ -80,6 +80,10 @@ import org.supportbot.core.intake.Intake;
  * Listeners run on virtual threads, never on the gateway thread.
  */
 public final class DiscordAdapter extends ListenerAdapter implements AutoCloseable {
+  /** What a start without a token says: the variable and where the token is found. */
+  public static final String MISSING_TOKEN = "DISCORD_TOKEN is not set; copy the bot token from the Developer Portal"
+      + " (Applications > your app > Bot > Reset Token) into the DISCORD_TOKEN environment variable";
+
 
   private static final Logger log = LoggerFactory.getLogger(DiscordAdapter.class);
   /**
@@ -150,8 +154,7 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
   public static DiscordAdapter start(String token, SupportDesk desk, DiscordRefs refs, Clock clock,
       DiscordSettings settings, DeskLink link) throws DiscordStartException {
     if (token == null || token.isBlank()) {
-      throw new DiscordStartException("DISCORD_TOKEN is not set; copy the bot token from the Developer Portal"
-          + " (Applications > your app > Bot > Reset Token) into the DISCORD_TOKEN environment variable", null);
+      throw new DiscordStartException(MISSING_TOKEN, null);
     }
     DiscordAdapter adapter = new DiscordAdapter(desk, refs, clock, settings, link);
     JDABuilder builder = JDABuilder.createLight(token.strip(), settings.intents())

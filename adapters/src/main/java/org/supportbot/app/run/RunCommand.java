@@ -12,6 +12,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.Map;
 import java.util.Optional;
@@ -148,6 +149,11 @@ public final class RunCommand implements Callable<Integer> {
           + " see config/supportbot.example.yaml");
       return Main.EXIT_USAGE;
     }
+    List<String> missing = missingSecrets(s);
+    if (!missing.isEmpty()) {
+      err.println("error: " + String.join("; ", missing));
+      return 1;
+    }
     OpsMetrics metrics = new OpsMetrics();
     OutboundRouter router = new OutboundRouter();
     DeskWiring wiring;
@@ -234,6 +240,25 @@ public final class RunCommand implements Callable<Integer> {
         }
       }
     }
+  }
+
+  /**
+   * Every secret the configured platforms need and the environment lacks, each with where to find it,
+   * so one start names them all before anything connects or the database is opened.
+   */
+  private List<String> missingSecrets(BotSettings s) {
+    List<String> missing = new ArrayList<>();
+    s.slack().ifPresent(slack -> {
+      try {
+        SlackSettings.fromEnvironment(env, slack.socketMode());
+      } catch (IllegalArgumentException e) {
+        missing.add(e.getMessage());
+      }
+    });
+    if (s.discord().isPresent() && env.getOrDefault("DISCORD_TOKEN", "").isBlank()) {
+      missing.add(DiscordAdapter.MISSING_TOKEN);
+    }
+    return missing;
   }
 
   /** How often the one timer scheduler fires the desk's due timers. */

@@ -92,8 +92,11 @@ class RunCommandTest {
     assertThat(discord.exitCode()).isEqualTo(1);
     assertThat(discord.err()).startsWith("error: DISCORD_TOKEN is not set;");
     CliRun both = CliRun.of("run", "--config", settings(base + "discord: {}\nslack: {}\n").toString());
-    assertThat(both.exitCode()).as("both platforms start in one process; Slack's token is checked first").isEqualTo(1);
-    assertThat(both.err()).startsWith("error: SLACK_BOT_TOKEN is not set;");
+    assertThat(both.exitCode()).as("both platforms start in one process; every missing secret is named").isEqualTo(1);
+    assertThat(both.err()).startsWith("error: SLACK_BOT_TOKEN is not set;")
+        .contains("; SLACK_SIGNING_SECRET is not set;").contains("; DISCORD_TOKEN is not set;");
+    assertThat(both.err().lines().count()).isEqualTo(1);
+    assertThat(dir.resolve("data/bot.db")).as("nothing is opened before the secrets are there").doesNotExist();
     CliRun none = CliRun.of("run", "--config", settings(base).toString());
     assertThat(none.exitCode()).isEqualTo(2);
     assertThat(none.err()).contains("configures no chat platform; add a slack: or a discord: section (or both)");
