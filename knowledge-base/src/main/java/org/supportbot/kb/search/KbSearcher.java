@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.analysis.CharArraySet;
 import org.apache.lucene.analysis.TokenStream;
 import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
 import org.apache.lucene.analysis.tokenattributes.OffsetAttribute;
@@ -521,12 +522,14 @@ public final class KbSearcher implements AutoCloseable {
     if (wanted.isEmpty()) {
       return;
     }
+    // looked up in the term buffer itself: no String per token of a text of thousands of tokens
+    CharArraySet lookup = new CharArraySet(wanted, false);
     try (TokenStream ts = a.tokenStream(field, text)) {
       CharTermAttribute term = ts.addAttribute(CharTermAttribute.class);
       OffsetAttribute off = ts.addAttribute(OffsetAttribute.class);
       ts.reset();
       while (ts.incrementToken()) {
-        if (wanted.contains(term.toString())) {
+        if (lookup.contains(term.buffer(), 0, term.length())) {
           out.add(new int[] {off.startOffset(), off.endOffset(), term.toString().hashCode()});
         }
       }
