@@ -52,6 +52,7 @@ public final class KbSpeedHarness {
     }
     int docs = intArg(args, "docs", 100_000);
     KbCorpus corpus = KbCorpus.load();
+    System.out.printf(Locale.ROOT, "corpus: %,d words from %s%n", corpus.vocabularySize(), KbCorpus.vocabularySource());
     List<KbDocument> all = corpus.documents(42, docs);
     if (args[0].equals("index")) {
       index(all, intArg(args, "builds", 3));
