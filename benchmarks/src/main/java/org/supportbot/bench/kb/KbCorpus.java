@@ -49,6 +49,15 @@ public final class KbCorpus {
     }
   }
 
+  /**
+   * Where the vocabulary comes from: the kb-eval folder, or the bundled sample (a much smaller
+   * vocabulary, so an easier corpus) when that folder is not found above the working directory.
+   */
+  public static String vocabularySource() {
+    Path data = evalData();
+    return data == null ? "the bundled sample articles (kb-eval not found: run from the repository)" : data.toString();
+  }
+
   /** The vocabulary of the evaluation corpora, or of the bundled sample if they are absent. */
   public static KbCorpus load() {
     Map<String, Integer> counts = new HashMap<>();

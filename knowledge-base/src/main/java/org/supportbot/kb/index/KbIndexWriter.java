@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.ArrayList;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -62,12 +63,20 @@ public final class KbIndexWriter implements AutoCloseable {
   private final Path path;
   private Embedder embedder;
   private boolean committed;
+  /**
+   * True while the index holds nothing but what this writer added: then a source this writer has
+   * not written has no documents, and {@link #hashes} need not open a reader (which would flush
+   * every buffered document on the calling thread).
+   */
+  private volatile boolean emptyAtStart;
+  private final Set<Source> written = ConcurrentHashMap.newKeySet();
 
   private KbIndexWriter(Path path, Directory directory, IndexWriter writer) {
     this.path = path;
     this.directory = directory;
     this.writer = writer;
     this.embedder = Embedders.byName(userData().get(EMBEDDER_KEY)).orElse(null);
+    this.emptyAtStart = writer.getDocStats().maxDoc == 0;
   }
 
   /** The embedder of this index, if it holds vectors. */
@@ -105,6 +114,9 @@ public final class KbIndexWriter implements AutoCloseable {
   /** Content hash of every indexed document of {@code source}, by id. */
   public Map<String, String> hashes(Source source) {
     Map<String, String> out = new HashMap<>();
+    if (emptyAtStart && !written.contains(source)) {
+      return out;
+    }
     try (DirectoryReader reader = DirectoryReader.open(writer)) {
       IndexSearcher searcher = new IndexSearcher(reader);
       Weight w = searcher.createWeight(
@@ -187,6 +199,10 @@ public final class KbIndexWriter implements AutoCloseable {
             }
             progress.step();
           }
+          // this thread's buffered documents are written out here, in parallel with the other
+          // threads', rather than one after another by the commit
+          writer.flushNextBuffer();
+          return null;
         }));
       }
       for (Future<?> f : parts) {
@@ -221,6 +237,7 @@ public final class KbIndexWriter implements AutoCloseable {
   }
 
   private void put(KbDocument d, String hash) {
+    written.add(d.source());
     try {
       Document doc = toLucene(d, hash);
       if (embedder != null) {
@@ -245,6 +262,8 @@ public final class KbIndexWriter implements AutoCloseable {
   public void deleteAll() {
     try {
       writer.deleteAll();
+      emptyAtStart = true;
+      written.clear();
     } catch (IOException e) {
       throw new KbException(path + ": cannot clear the index: " + e.getMessage(), e);
     }

@@ -5,14 +5,11 @@ import java.util.Map;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.CharArraySet;
 import org.apache.lucene.analysis.LowerCaseFilter;
-import org.apache.lucene.analysis.StopFilter;
 import org.apache.lucene.analysis.TokenStream;
 import org.apache.lucene.analysis.Tokenizer;
 import org.apache.lucene.analysis.core.KeywordAnalyzer;
 import org.apache.lucene.analysis.core.WhitespaceTokenizer;
 import org.apache.lucene.analysis.en.EnglishAnalyzer;
-import org.apache.lucene.analysis.en.EnglishPossessiveFilter;
-import org.apache.lucene.analysis.en.PorterStemFilter;
 import org.apache.lucene.analysis.miscellaneous.ASCIIFoldingFilter;
 import org.apache.lucene.analysis.miscellaneous.PerFieldAnalyzerWrapper;
 import org.apache.lucene.analysis.standard.StandardTokenizer;
@@ -20,7 +17,8 @@ import org.apache.lucene.analysis.standard.StandardTokenizer;
 /**
  * Analysis for support text. The stemmed analyzer is English: Unicode word tokens (which keep
  * {@code ERR_CONN_REFUSED}, {@code 2.3.1} and {@code config.yml} whole), possessives removed,
- * lower case, ASCII folding, English stop words, Porter stemming. The exact analyzer keeps
+ * lower case, ASCII folding, English stop words, Porter stemming (one {@link EnglishTermFilter}
+ * that remembers each word's result). The exact analyzer keeps
  * whitespace-separated tokens that look like identifiers, versions, codes or paths, lower-cased
  * and trimmed of punctuation, so that a pasted error string matches token for token.
  */
@@ -39,12 +37,7 @@ public final class SupportAnalyzers {
       @Override
       protected TokenStreamComponents createComponents(String fieldName) {
         Tokenizer source = new StandardTokenizer();
-        TokenStream ts = new EnglishPossessiveFilter(source);
-        ts = new LowerCaseFilter(ts);
-        ts = new ASCIIFoldingFilter(ts);
-        ts = new StopFilter(ts, stopWords);
-        ts = new PorterStemFilter(ts);
-        return new TokenStreamComponents(source, ts);
+        return new TokenStreamComponents(source, new EnglishTermFilter(source, stopWords));
       }
 
       @Override

@@ -13,7 +13,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.analysis.CharArraySet;
 import org.apache.lucene.analysis.TokenStream;
 import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
 import org.apache.lucene.analysis.tokenattributes.OffsetAttribute;
@@ -23,6 +25,7 @@ import org.apache.lucene.index.FloatVectorValues;
 import org.apache.lucene.index.KnnVectorValues;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.ReaderUtil;
+import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.util.VectorUtil;
 import org.supportbot.kb.embed.Embedder;
@@ -42,6 +45,7 @@ import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TermInSetQuery;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.search.TopScoreDocCollectorManager;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.util.BytesRef;
@@ -61,6 +65,8 @@ public final class KbSearcher implements AutoCloseable {
   /** Query terms beyond these are ignored, keeping very long pastes below Lucene's clause limit. */
   private static final int MAX_TERMS = 120;
   private static final int MAX_EXACT = 30;
+  /** (field, word) statistics kept across searches before the memory starts afresh. */
+  private static final int MAX_CACHED_TERMS = 100_000;
   /** Candidates taken from each of BM25 and nearest neighbours before fusing. */
   private static final int HYBRID_CANDIDATES = 100;
 
@@ -74,6 +80,12 @@ public final class KbSearcher implements AutoCloseable {
   private final Analyzer exact = SupportAnalyzers.exact();
   private final List<FieldWeight> fields;
   private final Embedder embedder;
+  /**
+   * Term statistics of this snapshot, kept across searches: building them is a seek in every
+   * segment per (field, word), and support questions reuse the same few thousand words. They
+   * belong to this reader and die with this searcher; a reopen starts with none.
+   */
+  private final Map<Term, TermStates> termStates = new ConcurrentHashMap<>();
 
   private record FieldWeight(String field, float weight) {}
 
@@ -176,12 +188,12 @@ public final class KbSearcher implements AutoCloseable {
       if (lexical) {
         TermLookup lookup = new TermLookup();
         Query query = buildQuery(request, terms, Map.of(), lookup);
-        TopDocs top = searcher.search(query, n);
+        TopDocs top = topDocs(query, n);
         if (settings.prfDocs() > 0 && settings.prfTerms() > 0 && top.scoreDocs.length > 0) {
           Map<String, Float> expansion = expansion(top.scoreDocs, terms);
           if (!expansion.isEmpty()) {
             query = buildQuery(request, terms, expansion, lookup);
-            top = searcher.search(query, n);
+            top = topDocs(query, n);
           }
         }
         lex = top.scoreDocs;
@@ -196,10 +208,11 @@ public final class KbSearcher implements AutoCloseable {
         ranked = fuse(request, lex, n);
       }
       List<SearchHit> hits = new ArrayList<>(Math.min(k, ranked.size()));
-      Set<String> want = Set.of(KbFields.ID, KbFields.SOURCE, KbFields.TITLE, KbFields.URL);
+      StoredFields stored = searcher.storedFields();
+      Set<String> want = withSnippets ? HIT_AND_SNIPPET_FIELDS : HIT_FIELDS;
       for (Scored sd : ranked.subList(0, Math.min(k, ranked.size()))) {
-        Document d = searcher.storedFields().document(sd.doc(), want);
-        String snippet = withSnippets ? snippet(sd.doc(), terms) : "";
+        Document d = stored.document(sd.doc(), want);
+        String snippet = withSnippets ? snippet(d, terms) : "";
         hits.add(new SearchHit(
             d.get(KbFields.ID), Source.parse(d.get(KbFields.SOURCE)), d.get(KbFields.TITLE),
             d.get(KbFields.URL), (float) sd.score(), sd.confidence(), snippet));
@@ -211,6 +224,21 @@ public final class KbSearcher implements AutoCloseable {
   }
 
   private record Scored(int doc, double score, double confidence) {}
+
+  private static final Set<String> HIT_FIELDS =
+      Set.of(KbFields.ID, KbFields.SOURCE, KbFields.TITLE, KbFields.URL);
+  /** A hit's fields and its snippet text, read from the stored fields together. */
+  private static final Set<String> HIT_AND_SNIPPET_FIELDS =
+      Set.of(KbFields.ID, KbFields.SOURCE, KbFields.TITLE, KbFields.URL, KbFields.SNIPPET_SOURCE);
+
+  /**
+   * The best {@code n} documents. Only the top {@code n} are needed, never the number of matches,
+   * so Lucene may skip documents that cannot enter the top {@code n} from the first full queue on
+   * (its default counts the first 1,000 matches exactly before it starts skipping).
+   */
+  private TopDocs topDocs(Query query, int n) throws IOException {
+    return searcher.search(query, new TopScoreDocCollectorManager(n, n));
+  }
 
   /**
    * BM25 divided by the query's best BM25 score, plus {@code semantic} times the cosine
@@ -295,7 +323,14 @@ public final class KbSearcher implements AutoCloseable {
     TermStates states(Term t) throws IOException {
       TermStates ts = states.get(t);
       if (ts == null) {
-        ts = TermStates.build(searcher, t, true);
+        ts = termStates.get(t);
+        if (ts == null) {
+          ts = TermStates.build(searcher, t, true);
+          if (termStates.size() >= MAX_CACHED_TERMS) {
+            termStates.clear();
+          }
+          termStates.put(t, ts);
+        }
         states.put(t, ts);
       }
       return ts;
@@ -467,8 +502,7 @@ public final class KbSearcher implements AutoCloseable {
     return Math.log(1 + (cs.docCount() - df + 0.5) / (df + 0.5));
   }
 
-  private String snippet(int doc, QueryTerms terms) throws IOException {
-    Document d = searcher.storedFields().document(doc, Set.of(KbFields.SNIPPET_SOURCE, KbFields.TITLE));
+  private String snippet(Document d, QueryTerms terms) throws IOException {
     String text = d.get(KbFields.SNIPPET_SOURCE);
     if (text == null || text.isBlank()) {
       text = d.get(KbFields.TITLE);
@@ -488,12 +522,14 @@ public final class KbSearcher implements AutoCloseable {
     if (wanted.isEmpty()) {
       return;
     }
+    // looked up in the term buffer itself: no String per token of a text of thousands of tokens
+    CharArraySet lookup = new CharArraySet(wanted, false);
     try (TokenStream ts = a.tokenStream(field, text)) {
       CharTermAttribute term = ts.addAttribute(CharTermAttribute.class);
       OffsetAttribute off = ts.addAttribute(OffsetAttribute.class);
       ts.reset();
       while (ts.incrementToken()) {
-        if (wanted.contains(term.toString())) {
+        if (lookup.contains(term.buffer(), 0, term.length())) {
           out.add(new int[] {off.startOffset(), off.endOffset(), term.toString().hashCode()});
         }
       }

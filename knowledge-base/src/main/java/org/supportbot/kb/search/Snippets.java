@@ -2,9 +2,9 @@ package org.supportbot.kb.search;
 
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 
 /** Cuts a short window around the densest matches and marks matched terms as {@code **term**}. */
 final class Snippets {
@@ -20,21 +20,28 @@ final class Snippets {
     }
     List<int[]> sorted = new ArrayList<>(matches);
     sorted.sort(Comparator.<int[]>comparingInt(m -> m[0]).thenComparingInt(m -> -m[1]));
+    // each window opens 40 characters before a match and holds the matches from that one on
+    // up to the first that ends beyond it; windows only move right, so one pass over the
+    // matches, adding at the right edge and dropping at the left, scores them all
     int bestStart = 0;
     int bestScore = -1;
+    Map<Integer, Integer> inWindow = new HashMap<>();
+    int next = 0;
     for (int i = 0; i < sorted.size(); i++) {
       int from = Math.max(0, sorted.get(i)[0] - 40);
       int to = from + maxChars;
-      Set<Integer> distinct = new HashSet<>();
-      int count = 0;
-      for (int j = i; j < sorted.size() && sorted.get(j)[1] <= to; j++) {
-        distinct.add(sorted.get(j)[2]);
-        count++;
+      next = Math.max(next, i);
+      while (next < sorted.size() && sorted.get(next)[1] <= to) {
+        inWindow.merge(sorted.get(next)[2], 1, Integer::sum);
+        next++;
       }
-      int score = distinct.size() * 100 + count;
+      int score = inWindow.size() * 100 + (next - i);
       if (score > bestScore) {
         bestScore = score;
         bestStart = from;
+      }
+      if (next > i) {
+        inWindow.computeIfPresent(sorted.get(i)[2], (term, n) -> n == 1 ? null : n - 1);
       }
     }
     int start = bestStart == 0 ? 0 : wordStart(flat, bestStart);

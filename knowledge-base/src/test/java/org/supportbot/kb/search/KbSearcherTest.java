@@ -1,0 +1,63 @@
+package org.supportbot.kb.search;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.supportbot.kb.TestArticles;
+import org.supportbot.kb.index.IndexProgress;
+import org.supportbot.kb.index.KbIndexing;
+
+class KbSearcherTest {
+  @TempDir Path kb;
+  @TempDir Path articles;
+
+  private void index() {
+    KbIndexing.indexFolders(kb, articles, null, "", false, KbIndexing.Mode.LEXICAL, IndexProgress.NONE);
+  }
+
+  private KbSearcher open() {
+    return KbSearcher.open(KbIndexing.luceneDir(kb), SearchSettings.defaults().lexicalOnly());
+  }
+
+  private static List<SearchHit> search(KbSearcher s, String text) {
+    return s.search(SearchRequest.of(text), 5, true);
+  }
+
+  @Test
+  void repeatedSearchesOfOneSnapshotScoreAlike() {
+    TestArticles.write(articles, "a1", "Scanner jams", "", "Open the scanner lid and remove the paper.");
+    TestArticles.write(articles, "a2", "Printer offline", "", "Turn the printer off and on.");
+    index();
+    try (KbSearcher s = open()) {
+      List<SearchHit> first = search(s, "scanner paper jam");
+      assertThat(first).extracting(SearchHit::id).containsExactly("a1");
+      assertThat(search(s, "scanner paper jam")).isEqualTo(first);
+    }
+  }
+
+  @Test
+  void termStatisticsOfAnOldSnapshotAreNotUsedAfterReopening() {
+    TestArticles.write(articles, "a1", "Scanner jams", "", "Open the scanner lid and remove the paper.");
+    TestArticles.write(articles, "a2", "Printer offline", "", "Turn the printer off and on.");
+    index();
+    try (KbSearcher before = open()) {
+      float oldScore = search(before, "scanner lid").get(0).score();
+
+      // the word "scanner" becomes common, so its idf (and a1's score) must fall
+      for (int i = 3; i <= 8; i++) {
+        TestArticles.write(articles, "a" + i, "Scanner model " + i, "", "This scanner needs a driver.");
+      }
+      index();
+      try (KbSearcher after = open(); KbSearcher fresh = open()) {
+        search(fresh, "printer");
+        SearchHit hit = search(after, "scanner lid").get(0);
+        assertThat(hit.id()).isEqualTo("a1");
+        assertThat(hit.score()).isLessThan(oldScore).isEqualTo(search(fresh, "scanner lid").get(0).score());
+      }
+      assertThat(search(before, "scanner lid").get(0).score()).isEqualTo(oldScore);
+    }
+  }
+}
