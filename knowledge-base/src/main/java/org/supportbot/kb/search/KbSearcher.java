@@ -69,6 +69,8 @@ public final class KbSearcher implements AutoCloseable {
   private static final int MAX_CACHED_TERMS = 100_000;
   /** Candidates taken from each of BM25 and nearest neighbours before fusing. */
   private static final int HYBRID_CANDIDATES = 100;
+  /** Hits taken beyond those asked for, so that documents tied with the last one can be ordered. */
+  private static final int TIE_MARGIN = 8;
 
   private final Path path;
   private final Directory directory;
@@ -182,7 +184,7 @@ public final class KbSearcher implements AutoCloseable {
       return List.of();
     }
     try {
-      int n = embedder == null ? k : Math.max(k, HYBRID_CANDIDATES);
+      int n = embedder == null ? k + TIE_MARGIN : Math.max(k + TIE_MARGIN, HYBRID_CANDIDATES);
       ScoreDoc[] lex = new ScoreDoc[0];
       double bound = 0;
       if (lexical) {
@@ -207,8 +209,9 @@ public final class KbSearcher implements AutoCloseable {
       } else {
         ranked = fuse(request, lex, n);
       }
-      List<SearchHit> hits = new ArrayList<>(Math.min(k, ranked.size()));
       StoredFields stored = searcher.storedFields();
+      orderTiesById(ranked, stored);
+      List<SearchHit> hits = new ArrayList<>(Math.min(k, ranked.size()));
       Set<String> want = withSnippets ? HIT_AND_SNIPPET_FIELDS : HIT_FIELDS;
       for (Scored sd : ranked.subList(0, Math.min(k, ranked.size()))) {
         Document d = stored.document(sd.doc(), want);
@@ -225,6 +228,32 @@ public final class KbSearcher implements AutoCloseable {
 
   private record Scored(int doc, double score, double confidence) {}
 
+  /**
+   * Puts documents of equal score in the order of their own ids. Lucene breaks ties by its
+   * document numbers, which depend on how the index was built (two threads index large folders,
+   * so the numbers differ from one build to the next); ordering ties by id makes the same data
+   * give the same ranking every time. Copies of a thread are the usual ties.
+   */
+  private static void orderTiesById(List<Scored> ranked, StoredFields stored) throws IOException {
+    int start = 0;
+    while (start < ranked.size()) {
+      int end = start + 1;
+      while (end < ranked.size() && ranked.get(end).score() == ranked.get(start).score()) {
+        end++;
+      }
+      if (end - start > 1) {
+        List<Scored> run = ranked.subList(start, end);
+        Map<Integer, String> ids = new HashMap<>();
+        for (Scored sd : run) {
+          ids.put(sd.doc(), stored.document(sd.doc(), ID_FIELD).get(KbFields.ID));
+        }
+        run.sort(Comparator.comparing((Scored sd) -> ids.get(sd.doc())));
+      }
+      start = end;
+    }
+  }
+
+  private static final Set<String> ID_FIELD = Set.of(KbFields.ID);
   private static final Set<String> HIT_FIELDS =
       Set.of(KbFields.ID, KbFields.SOURCE, KbFields.TITLE, KbFields.URL);
   /** A hit's fields and its snippet text, read from the stored fields together. */

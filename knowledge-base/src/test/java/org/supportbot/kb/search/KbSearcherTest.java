@@ -39,6 +39,25 @@ class KbSearcherTest {
   }
 
   @Test
+  void documentsOfEqualScoreComeInTheOrderOfTheirIdsWhateverOrderTheyWereIndexedIn() {
+    // "c9" is indexed first and gets the lower Lucene document number; its copies come later
+    TestArticles.write(articles, "c9", "Scanner jams", "", "Open the scanner lid and remove the paper.");
+    index();
+    TestArticles.write(articles, "c1", "Scanner jams", "", "Open the scanner lid and remove the paper.");
+    TestArticles.write(articles, "c5", "Scanner jams", "", "Open the scanner lid and remove the paper.");
+    TestArticles.write(articles, "p1", "Printer offline", "", "Turn the printer off and on.");
+    index();
+    try (KbSearcher s = open()) {
+      List<SearchHit> hits = search(s, "scanner lid paper");
+      assertThat(hits).extracting(SearchHit::id).containsExactly("c1", "c5", "c9");
+      assertThat(hits).extracting(SearchHit::score).containsOnly(hits.get(0).score());
+      // a tie across the cut-off keeps the smallest ids, not the first indexed
+      assertThat(s.search(SearchRequest.of("scanner lid paper"), 1, false)).extracting(SearchHit::id)
+          .containsExactly("c1");
+    }
+  }
+
+  @Test
   void termStatisticsOfAnOldSnapshotAreNotUsedAfterReopening() {
     TestArticles.write(articles, "a1", "Scanner jams", "", "Open the scanner lid and remove the paper.");
     TestArticles.write(articles, "a2", "Printer offline", "", "Turn the printer off and on.");
