@@ -69,8 +69,13 @@ public final class KbSearcher implements AutoCloseable {
   private static final int MAX_CACHED_TERMS = 100_000;
   /** Candidates taken from each of BM25 and nearest neighbours before fusing. */
   private static final int HYBRID_CANDIDATES = 100;
-  /** Hits taken beyond those asked for, so that documents tied with the last one can be ordered. */
-  private static final int TIE_MARGIN = 8;
+  /**
+   * Hits taken beyond those asked for: one more tells whether the last one asked for is tied with
+   * what follows, and only then is the search widened to order the whole tie.
+   */
+  private static final int TIE_MARGIN = 1;
+  /** The widest a lexical search grows to take in every document tied at the cut-off. */
+  private static final int MAX_TIED = 1_000;
 
   private final Path path;
   private final Directory directory;
@@ -266,7 +271,16 @@ public final class KbSearcher implements AutoCloseable {
    * (its default counts the first 1,000 matches exactly before it starts skipping).
    */
   private TopDocs topDocs(Query query, int n) throws IOException {
-    return searcher.search(query, new TopScoreDocCollectorManager(n, n));
+    TopDocs top = searcher.search(query, new TopScoreDocCollectorManager(n, n));
+    int wanted = n;
+    // the last two equal: documents beyond may be tied too, and which of them make the cut would
+    // depend on Lucene's document numbers; take the whole tie so that ids can order it
+    while (top.scoreDocs.length == wanted && wanted < MAX_TIED && wanted >= 2
+        && top.scoreDocs[wanted - 1].score == top.scoreDocs[wanted - 2].score) {
+      wanted = Math.min(MAX_TIED, wanted * 4);
+      top = searcher.search(query, new TopScoreDocCollectorManager(wanted, wanted));
+    }
+    return top;
   }
 
   /**
