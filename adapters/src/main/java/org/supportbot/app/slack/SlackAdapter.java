@@ -175,14 +175,26 @@ public final class SlackAdapter implements AutoCloseable {
   }
 
   /**
-   * Stops taking work; what is queued finishes first and posts and updates that are due are sent, so
-   * nothing in flight is lost. Posts and updates still waiting for Slack's rate limits (seconds of
-   * pacing, or a 429's {@code Retry-After}) are kept in memory only: their number is logged.
+   * Stops taking work; what is queued finishes first, then posts and updates held by Slack's rate
+   * limits are sent as their time comes, for up to {@link #CLOSE_GRACE}, so nothing in flight is lost
+   * to a restart. What still waits after that (a long {@code Retry-After}) is kept in memory only: its
+   * number is logged.
    */
   @Override
   public void close() {
+    close(CLOSE_GRACE);
+  }
+
+  /** How long {@link #close()} keeps sending what Slack's rate limits hold back. */
+  public static final java.time.Duration CLOSE_GRACE = java.time.Duration.ofSeconds(10);
+
+  /**
+   * Like {@link #close()}, waiting at most {@code grace} of real time for held posts and updates; the
+   * pace itself follows the adapter's clock. {@code Duration.ZERO} sends only what is due now.
+   */
+  public void close(java.time.Duration grace) {
     try {
-      worker.execute(gateway::flushDue);
+      worker.execute(() -> drainHeld(grace));
     } catch (java.util.concurrent.RejectedExecutionException e) {
       LOG.debug("slack: the adapter was already closed");
     }
@@ -199,6 +211,37 @@ public final class SlackAdapter implements AutoCloseable {
           + " not sent", gateway.held(), gateway.postsHeld());
     }
   }
+
+  /**
+   * Sends what is due, then what the rate limits release as the adapter's clock moves on, until
+   * nothing is held or {@code grace} of real time has passed. A clock that stands still (a driven
+   * clock nobody moves) releases nothing, so the wait ends after {@link #STOPPED_CLOCK} without a tick.
+   */
+  private void drainHeld(java.time.Duration grace) {
+    long deadline = System.nanoTime() + grace.toNanos();
+    gateway.flushDue();
+    Instant seen = clock.instant();
+    long moved = System.nanoTime();
+    while ((gateway.held() > 0 || gateway.postsHeld() > 0) && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(DRAIN_POLL.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      gateway.flushDue();
+      Instant now = clock.instant();
+      if (!now.equals(seen)) {
+        seen = now;
+        moved = System.nanoTime();
+      } else if (System.nanoTime() - moved > STOPPED_CLOCK.toNanos()) {
+        return;
+      }
+    }
+  }
+
+  private static final java.time.Duration DRAIN_POLL = java.time.Duration.ofMillis(50);
+  private static final java.time.Duration STOPPED_CLOCK = java.time.Duration.ofSeconds(1);
 
   /** Messages of the desk from elsewhere (timers, other platforms' inbounds), sent in order on the desk's executor. */
   private void deliverLater(List<Outbound> out) {

@@ -208,6 +208,41 @@ class SlackAdapterWireTest {
     assertThat(wire.adapter.gateway().postsDelayed()).isEqualTo(1);
   }
 
+  @Test
+  void closingSendsWhatTheChannelsPaceStillHolds() throws Exception {
+    String root = fileCase();
+    int before = wire.api.calls().size();
+    wire.post(SlackWire.FORM, SlackWire.interactive(wire.blockAction(SlackWire.EVE,
+        SlackWire.ACME, root, null, false, "case.claim#0", "ACME-1", "3003.4004.closing")));
+    wire.settle();
+    assertThat(wire.adapter.gateway().postsHeld()).as("the thread notice waits for the channel's pace").isEqualTo(1);
+
+    Thread closing = Thread.ofPlatform().name("closing").start(wire.running::close);
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (closing.isAlive() && System.nanoTime() < deadline) {
+      wire.clock.advance(Duration.ofMillis(250)); // time goes on while the bot stops
+      closing.join(20);
+    }
+    assertThat(closing.isAlive()).isFalse();
+    assertThat(wire.adapter.gateway().postsHeld()).isZero();
+    assertThat(inAcme(before)).extracting(Call::method).as(wire.api.describe())
+        .containsExactly("chat.update", "chat.postMessage");
+    assertThat(inAcme(before).get(1).param("text")).isEqualTo("<@U0EVE> is now handling ACME-1.");
+  }
+
+  @Test
+  void closingWithAStoppedClockDoesNotWaitOutTheGrace() throws Exception {
+    String root = fileCase();
+    wire.post(SlackWire.FORM, SlackWire.interactive(wire.blockAction(SlackWire.EVE,
+        SlackWire.ACME, root, null, false, "case.claim#0", "ACME-1", "3003.4004.stopped")));
+    wire.settle();
+    long start = System.nanoTime();
+    wire.running.close();
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).as("ends a second after the clock last moved")
+        .isLessThan(SlackAdapter.CLOSE_GRACE);
+    assertThat(wire.adapter.gateway().postsHeld()).as("kept in memory, counted in the log").isEqualTo(1);
+  }
+
   private List<Call> inAcme(int from) {
     return wire.api.calls().subList(from, wire.api.calls().size()).stream()
         .filter(c -> c.param("channel").equals(SlackWire.ACME)).toList();
