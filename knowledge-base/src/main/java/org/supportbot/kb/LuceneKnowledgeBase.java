@@ -26,7 +26,7 @@ import org.supportbot.kb.search.SearchSettings;
 public final class LuceneKnowledgeBase implements KnowledgeBase {
   /** The largest {@code k} accepted by {@link #suggest}. */
   public static final int MAX_K = 50;
-  /** Hits asked for beyond {@code k}, so that dropping copies of a thread still leaves {@code k}. */
+  /** Hits asked for beyond {@code k} when copies of a thread took places, so that the list still holds {@code k}. */
   private static final int DUPLICATE_ALLOWANCE = 5;
 
   private final Path kbDir;
@@ -73,14 +73,26 @@ public final class LuceneKnowledgeBase implements KnowledgeBase {
   private List<Suggestion> compute(IncidentDraft draft, int k) {
     String text = draft.title().isEmpty() ? draft.description() : draft.title() + ".\n" + draft.description();
     SearchRequest request = new SearchRequest(text, draft.errorText(), draft.product(), draft.version(), Set.of());
+    KbSearcher current = searcher;
+    List<SearchHit> hits = current.search(request, k, true);
+    List<Suggestion> out = distinctAboveFloor(hits, k, current.floor());
+    if (hits.size() == k && k < MAX_K && hits.stream().map(CopyKey::of).distinct().count() < k) {
+      // copies took places in the list: fill it from the next hits (rare, so the usual search stays k long)
+      out = distinctAboveFloor(current.search(request, Math.min(k + DUPLICATE_ALLOWANCE, MAX_K), true), k,
+          current.floor());
+    }
+    return out;
+  }
+
+  /** The first {@code k} hits at or above {@code floor}, each copy of an earlier one left out. */
+  private static List<Suggestion> distinctAboveFloor(List<SearchHit> hits, int k, double floor) {
     List<Suggestion> out = new ArrayList<>();
     Set<CopyKey> seen = new HashSet<>();
-    KbSearcher current = searcher;
-    for (SearchHit h : current.search(request, Math.min(k + DUPLICATE_ALLOWANCE, MAX_K), true)) {
+    for (SearchHit h : hits) {
       if (out.size() == k) {
         break;
       }
-      if (h.confidence() >= current.floor() && seen.add(CopyKey.of(h))) {
+      if (h.confidence() >= floor && seen.add(CopyKey.of(h))) {
         out.add(new Suggestion(h.id(), h.source(), h.title(), h.url(), h.snippet(), h.score()));
       }
     }

@@ -57,6 +57,9 @@ public final class OpsMetrics implements PlatformMetrics {
   private final Set<String> actions = ConcurrentHashMap.newKeySet();
   private final ConcurrentHashMap<String, AtomicLong> rateLimited = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, AtomicLong> waits = new ConcurrentHashMap<>();
+  private volatile Supplier<IncidentDesk.TimerCounts> timerSource;
+  /** The timer counts read for the scrape under way (see {@link #bindTimers}). */
+  private volatile IncidentDesk.TimerCounts timerCounts = new IncidentDesk.TimerCounts(0, 0, 0);
   /** Micrometer holds the state of function meters weakly; the suppliers are kept alive here. */
   private final List<Object> sources = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -72,8 +75,12 @@ public final class OpsMetrics implements PlatformMetrics {
     return registry;
   }
 
-  /** Everything in Prometheus' text exposition format. */
+  /** Everything in Prometheus' text exposition format; the timer counts are read once for it. */
   public String scrape() {
+    Supplier<IncidentDesk.TimerCounts> source = timerSource;
+    if (source != null) {
+      timerCounts = source.get();
+    }
     return registry.scrape();
   }
 
@@ -108,15 +115,18 @@ public final class OpsMetrics implements PlatformMetrics {
     }
   }
 
-  /** The gauges of the durable timers, read from the database on every scrape. */
+  /**
+   * The gauges of the durable timers. The counts are one database query, made once per
+   * {@link #scrape()} and shared by the three gauges.
+   */
   public void bindTimers(Supplier<IncidentDesk.TimerCounts> counts) {
-    sources.add(counts);
-    Gauge.builder("supportbot.timers.pending", () -> counts.get().pending()).description("Timers not fired yet")
+    timerSource = java.util.Objects.requireNonNull(counts, "counts");
+    Gauge.builder("supportbot.timers.pending", () -> timerCounts.pending()).description("Timers not fired yet")
         .register(registry);
-    Gauge.builder("supportbot.timers.late", () -> counts.get().late())
+    Gauge.builder("supportbot.timers.late", () -> timerCounts.late())
         .description("Timers not fired although due more than " + HealthCheck.LATE_AFTER.toSeconds() + " s ago")
         .register(registry);
-    Gauge.builder("supportbot.timers.set.aside", () -> counts.get().setAside())
+    Gauge.builder("supportbot.timers.set.aside", () -> timerCounts.setAside())
         .description("Timers that failed to fire, set aside until the next start").register(registry);
   }
 

@@ -379,28 +379,11 @@ public final class SlackChatGateway {
   private void update(String ws, String key, SlackMessageStore.Posted at, SlackRenderer.SlackMessage message, Instant now) {
     lastUpdate.put(ws + " " + key, now);
     window.computeIfAbsent(ws, w -> new ArrayDeque<>()).addLast(now);
-    calls.incrementAndGet();
-    try {
-      ChatUpdateResponse r = api.chatUpdate(b -> b.channel(at.channel()).ts(at.ts()).text(message.text())
-          .blocksAsString(message.blocks()));
-      if (!r.isOk()) {
-        errors.incrementAndGet();
-        LOG.warn("slack: chat.update in {} failed: {}", at.channel(), r.getError());
-      }
-    } catch (SlackApiException e) {
-      if (e.getResponse().code() == 429) {
-        // someone else used the workspace's budget: wait as told and send it then, unless a newer one comes
-        rateLimited.incrementAndGet();
-        long wait = retryAfter(e.getResponse().header("Retry-After"));
-        held.putIfAbsent(key, new Held(ws, key, at, message, now.plusSeconds(wait)));
-        LOG.info("slack: chat.update in {} was rate limited; retrying in {} s", at.channel(), wait);
-      } else {
-        errors.incrementAndGet();
-        LOG.warn("slack: chat.update in {} failed with HTTP {}", at.channel(), e.getResponse().code());
-      }
-    } catch (IOException e) {
-      errors.incrementAndGet();
-      LOG.warn("slack: chat.update in {} failed: {}", at.channel(), e.getClass().getSimpleName());
+    Attempt<ChatUpdateResponse> r = call("chat.update", at.channel(), () -> api.chatUpdate(b -> b.channel(at.channel())
+        .ts(at.ts()).text(message.text()).blocksAsString(message.blocks())));
+    if (r instanceof Attempt.Limited<?> limited) {
+      // someone else used the workspace's budget: wait as told and send it then, unless a newer one comes
+      held.putIfAbsent(key, new Held(ws, key, at, message, now.plusSeconds(limited.retryAfterSeconds())));
     }
   }
 

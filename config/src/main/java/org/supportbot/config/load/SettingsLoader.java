@@ -79,7 +79,7 @@ public final class SettingsLoader {
         .orElse(LocalTime.of(8, 0));
     ZoneId zone = digest.get("zone").parse(false, "write a zone id like America/New_York", SettingsLoader::zone)
         .orElse(ZoneId.of("UTC"));
-    String triage = address(doc.get("triage"),
+    String triage = address(doc.get("triage"), true,
         "name the vendor's internal channel as platform/workspace/id, e.g. slack/T0123/C0456");
     List<String> managers = new ArrayList<>();
     for (YamlValue m : doc.get("managers").items()) {
@@ -95,7 +95,7 @@ public final class SettingsLoader {
     List<BotSettings.Engineer> engineers = new ArrayList<>();
     for (YamlValue e : doc.get("engineers").items()) {
       e.onlyKeys("id", "name", "role");
-      String id = address(e.get("id"), "write the person as platform/workspace/user, e.g. slack/T0123/U0456");
+      String id = address(e.get("id"), true, "write the person as platform/workspace/user, e.g. slack/T0123/U0456");
       String role = e.get("role").text("engineer").toLowerCase(Locale.ROOT);
       if (!role.equals("engineer") && !role.equals("manager")) {
         e.get("role").problem("\"" + role + "\" is not a role; write engineer or manager");
@@ -190,7 +190,7 @@ public final class SettingsLoader {
     YamlValue e = o.get("escalation");
     if (!e.isMissing()) {
       e.onlyKeys("channel", "on_call_role", "on_call_label", "account_manager");
-      String channel = address(e.get("channel"),
+      String channel = address(e.get("channel"), true,
           "write the escalation channel as platform/workspace/channel, e.g. slack/T0123/C0456");
       String role = e.require("on_call_role", "write the platform's role or user-group id to mention").text("");
       YamlValue am = e.get("account_manager");
@@ -218,11 +218,7 @@ public final class SettingsLoader {
     return address(v, required, "write it as platform/workspace/id, e.g. slack/T0123/C0456");
   }
 
-  /** A required address; a missing one is reported once, with {@code hint}. */
-  private static String address(YamlValue v, String hint) {
-    return address(v, true, hint);
-  }
-
+  /** An address; a missing required one is reported once, with {@code hint}. */
   private static String address(YamlValue v, boolean required, String hint) {
     Optional<String> t = v.text(required, hint);
     if (t.isEmpty()) {
