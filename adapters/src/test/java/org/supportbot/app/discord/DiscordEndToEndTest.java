@@ -222,24 +222,17 @@ class DiscordEndToEndTest {
 
   @Test
   void afterARestartTheSameThreadAndStatusMessageAreUsed() throws Exception {
-    int from = IntakeDriver.fileCase(fake);
-    FakeDiscord.Call triage = fake.await(from, c -> c.is("POST", "channels/" + FakeDiscord.TRIAGE + "/messages"),
-        "telling triage");
-    FakeDiscord.Call status = fake.await(from, c -> c.is("POST", "channels/.*/messages")
-        && c.body().path("embeds").size() == 1, "posting the status embed");
-    adapter.close();
-    adapter = DiscordAdapter.start(FakeDiscord.TOKEN, world.desk, new DiscordRefs(world.db), world.clock,
-        DeskFixture.local(fake, false));
+    AfterRestart r = restartWithTheThread(thread -> { });
 
-    int before = fake.calls().size();
-    fake.click(DeskFixture.EVE, triage.response().get("id").asText(), "case.claim:ACME-1");
-
-    fake.await(before, c -> c.is("PATCH", "channels/" + channelOf(status) + "/messages/"
-        + status.response().get("id").asText()), "editing the same status message");
-    assertThat(fake.since(before)).filteredOn(c -> c.path().endsWith("/threads")).as("no second thread").isEmpty();
+    fake.await(r.before(), c -> c.is("PATCH", "channels/" + r.oldThread() + "/messages/" + r.statusId()),
+        "editing the same status message");
+    assertThat(fake.since(r.before())).filteredOn(c -> c.path().endsWith("/threads")).as("no second thread").isEmpty();
   }
 
-  /** Files ACME-1, lets Discord archive (or lock, or delete) its thread while the bot is down, restarts, claims. */
+  /**
+   * Files ACME-1, lets {@code whileDown} archive (or lock, or delete) its thread, or leave it be, while the bot is
+   * down, restarts, claims.
+   */
   private record AfterRestart(String oldThread, String statusId, int before) {}
 
   private AfterRestart restartWithTheThread(java.util.function.Consumer<String> whileDown) throws Exception {

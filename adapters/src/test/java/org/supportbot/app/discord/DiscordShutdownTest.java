@@ -3,10 +3,9 @@ package org.supportbot.app.discord;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
+import org.supportbot.core.testing.Await;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,9 +29,9 @@ class DiscordShutdownTest {
       synchronized (world.desk) {
         String interaction = fake.slash(DeskFixture.ANA, FakeDiscord.SUPPORT_CHANNEL, "help", null);
         fake.await(from, c -> c.is("POST", "interactions/" + interaction + "/.+/callback"), "the deferred reply");
-        await(() -> adapter.inFlight() == 1, "the interaction in flight");
+        Await.until(() -> adapter.inFlight() == 1, "the interaction in flight");
         closing = Thread.ofPlatform().name("closing").start(adapter::close);
-        await(adapter::closing, "closing to begin");
+        Await.until(adapter::closing, "closing to begin");
         assertThat(closing.isAlive()).as("close waits for the interaction").isTrue();
         assertThat(fake.since(from)).as("nothing answered yet").noneMatch(c -> c.path().startsWith("webhooks/"));
       } // the desk is free: the interaction goes on
@@ -46,13 +45,4 @@ class DiscordShutdownTest {
     }
   }
 
-  private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      Thread.sleep(10); // polling a condition, with a deadline
-    }
-  }
 }

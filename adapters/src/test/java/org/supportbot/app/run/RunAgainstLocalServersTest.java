@@ -23,12 +23,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.supportbot.core.testing.Await;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.supportbot.app.discord.FakeDiscord;
@@ -159,15 +159,15 @@ class RunAgainstLocalServersTest {
       // Slack: /support opens the modal; its submission files ACME-1 (Atheer P1, first response in 4 business hours)
       assertThat(postToSlack(bot, "application/x-www-form-urlencoded", slashCommand("/support", "1001.2002.run"))
           .statusCode()).isEqualTo(200);
-      awaitTrue(() -> !slack.calls("views.open").isEmpty(), "views.open");
+      Await.until(() -> !slack.calls("views.open").isEmpty(), "views.open");
       assertThat(slack.calls("views.open").getFirst().param("trigger_id")).isEqualTo("1001.2002.run");
       metadata = json.readTree(slack.calls("views.open").getFirst().param("view")).path("private_metadata").asText();
       assertThat(postToSlack(bot, "application/x-www-form-urlencoded", viewSubmission(metadata)).statusCode())
           .isEqualTo(200);
-      awaitTrue(() -> slack.calls("chat.postMessage").stream().anyMatch(c -> c.param("text").contains("is filed")),
+      Await.until(() -> slack.calls("chat.postMessage").stream().anyMatch(c -> c.param("text").contains("is filed")),
           "the confirmation of ACME-1");
       // its on-call ping went to Slack's escalation channel: the desk's messages go to the platform of their place
-      awaitTrue(() -> slack.calls("chat.postMessage").stream().anyMatch(c -> c.param("channel").equals("C0ESC")),
+      Await.until(() -> slack.calls("chat.postMessage").stream().anyMatch(c -> c.param("channel").equals("C0ESC")),
           "the on-call ping");
 
       // Discord: /help from Initech's channel, answered through the interaction hook
@@ -175,7 +175,7 @@ class RunAgainstLocalServersTest {
       discord.slash(DAN, FakeDiscord.SUPPORT_CHANNEL, "help", null);
       discord.await(from, c -> c.is("POST", "webhooks/" + FakeDiscord.APP_ID + "/.+"), "the /help answer");
 
-      awaitTrue(() -> metric(bot, "supportbot_commands_handled_total", "command=\"help\",kind=\"command\","
+      Await.until(() -> metric(bot, "supportbot_commands_handled_total", "command=\"help\",kind=\"command\","
           + "outcome=\"ok\",platform=\"discord\"") == 1, "the /help counted");
       String metrics = get(bot.ops("/metrics")).body();
       assertThat(value(metrics, "supportbot_commands_handled_total",
@@ -200,7 +200,7 @@ class RunAgainstLocalServersTest {
       assertThat(value(metrics, "supportbot_slack_posts_delayed_total", "")).isZero();
       assertThat(metrics).doesNotContain(SLACK_TOKEN).doesNotContain(FakeDiscord.TOKEN).doesNotContain("U0ANA")
           .doesNotContain("C0ACME").doesNotContain("ACME-1");
-      awaitTrue(() -> metric(bot, "supportbot_slack_api_calls_total", "") == slack.calls().size(),
+      Await.until(() -> metric(bot, "supportbot_slack_api_calls_total", "") == slack.calls().size(),
           "every Web API call counted");
       JsonNode afterFiling = json.readTree(get(bot.ops("/health")).body());
       assertThat(afterFiling.path("timers").path("pending").asLong()).isEqualTo((long) pending);
@@ -226,7 +226,7 @@ class RunAgainstLocalServersTest {
     int postsBefore = slack.calls("chat.postMessage").size();
     clock.set(START.plus(Duration.ofMinutes(150)));
     try (Bot bot = new Bot()) {
-      awaitTrue(() -> metric(bot, "supportbot_timers_fired_total", "") == 2, "the overdue timers fired");
+      Await.until(() -> metric(bot, "supportbot_timers_fired_total", "") == 2, "the overdue timers fired");
       String metrics = get(bot.ops("/metrics")).body();
       assertThat(value(metrics, "supportbot_timer_lateness_seconds_count", "")).isEqualTo(2);
       // 30 minutes late for the warning, 2 h 15 min for the refresh: 1,800 s + 8,100 s
@@ -234,7 +234,7 @@ class RunAgainstLocalServersTest {
       assertThat(value(metrics, "supportbot_timer_lateness_seconds_bucket", "le=\"900.0\"")).isZero();
       assertThat(value(metrics, "supportbot_timer_lateness_seconds_bucket", "le=\"3600.0\"")).isEqualTo(1);
       assertThat(value(metrics, "supportbot_timer_lateness_seconds_bucket", "le=\"21600.0\"")).isEqualTo(2);
-      awaitTrue(() -> slack.calls("chat.postMessage").stream().skip(postsBefore)
+      Await.until(() -> slack.calls("chat.postMessage").stream().skip(postsBefore)
           .anyMatch(c -> c.param("channel").equals("C0TRIAGE") && c.param("text").contains("has used 50% of its")),
           "the 50 % warning to triage");
       assertThat(bot.stop()).isZero();
@@ -272,15 +272,6 @@ class RunAgainstLocalServersTest {
     return Double.parseDouble(m.group(1));
   }
 
-  private static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      Thread.sleep(20); // polling a condition, with a deadline
-    }
-  }
 
   private HttpResponse<String> postToSlack(Bot bot, String contentType, String body) throws Exception {
     String ts = Long.toString(clock.instant().getEpochSecond());

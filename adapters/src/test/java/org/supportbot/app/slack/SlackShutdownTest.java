@@ -3,10 +3,9 @@ package org.supportbot.app.slack;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
+import org.supportbot.core.testing.Await;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,7 +28,7 @@ class SlackShutdownTest {
         assertThat(wire.post(SlackWire.FORM, SlackWire.slashCommand(SlackWire.ANA, SlackWire.ACME, "/support", "",
             "1001.2002.closing")).statusCode()).as("acknowledged at once").isEqualTo(200);
         closing = Thread.ofPlatform().name("closing").start(wire.running::close);
-        await(() -> !wire.endpoint.serving(), "the endpoint to stop taking requests");
+        Await.until(() -> !wire.endpoint.serving(), "the endpoint to stop taking requests");
         assertThat(closing.isAlive()).as("close waits for the queued command").isTrue();
         assertThat(wire.api.calls("views.open")).as("not yet handled").isEmpty();
       } // the desk is free: the command goes on
@@ -40,13 +39,4 @@ class SlackShutdownTest {
     }
   }
 
-  private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      Thread.sleep(10); // polling a condition, with a deadline
-    }
-  }
 }
