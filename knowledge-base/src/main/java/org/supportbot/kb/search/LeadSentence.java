@@ -17,7 +17,10 @@ final class LeadSentence {
 
   private LeadSentence() {}
 
-  /** The first sentence of {@code text}, or the empty string when nothing follows it. */
+  /**
+   * The first sentence of {@code text}, or the empty string when nothing follows it (and when the
+   * text opens with a sentence end, as in "...", which names no subject).
+   */
   static String of(String text) {
     String t = text.strip();
     Matcher m = END.matcher(t);

@@ -29,5 +29,6 @@ class LeadSentenceTest {
     assertThat(LeadSentence.of("  export fails with version 2.4.1  ")).isEmpty();
     assertThat(LeadSentence.of("Is it possible?  ")).isEmpty();
     assertThat(LeadSentence.of("")).isEmpty();
+    assertThat(LeadSentence.of("... anyone? The scanner jams")).isEmpty();
   }
 }
