@@ -96,8 +96,11 @@ public final class KbSearcher implements AutoCloseable {
 
   private record FieldWeight(String field, float weight) {}
 
-  /** Terms of one query: stemmed terms with their query frequency, and exact tokens. */
-  record QueryTerms(Map<String, Integer> stemmed, Set<String> exact) {}
+  /**
+   * Terms of one query: stemmed terms with their query frequency, exact tokens, and the stemmed
+   * terms of its lead sentence ({@link LeadSentence}), weighted {@link SearchSettings#lead()}.
+   */
+  record QueryTerms(Map<String, Integer> stemmed, Set<String> exact, Set<String> lead) {}
 
   private KbSearcher(Path path, Directory directory, DirectoryReader reader, SearchSettings settings) {
     this.path = path;
@@ -353,7 +356,16 @@ public final class KbSearcher implements AutoCloseable {
         codes.add(c);
       }
     }
-    return new QueryTerms(stems, codes);
+    Set<String> lead = new HashSet<>();
+    String first = LeadSentence.of(request.text());
+    if (!first.isEmpty() && settings.lead() != 1f) {
+      for (String t : tokens(queryAnalyzer, KbFields.BODY, first)) {
+        if (stems.containsKey(t)) {
+          lead.add(t);
+        }
+      }
+    }
+    return new QueryTerms(stems, codes, lead);
   }
 
   /**
@@ -392,7 +404,7 @@ public final class KbSearcher implements AutoCloseable {
   private Query buildQuery(SearchRequest request, QueryTerms terms, Map<String, Float> expansion, TermLookup lookup) {
     BooleanQuery.Builder q = new BooleanQuery.Builder();
     for (String t : terms.stemmed().keySet()) {
-      addTerm(q, t, 1f, lookup);
+      addTerm(q, t, weight(terms, t), lookup);
     }
     for (Map.Entry<String, Float> e : expansion.entrySet()) {
       addTerm(q, e.getKey(), e.getValue(), lookup);
@@ -417,6 +429,11 @@ public final class KbSearcher implements AutoCloseable {
     }
     addFilters(q, request);
     return q.build();
+  }
+
+  /** A query term's weight: the lead weight for the words of the lead sentence, else 1. */
+  private float weight(QueryTerms terms, String term) {
+    return terms.lead().contains(term) ? settings.lead() : 1f;
   }
 
   private static boolean addFilters(BooleanQuery.Builder q, SearchRequest request) {
@@ -524,7 +541,7 @@ public final class KbSearcher implements AutoCloseable {
         max = Math.max(max, w);
         sum += w;
       }
-      bound += max + settings.tie() * (sum - max);
+      bound += weight(terms, t) * (max + settings.tie() * (sum - max));
     }
     if (settings.code() > 0) {
       for (String c : terms.exact()) {

@@ -16,6 +16,8 @@ package org.supportbot.kb.search;
  * @param b BM25 length normalization of long fields
  * @param shortB BM25 length normalization of titles and tags
  * @param queryStopWords drop question phrasing ("how do I", "is it possible") from queries
+ * @param lead weight of the words of a query's first sentence when more text follows it (a
+ *     subject line or a ticket title; see {@link LeadSentence}); 1 weights them like the rest
  * @param floor with embeddings: the cosine similarity of the best hit below which
  *     {@code suggest} returns nothing (0 disables)
  * @param lexicalFloor without embeddings: the BM25 score relative to the query's best possible
@@ -40,6 +42,7 @@ public record SearchSettings(
     float b,
     float shortB,
     boolean queryStopWords,
+    float lead,
     double floor,
     double lexicalFloor,
     int prfDocs,
@@ -48,7 +51,7 @@ public record SearchSettings(
     float semantic) {
 
   public SearchSettings {
-    for (float f : new float[] {title, tags, question, answer, body, code, phrase, tie, k1, b, shortB, prfWeight, semantic}) {
+    for (float f : new float[] {title, tags, question, answer, body, code, phrase, tie, k1, b, shortB, lead, prfWeight, semantic}) {
       if (!(f >= 0) || Float.isInfinite(f)) {
         throw new IllegalArgumentException("search weights must be finite and >= 0");
       }
@@ -71,19 +74,19 @@ public record SearchSettings(
 
   /** The tuned defaults (see the README's "Knowledge base" section for how they were chosen). */
   public static SearchSettings defaults() {
-    return new SearchSettings(2.0f, 0.5f, 1.5f, 0.7f, 0.7f, 0.5f, 1.0f, 1.0f, 1.2f, 0.75f, 0.5f, true,
+    return new SearchSettings(2.0f, 0.5f, 1.5f, 0.7f, 0.7f, 0.5f, 1.0f, 1.0f, 1.2f, 0.75f, 0.5f, true, 1.5f,
         DEFAULT_FLOOR, DEFAULT_LEXICAL_FLOOR, 0, 0, 0.3f, 2.0f);
   }
 
   /** Plain BM25: title and body, English analysis, default parameters, no extras. */
   public static SearchSettings plain() {
-    return new SearchSettings(1f, 0f, 1f, 1f, 1f, 0f, 0f, 1f, 1.2f, 0.75f, 0.75f, false, 0.0, 0.0, 0, 0, 0f, 0f);
+    return new SearchSettings(1f, 0f, 1f, 1f, 1f, 0f, 0f, 1f, 1.2f, 0.75f, 0.75f, false, 1f, 0.0, 0.0, 0, 0, 0f, 0f);
   }
 
   /** The same weights with other confidence floors (0 disables a floor). */
   public SearchSettings withFloors(double newFloor, double newLexicalFloor) {
     return new SearchSettings(title, tags, question, answer, body, code, phrase, tie, k1, b, shortB,
-        queryStopWords, newFloor, newLexicalFloor, prfDocs, prfTerms, prfWeight, semantic);
+        queryStopWords, lead, newFloor, newLexicalFloor, prfDocs, prfTerms, prfWeight, semantic);
   }
 
   /** The same weights without embeddings. */
@@ -93,6 +96,6 @@ public record SearchSettings(
 
   public SearchSettings withSemantic(float weight) {
     return new SearchSettings(title, tags, question, answer, body, code, phrase, tie, k1, b, shortB,
-        queryStopWords, floor, lexicalFloor, prfDocs, prfTerms, prfWeight, weight);
+        queryStopWords, lead, floor, lexicalFloor, prfDocs, prfTerms, prfWeight, weight);
   }
 }

@@ -117,22 +117,22 @@ class KbEvalDataTest {
 
   @Test
   void hybridWholeForumStaysAtItsMeasuredLevel() {
-    // target 0.68 (dev) is not met: measured 0.622 dev, 0.610 train; see the README
-    assertThat(semEval(Split.DEV, hybrid(), false).map10()).isGreaterThanOrEqualTo(0.60);
-    assertThat(semEval(Split.TRAIN, hybrid(), false).map10()).isGreaterThanOrEqualTo(0.59);
+    // target 0.68 (dev) is not met: measured 0.639 dev, 0.633 train; see the README
+    assertThat(semEval(Split.DEV, hybrid(), false).map10()).isGreaterThanOrEqualTo(0.62);
+    assertThat(semEval(Split.TRAIN, hybrid(), false).map10()).isGreaterThanOrEqualTo(0.61);
   }
 
   @Test
   void lexicalModeStaysAtItsMeasuredLevels() {
-    // measured: StackFAQ MRR@10 0.824, P@1 0.747; SemEval re-rank 0.748 dev, 0.766 train;
-    // whole forum 0.585 dev, 0.562 train
+    // measured: StackFAQ MRR@10 0.821, P@1 0.742; SemEval re-rank 0.742 dev, 0.754 train;
+    // whole forum 0.628 dev, 0.583 train
     Metrics sf = stackFaq(lexical());
     assertThat(sf.mrr10()).isGreaterThanOrEqualTo(0.80);
     assertThat(sf.p1()).isGreaterThanOrEqualTo(0.72);
     assertThat(semEval(Split.DEV, lexical(), true).map10()).isGreaterThanOrEqualTo(0.72);
     assertThat(semEval(Split.TRAIN, lexical(), true).map10()).isGreaterThanOrEqualTo(0.74);
-    assertThat(semEval(Split.DEV, lexical(), false).map10()).isGreaterThanOrEqualTo(0.56);
-    assertThat(semEval(Split.TRAIN, lexical(), false).map10()).isGreaterThanOrEqualTo(0.54);
+    assertThat(semEval(Split.DEV, lexical(), false).map10()).isGreaterThanOrEqualTo(0.60);
+    assertThat(semEval(Split.TRAIN, lexical(), false).map10()).isGreaterThanOrEqualTo(0.56);
   }
 
   @Test

@@ -58,6 +58,21 @@ class KbSearcherTest {
   }
 
   @Test
+  void theWordsOfTheFirstSentenceWeighMoreThanTheContextAfterIt() {
+    TestArticles.write(articles, "a1", "Scanner jams", "", "Open the scanner lid and remove the paper.");
+    TestArticles.write(articles, "a2", "Printer offline", "", "Turn the printer off and on.");
+    index();
+    try (KbSearcher s = open()) {
+      // each article matches one word; which comes first depends on where the word stands
+      assertThat(search(s, "Scanner trouble. The printer beside it works.")).extracting(SearchHit::id)
+          .containsExactly("a1", "a2");
+      assertThat(search(s, "Printer trouble. The scanner beside it works.")).extracting(SearchHit::id)
+          .containsExactly("a2", "a1");
+    }
+    assertThat(SearchSettings.plain().lead()).isEqualTo(1f);
+  }
+
+  @Test
   void termStatisticsOfAnOldSnapshotAreNotUsedAfterReopening() {
     TestArticles.write(articles, "a1", "Scanner jams", "", "Open the scanner lid and remove the paper.");
     TestArticles.write(articles, "a2", "Printer offline", "", "Turn the printer off and on.");
