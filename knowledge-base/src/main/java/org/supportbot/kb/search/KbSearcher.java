@@ -218,7 +218,7 @@ public final class KbSearcher implements AutoCloseable {
         ranked = fuse(request, lex, n);
       }
       StoredFields stored = searcher.storedFields();
-      orderTiesById(ranked, stored);
+      orderTiesById(ranked, k, stored);
       List<SearchHit> hits = new ArrayList<>(Math.min(k, ranked.size()));
       Set<String> want = withSnippets ? HIT_AND_SNIPPET_FIELDS : HIT_FIELDS;
       for (Scored sd : ranked.subList(0, Math.min(k, ranked.size()))) {
@@ -240,11 +240,14 @@ public final class KbSearcher implements AutoCloseable {
    * Puts documents of equal score in the order of their own ids. Lucene breaks ties by its
    * document numbers, which depend on how the index was built (two threads index large folders,
    * so the numbers differ from one build to the next); ordering ties by id makes the same data
-   * give the same ranking every time. Copies of a thread are the usual ties.
+   * give the same ranking every time. Copies of a thread are the usual ties. Only the first
+   * {@code k} places are shown, so only runs of ties that begin among them are ordered: a run
+   * further down cannot change them (a search widened to take in a whole tie can hold hundreds of
+   * tied documents past the cut-off, and reading each one's id was a tenth of a search's time).
    */
-  private static void orderTiesById(List<Scored> ranked, StoredFields stored) throws IOException {
+  private static void orderTiesById(List<Scored> ranked, int k, StoredFields stored) throws IOException {
     int start = 0;
-    while (start < ranked.size()) {
+    while (start < Math.min(k, ranked.size())) {
       int end = start + 1;
       while (end < ranked.size() && ranked.get(end).score() == ranked.get(start).score()) {
         end++;
