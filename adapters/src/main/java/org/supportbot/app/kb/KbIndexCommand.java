@@ -44,6 +44,15 @@ final class KbIndexCommand implements Callable<Integer> {
   @Option(names = "--forum-url", paramLabel = "URL", description = "A live Discourse forum to sync topics from.")
   String forumUrl;
 
+  @Option(names = "--forum-full",
+      description = {"With --forum-url: read the whole listing and fetch every topic of that site the index holds",
+          "and the listing no longer shows; delete those the site has deleted, unlisted or made private."})
+  boolean forumFull;
+
+  @Option(names = "--forum-max-pages", paramLabel = "N", defaultValue = "" + DiscourseSync.DEFAULT_MAX_PAGES,
+      description = "Pages of the live forum's listing read at most, 30 topics each (default: ${DEFAULT-VALUE}).")
+  int forumMaxPages;
+
   @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "20",
       description = "Timeout of each request to the live forum (default: ${DEFAULT-VALUE}).")
   long timeoutSeconds;
@@ -68,6 +77,13 @@ final class KbIndexCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(),
           "nothing to index: give --articles DIR, --forum DIR and/or --forum-url URL");
     }
+    if (forumFull && forumUrl == null) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--forum-full needs --forum-url URL");
+    }
+    if (forumMaxPages < 1) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--forum-max-pages must be at least 1, was " + forumMaxPages);
+    }
     if (lexicalOnly && embeddings) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--lexical-only and --embeddings exclude each other");
     }
@@ -80,10 +96,17 @@ final class KbIndexCommand implements Callable<Integer> {
       }
       if (forumUrl != null) {
         DiscourseSync.Config cfg = DiscourseSync.Config.fromEnvironment(
-            forumUrl, System.getenv(), Duration.ofSeconds(timeoutSeconds));
-        DiscourseSync.SyncReport r = new DiscourseSync(cfg).sync(index);
+            forumUrl, System.getenv(), Duration.ofSeconds(timeoutSeconds), forumMaxPages);
+        DiscourseSync.SyncReport r = new DiscourseSync(cfg).sync(index, forumFull);
         out.println("synced " + cfg.baseUrl() + ": " + r.pages() + " page(s) of latest topics, " + r.fetched()
             + " topic(s) fetched; " + r.index() + "; watermark " + (r.watermark().isEmpty() ? "-" : r.watermark()));
+        if (forumFull) {
+          out.println(r.complete()
+              ? "full sync: " + r.checked() + " indexed topic(s) no longer listed were checked on the site, "
+                  + r.deleted() + " deleted in all"
+              : "full sync: the listing goes on past " + r.pages() + " page(s), so no topic was checked for"
+                  + " deletion; raise --forum-max-pages to read all of it");
+        }
       }
       return 0;
     } catch (KbException | IllegalArgumentException e) {

@@ -188,6 +188,14 @@ class KbCommandTest {
   }
 
   @Test
+  void fullForumSyncWithoutAForumUrlIsAUsageError() {
+    CliRun run = CliRun.of("kb", "index", "--index", kb.toString(), "--articles", articles.toString(), "--forum-full");
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("--forum-full needs --forum-url URL");
+    assertThat(kb).doesNotExist();
+  }
+
+  @Test
   void feedbackAndReportGiveDeflectionPerSourceAndDocument() {
     index();
     assertThat(CliRun.of("kb", "feedback", "--index", kb.toString(), "--case", "c1", "--id", "db-1", "--source", "article", "--solved").out())

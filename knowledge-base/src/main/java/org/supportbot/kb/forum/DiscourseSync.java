@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +45,8 @@ public final class DiscourseSync {
   /** Environment variable holding the API user name (default {@code system}). */
   public static final String ENV_API_USERNAME = "DISCOURSE_API_USERNAME";
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** Pages of {@code latest.json} read at most by default (Discourse serves 30 topics a page). */
+  public static final int DEFAULT_MAX_PAGES = 100;
 
   private final Config config;
   private final HttpClient http;
@@ -80,6 +83,11 @@ public final class DiscourseSync {
 
     /** A config for {@code baseUrl} with the key and user name from the given environment. */
     public static Config fromEnvironment(String baseUrl, Map<String, String> env, Duration timeout) {
+      return fromEnvironment(baseUrl, env, timeout, DEFAULT_MAX_PAGES);
+    }
+
+    /** The same, reading at most {@code maxPages} pages of the listing. */
+    public static Config fromEnvironment(String baseUrl, Map<String, String> env, Duration timeout, int maxPages) {
       URI uri;
       try {
         uri = URI.create(baseUrl.strip());
@@ -87,7 +95,7 @@ public final class DiscourseSync {
         throw new IllegalArgumentException(
             "forum URL \"" + baseUrl + "\" is not a valid address; pass e.g. https://forum.example.com", e);
       }
-      return new Config(uri, Optional.ofNullable(env.get(ENV_API_KEY)), env.get(ENV_API_USERNAME), timeout, 100);
+      return new Config(uri, Optional.ofNullable(env.get(ENV_API_KEY)), env.get(ENV_API_USERNAME), timeout, maxPages);
     }
 
     @Override
@@ -97,8 +105,19 @@ public final class DiscourseSync {
     }
   }
 
-  /** What a sync did. */
-  public record SyncReport(int pages, int fetched, int deleted, IndexReport index, String watermark) {}
+  /**
+   * What a sync did.
+   *
+   * @param pages pages of the listing read
+   * @param fetched topics fetched and indexed (new, changed or unchanged)
+   * @param deleted topics deleted from the index
+   * @param checked topics of this site that the index held and the listing no longer showed,
+   *     fetched one by one to see whether the site still has them (full syncs only)
+   * @param complete whether the listing was read to its end (a full sync cut short by the page
+   *     limit checks no absent topic)
+   */
+  public record SyncReport(int pages, int fetched, int deleted, int checked, boolean complete, IndexReport index,
+      String watermark) {}
 
   public DiscourseSync(Config config) {
     this(config, HttpClient.newBuilder()
@@ -119,17 +138,41 @@ public final class DiscourseSync {
 
   /** Fetches what changed since the last sync into the knowledge base at {@code kbDir}. */
   public SyncReport sync(Path kbDir) {
+    return sync(kbDir, false);
+  }
+
+  /**
+   * Fetches what changed since the last sync into the knowledge base at {@code kbDir}. A deleted
+   * topic drops out of the listing instead of being bumped, so an incremental sync only notices
+   * topics it fetches anyway; with {@code full} the whole listing is read (up to the page limit),
+   * and every topic of this site that the index holds and the listing no longer shows is fetched:
+   * those the site has deleted, unlisted or made private are deleted from the index, the others
+   * kept (and updated). Topics indexed from a folder under another address are left alone. When
+   * the page limit cuts the listing short, absence proves nothing and no topic is checked.
+   */
+  public SyncReport sync(Path kbDir, boolean full) {
     Path lucene = KbIndexing.luceneDir(kbDir);
     String previous;
+    Set<String> ours = new HashSet<>();
     try (KbIndexWriter w = KbIndexWriter.open(lucene)) {
       previous = w.userData().getOrDefault(watermarkKey(), "");
+      if (full) {
+        String prefix = config.baseUrl() + "/t/";
+        w.urls(Source.FORUM).forEach((id, url) -> {
+          if (url != null && url.startsWith(prefix)) {
+            ours.add(id);
+          }
+        });
+      }
     }
     Instant since = previous.isEmpty() ? null : Instant.parse(previous);
 
     Set<String> changed = new LinkedHashSet<>();
+    Set<String> listed = new HashSet<>();
     Instant newest = since;
     int pages = 0;
     boolean more = true;
+    boolean complete = false;
     for (int page = 0; more && page < config.maxPages(); page++) {
       String url = config.baseUrl() + "/latest.json?page=" + page;
       JsonNode list = getJson(url);
@@ -140,6 +183,7 @@ public final class DiscourseSync {
             + config.baseUrl() + " a Discourse forum? The index was left unchanged.");
       }
       if (topics.isEmpty()) {
+        complete = true;
         break;
       }
       for (JsonNode t : topics) {
@@ -147,10 +191,14 @@ public final class DiscourseSync {
         if (id.isEmpty()) {
           throw new KbException("GET " + url + ": a topic has no \"id\"; the index was left unchanged.");
         }
+        listed.add(id);
         Instant bumped = time(t, url);
         if (since != null && bumped != null && !bumped.isAfter(since)) {
-          if (!t.path("pinned").asBoolean(false)) {
+          if (!full && !t.path("pinned").asBoolean(false)) {
             more = false;
+          }
+          if (full && !ours.contains(id)) {
+            changed.add(id); // listed, not bumped, and not in the index (e.g. made public again)
           }
           continue;
         }
@@ -161,23 +209,22 @@ public final class DiscourseSync {
       }
       if (more && list.path("topic_list").path("more_topics_url").asText("").isEmpty()) {
         more = false;
+        complete = true;
       }
     }
 
     List<KbDocument> docs = new ArrayList<>();
     List<String> gone = new ArrayList<>();
     for (String id : changed) {
-      String url = config.baseUrl() + "/t/" + id + ".json";
-      HttpResponse<String> r = get(url);
-      if (r.statusCode() == 404 || r.statusCode() == 410) {
-        gone.add(id);
-        continue;
-      }
-      checkStatus(url, r);
-      try {
-        docs.add(DiscourseTopics.parse(r.body(), "GET " + url, config.baseUrl().toString()));
-      } catch (IngestException e) {
-        throw new KbException(e.getMessage() + "; the index was left unchanged.", e);
+      fetchTopic(id).ifPresentOrElse(docs::add, () -> gone.add(id));
+    }
+    int checked = 0;
+    if (full && complete) {
+      for (String id : ours) {
+        if (!listed.contains(id)) {
+          checked++;
+          fetchTopic(id).ifPresentOrElse(docs::add, () -> gone.add(id));
+        }
       }
     }
 
@@ -209,9 +256,36 @@ public final class DiscourseSync {
       }
       String mark = newest == null ? previous : newest.toString();
       w.commit(mark.isEmpty() ? Map.of() : Map.of(watermarkKey(), mark));
-      return new SyncReport(pages, docs.size(), deleted,
+      return new SyncReport(pages, docs.size(), deleted, checked, complete,
           new IndexReport(added, updated, unchanged, deleted, System.nanoTime() - t0), mark);
     }
+  }
+
+  /**
+   * One topic, or empty when the site no longer shows it: 404 or 410, 403 (moved where the bot's
+   * user may not read it), or a topic that staff still see but that is deleted ({@code deleted_at}
+   * set) or unlisted ({@code visible: false}).
+   */
+  private Optional<KbDocument> fetchTopic(String id) {
+    String url = config.baseUrl() + "/t/" + id + ".json";
+    HttpResponse<String> r = get(url);
+    int status = r.statusCode();
+    if (status == 404 || status == 410 || status == 403) {
+      return Optional.empty();
+    }
+    checkStatus(url, r);
+    KbDocument topic;
+    try {
+      topic = DiscourseTopics.parse(r.body(), "GET " + url, config.baseUrl().toString());
+    } catch (IngestException e) {
+      throw new KbException(e.getMessage() + "; the index was left unchanged.", e);
+    }
+    JsonNode root = json(url, r.body()); // valid: it parsed above
+    JsonNode deletedAt = root.path("deleted_at");
+    if (!(deletedAt.isMissingNode() || deletedAt.isNull()) || !root.path("visible").asBoolean(true)) {
+      return Optional.empty();
+    }
+    return Optional.of(topic);
   }
 
   private static Instant time(JsonNode topic, String url) {
@@ -232,8 +306,12 @@ public final class DiscourseSync {
   private JsonNode getJson(String url) {
     HttpResponse<String> r = get(url);
     checkStatus(url, r);
+    return json(url, r.body());
+  }
+
+  private static JsonNode json(String url, String body) {
     try {
-      JsonNode n = JSON.readTree(r.body());
+      JsonNode n = JSON.readTree(body);
       if (n == null || !n.isObject()) {
         throw new KbException("GET " + url + ": expected a JSON object; the index was left unchanged.");
       }

@@ -113,6 +113,16 @@ public final class KbIndexWriter implements AutoCloseable {
 
   /** Content hash of every indexed document of {@code source}, by id. */
   public Map<String, String> hashes(Source source) {
+    return stored(source, KbFields.HASH);
+  }
+
+  /** Link of every indexed document of {@code source}, by id. */
+  public Map<String, String> urls(Source source) {
+    return stored(source, KbFields.URL);
+  }
+
+  /** One stored field of every indexed document of {@code source}, by id. */
+  private Map<String, String> stored(Source source, String field) {
     Map<String, String> out = new HashMap<>();
     if (emptyAtStart && !written.contains(source)) {
       return out;
@@ -121,7 +131,7 @@ public final class KbIndexWriter implements AutoCloseable {
       IndexSearcher searcher = new IndexSearcher(reader);
       Weight w = searcher.createWeight(
           searcher.rewrite(new TermQuery(new Term(KbFields.SOURCE, source.label()))), ScoreMode.COMPLETE_NO_SCORES, 1f);
-      Set<String> fields = Set.of(KbFields.ID, KbFields.HASH);
+      Set<String> fields = Set.of(KbFields.ID, field);
       for (LeafReaderContext leaf : reader.leaves()) {
         Scorer scorer = w.scorer(leaf);
         if (scorer == null) {
@@ -135,7 +145,7 @@ public final class KbIndexWriter implements AutoCloseable {
             continue;
           }
           Document doc = stored.document(d, fields);
-          out.put(doc.get(KbFields.ID), doc.get(KbFields.HASH));
+          out.put(doc.get(KbFields.ID), doc.get(field));
         }
       }
     } catch (IOException e) {

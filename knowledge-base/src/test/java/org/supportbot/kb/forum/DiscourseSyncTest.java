@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -25,6 +26,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.supportbot.kb.KbException;
 import org.supportbot.kb.SampleKb;
+import org.supportbot.kb.Source;
+import org.supportbot.kb.index.IndexProgress;
 import org.supportbot.kb.index.KbIndexWriter;
 import org.supportbot.kb.index.KbIndexing;
 import org.supportbot.kb.search.KbSearcher;
@@ -185,6 +188,104 @@ class DiscourseSyncTest {
     DiscourseSync.SyncReport r = s.sync(kb);
     assertThat(r.deleted()).isEqualTo(1);
     assertThat(search("429 nightly import")).doesNotContain("1004");
+  }
+
+  private Set<String> indexedIds() {
+    try (KbIndexWriter w = KbIndexWriter.open(KbIndexing.luceneDir(kb))) {
+      return w.hashes(Source.FORUM).keySet();
+    }
+  }
+
+  /** A sample topic's JSON with {@code fields} added at the front, as staff see it through the API. */
+  private static String sampleWith(int id, String fields) throws IOException {
+    return Files.readString(SampleKb.forum().resolve(id + ".json")).replaceFirst("\\{", "{" + fields + ", ");
+  }
+
+  @Test
+  void fullSyncDeletesTopicsTheSiteDeletedUnlistedOrMadePrivateAndKeepsTheRest() throws IOException {
+    recordedSite();
+    DiscourseSync s = sync(Duration.ofSeconds(5));
+    s.sync(kb);
+    // only 1005 is still listed: 1003 is deleted (404), 1004 unlisted (served, "visible": false),
+    // 1002 moved to a private category (403), 1001 merely dropped out of the listing (still served)
+    replies.put("/latest.json?page=0", new Reply(200, latest(null, topicEntry(1005, "2026-03-29T08:20:00Z")), false));
+    replies.remove("/latest.json?page=1");
+    replies.remove("/t/1003.json");
+    replies.put("/t/1004.json", new Reply(200, sampleWith(1004, "\"visible\": false"), false));
+    replies.put("/t/1002.json", new Reply(403, "{\"errors\": [\"You are not permitted to view the requested resource.\"]}", false));
+
+    DiscourseSync.SyncReport incremental = s.sync(kb);
+    assertThat(incremental.deleted()).isZero();
+    assertThat(incremental.checked()).isZero();
+    assertThat(indexedIds()).hasSize(5);
+    requested.clear();
+
+    DiscourseSync.SyncReport r = s.sync(kb, true);
+
+    assertThat(r.complete()).isTrue();
+    assertThat(r.checked()).isEqualTo(4);
+    assertThat(r.deleted()).isEqualTo(3);
+    assertThat(r.index().unchanged()).isEqualTo(1);
+    assertThat(requested).containsExactlyInAnyOrder(
+        "/latest.json?page=0", "/t/1001.json", "/t/1002.json", "/t/1003.json", "/t/1004.json");
+    assertThat(indexedIds()).containsExactlyInAnyOrder("1001", "1005");
+    assertThat(search("load balancer idle timeout")).first().isEqualTo("1001");
+    assertThat(watermark(s)).isEqualTo("2026-03-29T08:20:00Z");
+  }
+
+  @Test
+  void fullSyncCutShortByThePageLimitChecksAndDeletesNothing() throws IOException {
+    recordedSite();
+    sync(Duration.ofSeconds(5)).sync(kb);
+    replies.remove("/t/1003.json"); // deleted, but listed on page 1, which the limit leaves unread
+    requested.clear();
+    DiscourseSync onePage = new DiscourseSync(DiscourseSync.Config.fromEnvironment(
+        base(), Map.of(DiscourseSync.ENV_API_KEY, KEY), Duration.ofSeconds(5), 1));
+
+    DiscourseSync.SyncReport r = onePage.sync(kb, true);
+
+    assertThat(r.complete()).isFalse();
+    assertThat(r.checked()).isZero();
+    assertThat(r.deleted()).isZero();
+    assertThat(requested).containsExactly("/latest.json?page=0");
+    assertThat(indexedIds()).hasSize(5);
+  }
+
+  @Test
+  void fullSyncFetchesAListedTopicTheIndexLacksAndLeavesFolderTopicsAlone(@TempDir Path folder) throws IOException {
+    Files.writeString(folder.resolve("2001.json"),
+        Files.readString(SampleKb.forum().resolve("1001.json")).replace("\"id\": 1001", "\"id\": 2001"));
+    KbIndexing.indexFolders(kb, null, folder, "https://other.example", false, KbIndexing.Mode.LEXICAL,
+        IndexProgress.NONE);
+    recordedSite();
+    DiscourseSync s = sync(Duration.ofSeconds(5));
+    s.sync(kb);
+    try (KbIndexWriter w = KbIndexWriter.open(KbIndexing.luceneDir(kb))) {
+      w.delete(Source.FORUM, "1002"); // e.g. it was private at the last sync and is public again, not bumped
+      w.commit(Map.of());
+    }
+    requested.clear();
+
+    DiscourseSync.SyncReport r = s.sync(kb, true);
+
+    assertThat(requested).containsExactly("/latest.json?page=0", "/latest.json?page=1", "/t/1002.json");
+    assertThat(r.checked()).isZero();
+    assertThat(r.index().added()).isEqualTo(1);
+    assertThat(indexedIds()).containsExactlyInAnyOrder("1001", "1002", "1003", "1004", "1005", "2001");
+  }
+
+  @Test
+  void aBumpedTopicThatStaffStillSeeAsDeletedIsDeleted() throws IOException {
+    recordedSite();
+    DiscourseSync s = sync(Duration.ofSeconds(5));
+    s.sync(kb);
+    replies.put("/latest.json?page=0", new Reply(200, latest(null, topicEntry(1005, "2026-04-05T10:00:00Z")), false));
+    replies.put("/t/1005.json", new Reply(200, sampleWith(1005, "\"deleted_at\": \"2026-04-05T10:00:00Z\""), false));
+
+    DiscourseSync.SyncReport r = s.sync(kb);
+
+    assertThat(r.deleted()).isEqualTo(1);
+    assertThat(indexedIds()).doesNotContain("1005").hasSize(4);
   }
 
   @Test
