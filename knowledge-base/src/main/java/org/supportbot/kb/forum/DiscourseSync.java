@@ -274,18 +274,16 @@ public final class DiscourseSync {
       return Optional.empty();
     }
     checkStatus(url, r);
-    KbDocument topic;
     try {
-      topic = DiscourseTopics.parse(r.body(), "GET " + url, config.baseUrl().toString());
+      JsonNode root = DiscourseTopics.readTree(r.body(), "GET " + url);
+      JsonNode deletedAt = root.path("deleted_at");
+      if (!(deletedAt.isMissingNode() || deletedAt.isNull()) || !root.path("visible").asBoolean(true)) {
+        return Optional.empty();
+      }
+      return Optional.of(DiscourseTopics.parse(root, "GET " + url, config.baseUrl().toString()));
     } catch (IngestException e) {
       throw new KbException(e.getMessage() + "; the index was left unchanged.", e);
     }
-    JsonNode root = json(url, r.body()); // valid: it parsed above
-    JsonNode deletedAt = root.path("deleted_at");
-    if (!(deletedAt.isMissingNode() || deletedAt.isNull()) || !root.path("visible").asBoolean(true)) {
-      return Optional.empty();
-    }
-    return Optional.of(topic);
   }
 
   private static Instant time(JsonNode topic, String url) {
@@ -306,12 +304,8 @@ public final class DiscourseSync {
   private JsonNode getJson(String url) {
     HttpResponse<String> r = get(url);
     checkStatus(url, r);
-    return json(url, r.body());
-  }
-
-  private static JsonNode json(String url, String body) {
     try {
-      JsonNode n = JSON.readTree(body);
+      JsonNode n = JSON.readTree(r.body());
       if (n == null || !n.isObject()) {
         throw new KbException("GET " + url + ": expected a JSON object; the index was left unchanged.");
       }

@@ -61,6 +61,11 @@ public final class DiscourseTopics {
 
   /** Parses one topic's JSON; {@code where} names it in error messages. */
   public static KbDocument parse(String json, String where, String baseUrl) {
+    return parse(readTree(json, where), where, baseUrl);
+  }
+
+  /** One topic's JSON as a tree, or a message naming {@code where} when it is not a JSON object. */
+  public static JsonNode readTree(String json, String where) {
     JsonNode root;
     try {
       root = JSON.readTree(json);
@@ -72,7 +77,7 @@ public final class DiscourseTopics {
     if (root == null || !root.isObject()) {
       throw new IngestException(where + ": expected a JSON object (a Discourse topic), found " + (root == null ? "nothing" : root.getNodeType()));
     }
-    return parse(root, where, baseUrl);
+    return root;
   }
 
   /** Parses one topic already read as a JSON tree. */
