@@ -13,6 +13,8 @@ import java.time.ZoneId;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.supportbot.config.calendar.TimeWindow;
 import org.supportbot.config.policy.BusinessDuration;
 import org.supportbot.config.policy.ContactRule;
@@ -70,6 +72,42 @@ class PolicyLoaderTest {
     assertThat(p.contacts().limit()).isEqualTo(new ContactRule.ContactLimit.Fixed(1));
     assertThat(p.contacts().trainingRequired()).isTrue();
     assertThat(p.availability().orElseThrow().targetPercent()).isEqualByComparingTo("98.5");
+  }
+
+  /**
+   * The US public holidays of 2026-2028 as observed (a Saturday holiday on the Friday before, a
+   * Sunday one on the Monday after), from the federal rules; Columbus Day and the day after
+   * Thanksgiving are not among them (config/policies/README.md, Interpretations).
+   */
+  @ParameterizedTest(name = "{0}: {1}")
+  @CsvSource(delimiter = '|', textBlock = """
+      2026-01-01 | true
+      2026-01-19 | true
+      2026-07-03 | true
+      2026-10-12 | false
+      2026-11-27 | false
+      2027-06-18 | true
+      2027-07-05 | true
+      2027-12-24 | true
+      2027-12-31 | true
+      2028-06-19 | true
+      2028-11-10 | true
+      2028-11-23 | true
+      2028-12-25 | true
+      2028-12-29 | false
+      """)
+  void atheerHolidaysAreTheObservedUsPublicHolidaysAcrossYears(LocalDate date, boolean holiday) throws Exception {
+    SupportPolicy p = loader.load(POLICIES.resolve("atheer.yaml"));
+    assertThat(p.calendar().holidays().isHoliday(date)).isEqualTo(holiday);
+    assertThat(p.calendar().windowsOn(date).isEmpty()).isEqualTo(holiday);
+  }
+
+  @Test
+  void aHolidayObservedInThePreviousYearClosesThatDay() throws Exception {
+    // New Year's Day 2028 is a Saturday; the US observe it on Friday 2027-12-31.
+    SupportPolicy p = loader.load(POLICIES.resolve("atheer.yaml"));
+    assertThat(p.calendar().holidays().describe(LocalDate.of(2027, 12, 31))).isEqualTo("New Year's Day");
+    assertThat(p.calendar().holidays().isHoliday(LocalDate.of(2028, 1, 1))).isFalse();
   }
 
   @Test
