@@ -31,6 +31,7 @@ final class JollydayHolidays implements HolidayCalendar {
   }
 
   /**
+   * @throws UnknownRegionException when the country has no such region
    * @throws IllegalArgumentException when Jollyday knows no such country
    */
   static JollydayHolidays of(String country, String region, Set<LocalDate> extra) {
@@ -42,10 +43,17 @@ final class JollydayHolidays implements HolidayCalendar {
     String[] args = region == null || region.isBlank() ? new String[0] : region.toLowerCase(Locale.ROOT).split("/");
     JollydayHolidays h = new JollydayHolidays(m, args, extra);
     if (args.length > 0 && !m.getCalendarHierarchy().getChildren().containsKey(args[0])) {
-      throw new IllegalArgumentException("\"" + region + "\" is not a region of " + country.toUpperCase(Locale.ROOT)
+      throw new UnknownRegionException("\"" + region + "\" is not a region of " + country.toUpperCase(Locale.ROOT)
           + "; known regions: " + String.join(", ", new java.util.TreeSet<>(m.getCalendarHierarchy().getChildren().keySet())));
     }
     return h;
+  }
+
+  /** The country is known but the region is not. */
+  static final class UnknownRegionException extends IllegalArgumentException {
+    UnknownRegionException(String message) {
+      super(message);
+    }
   }
 
   @Override
