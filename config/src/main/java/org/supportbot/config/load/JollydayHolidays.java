@@ -31,6 +31,7 @@ final class JollydayHolidays implements HolidayCalendar {
   }
 
   /**
+   * @throws UnknownRegionException when the country has no such region
    * @throws IllegalArgumentException when Jollyday knows no such country
    */
   static JollydayHolidays of(String country, String region, Set<LocalDate> extra) {
@@ -42,10 +43,17 @@ final class JollydayHolidays implements HolidayCalendar {
     String[] args = region == null || region.isBlank() ? new String[0] : region.toLowerCase(Locale.ROOT).split("/");
     JollydayHolidays h = new JollydayHolidays(m, args, extra);
     if (args.length > 0 && !m.getCalendarHierarchy().getChildren().containsKey(args[0])) {
-      throw new IllegalArgumentException("\"" + region + "\" is not a region of " + country.toUpperCase(Locale.ROOT)
+      throw new UnknownRegionException("\"" + region + "\" is not a region of " + country.toUpperCase(Locale.ROOT)
           + "; known regions: " + String.join(", ", new java.util.TreeSet<>(m.getCalendarHierarchy().getChildren().keySet())));
     }
     return h;
+  }
+
+  /** The country is known but the region is not. */
+  static final class UnknownRegionException extends IllegalArgumentException {
+    UnknownRegionException(String message) {
+      super(message);
+    }
   }
 
   @Override
@@ -60,9 +68,16 @@ final class JollydayHolidays implements HolidayCalendar {
 
   private Map<LocalDate, String> load(int year) {
     Map<LocalDate, String> dates = new HashMap<>();
-    for (Holiday h : manager.getHolidays(Year.of(year), HolidayType.PUBLIC_HOLIDAY, region)) {
-      // getDate() is the day the holiday is observed (Independence Day on a Saturday: the Friday before).
-      dates.put(h.getDate(), h.getDescription(Locale.ENGLISH));
+    // Jollyday lists a holiday under the year of its actual date, but getDate() is the day it is
+    // observed (Independence Day on a Saturday: the Friday before), which can fall in the year
+    // before or after: New Year's Day 2028, a Saturday, is observed in the US on Friday 2027-12-31.
+    // So the neighbouring years are read too and every holiday is kept under its observed date.
+    for (int y = year - 1; y <= year + 1; y++) {
+      for (Holiday h : manager.getHolidays(Year.of(y), HolidayType.PUBLIC_HOLIDAY, region)) {
+        if (h.getDate().getYear() == year) {
+          dates.put(h.getDate(), h.getDescription(Locale.ENGLISH));
+        }
+      }
     }
     for (LocalDate d : extra) {
       if (d.getYear() == year) {

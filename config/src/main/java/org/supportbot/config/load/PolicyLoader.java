@@ -167,13 +167,14 @@ public final class PolicyLoader {
       if (c.isMissing()) {
         return null;
       }
+      int problemsBefore = problems.size();
       c.onlyKeys("time_zone", "always_open", "weekly", "business_day", "holidays", "overrides");
       Optional<ZoneId> zone = c.require("time_zone", "e.g. \"time_zone: America/Los_Angeles\" or \"UTC\"")
           .parse(true, "use an IANA zone such as America/New_York, Europe/London or UTC", s -> {
             try {
               return ZoneId.of(s);
             } catch (java.time.DateTimeException e) {
-              throw new IllegalArgumentException("\"" + s + "\" is not a time zone");
+              throw new IllegalArgumentException("\"" + s + "\" is not a time zone" + zoneSuggestion(s));
             }
           });
       boolean alwaysOpen = c.get("always_open").bool(false);
@@ -200,6 +201,10 @@ public final class PolicyLoader {
             weekly.put(d, windows);
           }
         }
+        if (problems.size() == problemsBefore && weekly.values().stream().allMatch(List::isEmpty)) {
+          weeklyValue.problem("has no support hours; give at least one window, e.g. \"monday-friday: [\\\"09:00-17:00\\\"]\", "
+              + "or \"always_open: true\"");
+        }
       }
       Duration businessDay = null;
       YamlValue bd = c.get("business_day");
@@ -213,6 +218,8 @@ public final class PolicyLoader {
             businessDay = parsed.get().toDuration(Duration.ofDays(1));
             if (businessDay.compareTo(Duration.ofDays(1)) > 0) {
               bd.problem("a business day cannot be longer than 24 hours, got " + parsed.get());
+            } else if (businessDay.isZero()) {
+              bd.problem("a business day must be longer than zero; write e.g. \"8 hours\"");
             }
           }
         }
@@ -239,6 +246,8 @@ public final class PolicyLoader {
             holidays = JollydayHolidays.of(country.get(), region, dates);
             holidayDescription = "public holidays of " + country.get().toUpperCase(Locale.ROOT)
                 + (region.isEmpty() ? "" : " (" + region + ")") + (dates.isEmpty() ? "" : " and " + dates.size() + " listed dates");
+          } catch (JollydayHolidays.UnknownRegionException e) {
+            h.get("region").problem(e.getMessage());
           } catch (IllegalArgumentException e) {
             h.get("country").problem(e.getMessage());
           }
@@ -259,7 +268,8 @@ public final class PolicyLoader {
           e.getValue().problem("\"" + e.getKey() + "\" is not a date; write YYYY-MM-DD");
         }
       }
-      if (zone.isEmpty() || businessDay == null || weekly.isEmpty()) {
+      if (zone.isEmpty() || businessDay == null || weekly.isEmpty() || problems.size() > problemsBefore) {
+        // Every problem of the section is recorded already; building the calendar would repeat them.
         return null;
       }
       try {
@@ -268,6 +278,15 @@ public final class PolicyLoader {
         c.problem(e.getMessage());
         return null;
       }
+    }
+
+    /** "; did you mean ..." for a mistyped zone or a zone abbreviation (PST, CET), else "". */
+    private static String zoneSuggestion(String typed) {
+      String region = ZoneId.SHORT_IDS.get(typed.toUpperCase(Locale.ROOT));
+      if (region != null && region.contains("/")) {
+        return "; did you mean \"" + region + "\" (with daylight saving)?";
+      }
+      return Suggestions.closest(typed, ZoneId.getAvailableZoneIds()).map(z -> "; did you mean \"" + z + "\"?").orElse("");
     }
 
     private void checkNoOverlap(List<TimeWindow> windows, YamlValue where) {
@@ -369,7 +388,10 @@ public final class PolicyLoader {
       Set<Integer> levels = new HashSet<>();
       Set<String> targetIds = new LinkedHashSet<>();
       targets.forEach(t -> targetIds.add(t.id()));
-      for (YamlValue s : v.items()) {
+      int problemsBefore = problems.size();
+      List<YamlValue> items = v.items();
+      boolean isList = problems.size() == problemsBefore;
+      for (YamlValue s : items) {
         s.onlyKeys("id", "level", "name", "definition", "targets");
         String id = s.require("id", "e.g. \"id: S1\"").text("");
         if (!id.isEmpty() && !ids.add(id.toLowerCase(Locale.ROOT))) {
@@ -404,6 +426,9 @@ public final class PolicyLoader {
         if (!id.isEmpty() && level.isPresent() && !name.isEmpty()) {
           out.add(new Severity(id, level.get(), name, definition, t));
         }
+      }
+      if (!v.isMissing() && isList && items.isEmpty()) {
+        v.problem("needs at least one severity, e.g. \"- { id: S1, level: 1, name: Critical, targets: { first_response: 4 business hours } }\"");
       }
       out.sort(java.util.Comparator.comparingInt(Severity::level));
       return out;

@@ -13,6 +13,8 @@ import java.time.ZoneId;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.supportbot.config.calendar.TimeWindow;
 import org.supportbot.config.policy.BusinessDuration;
 import org.supportbot.config.policy.ContactRule;
@@ -70,6 +72,42 @@ class PolicyLoaderTest {
     assertThat(p.contacts().limit()).isEqualTo(new ContactRule.ContactLimit.Fixed(1));
     assertThat(p.contacts().trainingRequired()).isTrue();
     assertThat(p.availability().orElseThrow().targetPercent()).isEqualByComparingTo("98.5");
+  }
+
+  /**
+   * The US public holidays of 2026-2028 as observed (a Saturday holiday on the Friday before, a
+   * Sunday one on the Monday after), from the federal rules; Columbus Day and the day after
+   * Thanksgiving are not among them (config/policies/README.md, Interpretations).
+   */
+  @ParameterizedTest(name = "{0}: {1}")
+  @CsvSource(delimiter = '|', textBlock = """
+      2026-01-01 | true
+      2026-01-19 | true
+      2026-07-03 | true
+      2026-10-12 | false
+      2026-11-27 | false
+      2027-06-18 | true
+      2027-07-05 | true
+      2027-12-24 | true
+      2027-12-31 | true
+      2028-06-19 | true
+      2028-11-10 | true
+      2028-11-23 | true
+      2028-12-25 | true
+      2028-12-29 | false
+      """)
+  void atheerHolidaysAreTheObservedUsPublicHolidaysAcrossYears(LocalDate date, boolean holiday) throws Exception {
+    SupportPolicy p = loader.load(POLICIES.resolve("atheer.yaml"));
+    assertThat(p.calendar().holidays().isHoliday(date)).isEqualTo(holiday);
+    assertThat(p.calendar().windowsOn(date).isEmpty()).isEqualTo(holiday);
+  }
+
+  @Test
+  void aHolidayObservedInThePreviousYearClosesThatDay() throws Exception {
+    // New Year's Day 2028 is a Saturday; the US observe it on Friday 2027-12-31.
+    SupportPolicy p = loader.load(POLICIES.resolve("atheer.yaml"));
+    assertThat(p.calendar().holidays().describe(LocalDate.of(2027, 12, 31))).isEqualTo("New Year's Day");
+    assertThat(p.calendar().holidays().isHoliday(LocalDate.of(2028, 1, 1))).isFalse();
   }
 
   @Test
@@ -152,6 +190,56 @@ class PolicyLoaderTest {
     String text = Files.readString(POLICIES.resolve("atheer.yaml")).replace("country: US", "country: XX");
     ConfigException e = catchThrowableOfType(ConfigException.class, () -> loader.parse("atheer.yaml", text));
     assertThat(e.getMessage()).contains("calendar.holidays.country: \"XX\" is not a country the holiday library knows");
+  }
+
+  /**
+   * A broken calendar (or severity list) in an otherwise valid file gives exactly one problem, at
+   * the offending key, saying what is wrong and how to fix it; never a crash or a repeated message.
+   */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
+      overlapping windows  | monday-friday: ["09:00-17:00"]          | monday-friday: ["09:00-13:00", "12:00-17:00"] | calendar.weekly.monday-friday                  | windows 09:00-13:00 and 12:00-17:00 overlap or touch; merge them into one
+      touching windows     | monday-friday: ["09:00-17:00"]          | monday-friday: ["09:00-12:00", "12:00-17:00"] | calendar.weekly.monday-friday                  | windows 09:00-12:00 and 12:00-17:00 overlap or touch; merge them into one
+      a day given twice    | monday-friday: ["09:00-17:00"]          | monday-friday: ["09:00-17:00"]\\n    friday: ["10:00-12:00"] | calendar.weekly.friday | friday is given twice; list all of a day's windows in one place
+      hour 25              | monday-friday: ["09:00-17:00"]          | monday-friday: ["09:00-25:00"]                | calendar.weekly.monday-friday[0]               | "25:00" is not a time of day; write HH:MM
+      am/pm                | monday-friday: ["09:00-17:00"]          | monday-friday: ["9am-5pm"]                    | calendar.weekly.monday-friday[0]               | "9am" is not a time of day; write HH:MM
+      across midnight      | monday-friday: ["09:00-17:00"]          | monday-friday: ["22:00-02:00"]                | calendar.weekly.monday-friday[0]               | a window that crosses midnight is two windows on two days
+      no windows           | monday-friday: ["09:00-17:00"]          | monday-friday: []                             | calendar.weekly                                | has no support hours; give at least one window
+      empty weekly         | weekly:\\n    monday-friday: ["09:00-17:00"] | weekly: {}                            | calendar.weekly                                | has no support hours; give at least one window
+      unknown zone         | time_zone: America/Los_Angeles          | time_zone: America/Los_Angles                 | calendar.time_zone                             | "America/Los_Angles" is not a time zone; did you mean "America/Los_Angeles"?
+      zone abbreviation    | time_zone: America/Los_Angeles          | time_zone: PST                                | calendar.time_zone                             | "PST" is not a time zone; did you mean "America/Los_Angeles" (with daylight saving)?
+      zero business day    | business_day: 8 hours                   | business_day: 0 hours                         | calendar.business_day                          | a business day must be longer than zero
+      unknown region       | country: US                             | country: US\\n    region: zz                  | calendar.holidays.region                       | "zz" is not a region of US; known regions: ak, al,
+      bad holiday date     | country: US                             | country: US\\n    dates: [2026-12-32]         | calendar.holidays.dates[0]                     | write dates as YYYY-MM-DD
+      bad override date    | business_day: 8 hours                   | business_day: 8 hours\\n  overrides:\\n    2026-02-30: [] | calendar.overrides.2026-02-30  | "2026-02-30" is not a date; write YYYY-MM-DD
+      overlapping override | business_day: 8 hours                   | business_day: 8 hours\\n  overrides:\\n    2026-12-31: ["09:00-12:00", "11:00-13:00"] | calendar.overrides.2026-12-31 | windows 09:00-12:00 and 11:00-13:00 overlap or touch
+      a missing target     | targets: { first_response: 2 business days } | targets: { }                            | severities[1].targets                          | has no "first_response"; give a duration, or "best effort" if there is no deadline
+      misspelt target unit | targets: { first_response: 2 business days } | targets: { first_response: 2 buisness days } | severities[1].targets.first_response      | "2 buisness days" is not a duration; write e.g. "4 business hours"
+      """)
+  void aBrokenCalendarOrSeverityGivesOneProblemAtItsKey(String what, String replaced, String by, String path, String message)
+      throws Exception {
+    String original = Files.readString(POLICIES.resolve("atheer.yaml"));
+    String text = original.replace(replaced.replace("\\n", "\n"), by.replace("\\n", "\n"));
+    assertThat(text).as("the replacement applies").isNotEqualTo(original);
+    ConfigException e = catchThrowableOfType(ConfigException.class, () -> loader.parse("atheer.yaml", text));
+    assertThat(e).as(what).isNotNull();
+    assertThat(e.problems()).as(what).singleElement().satisfies(p -> {
+      assertThat(p.path()).isEqualTo(path);
+      assertThat(p.message()).contains(message);
+      assertThat(p.line()).isPositive();
+    });
+  }
+
+  @Test
+  void aPolicyWithoutSeveritiesIsAProblemNotACrash() throws Exception {
+    String original = Files.readString(POLICIES.resolve("atheer.yaml"));
+    String text = original.substring(0, original.indexOf("severities:")) + "severities: []\n"
+        + original.substring(original.indexOf("\ncontacts:") + 1);
+    ConfigException e = catchThrowableOfType(ConfigException.class, () -> loader.parse("atheer.yaml", text));
+    assertThat(e.problems()).singleElement().satisfies(p -> {
+      assertThat(p.path()).isEqualTo("severities");
+      assertThat(p.message()).startsWith("needs at least one severity");
+    });
   }
 
   @Test
