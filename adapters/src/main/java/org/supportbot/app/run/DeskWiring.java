@@ -28,10 +28,13 @@ import org.supportbot.core.incident.ChatPlace;
 import org.supportbot.core.incident.CountdownDue;
 import org.supportbot.core.incident.IncidentEvent;
 import org.supportbot.core.incident.TimerPlan;
+import org.supportbot.core.outbox.Backoff;
+import org.supportbot.core.outbox.Outbox;
 import org.supportbot.core.store.sqlite.SqliteConversationStore;
 import org.supportbot.core.store.sqlite.SqliteDatabase;
 import org.supportbot.core.store.sqlite.SqliteDirectoryStore;
 import org.supportbot.core.store.sqlite.SqliteIncidentStore;
+import org.supportbot.core.store.sqlite.SqliteOutboxStore;
 import org.supportbot.core.store.sqlite.SqliteTimerStore;
 import org.supportbot.core.timer.Timer;
 import org.supportbot.kb.LuceneKnowledgeBase;
@@ -154,7 +157,8 @@ public final class DeskWiring implements AutoCloseable {
           catalog::get, new TimerPlan(s.warningPercents(),
               // Slack cannot show a ticking deadline: its status messages are refreshed every 15 minutes
               s.slack().isPresent() ? Optional.of(Duration.ofMinutes(15)) : Optional.empty()), clock, listener);
-      SupportDesk desk = new SupportDesk(incidents, feed, directory, catalog::get, suggestions,
+      SupportDesk desk = new SupportDesk(incidents, feed,
+        new Outbox(new SqliteOutboxStore(db), clock, Backoff.DEFAULT), directory, catalog::get, suggestions,
           new SqliteConversationStore(db), deskSettings, clock);
       return new DeskWiring(db, directory, incidents, desk, deskSettings, kb, catalog, s.organizations().size(), contacts,
           channels);
