@@ -22,6 +22,7 @@ import org.supportbot.core.directory.Identity;
 import org.supportbot.core.directory.Organization;
 import org.supportbot.core.incident.ChatPlace;
 import org.supportbot.core.incident.TimerPlan;
+import org.supportbot.core.outbox.Delivery;
 import org.supportbot.core.outbox.Backoff;
 import org.supportbot.core.outbox.Outbox;
 import org.supportbot.core.store.sqlite.SqliteConversationStore;
@@ -145,6 +146,11 @@ final class ChatFixture implements AutoCloseable {
 
   List<Outbound> handle(Identity who, ChatPlace where, Inbound.Input input) {
     return desk.handle(new Inbound(nextKey(), who, where, false, clock.instant(), Optional.empty(), input));
+  }
+
+  /** Like {@link #handle}, leaving the deliveries to the caller to report (or not, as a crash would). */
+  List<Delivery> handleTracked(Identity who, ChatPlace where, Inbound.Input input) {
+    return desk.handleTracked(new Inbound(nextKey(), who, where, false, clock.instant(), Optional.empty(), input));
   }
 
   /** Ana files a case in #acme answering every Atheer question; the last answers are given. */
