@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.OptionalLong;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,6 +18,11 @@ import org.supportbot.core.conversation.Outbound;
 import org.supportbot.core.directory.Identity;
 import org.supportbot.core.incident.ChatPlace;
 import org.supportbot.core.store.sqlite.SqliteDatabase;
+import org.supportbot.core.outbox.Backoff;
+import org.supportbot.core.outbox.Delivery;
+import org.supportbot.core.outbox.Outbox;
+import org.supportbot.core.outbox.OutboxStore;
+import org.supportbot.core.store.sqlite.SqliteOutboxStore;
 import org.supportbot.core.testing.MutableClock;
 
 /**
@@ -178,6 +185,29 @@ class SlackChatGatewayTest {
     assertThat(wrongToken.calls()).isEqualTo(2);
     assertThat(wrongToken.errors()).isEqualTo(2);
     assertThat(g.errors()).isZero();
+  }
+
+  @Test
+  void aRefusedPostIsReportedFailedWithThePostsBehindItAndTheOutboxSendsThemAgainInOrder() throws Exception {
+    SlackChatGateway g = gateway(SlackChatGateway.UpdateLimits.TIER_3);
+    Outbox outbox = new Outbox(new SqliteOutboxStore(db), clock, Backoff.DEFAULT);
+    ChatPlace other = new ChatPlace("slack", "T1", "C2", "");
+    List<Delivery> first = outbox.record(new OutboxStore.Batch(List.of(notice(CHANNEL, "one"), notice(CHANNEL, "two"),
+        notice(other, "elsewhere")), OptionalLong.empty(), List.of(), List.of(), Map.of(), clock.instant()));
+    api.failNextPosts(1, "internal_error");
+    g.deliver(first);
+
+    assertThat(api.calls()).extracting(SlackChatGatewayTest::described).containsExactly(
+        "chat.postMessage C1 thread= one", "chat.postMessage C2 thread= elsewhere");
+    assertThat(first).allMatch(Delivery::reported);
+    assertThat(outbox.pendingCount()).isEqualTo(2);
+
+    clock.advance(Duration.ofSeconds(5)); // Backoff.DEFAULT after one failure
+    g.deliver(outbox.due(10));
+    assertThat(api.calls()).extracting(SlackChatGatewayTest::described).containsExactly(
+        "chat.postMessage C1 thread= one", "chat.postMessage C2 thread= elsewhere",
+        "chat.postMessage C1 thread= one", "chat.postMessage C1 thread= two");
+    assertThat(outbox.pendingCount()).isZero();
   }
 
   private static Outbound notice(ChatPlace place, String text) {
