@@ -18,6 +18,7 @@ import org.supportbot.core.conversation.Outbound;
 import org.supportbot.core.directory.Identity;
 import org.supportbot.core.incident.ChatPlace;
 import org.supportbot.core.incident.MessageRef;
+import org.supportbot.core.outbox.Delivery;
 
 /**
  * A terminal chat workspace in front of the desk. Lines starting with {@code /as}, {@code /channel},
@@ -156,7 +157,7 @@ public final class ConsoleWorkspace {
       Duration now = left.compareTo(step) < 0 ? left : step;
       clock.advance(now);
       left = left.minus(now);
-      show(desk.tick());
+      show(desk.tickTracked());
     }
     out.println("  (clock advanced " + ConsoleRenderer.span(d) + "; it is now " + clock.instant() + ")");
   }
@@ -193,12 +194,14 @@ public final class ConsoleWorkspace {
     Identity who = DemoWorld.person(person);
     Inbound in = new Inbound(key, who, place, direct, clock.instant(),
         Optional.of(new MessageRef(DemoWorld.PLATFORM, place.channel(), key)), input);
-    show(desk.handle(in));
-    show(desk.tick());
+    show(desk.handleTracked(in));
+    show(desk.tickTracked());
   }
 
-  private void show(List<Outbound> messages) {
-    for (Outbound m : messages) {
+  /** Prints each message, then reports it sent: the terminal took it. */
+  private void show(List<Delivery> messages) {
+    for (Delivery d : messages) {
+      Outbound m = d.message();
       String to = switch (m.to()) {
         case Outbound.ToPlace p -> where(p.place(), false);
         case Outbound.ToPerson p -> "DM to " + p.person().userId();
@@ -216,6 +219,7 @@ public final class ConsoleWorkspace {
       out.println("  [" + to + "] " + label + audience + ":");
       out.print(renderer.body(m));
       remember(m);
+      d.sent();
     }
     out.flush();
   }

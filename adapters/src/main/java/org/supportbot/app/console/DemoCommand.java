@@ -25,10 +25,13 @@ import org.supportbot.kb.LuceneKnowledgeBase;
 import org.supportbot.core.desk.IncidentDesk;
 import org.supportbot.core.directory.Directory;
 import org.supportbot.core.incident.TimerPlan;
+import org.supportbot.core.outbox.Backoff;
+import org.supportbot.core.outbox.Outbox;
 import org.supportbot.core.store.sqlite.SqliteConversationStore;
 import org.supportbot.core.store.sqlite.SqliteDatabase;
 import org.supportbot.core.store.sqlite.SqliteDirectoryStore;
 import org.supportbot.core.store.sqlite.SqliteIncidentStore;
+import org.supportbot.core.store.sqlite.SqliteOutboxStore;
 import org.supportbot.core.store.sqlite.SqliteTimerStore;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -98,7 +101,8 @@ public final class DemoCommand implements Callable<Integer> {
           catalog::get, new TimerPlan(List.of(50, 75, 90)), clock, feed);
       Path kbDir = SampleKnowledgeBase.ensureIndexed(data.resolve("kb"));
       try (LuceneKnowledgeBase kb = LuceneKnowledgeBase.open(kbDir, clock)) {
-        SupportDesk desk = new SupportDesk(incidents, feed, directory, catalog::get, new LuceneSuggestions(kb, clock),
+        SupportDesk desk = new SupportDesk(incidents, feed,
+        new Outbox(new SqliteOutboxStore(db), clock, Backoff.DEFAULT), directory, catalog::get, new LuceneSuggestions(kb, clock),
             new SqliteConversationStore(db), DemoWorld.settings(), clock);
         ConsoleRenderer renderer = new ConsoleRenderer(clock, zone, id -> id.userId());
         String session = script != null ? "script" : "console-" + UUID.randomUUID().toString().substring(0, 8);

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,6 +66,8 @@ import org.supportbot.core.directory.Identity;
 import org.supportbot.core.incident.ChatPlace;
 import org.supportbot.core.incident.MessageRef;
 import org.supportbot.core.intake.Intake;
+import org.supportbot.core.outbox.Delivery;
+import org.supportbot.core.outbox.Outbox;
 
 /**
  * The desk on Discord. Connects through JDA with the least it needs (see
@@ -78,6 +81,10 @@ import org.supportbot.core.intake.Intake;
  * button that opens a modal, which must be the first response), so the desk's work may take longer
  * than Discord's 3-second limit; the answers go through the interaction hook, valid for 15 minutes.
  * Listeners run on virtual threads, never on the gateway thread.
+ *
+ * <p>Each message is a {@link Delivery} of the desk's outbox, reported sent once Discord accepted
+ * it. One Discord refused is reported failed, and so are the messages after it for the same place
+ * in that batch, unsent: the outbox hands them out again, in order, after its backoff.
  */
 public final class DiscordAdapter extends ListenerAdapter implements AutoCloseable {
   /** What a start without a token says: the variable and where the token is found. */
@@ -257,7 +264,7 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
   }
 
   /** Messages of the desk from elsewhere (timers, other platforms' inbounds), posted in order on the ticker thread. */
-  private void deliverLater(List<Outbound> out) {
+  private void deliverLater(List<Delivery> out) {
     try {
       ticker.execute(() -> {
         try {
@@ -268,13 +275,14 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
       });
     } catch (java.util.concurrent.RejectedExecutionException e) {
       platformErrors.addAndGet(out.size());
-      log.warn("the Discord adapter is closed; {} message(s) not sent", out.size());
+      log.warn("the Discord adapter is closed; {} message(s) stay in the outbox", out.size());
+      out.forEach(d -> d.failed("discord adapter closed"));
     }
   }
 
   /** Fires the desk's due timers now and posts what they say. */
   public void tick() {
-    deliver(desk.tick(), null);
+    deliver(desk.tickTracked(), null);
   }
 
   private void tickSafely() {
@@ -463,9 +471,9 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
 
   private void handle(Inbound in, Via via) {
     long started = System.nanoTime();
-    List<Outbound> out;
+    List<Delivery> out;
     try {
-      out = desk.handle(in);
+      out = desk.handleTracked(in);
       handled.incrementAndGet();
     } catch (RuntimeException e) {
       log.error("handling {} failed", in.input().getClass().getSimpleName(), e);
@@ -483,13 +491,26 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
 
   // ---- posting --------------------------------------------------------------------------------
 
-  private void deliver(List<Outbound> all, Via via) {
-    for (Outbound o : link.router().keep(DiscordRenderer.PLATFORM, all)) {
+  private void deliver(List<Delivery> all, Via via) {
+    Set<String> refused = new HashSet<>();
+    for (Delivery d : link.router().keep(DiscordRenderer.PLATFORM, all)) {
+      Outbound o = d.message();
+      String lane = Outbox.lane(o);
+      if (refused.contains(lane)) {
+        d.failed("an earlier message to the same place failed");
+        continue;
+      }
       try {
         deliver(o, via);
+        d.sent();
       } catch (RuntimeException e) {
         platformErrors.incrementAndGet();
         log.warn("Discord did not take a {} message to {}: {}", o.kind(), o.to(), reason(e));
+        if (d.tracked()) {
+          refused.add(lane);
+        }
+        d.failed(e instanceof ErrorResponseException r ? "discord error " + r.getErrorCode()
+            : e.getClass().getSimpleName());
       }
     }
   }

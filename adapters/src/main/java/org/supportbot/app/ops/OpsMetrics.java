@@ -37,7 +37,7 @@ import org.supportbot.core.desk.IncidentDesk;
  * {@code supportbot_slack_updates_held}, {@code supportbot_slack_updates_coalesced_total},
  * {@code supportbot_slack_posts_held}, {@code supportbot_slack_posts_retried_total},
  * {@code supportbot_slack_posts_delayed_total},
- * {@code supportbot_outbound_dropped_total}.
+ * {@code supportbot_outbound_dropped_total}, {@code supportbot_outbox_pending}.
  */
 public final class OpsMetrics implements PlatformMetrics {
   static final int MAX_ACTIONS = 50;
@@ -179,11 +179,21 @@ public final class OpsMetrics implements PlatformMetrics {
         .register(registry);
   }
 
-  /** Messages dropped because no adapter in the process serves their platform. */
+  /**
+   * Messages no adapter took because none in the process serves their platform (each stays in the
+   * outbox and is tried again after its backoff).
+   */
   public void bindDropped(LongSupplier dropped) {
     sources.add(dropped);
     FunctionCounter.builder("supportbot.outbound.dropped", dropped, LongSupplier::getAsLong)
-        .description("Desk messages for a platform no adapter in this process serves").register(registry);
+        .description("Desk messages for a platform no adapter in this process serves (kept in the outbox)")
+        .register(registry);
+  }
+
+  /** Messages in the desk's outbox: recorded and not yet reported sent (in flight or waiting for a retry). */
+  public void bindOutbox(LongSupplier pending) {
+    Gauge.builder("supportbot.outbox.pending", pending, p -> (double) p.getAsLong())
+        .description("Desk messages recorded and not yet delivered").register(registry);
   }
 
   private static AtomicLong counter(ConcurrentHashMap<String, AtomicLong> counts, String platform) {

@@ -11,24 +11,26 @@ import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.supportbot.core.conversation.Outbound;
+import org.supportbot.core.outbox.Delivery;
 
 /**
  * Hands each of the desk's messages to the adapter of its platform: a Slack customer's case can
  * ping a triage channel on Discord when one process runs both. An adapter registers its outlet
- * once it is connected; a message for a platform no adapter serves is dropped, logged (platform and
- * kind only) and counted.
+ * once it is connected and reports each delivery sent or failed; a message for a platform no
+ * adapter serves (yet) is reported failed, so the outbox keeps it and tries again after its backoff;
+ * it is logged (platform and kind only) and counted.
  */
 public final class OutboundRouter {
   private static final Logger LOG = LoggerFactory.getLogger(OutboundRouter.class);
 
-  private final Map<String, Consumer<List<Outbound>>> outlets = new ConcurrentHashMap<>();
+  private final Map<String, Consumer<List<Delivery>>> outlets = new ConcurrentHashMap<>();
   private final AtomicLong dropped = new AtomicLong();
 
   /**
    * Registers where messages for {@code platform} go. The outlet must not block for long: it should
    * queue the messages on its adapter's own executor.
    */
-  public void register(String platform, Consumer<List<Outbound>> outlet) {
+  public void register(String platform, Consumer<List<Delivery>> outlet) {
     Objects.requireNonNull(outlet, "outlet");
     if (outlets.putIfAbsent(Objects.requireNonNull(platform, "platform"), outlet) != null) {
       throw new IllegalStateException("an adapter for " + platform + " is already registered");
@@ -44,17 +46,18 @@ public final class OutboundRouter {
   }
 
   /** Sends every message to its platform's outlet, keeping the order within each platform. */
-  public void route(List<Outbound> out) {
-    Map<String, List<Outbound>> byPlatform = new LinkedHashMap<>();
-    for (Outbound o : out) {
-      byPlatform.computeIfAbsent(platformOf(o), p -> new ArrayList<>()).add(o);
+  public void route(List<Delivery> out) {
+    Map<String, List<Delivery>> byPlatform = new LinkedHashMap<>();
+    for (Delivery d : out) {
+      byPlatform.computeIfAbsent(platformOf(d.message()), p -> new ArrayList<>()).add(d);
     }
     byPlatform.forEach((platform, messages) -> {
-      Consumer<List<Outbound>> outlet = outlets.get(platform);
+      Consumer<List<Delivery>> outlet = outlets.get(platform);
       if (outlet == null) {
         dropped.addAndGet(messages.size());
-        LOG.warn("no adapter for {} runs in this process; {} message(s) ({}) not sent; configure {}: in the settings",
-            platform, messages.size(), messages.getFirst().kind(), platform);
+        LOG.warn("no adapter for {} runs in this process (yet); {} message(s) ({}) kept in the outbox to try again;"
+            + " configure {}: in the settings", platform, messages.size(), messages.getFirst().message().kind(), platform);
+        messages.forEach(d -> d.failed("no " + platform + " adapter"));
         return;
       }
       outlet.accept(messages);
@@ -62,11 +65,11 @@ public final class OutboundRouter {
   }
 
   /** The messages of {@code out} for {@code platform}, in order; the others are routed to their platforms. */
-  public List<Outbound> keep(String platform, List<Outbound> out) {
-    List<Outbound> mine = new ArrayList<>();
-    List<Outbound> others = new ArrayList<>();
-    for (Outbound o : out) {
-      (platform.equals(platformOf(o)) ? mine : others).add(o);
+  public List<Delivery> keep(String platform, List<Delivery> out) {
+    List<Delivery> mine = new ArrayList<>();
+    List<Delivery> others = new ArrayList<>();
+    for (Delivery d : out) {
+      (platform.equals(platformOf(d.message())) ? mine : others).add(d);
     }
     if (!others.isEmpty()) {
       route(others);
@@ -74,7 +77,7 @@ public final class OutboundRouter {
     return mine;
   }
 
-  /** Messages dropped because no adapter serves their platform. */
+  /** Messages no adapter took because none serves their platform; each stays in the outbox and is tried again. */
   public long dropped() {
     return dropped.get();
   }

@@ -14,7 +14,8 @@ import org.supportbot.core.chat.SupportDesk;
  * The one timer scheduler of a running desk, whatever platforms it serves: every {@code every} it
  * fires the desk's due timers ({@link SupportDesk#tick()}) and hands what they say to the adapter of
  * each message's platform. The timers are durable, so a tick missed while the process is down fires on
- * the first tick after the next start.
+ * the first tick after the next start; so is the outbox, so the first tick (at once on start) also
+ * hands out what the last run did not deliver, and every tick what a failed send left for a retry.
  */
 final class DeskTicker implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DeskTicker.class);
@@ -32,7 +33,7 @@ final class DeskTicker implements AutoCloseable {
 
   private void tick() {
     try {
-      router.route(desk.tick());
+      router.route(desk.tickTracked());
     } catch (RuntimeException e) {
       LOG.error("firing the desk's timers failed; trying again at the next tick", e);
     }

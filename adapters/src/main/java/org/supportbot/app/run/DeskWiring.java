@@ -28,10 +28,13 @@ import org.supportbot.core.incident.ChatPlace;
 import org.supportbot.core.incident.CountdownDue;
 import org.supportbot.core.incident.IncidentEvent;
 import org.supportbot.core.incident.TimerPlan;
+import org.supportbot.core.outbox.Backoff;
+import org.supportbot.core.outbox.Outbox;
 import org.supportbot.core.store.sqlite.SqliteConversationStore;
 import org.supportbot.core.store.sqlite.SqliteDatabase;
 import org.supportbot.core.store.sqlite.SqliteDirectoryStore;
 import org.supportbot.core.store.sqlite.SqliteIncidentStore;
+import org.supportbot.core.store.sqlite.SqliteOutboxStore;
 import org.supportbot.core.store.sqlite.SqliteTimerStore;
 import org.supportbot.core.timer.Timer;
 import org.supportbot.kb.LuceneKnowledgeBase;
@@ -57,6 +60,8 @@ public final class DeskWiring implements AutoCloseable {
   public final Directory directory;
   public final IncidentDesk incidents;
   public final SupportDesk desk;
+  /** The desk's durable outbox (in the same database): what was said and not yet delivered. */
+  public final Outbox outbox;
   public final DeskSettings deskSettings;
   private final Optional<LuceneKnowledgeBase> kb;
   private final PolicyCatalog catalog;
@@ -65,7 +70,7 @@ public final class DeskWiring implements AutoCloseable {
   public final int contacts;
   public final int channels;
 
-  private DeskWiring(SqliteDatabase db, Directory directory, IncidentDesk incidents, SupportDesk desk,
+  private DeskWiring(SqliteDatabase db, Directory directory, IncidentDesk incidents, SupportDesk desk, Outbox outbox,
       DeskSettings deskSettings, Optional<LuceneKnowledgeBase> kb, PolicyCatalog catalog, int organizations, int contacts,
       int channels) {
     this.catalog = catalog;
@@ -73,6 +78,7 @@ public final class DeskWiring implements AutoCloseable {
     this.directory = directory;
     this.incidents = incidents;
     this.desk = desk;
+    this.outbox = outbox;
     this.deskSettings = deskSettings;
     this.kb = kb;
     this.organizations = organizations;
@@ -154,9 +160,10 @@ public final class DeskWiring implements AutoCloseable {
           catalog::get, new TimerPlan(s.warningPercents(),
               // Slack cannot show a ticking deadline: its status messages are refreshed every 15 minutes
               s.slack().isPresent() ? Optional.of(Duration.ofMinutes(15)) : Optional.empty()), clock, listener);
-      SupportDesk desk = new SupportDesk(incidents, feed, directory, catalog::get, suggestions,
+      Outbox outbox = new Outbox(new SqliteOutboxStore(db), clock, Backoff.DEFAULT);
+      SupportDesk desk = new SupportDesk(incidents, feed, outbox, directory, catalog::get, suggestions,
           new SqliteConversationStore(db), deskSettings, clock);
-      return new DeskWiring(db, directory, incidents, desk, deskSettings, kb, catalog, s.organizations().size(), contacts,
+      return new DeskWiring(db, directory, incidents, desk, outbox, deskSettings, kb, catalog, s.organizations().size(), contacts,
           channels);
     } catch (Refused | RuntimeException e) {
       db.close();

@@ -54,6 +54,7 @@ import org.supportbot.core.directory.Organization;
 import org.supportbot.core.incident.ChatPlace;
 import org.supportbot.core.incident.MessageRef;
 import org.supportbot.core.intake.Intake;
+import org.supportbot.core.outbox.Delivery;
 
 /**
  * The desk in Slack, on Bolt for Java. Translates slash commands, button clicks, modal
@@ -207,8 +208,8 @@ public final class SlackAdapter implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     if (gateway.held() > 0 || gateway.postsHeld() > 0) {
-      LOG.warn("slack: closed with {} status update(s) and {} post(s) still waiting for Slack's rate limits; they are"
-          + " not sent", gateway.held(), gateway.postsHeld());
+      LOG.warn("slack: closed with {} status update(s) and {} post(s) still waiting for Slack's rate limits; they stay"
+          + " in the outbox and are sent after the next start", gateway.held(), gateway.postsHeld());
     }
   }
 
@@ -244,18 +245,29 @@ public final class SlackAdapter implements AutoCloseable {
   private static final java.time.Duration STOPPED_CLOCK = java.time.Duration.ofSeconds(1);
 
   /** Messages of the desk from elsewhere (timers, other platforms' inbounds), sent in order on the desk's executor. */
-  private void deliverLater(List<Outbound> out) {
+  private void deliverLater(List<Delivery> out) {
     try {
-      worker.execute(() -> gateway.deliver(out));
+      worker.execute(() -> deliver(out));
     } catch (java.util.concurrent.RejectedExecutionException e) {
-      LOG.warn("slack: the adapter is closed; {} message(s) not sent", out.size());
+      LOG.warn("slack: the adapter is closed; {} message(s) stay in the outbox", out.size());
+      out.forEach(d -> d.failed("slack adapter closed"));
+    }
+  }
+
+  /** Hands deliveries to the gateway; if it breaks midway, those it did not report are reported failed. */
+  private void deliver(List<Delivery> out) {
+    try {
+      gateway.deliver(out);
+    } catch (RuntimeException e) {
+      out.stream().filter(d -> !d.reported()).forEach(d -> d.failed(e.getClass().getSimpleName()));
+      throw e;
     }
   }
 
   private void tickNow() {
     try {
       if (link.firesTimers()) {
-        gateway.deliver(link.router().keep(PLATFORM, desk.tick()));
+        deliver(link.router().keep(PLATFORM, desk.tickTracked()));
       }
       gateway.flushDue();
     } catch (RuntimeException e) {
@@ -426,11 +438,11 @@ public final class SlackAdapter implements AutoCloseable {
     worker.execute(() -> {
       long started = System.nanoTime();
       try {
-        List<Outbound> out = desk.handle(in);
+        List<Delivery> out = desk.handleTracked(in);
         if (modalAsk.isPresent()) {
           out = openModal(in, modalAsk.get(), out);
         }
-        gateway.deliver(link.router().keep(PLATFORM, resumeForm(in, out)));
+        deliver(link.router().keep(PLATFORM, resumeForm(in, out)));
         link.metrics().handled(PLATFORM, in, true, java.time.Duration.ofNanos(System.nanoTime() - started));
       } catch (RuntimeException e) {
         // forget the key so that Slack's retry of the same delivery can try again
@@ -446,10 +458,12 @@ public final class SlackAdapter implements AutoCloseable {
   /**
    * Opens the intake modal when the desk started (or resumed) an intake for this person; the
    * intake's ephemeral questions are then left out, since the modal asks them. When Slack refuses
-   * the modal they are sent, and the intake goes on in the channel.
+   * the modal they are sent, and the intake goes on in the channel. The questions the modal asks
+   * count as delivered.
    */
-  private List<Outbound> openModal(Inbound in, ModalAsk ask, List<Outbound> out) {
-    boolean intake = out.stream().anyMatch(o -> o.kind() == Outbound.Kind.INTAKE && o.onlyFor().equals(Optional.of(in.person())));
+  private List<Delivery> openModal(Inbound in, ModalAsk ask, List<Delivery> out) {
+    boolean intake = out.stream().map(Delivery::message)
+        .anyMatch(o -> o.kind() == Outbound.Kind.INTAKE && o.onlyFor().equals(Optional.of(in.person())));
     Optional<SupportPolicy> policy = policyOf(ask.channel());
     if (!intake || policy.isEmpty()) {
       return out;
@@ -459,12 +473,15 @@ public final class SlackAdapter implements AutoCloseable {
     if (!gateway.openView(ask.triggerId(), view)) {
       return out;
     }
-    List<Outbound> rest = new ArrayList<>();
-    for (Outbound o : out) {
+    List<Delivery> rest = new ArrayList<>();
+    for (Delivery d : out) {
+      Outbound o = d.message();
       boolean question = (o.kind() == Outbound.Kind.INTAKE || o.kind() == Outbound.Kind.SUGGESTIONS)
           && o.onlyFor().equals(Optional.of(in.person()));
-      if (!question) {
-        rest.add(o);
+      if (question) {
+        d.sent();
+      } else {
+        rest.add(d);
       }
     }
     return rest;
@@ -476,12 +493,13 @@ public final class SlackAdapter implements AutoCloseable {
    * the desk again, which answers the remaining questions from them and files the case; any other
    * choice drops them. Kept in memory only: after a restart the intake goes on question by question.
    */
-  private List<Outbound> resumeForm(Inbound in, List<Outbound> out) {
+  private List<Delivery> resumeForm(Inbound in, List<Delivery> out) {
     String who = in.place().channel() + " " + in.person();
     Optional<Identity> person = Optional.of(in.person());
     switch (in.input()) {
       case Inbound.Submitted f -> {
-        if (out.stream().anyMatch(o -> o.kind() == Outbound.Kind.SUGGESTIONS && o.onlyFor().equals(person))) {
+        if (out.stream().map(Delivery::message)
+            .anyMatch(o -> o.kind() == Outbound.Kind.SUGGESTIONS && o.onlyFor().equals(person))) {
           pendingForms.put(who, f.values());
         }
         return out;
@@ -491,9 +509,15 @@ public final class SlackAdapter implements AutoCloseable {
         if (form == null || !p.action().equals(Intake.CONTINUE)) {
           return out;
         }
-        List<Outbound> rest = new ArrayList<>(out.stream()
-            .filter(o -> o.kind() != Outbound.Kind.INTAKE || !o.onlyFor().equals(person)).toList());
-        rest.addAll(desk.handle(new Inbound(in.key() + ":form", in.person(), new ChatPlace(PLATFORM, homeTeam,
+        List<Delivery> rest = new ArrayList<>();
+        for (Delivery d : out) {
+          if (d.message().kind() == Outbound.Kind.INTAKE && d.message().onlyFor().equals(person)) {
+            d.sent(); // the form answers the question
+          } else {
+            rest.add(d);
+          }
+        }
+        rest.addAll(desk.handleTracked(new Inbound(in.key() + ":form", in.person(), new ChatPlace(PLATFORM, homeTeam,
             in.place().channel(), ""), false, in.at(), in.message(), new Inbound.Submitted(SlackIntakeModal.CALLBACK,
             form))));
         return rest;

@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.Deque;
@@ -28,6 +29,7 @@ import org.slf4j.LoggerFactory;
 import org.supportbot.core.conversation.Outbound;
 import org.supportbot.core.directory.Identity;
 import org.supportbot.core.incident.ChatPlace;
+import org.supportbot.core.outbox.Delivery;
 
 /**
  * Sends the desk's messages through Slack's Web API.
@@ -49,6 +51,12 @@ import org.supportbot.core.incident.ChatPlace;
  *       {@code Retry-After} and then sends the same post again: nothing is dropped, and since Slack
  *       refused the first attempt nothing is sent twice. A status message still waiting to be posted
  *       takes the newer content of a later change instead of being posted twice.
+ *   <li>Every message arrives as a {@link Delivery} of the desk's outbox and is reported sent when
+ *       Slack answered {@code ok} (a message coalesced into a later one is reported with it). A failed
+ *       call (transport error, HTTP error, {@code ok:false}) reports it failed, and with it the posts
+ *       queued behind it in the same channel, unsent: the outbox hands them out again, in order, after
+ *       its backoff. Posts and updates still held when the process stops are not reported, so the
+ *       outbox sends them after the next start.
  * </ul>
  *
  * <p>Its methods are synchronized; the adapter calls them from its one desk executor anyway.
@@ -95,8 +103,9 @@ public final class SlackChatGateway {
     }
   }
 
+  /** An update waiting for its slot; {@code receipts} are the deliveries it carries (older ones coalesced into it). */
   private record Held(String workspace, String key, SlackMessageStore.Posted at, SlackRenderer.SlackMessage message,
-      Instant due) {}
+      Instant due, List<Delivery> receipts) {}
 
   private final MethodsClient api;
   private final SlackMessageStore store;
@@ -175,24 +184,33 @@ public final class SlackChatGateway {
     return postsDelayed.get();
   }
 
-  /** Sends one batch of the desk's messages, in order; posts the pace holds back are sent by {@link #flushDue()}. */
-  public synchronized void deliver(List<Outbound> batch) {
-    Set<Outbound> first = Collections.newSetFromMap(new IdentityHashMap<>());
+  /**
+   * Sends one batch of the desk's messages, in order, reporting each delivery; posts the pace holds
+   * back are sent (and reported) by {@link #flushDue()}.
+   */
+  public synchronized void deliver(List<Delivery> batch) {
+    Set<Delivery> first = Collections.newSetFromMap(new IdentityHashMap<>());
     // a case's status message is the root of its thread: queue it first so the rest can go under it
-    for (Outbound o : batch) {
+    for (Delivery d : batch) {
+      Outbound o = d.message();
       if (o.replaces().isPresent() && o.onlyFor().isEmpty() && o.to() instanceof Outbound.ToPlace p
           && isNamedThread(p.place()) && store.find(p.place().workspace(), o.replaces().get()).isEmpty()
           && store.find(p.place().workspace(), SqliteSlackMessageStore.THREAD + p.place().thread()).isEmpty()) {
-        accept(o);
-        first.add(o);
+        accept(d);
+        first.add(d);
       }
     }
-    for (Outbound o : batch) {
-      if (!first.contains(o)) {
-        accept(o);
+    for (Delivery d : batch) {
+      if (!first.contains(d)) {
+        accept(d);
       }
     }
     sendPosts(clock.instant());
+  }
+
+  /** Sends messages outside the desk's outbox (nothing reports them; a failed one is not sent again). */
+  public void send(List<Outbound> batch) {
+    deliver(batch.stream().map(Delivery::untracked).toList());
   }
 
   /** Sends the held posts and updates whose time has come; call it periodically. */
@@ -203,11 +221,12 @@ public final class SlackChatGateway {
         .sorted(Comparator.comparing(Held::due)).toList();
     for (Held h : due) {
       if (!budgetLeft(h.workspace(), now)) {
-        held.put(h.key(), new Held(h.workspace(), h.key(), h.at(), h.message(), nextSlot(h.workspace(), now)));
+        held.put(h.key(), new Held(h.workspace(), h.key(), h.at(), h.message(), nextSlot(h.workspace(), now),
+            h.receipts()));
         continue;
       }
       held.remove(h.key());
-      update(h.workspace(), h.key(), h.at(), h.message(), now);
+      update(h.workspace(), h.key(), h.at(), h.message(), now, h.receipts());
     }
   }
 
@@ -223,11 +242,14 @@ public final class SlackChatGateway {
     final Instant queuedAt;
     SlackRenderer.SlackMessage message;
     boolean limited;
+    /** The deliveries this post carries: its own, and those of later contents it took. */
+    final List<Delivery> receipts = new ArrayList<>();
 
-    QueuedPost(Outbound outbound, SlackRenderer.SlackMessage message, Instant queuedAt) {
-      this.outbound = outbound;
+    QueuedPost(Delivery delivery, SlackRenderer.SlackMessage message, Instant queuedAt) {
+      this.outbound = delivery.message();
       this.message = message;
       this.queuedAt = queuedAt;
+      receipts.add(delivery);
     }
 
     boolean ephemeral() {
@@ -243,7 +265,8 @@ public final class SlackChatGateway {
   }
 
   /** Turns a message of the desk into an update of its earlier message, or queues it as a post. */
-  private void accept(Outbound o) {
+  private void accept(Delivery d) {
+    Outbound o = d.message();
     SlackRenderer.SlackMessage message = renderer.render(o);
     String ws;
     String channel;
@@ -259,20 +282,21 @@ public final class SlackChatGateway {
           String key = o.replaces().get();
           Optional<SlackMessageStore.Posted> earlier = store.find(ws, key);
           if (earlier.isPresent()) {
-            requestUpdate(ws, key, earlier.get(), message);
+            requestUpdate(ws, key, earlier.get(), message, d);
             return;
           }
           Optional<QueuedPost> waiting = waitingPost(ws, key);
           if (waiting.isPresent()) {
             // not posted yet: post the newest content once instead of posting it twice
             waiting.get().message = message;
+            waiting.get().receipts.add(d);
             coalesced.incrementAndGet();
             return;
           }
         }
       }
     }
-    lanes.computeIfAbsent(ws + " " + channel, k -> new Lane()).queue.addLast(new QueuedPost(o, message, clock.instant()));
+    lanes.computeIfAbsent(ws + " " + channel, k -> new Lane()).queue.addLast(new QueuedPost(d, message, clock.instant()));
   }
 
   private Optional<QueuedPost> waitingPost(String ws, String key) {
@@ -299,12 +323,26 @@ public final class SlackChatGateway {
         if (!q.ephemeral()) {
           lane.posted.addLast(now);
         }
-        if (sendPost(q) instanceof Attempt.Limited<?> limited) {
+        Attempt<?> attempt = sendPost(q);
+        if (attempt instanceof Attempt.Limited<?> limited) {
           lane.heldUntil = now.plusSeconds(limited.retryAfterSeconds());
           q.limited = true;
           break;
         }
         lane.queue.pollFirst();
+        if (attempt instanceof Attempt.Failed<?> failed) {
+          // the outbox sends it again after its backoff; what waits behind it goes then too, in order
+          q.receipts.forEach(r -> r.failed(failed.reason()));
+          lane.queue.removeIf(behind -> {
+            boolean tracked = behind.receipts.stream().anyMatch(Delivery::tracked);
+            if (tracked) {
+              behind.receipts.forEach(r -> r.failed("an earlier post to the channel failed"));
+            }
+            return tracked;
+          });
+          continue;
+        }
+        q.receipts.forEach(Delivery::sent);
         if (q.limited) {
           postsRetried.incrementAndGet();
         } else if (now.isAfter(q.queuedAt)) {
@@ -357,33 +395,50 @@ public final class SlackChatGateway {
     }
   }
 
-  private void requestUpdate(String ws, String key, SlackMessageStore.Posted at, SlackRenderer.SlackMessage message) {
+  private void requestUpdate(String ws, String key, SlackMessageStore.Posted at, SlackRenderer.SlackMessage message,
+      Delivery d) {
     Instant now = clock.instant();
     Instant last = lastUpdate.get(ws + " " + key);
     Instant due = last == null ? now : last.plus(limits.perKey());
+    List<Delivery> receipts = new ArrayList<>();
+    Held before = held.get(key);
+    if (before != null) {
+      receipts.addAll(before.receipts());
+    }
+    receipts.add(d);
     if (!due.isAfter(now) && budgetLeft(ws, now)) {
       if (held.remove(key) != null) {
         coalesced.incrementAndGet();
       }
-      update(ws, key, at, message, now);
+      update(ws, key, at, message, now, receipts);
       return;
     }
     if (!budgetLeft(ws, now) && !due.isAfter(now)) {
       due = nextSlot(ws, now);
     }
-    if (held.put(key, new Held(ws, key, at, message, due)) != null) {
+    if (held.put(key, new Held(ws, key, at, message, due, receipts)) != null) {
       coalesced.incrementAndGet();
     }
   }
 
-  private void update(String ws, String key, SlackMessageStore.Posted at, SlackRenderer.SlackMessage message, Instant now) {
+  private void update(String ws, String key, SlackMessageStore.Posted at, SlackRenderer.SlackMessage message, Instant now,
+      List<Delivery> receipts) {
     lastUpdate.put(ws + " " + key, now);
     window.computeIfAbsent(ws, w -> new ArrayDeque<>()).addLast(now);
     Attempt<ChatUpdateResponse> r = call("chat.update", at.channel(), () -> api.chatUpdate(b -> b.channel(at.channel())
         .ts(at.ts()).text(message.text()).blocksAsString(message.blocks())));
-    if (r instanceof Attempt.Limited<?> limited) {
-      // someone else used the workspace's budget: wait as told and send it then, unless a newer one comes
-      held.putIfAbsent(key, new Held(ws, key, at, message, now.plusSeconds(limited.retryAfterSeconds())));
+    switch (r) {
+      case Attempt.Ok<ChatUpdateResponse> ok -> receipts.forEach(Delivery::sent);
+      case Attempt.Failed<ChatUpdateResponse> failed -> receipts.forEach(x -> x.failed(failed.reason()));
+      case Attempt.Limited<ChatUpdateResponse> limited -> {
+        // someone else used the workspace's budget: wait as told and send it then, unless a newer one comes
+        Held newer = held.get(key);
+        if (newer == null) {
+          held.put(key, new Held(ws, key, at, message, now.plusSeconds(limited.retryAfterSeconds()), receipts));
+        } else {
+          newer.receipts().addAll(0, receipts);
+        }
+      }
     }
   }
 
@@ -453,7 +508,8 @@ public final class SlackChatGateway {
 
     record Limited<T>(long retryAfterSeconds) implements Attempt<T> {}
 
-    record Failed<T>() implements Attempt<T> {}
+    /** @param reason for the outbox's log: Slack's error code, the HTTP status or the exception's class */
+    record Failed<T>(String reason) implements Attempt<T> {}
   }
 
   /**
@@ -469,7 +525,7 @@ public final class SlackChatGateway {
         LOG.warn("slack: {} in {} failed: {}{}", method, channel, response.getError(),
             response.getNeeded() == null ? "" : " (missing scope " + response.getNeeded() + "; add it in the app"
                 + " manifest and reinstall)");
-        return new Attempt.Failed<>();
+        return new Attempt.Failed<>(String.valueOf(response.getError()));
       }
       return new Attempt.Ok<>(response);
     } catch (SlackApiException e) {
@@ -481,11 +537,11 @@ public final class SlackChatGateway {
       }
       errors.incrementAndGet();
       LOG.warn("slack: {} in {} failed with HTTP {}", method, channel, e.getResponse().code());
-      return new Attempt.Failed<>();
+      return new Attempt.Failed<>("HTTP " + e.getResponse().code());
     } catch (IOException e) {
       errors.incrementAndGet();
       LOG.warn("slack: {} in {} failed: {}", method, channel, e.getClass().getSimpleName());
-      return new Attempt.Failed<>();
+      return new Attempt.Failed<>(e.getClass().getSimpleName());
     }
   }
 }

@@ -22,10 +22,13 @@ import org.supportbot.core.directory.Identity;
 import org.supportbot.core.directory.Organization;
 import org.supportbot.core.incident.ChatPlace;
 import org.supportbot.core.incident.TimerPlan;
+import org.supportbot.core.outbox.Backoff;
+import org.supportbot.core.outbox.Outbox;
 import org.supportbot.core.store.sqlite.SqliteConversationStore;
 import org.supportbot.core.store.sqlite.SqliteDatabase;
 import org.supportbot.core.store.sqlite.SqliteDirectoryStore;
 import org.supportbot.core.store.sqlite.SqliteIncidentStore;
+import org.supportbot.core.store.sqlite.SqliteOutboxStore;
 import org.supportbot.core.store.sqlite.SqliteTimerStore;
 
 /**
@@ -62,7 +65,8 @@ final class DeskFixture implements AutoCloseable {
         Map.of("acme", new DeskSettings.OrgRouting(place(FakeDiscord.ESCALATIONS), FakeDiscord.ON_CALL_ROLE, "on-call",
             Optional.empty())),
         Duration.ofHours(24), LocalTime.of(8, 0), ZoneId.of("America/Los_Angeles"));
-    desk = new SupportDesk(incidents, feed, directory, catalog::get, KnowledgeSuggestions.NONE,
+    desk = new SupportDesk(incidents, feed,
+        new Outbox(new SqliteOutboxStore(db), clock, Backoff.DEFAULT), directory, catalog::get, KnowledgeSuggestions.NONE,
         new SqliteConversationStore(db), settings, clock);
     refs = new DiscordRefs(db);
   }

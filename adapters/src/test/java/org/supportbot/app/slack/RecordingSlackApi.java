@@ -76,6 +76,15 @@ public final class RecordingSlackApi implements AutoCloseable {
     return "http://127.0.0.1:" + server.getAddress().getPort() + "/api/";
   }
 
+  /** Makes the next {@code n} chat.postMessage calls answer {@code ok:false} with Slack's {@code error}. */
+  void failNextPosts(int n, String error) {
+    postError = error;
+    postFailures.set(n);
+  }
+
+  private volatile String postError = "";
+  private final AtomicInteger postFailures = new AtomicInteger();
+
   /** Makes views.open fail with Slack's {@code error} from now on. */
   void failViewsOpen(String error) {
     viewsOpenError = error;
@@ -154,7 +163,9 @@ public final class RecordingSlackApi implements AutoCloseable {
         body = switch (method) {
           case "auth.test" -> "{\"ok\":true,\"url\":\"https://vendor.slack.com/\",\"team\":\"Vendor\",\"user\":\"supportbot\","
               + "\"team_id\":\"" + TEAM + "\",\"user_id\":\"" + BOT_USER + "\",\"bot_id\":\"B0BOT\"}";
-          case "chat.postMessage" -> "{\"ok\":true,\"channel\":\"" + params.get("channel") + "\",\"ts\":\"" + nextTs()
+          case "chat.postMessage" -> postFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0
+              ? "{\"ok\":false,\"error\":\"" + postError + "\"}"
+              : "{\"ok\":true,\"channel\":\"" + params.get("channel") + "\",\"ts\":\"" + nextTs()
               + "\",\"message\":{\"type\":\"message\",\"user\":\"" + BOT_USER + "\",\"text\":\"\"}}";
           case "chat.postEphemeral" -> "{\"ok\":true,\"message_ts\":\"" + nextTs() + "\"}";
           case "chat.update" -> "{\"ok\":true,\"channel\":\"" + params.get("channel") + "\",\"ts\":\"" + params.get("ts")

@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.OptionalLong;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,6 +18,11 @@ import org.supportbot.core.conversation.Outbound;
 import org.supportbot.core.directory.Identity;
 import org.supportbot.core.incident.ChatPlace;
 import org.supportbot.core.store.sqlite.SqliteDatabase;
+import org.supportbot.core.outbox.Backoff;
+import org.supportbot.core.outbox.Delivery;
+import org.supportbot.core.outbox.Outbox;
+import org.supportbot.core.outbox.OutboxStore;
+import org.supportbot.core.store.sqlite.SqliteOutboxStore;
 import org.supportbot.core.testing.MutableClock;
 
 /**
@@ -70,12 +77,12 @@ class SlackChatGatewayTest {
   @Test
   void updatesOfOneStatusMessageAreCoalescedAndTheLatestWins() throws Exception {
     SlackChatGateway g = gateway(new SlackChatGateway.UpdateLimits(Duration.ofSeconds(5), 50));
-    g.deliver(List.of(status("ACME-1", "v1")));
-    g.deliver(List.of(status("ACME-1", "v2")));
+    g.send(List.of(status("ACME-1", "v1")));
+    g.send(List.of(status("ACME-1", "v2")));
     clock.advance(Duration.ofSeconds(1));
-    g.deliver(List.of(status("ACME-1", "v3")));
+    g.send(List.of(status("ACME-1", "v3")));
     clock.advance(Duration.ofSeconds(1));
-    g.deliver(List.of(status("ACME-1", "v4")));
+    g.send(List.of(status("ACME-1", "v4")));
     clock.advance(Duration.ofMillis(2_999));
     g.flushDue();
 
@@ -98,10 +105,10 @@ class SlackChatGatewayTest {
   void aWorkspaceGetsNoMoreUpdatesPerMinuteThanTheBudget() throws Exception {
     SlackChatGateway g = gateway(new SlackChatGateway.UpdateLimits(Duration.ZERO, 3));
     for (int i = 1; i <= 5; i++) {
-      g.deliver(List.of(status("ACME-" + i, "posted " + i)));
+      g.send(List.of(status("ACME-" + i, "posted " + i)));
     }
     for (int i = 1; i <= 5; i++) {
-      g.deliver(List.of(status("ACME-" + i, "updated " + i)));
+      g.send(List.of(status("ACME-" + i, "updated " + i)));
     }
     assertThat(api.calls("chat.update")).extracting(c -> c.param("text"))
         .containsExactly("updated 1", "updated 2", "updated 3");
@@ -123,10 +130,10 @@ class SlackChatGatewayTest {
     // a budget above Slack's: as if another app used the workspace's Tier 3 allowance
     SlackChatGateway g = gateway(new SlackChatGateway.UpdateLimits(Duration.ZERO, 1_000));
     for (int i = 1; i <= 51; i++) {
-      g.deliver(List.of(status("ACME-" + i, "posted " + i)));
+      g.send(List.of(status("ACME-" + i, "posted " + i)));
     }
     for (int i = 1; i <= 51; i++) {
-      g.deliver(List.of(status("ACME-" + i, "updated " + i)));
+      g.send(List.of(status("ACME-" + i, "updated " + i)));
     }
     assertThat(api.tooManyRequests()).isEqualTo(1);
     assertThat(g.rateLimited()).isEqualTo(1);
@@ -145,7 +152,7 @@ class SlackChatGatewayTest {
   @Test
   void personalRepliesAreEphemeralAndMessagesToAPersonAreDirect() throws Exception {
     SlackChatGateway g = gateway(SlackChatGateway.UpdateLimits.TIER_3);
-    g.deliver(List.of(
+    g.send(List.of(
         Outbound.toPlace(CHANNEL, Outbound.Kind.REPLY).onlyFor(ANA).text("only for you").build(),
         Outbound.to(new Outbound.ToPerson(ANA), Outbound.Kind.BREACH_PING).text("a direct message").build()));
 
@@ -158,7 +165,7 @@ class SlackChatGatewayTest {
   @Test
   void theFirstMessageToACaseThreadWithoutAStatusRootsTheThreadAndTheNextGoUnderIt() throws Exception {
     SlackChatGateway g = gateway(SlackChatGateway.UpdateLimits.TIER_3);
-    g.deliver(List.of(Outbound.toPlace(thread("ACME-7"), Outbound.Kind.NOTICE).text("first").build(),
+    g.send(List.of(Outbound.toPlace(thread("ACME-7"), Outbound.Kind.NOTICE).text("first").build(),
         Outbound.toPlace(thread("ACME-7"), Outbound.Kind.NOTICE).text("second").build()));
 
     List<Call> posts = api.calls("chat.postMessage");
@@ -172,12 +179,35 @@ class SlackChatGatewayTest {
     SlackChatGateway g = gateway(SlackChatGateway.UpdateLimits.TIER_3);
     SlackChatGateway wrongToken = new SlackChatGateway(Slack.getInstance(configFor(api)).methods("xoxb-revoked"),
         new SqliteSlackMessageStore(db), new SlackRenderer(), clock, SlackChatGateway.UpdateLimits.TIER_3);
-    wrongToken.deliver(List.of(Outbound.toPlace(CHANNEL, Outbound.Kind.NOTICE).text("one").build(),
+    wrongToken.send(List.of(Outbound.toPlace(CHANNEL, Outbound.Kind.NOTICE).text("one").build(),
         Outbound.toPlace(CHANNEL, Outbound.Kind.NOTICE).text("two").build()));
 
     assertThat(wrongToken.calls()).isEqualTo(2);
     assertThat(wrongToken.errors()).isEqualTo(2);
     assertThat(g.errors()).isZero();
+  }
+
+  @Test
+  void aRefusedPostIsReportedFailedWithThePostsBehindItAndTheOutboxSendsThemAgainInOrder() throws Exception {
+    SlackChatGateway g = gateway(SlackChatGateway.UpdateLimits.TIER_3);
+    Outbox outbox = new Outbox(new SqliteOutboxStore(db), clock, Backoff.DEFAULT);
+    ChatPlace other = new ChatPlace("slack", "T1", "C2", "");
+    List<Delivery> first = outbox.record(new OutboxStore.Batch(List.of(notice(CHANNEL, "one"), notice(CHANNEL, "two"),
+        notice(other, "elsewhere")), OptionalLong.empty(), List.of(), List.of(), Map.of(), clock.instant()));
+    api.failNextPosts(1, "internal_error");
+    g.deliver(first);
+
+    assertThat(api.calls()).extracting(SlackChatGatewayTest::described).containsExactly(
+        "chat.postMessage C1 thread= one", "chat.postMessage C2 thread= elsewhere");
+    assertThat(first).allMatch(Delivery::reported);
+    assertThat(outbox.pendingCount()).isEqualTo(2);
+
+    clock.advance(Duration.ofSeconds(5)); // Backoff.DEFAULT after one failure
+    g.deliver(outbox.due(10));
+    assertThat(api.calls()).extracting(SlackChatGatewayTest::described).containsExactly(
+        "chat.postMessage C1 thread= one", "chat.postMessage C2 thread= elsewhere",
+        "chat.postMessage C1 thread= one", "chat.postMessage C1 thread= two");
+    assertThat(outbox.pendingCount()).isZero();
   }
 
   private static Outbound notice(ChatPlace place, String text) {
@@ -192,7 +222,7 @@ class SlackChatGatewayTest {
   void postsToOneChannelArePacedToABurstOfThreeInThreeSecondsAndLeaveInOrder() throws Exception {
     SlackChatGateway g = gateway(SlackChatGateway.UpdateLimits.TIER_3, SlackChatGateway.PostLimits.CHAT_POST_MESSAGE);
     ChatPlace other = new ChatPlace("slack", "T1", "C2", "");
-    g.deliver(List.of(notice(CHANNEL, "one"), notice(CHANNEL, "two"), notice(CHANNEL, "three"), notice(CHANNEL, "four"),
+    g.send(List.of(notice(CHANNEL, "one"), notice(CHANNEL, "two"), notice(CHANNEL, "three"), notice(CHANNEL, "four"),
         notice(other, "elsewhere"), notice(CHANNEL, "five")));
 
     assertThat(api.calls()).extracting(SlackChatGatewayTest::described).containsExactly(
@@ -220,7 +250,7 @@ class SlackChatGatewayTest {
     SlackChatGateway g = gateway(SlackChatGateway.UpdateLimits.TIER_3, SlackChatGateway.PostLimits.CHAT_POST_MESSAGE);
     ChatPlace triage = new ChatPlace("slack", "T1", "C0TRIAGE", "");
     api.rateLimitNext("chat.postMessage", 5);
-    g.deliver(List.of(status("ACME-1", "ACME-1 v1"), notice(thread("ACME-1"), "filed"), notice(triage, "new case")));
+    g.send(List.of(status("ACME-1", "ACME-1 v1"), notice(thread("ACME-1"), "filed"), notice(triage, "new case")));
 
     assertThat(api.calls()).extracting(SlackChatGatewayTest::described).containsExactly(
         "chat.postMessage C1 thread= ACME-1 v1", "chat.postMessage C0TRIAGE thread= new case");
@@ -230,7 +260,7 @@ class SlackChatGatewayTest {
     assertThat(g.errors()).isZero();
 
     clock.advance(Duration.ofSeconds(1));
-    g.deliver(List.of(status("ACME-1", "ACME-1 v2"))); // not posted yet: the waiting root takes the newer content
+    g.send(List.of(status("ACME-1", "ACME-1 v2"))); // not posted yet: the waiting root takes the newer content
     clock.advance(Duration.ofMillis(3_999));
     g.flushDue();
     assertThat(api.calls()).hasSize(2);
@@ -245,7 +275,7 @@ class SlackChatGatewayTest {
     assertThat(g.postsDelayed()).isEqualTo(1);
     assertThat(g.coalesced()).isEqualTo(1);
 
-    g.deliver(List.of(status("ACME-1", "ACME-1 v3")));
+    g.send(List.of(status("ACME-1", "ACME-1 v3")));
     assertThat(api.calls()).last().extracting(SlackChatGatewayTest::described)
         .isEqualTo("chat.update C1 thread= ACME-1 v3");
     assertThat(api.calls("chat.postMessage")).hasSize(4);
@@ -255,7 +285,7 @@ class SlackChatGatewayTest {
   void aRateLimitedEphemeralReplyHoldsItsChannelAndIsSentOnce() throws Exception {
     SlackChatGateway g = gateway(SlackChatGateway.UpdateLimits.TIER_3, SlackChatGateway.PostLimits.CHAT_POST_MESSAGE);
     api.rateLimitNext("chat.postEphemeral", 2);
-    g.deliver(List.of(Outbound.toPlace(CHANNEL, Outbound.Kind.REPLY).onlyFor(ANA).text("only for you").build(),
+    g.send(List.of(Outbound.toPlace(CHANNEL, Outbound.Kind.REPLY).onlyFor(ANA).text("only for you").build(),
         notice(CHANNEL, "for everyone")));
     assertThat(api.calls()).extracting(Call::method).containsExactly("chat.postEphemeral");
 

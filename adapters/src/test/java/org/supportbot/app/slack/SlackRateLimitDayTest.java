@@ -109,7 +109,7 @@ class SlackRateLimitDayTest {
       for (Instant now = DAY; !now.isAfter(end); now = now.plusSeconds(1)) {
         clock.set(now);
         while (next < said.size() && !said.get(next).at().isAfter(now)) {
-          gateway.deliver(said.get(next++).batch());
+          gateway.send(said.get(next++).batch());
         }
         gateway.flushDue();
         mostHeld = Math.max(mostHeld, gateway.postsHeld());

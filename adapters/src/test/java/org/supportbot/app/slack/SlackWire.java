@@ -35,10 +35,13 @@ import org.supportbot.core.directory.Identity;
 import org.supportbot.core.directory.Organization;
 import org.supportbot.core.incident.ChatPlace;
 import org.supportbot.core.incident.TimerPlan;
+import org.supportbot.core.outbox.Backoff;
+import org.supportbot.core.outbox.Outbox;
 import org.supportbot.core.store.sqlite.SqliteConversationStore;
 import org.supportbot.core.store.sqlite.SqliteDatabase;
 import org.supportbot.core.store.sqlite.SqliteDirectoryStore;
 import org.supportbot.core.store.sqlite.SqliteIncidentStore;
+import org.supportbot.core.store.sqlite.SqliteOutboxStore;
 import org.supportbot.core.store.sqlite.SqliteTimerStore;
 import org.supportbot.core.testing.DeskFixture;
 import org.supportbot.core.testing.MutableClock;
@@ -112,7 +115,8 @@ final class SlackWire implements AutoCloseable {
     DeskSettings settings = new DeskSettings(place(TRIAGE), List.of(MAX),
         Map.of("acme", new DeskSettings.OrgRouting(place(ESCALATIONS), ON_CALL, "on-call", Optional.of(MAX))),
         Duration.ofHours(24), LocalTime.of(8, 0), ZoneId.of("America/Los_Angeles"));
-    desk = new SupportDesk(incidents, feed, directory, catalog::get, knowledge,
+    desk = new SupportDesk(incidents, feed,
+        new Outbox(new SqliteOutboxStore(db), clock, Backoff.DEFAULT), directory, catalog::get, knowledge,
         new SqliteConversationStore(db), settings, clock);
     SlackConfig config = new SlackConfig();
     config.setMethodsEndpointUrlPrefix(api.prefix());

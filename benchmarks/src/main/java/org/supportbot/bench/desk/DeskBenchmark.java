@@ -40,10 +40,13 @@ import org.supportbot.core.directory.Identity;
 import org.supportbot.core.directory.Organization;
 import org.supportbot.core.incident.ChatPlace;
 import org.supportbot.core.incident.TimerPlan;
+import org.supportbot.core.outbox.Backoff;
+import org.supportbot.core.outbox.Outbox;
 import org.supportbot.core.store.sqlite.SqliteConversationStore;
 import org.supportbot.core.store.sqlite.SqliteDatabase;
 import org.supportbot.core.store.sqlite.SqliteDirectoryStore;
 import org.supportbot.core.store.sqlite.SqliteIncidentStore;
+import org.supportbot.core.store.sqlite.SqliteOutboxStore;
 import org.supportbot.core.store.sqlite.SqliteTimerStore;
 import org.supportbot.core.time.ManualClock;
 
@@ -97,7 +100,8 @@ public class DeskBenchmark {
         catalog::get, new TimerPlan(List.of(50, 75, 90)), clock, feed);
     DeskSettings settings = new DeskSettings(new ChatPlace("bench", "W", "triage", ""), List.of(engineer), Map.of(),
         Duration.ofHours(24), LocalTime.of(8, 0), ZoneId.of("UTC"));
-    desk = new SupportDesk(incidents, feed, directory, catalog::get, KnowledgeSuggestions.NONE,
+    desk = new SupportDesk(incidents, feed,
+        new Outbox(new SqliteOutboxStore(db), clock, Backoff.DEFAULT), directory, catalog::get, KnowledgeSuggestions.NONE,
         new SqliteConversationStore(db), settings, clock);
     SupportPolicy policy = catalog.get("resource-optimizer").orElseThrow();
     script.add(new Inbound.Command("support", ""));

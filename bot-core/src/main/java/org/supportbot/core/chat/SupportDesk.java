@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -44,24 +46,37 @@ import org.supportbot.core.intake.Intake;
 import org.supportbot.core.intake.IntakeResult;
 import org.supportbot.core.intake.IntakeState;
 import org.supportbot.core.intake.IntakeTurn;
+import org.supportbot.core.outbox.Delivery;
+import org.supportbot.core.outbox.Outbox;
+import org.supportbot.core.outbox.OutboxStore;
 import org.supportbot.core.redact.Redactor;
 import org.supportbot.core.sla.BusinessClock;
 import org.supportbot.core.sla.SlaCalculator;
+import org.supportbot.core.store.IncidentStore;
 
 /**
- * The desk in chat. {@link #handle} takes what a person did and returns what the desk says;
- * {@link #tick} fires due timers, releases deferred pings, expires idle intakes and sends the daily
- * digest. Handling is serialized; an inbound whose key was handled before has no effect.
+ * The desk in chat. {@link #handleTracked} takes what a person did and returns what the desk says;
+ * {@link #tickTracked} fires due timers, releases deferred pings, expires idle intakes, sends the
+ * daily digest and hands out again what was not delivered. Handling is serialized; an inbound whose
+ * key was handled before has no effect.
+ *
+ * <p>Every message goes through the {@link Outbox}: the messages of the incident log are rendered
+ * from the log itself, from the outbox's event cursor on, and recorded with the cursor (and the
+ * deferred pings, released pings and marks of the same step) in one transaction. A crash after an
+ * incident change committed and before its messages were recorded leaves its events past the
+ * cursor, so the next step renders them; a crash before the adapter reported a message sent leaves
+ * it in the outbox, so the next tick hands it out again.
  */
 public final class SupportDesk {
 
-  /** Collects the events of each commit of the incident desk, for rendering after the command. */
+  /**
+   * Collects the countdown refreshes the incident desk asks for. Committed events are not kept here:
+   * the desk renders them from the stored log, past the outbox's cursor.
+   */
   public static final class EventFeed implements IncidentDesk.Listener {
-    private final ConcurrentLinkedQueue<IncidentEvent> events = new ConcurrentLinkedQueue<>();
-
     @Override
     public void committed(List<IncidentEvent> committed) {
-      events.addAll(committed);
+      // rendered from the log (IncidentDesk.eventsAfter), so that a crash cannot lose them
     }
 
     private final ConcurrentLinkedQueue<org.supportbot.core.incident.CountdownDue> countdowns =
@@ -70,14 +85,6 @@ public final class SupportDesk {
     @Override
     public void countdowns(List<org.supportbot.core.incident.CountdownDue> due) {
       countdowns.addAll(due);
-    }
-
-    List<IncidentEvent> drain() {
-      List<IncidentEvent> out = new ArrayList<>();
-      for (IncidentEvent e; (e = events.poll()) != null; ) {
-        out.add(e);
-      }
-      return out;
     }
 
     /** The cases whose countdown is due for a refresh, each once. */
@@ -92,6 +99,7 @@ public final class SupportDesk {
 
   private final IncidentDesk incidents;
   private final EventFeed feed;
+  private final Outbox outbox;
   private final Directory directory;
   private final Function<String, Optional<SupportPolicy>> policies;
   private final KnowledgeSuggestions knowledge;
@@ -105,12 +113,20 @@ public final class SupportDesk {
   private final Map<String, SlaCalculator> calculators = new ConcurrentHashMap<>();
   /** Keys of vendor replies typed in a case thread: recorded as updates, not echoed back. */
   private final Set<String> silent = new HashSet<>();
+  /** Suggestions the customer declined during intake, by the filing's key, for the triage notice. */
+  private final Map<String, List<Suggestion>> offered = new HashMap<>();
+  /** The outbox's event cursor as last committed; read from the store on first use. */
+  private long cursor = -1;
 
-  public SupportDesk(IncidentDesk incidents, EventFeed feed, Directory directory,
+  /** How many events are rendered per read of the log, and how many pending messages a tick hands out. */
+  private static final int PAGE = 500;
+
+  public SupportDesk(IncidentDesk incidents, EventFeed feed, Outbox outbox, Directory directory,
       Function<String, Optional<SupportPolicy>> policies, KnowledgeSuggestions knowledge, ConversationStore conversations,
       DeskSettings settings, Clock clock) {
     this.incidents = Objects.requireNonNull(incidents, "incidents");
     this.feed = Objects.requireNonNull(feed, "feed");
+    this.outbox = Objects.requireNonNull(outbox, "outbox");
     this.directory = Objects.requireNonNull(directory, "directory");
     this.policies = Objects.requireNonNull(policies, "policies");
     this.knowledge = Objects.requireNonNull(knowledge, "knowledge");
@@ -132,15 +148,26 @@ public final class SupportDesk {
     }
   }
 
-  /** What one inbound came to: the messages and the intake to keep or drop. */
+  /**
+   * What one inbound or tick came to: the messages, the intake to keep or drop, and what is
+   * committed with the messages (the event cursor, deferred and released pings, marks).
+   */
   private static final class Step {
     final List<Outbound> out = new ArrayList<>();
     Optional<IntakeState> save = Optional.empty();
     Optional<IntakeState> end = Optional.empty();
+    OptionalLong cursor = OptionalLong.empty();
+    final List<OutboxStore.Deferral> deferrals = new ArrayList<>();
+    final List<Long> released = new ArrayList<>();
+    final Map<String, String> marks = new HashMap<>();
   }
 
-  /** Handles one inbound; returns what to send, in order. A replayed key returns nothing. */
-  public synchronized List<Outbound> handle(Inbound in) {
+  /**
+   * Handles one inbound; returns what to send, in order, each to be reported sent or failed. A
+   * replayed key returns nothing. Messages for a channel whose earlier message waits for a retry are
+   * held back behind it and handed out by {@link #tickTracked}.
+   */
+  public synchronized List<Delivery> handleTracked(Inbound in) {
     Objects.requireNonNull(in, "in");
     if (conversations.seen(in.key())) {
       return List.of();
@@ -153,10 +180,61 @@ public final class SupportDesk {
       case Inbound.Picked p -> picked(who, p, step);
       case Inbound.Submitted f -> submitted(who, f, step);
     }
-    step.out.addAll(render(feed.drain()));
+    renderLog(step);
     silent.clear(); // a refused reply leaves its key behind; nothing else is pending between inbounds
+    offered.clear();
+    List<Delivery> out = commit(step);
     conversations.handled(in.key(), clock.instant(), step.save, step.end);
-    return step.out;
+    return out;
+  }
+
+  /**
+   * Like {@link #handleTracked}, for a caller that shows the messages at once and cannot fail (tests,
+   * benchmarks): each is reported sent as it is returned.
+   */
+  public List<Outbound> handle(Inbound in) {
+    return sentNow(handleTracked(in));
+  }
+
+  private static List<Outbound> sentNow(List<Delivery> deliveries) {
+    List<Outbound> out = new ArrayList<>(deliveries.size());
+    for (Delivery d : deliveries) {
+      d.sent();
+      out.add(d.message());
+    }
+    return out;
+  }
+
+  /** Renders the events past the cursor into {@code step} and moves its cursor to the last of them. */
+  private void renderLog(Step step) {
+    long after = step.cursor.orElse(cursor());
+    while (true) {
+      List<IncidentStore.Logged> page = incidents.eventsAfter(after, PAGE);
+      if (page.isEmpty()) {
+        return;
+      }
+      step.out.addAll(render(page.stream().map(IncidentStore.Logged::event).toList(), step));
+      after = page.getLast().id();
+      step.cursor = OptionalLong.of(after);
+      if (page.size() < PAGE) {
+        return;
+      }
+    }
+  }
+
+  private long cursor() {
+    if (cursor < 0) {
+      cursor = outbox.eventCursor();
+    }
+    return cursor;
+  }
+
+  /** Records the step's messages with its cursor, deferrals, releases and marks in one transaction. */
+  private List<Delivery> commit(Step step) {
+    List<Delivery> out = outbox.record(new OutboxStore.Batch(step.out, step.cursor, step.deferrals, step.released,
+        step.marks, clock.instant()));
+    step.cursor.ifPresent(c -> cursor = c);
+    return out;
   }
 
   private Who who(Inbound in) {
@@ -493,30 +571,36 @@ public final class SupportDesk {
       knowledge.feedback(s.id(), s.source(), false, caseKey);
     }
     ChatPlace place = new ChatPlace(who.in().place().platform(), who.in().place().workspace(), who.in().place().channel(), "");
-    IncidentOutcome outcome = incidents.handle(new IncidentCommand.File(origin(who), org.id(), place, ready.severityId(),
+    Origin origin = origin(who);
+    offered.put(origin.key(), ready.offered());
+    IncidentOutcome outcome = incidents.handle(new IncidentCommand.File(origin, org.id(), place, ready.severityId(),
         ready.categoryId(), ready.product(), ready.version(), ready.title(), ready.answers()));
-    if (outcome instanceof IncidentOutcome.Filed filed) {
-      incidents.incident(filed.incident()).ifPresent(s -> step.out.add(triage(s, ready)));
-    } else {
+    if (!(outcome instanceof IncidentOutcome.Filed)) {
       outcome(who, outcome, step);
     }
   }
 
-  /** The new case in the vendor's triage channel, with what the customer already saw. */
-  private Outbound triage(IncidentSnapshot s, IntakeResult.Ready ready) {
+  /**
+   * The new case in the vendor's triage channel, with what the customer already saw. Rendered from
+   * the {@code Filed} event, so it is not lost to a crash; after a restart the suggestions the
+   * customer declined are no longer known and are left out.
+   */
+  private Outbound triage(IncidentSnapshot s, IncidentEvent.Filed filed) {
+    Map<String, String> answers = filed.fields();
+    List<Suggestion> declined = offered.getOrDefault(filed.origin().key(), List.of());
     Outbound.Builder b = Outbound.toPlace(settings.triage(), Outbound.Kind.NOTICE)
         .text("New case ", new Span.Strong(s.number().toString()), " (" + views.severityLabel(s) + ") from ", s.reporter(),
             ": " + s.title());
     CaseViews.next(s).ifPresent(n -> b.fact(CaseViews.targetLabel(n.getKey()) + " due", n.getValue()));
-    List<Suggestion> related = knowledge.suggest(s.title(), ready.answers().getOrDefault("description", ""),
-        ready.answers().getOrDefault("error_messages", ""),
+    List<Suggestion> related = knowledge.suggest(s.title(), answers.getOrDefault("description", ""),
+        answers.getOrDefault("error_messages", ""),
         policy(s.policyId()).versions().products().isEmpty() ? "" : s.product(),
         policy(s.policyId()).versions().products().isEmpty() ? "" : s.version(), 3);
-    if (!ready.offered().isEmpty()) {
-      b.text("Offered to the customer, who still needed help:").suggestions(ready.offered());
+    if (!declined.isEmpty()) {
+      b.text("Offered to the customer, who still needed help:").suggestions(declined);
     }
     Set<String> shown = new HashSet<>();
-    ready.offered().forEach(o -> shown.add(o.source() + ":" + o.id()));
+    declined.forEach(o -> shown.add(o.source() + ":" + o.id()));
     List<Suggestion> fresh = related.stream().filter(r -> !shown.contains(r.source() + ":" + r.id())).toList();
     if (!fresh.isEmpty()) {
       b.text("Related articles and threads:").suggestions(fresh);
@@ -549,23 +633,32 @@ public final class SupportDesk {
 
   /**
    * Fires every due timer, releases deferred pings that reached business hours, expires idle
-   * intakes and sends the daily digest when it is due. Returns what to send.
+   * intakes and sends the daily digest when it is due; then hands out the outbox's messages whose
+   * (re)try is due: those a failed send left pending and, after a restart, those the last run did not
+   * deliver. Returns what to send, in order, each to be reported sent or failed.
    */
-  public synchronized List<Outbound> tick() {
+  public synchronized List<Delivery> tickTracked() {
     Instant now = clock.instant();
-    List<Outbound> out = new ArrayList<>();
+    List<Delivery> out = new ArrayList<>();
+    Step fired = new Step();
+    renderLog(fired); // events a crash left without their messages
     while (incidents.fireDue(now, 500) > 0) {
-      out.addAll(render(feed.drain()));
+      renderLog(fired);
+      out.addAll(commit(fired));
+      fired = new Step();
     }
-    out.addAll(render(feed.drain()));
+    out.addAll(commit(fired));
+    Step step = new Step();
+    renderLog(step);
     // live countdowns: the status message again, for platforms that cannot show a ticking deadline
     for (IncidentNumber n : feed.drainCountdowns()) {
-      incidents.incident(n).filter(s -> s.state().active()).ifPresent(s -> out.add(views.status(s)));
+      incidents.incident(n).filter(s -> s.state().active()).ifPresent(s -> step.out.add(views.status(s)));
     }
     for (ConversationStore.Deferred d : conversations.deferredDue(now)) {
-      incidents.incident(d.event().incident()).ifPresent(s -> out.addAll(ping(d.event(), s, true)));
-      conversations.release(d.id());
+      incidents.incident(d.event().incident()).ifPresent(s -> step.out.addAll(ping(d.event(), s, true, step)));
+      step.released.add(d.id());
     }
+    List<IntakeState> expiredIntakes = new ArrayList<>();
     for (IntakeState s : conversations.intakes()) {
       Optional<Organization> org = directory.store().organization(s.organizationId());
       if (org.isEmpty()) {
@@ -573,13 +666,26 @@ public final class SupportDesk {
       }
       Optional<IntakeTurn> expired = intake(org.get().policyId()).expireIfIdle(s, now, settings.intakeExpiry());
       if (expired.isPresent()) {
-        out.addAll(expired.get().say());
-        conversations.handled("expire:" + s.id() + ":" + s.lastActivity().toEpochMilli(), now, Optional.empty(),
-            Optional.of(s));
+        step.out.addAll(expired.get().say());
+        expiredIntakes.add(s);
       }
     }
-    digest(now).ifPresent(out::addAll);
+    digest(now, step).ifPresent(step.out::addAll);
+    out.addAll(commit(step));
+    for (IntakeState s : expiredIntakes) {
+      conversations.handled("expire:" + s.id() + ":" + s.lastActivity().toEpochMilli(), now, Optional.empty(),
+          Optional.of(s));
+    }
+    out.addAll(outbox.due(PAGE));
     return out;
+  }
+
+  /**
+   * Like {@link #tickTracked}, for a caller that shows the messages at once and cannot fail (tests,
+   * benchmarks): each is reported sent as it is returned.
+   */
+  public List<Outbound> tick() {
+    return sentNow(tickTracked());
   }
 
   /** When the next timer is due, for a scheduler to sleep until. */
@@ -587,14 +693,14 @@ public final class SupportDesk {
     return incidents.nextDue();
   }
 
-  private Optional<List<Outbound>> digest(Instant now) {
+  private Optional<List<Outbound>> digest(Instant now, Step step) {
     ZonedDateTime local = now.atZone(settings.digestZone());
     LocalDate today = local.toLocalDate();
     if (local.toLocalTime().isBefore(settings.digestAt())
         || conversations.mark("digest").map(d -> d.equals(today.toString())).orElse(false)) {
       return Optional.empty();
     }
-    conversations.setMark("digest", today.toString());
+    step.marks.put("digest", today.toString());
     List<IncidentSnapshot> open = incidents.queue(1000);
     List<IncidentSnapshot> breached = open.stream()
         .filter(s -> s.clocks().values().stream().anyMatch(c -> c.breachedAt().isPresent())).toList();
@@ -621,7 +727,7 @@ public final class SupportDesk {
 
   // ---- events to messages ---------------------------------------------------------------------
 
-  private List<Outbound> render(List<IncidentEvent> events) {
+  private List<Outbound> render(List<IncidentEvent> events, Step step) {
     List<Outbound> out = new ArrayList<>();
     Map<IncidentNumber, IncidentSnapshot> touched = new LinkedHashMap<>();
     for (IncidentEvent e : events) {
@@ -630,13 +736,13 @@ public final class SupportDesk {
         continue;
       }
       touched.put(e.incident(), s.get());
-      out.addAll(messages(e, s.get()));
+      out.addAll(messages(e, s.get(), step));
     }
     touched.values().forEach(s -> out.add(views.status(s)));
     return out;
   }
 
-  private List<Outbound> messages(IncidentEvent e, IncidentSnapshot s) {
+  private List<Outbound> messages(IncidentEvent e, IncidentSnapshot s, Step step) {
     ChatPlace thread = CaseViews.thread(s);
     List<Outbound> out = new ArrayList<>();
     Outbound.Builder b = Outbound.toPlace(thread, Outbound.Kind.NOTICE);
@@ -647,6 +753,7 @@ public final class SupportDesk {
           out.add(b.text("Subordinate case ", new Span.Strong(f.incident().toString()), " of " + f.parent().get() + ": "
               + f.title()).build());
         } else {
+          out.add(triage(s, f));
           Outbound.Builder c = Outbound.toPlace(thread, Outbound.Kind.CONFIRMATION)
               .text("Thanks ", s.reporter(), ", your case ", new Span.Strong(f.incident().toString()), " is filed: "
                   + f.title())
@@ -713,8 +820,8 @@ public final class SupportDesk {
           .build());
       case IncidentEvent.TimeLogged t -> { }
       case IncidentEvent.Escalated x -> out.addAll(escalation(s, x));
-      case IncidentEvent.SlaWarningIssued w -> out.addAll(ping(w, s, false));
-      case IncidentEvent.SlaBreached x -> out.addAll(ping(x, s, false));
+      case IncidentEvent.SlaWarningIssued w -> out.addAll(ping(w, s, false, step));
+      case IncidentEvent.SlaBreached x -> out.addAll(ping(x, s, false, step));
       case IncidentEvent.ReminderSent r -> out.add(Outbound.toPlace(thread, Outbound.Kind.REMINDER)
           .text(s.reporter(), ", we are still waiting for your answer on " + s.number() + ". Without a reply the case"
               + " will count as unanswered ", r.lapsesAt(), ".").build());
@@ -778,13 +885,13 @@ public final class SupportDesk {
    * Pre-breach and breach pings. Severity 1 and 2 go out at any hour; lower levels wait for the
    * policy's business hours (kept durably, not dropped) unless {@code released}.
    */
-  private List<Outbound> ping(IncidentEvent e, IncidentSnapshot s, boolean released) {
+  private List<Outbound> ping(IncidentEvent e, IncidentSnapshot s, boolean released, Step step) {
     if (!released && !views.urgent(s)) {
       BusinessClock hours = calculators.computeIfAbsent(s.policyId(), id -> new SlaCalculator(policy(id))).businessClock();
       Instant now = clock.instant();
       // a ping due exactly at the end of a window (a deadline at 17:00) still goes out then
       if (!hours.isOpen(now) && !hours.isOpen(now.minusMillis(1))) {
-        conversations.defer(hours.nextBusinessInstant(now), e);
+        step.deferrals.add(new OutboxStore.Deferral(hours.nextBusinessInstant(now), e));
         return List.of();
       }
     }

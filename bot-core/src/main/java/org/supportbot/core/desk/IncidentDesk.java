@@ -420,6 +420,11 @@ public final class IncidentDesk implements TimerFiring {
     return store.events(number);
   }
 
+  /** Events of every incident logged after the event {@code afterId}, in commit order, at most {@code limit}. */
+  public List<IncidentStore.Logged> eventsAfter(long afterId, int limit) {
+    return store.eventsAfter(afterId, limit);
+  }
+
   /** The incident rebuilt from its stored log alone (no cache). */
   public Optional<Incident> rebuild(IncidentNumber number) {
     List<IncidentEvent> events = store.events(number);

@@ -37,6 +37,15 @@ public interface IncidentStore {
   /** The log of one incident, oldest first. */
   List<IncidentEvent> events(IncidentNumber number);
 
+  /**
+   * Events of every incident logged after the event {@code afterId}, in the order they were
+   * committed, at most {@code limit}; each with its log id (ids grow with every commit).
+   */
+  List<Logged> eventsAfter(long afterId, int limit);
+
+  /** An event with its id in the log. */
+  record Logged(long id, IncidentEvent event) {}
+
   /** The outcome recorded for a command's idempotency key. */
   Optional<IncidentOutcome> outcome(String idempotencyKey);
 

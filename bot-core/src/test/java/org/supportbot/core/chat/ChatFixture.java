@@ -22,10 +22,14 @@ import org.supportbot.core.directory.Identity;
 import org.supportbot.core.directory.Organization;
 import org.supportbot.core.incident.ChatPlace;
 import org.supportbot.core.incident.TimerPlan;
+import org.supportbot.core.outbox.Delivery;
+import org.supportbot.core.outbox.Backoff;
+import org.supportbot.core.outbox.Outbox;
 import org.supportbot.core.store.sqlite.SqliteConversationStore;
 import org.supportbot.core.store.sqlite.SqliteDatabase;
 import org.supportbot.core.store.sqlite.SqliteDirectoryStore;
 import org.supportbot.core.store.sqlite.SqliteIncidentStore;
+import org.supportbot.core.store.sqlite.SqliteOutboxStore;
 import org.supportbot.core.store.sqlite.SqliteTimerStore;
 import org.supportbot.core.testing.DeskFixture;
 import org.supportbot.core.testing.MutableClock;
@@ -98,7 +102,8 @@ final class ChatFixture implements AutoCloseable {
     DeskSettings settings = new DeskSettings(TRIAGE, List.of(MAX), Map.of("acme",
         new DeskSettings.OrgRouting(ESCALATIONS, "R-oncall", "on-call", Optional.of(MAX))), Duration.ofHours(24),
         LocalTime.of(8, 0), ZoneId.of("America/Los_Angeles"));
-    this.desk = new SupportDesk(incidents, feed, directory, CATALOG::get, kb, conversations, settings, clock);
+    this.desk = new SupportDesk(incidents, feed,
+        new Outbox(new SqliteOutboxStore(db), clock, Backoff.DEFAULT), directory, CATALOG::get, kb, conversations, settings, clock);
   }
 
   /** The same database opened again, as after a restart. */
@@ -141,6 +146,11 @@ final class ChatFixture implements AutoCloseable {
 
   List<Outbound> handle(Identity who, ChatPlace where, Inbound.Input input) {
     return desk.handle(new Inbound(nextKey(), who, where, false, clock.instant(), Optional.empty(), input));
+  }
+
+  /** Like {@link #handle}, leaving the deliveries to the caller to report (or not, as a crash would). */
+  List<Delivery> handleTracked(Identity who, ChatPlace where, Inbound.Input input) {
+    return desk.handleTracked(new Inbound(nextKey(), who, where, false, clock.instant(), Optional.empty(), input));
   }
 
   /** Ana files a case in #acme answering every Atheer question; the last answers are given. */

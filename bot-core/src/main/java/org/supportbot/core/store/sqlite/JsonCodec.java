@@ -8,10 +8,12 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.jsontype.NamedType;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import org.supportbot.core.conversation.Outbound;
+import org.supportbot.core.conversation.Span;
 import org.supportbot.core.incident.IncidentEvent;
 import org.supportbot.core.incident.IncidentOutcome;
 
-/** JSON form of events, outcomes and snapshots; the domain types carry no serialization annotations. */
+/** JSON form of events, outcomes, snapshots and outbound messages; the domain types carry no serialization annotations. */
 final class JsonCodec {
   @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
   private abstract static class Typed {}
@@ -25,7 +27,8 @@ final class JsonCodec {
         .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
         .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
         .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-    for (Class<?> root : new Class<?>[] {IncidentEvent.class, IncidentOutcome.class}) {
+    for (Class<?> root : new Class<?>[] {IncidentEvent.class, IncidentOutcome.class, Outbound.Target.class,
+        Outbound.Block.class, Span.class}) {
       mapper.addMixIn(root, Typed.class);
       for (Class<?> sub : root.getPermittedSubclasses()) {
         mapper.registerSubtypes(new NamedType(sub, sub.getSimpleName()));

@@ -147,6 +147,22 @@ public final class SqliteIncidentStore implements IncidentStore {
   }
 
   @Override
+  public List<Logged> eventsAfter(long afterId, int limit) {
+    return db.read(c -> {
+      PreparedStatement ps = db.prepared(c, "SELECT id, body FROM incident_events WHERE id > ? ORDER BY id LIMIT ?");
+      ps.setLong(1, afterId);
+      ps.setInt(2, limit);
+      List<Logged> out = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(new Logged(rs.getLong(1), json.read(rs.getString(2), IncidentEvent.class)));
+        }
+      }
+      return out;
+    });
+  }
+
+  @Override
   public Optional<IncidentOutcome> outcome(String idempotencyKey) {
     return db.read(c -> {
       PreparedStatement ps = db.prepared(c, "SELECT outcome FROM command_outcomes WHERE idempotency_key = ?");

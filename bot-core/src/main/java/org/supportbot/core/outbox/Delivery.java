@@ -1,0 +1,79 @@
+package org.supportbot.core.outbox;
+
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.supportbot.core.conversation.Outbound;
+
+/**
+ * One message handed to an adapter, with the receipt the adapter gives back: {@link #sent()} once
+ * the platform accepted it, {@link #failed(String)} when it refused or could not be reached. Only
+ * the first report counts. A tracked delivery is a message of the outbox: until it is reported
+ * sent it stays in the database and is handed out again after a failure (with backoff) or after a
+ * restart. An untracked one (a reply to the person who acted) has a receipt that does nothing.
+ */
+public final class Delivery {
+  private final long id;
+  private final Outbound message;
+  private final int failures;
+  private final Outbox outbox;
+  private final AtomicBoolean reported = new AtomicBoolean();
+
+  Delivery(long id, Outbound message, int failures, Outbox outbox) {
+    this.id = id;
+    this.message = Objects.requireNonNull(message, "message");
+    this.failures = failures;
+    this.outbox = outbox;
+  }
+
+  /** A message outside the outbox: sent once, never again. */
+  public static Delivery untracked(Outbound message) {
+    return new Delivery(0, message, 0, null);
+  }
+
+  public Outbound message() {
+    return message;
+  }
+
+  /** Whether the outbox keeps this message until it is reported sent. */
+  public boolean tracked() {
+    return outbox != null;
+  }
+
+  /** The outbox id (the order of recording); 0 when untracked. */
+  public long id() {
+    return id;
+  }
+
+  /** Failed attempts before this one. */
+  public int failures() {
+    return failures;
+  }
+
+  /** The platform accepted the message: it is removed from the outbox. */
+  public void sent() {
+    if (outbox != null && reported.compareAndSet(false, true)) {
+      outbox.sent(this);
+    }
+  }
+
+  /**
+   * The message was not delivered; it stays pending and is tried again after the backoff.
+   *
+   * @param reason why, for the log: an error code or an exception's class, never message text or names
+   */
+  public void failed(String reason) {
+    if (outbox != null && reported.compareAndSet(false, true)) {
+      outbox.failed(this, reason);
+    }
+  }
+
+  /** Whether a report was given. */
+  public boolean reported() {
+    return reported.get();
+  }
+
+  @Override
+  public String toString() {
+    return tracked() ? "Delivery[" + id + ", " + message.kind() + "]" : "Delivery[untracked, " + message.kind() + "]";
+  }
+}

@@ -1,0 +1,93 @@
+package org.supportbot.core.outbox;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalLong;
+import org.supportbot.core.conversation.Outbound;
+import org.supportbot.core.incident.IncidentEvent;
+
+/**
+ * Port: the outbox's durable state. Messages waiting for delivery, each in a lane (its
+ * destination: a channel or a person), and the event cursor: the id of the last logged incident
+ * event whose messages were recorded here. One writer calls {@link #record}; delivery reports may
+ * come from any thread.
+ */
+public interface OutboxStore {
+
+  /** The id of the last incident event whose messages were recorded; 0 when none. */
+  long eventCursor();
+
+  /**
+   * Writes a batch in one transaction: its messages become pending, the cursor and the rest move with
+   * them. Returns the ids given to the messages, in their order.
+   */
+  List<Long> record(Batch batch);
+
+  /** Undelivered messages in the order they were recorded, at most {@code limit}. */
+  List<Pending> pending(int limit);
+
+  /** The id and lane of every undelivered message recorded before {@code id}, oldest first. */
+  List<Queued> queuedBefore(long id);
+
+  /** Removes a delivered message; a message already removed is left alone. */
+  void delivered(long id);
+
+  /** Records a failed attempt: the message stays pending and is not tried again before {@code nextAttempt}. */
+  void failed(long id, int attempts, Instant nextAttempt);
+
+  /** How many messages wait for delivery. */
+  long pendingCount();
+
+  /** A pending message: its id (the order of recording), lane, attempts so far and earliest next attempt. */
+  record Pending(long id, String lane, Outbound message, int attempts, Instant nextAttempt) {
+    public Pending {
+      Objects.requireNonNull(lane, "lane");
+      Objects.requireNonNull(message, "message");
+      Objects.requireNonNull(nextAttempt, "nextAttempt");
+    }
+  }
+
+  /** An undelivered message's id and lane, without its content. */
+  record Queued(long id, String lane) {
+    public Queued {
+      Objects.requireNonNull(lane, "lane");
+    }
+  }
+
+  /** A ping kept until business hours (written with the batch that decided to keep it). */
+  record Deferral(Instant releaseAt, IncidentEvent event) {
+    public Deferral {
+      Objects.requireNonNull(releaseAt, "releaseAt");
+      Objects.requireNonNull(event, "event");
+    }
+  }
+
+  /**
+   * What one step of the desk commits at once.
+   *
+   * @param messages the messages to send, in order
+   * @param eventCursor when present, the id of the last incident event these messages were rendered from
+   * @param deferrals pings to keep until business hours
+   * @param released deferred pings (by id) whose messages are in {@code messages}
+   * @param marks named marks of the desk to set (e.g. the day of the last digest)
+   * @param at when the batch is recorded
+   */
+  record Batch(List<Outbound> messages, OptionalLong eventCursor, List<Deferral> deferrals, List<Long> released,
+      Map<String, String> marks, Instant at) {
+    public Batch {
+      messages = List.copyOf(messages);
+      Objects.requireNonNull(eventCursor, "eventCursor");
+      deferrals = List.copyOf(deferrals);
+      released = List.copyOf(released);
+      marks = Map.copyOf(marks);
+      Objects.requireNonNull(at, "at");
+    }
+
+    public boolean isEmpty() {
+      return messages.isEmpty() && eventCursor.isEmpty() && deferrals.isEmpty() && released.isEmpty()
+          && marks.isEmpty();
+    }
+  }
+}

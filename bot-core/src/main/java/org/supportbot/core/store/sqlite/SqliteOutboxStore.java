@@ -1,0 +1,163 @@
+package org.supportbot.core.store.sqlite;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.supportbot.core.conversation.Outbound;
+import org.supportbot.core.outbox.Outbox;
+import org.supportbot.core.outbox.OutboxStore;
+
+/**
+ * {@link OutboxStore} on SQLite: one row per undelivered message (deleted once delivered) and the
+ * event cursor. A batch also writes the deferred pings and desk marks of the conversation tables,
+ * so that a message, the cursor that says it was rendered and the deferral it replaces commit together.
+ */
+public final class SqliteOutboxStore implements OutboxStore {
+  private final SqliteDatabase db;
+  private final JsonCodec json = new JsonCodec();
+
+  public SqliteOutboxStore(SqliteDatabase db) {
+    this.db = Objects.requireNonNull(db, "db");
+  }
+
+  @Override
+  public long eventCursor() {
+    return db.read(c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT last_event_id FROM outbox_cursor WHERE name = 'events'");
+          ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getLong(1) : 0L;
+      }
+    });
+  }
+
+  @Override
+  public List<Long> record(Batch batch) {
+    return db.write(c -> {
+      List<Long> ids = new ArrayList<>(batch.messages().size());
+      long at = batch.at().toEpochMilli();
+      if (!batch.messages().isEmpty()) {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO outbox (lane, kind, body, recorded_ms, attempts,"
+            + " next_attempt_ms) VALUES (?, ?, ?, ?, 0, ?)", Statement.RETURN_GENERATED_KEYS)) {
+          for (Outbound o : batch.messages()) {
+            ps.setString(1, Outbox.lane(o));
+            ps.setString(2, o.kind().name());
+            ps.setString(3, json.write(o));
+            ps.setLong(4, at);
+            ps.setLong(5, at);
+            ps.executeUpdate();
+            try (ResultSet keys = ps.getGeneratedKeys()) {
+              keys.next();
+              ids.add(keys.getLong(1));
+            }
+          }
+        }
+      }
+      if (batch.eventCursor().isPresent()) {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE outbox_cursor SET last_event_id = ? WHERE name = 'events'"
+            + " AND last_event_id < ?")) {
+          ps.setLong(1, batch.eventCursor().getAsLong());
+          ps.setLong(2, batch.eventCursor().getAsLong());
+          ps.executeUpdate();
+        }
+      }
+      if (!batch.deferrals().isEmpty()) {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO deferred_pings (release_at, body) VALUES (?, ?)")) {
+          for (Deferral d : batch.deferrals()) {
+            ps.setLong(1, d.releaseAt().toEpochMilli());
+            ps.setString(2, json.write(d.event()));
+            ps.executeUpdate();
+          }
+        }
+      }
+      if (!batch.released().isEmpty()) {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM deferred_pings WHERE id = ?")) {
+          for (long id : batch.released()) {
+            ps.setLong(1, id);
+            ps.executeUpdate();
+          }
+        }
+      }
+      for (Map.Entry<String, String> m : batch.marks().entrySet()) {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO desk_marks (name, value) VALUES (?, ?)"
+            + " ON CONFLICT (name) DO UPDATE SET value = excluded.value")) {
+          ps.setString(1, m.getKey());
+          ps.setString(2, m.getValue());
+          ps.executeUpdate();
+        }
+      }
+      return List.copyOf(ids);
+    });
+  }
+
+  @Override
+  public List<Pending> pending(int limit) {
+    return db.read(c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT id, lane, body, attempts, next_attempt_ms FROM outbox"
+          + " ORDER BY id LIMIT ?")) {
+        ps.setInt(1, limit);
+        List<Pending> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            out.add(new Pending(rs.getLong(1), rs.getString(2), json.read(rs.getString(3), Outbound.class),
+                rs.getInt(4), Instant.ofEpochMilli(rs.getLong(5))));
+          }
+        }
+        return out;
+      }
+    });
+  }
+
+  @Override
+  public List<Queued> queuedBefore(long id) {
+    return db.read(c -> {
+      PreparedStatement ps = db.prepared(c, "SELECT id, lane FROM outbox WHERE id < ? ORDER BY id");
+      ps.setLong(1, id);
+      List<Queued> out = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(new Queued(rs.getLong(1), rs.getString(2)));
+        }
+      }
+      return out;
+    });
+  }
+
+  @Override
+  public void delivered(long id) {
+    db.write(c -> {
+      try (PreparedStatement ps = c.prepareStatement("DELETE FROM outbox WHERE id = ?")) {
+        ps.setLong(1, id);
+        ps.executeUpdate();
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public void failed(long id, int attempts, Instant nextAttempt) {
+    db.write(c -> {
+      try (PreparedStatement ps = c.prepareStatement("UPDATE outbox SET attempts = ?, next_attempt_ms = ? WHERE id = ?")) {
+        ps.setInt(1, attempts);
+        ps.setLong(2, nextAttempt.toEpochMilli());
+        ps.setLong(3, id);
+        ps.executeUpdate();
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public long pendingCount() {
+    return db.read(c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM outbox"); ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    });
+  }
+}
