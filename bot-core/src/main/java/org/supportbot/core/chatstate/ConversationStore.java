@@ -10,6 +10,8 @@ import org.supportbot.core.intake.IntakeState;
 /**
  * Port: what the desk keeps about conversations: unfinished intakes, the inbound keys already
  * handled, pings deferred to business hours, and a few named marks (e.g. the last digest).
+ * Deferrals, their release and marks are written by {@link org.supportbot.core.outbox.OutboxStore#record}
+ * in the transaction that records the messages they stand for; this port reads them.
  */
 public interface ConversationStore {
 
@@ -28,18 +30,11 @@ public interface ConversationStore {
   /** Every unfinished intake, oldest activity first. */
   List<IntakeState> intakes();
 
-  /** Keeps a ping until {@code releaseAt} (inside business hours). */
-  void defer(Instant releaseAt, IncidentEvent event);
-
   /** Deferred pings due at or before {@code now}, earliest first. */
   List<Deferred> deferredDue(Instant now);
 
-  /** Removes a delivered deferred ping. */
-  void release(long id);
-
+  /** A named mark (e.g. the day of the last digest). */
   Optional<String> mark(String name);
-
-  void setMark(String name, String value);
 
   /** A deferred ping. */
   record Deferred(long id, Instant releaseAt, IncidentEvent event) {}

@@ -108,18 +108,6 @@ public final class SqliteConversationStore implements ConversationStore {
   }
 
   @Override
-  public void defer(Instant releaseAt, IncidentEvent event) {
-    db.write(c -> {
-      try (PreparedStatement ps = c.prepareStatement("INSERT INTO deferred_pings (release_at, body) VALUES (?, ?)")) {
-        ps.setLong(1, releaseAt.toEpochMilli());
-        ps.setString(2, json.write(event));
-        ps.executeUpdate();
-      }
-      return null;
-    });
-  }
-
-  @Override
   public List<Deferred> deferredDue(Instant now) {
     return db.read(c -> {
       try (PreparedStatement ps = c.prepareStatement(
@@ -138,17 +126,6 @@ public final class SqliteConversationStore implements ConversationStore {
   }
 
   @Override
-  public void release(long id) {
-    db.write(c -> {
-      try (PreparedStatement ps = c.prepareStatement("DELETE FROM deferred_pings WHERE id = ?")) {
-        ps.setLong(1, id);
-        ps.executeUpdate();
-      }
-      return null;
-    });
-  }
-
-  @Override
   public Optional<String> mark(String name) {
     return db.read(c -> {
       try (PreparedStatement ps = c.prepareStatement("SELECT value FROM desk_marks WHERE name = ?")) {
@@ -157,19 +134,6 @@ public final class SqliteConversationStore implements ConversationStore {
           return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
         }
       }
-    });
-  }
-
-  @Override
-  public void setMark(String name, String value) {
-    db.write(c -> {
-      try (PreparedStatement ps = c.prepareStatement("INSERT INTO desk_marks (name, value) VALUES (?, ?)"
-          + " ON CONFLICT (name) DO UPDATE SET value = excluded.value")) {
-        ps.setString(1, name);
-        ps.setString(2, value);
-        ps.executeUpdate();
-      }
-      return null;
     });
   }
 }
