@@ -31,7 +31,7 @@ import org.supportbot.kb.search.SearchSettings;
  * ({@link KbCorpus}, seed 42) into a fresh folder, exactly what {@link KbIndexBenchmark} times;
  * prints documents per wall second and per CPU second of the whole process. Search: one index of
  * {@code docs} documents, the same 1,000-query pool as {@link KbSearchBenchmark} (seed 7), top 5
- * with snippets on one thread; {@code warmup} queries, then {@code queries} measured ones; prints
+ * with snippets ({@code snippets=false}: without) on one thread; {@code warmup} queries, then {@code queries} measured ones; prints
  * wall and thread-CPU p50, p99 and mean. {@code mode=hybrid} uses the benchmark's pooled document
  * vectors and embeds queries with the real model.
  *
@@ -47,7 +47,7 @@ public final class KbSpeedHarness {
   public static void main(String[] args) throws IOException {
     if (args.length == 0 || !(args[0].equals("index") || args[0].equals("search"))) {
       System.err.println("usage: KbSpeedHarness index|search [docs=N] [builds=N] [mode=lexical|hybrid]"
-          + " [warmup=N] [queries=N]");
+          + " [warmup=N] [queries=N] [snippets=true|false] [segments=N]");
       System.exit(2);
     }
     int docs = intArg(args, "docs", 100_000);
@@ -57,7 +57,8 @@ public final class KbSpeedHarness {
     if (args[0].equals("index")) {
       index(all, intArg(args, "builds", 3));
     } else {
-      search(corpus, all, arg(args, "mode", "lexical"), intArg(args, "warmup", 3_000), intArg(args, "queries", 5_000));
+      search(corpus, all, arg(args, "mode", "lexical"), intArg(args, "warmup", 3_000), intArg(args, "queries", 5_000),
+          booleanArg(args, "snippets", true), intArg(args, "segments", 0));
     }
   }
 
@@ -83,8 +84,8 @@ public final class KbSpeedHarness {
     }
   }
 
-  private static void search(KbCorpus corpus, List<KbDocument> all, String mode, int warmup, int measured)
-      throws IOException {
+  private static void search(KbCorpus corpus, List<KbDocument> all, String mode, int warmup, int measured,
+      boolean snippets, int segments) throws IOException {
     boolean hybrid = "hybrid".equals(mode);
     Path dir = Files.createTempDirectory("kb-speed-search");
     try {
@@ -95,6 +96,12 @@ public final class KbSpeedHarness {
         w.sync(Source.ARTICLE, all.stream().filter(d -> d.source() == Source.ARTICLE).toList(), true, IndexProgress.NONE);
         w.sync(Source.FORUM, all.stream().filter(d -> d.source() == Source.FORUM).toList(), true, IndexProgress.NONE);
         w.commit(Map.of());
+        if (segments > 0) {
+          long t0 = System.nanoTime();
+          w.forceMerge(segments);
+          System.out.printf(Locale.ROOT, "merged to %d segment(s) in %.1f s%n", segments, (System.nanoTime() - t0) / 1e9);
+        }
+        System.out.printf(Locale.ROOT, "segments: %d%n", w.segments());
       }
       SearchSettings settings = hybrid ? SearchSettings.defaults() : SearchSettings.defaults().lexicalOnly();
       SplittableRandom rnd = new SplittableRandom(7);
@@ -106,7 +113,7 @@ public final class KbSpeedHarness {
       try (KbSearcher searcher = KbSearcher.open(KbIndexing.luceneDir(dir), settings)) {
         long sink = 0;
         for (int i = 0; i < warmup; i++) {
-          sink += searcher.search(pool.get(i % pool.size()), 5, true).size();
+          sink += searcher.search(pool.get(i % pool.size()), 5, snippets).size();
         }
         long[] wall = new long[measured];
         long[] cpu = new long[measured];
@@ -114,12 +121,12 @@ public final class KbSpeedHarness {
           SearchRequest q = pool.get((warmup + i) % pool.size());
           long c0 = threads.getCurrentThreadCpuTime();
           long t0 = System.nanoTime();
-          sink += searcher.search(q, 5, true).size();
+          sink += searcher.search(q, 5, snippets).size();
           wall[i] = System.nanoTime() - t0;
           cpu[i] = threads.getCurrentThreadCpuTime() - c0;
         }
-        System.out.printf(Locale.ROOT, "%s search, %d docs, %d queries: wall %s; thread CPU %s (load %s; %d hits)%n",
-            mode, all.size(), measured, percentiles(wall), percentiles(cpu), load(), sink);
+        System.out.printf(Locale.ROOT, "%s search%s, %d docs, %d queries: wall %s; thread CPU %s (load %s; %d hits)%n",
+            mode, snippets ? "" : " without snippets", all.size(), measured, percentiles(wall), percentiles(cpu), load(), sink);
       }
     } finally {
       KbBench.deleteTree(dir);
@@ -132,6 +139,14 @@ public final class KbSpeedHarness {
     double mean = Arrays.stream(s).average().orElse(0);
     return String.format(Locale.ROOT, "p50 %.2f ms, p99 %.2f ms, mean %.2f ms",
         s[s.length / 2] / 1e6, s[(int) Math.min(s.length - 1, Math.ceil(s.length * 0.99) - 1)] / 1e6, mean / 1e6);
+  }
+
+  private static boolean booleanArg(String[] args, String name, boolean def) {
+    String v = arg(args, name, Boolean.toString(def));
+    if (!v.equals("true") && !v.equals("false")) {
+      throw new IllegalArgumentException(name + "=" + v + ": expected true or false");
+    }
+    return Boolean.parseBoolean(v);
   }
 
   private static String load() {

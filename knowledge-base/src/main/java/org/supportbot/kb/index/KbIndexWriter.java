@@ -342,6 +342,29 @@ public final class KbIndexWriter implements AutoCloseable {
     }
   }
 
+  /**
+   * Merges the index down to at most {@code maxSegments} segments and commits. Searches over one
+   * segment skip the per-segment set-up of every query clause; merging costs a rewrite of the
+   * index, so it is worth it after a full rebuild, not after every small update.
+   */
+  public void forceMerge(int maxSegments) {
+    try {
+      writer.forceMerge(maxSegments);
+    } catch (IOException e) {
+      throw new KbException(path + ": cannot merge the index: " + e.getMessage(), e);
+    }
+    commit(Map.of());
+  }
+
+  /** Number of segments in the index as this writer sees it. */
+  public int segments() {
+    try (DirectoryReader reader = DirectoryReader.open(writer)) {
+      return reader.leaves().size();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** The folder of the index. */
   public Path path() {
     return path;

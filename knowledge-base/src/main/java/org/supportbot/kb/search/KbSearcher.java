@@ -46,6 +46,8 @@ import org.apache.lucene.search.TermInSetQuery;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.search.TopScoreDocCollectorManager;
+import org.apache.lucene.util.CloseableThreadLocal;
+import org.supportbot.kb.index.StemmedMatcher;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.util.BytesRef;
@@ -85,6 +87,13 @@ public final class KbSearcher implements AutoCloseable {
   private final Analyzer stemmed = SupportAnalyzers.stemmed();
   private final Analyzer queryAnalyzer;
   private final Analyzer exact = SupportAnalyzers.exact();
+  /** Finds a snippet's stemmed matches; one per searching thread, like an analyzer's components. */
+  private final CloseableThreadLocal<StemmedMatcher> matchers = new CloseableThreadLocal<>() {
+    @Override
+    protected StemmedMatcher initialValue() {
+      return new StemmedMatcher();
+    }
+  };
   private final List<FieldWeight> fields;
   private final Embedder embedder;
   /**
@@ -575,7 +584,7 @@ public final class KbSearcher implements AutoCloseable {
 
   private List<int[]> matches(String text, QueryTerms terms) throws IOException {
     List<int[]> out = new ArrayList<>();
-    collect(stemmed, KbFields.BODY, text, terms.stemmed().keySet(), out);
+    matchers.get().collect(text, terms.stemmed().keySet(), out);
     collect(exact, KbFields.CODE, text, terms.exact(), out);
     return out;
   }
@@ -621,6 +630,7 @@ public final class KbSearcher implements AutoCloseable {
 
   @Override
   public void close() {
+    matchers.close();
     try {
       reader.close();
       directory.close();
