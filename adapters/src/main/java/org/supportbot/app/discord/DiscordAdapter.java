@@ -276,7 +276,7 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
     } catch (java.util.concurrent.RejectedExecutionException e) {
       platformErrors.addAndGet(out.size());
       log.warn("the Discord adapter is closed; {} message(s) stay in the outbox", out.size());
-      out.forEach(d -> d.failed("discord adapter closed"));
+      out.forEach(d -> d.notTried("discord adapter closed"));
     }
   }
 
@@ -497,7 +497,7 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
       Outbound o = d.message();
       String lane = Outbox.lane(o);
       if (refused.contains(lane)) {
-        d.failed("an earlier message to the same place failed");
+        d.notTried("an earlier message to the same place failed");
         continue;
       }
       try {

@@ -37,7 +37,8 @@ import org.supportbot.core.desk.IncidentDesk;
  * {@code supportbot_slack_updates_held}, {@code supportbot_slack_updates_coalesced_total},
  * {@code supportbot_slack_posts_held}, {@code supportbot_slack_posts_retried_total},
  * {@code supportbot_slack_posts_delayed_total},
- * {@code supportbot_outbound_dropped_total}, {@code supportbot_outbox_pending}.
+ * {@code supportbot_outbound_dropped_total}, {@code supportbot_outbox_pending},
+ * {@code supportbot_outbox_set_aside}.
  */
 public final class OpsMetrics implements PlatformMetrics {
   static final int MAX_ACTIONS = 50;
@@ -191,9 +192,12 @@ public final class OpsMetrics implements PlatformMetrics {
   }
 
   /** Messages in the desk's outbox: recorded and not yet reported sent (in flight or waiting for a retry). */
-  public void bindOutbox(LongSupplier pending) {
+  public void bindOutbox(LongSupplier pending, LongSupplier setAside) {
     Gauge.builder("supportbot.outbox.pending", pending, p -> (double) p.getAsLong())
         .description("Desk messages recorded and not yet delivered").register(registry);
+    Gauge.builder("supportbot.outbox.set_aside", setAside, p -> (double) p.getAsLong())
+        .description("Desk messages set aside undelivered after too many refused attempts (kept in outbox_set_aside)")
+        .register(registry);
   }
 
   private static AtomicLong counter(ConcurrentHashMap<String, AtomicLong> counts, String platform) {

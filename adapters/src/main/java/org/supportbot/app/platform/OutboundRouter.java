@@ -57,7 +57,7 @@ public final class OutboundRouter {
         dropped.addAndGet(messages.size());
         LOG.warn("no adapter for {} runs in this process (yet); {} message(s) ({}) kept in the outbox to try again;"
             + " configure {}: in the settings", platform, messages.size(), messages.getFirst().message().kind(), platform);
-        messages.forEach(d -> d.failed("no " + platform + " adapter"));
+        messages.forEach(d -> d.notTried("no " + platform + " adapter"));
         return;
       }
       outlet.accept(messages);

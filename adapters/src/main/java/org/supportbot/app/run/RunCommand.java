@@ -166,7 +166,7 @@ public final class RunCommand implements Callable<Integer> {
     HealthCheck health = new HealthCheck(wiring.incidents::timerCounts, clock);
     metrics.bindTimers(() -> wiring.incidents.timerCounts(clock.instant().minus(HealthCheck.LATE_AFTER)));
     metrics.bindDropped(router::dropped);
-    metrics.bindOutbox(wiring.outbox::pendingCount);
+    metrics.bindOutbox(wiring.outbox::pendingCount, wiring.outbox::setAsideCount);
     DeskLink link = new DeskLink(metrics, router, false);
     // closed in this order: the platforms (each finishes what is in flight), then the operators' endpoint
     Deque<AutoCloseable> running = new ArrayDeque<>();

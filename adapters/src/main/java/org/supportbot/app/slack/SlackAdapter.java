@@ -250,7 +250,7 @@ public final class SlackAdapter implements AutoCloseable {
       worker.execute(() -> deliver(out));
     } catch (java.util.concurrent.RejectedExecutionException e) {
       LOG.warn("slack: the adapter is closed; {} message(s) stay in the outbox", out.size());
-      out.forEach(d -> d.failed("slack adapter closed"));
+      out.forEach(d -> d.notTried("slack adapter closed"));
     }
   }
 

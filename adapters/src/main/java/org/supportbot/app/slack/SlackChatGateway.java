@@ -336,7 +336,7 @@ public final class SlackChatGateway {
           lane.queue.removeIf(behind -> {
             boolean tracked = behind.receipts.stream().anyMatch(Delivery::tracked);
             if (tracked) {
-              behind.receipts.forEach(r -> r.failed("an earlier post to the channel failed"));
+              behind.receipts.forEach(r -> r.notTried("an earlier post to the channel failed"));
             }
             return tracked;
           });

@@ -6,10 +6,17 @@ import java.util.Objects;
 /**
  * How long a message waits after a failed attempt: {@code first} after the first failure, doubling
  * with every further failure, never more than {@code max}. No jitter, so tests can assert instants.
+ * After {@code giveUpAfter} failed attempts in a row the outbox sets the message aside (it is kept,
+ * not deleted) so that one message the platform keeps refusing (an archived channel, a removed
+ * bot) does not hold back every later message of its channel for ever.
  */
-public record Backoff(Duration first, Duration max) {
-  /** 5 seconds, doubling up to 10 minutes. */
-  public static final Backoff DEFAULT = new Backoff(Duration.ofSeconds(5), Duration.ofMinutes(10));
+public record Backoff(Duration first, Duration max, int giveUpAfter) {
+  /**
+   * 5 seconds, doubling up to 10 minutes; set aside after 36 failed attempts, which is 4.8 hours
+   * of failures (5 s + 10 s + ... + 320 s, then 28 waits of 10 minutes): longer than the
+   * platforms' usual outages, short enough that a channel is not silenced for a day.
+   */
+  public static final Backoff DEFAULT = new Backoff(Duration.ofSeconds(5), Duration.ofMinutes(10), 36);
 
   public Backoff {
     Objects.requireNonNull(first, "first");
@@ -19,6 +26,9 @@ public record Backoff(Duration first, Duration max) {
     }
     if (max.compareTo(first) < 0) {
       throw new IllegalArgumentException("the longest retry delay " + max + " is shorter than the first, " + first);
+    }
+    if (giveUpAfter < 1) {
+      throw new IllegalArgumentException("a message is set aside after at least one failed attempt, got " + giveUpAfter);
     }
   }
 

@@ -67,6 +67,20 @@ public final class Delivery {
     }
   }
 
+  /**
+   * The message was not offered to the platform at all: an earlier message of its lane failed, the
+   * adapter is closing, or no adapter in this process serves its platform. It stays pending and is
+   * handed out again after the first wait of the backoff; unlike {@link #failed}, this does not
+   * count towards setting it aside, so messages held behind a refused one are not given up with it.
+   *
+   * @param reason why, for the log, never message text or names
+   */
+  public void notTried(String reason) {
+    if (outbox != null && reported.compareAndSet(false, true)) {
+      outbox.notTried(this, reason);
+    }
+  }
+
   /** Whether a report was given. */
   public boolean reported() {
     return reported.get();

@@ -26,6 +26,9 @@ import org.supportbot.core.conversation.Outbound;
  *
  * <p>A failed attempt is logged with the message's id, kind, lane (platform ids only), the attempt
  * number and the adapter's reason, never its text; the next attempt waits for the {@link Backoff}.
+ * After {@link Backoff#giveUpAfter} failed attempts in a row the message is set aside (kept in the
+ * store with its reason, logged as an error, counted by {@link #setAsideCount}) and its lane goes
+ * on with the next message: one message a platform keeps refusing does not silence a channel.
  */
 public final class Outbox {
   private static final Logger LOG = LoggerFactory.getLogger(Outbox.class);
@@ -134,10 +137,33 @@ public final class Outbox {
     }
   }
 
+  void notTried(Delivery d, String reason) {
+    Instant next = clock.instant().plus(backoff.first());
+    try {
+      store.failed(d.id(), d.failures(), next);
+      LOG.debug("outbox: message {} ({} to {}) was not tried: {}; next attempt at {}", d.id(), d.message().kind(),
+          lane(d.message()), reason, next);
+    } finally {
+      inFlight.remove(d.id());
+    }
+  }
+
+  /** Messages set aside after too many failed attempts. */
+  public long setAsideCount() {
+    return store.setAsideCount();
+  }
+
   void failed(Delivery d, String reason) {
     int failures = d.failures() + 1;
-    Instant next = clock.instant().plus(backoff.after(failures));
+    Instant now = clock.instant();
     try {
+      if (failures >= backoff.giveUpAfter()) {
+        store.setAside(d.id(), failures, now, reason);
+        LOG.error("outbox: message {} ({} to {}) was not delivered in {} attempts, the last: {}; set aside, its lane"
+            + " goes on with the next message", d.id(), d.message().kind(), lane(d.message()), failures, reason);
+        return;
+      }
+      Instant next = now.plus(backoff.after(failures));
       store.failed(d.id(), failures, next);
       LOG.warn("outbox: message {} ({} to {}) was not delivered on attempt {}: {}; next attempt at {}", d.id(),
           d.message().kind(), lane(d.message()), failures, reason, next);

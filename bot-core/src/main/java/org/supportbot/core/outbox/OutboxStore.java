@@ -37,8 +37,17 @@ public interface OutboxStore {
   /** Records a failed attempt: the message stays pending and is not tried again before {@code nextAttempt}. */
   void failed(long id, int attempts, Instant nextAttempt);
 
+  /**
+   * Moves a message the outbox gave up on out of the pending messages into the set-aside ones (kept
+   * with its attempts, when and why), in one transaction; a message already gone is left alone.
+   */
+  void setAside(long id, int attempts, Instant at, String reason);
+
   /** How many messages wait for delivery. */
   long pendingCount();
+
+  /** How many messages were set aside undelivered. */
+  long setAsideCount();
 
   /** A pending message: its id (the order of recording), lane, attempts so far and earliest next attempt. */
   record Pending(long id, String lane, Outbound message, int attempts, Instant nextAttempt) {

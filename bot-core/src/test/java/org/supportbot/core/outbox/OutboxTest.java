@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -140,10 +143,68 @@ class OutboxTest {
   }
 
   @Test
+  void aMessageRefusedTooOftenIsSetAsideKeptAndItsLaneGoesOn() throws Exception {
+    outbox = new Outbox(new SqliteOutboxStore(db), clock, new Backoff(Duration.ofSeconds(5), Duration.ofSeconds(20), 3));
+    List<Delivery> first = record(notice(SUPPORT, "poison"), notice(SUPPORT_THREAD, "behind"));
+    assertThat(texts(first)).containsExactly("poison", "behind");
+    first.get(0).failed("channel_not_found");
+    first.get(1).notTried("an earlier post to the channel failed"); // held behind it, so that the order holds
+    clock.set(T0.plusSeconds(5));
+    List<Delivery> second = outbox.due(10);
+    assertThat(texts(second)).containsExactly("poison", "behind");
+    second.get(0).failed("channel_not_found");
+    second.get(1).notTried("an earlier post to the channel failed");
+    clock.set(T0.plusSeconds(15));
+    List<Delivery> third = outbox.due(10);
+    assertThat(texts(third)).containsExactly("poison", "behind");
+    assertThat(third.get(0).failures()).isEqualTo(2);
+    third.get(0).failed("channel_not_found"); // the third failure: set aside
+    third.get(1).notTried("an earlier post to the channel failed");
+
+    assertThat(outbox.setAsideCount()).isEqualTo(1);
+    assertThat(outbox.pendingCount()).isEqualTo(1);
+    // the lane goes on: the message held behind waits only the first backoff wait, with no failure counted
+    clock.set(T0.plusSeconds(15 + 5).minusMillis(1));
+    assertThat(outbox.due(10)).isEmpty();
+    clock.set(T0.plusSeconds(15 + 5));
+    List<Delivery> after = outbox.due(10);
+    assertThat(texts(after)).containsExactly("behind");
+    assertThat(after.getFirst().failures()).isZero();
+    after.getFirst().sent();
+    assertThat(outbox.pendingCount()).isZero();
+    // kept for the record, with its attempts, when and why, and not handed out after a restart
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("outbox.db"));
+        ResultSet rs = c.createStatement().executeQuery(
+            "SELECT kind, attempts, set_aside_ms, reason, body FROM outbox_set_aside")) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getString("kind")).isEqualTo("NOTICE");
+      assertThat(rs.getInt("attempts")).isEqualTo(3);
+      assertThat(rs.getLong("set_aside_ms")).isEqualTo(T0.plusSeconds(15).toEpochMilli());
+      assertThat(rs.getString("reason")).isEqualTo("channel_not_found");
+      assertThat(rs.getString("body")).contains("poison");
+      assertThat(rs.next()).isFalse();
+    }
+    clock.set(T0.plus(Duration.ofDays(1)));
+    assertThat(reopen().due(10)).isEmpty();
+    assertThat(outbox.setAsideCount()).isEqualTo(1);
+  }
+
+  @Test
+  void theDefaultGivesUpAfterAboutFiveHoursOfFailures() {
+    Duration total = Duration.ZERO;
+    for (int failures = 1; failures < Backoff.DEFAULT.giveUpAfter(); failures++) {
+      total = total.plus(Backoff.DEFAULT.after(failures));
+    }
+    assertThat(total).isEqualTo(Duration.ofSeconds(635 + 28 * 600));
+  }
+
+  @Test
   void backoffRefusesWaitsThatCannotWork() {
-    assertThatThrownBy(() -> new Backoff(Duration.ZERO, Duration.ofMinutes(1)))
+    assertThatThrownBy(() -> new Backoff(Duration.ZERO, Duration.ofMinutes(1), 3))
         .hasMessage("the first retry delay must be positive, got PT0S");
-    assertThatThrownBy(() -> new Backoff(Duration.ofMinutes(2), Duration.ofMinutes(1)))
+    assertThatThrownBy(() -> new Backoff(Duration.ofMinutes(2), Duration.ofMinutes(1), 3))
         .hasMessage("the longest retry delay PT1M is shorter than the first, PT2M");
+    assertThatThrownBy(() -> new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(1), 0))
+        .hasMessage("a message is set aside after at least one failed attempt, got 0");
   }
 }

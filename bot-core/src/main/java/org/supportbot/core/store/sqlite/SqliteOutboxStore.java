@@ -128,6 +128,36 @@ public final class SqliteOutboxStore implements OutboxStore {
   }
 
   @Override
+  public void setAside(long id, int attempts, Instant at, String reason) {
+    db.write(c -> {
+      try (PreparedStatement copy = c.prepareStatement(
+          "INSERT INTO outbox_set_aside (id, lane, kind, body, recorded_ms, attempts, set_aside_ms, reason)"
+              + " SELECT id, lane, kind, body, recorded_ms, ?, ?, ? FROM outbox WHERE id = ?");
+          PreparedStatement delete = c.prepareStatement("DELETE FROM outbox WHERE id = ?")) {
+        copy.setInt(1, attempts);
+        copy.setLong(2, at.toEpochMilli());
+        copy.setString(3, reason == null ? "" : reason);
+        copy.setLong(4, id);
+        copy.executeUpdate();
+        delete.setLong(1, id);
+        delete.executeUpdate();
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public long setAsideCount() {
+    return db.read(c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM outbox_set_aside");
+          ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    });
+  }
+
+  @Override
   public void delivered(long id) {
     db.write(c -> {
       try (PreparedStatement ps = c.prepareStatement("DELETE FROM outbox WHERE id = ?")) {
