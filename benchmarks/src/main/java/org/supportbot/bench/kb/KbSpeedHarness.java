@@ -31,8 +31,9 @@ import org.supportbot.kb.search.SearchSettings;
  * ({@link KbCorpus}, seed 42) into a fresh folder, exactly what {@link KbIndexBenchmark} times;
  * prints documents per wall second and per CPU second of the whole process. Search: one index of
  * {@code docs} documents, the same 1,000-query pool as {@link KbSearchBenchmark} (seed 7), top 5
- * with snippets ({@code snippets=false}: without) on one thread; {@code warmup} queries, then {@code queries} measured ones; prints
- * wall and thread-CPU p50, p99 and mean. {@code mode=hybrid} uses the benchmark's pooled document
+ * with snippets ({@code snippets=false}: without) on one thread; {@code warmup} queries, then
+ * {@code queries} measured ones; prints wall and thread-CPU p50, p99 and mean. {@code segments=N}
+ * force-merges the index to N segments first and prints how long that took. {@code mode=hybrid} uses the benchmark's pooled document
  * vectors and embeds queries with the real model.
  *
  * <pre>

@@ -22,8 +22,6 @@ public final class StemmedMatcher {
   private final Tokenizer source = new StandardTokenizer();
   private final PrefixGate gate = new PrefixGate(source);
   private final TokenStream chain = new EnglishTermFilter(gate, EnglishAnalyzer.ENGLISH_STOP_WORDS_SET);
-  private final CharTermAttribute term = chain.addAttribute(CharTermAttribute.class);
-  private final OffsetAttribute offset = chain.addAttribute(OffsetAttribute.class);
 
   /**
    * Adds {@code {start, end, hash of the term}} for every token of {@code text} whose stemmed term
@@ -34,19 +32,29 @@ public final class StemmedMatcher {
       return;
     }
     gate.allow(wanted);
-    // looked up in the term buffer itself: no String per token of a text of thousands of tokens
-    CharArraySet lookup = new CharArraySet(wanted, false);
     source.setReader(new StringReader(text));
-    chain.reset();
     try {
-      while (chain.incrementToken()) {
-        if (lookup.contains(term.buffer(), 0, term.length())) {
-          out.add(new int[] {offset.startOffset(), offset.endOffset(), term.toString().hashCode()});
-        }
-      }
-      chain.end();
+      collect(chain, wanted, out);
     } finally {
       chain.close();
     }
+  }
+
+  /**
+   * Adds {@code {start, end, hash of the term}} for every token of {@code ts} (not yet reset) whose
+   * term is in {@code wanted}, in text order; the caller closes {@code ts}.
+   */
+  public static void collect(TokenStream ts, Set<String> wanted, List<int[]> out) throws IOException {
+    // looked up in the term buffer itself: no String per token of a text of thousands of tokens
+    CharArraySet lookup = new CharArraySet(wanted, false);
+    CharTermAttribute term = ts.addAttribute(CharTermAttribute.class);
+    OffsetAttribute offset = ts.addAttribute(OffsetAttribute.class);
+    ts.reset();
+    while (ts.incrementToken()) {
+      if (lookup.contains(term.buffer(), 0, term.length())) {
+        out.add(new int[] {offset.startOffset(), offset.endOffset(), term.toString().hashCode()});
+      }
+    }
+    ts.end();
   }
 }

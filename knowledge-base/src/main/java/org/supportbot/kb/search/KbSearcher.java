@@ -15,10 +15,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.lucene.analysis.Analyzer;
-import org.apache.lucene.analysis.CharArraySet;
 import org.apache.lucene.analysis.TokenStream;
 import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
-import org.apache.lucene.analysis.tokenattributes.OffsetAttribute;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.FloatVectorValues;
@@ -594,20 +592,11 @@ public final class KbSearcher implements AutoCloseable {
     if (wanted.isEmpty()) {
       return;
     }
-    // looked up in the term buffer itself: no String per token of a text of thousands of tokens
-    CharArraySet lookup = new CharArraySet(wanted, false);
     try (TokenStream ts = a.tokenStream(field, text)) {
-      CharTermAttribute term = ts.addAttribute(CharTermAttribute.class);
-      OffsetAttribute off = ts.addAttribute(OffsetAttribute.class);
-      ts.reset();
-      while (ts.incrementToken()) {
-        if (lookup.contains(term.buffer(), 0, term.length())) {
-          out.add(new int[] {off.startOffset(), off.endOffset(), term.toString().hashCode()});
-        }
-      }
-      ts.end();
+      StemmedMatcher.collect(ts, wanted, out);
     }
   }
+
 
   static List<String> tokens(Analyzer a, String field, String text) {
     List<String> out = new ArrayList<>();

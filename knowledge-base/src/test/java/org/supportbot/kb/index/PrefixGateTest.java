@@ -32,7 +32,7 @@ class PrefixGateTest {
   private void assertPasses(String token, PrefixGate gate) throws IOException {
     List<String> terms = terms(token);
     // a string the tokenizer splits (or drops) is not a token; its pieces are checked on their own
-    if (terms.size() != 1 || tokens(token).size() != 1 || !tokens(token).get(0).equals(token)) {
+    if (terms.size() != 1 || !tokens(token).equals(List.of(token))) {
       return;
     }
     gate.allow(Set.of(terms.get(0)));
@@ -126,34 +126,32 @@ class PrefixGateTest {
     }
   }
 
-  private List<String> fullPass(String text, Set<String> wanted) throws IOException {
-    List<String> out = new ArrayList<>();
+  private record Token(String term, int start, int end) {}
+
+  /** The stemmed analyzer's tokens of a text, with their offsets. */
+  private List<Token> analyse(String text) throws IOException {
+    List<Token> out = new ArrayList<>();
     try (TokenStream ts = stemmed.tokenStream("body", text)) {
       CharTermAttribute term = ts.addAttribute(CharTermAttribute.class);
       OffsetAttribute off = ts.addAttribute(OffsetAttribute.class);
       ts.reset();
       while (ts.incrementToken()) {
-        if (wanted.contains(term.toString())) {
-          out.add(off.startOffset() + "-" + off.endOffset() + ":" + term.toString().hashCode());
-        }
+        out.add(new Token(term.toString(), off.startOffset(), off.endOffset()));
       }
       ts.end();
     }
     return out;
   }
 
+  /** The matches of a full pass of the stemmed analyzer, as the matcher reports them. */
+  private List<String> fullPass(String text, Set<String> wanted) throws IOException {
+    return analyse(text).stream().filter(t -> wanted.contains(t.term()))
+        .map(t -> t.start() + "-" + t.end() + ":" + t.term().hashCode()).toList();
+  }
+
   /** The stemmed analyzer's terms of a text. */
   private List<String> terms(String text) throws IOException {
-    List<String> out = new ArrayList<>();
-    try (TokenStream ts = stemmed.tokenStream("body", text)) {
-      CharTermAttribute term = ts.addAttribute(CharTermAttribute.class);
-      ts.reset();
-      while (ts.incrementToken()) {
-        out.add(term.toString());
-      }
-      ts.end();
-    }
-    return out;
+    return analyse(text).stream().map(Token::term).toList();
   }
 
   /** The tokenizer's raw tokens of a text (before any normalisation). */
