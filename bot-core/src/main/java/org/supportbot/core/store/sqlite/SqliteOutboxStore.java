@@ -148,13 +148,7 @@ public final class SqliteOutboxStore implements OutboxStore {
 
   @Override
   public long setAsideCount() {
-    return db.read(c -> {
-      try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM outbox_set_aside");
-          ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return rs.getLong(1);
-      }
-    });
+    return rows("outbox_set_aside");
   }
 
   @Override
@@ -183,8 +177,13 @@ public final class SqliteOutboxStore implements OutboxStore {
 
   @Override
   public long pendingCount() {
+    return rows("outbox");
+  }
+
+  /** The number of rows of one of this store's tables (a constant name, never input). */
+  private long rows(String table) {
     return db.read(c -> {
-      try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM outbox"); ResultSet rs = ps.executeQuery()) {
+      try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM " + table); ResultSet rs = ps.executeQuery()) {
         rs.next();
         return rs.getLong(1);
       }
