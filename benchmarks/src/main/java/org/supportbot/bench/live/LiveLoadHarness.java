@@ -1,0 +1,569 @@
+package org.supportbot.bench.live;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Load and crash harness of the live path: a real {@code supportbot run} process (the application
+ * jar) in Slack HTTP mode, its Web API pointed at {@link FakeSlackWebApi} (which answers every call
+ * after {@code latency}), driven with correctly signed Slack requests through its real endpoint.
+ *
+ * <p>Load is offered open loop: request {@code i} is due at {@code start + i / rate} whatever the
+ * answers to earlier ones, and every latency is measured from that due instant, so queueing in the
+ * bot shows up instead of slowing the load down. The offered rate is printed next to the achieved
+ * one.
+ *
+ * <ul>
+ *   <li>{@code mode=load}: after seeding cases, {@code seconds} of a mix at {@code rate} requests/s:
+ *       {@code filings} filings/s ({@code /support}, then the modal's submission once the bot opened
+ *       it), replies in case threads (40% of the rest), {@code /queue}, {@code /mine} and {@code /help}
+ *       answered ephemerally (35%), {@code /update CASE text} (15%), Claim clicks (10%). Prints
+ *       acknowledgement latency (p50/p99/max), ephemeral reply latency (from the request's due instant
+ *       to the fake receiving its {@code chat.postEphemeral}), filings achieved per second and
+ *       duplicate posts. {@code hang=true} makes every Web API call for one organization's channel
+ *       hang for the whole run; reply latency is then reported for the other channels.
+ *   <li>{@code mode=crash}: the same kind of traffic at {@code rate}, while the bot process is killed
+ *       with SIGKILL {@code kills} times at random moments (2-8 s apart) and restarted on the same
+ *       database; at the end every request that was answered 2xx must have been handled exactly once
+ *       (its idempotency key in {@code inbound_handled}), every acknowledged filing must be a case, and
+ *       no message may have been posted twice.
+ * </ul>
+ *
+ * <p>Run: {@code ./mvnw -B -ntp -Pbenchmarks -pl benchmarks -am package -DskipTests && ./mvnw -B -ntp -q
+ * package -DskipTests -pl adapters -am && $JAVA_HOME/bin/java -cp benchmarks/target/benchmarks.jar
+ * org.supportbot.bench.live.LiveLoadHarness mode=load rate=500 seconds=60 filings=10}; other options:
+ * {@code latency=20} (ms), {@code orgs=20}, {@code hang=false}, {@code kills=20}, {@code seed=1},
+ * {@code jar=adapters/target/supportbot.jar}, {@code dir=target/live}.
+ */
+public final class LiveLoadHarness {
+  private static final String TOKEN = "xoxb-live-harness-token";
+  private static final String SECRET = "live-harness-signing-secret-0123456789";
+  private static final Pattern CASE = Pattern.compile("\\b([A-Z]{2,10}-\\d+)\\b");
+  private static final String TRIAGE = "C0TRIAGE";
+
+  private final Map<String, String> opts;
+  private final int orgs;
+  private final Path dir;
+  private final Path jar;
+  private final Random random;
+  private final FakeSlackWebApi fake;
+  private final ObjectMapper json = new ObjectMapper();
+  private final HttpClient http = HttpClient.newBuilder().executor(Executors.newVirtualThreadPerTaskExecutor())
+      .connectTimeout(Duration.ofSeconds(5)).build();
+  private final int slackPort;
+  private final int opsPort;
+  private SignedSlack slack;
+  private Process bot;
+  private int starts;
+
+  /** A case as the bot posted it: its channel, status message ts and Claim button. */
+  private record Case(String number, String channel, String ts, String claimAction) {}
+
+  private final List<Case> cases = new CopyOnWriteArrayList<>();
+  private final Set<String> caseNumbers = ConcurrentHashMap.newKeySet();
+  private final Map<String, SignedSlack.Person> modalFor = new ConcurrentHashMap<>();
+  private final Map<String, Queue<Long>> awaitingEphemeral = new ConcurrentHashMap<>();
+  private final List<Long> replyLatencies = Collections.synchronizedList(new ArrayList<>());
+  private final List<Long> ackLatencies = Collections.synchronizedList(new ArrayList<>());
+  private final Map<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
+  private final Set<String> ackedKeys = ConcurrentHashMap.newKeySet();
+  private final Set<String> ackedFilers = ConcurrentHashMap.newKeySet();
+  private final AtomicInteger filers = new AtomicInteger();
+  private final AtomicLong sequence = new AtomicLong();
+  private final AtomicInteger filed = new AtomicInteger();
+  private volatile String hungChannel = "";
+  private volatile boolean measuring;
+
+  private LiveLoadHarness(Map<String, String> opts) throws IOException {
+    this.opts = opts;
+    this.orgs = Integer.parseInt(opts.getOrDefault("orgs", "20"));
+    this.dir = Path.of(opts.getOrDefault("dir", "target/live")).toAbsolutePath();
+    this.jar = Path.of(opts.getOrDefault("jar", "adapters/target/supportbot.jar")).toAbsolutePath();
+    this.random = new Random(Long.parseLong(opts.getOrDefault("seed", "1")));
+    this.fake = new FakeSlackWebApi(TOKEN, Duration.ofMillis(Long.parseLong(opts.getOrDefault("latency", "20"))));
+    this.slackPort = freePort();
+    this.opsPort = freePort();
+    fake.listen(this::seen);
+  }
+
+  public static void main(String[] args) throws Exception {
+    Map<String, String> opts = new HashMap<>();
+    for (String a : args) {
+      int eq = a.indexOf('=');
+      if (eq < 1) {
+        System.err.println("error: arguments are name=value, got \"" + a + "\"");
+        System.exit(2);
+      }
+      opts.put(a.substring(0, eq), a.substring(eq + 1));
+    }
+    LiveLoadHarness h = new LiveLoadHarness(opts);
+    try {
+      switch (opts.getOrDefault("mode", "load")) {
+        case "load" -> h.load();
+        case "crash" -> h.crash();
+        default -> {
+          System.err.println("error: mode is load or crash");
+          System.exit(2);
+        }
+      }
+    } finally {
+      h.close();
+    }
+  }
+
+  // ---- the runs -------------------------------------------------------------------------------
+
+  private void load() throws Exception {
+    double rate = Double.parseDouble(opts.getOrDefault("rate", "500"));
+    int seconds = Integer.parseInt(opts.getOrDefault("seconds", "60"));
+    double filings = Double.parseDouble(opts.getOrDefault("filings", "10"));
+    setUp((int) Math.ceil((filings * seconds * 1.2 + orgs * 2) / orgs) + 5);
+    startBot();
+    seed(orgs * 2);
+    if (Boolean.parseBoolean(opts.getOrDefault("hang", "false"))) {
+      hungChannel = channel(orgs - 1);
+      fake.hang(hungChannel);
+    }
+    int before = filed.get();
+    measuring = true;
+    long sent = drive(rate, seconds, filings);
+    awaitQuiet(Duration.ofSeconds(30));
+    measuring = false;
+    int achievedFilings = filed.get() - before;
+    fake.releaseHung();
+    stopBot();
+    System.out.printf("offered %.0f requests/s for %d s (%d sent), %.1f filings/s offered%n", rate, seconds, sent, filings);
+    System.out.printf("acknowledged 2xx: %d (%.0f/s); statuses %s%n", ok(), ok() / (double) seconds, statuses);
+    System.out.println("ack latency ms: " + percentiles(ackLatencies));
+    System.out.println("ephemeral reply latency ms" + (hungChannel.isEmpty() ? "" : " (channels not hung)") + ": "
+        + percentiles(replyLatencies) + ", unanswered " + awaitingEphemeral.values().stream().mapToInt(Queue::size).sum());
+    System.out.printf("filings achieved: %d (%.1f/s)%n", achievedFilings, achievedFilings / (double) seconds);
+    System.out.println("duplicate posts: " + duplicates() + ", Web API calls: " + fake.calls());
+  }
+
+  private void crash() throws Exception {
+    double rate = Double.parseDouble(opts.getOrDefault("rate", "30"));
+    int kills = Integer.parseInt(opts.getOrDefault("kills", "20"));
+    double filings = Double.parseDouble(opts.getOrDefault("filings", "5"));
+    setUp((int) Math.ceil((filings * kills * 16 + orgs) / orgs) + 5);
+    startBot();
+    seed(orgs);
+    measuring = true;
+    Thread killer = Thread.ofPlatform().start(() -> {
+      try {
+        for (int k = 0; k < kills; k++) {
+          Thread.sleep(2000 + random.nextInt(6000));
+          bot.destroyForcibly().waitFor();
+          startBot();
+        }
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    long sent = 0;
+    while (killer.isAlive()) {
+      sent += drive(rate, 5, filings);
+    }
+    killer.join();
+    awaitQuiet(Duration.ofSeconds(60));
+    measuring = false;
+    stopBot();
+    List<String> lost = new ArrayList<>();
+    int cases;
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("bot.db"));
+        Statement s = c.createStatement()) {
+      Set<String> handled = new HashSet<>();
+      try (ResultSet r = s.executeQuery("SELECT idem_key FROM inbound_handled")) {
+        while (r.next()) {
+          handled.add(r.getString(1));
+        }
+      }
+      for (String key : ackedKeys) {
+        if (!handled.contains(key)) {
+          lost.add(key);
+        }
+      }
+      try (ResultSet r = s.executeQuery("SELECT COUNT(*) FROM incidents")) {
+        cases = r.next() ? r.getInt(1) : 0;
+      }
+    }
+    System.out.printf("%d kills, %d starts; %d requests sent, %d answered 2xx; statuses %s%n", kills, starts, sent,
+        ackedKeys.size(), statuses);
+    System.out.println("acknowledged but never handled: " + lost.size()
+        + (lost.isEmpty() ? "" : " e.g. " + lost.subList(0, Math.min(5, lost.size()))));
+    System.out.println("filings acknowledged: " + ackedFilers.size() + ", cases in the database: " + cases
+        + " (seeded " + orgs + ")");
+    System.out.println("duplicate posts: " + duplicates() + ", Web API calls: " + fake.calls());
+  }
+
+  /** Offers {@code rate} requests/s for {@code seconds}, open loop; returns how many were sent. */
+  private long drive(double rate, int seconds, double filingsPerSecond) {
+    long start = System.nanoTime();
+    long total = (long) (rate * seconds);
+    double filingShare = Math.min(1, filingsPerSecond / rate);
+    for (long i = 0; i < total; i++) {
+      long due = start + (long) (i * 1e9 / rate);
+      long wait = due - System.nanoTime();
+      if (wait > 0) {
+        LockSupport.parkNanos(wait);
+      }
+      double pick = random.nextDouble();
+      if (pick < filingShare) {
+        file(due);
+        continue;
+      }
+      double rest = (pick - filingShare) / (1 - filingShare);
+      if (cases.isEmpty() || rest < 0.35) {
+        ephemeral(due);
+      } else if (rest < 0.75) {
+        reply(due);
+      } else if (rest < 0.90) {
+        update(due);
+      } else {
+        claim(due);
+      }
+    }
+    return total;
+  }
+
+  // ---- what people do -------------------------------------------------------------------------
+
+  private void file(long due) {
+    int n = filers.getAndIncrement();
+    int org = n % orgs;
+    SignedSlack.Person who = customer(org, 100 + n / orgs);
+    String trigger = "t" + sequence.incrementAndGet();
+    modalFor.put(trigger, who);
+    send(slack.slash(who, channel(org), "/support", "", trigger), "slack:trigger:" + trigger, due, null);
+  }
+
+  private void ephemeral(long due) {
+    int kind = random.nextInt(3);
+    String trigger = "t" + sequence.incrementAndGet();
+    if (kind == 2) {
+      int org = random.nextInt(orgs);
+      SignedSlack.Person who = customer(org, random.nextInt(20));
+      send(slack.slash(who, channel(org), "/help", "", trigger), "slack:trigger:" + trigger, due,
+          channel(org) + " " + who.user());
+      return;
+    }
+    SignedSlack.Person eng = engineer(random.nextInt(5));
+    send(slack.slash(eng, TRIAGE, kind == 0 ? "/queue" : "/mine", "", trigger), "slack:trigger:" + trigger, due,
+        TRIAGE + " " + eng.user());
+  }
+
+  private void reply(long due) {
+    Case c = cases.get(random.nextInt(cases.size()));
+    int org = Integer.parseInt(c.channel().substring(3));
+    SignedSlack.Person who = customer(org, random.nextInt(20));
+    long n = sequence.incrementAndGet();
+    String event = "Ev" + n;
+    send(slack.message(event, who, c.channel(), ts(n), c.ts(), "more detail on the problem, note " + n),
+        "slack:event:" + event, due, null);
+  }
+
+  private void update(long due) {
+    Case c = cases.get(random.nextInt(cases.size()));
+    String trigger = "t" + sequence.incrementAndGet();
+    send(slack.slash(engineer(5 + random.nextInt(5)), TRIAGE, "/update", c.number() + " still investigating, step "
+        + trigger, trigger), "slack:trigger:" + trigger, due, null);
+  }
+
+  private void claim(long due) {
+    Case c = cases.get(random.nextInt(cases.size()));
+    String trigger = "t" + sequence.incrementAndGet();
+    send(slack.button(engineer(5 + random.nextInt(5)), c.channel(), c.ts(), c.claimAction(), c.number(), trigger),
+        "slack:action:" + trigger, due, null);
+  }
+
+  /** Sends one request on a virtual thread; {@code expect} names the (channel, user) whose ephemeral reply it awaits. */
+  private void send(HttpRequest request, String key, long due, String expect) {
+    if (expect != null && measuring && !expect.startsWith(hungChannel.isEmpty() ? "\0" : hungChannel + " ")) {
+      awaitingEphemeral.computeIfAbsent(expect, k -> new ConcurrentLinkedQueue<>()).add(due);
+    }
+    http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((r, e) -> {
+      int status = e != null ? -1 : r.statusCode();
+      statuses.computeIfAbsent(status, s -> new AtomicInteger()).incrementAndGet();
+      if (status >= 200 && status < 300) {
+        ackedKeys.add(key);
+        if (key.startsWith("slack:view:")) {
+          ackedFilers.add(key);
+        }
+        if (measuring) {
+          ackLatencies.add(System.nanoTime() - due);
+        }
+      } else if (expect != null) {
+        Queue<Long> q = awaitingEphemeral.get(expect);
+        if (q != null) {
+          q.remove(due);
+        }
+      }
+    });
+  }
+
+  /** What the bot called on the fake Web API: opened modals are submitted, posted cases remembered, replies timed. */
+  private void seen(FakeSlackWebApi.Call call) {
+    switch (call.method()) {
+      case "views.open" -> {
+        SignedSlack.Person who = modalFor.remove(call.param("trigger_id"));
+        if (who == null) {
+          return;
+        }
+        try {
+          String metadata = json.readTree(call.param("view")).path("private_metadata").asText();
+          String view = "V" + sequence.incrementAndGet();
+          send(slack.viewSubmission(who, view, metadata, Map.of("description",
+              "The sync job stops with ERR_SYNC_042 after the upgrade, " + view, "expected_result", "the job finishes",
+              "steps_to_reproduce", "run the nightly sync", "error_messages", "ERR_SYNC_042 timeout"),
+              Map.of("product", "edge", "version", "2.1.1", "category", "defect", "reproducible", "yes", "severity",
+                  "S3")), "slack:view:" + view, System.nanoTime(), null);
+        } catch (IOException e) {
+          System.err.println("views.open without a readable view: " + e.getMessage());
+        }
+      }
+      case "chat.postMessage" -> {
+        if (!call.param("thread_ts").isEmpty() || !call.param("channel").startsWith("C0O")) {
+          return;
+        }
+        String[] claim = FakeSlackWebApi.button(json, call.param("blocks"), "case.claim");
+        Matcher m = CASE.matcher(call.param("text"));
+        if (claim != null && m.find() && caseNumbers.add(m.group(1))) {
+          cases.add(new Case(m.group(1), call.param("channel"), latestTs(call.param("channel")), claim[0]));
+          filed.incrementAndGet();
+        }
+      }
+      case "chat.postEphemeral" -> {
+        Queue<Long> q = awaitingEphemeral.get(call.param("channel") + " " + call.param("user"));
+        Long due = q == null ? null : q.poll();
+        if (due != null && measuring) {
+          replyLatencies.add(call.at() - due);
+        }
+      }
+      default -> { }
+    }
+  }
+
+  private String latestTs(String channel) {
+    List<FakeSlackWebApi.Post> posts = fake.posts();
+    for (int i = posts.size() - 1; i >= 0; i--) {
+      if (posts.get(i).channel().equals(channel) && posts.get(i).threadTs().isEmpty()) {
+        return posts.get(i).ts();
+      }
+    }
+    throw new IllegalStateException("no root post in " + channel);
+  }
+
+  // ---- the bot process ------------------------------------------------------------------------
+
+  private void setUp(int filersPerOrg) throws IOException {
+    if (Files.exists(dir)) {
+      try (var walk = Files.walk(dir)) {
+        walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+    Files.createDirectories(dir);
+    StringBuilder s = new StringBuilder();
+    s.append("database: bot.db\ntriage: slack/T0VENDOR/").append(TRIAGE).append("\nmanagers: [slack/T0VENDOR/UMGR]\n");
+    s.append("digest: { at: \"08:00\", zone: America/Los_Angeles }\norganizations:\n");
+    for (int o = 0; o < orgs; o++) {
+      s.append("  - id: org").append(o).append("\n    key: ").append(key(o)).append("\n    policy: atomrock\n")
+          .append("    commercial_licences: 100000\n    channels: [slack/T0VENDOR/").append(channel(o)).append("]\n")
+          .append("    contacts: [");
+      for (int c = 0; c < 20; c++) {
+        s.append(c == 0 ? "" : ", ").append("slack/").append(team(o)).append('/').append(customer(o, c).user());
+      }
+      for (int c = 100; c < 100 + filersPerOrg; c++) { // each filing comes from a contact of its own
+        s.append(", slack/").append(team(o)).append('/').append(customer(o, c).user());
+      }
+      s.append("]\n");
+    }
+    s.append("engineers:\n  - { id: slack/T0VENDOR/UMGR, name: Max, role: manager }\n");
+    for (int e = 0; e < 10; e++) {
+      s.append("  - { id: slack/T0VENDOR/").append(engineer(e).user()).append(", name: Eng").append(e)
+          .append(", role: engineer }\n");
+    }
+    s.append("slack:\n  mode: http\n  port: ").append(slackPort).append("\n  path: /slack/events\n  api_url: ")
+        .append(fake.prefix()).append("\nops: { address: 127.0.0.1, port: ").append(opsPort).append(" }\n");
+    Files.writeString(dir.resolve("bot.yaml"), s);
+    slack = new SignedSlack(URI.create("http://127.0.0.1:" + slackPort + "/slack/events"), SECRET);
+  }
+
+  private void startBot() throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    ProcessBuilder pb = new ProcessBuilder(java, "-jar", jar.toString(), "run", "--config",
+        dir.resolve("bot.yaml").toString());
+    pb.environment().put("SLACK_BOT_TOKEN", TOKEN);
+    pb.environment().put("SLACK_SIGNING_SECRET", SECRET);
+    pb.redirectErrorStream(true).redirectOutput(dir.resolve("run-" + (++starts) + ".log").toFile());
+    bot = pb.start();
+    HttpRequest health = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + opsPort + "/health"))
+        .timeout(Duration.ofSeconds(2)).build();
+    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!bot.isAlive()) {
+        throw new IllegalStateException("the bot exited with " + bot.exitValue() + "; see " + dir.resolve("run-" + starts
+            + ".log"));
+      }
+      try {
+        if (http.send(health, HttpResponse.BodyHandlers.discarding()).statusCode() > 0) {
+          return;
+        }
+      } catch (IOException e) {
+        Thread.sleep(100);
+      }
+    }
+    throw new IllegalStateException("the bot did not answer /health within 120 s");
+  }
+
+  private void stopBot() throws InterruptedException {
+    bot.destroy();
+    if (!bot.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+      bot.destroyForcibly().waitFor();
+    }
+  }
+
+  /** Files {@code n} cases at 20/s and waits until they are posted. */
+  private void seed(int n) throws InterruptedException {
+    long start = System.nanoTime();
+    for (int i = 0; i < n; i++) {
+      file(start + i * 50_000_000L);
+      Thread.sleep(50);
+    }
+    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+    while (filed.get() < n && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
+    if (filed.get() < n) {
+      throw new IllegalStateException("only " + filed.get() + " of " + n + " seed cases were posted within 120 s");
+    }
+  }
+
+  /** Waits until the fake has seen no call for 3 s, at most {@code max}. */
+  private void awaitQuiet(Duration max) throws InterruptedException {
+    long deadline = System.nanoTime() + max.toNanos();
+    long last = fake.calls();
+    long still = System.nanoTime();
+    while (System.nanoTime() < deadline) {
+      Thread.sleep(250);
+      long now = fake.calls();
+      if (now != last) {
+        last = now;
+        still = System.nanoTime();
+      } else if (System.nanoTime() - still > 3_000_000_000L) {
+        return;
+      }
+    }
+  }
+
+  // ---- figures --------------------------------------------------------------------------------
+
+  private long ok() {
+    return statuses.entrySet().stream().filter(e -> e.getKey() >= 200 && e.getKey() < 300)
+        .mapToLong(e -> e.getValue().get()).sum();
+  }
+
+  /**
+   * Posts of one message more than once: the same outbox id in their metadata, or, for posts without
+   * metadata, the same channel, thread, text and blocks (which also counts two equal notices).
+   */
+  private int duplicates() {
+    Set<String> seen = new HashSet<>();
+    int dup = 0;
+    for (FakeSlackWebApi.Post p : fake.posts()) {
+      String identity = p.metadata().isEmpty() ? p.channel() + "\n" + p.threadTs() + "\n" + p.text() + "\n" + p.blocks()
+          : p.metadata();
+      if (!seen.add(identity)) {
+        if (dup++ < 3) {
+          System.out.println("  posted twice in " + p.channel() + (p.threadTs().isEmpty() ? "" : " thread " + p.threadTs())
+              + ": " + p.text().substring(0, Math.min(80, p.text().length())).replace('\n', ' '));
+        }
+      }
+    }
+    return dup;
+  }
+
+  private static String percentiles(List<Long> nanos) {
+    long[] v;
+    synchronized (nanos) {
+      v = nanos.stream().mapToLong(Long::longValue).sorted().toArray();
+    }
+    if (v.length == 0) {
+      return "none";
+    }
+    return String.format("n=%d p50 %.1f p90 %.1f p99 %.1f max %.1f", v.length, v[v.length / 2] / 1e6,
+        v[(int) (v.length * 0.9)] / 1e6, v[Math.min(v.length - 1, (int) (v.length * 0.99))] / 1e6, v[v.length - 1] / 1e6);
+  }
+
+  // ---- names ----------------------------------------------------------------------------------
+
+  private static String channel(int org) {
+    return "C0O" + org;
+  }
+
+  private static String team(int org) {
+    return "TC" + org;
+  }
+
+  private static String key(int org) {
+    char[] k = {'K', (char) ('A' + org / 26 % 26), (char) ('A' + org % 26)};
+    return new String(k);
+  }
+
+  private static SignedSlack.Person customer(int org, int n) {
+    return new SignedSlack.Person(team(org), "U" + org + "X" + n);
+  }
+
+  private static SignedSlack.Person engineer(int n) {
+    return new SignedSlack.Person(FakeSlackWebApi.TEAM, "UENG" + n);
+  }
+
+  private static String ts(long n) {
+    return "1765000000." + String.format("%06d", n % 1_000_000);
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  private void close() {
+    if (bot != null && bot.isAlive()) {
+      bot.destroyForcibly();
+    }
+    fake.close();
+    http.close();
+  }
+}
