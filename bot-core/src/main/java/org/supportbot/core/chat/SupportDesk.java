@@ -17,6 +17,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import org.supportbot.config.load.Suggestions;
 import org.supportbot.config.policy.EscalationRule;
@@ -57,8 +58,17 @@ import org.supportbot.core.store.IncidentStore;
 /**
  * The desk in chat. {@link #handleTracked} takes what a person did and returns what the desk says;
  * {@link #tickTracked} fires due timers, releases deferred pings, expires idle intakes, sends the
- * daily digest and hands out again what was not delivered. Handling is serialized; an inbound whose
- * key was handled before has no effect.
+ * daily digest and hands out again what was not delivered. An inbound whose key was handled before
+ * has no effect.
+ *
+ * <p>Concurrency: handling is serialized per conversation ({@link #conversationOf}: a case thread,
+ * or one person in one channel or direct message), not globally. Inbounds of different
+ * conversations run in parallel: their decisions, knowledge-base searches and intake writes overlap,
+ * and their incident commands share the {@link IncidentDesk}'s group commit, which applies each case's
+ * commands one at a time. Rendering the log into messages and recording them in the outbox is the one
+ * step taken by one thread at a time (it is short and keeps the log's order in the outbox). Callers
+ * that must keep arrival order within a conversation hand inbounds of one conversation to this desk
+ * one after the other ({@link ConversationLanes} does).
  *
  * <p>Every message goes through the {@link Outbox}: the messages of the incident log are rendered
  * from the log itself, from the outbox's event cursor on, and recorded with the cursor (and the
@@ -112,11 +122,21 @@ public final class SupportDesk {
   private final Map<String, Intake> intakes = new ConcurrentHashMap<>();
   private final Map<String, SlaCalculator> calculators = new ConcurrentHashMap<>();
   /** Keys of vendor replies typed in a case thread: recorded as updates, not echoed back. */
-  private final Set<String> silent = new HashSet<>();
+  private final Set<String> silent = ConcurrentHashMap.newKeySet();
   /** Suggestions the customer declined during intake, by the filing's key, for the triage notice. */
-  private final Map<String, List<Suggestion>> offered = new HashMap<>();
-  /** The outbox's event cursor as last committed; read from the store on first use. */
+  private final Map<String, List<Suggestion>> offered = new ConcurrentHashMap<>();
+  /**
+   * Related articles for a new case's triage notice, searched by the filing's own thread before its
+   * case is committed (so the search runs outside the rendering step), by the filing's key.
+   */
+  private final Map<String, List<Suggestion>> related = new ConcurrentHashMap<>();
+  /** The outbox's event cursor as last committed; read from the store on first use; rendering only. */
   private long cursor = -1;
+  /** Serializes the inbounds of one conversation: striped by {@link #conversationOf}. */
+  private final ReentrantLock[] conversationLocks = new ReentrantLock[STRIPES];
+  /** Serializes rendering the log and recording messages in the outbox. */
+  private final ReentrantLock rendering = new ReentrantLock();
+  private static final int STRIPES = 256;
 
   /** How many events are rendered per read of the log, and how many pending messages a tick hands out. */
   private static final int PAGE = 500;
@@ -167,25 +187,65 @@ public final class SupportDesk {
    * replayed key returns nothing. Messages for a channel whose earlier message waits for a retry are
    * held back behind it and handed out by {@link #tickTracked}.
    */
-  public synchronized List<Delivery> handleTracked(Inbound in) {
+  public List<Delivery> handleTracked(Inbound in) {
     Objects.requireNonNull(in, "in");
-    if (conversations.seen(in.key())) {
-      return List.of();
+    ReentrantLock lock = conversationLock(conversationOf(in));
+    lock.lock();
+    try {
+      if (conversations.seen(in.key())) {
+        return List.of();
+      }
+      Who who = who(in);
+      Step step = new Step();
+      switch (in.input()) {
+        case Inbound.Command c -> command(who, c, step);
+        case Inbound.Said s -> said(who, s.text(), step);
+        case Inbound.Picked p -> picked(who, p, step);
+        case Inbound.Submitted f -> submitted(who, f, step);
+      }
+      List<Delivery> out = renderAndCommit(step);
+      conversations.handled(in.key(), clock.instant(), step.save, step.end);
+      return out;
+    } finally {
+      // what this inbound left for the rendering was rendered by now (by this thread or another)
+      silent.remove(in.key());
+      offered.remove(in.key());
+      related.remove(in.key());
+      lock.unlock();
     }
-    Who who = who(in);
-    Step step = new Step();
-    switch (in.input()) {
-      case Inbound.Command c -> command(who, c, step);
-      case Inbound.Said s -> said(who, s.text(), step);
-      case Inbound.Picked p -> picked(who, p, step);
-      case Inbound.Submitted f -> submitted(who, f, step);
+  }
+
+  /**
+   * The conversation an inbound belongs to, within which inbounds are handled one at a time and in
+   * order: the case thread it was typed in, or else the person in that channel (or direct message),
+   * which also holds the person's unfinished intake there.
+   */
+  public static String conversationOf(Inbound in) {
+    ChatPlace p = in.place();
+    String channel = p.platform() + "/" + p.workspace() + "/" + p.channel();
+    return p.thread().isEmpty() ? channel + "/@" + in.person().workspace() + "/" + in.person().userId()
+        : channel + "/" + p.thread();
+  }
+
+  private ReentrantLock conversationLock(String conversation) {
+    int i = Math.floorMod(conversation.hashCode(), STRIPES);
+    synchronized (conversationLocks) {
+      if (conversationLocks[i] == null) {
+        conversationLocks[i] = new ReentrantLock();
+      }
+      return conversationLocks[i];
     }
-    renderLog(step);
-    silent.clear(); // a refused reply leaves its key behind; nothing else is pending between inbounds
-    offered.clear();
-    List<Delivery> out = commit(step);
-    conversations.handled(in.key(), clock.instant(), step.save, step.end);
-    return out;
+  }
+
+  /** Renders the log past the cursor into {@code step} and records the step, one thread at a time. */
+  private List<Delivery> renderAndCommit(Step step) {
+    rendering.lock();
+    try {
+      renderLog(step);
+      return commit(step);
+    } finally {
+      rendering.unlock();
+    }
   }
 
   /**
@@ -573,6 +633,8 @@ public final class SupportDesk {
     ChatPlace place = new ChatPlace(who.in().place().platform(), who.in().place().workspace(), who.in().place().channel(), "");
     Origin origin = origin(who);
     offered.put(origin.key(), ready.offered());
+    related.put(origin.key(), relatedTo(who.channelOrg().get().policyId(), ready.title(), ready.answers(),
+        ready.product(), ready.version()));
     IncidentOutcome outcome = incidents.handle(new IncidentCommand.File(origin, org.id(), place, ready.severityId(),
         ready.categoryId(), ready.product(), ready.version(), ready.title(), ready.answers()));
     if (!(outcome instanceof IncidentOutcome.Filed)) {
@@ -592,10 +654,8 @@ public final class SupportDesk {
         .text("New case ", new Span.Strong(s.number().toString()), " (" + views.severityLabel(s) + ") from ", s.reporter(),
             ": " + s.title());
     CaseViews.next(s).ifPresent(n -> b.fact(CaseViews.targetLabel(n.getKey()) + " due", n.getValue()));
-    List<Suggestion> related = knowledge.suggest(s.title(), answers.getOrDefault("description", ""),
-        answers.getOrDefault("error_messages", ""),
-        policy(s.policyId()).versions().products().isEmpty() ? "" : s.product(),
-        policy(s.policyId()).versions().products().isEmpty() ? "" : s.version(), 3);
+    List<Suggestion> related = this.related.containsKey(filed.origin().key()) ? this.related.get(filed.origin().key())
+        : relatedTo(s.policyId(), s.title(), answers, s.product(), s.version());
     if (!declined.isEmpty()) {
       b.text("Offered to the customer, who still needed help:").suggestions(declined);
     }
@@ -606,6 +666,14 @@ public final class SupportDesk {
       b.text("Related articles and threads:").suggestions(fresh);
     }
     return b.actions(new Outbound.Action(CaseViews.CLAIM, "Claim", s.number().toString(), true)).build();
+  }
+
+  /** Up to three articles and threads related to a new case, for engineers in triage. */
+  private List<Suggestion> relatedTo(String policyId, String title, Map<String, String> answers, String product,
+      String version) {
+    boolean products = !policy(policyId).versions().products().isEmpty();
+    return knowledge.suggest(title, answers.getOrDefault("description", ""), answers.getOrDefault("error_messages", ""),
+        products ? product : "", products ? version : "", 3);
   }
 
   private Intake intake(String policyId) {
@@ -637,47 +705,73 @@ public final class SupportDesk {
    * (re)try is due: those a failed send left pending and, after a restart, those the last run did not
    * deliver. Returns what to send, in order, each to be reported sent or failed.
    */
-  public synchronized List<Delivery> tickTracked() {
+  public List<Delivery> tickTracked() {
     Instant now = clock.instant();
     List<Delivery> out = new ArrayList<>();
-    Step fired = new Step();
-    renderLog(fired); // events a crash left without their messages
-    while (incidents.fireDue(now, 500) > 0) {
-      renderLog(fired);
+    rendering.lock();
+    try {
+      Step fired = new Step();
+      renderLog(fired); // events a crash left without their messages
+      while (incidents.fireDue(now, 500) > 0) {
+        renderLog(fired);
+        out.addAll(commit(fired));
+        fired = new Step();
+      }
       out.addAll(commit(fired));
-      fired = new Step();
+      Step step = new Step();
+      renderLog(step);
+      // live countdowns: the status message again, for platforms that cannot show a ticking deadline
+      for (IncidentNumber n : feed.drainCountdowns()) {
+        incidents.incident(n).filter(s -> s.state().active()).ifPresent(s -> step.out.add(views.status(s)));
+      }
+      for (ConversationStore.Deferred d : conversations.deferredDue(now)) {
+        incidents.incident(d.event().incident()).ifPresent(s -> step.out.addAll(ping(d.event(), s, true, step)));
+        step.released.add(d.id());
+      }
+      digest(now, step).ifPresent(step.out::addAll);
+      out.addAll(commit(step));
+    } finally {
+      rendering.unlock();
     }
-    out.addAll(commit(fired));
-    Step step = new Step();
-    renderLog(step);
-    // live countdowns: the status message again, for platforms that cannot show a ticking deadline
-    for (IncidentNumber n : feed.drainCountdowns()) {
-      incidents.incident(n).filter(s -> s.state().active()).ifPresent(s -> step.out.add(views.status(s)));
-    }
-    for (ConversationStore.Deferred d : conversations.deferredDue(now)) {
-      incidents.incident(d.event().incident()).ifPresent(s -> step.out.addAll(ping(d.event(), s, true, step)));
-      step.released.add(d.id());
-    }
-    List<IntakeState> expiredIntakes = new ArrayList<>();
     for (IntakeState s : conversations.intakes()) {
-      Optional<Organization> org = directory.store().organization(s.organizationId());
-      if (org.isEmpty()) {
-        continue;
-      }
-      Optional<IntakeTurn> expired = intake(org.get().policyId()).expireIfIdle(s, now, settings.intakeExpiry());
-      if (expired.isPresent()) {
-        step.out.addAll(expired.get().say());
-        expiredIntakes.add(s);
-      }
-    }
-    digest(now, step).ifPresent(step.out::addAll);
-    out.addAll(commit(step));
-    for (IntakeState s : expiredIntakes) {
-      conversations.handled("expire:" + s.id() + ":" + s.lastActivity().toEpochMilli(), now, Optional.empty(),
-          Optional.of(s));
+      out.addAll(expireIfIdle(s, now));
     }
     out.addAll(outbox.due(PAGE));
     return out;
+  }
+
+  /**
+   * Ends an intake idle for longer than the expiry, holding its conversation so that an answer
+   * arriving at the same moment is not lost to the expiry: the intake is read again under the lock.
+   */
+  private List<Delivery> expireIfIdle(IntakeState seen, Instant now) {
+    ChatPlace p = seen.place();
+    ReentrantLock lock = conversationLock(p.platform() + "/" + p.workspace() + "/" + p.channel() + "/@"
+        + seen.reporter().workspace() + "/" + seen.reporter().userId());
+    lock.lock();
+    try {
+      Optional<IntakeState> current = conversations.intake(p.platform(), p.workspace(), p.channel(), seen.reporter());
+      if (current.isEmpty() || !current.get().lastActivity().equals(seen.lastActivity())) {
+        return List.of();
+      }
+      IntakeState s = current.get();
+      Optional<Organization> org = directory.store().organization(s.organizationId());
+      if (org.isEmpty()) {
+        return List.of();
+      }
+      Optional<IntakeTurn> expired = intake(org.get().policyId()).expireIfIdle(s, now, settings.intakeExpiry());
+      if (expired.isEmpty()) {
+        return List.of();
+      }
+      Step step = new Step();
+      step.out.addAll(expired.get().say());
+      List<Delivery> out = renderAndCommit(step);
+      conversations.handled("expire:" + s.id() + ":" + s.lastActivity().toEpochMilli(), now, Optional.empty(),
+          Optional.of(s));
+      return out;
+    } finally {
+      lock.unlock();
+    }
   }
 
   /**

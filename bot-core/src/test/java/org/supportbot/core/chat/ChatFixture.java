@@ -56,8 +56,18 @@ final class ChatFixture implements AutoCloseable {
   final IncidentDesk incidents;
   final SqliteConversationStore conversations;
   final SupportDesk desk;
-  final List<Suggestion> suggestions = new ArrayList<>();
-  final List<String> feedback = new ArrayList<>();
+  final Outbox outbox;
+  final List<Suggestion> suggestions = new java.util.concurrent.CopyOnWriteArrayList<>();
+  final List<String> feedback = new java.util.concurrent.CopyOnWriteArrayList<>();
+  /** When set, every search first counts down {@code entered} and then waits for {@code release}. */
+  volatile Gate gate;
+
+  /** Holds knowledge-base searches until released, as a slow search would. */
+  record Gate(java.util.concurrent.CountDownLatch entered, java.util.concurrent.CountDownLatch release) {
+    Gate() {
+      this(new java.util.concurrent.CountDownLatch(1), new java.util.concurrent.CountDownLatch(1));
+    }
+  }
   private int keys;
 
   ChatFixture(Path file, Instant start) {
@@ -91,6 +101,15 @@ final class ChatFixture implements AutoCloseable {
       @Override
       public List<Suggestion> suggest(String title, String description, String errorText, String product,
           String version, int k) {
+        Gate g = gate;
+        if (g != null) {
+          g.entered().countDown();
+          try {
+            g.release().await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
         return suggestions.stream().limit(k).toList();
       }
 
@@ -102,8 +121,8 @@ final class ChatFixture implements AutoCloseable {
     DeskSettings settings = new DeskSettings(TRIAGE, List.of(MAX), Map.of("acme",
         new DeskSettings.OrgRouting(ESCALATIONS, "R-oncall", "on-call", Optional.of(MAX))), Duration.ofHours(24),
         LocalTime.of(8, 0), ZoneId.of("America/Los_Angeles"));
-    this.desk = new SupportDesk(incidents, feed,
-        new Outbox(new SqliteOutboxStore(db), clock, Backoff.DEFAULT), directory, CATALOG::get, kb, conversations, settings, clock);
+    this.outbox = new Outbox(new SqliteOutboxStore(db), clock, Backoff.DEFAULT);
+    this.desk = new SupportDesk(incidents, feed, outbox, directory, CATALOG::get, kb, conversations, settings, clock);
   }
 
   /** The same database opened again, as after a restart. */
@@ -126,7 +145,7 @@ final class ChatFixture implements AutoCloseable {
     return new ChatPlace(channel.platform(), channel.workspace(), channel.channel(), thread);
   }
 
-  String nextKey() {
+  synchronized String nextKey() {
     return "k" + (++keys);
   }
 
