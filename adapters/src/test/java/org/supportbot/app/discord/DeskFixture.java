@@ -46,13 +46,16 @@ final class DeskFixture implements AutoCloseable {
   final SqliteDatabase db;
   final ManualClock clock = new ManualClock(Instant.parse("2026-11-23T17:00:00Z"));
   final SupportDesk desk;
+  /** Holds the desk at its first lookup of an inbound, to keep it in flight (see DiscordShutdownTest). */
+  final org.supportbot.core.testing.HeldDirectoryStore held;
   final IncidentDesk incidents;
   final DiscordRefs refs;
 
   DeskFixture(Path dir) throws ConfigException {
     db = SqliteDatabase.open(dir.resolve("desk.db"), SqliteDatabase.Durability.NORMAL);
     PolicyCatalog catalog = PolicyCatalog.bundled();
-    Directory directory = new Directory(new SqliteDirectoryStore(db), catalog::get);
+    held = org.supportbot.core.testing.HeldDirectoryStore.wrap(new SqliteDirectoryStore(db));
+    Directory directory = new Directory(held.store(), catalog::get);
     directory.register(Organization.of("acme", "ACME", "Acme Corp", "atheer"));
     directory.store().bindChannel("discord", FakeDiscord.GUILD, FakeDiscord.SUPPORT_CHANNEL, "acme");
     directory.addContact(new Contact("acme", person(ANA), "ana"));

@@ -11,8 +11,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Closing the adapter while an interaction is being handled: the interaction is finished and
- * answered before JDA disconnects. The desk is held busy by the test (it takes the desk's monitor,
- * which {@code SupportDesk.handle} needs), so the interaction is in flight exactly when closing starts.
+ * answered before JDA disconnects. The desk is held busy by the test (at its first directory lookup),
+ * so the interaction is in flight exactly when closing starts.
  */
 @Timeout(40)
 class DiscordShutdownTest {
@@ -26,7 +26,8 @@ class DiscordShutdownTest {
           DeskFixture.local(fake, false));
       int from = fake.calls().size();
       Thread closing;
-      synchronized (world.desk) {
+      world.held.hold();
+      try {
         String interaction = fake.slash(DeskFixture.ANA, FakeDiscord.SUPPORT_CHANNEL, "help", null);
         fake.await(from, c -> c.is("POST", "interactions/" + interaction + "/.+/callback"), "the deferred reply");
         Await.until(() -> adapter.inFlight() == 1, "the interaction in flight");
@@ -34,7 +35,9 @@ class DiscordShutdownTest {
         Await.until(adapter::closing, "closing to begin");
         assertThat(closing.isAlive()).as("close waits for the interaction").isTrue();
         assertThat(fake.since(from)).as("nothing answered yet").noneMatch(c -> c.path().startsWith("webhooks/"));
-      } // the desk is free: the interaction goes on
+      } finally {
+        world.held.release(); // the desk is free: the interaction goes on
+      }
       closing.join(TimeUnit.SECONDS.toMillis(30));
       assertThat(closing.isAlive()).isFalse();
       assertThat(fake.since(from)).as("the /help answer went out through the hook before the disconnect")

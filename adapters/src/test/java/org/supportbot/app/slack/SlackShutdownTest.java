@@ -12,8 +12,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Closing the HTTP endpoint and the adapter while a command is being handled: Slack was already
  * acknowledged, the endpoint stops taking requests, and the queued work still runs to its Web API
- * call before the adapter is closed. The test holds the desk's monitor, which {@code SupportDesk.handle}
- * needs, so the command is in flight exactly when closing starts.
+ * call before the adapter is closed. The test holds the desk at its first directory lookup, so the
+ * command is in flight exactly when closing starts.
  */
 @Timeout(40)
 class SlackShutdownTest {
@@ -24,14 +24,18 @@ class SlackShutdownTest {
   void aCommandInFlightWhenClosingStartsIsFinished() throws Exception {
     try (SlackWire wire = new SlackWire(dir, SlackChatGateway.UpdateLimits.TIER_3)) {
       Thread closing;
-      synchronized (wire.desk) {
+      wire.held.hold();
+      try {
         assertThat(wire.post(SlackWire.FORM, SlackWire.slashCommand(SlackWire.ANA, SlackWire.ACME, "/support", "",
             "1001.2002.closing")).statusCode()).as("acknowledged at once").isEqualTo(200);
         closing = Thread.ofPlatform().name("closing").start(wire.running::close);
         Await.until(() -> !wire.endpoint.serving(), "the endpoint to stop taking requests");
         assertThat(closing.isAlive()).as("close waits for the queued command").isTrue();
+        Await.until(() -> wire.held.waiting() == 1, "the command to be in flight");
         assertThat(wire.api.calls("views.open")).as("not yet handled").isEmpty();
-      } // the desk is free: the command goes on
+      } finally {
+        wire.held.release(); // the desk is free: the command goes on
+      }
       closing.join(TimeUnit.SECONDS.toMillis(30));
       assertThat(closing.isAlive()).isFalse();
       assertThat(wire.api.calls("views.open")).hasSize(1)

@@ -77,6 +77,8 @@ final class SlackWire implements AutoCloseable {
   final SlackRunner.Running running;
   final SlackRunner.SocketRunning socket;
   /** The desk behind the adapter. */
+  /** Holds the desk at its first lookup of an inbound, to keep it in flight (see SlackShutdownTest). */
+  final org.supportbot.core.testing.HeldDirectoryStore held;
   final SupportDesk desk;
   final SlackRequestVerifier signer = new SlackRequestVerifier(SECRET, clock);
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -102,7 +104,8 @@ final class SlackWire implements AutoCloseable {
     PolicyCatalog catalog = DeskFixture.catalog();
     api = new RecordingSlackApi(TOKEN);
     db = SqliteDatabase.open(dir.resolve("desk.db"), SqliteDatabase.Durability.NORMAL);
-    Directory directory = new Directory(new SqliteDirectoryStore(db), catalog::get);
+    held = org.supportbot.core.testing.HeldDirectoryStore.wrap(new SqliteDirectoryStore(db));
+    Directory directory = new Directory(held.store(), catalog::get);
     directory.register(Organization.of("acme", "ACME", "Acme Corp", "atheer").withPurchasedContacts(1));
     directory.store().bindChannel("slack", TEAM, ACME, "acme");
     directory.addContact(new Contact("acme", ANA, "ana"));

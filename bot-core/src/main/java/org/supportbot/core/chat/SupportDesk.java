@@ -728,13 +728,20 @@ public final class SupportDesk {
         incidents.incident(d.event().incident()).ifPresent(s -> step.out.addAll(ping(d.event(), s, true, step)));
         step.released.add(d.id());
       }
-      digest(now, step).ifPresent(step.out::addAll);
       out.addAll(commit(step));
     } finally {
       rendering.unlock();
     }
     for (IntakeState s : conversations.intakes()) {
       out.addAll(expireIfIdle(s, now));
+    }
+    rendering.lock();
+    try {
+      Step digest = new Step();
+      digest(now, digest).ifPresent(digest.out::addAll);
+      out.addAll(commit(digest));
+    } finally {
+      rendering.unlock();
     }
     out.addAll(outbox.due(PAGE));
     return out;
