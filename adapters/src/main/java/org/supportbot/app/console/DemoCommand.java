@@ -39,6 +39,7 @@ import picocli.CommandLine.Option;
 
 /** {@code supportbot demo}: the whole desk in a terminal, with no token and no network. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
+    header = "The whole desk in a terminal workspace, with no tokens and no network.",
     description = {"The whole desk in a terminal workspace: sample organizations on the five seed policies, their",
         "channels and people, an embedded SQLite file and the bundled sample knowledge base.",
         "Type /demo inside for the workspace commands, /help for the desk's."})

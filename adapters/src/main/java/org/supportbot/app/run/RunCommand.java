@@ -48,6 +48,7 @@ import picocli.CommandLine.Option;
 
 /** {@code supportbot run --config FILE}: checks the settings and connects the configured chat platforms. */
 @Command(name = "run", mixinStandardHelpOptions = true,
+    header = "Run the desk on the chat platforms the settings file configures.",
     description = {"Checks the settings file and runs the desk on the configured chat platforms (Slack, Discord or",
         "both on one desk); with ops: in the settings, serves GET /health and GET /metrics (Prometheus).",
         "Secrets come from the environment only: SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET (HTTP mode),",

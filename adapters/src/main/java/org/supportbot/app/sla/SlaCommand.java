@@ -32,12 +32,13 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "sla",
     mixinStandardHelpOptions = true,
+    header = "Print the response deadlines of a case as one line of JSON.",
     description = {
         "Print the response deadlines of a case of the given severity filed at --from, as one JSON line:",
         "{\"policy\":\"atheer\",\"severity\":\"P1\",\"from\":\"...Z\",\"deadlines\":{\"first_response\":\"...Z\"}}",
         "Deadlines are in UTC; a target without a deadline (best effort) is null."},
     exitCodeListHeading = "Exit codes:%n",
-    exitCodeList = {"0:deadlines printed", "1:the policy file is invalid", "2:unknown policy or level, or a time without an offset"})
+    exitCodeList = {"0:deadlines printed", "1:the policy file is invalid", "2:unknown policy, missing policy file or unknown level, or an invalid time"})
 public final class SlaCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -65,7 +66,8 @@ public final class SlaCommand implements Callable<Integer> {
     try {
       start = OffsetDateTime.parse(from, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
     } catch (DateTimeParseException e) {
-      err.println("error: --from \"" + from + "\" is not a time with an offset; write e.g. 2026-11-20T16:30:00-08:00 or 2026-11-21T00:30:00Z");
+      err.println("error: --from \"" + from + "\" " + whatIsWrong(e)
+          + "; write e.g. 2026-11-20T16:30:00-08:00 or 2026-11-21T00:30:00Z");
       return Main.EXIT_USAGE;
     }
     SupportPolicy policy;
@@ -125,5 +127,32 @@ public final class SlaCommand implements Callable<Integer> {
       out.put(t.id(), target);
     }
     return out;
+  }
+
+  private static final java.util.regex.Pattern OUT_OF_RANGE =
+      java.util.regex.Pattern.compile("Invalid value for (\\w+) \\(valid values ([^)]*)\\): (-?\\d+)");
+  private static final java.util.regex.Pattern NOT_LEAP =
+      java.util.regex.Pattern.compile("Invalid date '([^']+)' as '(-?\\d+)' is not a leap year");
+  private static final java.util.Map<String, String> FIELDS = java.util.Map.of("MonthOfYear", "month", "DayOfMonth",
+      "day", "HourOfDay", "hour", "MinuteOfHour", "minute", "SecondOfMinute", "second", "Year", "year");
+
+  /** What is wrong with a time that did not parse: an out-of-range field, a day the month lacks, or the shape. */
+  static String whatIsWrong(DateTimeParseException e) {
+    String cause = e.getCause() == null || e.getCause().getMessage() == null ? "" : e.getCause().getMessage();
+    java.util.regex.Matcher m = OUT_OF_RANGE.matcher(cause);
+    if (m.find()) {
+      return "is not a valid time: the " + FIELDS.getOrDefault(m.group(1), m.group(1)) + " " + m.group(3)
+          + " is out of range (" + m.group(2).replace(" - ", " to ") + ")";
+    }
+    java.util.regex.Matcher leap = NOT_LEAP.matcher(cause);
+    if (leap.find()) {
+      return "is not a valid time: " + leap.group(1).toLowerCase(java.util.Locale.ROOT) + " does not exist in "
+          + leap.group(2) + ", not a leap year";
+    }
+    if (cause.startsWith("Invalid date")) {
+      return "is not a valid time: " + cause.substring("Invalid date ".length()).replace("'", "").toLowerCase(
+          java.util.Locale.ROOT) + " does not exist";
+    }
+    return "is not a time with an offset";
   }
 }

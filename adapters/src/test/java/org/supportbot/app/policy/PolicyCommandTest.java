@@ -40,7 +40,7 @@ class PolicyCommandTest {
     for (String[] args : new String[][] {{"--help"}, {"sla", "--help"}, {"policy", "--help"}, {"policy", "check", "--help"}}) {
       CliRun run = CliRun.of(args);
       assertThat(run.exitCode()).as(String.join(" ", args)).isZero();
-      assertThat(run.out()).startsWith("Usage: supportbot");
+      assertThat(run.out()).contains("Usage: supportbot");
     }
   }
 }

@@ -56,6 +56,43 @@ class SlaCommandTest {
     assertThat(run.err().lines().count()).isEqualTo(1);
   }
 
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+      "2026-13-45T99:00:00Z | is not a valid time: the month 13 is out of range (1 to 12)",
+      "2026-11-31T10:00:00Z | is not a valid time: november 31 does not exist",
+      "2026-02-29T10:00:00Z | is not a valid time: february 29 does not exist in 2026, not a leap year",
+      "2026-11-20T24:30:00Z | is not a valid time: the hour 24 is out of range (0 to 23)",
+      "tomorrow             | is not a time with an offset"})
+  void anInvalidTimeSaysWhatIsWrongWithIt(String from, String problem) {
+    CliRun run = CliRun.of("sla", "--policy", "atheer", "--severity", "P1", "--from", from);
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err().strip()).isEqualTo("error: --from \"" + from + "\" " + problem
+        + "; write e.g. 2026-11-20T16:30:00-08:00 or 2026-11-21T00:30:00Z");
+  }
+
+  @Test
+  void aMissingPolicyFileIsSaidToBeMissing() {
+    CliRun run = CliRun.of("sla", "--policy", "missing.yaml", "--severity", "P1", "--from", "2026-11-20T16:30:00Z");
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err().strip()).isEqualTo("error: the policy file \"missing.yaml\" does not exist; give the path of a"
+        + " policy YAML file or a shipped policy id: alectrona, atheer, atollon, atomrock, resource-optimizer");
+  }
+
+  @Test
+  void theCommandListShowsWholeSentences() {
+    CliRun run = CliRun.of("--help");
+    assertThat(run.out()).contains("The whole desk in a terminal workspace, with no tokens and no network.",
+        "Print the response deadlines of a case as one line of JSON.",
+        "Run the desk on the chat platforms the settings file configures.");
+    // each command's line in the list, with the lines it wraps onto, is a whole sentence
+    String list = run.out().substring(run.out().indexOf("Commands:"));
+    for (String entry : list.split("\n(?=  \\w)")) {
+      if (!entry.startsWith("Commands:")) {
+        assertThat(entry.replaceAll("\\s+", " ").strip()).as(entry).endsWith(".");
+      }
+    }
+  }
+
   @Test
   void aPolicyFileWorksWhereAnIdDoes(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
     java.nio.file.Path file = dir.resolve("custom.yaml");
