@@ -150,6 +150,13 @@ public final class RecordingSlackApi implements AutoCloseable {
     }
   }
 
+  private final AtomicInteger hungNow = new AtomicInteger();
+
+  /** Calls hung by {@link #hang} that have not been let go yet. */
+  int hungNow() {
+    return hungNow.get();
+  }
+
   /** Messages chat.postMessage applied to {@code channel} (answered or not). */
   long applied(String channel) {
     return history.stream().filter(p -> p.channel().equals(channel)).count();
@@ -178,6 +185,7 @@ public final class RecordingSlackApi implements AutoCloseable {
       java.util.concurrent.CountDownLatch hung = method.equals("chat.postMessage")
           ? hungChannels.get(params.getOrDefault("channel", "")) : null;
       if (hung != null) {
+        hungNow.incrementAndGet();
         try {
           java.util.concurrent.CountDownLatch any = hung;
           while (!any.await(10, java.util.concurrent.TimeUnit.MILLISECONDS) && released.getCount() > 0) {
@@ -186,6 +194,7 @@ public final class RecordingSlackApi implements AutoCloseable {
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }
+        hungNow.decrementAndGet();
         exchange.sendResponseHeaders(500, -1);
         return;
       }
