@@ -33,8 +33,9 @@ import org.supportbot.core.incident.ChatPlace;
  * store with its reason, logged as an error, counted by {@link #setAsideCount}) and its lane goes
  * on with the next message: one message a platform keeps refusing does not silence a channel. A
  * {@linkplain Delivery#refused refusal} that no retry can change is set aside at once. Either way the
- * triage channel, when one is given, gets a short notice (id, kind, lane, reason; never the text) and
- * an operator can {@linkplain #resend resend} the message once the cause is fixed.
+ * triage channel, when one is given, gets a short notice (id, kind, lane, reason; never the text; one an
+ * hour for the same lane and reason) and an operator can {@linkplain #resend resend} the message once the
+ * cause is fixed.
  *
  * <p>Receipts may come from any thread: they take the same lock as {@link #due}, so a message reported
  * sent while the ticker reads the pending rows is never handed out a second time.
@@ -49,6 +50,8 @@ public final class Outbox {
   private final Backoff backoff;
   private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
   private final Optional<ChatPlace> triage;
+  /** How long after a notice about a lane and reason triage is not told again of the same. */
+  static final java.time.Duration NOTICE_QUIET = java.time.Duration.ofHours(1);
 
   /** An outbox that tells nobody about set-aside messages but its log. */
   public Outbox(OutboxStore store, Clock clock, Backoff backoff) {
@@ -194,6 +197,12 @@ public final class Outbox {
         + " with the next message; resend it with `supportbot outbox resend --id {}` once the cause is fixed", d.id(),
         d.message().kind(), lane, why, attempts, reason, d.id());
     Optional<ChatPlace> to = triage.filter(t -> !lane.equals(laneOf(t)) && !lane.startsWith(laneOf(t) + "/"));
+    boolean told = store.setAsideList().stream().anyMatch(s -> s.id() != d.id() && s.lane().equals(lane)
+        && s.reason().equals(reason) && s.setAsideAt().isAfter(now.minus(NOTICE_QUIET)));
+    if (told) {
+      // a channel that is gone refuses every message queued for it: triage hears of it once an hour
+      return;
+    }
     to.ifPresent(t -> store.record(new OutboxStore.Batch(List.of(Outbound.toPlace(t, Outbound.Kind.NOTICE).text(
         "Outbox: message " + d.id() + " (" + d.message().kind().name().toLowerCase(java.util.Locale.ROOT) + ") to "
             + lane + " was set aside: " + reason + ". Fix the cause, then run `supportbot outbox resend --id " + d.id()

@@ -82,6 +82,27 @@ class OutboxRefusalTest {
   }
 
   @Test
+  void aGoneChannelRefusingEveryQueuedMessageTellsTriageOnceAnHour() {
+    List<Delivery> out = record(notice(GONE, "a"), notice(GONE, "b"), notice(GONE, "c"));
+    out.get(0).refused("channel_not_found");
+    out.get(1).refused("channel_not_found");
+    out.get(2).refused("is_archived");
+    assertThat(outbox.setAsideCount()).isEqualTo(3);
+    assertThat(outbox.due(10)).extracting(d -> d.message().plainText())
+        .containsExactly(told(out.get(0), "channel_not_found"), told(out.get(2), "is_archived"));
+
+    clock.advance(Outbox.NOTICE_QUIET.plusMillis(1));
+    record(notice(GONE, "d")).getFirst().refused("channel_not_found");
+    assertThat(outbox.due(10)).extracting(d -> d.message().plainText()).last().asString()
+        .startsWith("Outbox: message " + (out.get(2).id() + 3));
+  }
+
+  private static String told(Delivery d, String reason) {
+    return "Outbox: message " + d.id() + " (notice) to slack/T1/C1 was set aside: " + reason + ". Fix the cause, then"
+        + " run `supportbot outbox resend --id " + d.id() + "`.";
+  }
+
+  @Test
   void aRefusedTriageNoticeIsOnlyLoggedSoNoticesCannotLoop() {
     record(notice(TRIAGE, "new case")).getFirst().refused("not_in_channel");
     assertThat(outbox.setAsideCount()).isEqualTo(1);
