@@ -12,6 +12,7 @@ final class Commands {
         new org.supportbot.app.sla.SlaCommand(),
         new org.supportbot.app.policy.PolicyCommand(),
         new org.supportbot.app.kb.KbCommand(),
-        new org.supportbot.app.run.RunCommand());
+        new org.supportbot.app.run.RunCommand(),
+        new org.supportbot.app.outbox.OutboxCommand());
   }
 }

@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,6 +57,7 @@ import net.dv8tion.jda.api.utils.SessionControllerAdapter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.supportbot.app.platform.DeskLink;
+import org.supportbot.app.platform.LaneWorkers;
 import org.supportbot.core.chat.CommandParser;
 import org.supportbot.core.chat.SupportDesk;
 import org.supportbot.core.conversation.Inbound;
@@ -117,6 +117,8 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
   private final DiscordSettings settings;
   private final DeskLink link;
   private final ScheduledExecutorService ticker;
+  /** Where posts run: one lane per channel (or person), off the desk's and the interactions' threads. */
+  private final LaneWorkers lanes = LaneWorkers.pooled("discord", LaneWorkers.DEFAULT_MAX_CALLS);
   private final Map<String, ThreadChannel> created = new ConcurrentHashMap<>();
   /** Direct-message channels by user id; opening one is a REST call, so it is done once per person. */
   private final Map<String, PrivateChannel> directChannels = new ConcurrentHashMap<>();
@@ -263,24 +265,17 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
     return closing;
   }
 
-  /** Messages of the desk from elsewhere (timers, other platforms' inbounds), posted in order on the ticker thread. */
+  /** Messages of the desk from elsewhere (timers, other platforms' inbounds), queued on their lanes. */
   private void deliverLater(List<Delivery> out) {
-    try {
-      ticker.execute(() -> {
-        try {
-          deliver(out, null);
-        } catch (RuntimeException e) {
-          log.error("posting the desk's messages failed", e);
-        }
-      });
-    } catch (java.util.concurrent.RejectedExecutionException e) {
-      platformErrors.addAndGet(out.size());
-      log.warn("the Discord adapter is closed; {} message(s) stay in the outbox", out.size());
-      out.forEach(d -> d.notTried("discord adapter closed"));
-    }
+    deliver(out, null);
   }
 
-  /** Fires the desk's due timers now and posts what they say. */
+  /** Waits until no lane has a post queued or under way (for tests). */
+  void awaitIdle(Duration timeout) throws InterruptedException, java.util.concurrent.TimeoutException {
+    lanes.awaitIdle(timeout);
+  }
+
+  /** Fires the desk's due timers now and queues what they say on its lanes ({@link #awaitIdle} waits for the posts). */
   public void tick() {
     deliver(desk.tickTracked(), null);
   }
@@ -491,65 +486,121 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
 
   // ---- posting --------------------------------------------------------------------------------
 
+  /**
+   * Sends the desk's messages. A reply only the person who acted may see goes at once as the
+   * interaction's ephemeral follow-up (its own route, never behind a channel's posts); every other
+   * message is queued on its lane ({@link Outbox#lane}) and posted there in order, off this thread.
+   */
   private void deliver(List<Delivery> all, Via via) {
-    Set<String> refused = new HashSet<>();
+    Map<String, List<Delivery>> byLane = new LinkedHashMap<>();
     for (Delivery d : link.router().keep(DiscordRenderer.PLATFORM, all)) {
       Outbound o = d.message();
-      String lane = Outbox.lane(o);
-      if (refused.contains(lane)) {
+      if (via != null && o.onlyFor().equals(Optional.of(via.actor)) && o.to() instanceof Outbound.ToPlace) {
+        try {
+          via.hook.sendMessage(renderer.render(o, true).create()).setEphemeral(true).complete();
+          via.answered = true;
+          d.sent();
+        } catch (RuntimeException e) {
+          report(d, e);
+        }
+        continue;
+      }
+      byLane.computeIfAbsent(Outbox.lane(o), k -> new ArrayList<>()).add(d);
+    }
+    byLane.forEach((lane, ds) -> {
+      if (!lanes.run(lane, () -> deliverLane(lane, ds))) {
+        log.warn("the Discord adapter is closed; {} message(s) stay in the outbox", ds.size());
+        ds.forEach(d -> d.notTried("discord adapter closed"));
+      }
+    });
+  }
+
+  /**
+   * Posts one lane's messages in order, on the lane's worker. A refusal no retry changes sets the
+   * message aside and the lane goes on; any other failure leaves the rest of the lane's batch untried,
+   * so the outbox sends them again after it, in order.
+   */
+  private void deliverLane(String lane, List<Delivery> ds) {
+    boolean failed = false;
+    for (Delivery d : ds) {
+      if (failed) {
         d.notTried("an earlier message to the same place failed");
         continue;
       }
       try {
-        deliver(o, via);
+        post(d);
         d.sent();
       } catch (RuntimeException e) {
-        platformErrors.incrementAndGet();
-        log.warn("Discord did not take a {} message to {}: {}", o.kind(), o.to(), reason(e));
-        if (d.tracked()) {
-          refused.add(lane);
-        }
-        d.failed(e instanceof ErrorResponseException r ? "discord error " + r.getErrorCode()
-            : e.getClass().getSimpleName());
+        failed = !report(d, e) && d.tracked();
       }
     }
   }
 
-  private void deliver(Outbound o, Via via) {
-    if (via != null && o.onlyFor().equals(Optional.of(via.actor)) && o.to() instanceof Outbound.ToPlace) {
-      via.hook.sendMessage(renderer.render(o, true).create()).setEphemeral(true).complete();
-      via.answered = true;
-      return;
+  /** Reports a failed send; true when it was a refusal for good (the message is set aside). */
+  private boolean report(Delivery d, RuntimeException e) {
+    platformErrors.incrementAndGet();
+    Outbound o = d.message();
+    log.warn("Discord did not take a {} message to {}: {}", o.kind(), Outbox.lane(o), reason(e));
+    if (e instanceof ErrorResponseException r && REFUSED.contains(r.getErrorCode())) {
+      d.refused("discord error " + r.getErrorCode());
+      return true;
     }
+    if (e instanceof NotVisible) {
+      d.refused("discord channel not visible");
+      return true;
+    }
+    d.failed(e instanceof ErrorResponseException r ? "discord error " + r.getErrorCode() : e.getClass().getSimpleName());
+    return false;
+  }
+
+  /** Discord errors no retry changes: 10003 Unknown Channel, 50001 Missing Access. */
+  static final Set<Integer> REFUSED = Set.of(10003, 50001);
+
+  /**
+   * The nonce of an outbox message, sent with {@code enforce_nonce} (JDA 6 always sets it): Discord
+   * answers a create with a nonce it saw from this bot in the last few minutes with the message it made
+   * then, so a retry after a lost answer does not post twice. Empty for messages outside the outbox.
+   */
+  static Optional<String> nonce(Delivery d) {
+    return d.tracked() ? Optional.of("sb" + d.id()) : Optional.empty();
+  }
+
+  private void post(Delivery d) {
+    Outbound o = d.message();
     switch (o.to()) {
-      case Outbound.ToPerson p -> direct(p.person(), o);
+      case Outbound.ToPerson p -> direct(p.person(), o, nonce(d));
       case Outbound.ToPlace p -> {
         if (o.onlyFor().isPresent()) {
-          direct(o.onlyFor().get(), o); // outside an interaction, "only for you" is a direct message
+          direct(o.onlyFor().get(), o, nonce(d)); // outside an interaction, "only for you" is a direct message
         } else {
-          post(p.place(), o);
+          post(p.place(), o, nonce(d));
         }
       }
     }
   }
 
-  private void direct(Identity person, Outbound o) {
+  private static net.dv8tion.jda.api.requests.restaction.MessageCreateAction withNonce(
+      net.dv8tion.jda.api.requests.restaction.MessageCreateAction action, Optional<String> nonce) {
+    return nonce.isPresent() ? action.setNonce(nonce.get()) : action;
+  }
+
+  private void direct(Identity person, Outbound o, Optional<String> nonce) {
     if (!DiscordRenderer.PLATFORM.equals(person.platform())) {
       return;
     }
     PrivateChannel channel = directChannels.computeIfAbsent(person.userId(),
         id -> jda.openPrivateChannelById(id).complete());
-    channel.sendMessage(renderer.render(o, false).create()).complete();
+    withNonce(channel.sendMessage(renderer.render(o, false).create()), nonce).complete();
   }
 
-  private void post(ChatPlace place, Outbound o) {
+  private void post(ChatPlace place, Outbound o, Optional<String> nonce) {
     if (!DiscordRenderer.PLATFORM.equals(place.platform())) {
       return;
     }
     GuildMessageChannel channel = channel(place);
     DiscordMessage m = renderer.render(o, false);
     if (o.replaces().isEmpty()) {
-      channel.sendMessage(m.create()).complete();
+      withNonce(channel.sendMessage(m.create()), nonce).complete();
       return;
     }
     String key = o.replaces().get();
@@ -565,7 +616,7 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
         log.info("the earlier {} message was deleted; posting it again", key);
       }
     }
-    Message sent = channel.sendMessage(m.create()).complete();
+    Message sent = withNonce(channel.sendMessage(m.create()), nonce).complete();
     refs.saveMessage(place.workspace(), key, sent.getId());
   }
 
@@ -638,9 +689,16 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
     }
   }
 
+  /** A channel the bot cannot see: gone, or the bot was removed from it. */
+  private static final class NotVisible extends IllegalStateException {
+    NotVisible(String message) {
+      super(message);
+    }
+  }
+
   private static <T> T require(T found, Supplier<String> what) {
     if (found == null) {
-      throw new IllegalStateException(what.get() + " is not visible to the bot; add the bot to the server and give it"
+      throw new NotVisible(what.get() + " is not visible to the bot; add the bot to the server and give it"
           + " View Channel there");
     }
     return found;
@@ -682,6 +740,8 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
       ticker.shutdownNow();
       Thread.currentThread().interrupt();
     }
+    // the posts queued by the timer run and the interactions go out before JDA disconnects
+    lanes.close(Duration.ofSeconds(10));
     JDA j = jda;
     if (j == null) {
       return;

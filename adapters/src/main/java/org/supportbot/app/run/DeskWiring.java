@@ -160,7 +160,7 @@ public final class DeskWiring implements AutoCloseable {
           catalog::get, new TimerPlan(s.warningPercents(),
               // Slack cannot show a ticking deadline: its status messages are refreshed every 15 minutes
               s.slack().isPresent() ? Optional.of(Duration.ofMinutes(15)) : Optional.empty()), clock, listener);
-      Outbox outbox = new Outbox(new SqliteOutboxStore(db), clock, Backoff.DEFAULT);
+      Outbox outbox = new Outbox(new SqliteOutboxStore(db), clock, Backoff.DEFAULT, Optional.of(deskSettings.triage()));
       SupportDesk desk = new SupportDesk(incidents, feed, outbox, directory, catalog::get, suggestions,
           new SqliteConversationStore(db), deskSettings, clock);
       return new DeskWiring(db, directory, incidents, desk, outbox, deskSettings, kb, catalog, s.organizations().size(), contacts,

@@ -276,6 +276,8 @@ public final class RunCommand implements Callable<Integer> {
     SlackSettings settings = SlackSettings.fromEnvironment(env, slack.socketMode());
     SlackConfig config = new SlackConfig();
     slack.apiUrl().ifPresent(url -> config.setMethodsEndpointUrlPrefix(url.toString()));
+    // every Web API call ends within this, answered or not: a hung call holds only its own lane this long
+    config.setHttpClientCallTimeoutMillis((int) SlackChatGateway.CALL_TIMEOUT.toMillis());
     Slack client = Slack.getInstance(config);
     SlackChatGateway gateway;
     BooleanSupplier connected;

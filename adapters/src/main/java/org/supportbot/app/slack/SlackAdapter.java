@@ -166,13 +166,15 @@ public final class SlackAdapter implements AutoCloseable {
     worker.execute(this::tickNow);
   }
 
-  /** Waits until everything submitted so far has been handled and sent. */
+  /** Waits until everything submitted so far has been handled, and its calls to Slack made. */
   public void awaitIdle(java.time.Duration timeout) throws InterruptedException, TimeoutException {
+    long deadline = System.nanoTime() + timeout.toNanos();
     try {
       worker.submit(() -> { }).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
       throw new IllegalStateException("the desk's executor failed", e.getCause());
     }
+    gateway.awaitIdle(java.time.Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
   }
 
   /**
@@ -207,6 +209,7 @@ public final class SlackAdapter implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    gateway.close(grace);
     if (gateway.held() > 0 || gateway.postsHeld() > 0) {
       LOG.warn("slack: closed with {} status update(s) and {} post(s) still waiting for Slack's rate limits; they stay"
           + " in the outbox and are sent after the next start", gateway.held(), gateway.postsHeld());

@@ -5,6 +5,9 @@ import com.slack.api.methods.SlackApiException;
 import com.slack.api.methods.SlackApiTextResponse;
 import com.slack.api.methods.response.chat.ChatPostMessageResponse;
 import com.slack.api.methods.response.chat.ChatUpdateResponse;
+import com.slack.api.methods.response.conversations.ConversationsHistoryResponse;
+import com.slack.api.methods.response.conversations.ConversationsRepliesResponse;
+import com.slack.api.model.Message;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -26,40 +29,52 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.supportbot.app.platform.LaneWorkers;
 import org.supportbot.core.conversation.Outbound;
 import org.supportbot.core.directory.Identity;
 import org.supportbot.core.incident.ChatPlace;
 import org.supportbot.core.outbox.Delivery;
 
 /**
- * Sends the desk's messages through Slack's Web API.
+ * Sends the desk's messages through Slack's Web API, off the desk's thread.
  *
  * <ul>
+ *   <li>Calls run on {@link LaneWorkers}: one lane per channel (posts and updates there, in order), one per
+ *       person for their ephemeral replies in a channel and one per direct-message conversation. The
+ *       desk's thread only decides what goes where; a channel whose calls hang (until the HTTP client's
+ *       call timeout) or fail delays only its own lane, and a person's ephemeral reply never waits behind
+ *       a failing channel post.
  *   <li>A message for one person in a channel ({@code onlyFor}) goes out with
  *       {@code chat.postEphemeral}; a message to a person is a direct message.
- *   <li>A case's thread ("ACME-1") is rooted at the case's status message, posted in the channel
- *       when the case is filed; everything else about the case is posted under it.
+ *   <li>A case's thread ("ACME-1") is rooted at the case's status message, and only at it: a message
+ *       for the thread while its status message is not posted yet (it failed, or waits for its retry) is
+ *       reported not tried and waits in the outbox; it never becomes the root itself.
  *   <li>A message that {@code replaces} an earlier one is a {@code chat.update} of the remembered
  *       message. Updates are coalesced: at most one per key per {@code perKey} interval and at most
  *       {@code perMinute} per workspace (Slack's Tier 3 for {@code chat.update}); a held update is
  *       replaced by a newer one for the same key and sent by {@link #flushDue()}. A 429 holds the
  *       update for Slack's {@code Retry-After} instead of dropping it.
- *   <li>Posts ({@code chat.postMessage}, {@code chat.postEphemeral}) wait in one queue per channel and
- *       leave it in order. {@code chat.postMessage} is paced to {@link PostLimits} per channel (Slack
- *       allows about one message a second per channel, short bursts tolerated); a post that must wait is
- *       sent by {@link #flushDue()}. A 429 on a post holds its channel's queue for Slack's
- *       {@code Retry-After} and then sends the same post again: nothing is dropped, and since Slack
- *       refused the first attempt nothing is sent twice. A status message still waiting to be posted
- *       takes the newer content of a later change instead of being posted twice.
+ *   <li>{@code chat.postMessage} is paced to {@link PostLimits} per channel (Slack allows about one
+ *       message a second per channel, short bursts tolerated); a post that must wait is sent by
+ *       {@link #flushDue()}. A 429 on a post holds its lane for Slack's {@code Retry-After} and then sends
+ *       the same post again. A status message still waiting to be posted takes the newer content of a
+ *       later change instead of being posted twice.
+ *   <li>Posts are idempotent across an ambiguous failure: each post of the outbox carries Slack message
+ *       {@code metadata} ({@value #EVENT_TYPE}, with the outbox id). Before a message that failed before
+ *       is posted again, the channel's (or thread's) history since it was recorded is read with
+ *       {@code include_all_metadata}; if the earlier attempt did reach Slack (the response timed out),
+ *       that message is taken as the post and nothing is posted twice.
  *   <li>Every message arrives as a {@link Delivery} of the desk's outbox and is reported sent when
- *       Slack answered {@code ok} (a message coalesced into a later one is reported with it). A failed
- *       call (transport error, HTTP error, {@code ok:false}) reports it failed, and with it the posts
- *       queued behind it in the same channel, unsent: the outbox hands them out again, in order, after
- *       its backoff. Posts and updates still held when the process stops are not reported, so the
- *       outbox sends them after the next start.
+ *       Slack answered {@code ok} (a message coalesced into a later one is reported with it). A refusal
+ *       that no retry changes ({@link #REFUSED}: the channel is gone or archived, the bot is not in it)
+ *       reports it {@linkplain Delivery#refused refused}: the outbox sets it aside at once and tells
+ *       triage. Any other failure reports it failed, and with it the posts queued behind it in the same
+ *       lane, unsent: the outbox hands them out again, in order, after its backoff. Posts and updates
+ *       still held when the process stops are not reported, so the outbox sends them after the next start.
  * </ul>
  *
- * <p>Its methods are synchronized; the adapter calls them from its one desk executor anyway.
+ * <p>State (lanes, held updates, budgets) is guarded by this object's lock; calls to Slack are made
+ * outside it, and delivery reports are given outside it too.
  */
 public final class SlackChatGateway {
   private static final Logger LOG = LoggerFactory.getLogger(SlackChatGateway.class);
@@ -103,20 +118,38 @@ public final class SlackChatGateway {
     }
   }
 
+  /** The {@code event_type} of the metadata every post of the outbox carries. */
+  public static final String EVENT_TYPE = "supportbot_outbox";
+
+  /** Slack errors that no retry changes: the message is set aside at once and triage is told. */
+  public static final Set<String> REFUSED = Set.of("channel_not_found", "not_in_channel", "is_archived",
+      "channel_is_archived", "user_not_in_channel");
+
+  /** How long one Web API call may take in all, for the HTTP client ({@code SlackConfig}) of a running bot. */
+  public static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
+
+  /** How far before a message was recorded its channel's history is read (our clock against Slack's). */
+  static final Duration LOOK_BACK = Duration.ofMinutes(1);
+
   /** An update waiting for its slot; {@code receipts} are the deliveries it carries (older ones coalesced into it). */
   private record Held(String workspace, String key, SlackMessageStore.Posted at, SlackRenderer.SlackMessage message,
-      Instant due, List<Delivery> receipts) {}
+      Instant due, List<Delivery> receipts) {
+    String lane() {
+      return workspace + " " + at.channel();
+    }
+  }
 
   private final MethodsClient api;
   private final SlackMessageStore store;
   private final SlackRenderer renderer;
   private final Clock clock;
   private final UpdateLimits limits;
+  private final LaneWorkers workers;
   private final Map<String, Instant> lastUpdate = new HashMap<>();
   private final Map<String, Deque<Instant>> window = new HashMap<>();
   private final Map<String, Held> held = new LinkedHashMap<>();
   private final PostLimits postLimits;
-  /** The posts waiting to be sent, one queue per workspace and channel, in the order the desk said them. */
+  /** The posts waiting to be sent, one queue per lane, in the order the desk said them. */
   private final Map<String, Lane> lanes = new LinkedHashMap<>();
   private final AtomicLong postsRetried = new AtomicLong();
   private final AtomicLong postsDelayed = new AtomicLong();
@@ -124,21 +157,33 @@ public final class SlackChatGateway {
   private final AtomicLong errors = new AtomicLong();
   private final AtomicLong coalesced = new AtomicLong();
   private final AtomicLong rateLimited = new AtomicLong();
+  private final AtomicLong foundAfterTimeout = new AtomicLong();
 
-  /** A gateway that paces posts to {@link PostLimits#CHAT_POST_MESSAGE}. */
+  /** A gateway that paces posts to {@link PostLimits#CHAT_POST_MESSAGE} and calls Slack on the caller's thread. */
   public SlackChatGateway(MethodsClient api, SlackMessageStore store, SlackRenderer renderer, Clock clock,
       UpdateLimits limits) {
     this(api, store, renderer, clock, limits, PostLimits.CHAT_POST_MESSAGE);
   }
 
+  /** A gateway that calls Slack on the caller's thread (one lane at a time): for tests that assert calls at once. */
   public SlackChatGateway(MethodsClient api, SlackMessageStore store, SlackRenderer renderer, Clock clock,
       UpdateLimits limits, PostLimits postLimits) {
+    this(api, store, renderer, clock, limits, postLimits, LaneWorkers.inline());
+  }
+
+  /**
+   * @param workers where the calls run; {@link LaneWorkers#pooled} in a running bot, so that no call runs
+   *     on the desk's thread. The gateway closes them in {@link #close}.
+   */
+  public SlackChatGateway(MethodsClient api, SlackMessageStore store, SlackRenderer renderer, Clock clock,
+      UpdateLimits limits, PostLimits postLimits, LaneWorkers workers) {
     this.postLimits = Objects.requireNonNull(postLimits, "postLimits");
     this.api = Objects.requireNonNull(api, "api");
     this.store = Objects.requireNonNull(store, "store");
     this.renderer = Objects.requireNonNull(renderer, "renderer");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.limits = Objects.requireNonNull(limits, "limits");
+    this.workers = Objects.requireNonNull(workers, "workers");
   }
 
   /** Web API calls made so far. */
@@ -156,9 +201,14 @@ public final class SlackChatGateway {
     return coalesced.get();
   }
 
-  /** Responses 429 from Slack; each held its update or its channel's posts for the time Slack asked. */
+  /** Responses 429 from Slack; each held its update or its lane's posts for the time Slack asked. */
   public long rateLimited() {
     return rateLimited.get();
+  }
+
+  /** Posts found in the channel's history after an ambiguous failure, and so not posted again. */
+  public long foundAfterTimeout() {
+    return foundAfterTimeout.get();
   }
 
   /** Updates held back by the rate limits, waiting for {@link #flushDue()}. */
@@ -166,7 +216,7 @@ public final class SlackChatGateway {
     return held.size();
   }
 
-  /** Posts waiting in their channel's queue, for the pace or for a 429's {@code Retry-After}. */
+  /** Posts waiting in their lane's queue, for the pace, a 429's {@code Retry-After} or a call under way. */
   public synchronized int postsHeld() {
     return lanes.values().stream().mapToInt(l -> l.queue.size()).sum();
   }
@@ -185,27 +235,30 @@ public final class SlackChatGateway {
   }
 
   /**
-   * Sends one batch of the desk's messages, in order, reporting each delivery; posts the pace holds
-   * back are sent (and reported) by {@link #flushDue()}.
+   * Queues one batch of the desk's messages, in order, and has each lane they touch send what it may
+   * now; every delivery is reported by its lane. Returns at once unless the workers are
+   * {@linkplain LaneWorkers#inline() inline}.
    */
-  public synchronized void deliver(List<Delivery> batch) {
-    Set<Delivery> first = Collections.newSetFromMap(new IdentityHashMap<>());
-    // a case's status message is the root of its thread: queue it first so the rest can go under it
-    for (Delivery d : batch) {
-      Outbound o = d.message();
-      if (o.replaces().isPresent() && o.onlyFor().isEmpty() && o.to() instanceof Outbound.ToPlace p
-          && isNamedThread(p.place()) && store.find(p.place().workspace(), o.replaces().get()).isEmpty()
-          && store.find(p.place().workspace(), SqliteSlackMessageStore.THREAD + p.place().thread()).isEmpty()) {
-        accept(d);
-        first.add(d);
+  public void deliver(List<Delivery> batch) {
+    Set<String> touched = new java.util.LinkedHashSet<>();
+    synchronized (this) {
+      Set<Delivery> first = Collections.newSetFromMap(new IdentityHashMap<>());
+      // a case's status message is the root of its thread: queue it first so the rest can go under it
+      for (Delivery d : batch) {
+        if (rootsThread(d.message()) && store.find(workspaceOf(d.message()), d.message().replaces().get()).isEmpty()
+            && store.find(workspaceOf(d.message()), SqliteSlackMessageStore.THREAD + placeOf(d.message()).thread())
+            .isEmpty()) {
+          touched.add(accept(d));
+          first.add(d);
+        }
+      }
+      for (Delivery d : batch) {
+        if (!first.contains(d)) {
+          touched.add(accept(d));
+        }
       }
     }
-    for (Delivery d : batch) {
-      if (!first.contains(d)) {
-        accept(d);
-      }
-    }
-    sendPosts(clock.instant());
+    touched.forEach(this::schedule);
   }
 
   /** Sends messages outside the desk's outbox (nothing reports them; a failed one is not sent again). */
@@ -213,21 +266,30 @@ public final class SlackChatGateway {
     deliver(batch.stream().map(Delivery::untracked).toList());
   }
 
-  /** Sends the held posts and updates whose time has come; call it periodically. */
-  public synchronized void flushDue() {
-    Instant now = clock.instant();
-    sendPosts(now);
-    List<Held> due = held.values().stream().filter(h -> !h.due().isAfter(now))
-        .sorted(Comparator.comparing(Held::due)).toList();
-    for (Held h : due) {
-      if (!budgetLeft(h.workspace(), now)) {
-        held.put(h.key(), new Held(h.workspace(), h.key(), h.at(), h.message(), nextSlot(h.workspace(), now),
-            h.receipts()));
-        continue;
-      }
-      held.remove(h.key());
-      update(h.workspace(), h.key(), h.at(), h.message(), now, h.receipts());
+  /** Has every lane with a post or update whose time has come send it; call it periodically. */
+  public void flushDue() {
+    Set<String> due = new java.util.LinkedHashSet<>();
+    synchronized (this) {
+      Instant now = clock.instant();
+      lanes.forEach((k, lane) -> {
+        if (!lane.queue.isEmpty()) {
+          due.add(k);
+        }
+      });
+      held.values().stream().filter(h -> !h.due().isAfter(now)).sorted(Comparator.comparing(Held::due))
+          .forEach(h -> due.add(h.lane()));
     }
+    due.forEach(this::schedule);
+  }
+
+  /** Waits until no lane has a call queued or under way (held posts and updates may still wait for their time). */
+  public void awaitIdle(Duration timeout) throws InterruptedException, java.util.concurrent.TimeoutException {
+    workers.awaitIdle(timeout);
+  }
+
+  /** Stops the lanes, waiting up to {@code grace} for calls under way; what is not reported stays in the outbox. */
+  public void close(Duration grace) {
+    workers.close(grace);
   }
 
   /** Opens a modal for the interaction {@code triggerId}; false when Slack refused it. */
@@ -236,12 +298,20 @@ public final class SlackChatGateway {
         instanceof Attempt.Ok<?>;
   }
 
-  /** One post waiting in its channel's queue; a status message's content may still be replaced. */
+  private void schedule(String lane) {
+    if (!workers.run(lane, () -> drain(lane))) {
+      LOG.debug("slack: lane {} was not run: the gateway is closed; its messages stay in the outbox", lane);
+    }
+  }
+
+  /** One post waiting in its lane's queue; a status message's content may still be replaced until it is sent. */
   private static final class QueuedPost {
     final Outbound outbound;
     final Instant queuedAt;
     SlackRenderer.SlackMessage message;
     boolean limited;
+    /** Set while its call is under way: no later content may join it then. */
+    boolean sending;
     /** The deliveries this post carries: its own, and those of later contents it took. */
     final List<Delivery> receipts = new ArrayList<>();
 
@@ -255,54 +325,75 @@ public final class SlackChatGateway {
     boolean ephemeral() {
       return outbound.onlyFor().isPresent() && outbound.to() instanceof Outbound.ToPlace;
     }
+
+    /** The delivery whose outbox id the post carries: the first tracked one. */
+    Optional<Delivery> tracked() {
+      return receipts.stream().filter(Delivery::tracked).findFirst();
+    }
   }
 
-  /** One channel's queue of posts, the instants of its recent chat.postMessage calls, and a 429's hold. */
+  /** One lane's queue of posts, the instants of its recent chat.postMessage calls, and a 429's hold. */
   private static final class Lane {
     final Deque<QueuedPost> queue = new ArrayDeque<>();
     final Deque<Instant> posted = new ArrayDeque<>();
     Instant heldUntil = Instant.MIN;
   }
 
-  /** Turns a message of the desk into an update of its earlier message, or queues it as a post. */
-  private void accept(Delivery d) {
+  private static boolean rootsThread(Outbound o) {
+    return o.replaces().isPresent() && o.onlyFor().isEmpty() && o.to() instanceof Outbound.ToPlace p
+        && isNamedThread(p.place());
+  }
+
+  private static String workspaceOf(Outbound o) {
+    return switch (o.to()) {
+      case Outbound.ToPerson p -> p.person().workspace();
+      case Outbound.ToPlace p -> p.place().workspace();
+    };
+  }
+
+  private static ChatPlace placeOf(Outbound o) {
+    return ((Outbound.ToPlace) o.to()).place();
+  }
+
+  /** The lane of a message: its channel, a person's ephemeral replies in a channel, or a direct conversation. */
+  private static String laneOf(Outbound o) {
+    return switch (o.to()) {
+      case Outbound.ToPerson p -> p.person().workspace() + " @" + p.person().userId();
+      case Outbound.ToPlace p -> p.place().workspace() + " " + p.place().channel()
+          + o.onlyFor().map(who -> " @" + who.userId()).orElse("");
+    };
+  }
+
+  /** Turns a message of the desk into an update of its earlier message, or queues it as a post; returns its lane. */
+  private String accept(Delivery d) {
     Outbound o = d.message();
     SlackRenderer.SlackMessage message = renderer.render(o);
-    String ws;
-    String channel;
-    switch (o.to()) {
-      case Outbound.ToPerson p -> {
-        ws = p.person().workspace();
-        channel = p.person().userId();
+    String lane = laneOf(o);
+    if (o.to() instanceof Outbound.ToPlace p && o.replaces().isPresent() && o.onlyFor().isEmpty()) {
+      String ws = p.place().workspace();
+      String key = o.replaces().get();
+      Optional<SlackMessageStore.Posted> earlier = store.find(ws, key);
+      if (earlier.isPresent()) {
+        requestUpdate(ws, key, earlier.get(), message, d);
+        return ws + " " + earlier.get().channel();
       }
-      case Outbound.ToPlace p -> {
-        ws = p.place().workspace();
-        channel = p.place().channel();
-        if (o.replaces().isPresent() && o.onlyFor().isEmpty()) {
-          String key = o.replaces().get();
-          Optional<SlackMessageStore.Posted> earlier = store.find(ws, key);
-          if (earlier.isPresent()) {
-            requestUpdate(ws, key, earlier.get(), message, d);
-            return;
-          }
-          Optional<QueuedPost> waiting = waitingPost(ws, key);
-          if (waiting.isPresent()) {
-            // not posted yet: post the newest content once instead of posting it twice
-            waiting.get().message = message;
-            waiting.get().receipts.add(d);
-            coalesced.incrementAndGet();
-            return;
-          }
-        }
+      Optional<QueuedPost> waiting = waitingPost(ws, key);
+      if (waiting.isPresent()) {
+        // not posted yet: post the newest content once instead of posting it twice
+        waiting.get().message = message;
+        waiting.get().receipts.add(d);
+        coalesced.incrementAndGet();
+        return lane;
       }
     }
-    lanes.computeIfAbsent(ws + " " + channel, k -> new Lane()).queue.addLast(new QueuedPost(d, message, clock.instant()));
+    lanes.computeIfAbsent(lane, k -> new Lane()).queue.addLast(new QueuedPost(d, message, clock.instant()));
+    return lane;
   }
 
   private Optional<QueuedPost> waitingPost(String ws, String key) {
     for (Lane lane : lanes.values()) {
       for (QueuedPost q : lane.queue) {
-        if (q.outbound.replaces().equals(Optional.of(key)) && q.outbound.onlyFor().isEmpty()
+        if (!q.sending && q.outbound.replaces().equals(Optional.of(key)) && q.outbound.onlyFor().isEmpty()
             && q.outbound.to() instanceof Outbound.ToPlace p && p.place().workspace().equals(ws)) {
           return Optional.of(q);
         }
@@ -311,48 +402,141 @@ public final class SlackChatGateway {
     return Optional.empty();
   }
 
-  /** Sends, channel by channel and in order, every post the pace and any 429 allow now. */
-  private void sendPosts(Instant now) {
-    for (var it = lanes.values().iterator(); it.hasNext(); ) {
-      Lane lane = it.next();
-      while (!lane.queue.isEmpty() && !now.isBefore(lane.heldUntil)) {
-        QueuedPost q = lane.queue.peekFirst();
-        if (!q.ephemeral() && !paceLeft(lane, now)) {
-          break;
-        }
-        if (!q.ephemeral()) {
-          lane.posted.addLast(now);
-        }
-        Attempt<?> attempt = sendPost(q);
-        if (attempt instanceof Attempt.Limited<?> limited) {
-          lane.heldUntil = now.plusSeconds(limited.retryAfterSeconds());
-          q.limited = true;
-          break;
-        }
-        lane.queue.pollFirst();
-        if (attempt instanceof Attempt.Failed<?> failed) {
-          // the outbox sends it again after its backoff; what waits behind it goes then too, in order
-          q.receipts.forEach(r -> r.failed(failed.reason()));
-          lane.queue.removeIf(behind -> {
-            boolean tracked = behind.receipts.stream().anyMatch(Delivery::tracked);
-            if (tracked) {
-              behind.receipts.forEach(r -> r.notTried("an earlier post to the channel failed"));
-            }
-            return tracked;
-          });
-          continue;
-        }
-        q.receipts.forEach(Delivery::sent);
-        if (q.limited) {
-          postsRetried.incrementAndGet();
-        } else if (now.isAfter(q.queuedAt)) {
-          postsDelayed.incrementAndGet();
-        }
+  /** One call a lane makes next, taken from the state under the lock and made outside it. */
+  private sealed interface Work {
+    record Update(Held held) implements Work {}
+
+    record Post(Lane lane, QueuedPost post) implements Work {}
+  }
+
+  /**
+   * Sends, in order, everything of one lane the pace, the update budget and any 429 allow now. Runs on
+   * the lane's worker only, so two calls of one lane are never under way at once.
+   */
+  private void drain(String laneKey) {
+    while (true) {
+      Work work;
+      synchronized (this) {
+        work = next(laneKey, clock.instant());
       }
-      if (lane.queue.isEmpty() && !now.isBefore(lane.heldUntil) && !paceStillCounts(lane, now)) {
-        it.remove();
+      if (work == null) {
+        return;
+      }
+      switch (work) {
+        case Work.Update u -> updateNow(u.held()).forEach(Runnable::run);
+        case Work.Post p -> postNow(laneKey, p.lane(), p.post());
       }
     }
+  }
+
+  /** The lane's next call, or null when it has nothing it may send now; the caller holds the lock. */
+  private Work next(String laneKey, Instant now) {
+    for (Held h : held.values().stream().filter(h -> h.lane().equals(laneKey) && !h.due().isAfter(now))
+        .sorted(Comparator.comparing(Held::due)).toList()) {
+      if (!budgetLeft(h.workspace(), now)) {
+        held.put(h.key(), new Held(h.workspace(), h.key(), h.at(), h.message(), nextSlot(h.workspace(), now),
+            h.receipts()));
+        continue;
+      }
+      held.remove(h.key());
+      lastUpdate.put(h.workspace() + " " + h.key(), now);
+      window.computeIfAbsent(h.workspace(), w -> new ArrayDeque<>()).addLast(now);
+      return new Work.Update(h);
+    }
+    Lane lane = lanes.get(laneKey);
+    if (lane == null) {
+      return null;
+    }
+    if (lane.queue.isEmpty() || now.isBefore(lane.heldUntil)) {
+      if (lane.queue.isEmpty() && !now.isBefore(lane.heldUntil) && !paceStillCounts(lane, now)) {
+        lanes.remove(laneKey);
+      }
+      return null;
+    }
+    QueuedPost q = lane.queue.peekFirst();
+    if (!q.ephemeral() && !paceLeft(lane, now)) {
+      return null;
+    }
+    if (!q.ephemeral()) {
+      lane.posted.addLast(now);
+    }
+    q.sending = true;
+    return new Work.Post(lane, q);
+  }
+
+  /**
+   * Makes one post of a lane and applies its outcome. The reports are given under the lock, together
+   * with cleaning the lane's queue, so the outbox knows of a failure before the desk's next batch can be
+   * accepted into the lane: messages it records from then on wait behind the failed one.
+   */
+  private void postNow(String laneKey, Lane lane, QueuedPost q) {
+    Sent outcome = sendPost(q);
+    Instant now = clock.instant();
+    List<Runnable> reports = new ArrayList<>();
+    synchronized (this) {
+      q.sending = false;
+      if (outcome instanceof Sent.Limited limited) {
+        lane.heldUntil = now.plusSeconds(limited.retryAfterSeconds());
+        q.limited = true;
+        return;
+      }
+      settle(laneKey, lane, q, outcome, now, reports);
+      reports.forEach(Runnable::run);
+    }
+  }
+
+  private void settle(String laneKey, Lane lane, QueuedPost q, Sent outcome, Instant now, List<Runnable> reports) {
+    {
+      lane.queue.remove(q);
+      switch (outcome) {
+        case Sent.Done done -> {
+          List<Delivery> rs = List.copyOf(q.receipts);
+          reports.add(() -> rs.forEach(Delivery::sent));
+          if (q.limited) {
+            postsRetried.incrementAndGet();
+          } else if (now.isAfter(q.queuedAt)) {
+            postsDelayed.incrementAndGet();
+          }
+          return;
+        }
+        case Sent.Refused refused -> {
+          List<Delivery> rs = List.copyOf(q.receipts);
+          reports.add(() -> rs.forEach(r -> r.refused(refused.reason())));
+        }
+        case Sent.Failed failed -> {
+          List<Delivery> rs = List.copyOf(q.receipts);
+          reports.add(() -> rs.forEach(r -> r.failed(failed.reason())));
+        }
+        case Sent.NoRoot noRoot -> {
+          List<Delivery> rs = List.copyOf(q.receipts);
+          reports.add(() -> rs.forEach(r -> r.notTried("the case thread's status message is not posted yet")));
+        }
+        case Sent.Limited limited -> throw new IllegalStateException("handled above");
+      }
+      // the outbox sends it again after its backoff; what waits behind it goes then too, in order
+      lane.queue.removeIf(behind -> {
+        boolean tracked = behind.receipts.stream().anyMatch(Delivery::tracked);
+        if (tracked) {
+          List<Delivery> rs = List.copyOf(behind.receipts);
+          reports.add(() -> rs.forEach(r -> r.notTried("an earlier post in lane " + laneKey + " was not delivered")));
+        }
+        return tracked;
+      });
+    }
+  }
+
+  /** How one post went. */
+  private sealed interface Sent {
+    record Done() implements Sent {}
+
+    record Limited(long retryAfterSeconds) implements Sent {}
+
+    record Failed(String reason) implements Sent {}
+
+    record Refused(String reason) implements Sent {}
+
+    /** A message for a case thread whose status message (its root) is not posted yet. */
+    record NoRoot() implements Sent {}
   }
 
   private boolean paceLeft(Lane lane, Instant now) {
@@ -367,32 +551,134 @@ public final class SlackChatGateway {
     return !lane.posted.isEmpty() && lane.posted.peekLast().isAfter(now.minus(postLimits.window()));
   }
 
-  /** Makes one post; where it goes under a case's thread is read now, so a root posted just before is found. */
-  private Attempt<?> sendPost(QueuedPost q) {
+  /**
+   * Makes one post; where it goes under a case's thread is read now, so a root posted just before is
+   * found. A message for a case thread without its root is not posted (only the status message roots a
+   * thread); a tracked message that failed before is first looked for in the channel's history.
+   */
+  private Sent sendPost(QueuedPost q) {
     Outbound o = q.outbound;
+    Optional<Delivery> tracked = q.tracked();
     switch (o.to()) {
       case Outbound.ToPerson p -> {
-        return post(p.person().userId(), Optional.empty(), q.message);
+        return outcome(post(p.person().userId(), Optional.empty(), q.message, tracked));
       }
       case Outbound.ToPlace p -> {
         ChatPlace place = p.place();
         String ws = place.workspace();
         Optional<String> thread = threadTs(place);
         if (o.onlyFor().isPresent()) {
-          return ephemeral(place.channel(), thread, o.onlyFor().get(), q.message);
+          return outcome(ephemeral(place.channel(), thread, o.onlyFor().get(), q.message));
         }
-        boolean rootsThread = isNamedThread(place) && thread.isEmpty();
-        Attempt<ChatPostMessageResponse> posted = post(place.channel(), thread, q.message);
-        if (posted instanceof Attempt.Ok<ChatPostMessageResponse> ok && ok.response().getTs() != null) {
-          SlackMessageStore.Posted at = new SlackMessageStore.Posted(place.channel(), ok.response().getTs());
+        boolean roots = rootsThread(o) && thread.isEmpty();
+        if (isNamedThread(place) && thread.isEmpty() && !roots) {
+          return new Sent.NoRoot();
+        }
+        if (o.replaces().isPresent()) {
+          Optional<SlackMessageStore.Posted> earlier = store.find(ws, o.replaces().get());
+          if (earlier.isPresent()) {
+            // posted by an earlier content whose call was under way when this one came: update it instead
+            SlackMessageStore.Posted at = earlier.get();
+            return outcome(call("chat.update", at.channel(), () -> api.chatUpdate(b -> b.channel(at.channel())
+                .ts(at.ts()).text(q.message.text()).blocksAsString(q.message.blocks()))));
+          }
+        }
+        Optional<String> ts = Optional.empty();
+        if (tracked.isPresent() && tracked.get().failures() > 0) {
+          switch (lookUp(place.channel(), thread, tracked.get())) {
+            case Lookup.Found found -> {
+              foundAfterTimeout.incrementAndGet();
+              LOG.info("slack: outbox message {} was already posted in {} (an earlier attempt's answer was lost);"
+                  + " not posting it again", tracked.get().id(), place.channel());
+              ts = Optional.of(found.ts());
+            }
+            case Lookup.NotFound notFound -> { }
+            case Lookup.Failed failed -> {
+              return failed.outcome();
+            }
+          }
+        }
+        if (ts.isEmpty()) {
+          Attempt<ChatPostMessageResponse> posted = post(place.channel(), thread, q.message, tracked);
+          if (!(posted instanceof Attempt.Ok<ChatPostMessageResponse> ok)) {
+            return outcome(posted);
+          }
+          ts = Optional.ofNullable(ok.response().getTs());
+        }
+        if (ts.isPresent()) {
+          SlackMessageStore.Posted at = new SlackMessageStore.Posted(place.channel(), ts.get());
           o.replaces().ifPresent(key -> store.remember(ws, key, at));
-          if (rootsThread) {
+          if (roots) {
             store.remember(ws, SqliteSlackMessageStore.THREAD + place.thread(), at);
           }
         }
-        return posted;
+        return new Sent.Done();
       }
     }
+  }
+
+  private static Sent outcome(Attempt<?> attempt) {
+    return switch (attempt) {
+      case Attempt.Ok<?> ok -> new Sent.Done();
+      case Attempt.Limited<?> limited -> new Sent.Limited(limited.retryAfterSeconds());
+      case Attempt.Failed<?> failed -> new Sent.Failed(failed.reason());
+      case Attempt.Refused<?> refused -> new Sent.Refused(refused.reason());
+    };
+  }
+
+  /** What reading the history for an earlier attempt found. */
+  private sealed interface Lookup {
+    record Found(String ts) implements Lookup {}
+
+    record NotFound() implements Lookup {}
+
+    /** The history could not be read for a reason that may pass (or the channel refuses us): do not post now. */
+    record Failed(Sent outcome) implements Lookup {}
+  }
+
+  /**
+   * Looks for the post of outbox message {@code d} in the channel's history (or its thread's replies)
+   * since shortly before it was recorded, by its metadata. A history Slack will not give us (a missing
+   * scope) counts as not found: the post is made, as it would have been without this look-up.
+   */
+  private Lookup lookUp(String channel, Optional<String> thread, Delivery d) {
+    String oldest = slackTs(d.recordedAt().minus(LOOK_BACK));
+    Attempt<? extends SlackApiTextResponse> read = thread.isPresent()
+        ? call("conversations.replies", channel, () -> api.conversationsReplies(b -> b.channel(channel)
+            .ts(thread.get()).oldest(oldest).includeAllMetadata(true).limit(200)))
+        : call("conversations.history", channel, () -> api.conversationsHistory(b -> b.channel(channel)
+            .oldest(oldest).includeAllMetadata(true).limit(200)));
+    return switch (read) {
+      case Attempt.Ok<?> ok -> {
+        List<Message> messages = ok.response() instanceof ConversationsRepliesResponse r ? r.getMessages()
+            : ((ConversationsHistoryResponse) ok.response()).getMessages();
+        yield (messages == null ? List.<Message>of() : messages).stream()
+            .filter(m -> carries(m, d.id()) && m.getTs() != null).map(Message::getTs)
+            .<Lookup>map(Lookup.Found::new).findFirst().orElse(new Lookup.NotFound());
+      }
+      case Attempt.Limited<?> limited -> new Lookup.Failed(new Sent.Limited(limited.retryAfterSeconds()));
+      case Attempt.Refused<?> refused -> new Lookup.Failed(new Sent.Refused(refused.reason()));
+      case Attempt.Failed<?> failed -> failed.ambiguous() ? new Lookup.Failed(new Sent.Failed(failed.reason()))
+          : new Lookup.NotFound();
+    };
+  }
+
+  /** Whether a message from the history carries the metadata of outbox message {@code id}. */
+  static boolean carries(Message m, long id) {
+    if (m.getMetadata() == null || !EVENT_TYPE.equals(m.getMetadata().getEventType())
+        || m.getMetadata().getEventPayload() == null) {
+      return false;
+    }
+    Object value = m.getMetadata().getEventPayload().get("outbox_id");
+    if (value instanceof Number n) {
+      return n.longValue() == id;
+    }
+    return value != null && value.toString().equals(Long.toString(id));
+  }
+
+  /** An instant as Slack's ts: seconds and microseconds. */
+  static String slackTs(Instant at) {
+    return at.getEpochSecond() + "." + String.format(java.util.Locale.ROOT, "%06d", at.getNano() / 1_000);
   }
 
   private void requestUpdate(String ws, String key, SlackMessageStore.Posted at, SlackRenderer.SlackMessage message,
@@ -406,40 +692,40 @@ public final class SlackChatGateway {
       receipts.addAll(before.receipts());
     }
     receipts.add(d);
-    if (!due.isAfter(now) && budgetLeft(ws, now)) {
-      if (held.remove(key) != null) {
-        coalesced.incrementAndGet();
-      }
-      update(ws, key, at, message, now, receipts);
-      return;
-    }
     if (!budgetLeft(ws, now) && !due.isAfter(now)) {
       due = nextSlot(ws, now);
     }
+    // due now: the lane sends it at once (drain); later: flushDue has the lane send it then
     if (held.put(key, new Held(ws, key, at, message, due, receipts)) != null) {
       coalesced.incrementAndGet();
     }
   }
 
-  private void update(String ws, String key, SlackMessageStore.Posted at, SlackRenderer.SlackMessage message, Instant now,
-      List<Delivery> receipts) {
-    lastUpdate.put(ws + " " + key, now);
-    window.computeIfAbsent(ws, w -> new ArrayDeque<>()).addLast(now);
+  /** Makes one update a lane took from the held ones; returns the delivery reports to give outside the lock. */
+  private List<Runnable> updateNow(Held h) {
+    SlackMessageStore.Posted at = h.at();
     Attempt<ChatUpdateResponse> r = call("chat.update", at.channel(), () -> api.chatUpdate(b -> b.channel(at.channel())
-        .ts(at.ts()).text(message.text()).blocksAsString(message.blocks())));
-    switch (r) {
-      case Attempt.Ok<ChatUpdateResponse> ok -> receipts.forEach(Delivery::sent);
-      case Attempt.Failed<ChatUpdateResponse> failed -> receipts.forEach(x -> x.failed(failed.reason()));
+        .ts(at.ts()).text(h.message().text()).blocksAsString(h.message().blocks())));
+    List<Delivery> receipts = List.copyOf(h.receipts());
+    return switch (r) {
+      case Attempt.Ok<ChatUpdateResponse> ok -> List.of(() -> receipts.forEach(Delivery::sent));
+      case Attempt.Failed<ChatUpdateResponse> failed -> List.of(() -> receipts.forEach(x -> x.failed(failed.reason())));
+      case Attempt.Refused<ChatUpdateResponse> refused ->
+          List.of(() -> receipts.forEach(x -> x.refused(refused.reason())));
       case Attempt.Limited<ChatUpdateResponse> limited -> {
         // someone else used the workspace's budget: wait as told and send it then, unless a newer one comes
-        Held newer = held.get(key);
-        if (newer == null) {
-          held.put(key, new Held(ws, key, at, message, now.plusSeconds(limited.retryAfterSeconds()), receipts));
-        } else {
-          newer.receipts().addAll(0, receipts);
+        synchronized (this) {
+          Held newer = held.get(h.key());
+          if (newer == null) {
+            held.put(h.key(), new Held(h.workspace(), h.key(), at, h.message(),
+                clock.instant().plusSeconds(limited.retryAfterSeconds()), new ArrayList<>(receipts)));
+          } else {
+            newer.receipts().addAll(0, receipts);
+          }
         }
+        yield List.of();
       }
-    }
+    };
   }
 
   private static long retryAfter(String header) {
@@ -463,11 +749,14 @@ public final class SlackChatGateway {
     return sent == null || sent.isEmpty() ? now : sent.peekFirst().plus(Duration.ofMinutes(1)).plusMillis(1);
   }
 
+  /** A post; one of the outbox carries its id in the message's metadata, to be recognised after a timeout. */
   private Attempt<ChatPostMessageResponse> post(String channel, Optional<String> thread,
-      SlackRenderer.SlackMessage message) {
+      SlackRenderer.SlackMessage message, Optional<Delivery> tracked) {
     return call("chat.postMessage", channel, () -> api.chatPostMessage(b -> {
       b.channel(channel).text(message.text()).blocksAsString(message.blocks()).unfurlLinks(false);
       thread.ifPresent(b::threadTs);
+      tracked.ifPresent(d -> b.metadata(Message.Metadata.builder().eventType(EVENT_TYPE)
+          .eventPayload(Map.of("outbox_id", Long.toString(d.id()))).build()));
       return b;
     }));
   }
@@ -508,8 +797,15 @@ public final class SlackChatGateway {
 
     record Limited<T>(long retryAfterSeconds) implements Attempt<T> {}
 
-    /** @param reason for the outbox's log: Slack's error code, the HTTP status or the exception's class */
-    record Failed<T>(String reason) implements Attempt<T> {}
+    /**
+     * @param reason for the outbox's log: Slack's error code, the HTTP status or the exception's class
+     * @param ambiguous whether Slack may have done what was asked all the same (a timeout, a broken
+     *     connection, an HTTP 5xx), as opposed to answering {@code ok:false}
+     */
+    record Failed<T>(String reason, boolean ambiguous) implements Attempt<T> {}
+
+    /** Slack refused for good ({@link #REFUSED}). */
+    record Refused<T>(String reason) implements Attempt<T> {}
   }
 
   /**
@@ -525,7 +821,8 @@ public final class SlackChatGateway {
         LOG.warn("slack: {} in {} failed: {}{}", method, channel, response.getError(),
             response.getNeeded() == null ? "" : " (missing scope " + response.getNeeded() + "; add it in the app"
                 + " manifest and reinstall)");
-        return new Attempt.Failed<>(String.valueOf(response.getError()));
+        String error = String.valueOf(response.getError());
+        return REFUSED.contains(error) ? new Attempt.Refused<>(error) : new Attempt.Failed<>(error, false);
       }
       return new Attempt.Ok<>(response);
     } catch (SlackApiException e) {
@@ -537,11 +834,11 @@ public final class SlackChatGateway {
       }
       errors.incrementAndGet();
       LOG.warn("slack: {} in {} failed with HTTP {}", method, channel, e.getResponse().code());
-      return new Attempt.Failed<>("HTTP " + e.getResponse().code());
+      return new Attempt.Failed<>("HTTP " + e.getResponse().code(), e.getResponse().code() >= 500);
     } catch (IOException e) {
       errors.incrementAndGet();
       LOG.warn("slack: {} in {} failed: {}", method, channel, e.getClass().getSimpleName());
-      return new Attempt.Failed<>(e.getClass().getSimpleName());
+      return new Attempt.Failed<>(e.getClass().getSimpleName(), true);
     }
   }
 }

@@ -18,6 +18,7 @@ import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.supportbot.app.platform.DeskLink;
+import org.supportbot.app.platform.LaneWorkers;
 import org.supportbot.config.policy.SupportPolicy;
 import org.supportbot.core.chat.SupportDesk;
 import org.supportbot.core.directory.DirectoryStore;
@@ -157,7 +158,7 @@ public final class SlackRunner {
     String team = checkInstall(api);
     SqliteSlackMessageStore messages = new SqliteSlackMessageStore(db);
     SlackChatGateway gateway = new SlackChatGateway(api, messages, new SlackRenderer(), clock, settings.updates(),
-        SlackChatGateway.PostLimits.CHAT_POST_MESSAGE);
+        SlackChatGateway.PostLimits.CHAT_POST_MESSAGE, LaneWorkers.pooled("slack", LaneWorkers.DEFAULT_MAX_CALLS));
     return new SlackAdapter(settings, slack, team, desk, directory, policies, gateway, messages, clock, link);
   }
 

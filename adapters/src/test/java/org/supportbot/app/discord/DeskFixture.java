@@ -50,6 +50,8 @@ final class DeskFixture implements AutoCloseable {
   final org.supportbot.core.testing.HeldDirectoryStore held;
   final IncidentDesk incidents;
   final DiscordRefs refs;
+  /** The desk's outbox, which tells the triage channel about set-aside messages. */
+  final Outbox outbox;
 
   DeskFixture(Path dir) throws ConfigException {
     db = SqliteDatabase.open(dir.resolve("desk.db"), SqliteDatabase.Durability.NORMAL);
@@ -68,8 +70,8 @@ final class DeskFixture implements AutoCloseable {
         Map.of("acme", new DeskSettings.OrgRouting(place(FakeDiscord.ESCALATIONS), FakeDiscord.ON_CALL_ROLE, "on-call",
             Optional.empty())),
         Duration.ofHours(24), LocalTime.of(8, 0), ZoneId.of("America/Los_Angeles"));
-    desk = new SupportDesk(incidents, feed,
-        new Outbox(new SqliteOutboxStore(db), clock, Backoff.DEFAULT), directory, catalog::get, KnowledgeSuggestions.NONE,
+    outbox = new Outbox(new SqliteOutboxStore(db), clock, Backoff.DEFAULT, Optional.of(place(FakeDiscord.TRIAGE)));
+    desk = new SupportDesk(incidents, feed, outbox, directory, catalog::get, KnowledgeSuggestions.NONE,
         new SqliteConversationStore(db), settings, clock);
     refs = new DiscordRefs(db);
   }

@@ -55,7 +55,7 @@ class DiscordLoadTest {
   }
 
   @Test
-  void aDayOfOpenCasesMakesNo429AndEveryStatusEndsCurrent() {
+  void aDayOfOpenCasesMakesNo429AndEveryStatusEndsCurrent() throws Exception {
     fake.enforceMessageLimits(5, Duration.ofMillis(5));
     for (int i = 1; i <= CASES; i++) {
       var outcome = world.incidents.handle(new IncidentCommand.File(new Origin("load-" + i, Actor.customer(DeskFixture.person(
@@ -66,9 +66,11 @@ class DiscordLoadTest {
       assertThat(outcome).as("filing case %d", i).isInstanceOf(IncidentOutcome.Filed.class);
     }
     adapter.tick();
+    adapter.awaitIdle(Duration.ofSeconds(60)); // the posts run on their lanes
     for (int step = 0; step < 96; step++) {
       world.clock.advance(Duration.ofMinutes(15));
       adapter.tick();
+      adapter.awaitIdle(Duration.ofSeconds(60));
     }
 
     List<FakeDiscord.Call> calls = fake.calls();

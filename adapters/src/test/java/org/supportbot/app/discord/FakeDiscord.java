@@ -78,6 +78,11 @@ public final class FakeDiscord implements AutoCloseable {
   private final List<Call> calls = new CopyOnWriteArrayList<>();
   private final AtomicLong snowflakes = new AtomicLong();
   private final Map<String, ObjectNode> messages = new ConcurrentHashMap<>();
+  /** Messages created with {@code enforce_nonce}, by channel and nonce, as Discord remembers them for a while. */
+  private final Map<String, String> nonces = new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> applyThenFail = new ConcurrentHashMap<>();
+  private final Map<String, Integer> refusing = new ConcurrentHashMap<>();
+  private final Map<String, CountDownLatch> hung = new ConcurrentHashMap<>();
   private final Map<String, ObjectNode> channels = new ConcurrentHashMap<>();
   private final ConcurrentLinkedQueue<RateLimit> rateLimits = new ConcurrentLinkedQueue<>();
   private final ConcurrentLinkedQueue<RateLimit> emptyBuckets = new ConcurrentLinkedQueue<>();
@@ -104,6 +109,12 @@ public final class FakeDiscord implements AutoCloseable {
     channels.put(ESCALATIONS, textChannel(ESCALATIONS, "escalations", 2));
     http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     http.createContext("/", this::serve);
+    // a hung create must not hold the other calls back, as on Discord
+    http.setExecutor(java.util.concurrent.Executors.newCachedThreadPool(r -> {
+      Thread t = new Thread(r, "fake-discord");
+      t.setDaemon(true);
+      return t;
+    }));
     http.start();
     gateway = new Gateway();
     gateway.start();
@@ -320,6 +331,43 @@ public final class FakeDiscord implements AutoCloseable {
     return id;
   }
 
+  /**
+   * The next {@code n} message creates in {@code channel} are made (the message exists) but answered
+   * HTTP 500, as when Discord's answer is lost: a retry with the same nonce gets the message made then.
+   */
+  void applyThenFail(String channel, int n) {
+    applyThenFail.put(channel, new AtomicInteger(n));
+  }
+
+  /** Message creates in {@code channel} are refused with Discord's {@code code}: 10003 Unknown Channel, 50001 Missing Access. */
+  void refuse(String channel, int code) {
+    refusing.put(channel, code);
+  }
+
+  /** Lets {@code channel} take messages again. */
+  void accept(String channel) {
+    refusing.remove(channel);
+  }
+
+  /** Message creates in {@code channel} hang, unapplied, until {@link #release}. */
+  void hang(String channel) {
+    hung.put(channel, new CountDownLatch(1));
+  }
+
+  /** Lets the creates hung in {@code channel} go on. */
+  void release(String channel) {
+    CountDownLatch latch = hung.remove(channel);
+    if (latch != null) {
+      latch.countDown();
+    }
+  }
+
+  /** The messages stored in {@code channel}, as made (created once per nonce). */
+  List<JsonNode> messagesIn(String channel) {
+    return messages.values().stream().filter(m -> m.path("channel_id").asText().equals(channel))
+        .map(m -> (JsonNode) m).toList();
+  }
+
   // ---- REST -----------------------------------------------------------------------------------
 
   private void serve(HttpExchange x) throws IOException {
@@ -389,7 +437,37 @@ public final class FakeDiscord implements AutoCloseable {
           x.getResponseHeaders().add("X-RateLimit-Bucket", "fake-empty-" + Math.abs(r.pathRegex().hashCode()));
         }
       }
-      Answer a = answer(method, path, body);
+      String[] parts = path.split("/");
+      String created = method.equals("POST") && parts.length == 3 && parts[0].equals("channels")
+          && parts[2].equals("messages") ? parts[1] : null;
+      CountDownLatch hold = created == null ? null : hung.get(created);
+      if (hold != null) {
+        calls.add(new Call(method, path, query, body, 0, null, Instant.now())); // under way
+        try {
+          hold.await(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      Integer refusal = created == null ? null : refusing.get(created);
+      if (refusal != null) {
+        JsonNode error = JSON.createObjectNode().put("message", refusal == 10003 ? "Unknown Channel" : "Missing Access")
+            .put("code", refusal);
+        calls.add(new Call(method, path, query, body, refusal == 10003 ? 404 : 403, error, Instant.now()));
+        send(x, refusal == 10003 ? 404 : 403, error);
+        return;
+      }
+      String nonceKey = created != null && body != null && body.path("enforce_nonce").asBoolean()
+          && body.hasNonNull("nonce") ? created + " " + body.get("nonce").asText() : null;
+      Answer a = nonceKey != null && nonces.containsKey(nonceKey)
+          ? ok(messages.get(nonces.get(nonceKey))) : answer(method, path, body);
+      if (nonceKey != null && a.status() == 200) {
+        nonces.putIfAbsent(nonceKey, a.body().get("id").asText());
+      }
+      AtomicInteger failing = created == null ? null : applyThenFail.get(created);
+      if (a.status() == 200 && failing != null && failing.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        a = new Answer(500, JSON.createObjectNode().put("message", "500: Internal Server Error").put("code", 0));
+      }
       calls.add(new Call(method, path, query, body, a.status(), a.body(), Instant.now()));
       send(x, a.status(), a.body());
     }
@@ -733,6 +811,7 @@ public final class FakeDiscord implements AutoCloseable {
 
   @Override
   public void close() throws InterruptedException {
+    hung.values().forEach(CountDownLatch::countDown);
     http.stop(0);
     gateway.stop(1000);
   }

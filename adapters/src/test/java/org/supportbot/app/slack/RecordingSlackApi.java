@@ -68,6 +68,12 @@ public final class RecordingSlackApi implements AutoCloseable {
     this.clock = clock;
     this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
     server.createContext("/api/", this::handle);
+    // a stalled or hung call must not hold the others back, as on Slack
+    server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool(r -> {
+      Thread t = new Thread(r, "fake-slack");
+      t.setDaemon(true);
+      return t;
+    }));
     server.start();
   }
 
@@ -115,6 +121,47 @@ public final class RecordingSlackApi implements AutoCloseable {
     postsPerWindow = perWindow;
   }
 
+  /** A message chat.postMessage applied: what conversations.history and conversations.replies give back. */
+  private record Posted(String channel, String ts, String threadTs, String metadata) {}
+
+  private final List<Posted> history = new CopyOnWriteArrayList<>();
+  private final AtomicInteger stallAfterApplying = new AtomicInteger();
+  private final Map<String, java.util.concurrent.CountDownLatch> hungChannels = new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.concurrent.CountDownLatch released = new java.util.concurrent.CountDownLatch(1);
+
+  /**
+   * The next {@code n} chat.postMessage calls are applied (the message is in the channel's history) but
+   * their answer never comes, as when Slack's response is lost: the client's timeout ends the call.
+   */
+  void applyThenStall(int n) {
+    stallAfterApplying.set(n);
+  }
+
+  /** Every chat.postMessage to {@code channel} hangs, unapplied, until {@link #release(String)}. */
+  void hang(String channel) {
+    hungChannels.put(channel, new java.util.concurrent.CountDownLatch(1));
+  }
+
+  /** Lets the calls hung in {@code channel} fail (HTTP 500, nothing applied) and later ones through. */
+  void release(String channel) {
+    java.util.concurrent.CountDownLatch latch = hungChannels.remove(channel);
+    if (latch != null) {
+      latch.countDown();
+    }
+  }
+
+  private final AtomicInteger hungNow = new AtomicInteger();
+
+  /** Calls hung by {@link #hang} that have not been let go yet. */
+  int hungNow() {
+    return hungNow.get();
+  }
+
+  /** Messages chat.postMessage applied to {@code channel} (answered or not). */
+  long applied(String channel) {
+    return history.stream().filter(p -> p.channel().equals(channel)).count();
+  }
+
   /** Calls made so far, in order, without auth.test (which Bolt makes on its own). */
   public List<Call> calls() {
     return calls.stream().filter(c -> !c.method().equals("auth.test")).toList();
@@ -135,6 +182,22 @@ public final class RecordingSlackApi implements AutoCloseable {
       }
       Call call = new Call(method, given, params);
       calls.add(call);
+      java.util.concurrent.CountDownLatch hung = method.equals("chat.postMessage")
+          ? hungChannels.get(params.getOrDefault("channel", "")) : null;
+      if (hung != null) {
+        hungNow.incrementAndGet();
+        try {
+          java.util.concurrent.CountDownLatch any = hung;
+          while (!any.await(10, java.util.concurrent.TimeUnit.MILLISECONDS) && released.getCount() > 0) {
+            // hung until released, or until the fake closes
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        hungNow.decrementAndGet();
+        exchange.sendResponseHeaders(500, -1);
+        return;
+      }
       long retryAfter = scriptedLimit(method);
       if (retryAfter == 0 && method.equals("chat.update") && overTier3()) {
         retryAfter = 30;
@@ -163,10 +226,25 @@ public final class RecordingSlackApi implements AutoCloseable {
         body = switch (method) {
           case "auth.test" -> "{\"ok\":true,\"url\":\"https://vendor.slack.com/\",\"team\":\"Vendor\",\"user\":\"supportbot\","
               + "\"team_id\":\"" + TEAM + "\",\"user_id\":\"" + BOT_USER + "\",\"bot_id\":\"B0BOT\"}";
-          case "chat.postMessage" -> postFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0
-              ? "{\"ok\":false,\"error\":\"" + postError + "\"}"
-              : "{\"ok\":true,\"channel\":\"" + params.get("channel") + "\",\"ts\":\"" + nextTs()
-              + "\",\"message\":{\"type\":\"message\",\"user\":\"" + BOT_USER + "\",\"text\":\"\"}}";
+          case "chat.postMessage" -> {
+            if (postFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+              yield "{\"ok\":false,\"error\":\"" + postError + "\"}";
+            }
+            String ts = nextTs();
+            history.add(new Posted(params.get("channel"), ts, params.getOrDefault("thread_ts", ""),
+                params.getOrDefault("metadata", "")));
+            if (stallAfterApplying.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+              try {
+                released.await(); // the answer is lost: the client times out
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              yield "{\"ok\":false,\"error\":\"fake_closed\"}";
+            }
+            yield "{\"ok\":true,\"channel\":\"" + params.get("channel") + "\",\"ts\":\"" + ts
+                + "\",\"message\":{\"type\":\"message\",\"user\":\"" + BOT_USER + "\",\"text\":\"\"}}";
+          }
+          case "conversations.history", "conversations.replies" -> messages(method, params);
           case "chat.postEphemeral" -> "{\"ok\":true,\"message_ts\":\"" + nextTs() + "\"}";
           case "chat.update" -> "{\"ok\":true,\"channel\":\"" + params.get("channel") + "\",\"ts\":\"" + params.get("ts")
               + "\",\"text\":\"\"}";
@@ -185,6 +263,25 @@ public final class RecordingSlackApi implements AutoCloseable {
         out.write(bytes);
       }
     }
+  }
+
+  /** The channel's (or a thread's) applied messages, with their metadata when include_all_metadata is set. */
+  private String messages(String method, Map<String, String> params) {
+    String channel = params.getOrDefault("channel", "");
+    String thread = params.getOrDefault("ts", "");
+    boolean metadata = "1".equals(params.get("include_all_metadata"))
+        || "true".equals(params.get("include_all_metadata"));
+    List<String> out = new ArrayList<>();
+    for (Posted p : history) {
+      boolean in = p.channel().equals(channel) && (method.equals("conversations.history") ? p.threadTs().isEmpty()
+          : p.ts().equals(thread) || p.threadTs().equals(thread));
+      if (in) {
+        out.add("{\"type\":\"message\",\"user\":\"" + BOT_USER + "\",\"ts\":\"" + p.ts() + "\""
+            + (metadata && !p.metadata().isEmpty() ? ",\"metadata\":" + p.metadata() : "") + "}");
+      }
+    }
+    java.util.Collections.reverse(out); // newest first, as Slack answers
+    return "{\"ok\":true,\"messages\":[" + String.join(",", out) + "],\"has_more\":false}";
   }
 
   /** Whether {@code call} was answered 429. */
@@ -259,6 +356,8 @@ public final class RecordingSlackApi implements AutoCloseable {
 
   @Override
   public void close() {
+    released.countDown();
+    hungChannels.values().forEach(java.util.concurrent.CountDownLatch::countDown);
     server.stop(0);
   }
 

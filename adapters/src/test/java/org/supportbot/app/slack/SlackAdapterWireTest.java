@@ -40,7 +40,7 @@ class SlackAdapterWireTest {
   }
 
   /** Atheer's thirteen questions, answered in the modal. */
-  private static Map<String, String> typedAnswers() {
+  static Map<String, String> typedAnswers() {
     Map<String, String> m = new LinkedHashMap<>();
     m.put("product", "Beacon");
     m.put("version", "3.2.1");
@@ -54,7 +54,7 @@ class SlackAdapterWireTest {
     return m;
   }
 
-  private static Map<String, String> selectedAnswers() {
+  static Map<String, String> selectedAnswers() {
     return Map.of("category", "incident", "reproducible", "yes", "severity", "P1");
   }
 

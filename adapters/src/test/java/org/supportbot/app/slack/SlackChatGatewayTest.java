@@ -13,6 +13,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.supportbot.app.platform.LaneWorkers;
 import org.supportbot.app.slack.RecordingSlackApi.Call;
 import org.supportbot.core.conversation.Outbound;
 import org.supportbot.core.directory.Identity;
@@ -23,6 +24,7 @@ import org.supportbot.core.outbox.Delivery;
 import org.supportbot.core.outbox.Outbox;
 import org.supportbot.core.outbox.OutboxStore;
 import org.supportbot.core.store.sqlite.SqliteOutboxStore;
+import org.supportbot.core.testing.Await;
 import org.supportbot.core.testing.MutableClock;
 
 /**
@@ -48,12 +50,19 @@ class SlackChatGatewayTest {
 
   private SlackChatGateway gateway(SlackChatGateway.UpdateLimits limits, SlackChatGateway.PostLimits posts)
       throws Exception {
+    return gateway(limits, posts, SlackChatGateway.CALL_TIMEOUT, LaneWorkers.inline());
+  }
+
+  /** A gateway whose Web API calls end after {@code callTimeout}, answered or not, run on {@code workers}. */
+  private SlackChatGateway gateway(SlackChatGateway.UpdateLimits limits, SlackChatGateway.PostLimits posts,
+      Duration callTimeout, LaneWorkers workers) throws Exception {
     api = new RecordingSlackApi(TOKEN, clock);
     db = SqliteDatabase.open(dir.resolve("g.db"), SqliteDatabase.Durability.NORMAL);
     SlackConfig config = new SlackConfig();
     config.setMethodsEndpointUrlPrefix(api.prefix());
+    config.setHttpClientCallTimeoutMillis((int) callTimeout.toMillis());
     return new SlackChatGateway(Slack.getInstance(config).methods(TOKEN), new SqliteSlackMessageStore(db),
-        new SlackRenderer(), clock, limits, posts);
+        new SlackRenderer(), clock, limits, posts, workers);
   }
 
   @AfterEach
@@ -163,15 +172,131 @@ class SlackChatGatewayTest {
   }
 
   @Test
-  void theFirstMessageToACaseThreadWithoutAStatusRootsTheThreadAndTheNextGoUnderIt() throws Exception {
+  void theStatusMessageRootsItsThreadEvenWhenItFailsFirstAndNothingElseEverDoes() throws Exception {
     SlackChatGateway g = gateway(SlackChatGateway.UpdateLimits.TIER_3);
-    g.send(List.of(Outbound.toPlace(thread("ACME-7"), Outbound.Kind.NOTICE).text("first").build(),
-        Outbound.toPlace(thread("ACME-7"), Outbound.Kind.NOTICE).text("second").build()));
+    Outbox outbox = new Outbox(new SqliteOutboxStore(db), clock, Backoff.DEFAULT);
+    // the confirmation was recorded before the status message, as the desk says them
+    List<Delivery> first = outbox.record(new OutboxStore.Batch(List.of(notice(thread("ACME-1"), "filed, thanks"),
+        status("ACME-1", "ACME-1 status")), OptionalLong.empty(), List.of(), List.of(), Map.of(), clock.instant()));
+    api.failNextPosts(2, "internal_error");
+    g.deliver(first); // the status fails (first failure); the confirmation waits behind it
+    clock.advance(Duration.ofSeconds(5));
+    g.deliver(outbox.due(10)); // both due: the status fails again (next in 10 s), the confirmation waits 5 s
+    clock.advance(Duration.ofSeconds(5));
+    List<Delivery> alone = outbox.due(10);
+    assertThat(alone).extracting(d -> d.message().plainText()).containsExactly("filed, thanks");
+    g.deliver(alone); // the confirmation alone, its thread without a root: not posted
+    assertThat(api.calls("chat.postMessage")).extracting(c -> c.param("text")).containsOnly("ACME-1 status");
+    assertThat(alone).allMatch(Delivery::reported);
 
+    clock.advance(Duration.ofSeconds(5));
+    g.deliver(outbox.due(10));
     List<Call> posts = api.calls("chat.postMessage");
-    assertThat(posts.get(0).param("thread_ts")).isEmpty();
-    assertThat(posts.get(1).param("thread_ts")).isEqualTo("1764000000.000001");
-    assertThat(new SqliteSlackMessageStore(db).threadAt("T1", "C1", "1764000000.000001")).hasValue("ACME-7");
+    assertThat(posts).extracting(c -> c.param("text") + " thread=" + c.param("thread_ts")).containsExactly(
+        "ACME-1 status thread=", "ACME-1 status thread=", "ACME-1 status thread=",
+        "filed, thanks thread=1764000000.000001");
+    assertThat(new SqliteSlackMessageStore(db).threadAt("T1", "C1", "1764000000.000001")).hasValue("ACME-1");
+    assertThat(outbox.pendingCount()).isZero();
+  }
+
+  @Test
+  void aPostWhoseAnswerWasLostIsFoundByItsMetadataAndNotPostedAgain() throws Exception {
+    SlackChatGateway g = gateway(SlackChatGateway.UpdateLimits.TIER_3, UNPACED, Duration.ofMillis(300),
+        LaneWorkers.inline());
+    Outbox outbox = new Outbox(new SqliteOutboxStore(db), clock, Backoff.DEFAULT);
+    api.applyThenStall(2);
+    List<Delivery> first = outbox.record(new OutboxStore.Batch(List.of(status("ACME-1", "ACME-1 status"),
+        notice(CHANNEL, "new case")), OptionalLong.empty(), List.of(), List.of(), Map.of(), clock.instant()));
+    g.deliver(first); // Slack applies both; both answers are lost to the client's timeout
+    assertThat(first).allMatch(Delivery::reported);
+    assertThat(outbox.pendingCount()).isEqualTo(2);
+    assertThat(api.applied("C1")).isEqualTo(1); // the second was not tried behind the first
+
+    clock.advance(Duration.ofSeconds(5));
+    g.deliver(outbox.due(10));
+    assertThat(api.calls()).extracting(SlackChatGatewayTest::described).containsExactly(
+        "chat.postMessage C1 thread= ACME-1 status", "conversations.history C1 thread= ",
+        "chat.postMessage C1 thread= new case");
+    Call lookUp = api.calls("conversations.history").getFirst();
+    assertThat(lookUp.param("include_all_metadata")).isIn("1", "true");
+    assertThat(lookUp.param("oldest")).isEqualTo(SlackChatGateway.slackTs(clock.instant().minusSeconds(5 + 60)));
+    assertThat(api.calls("chat.postMessage").getFirst().param("metadata")).contains(SlackChatGateway.EVENT_TYPE)
+        .contains("\"outbox_id\":\"" + first.getFirst().id() + "\"");
+    assertThat(g.foundAfterTimeout()).isEqualTo(1);
+    assertThat(outbox.pendingCount()).isEqualTo(1); // "new case" was applied too, and its answer lost again
+
+    clock.advance(Duration.ofSeconds(5));
+    g.deliver(outbox.due(10));
+    assertThat(api.applied("C1")).isEqualTo(2);
+    assertThat(api.calls("chat.postMessage")).hasSize(2);
+    assertThat(outbox.pendingCount()).isZero();
+    // the status message found in the history is the one later changes update
+    g.send(List.of(status("ACME-1", "ACME-1 claimed")));
+    assertThat(api.calls()).last().extracting(c -> c.method() + " " + c.param("ts"))
+        .isEqualTo("chat.update 1764000000.000001");
+  }
+
+  @Test
+  void aChannelThatIsGoneSetsThePostAsideAtOnceTellsTriageAndAResendPostsIt() throws Exception {
+    SlackChatGateway g = gateway(SlackChatGateway.UpdateLimits.TIER_3);
+    ChatPlace triage = new ChatPlace("slack", "T1", "C0TRIAGE", "");
+    Outbox outbox = new Outbox(new SqliteOutboxStore(db), clock, Backoff.DEFAULT, java.util.Optional.of(triage));
+    api.failNextPosts(1, "channel_not_found");
+    List<Delivery> first = outbox.record(new OutboxStore.Batch(List.of(notice(CHANNEL, "one"), notice(CHANNEL, "two")),
+        OptionalLong.empty(), List.of(), List.of(), Map.of(), clock.instant()));
+    g.deliver(first);
+    assertThat(outbox.setAside()).singleElement().satisfies(s -> {
+      assertThat(s.reason()).isEqualTo("channel_not_found");
+      assertThat(s.attempts()).isEqualTo(1);
+      assertThat(s.lane()).isEqualTo("slack/T1/C1");
+    });
+
+    clock.advance(Duration.ofSeconds(5));
+    g.deliver(outbox.due(10));
+    assertThat(api.calls()).extracting(SlackChatGatewayTest::described).containsExactly(
+        "chat.postMessage C1 thread= one", "chat.postMessage C1 thread= two",
+        "chat.postMessage C0TRIAGE thread= Outbox: message " + first.getFirst().id() + " (notice) to slack/T1/C1 was"
+            + " set aside: channel_not_found. Fix the cause, then run `supportbot outbox resend --id "
+            + first.getFirst().id() + "`.");
+
+    assertThat(outbox.resend(List.of(first.getFirst().id()))).isEqualTo(1);
+    g.deliver(outbox.due(10));
+    assertThat(api.calls()).last().extracting(SlackChatGatewayTest::described)
+        .isEqualTo("chat.postMessage C1 thread= one");
+    assertThat(outbox.pendingCount()).isZero();
+    assertThat(outbox.setAsideCount()).isZero();
+  }
+
+  @Test
+  @org.junit.jupiter.api.Timeout(120) // a lane that blocks the caller would hang here instead of failing
+  void aHungChannelDelaysNeitherAnotherChannelNorItsOwnEphemeralReplies() throws Exception {
+    SlackChatGateway g = gateway(SlackChatGateway.UpdateLimits.TIER_3, UNPACED, Duration.ofSeconds(60),
+        LaneWorkers.pooled("test", 4));
+    Outbox outbox = new Outbox(new SqliteOutboxStore(db), clock, Backoff.DEFAULT);
+    ChatPlace other = new ChatPlace("slack", "T1", "C2", "");
+    api.hang("C1");
+    List<Delivery> stuck = outbox.record(new OutboxStore.Batch(List.of(notice(CHANNEL, "stuck")), OptionalLong.empty(),
+        List.of(), List.of(), Map.of(), clock.instant()));
+    g.deliver(stuck);
+    Await.until(() -> !api.calls("chat.postMessage").isEmpty(), "the post to C1 to be under way");
+
+    List<Delivery> replies = outbox.record(new OutboxStore.Batch(List.of(
+        Outbound.toPlace(CHANNEL, Outbound.Kind.REPLY).onlyFor(ANA).text("only for you").build(),
+        notice(other, "elsewhere")), OptionalLong.empty(), List.of(), List.of(), Map.of(), clock.instant()));
+    assertThat(replies).hasSize(2);
+    g.deliver(replies);
+    Await.until(() -> outbox.inFlight() == 1, "the other channel and the ephemeral reply");
+
+    assertThat(stuck.getFirst().reported()).as("the C1 post is still hung").isFalse();
+    assertThat(api.calls()).extracting(SlackChatGatewayTest::described).containsExactlyInAnyOrder(
+        "chat.postMessage C1 thread= stuck", "chat.postEphemeral C1 thread= only for you",
+        "chat.postMessage C2 thread= elsewhere");
+    assertThat(outbox.pendingCount()).isEqualTo(1);
+
+    api.release("C1");
+    Await.until(() -> outbox.inFlight() == 0, "the hung post to end");
+    assertThat(outbox.pendingCount()).isEqualTo(1); // HTTP 500: it stays for a retry
+    g.close(Duration.ofSeconds(5));
   }
 
   @Test
@@ -206,6 +331,7 @@ class SlackChatGatewayTest {
     g.deliver(outbox.due(10));
     assertThat(api.calls()).extracting(SlackChatGatewayTest::described).containsExactly(
         "chat.postMessage C1 thread= one", "chat.postMessage C2 thread= elsewhere",
+        "conversations.history C1 thread= ", // a message that failed before is looked for before it is posted again
         "chat.postMessage C1 thread= one", "chat.postMessage C1 thread= two");
     assertThat(outbox.pendingCount()).isZero();
   }
@@ -282,21 +408,22 @@ class SlackChatGatewayTest {
   }
 
   @Test
-  void aRateLimitedEphemeralReplyHoldsItsChannelAndIsSentOnce() throws Exception {
+  void aRateLimitedEphemeralReplyIsSentOnceAndHoldsNoChannelPost() throws Exception {
     SlackChatGateway g = gateway(SlackChatGateway.UpdateLimits.TIER_3, SlackChatGateway.PostLimits.CHAT_POST_MESSAGE);
     api.rateLimitNext("chat.postEphemeral", 2);
     g.send(List.of(Outbound.toPlace(CHANNEL, Outbound.Kind.REPLY).onlyFor(ANA).text("only for you").build(),
         notice(CHANNEL, "for everyone")));
-    assertThat(api.calls()).extracting(Call::method).containsExactly("chat.postEphemeral");
+    assertThat(api.calls()).extracting(SlackChatGatewayTest::described).containsExactly(
+        "chat.postEphemeral C1 thread= only for you", "chat.postMessage C1 thread= for everyone");
 
     clock.advance(Duration.ofMillis(1_999));
     g.flushDue();
-    assertThat(api.calls()).hasSize(1);
+    assertThat(api.calls()).hasSize(2);
     clock.advance(Duration.ofMillis(1));
     g.flushDue();
     assertThat(api.calls()).extracting(SlackChatGatewayTest::described).containsExactly(
-        "chat.postEphemeral C1 thread= only for you", "chat.postEphemeral C1 thread= only for you",
-        "chat.postMessage C1 thread= for everyone");
+        "chat.postEphemeral C1 thread= only for you", "chat.postMessage C1 thread= for everyone",
+        "chat.postEphemeral C1 thread= only for you");
     assertThat(api.calls("chat.postEphemeral")).extracting(c -> c.param("user")).containsOnly("U0ANA");
     assertThat(g.postsRetried()).isEqualTo(1);
     assertThat(g.postsHeld()).isZero();

@@ -123,6 +123,9 @@ final class SlackWire implements AutoCloseable {
         new SqliteConversationStore(db), settings, clock);
     SlackConfig config = new SlackConfig();
     config.setMethodsEndpointUrlPrefix(api.prefix());
+    // a call the fake hangs stays under way until the test lets it go, however busy the machine
+    config.setHttpClientReadTimeoutMillis(120_000);
+    config.setHttpClientCallTimeoutMillis(120_000);
     Slack slack = Slack.getInstance(config);
     // ticks are driven by the tests, never by wall time
     SlackSettings slackSettings = new SlackSettings(TOKEN, SECRET, Optional.of(APP_TOKEN), Duration.ofHours(1), limits);

@@ -1,5 +1,6 @@
 package org.supportbot.core.outbox;
 
+import java.time.Instant;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.supportbot.core.conversation.Outbound;
@@ -15,19 +16,30 @@ public final class Delivery {
   private final long id;
   private final Outbound message;
   private final int failures;
+  private final Instant recordedAt;
   private final Outbox outbox;
   private final AtomicBoolean reported = new AtomicBoolean();
 
-  Delivery(long id, Outbound message, int failures, Outbox outbox) {
+  Delivery(long id, Outbound message, int failures, Instant recordedAt, Outbox outbox) {
     this.id = id;
     this.message = Objects.requireNonNull(message, "message");
     this.failures = failures;
+    this.recordedAt = Objects.requireNonNull(recordedAt, "recordedAt");
     this.outbox = outbox;
   }
 
   /** A message outside the outbox: sent once, never again. */
   public static Delivery untracked(Outbound message) {
-    return new Delivery(0, message, 0, null);
+    return new Delivery(0, message, 0, Instant.EPOCH, null);
+  }
+
+  /**
+   * When the message was recorded: no attempt to send it was made before, so an adapter that looks
+   * for a post it may already have made (after a timeout) need not look further back. The epoch when
+   * untracked.
+   */
+  public Instant recordedAt() {
+    return recordedAt;
   }
 
   public Outbound message() {
@@ -64,6 +76,19 @@ public final class Delivery {
   public void failed(String reason) {
     if (outbox != null && reported.compareAndSet(false, true)) {
       outbox.failed(this, reason);
+    }
+  }
+
+  /**
+   * The platform refused the message for a reason that no retry will change (the channel is gone or
+   * archived, the bot is not in it or may not see it): it is set aside at once, its lane goes on, and
+   * the triage channel is told (lane and reason only). An operator resends it once the cause is fixed.
+   *
+   * @param reason the platform's error code, for the log and the operator; never message text or names
+   */
+  public void refused(String reason) {
+    if (outbox != null && reported.compareAndSet(false, true)) {
+      outbox.refused(this, reason);
     }
   }
 

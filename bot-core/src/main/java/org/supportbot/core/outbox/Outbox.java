@@ -6,11 +6,14 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.supportbot.core.conversation.Outbound;
+import org.supportbot.core.incident.ChatPlace;
 
 /**
  * The desk's durable outbox. Messages are {@linkplain #record recorded} in the database (in the
@@ -28,7 +31,14 @@ import org.supportbot.core.conversation.Outbound;
  * number and the adapter's reason, never its text; the next attempt waits for the {@link Backoff}.
  * After {@link Backoff#giveUpAfter} failed attempts in a row the message is set aside (kept in the
  * store with its reason, logged as an error, counted by {@link #setAsideCount}) and its lane goes
- * on with the next message: one message a platform keeps refusing does not silence a channel.
+ * on with the next message: one message a platform keeps refusing does not silence a channel. A
+ * {@linkplain Delivery#refused refusal} that no retry can change is set aside at once. Either way the
+ * triage channel, when one is given, gets a short notice (id, kind, lane, reason; never the text; one an
+ * hour for the same lane and reason) and an operator can {@linkplain #resend resend} the message once the
+ * cause is fixed.
+ *
+ * <p>Receipts may come from any thread: they take the same lock as {@link #due}, so a message reported
+ * sent while the ticker reads the pending rows is never handed out a second time.
  */
 public final class Outbox {
   private static final Logger LOG = LoggerFactory.getLogger(Outbox.class);
@@ -39,17 +49,35 @@ public final class Outbox {
   private final Clock clock;
   private final Backoff backoff;
   private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
+  private final Optional<ChatPlace> triage;
+  /** How long after a notice about a lane and reason triage is not told again of the same. */
+  static final java.time.Duration NOTICE_QUIET = java.time.Duration.ofHours(1);
 
+  /** An outbox that tells nobody about set-aside messages but its log. */
   public Outbox(OutboxStore store, Clock clock, Backoff backoff) {
+    this(store, clock, backoff, Optional.empty());
+  }
+
+  /**
+   * @param triage where a notice goes when a message is set aside (the vendor's triage channel); a
+   *     message to that channel's own lane that is set aside is only logged, so notices cannot loop
+   */
+  public Outbox(OutboxStore store, Clock clock, Backoff backoff, Optional<ChatPlace> triage) {
     this.store = Objects.requireNonNull(store, "store");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.backoff = Objects.requireNonNull(backoff, "backoff");
+    this.triage = Objects.requireNonNull(triage, "triage");
   }
 
-  /** The lane of a message: {@code platform/workspace/channel}, or {@code platform/workspace/@user}. */
+  /**
+   * The lane of a message: {@code platform/workspace/channel}, {@code platform/workspace/@user} for a
+   * direct message, or {@code platform/workspace/channel/@user} for a message only one person sees in a
+   * channel (ephemeral): such replies never wait behind the channel's posts, or the other way round.
+   */
   public static String lane(Outbound o) {
     return switch (o.to()) {
-      case Outbound.ToPlace p -> p.place().platform() + "/" + p.place().workspace() + "/" + p.place().channel();
+      case Outbound.ToPlace p -> p.place().platform() + "/" + p.place().workspace() + "/" + p.place().channel()
+          + o.onlyFor().map(who -> "/@" + who.userId()).orElse("");
       case Outbound.ToPerson p -> p.person().platform() + "/" + p.person().workspace() + "/@" + p.person().userId();
     };
   }
@@ -85,7 +113,7 @@ public final class Outbox {
         continue;
       }
       inFlight.add(ids.get(i));
-      out.add(new Delivery(ids.get(i), message, 0, this));
+      out.add(new Delivery(ids.get(i), message, 0, batch.at(), this));
     }
     return out;
   }
@@ -114,7 +142,7 @@ public final class Outbox {
         continue;
       }
       inFlight.add(p.id());
-      out.add(new Delivery(p.id(), p.message(), p.attempts(), this));
+      out.add(new Delivery(p.id(), p.message(), p.attempts(), p.recordedAt(), this));
     }
     return out;
   }
@@ -129,7 +157,7 @@ public final class Outbox {
     return store.pendingCount();
   }
 
-  void sent(Delivery d) {
+  synchronized void sent(Delivery d) {
     try {
       store.delivered(d.id());
     } finally {
@@ -137,7 +165,7 @@ public final class Outbox {
     }
   }
 
-  void notTried(Delivery d, String reason) {
+  synchronized void notTried(Delivery d, String reason) {
     Instant next = clock.instant().plus(backoff.first());
     try {
       store.failed(d.id(), d.failures(), next);
@@ -153,14 +181,59 @@ public final class Outbox {
     return store.setAsideCount();
   }
 
-  void failed(Delivery d, String reason) {
+  synchronized void refused(Delivery d, String reason) {
+    try {
+      setAside(d, d.failures() + 1, reason, "refused for good");
+    } finally {
+      inFlight.remove(d.id());
+    }
+  }
+
+  private void setAside(Delivery d, int attempts, String reason, String why) {
+    Instant now = clock.instant();
+    String lane = lane(d.message());
+    store.setAside(d.id(), attempts, now, reason);
+    LOG.error("outbox: message {} ({} to {}) was {} after {} attempt(s), the last: {}; set aside, its lane goes on"
+        + " with the next message; resend it with `supportbot outbox resend --id {}` once the cause is fixed", d.id(),
+        d.message().kind(), lane, why, attempts, reason, d.id());
+    Optional<ChatPlace> to = triage.filter(t -> !lane.equals(laneOf(t)) && !lane.startsWith(laneOf(t) + "/"));
+    boolean told = store.setAsideList().stream().anyMatch(s -> s.id() != d.id() && s.lane().equals(lane)
+        && s.reason().equals(reason) && s.setAsideAt().isAfter(now.minus(NOTICE_QUIET)));
+    if (told) {
+      // a channel that is gone refuses every message queued for it: triage hears of it once an hour
+      return;
+    }
+    to.ifPresent(t -> store.record(new OutboxStore.Batch(List.of(Outbound.toPlace(t, Outbound.Kind.NOTICE).text(
+        "Outbox: message " + d.id() + " (" + d.message().kind().name().toLowerCase(java.util.Locale.ROOT) + ") to "
+            + lane + " was set aside: " + reason + ". Fix the cause, then run `supportbot outbox resend --id " + d.id()
+            + "`.").build()), OptionalLong.empty(), List.of(), List.of(), java.util.Map.of(), now)));
+  }
+
+  private static String laneOf(ChatPlace p) {
+    return p.platform() + "/" + p.workspace() + "/" + p.channel();
+  }
+
+  /** The messages set aside, oldest first (ids, lanes, kinds, reasons; never their text). */
+  public List<OutboxStore.SetAside> setAside() {
+    return store.setAsideList();
+  }
+
+  /**
+   * Puts set-aside messages back in the outbox, each after everything recorded so far, to be handed out
+   * at once (the ticker sends them); returns how many were moved. Ids that are not set aside are skipped.
+   */
+  public synchronized int resend(List<Long> ids) {
+    int moved = store.resend(ids, clock.instant());
+    LOG.info("outbox: {} set-aside message(s) put back to be sent again", moved);
+    return moved;
+  }
+
+  synchronized void failed(Delivery d, String reason) {
     int failures = d.failures() + 1;
     Instant now = clock.instant();
     try {
       if (failures >= backoff.giveUpAfter()) {
-        store.setAside(d.id(), failures, now, reason);
-        LOG.error("outbox: message {} ({} to {}) was not delivered in {} attempts, the last: {}; set aside, its lane"
-            + " goes on with the next message", d.id(), d.message().kind(), lane(d.message()), failures, reason);
+        setAside(d, failures, reason, "not delivered");
         return;
       }
       Instant next = now.plus(backoff.after(failures));

@@ -43,18 +43,52 @@ public interface OutboxStore {
    */
   void setAside(long id, int attempts, Instant at, String reason);
 
+  /** The messages set aside, oldest first, without their content. */
+  List<SetAside> setAsideList();
+
+  /**
+   * Moves set-aside messages back into the pending ones, in their original order, each with a new id
+   * (after every message recorded so far), no attempts and its next attempt at {@code at}, in one
+   * transaction. Ids that are not set aside are skipped; returns how many were moved.
+   */
+  int resend(List<Long> ids, Instant at);
+
   /** How many messages wait for delivery. */
   long pendingCount();
 
   /** How many messages were set aside undelivered. */
   long setAsideCount();
 
-  /** A pending message: its id (the order of recording), lane, attempts so far and earliest next attempt. */
-  record Pending(long id, String lane, Outbound message, int attempts, Instant nextAttempt) {
+  /**
+   * A pending message: its id (the order of recording), lane, attempts so far, earliest next attempt
+   * and when it was recorded (no attempt to send it was made before then).
+   */
+  record Pending(long id, String lane, Outbound message, int attempts, Instant nextAttempt, Instant recordedAt) {
     public Pending {
       Objects.requireNonNull(lane, "lane");
       Objects.requireNonNull(message, "message");
       Objects.requireNonNull(nextAttempt, "nextAttempt");
+      Objects.requireNonNull(recordedAt, "recordedAt");
+    }
+  }
+
+  /**
+   * A message set aside undelivered, as an operator lists it: never its text.
+   *
+   * @param kind the message's {@link Outbound.Kind} name
+   * @param reason the last refusal (an error code), as the adapter reported it
+   */
+  record SetAside(long id, String lane, String kind, int attempts, Instant recordedAt, Instant setAsideAt,
+      String reason) {
+    public SetAside {
+      Objects.requireNonNull(lane, "lane");
+      Objects.requireNonNull(kind, "kind");
+      Objects.requireNonNull(recordedAt, "recordedAt");
+      Objects.requireNonNull(setAsideAt, "setAsideAt");
+      Objects.requireNonNull(reason, "reason");
+      if (attempts < 0) {
+        throw new IllegalArgumentException("attempts cannot be negative, got " + attempts);
+      }
     }
   }
 

@@ -2,7 +2,6 @@ package org.supportbot.core.store.sqlite;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,19 +40,18 @@ public final class SqliteOutboxStore implements OutboxStore {
       List<Long> ids = new ArrayList<>(batch.messages().size());
       long at = batch.at().toEpochMilli();
       if (!batch.messages().isEmpty()) {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO outbox (lane, kind, body, recorded_ms, attempts,"
-            + " next_attempt_ms) VALUES (?, ?, ?, ?, 0, ?)", Statement.RETURN_GENERATED_KEYS)) {
+        long id = takeIds(c, batch.messages().size());
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO outbox (id, lane, kind, body, recorded_ms, attempts,"
+            + " next_attempt_ms) VALUES (?, ?, ?, ?, ?, 0, ?)")) {
           for (Outbound o : batch.messages()) {
-            ps.setString(1, Outbox.lane(o));
-            ps.setString(2, o.kind().name());
-            ps.setString(3, json.write(o));
-            ps.setLong(4, at);
+            ps.setLong(1, id);
+            ps.setString(2, Outbox.lane(o));
+            ps.setString(3, o.kind().name());
+            ps.setString(4, json.write(o));
             ps.setLong(5, at);
+            ps.setLong(6, at);
             ps.executeUpdate();
-            try (ResultSet keys = ps.getGeneratedKeys()) {
-              keys.next();
-              ids.add(keys.getLong(1));
-            }
+            ids.add(id++);
           }
         }
       }
@@ -94,17 +92,33 @@ public final class SqliteOutboxStore implements OutboxStore {
     });
   }
 
+  /**
+   * Takes {@code n} ids from the counter (V43) in the caller's transaction and returns the first: ids
+   * are never given twice, even after the outbox emptied, since adapters send them to the platforms.
+   */
+  private static long takeIds(java.sql.Connection c, int n) throws java.sql.SQLException {
+    try (PreparedStatement up = c.prepareStatement("UPDATE outbox_sequence SET last_id = last_id + ? WHERE name = 'outbox'");
+        PreparedStatement read = c.prepareStatement("SELECT last_id FROM outbox_sequence WHERE name = 'outbox'")) {
+      up.setInt(1, n);
+      up.executeUpdate();
+      try (ResultSet rs = read.executeQuery()) {
+        rs.next();
+        return rs.getLong(1) - n + 1;
+      }
+    }
+  }
+
   @Override
   public List<Pending> pending(int limit) {
     return db.read(c -> {
-      try (PreparedStatement ps = c.prepareStatement("SELECT id, lane, body, attempts, next_attempt_ms FROM outbox"
+      try (PreparedStatement ps = c.prepareStatement("SELECT id, lane, body, attempts, next_attempt_ms, recorded_ms FROM outbox"
           + " ORDER BY id LIMIT ?")) {
         ps.setInt(1, limit);
         List<Pending> out = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
             out.add(new Pending(rs.getLong(1), rs.getString(2), json.read(rs.getString(3), Outbound.class),
-                rs.getInt(4), Instant.ofEpochMilli(rs.getLong(5))));
+                rs.getInt(4), Instant.ofEpochMilli(rs.getLong(5)), Instant.ofEpochMilli(rs.getLong(6))));
           }
         }
         return out;
@@ -143,6 +157,44 @@ public final class SqliteOutboxStore implements OutboxStore {
         delete.executeUpdate();
       }
       return null;
+    });
+  }
+
+  @Override
+  public List<SetAside> setAsideList() {
+    return db.read(c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT id, lane, kind, attempts, recorded_ms, set_aside_ms, reason"
+          + " FROM outbox_set_aside ORDER BY id"); ResultSet rs = ps.executeQuery()) {
+        List<SetAside> out = new ArrayList<>();
+        while (rs.next()) {
+          out.add(new SetAside(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getInt(4),
+              Instant.ofEpochMilli(rs.getLong(5)), Instant.ofEpochMilli(rs.getLong(6)), rs.getString(7)));
+        }
+        return out;
+      }
+    });
+  }
+
+  @Override
+  public int resend(List<Long> ids, Instant at) {
+    List<Long> ordered = ids.stream().distinct().sorted().toList();
+    return db.write(c -> {
+      int moved = 0;
+      try (PreparedStatement copy = c.prepareStatement("INSERT INTO outbox (id, lane, kind, body, recorded_ms, attempts,"
+          + " next_attempt_ms) SELECT ?, lane, kind, body, recorded_ms, 0, ? FROM outbox_set_aside WHERE id = ?");
+          PreparedStatement delete = c.prepareStatement("DELETE FROM outbox_set_aside WHERE id = ?")) {
+        for (long id : ordered) {
+          copy.setLong(1, takeIds(c, 1));
+          copy.setLong(2, at.toEpochMilli());
+          copy.setLong(3, id);
+          if (copy.executeUpdate() == 1) {
+            delete.setLong(1, id);
+            delete.executeUpdate();
+            moved++;
+          }
+        }
+      }
+      return moved;
     });
   }
 
