@@ -27,6 +27,7 @@ import picocli.CommandLine.Option;
  * database: the running desk hands the resent messages out on its next tick.
  */
 @Command(name = "outbox", mixinStandardHelpOptions = true,
+    header = "List and resend the messages the platforms refused for good.",
     description = {"Messages the platforms refused for good (a channel gone or archived, the bot removed) are set",
         "aside and triage is told. Fix the cause, then send them again."},
     subcommands = {OutboxCommand.ListCommand.class, OutboxCommand.ResendCommand.class})
