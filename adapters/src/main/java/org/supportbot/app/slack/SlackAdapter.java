@@ -92,6 +92,8 @@ public final class SlackAdapter implements AutoCloseable {
   private final Clock clock;
   private final String homeTeam;
   private final App app;
+  /** The bot's own user and bot ids, from Bolt's auth.test at start; its own messages are ignored by them. */
+  private volatile Self self = new Self("", "");
   private final ScheduledExecutorService worker;
   private final ObjectMapper json = new ObjectMapper();
   /** Modal answers waiting for the person's verdict on suggestions, by channel and person; desk thread only. */
@@ -136,9 +138,15 @@ public final class SlackAdapter implements AutoCloseable {
     this.gateway = Objects.requireNonNull(gateway, "gateway");
     this.messages = Objects.requireNonNull(messages, "messages");
     this.clock = Objects.requireNonNull(clock, "clock");
-    // our own verifier runs in front (SlackHttpEndpoint); Socket Mode needs none
+    // Our own verifier runs in front (SlackHttpEndpoint); Socket Mode needs none.
+    // Bolt's self-event check would call bots.info before the acknowledgement for any event with a
+    // bot_id and no user (a hung or refused call delayed or failed the ack): said() ignores the bot's
+    // own messages from the payload instead. The auth.test answer is kept for the process's life, so
+    // no acknowledgement waits on it either. Requests no handler takes (message subtypes the
+    // subscriptions deliver but the desk does not read) are acknowledged, so Slack does not retry them.
     this.app = new App(AppConfig.builder().singleTeamBotToken(settings.botToken()).signingSecret(settings.signingSecret())
-        .slack(slack).requestVerificationEnabled(false).build());
+        .slack(slack).requestVerificationEnabled(false).ignoringSelfEventsEnabled(false)
+        .authTestCacheExpirationMillis(-1).unmatchedRequestHandler(SlackAdapter::unmatched).build());
     ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(1, r -> {
       Thread t = new Thread(r, "slack-desk");
       t.setDaemon(true);
@@ -345,6 +353,9 @@ public final class SlackAdapter implements AutoCloseable {
     app.use((req, resp, chain) -> {
       if (req instanceof EventRequest e) {
         eventBody.set(e.getRequestBodyAsString());
+        if (self.userId().isEmpty() && req.getContext().getBotUserId() != null) {
+          self = new Self(req.getContext().getBotUserId(), nonBlank(req.getContext().getBotId(), ""));
+        }
       }
       try {
         return chain.next(req);
@@ -390,19 +401,37 @@ public final class SlackAdapter implements AutoCloseable {
     JsonNode e = root.path("event");
     String subtype = e.path("subtype").asText("");
     String user = e.path("user").asText("");
-    if (user.isEmpty() || e.hasNonNull("bot_id") || IGNORED_SUBTYPES.contains(subtype) || root.path("event_id").asText("")
-        .isEmpty()) {
-      return Optional.empty();
+    Self me = self;
+    boolean ours = user.equals(me.userId()) || !me.botId().isEmpty() && me.botId().equals(e.path("bot_id").asText(""));
+    if (user.isEmpty() || ours || e.hasNonNull("bot_id") || IGNORED_SUBTYPES.contains(subtype)
+        || root.path("event_id").asText("").isEmpty()) {
+      return Optional.empty(); // ours (by user id or bot id), another bot's, or not a person speaking
     }
     String channel = e.path("channel").asText("");
     String team = nonBlank(e.path("user_team").asText(""), nonBlank(e.path("team").asText(""), homeTeam));
     String ts = e.path("ts").asText("");
-    String thread = threadName(channel, e.path("thread_ts").asText(null), null);
+    String threadTs = e.path("thread_ts").asText("");
+    if (!ts.isEmpty() && !SlackRequestShape.TS.matcher(ts).matches()
+        || !threadTs.isEmpty() && !SlackRequestShape.TS.matcher(threadTs).matches()) {
+      // the HTTP endpoint answers these 400; over Socket Mode they reach here and are dropped
+      LOG.warn("slack: event {} has an unreadable ts or thread_ts; ignored", root.path("event_id").asText());
+      return Optional.empty();
+    }
+    String thread = threadName(channel, threadTs, null);
     Instant at = ts.isEmpty() ? clock.instant() : instant(ts);
     return Optional.of(new Inbound("slack:event:" + root.path("event_id").asText(), new Identity(PLATFORM, team, user),
         place(channel, thread), "im".equals(e.path("channel_type").asText("")), at,
         ts.isEmpty() ? Optional.empty() : Optional.of(new MessageRef(PLATFORM, channel, ts)),
         new Inbound.Said(e.path("text").asText(""))));
+  }
+
+  /** The bot's own ids as auth.test gave them ({@code botId} may be empty). */
+  private record Self(String userId, String botId) {}
+
+  /** Bolt's answer to a request no handler takes: Slack's, well-formed (the endpoint checked), of no use here. */
+  private static com.slack.api.bolt.response.Response unmatched(com.slack.api.bolt.request.Request<?> req) {
+    LOG.debug("slack: acknowledged a {} request no handler takes", req.getRequestType());
+    return com.slack.api.bolt.response.Response.ok();
   }
 
   /** The case thread a Slack thread is, by its root's ts; the raw ts when it is no case's. */
