@@ -68,11 +68,21 @@ import org.supportbot.core.outbox.Delivery;
  *   <li>Every inbound is keyed by Slack's own id (the event id, or the interaction's trigger id),
  *       so a retried delivery ({@code X-Slack-Retry-Num}) or a duplicate has no second effect.
  *   <li>In a Slack Connect channel a person keeps their own team id: the identity's workspace is the
- *       author's team ({@code user_team}), while the place is in the installing workspace.
+ *       author's team ({@code user_team}, {@code team} or {@code user.team_id}), while the place is in
+ *       the installing workspace. Where the payload names no team ({@code thread_broadcast} and
+ *       {@code file_share} events, the message shortcut's user) the translation leaves it
+ *       {@link SlackUserTeams#UNKNOWN} and {@link SlackUserTeams} asks {@code users.info} when the
+ *       inbound is processed, after the acknowledgement (cached; on failure the installing workspace).
+ *   <li>Deliveries no handler takes are acknowledged with 200; the bot's own messages are recognised
+ *       by the ids auth.test gave, not by Bolt's self-event check (which calls {@code bots.info} before
+ *       the acknowledgement).
  * </ul>
  */
 public final class SlackAdapter implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SlackAdapter.class);
+
+  /** How long the desk waits for {@code users.info} when a payload does not name a person's workspace. */
+  static final java.time.Duration USERS_INFO_TIMEOUT = java.time.Duration.ofSeconds(2);
 
   /** The message shortcut's callback id (see config/slack-app-manifest.yaml). */
   public static final String FILE_AS_INCIDENT = "file_as_incident";
@@ -92,6 +102,7 @@ public final class SlackAdapter implements AutoCloseable {
   private final Clock clock;
   private final String homeTeam;
   private final App app;
+  private final SlackUserTeams teams;
   /** The bot's own user and bot ids, from Bolt's auth.test at start; its own messages are ignored by them. */
   private volatile Self self = new Self("", "");
   private final ScheduledExecutorService worker;
@@ -147,6 +158,7 @@ public final class SlackAdapter implements AutoCloseable {
     this.app = new App(AppConfig.builder().singleTeamBotToken(settings.botToken()).signingSecret(settings.signingSecret())
         .slack(slack).requestVerificationEnabled(false).ignoringSelfEventsEnabled(false)
         .authTestCacheExpirationMillis(-1).unmatchedRequestHandler(SlackAdapter::unmatched).build());
+    this.teams = new SlackUserTeams(slack.methods(settings.botToken()), homeTeam, USERS_INFO_TIMEOUT, clock);
     ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(1, r -> {
       Thread t = new Thread(r, "slack-desk");
       t.setDaemon(true);
@@ -288,7 +300,7 @@ public final class SlackAdapter implements AutoCloseable {
   private void register() {
     app.command(Pattern.compile("^/.+$"), (req, ctx) -> {
       SlashCommandPayload p = req.getPayload();
-      Identity person = new Identity(PLATFORM, nonBlank(p.getTeamId(), homeTeam), p.getUserId());
+      Identity person = new Identity(PLATFORM, nonBlank(p.getTeamId(), SlackUserTeams.UNKNOWN), p.getUserId());
       String name = p.getCommand().startsWith("/") ? p.getCommand().substring(1) : p.getCommand();
       Inbound in = new Inbound("slack:trigger:" + p.getTriggerId(), person, place(p.getChannelId(), ""),
           p.getChannelId().startsWith("D"), clock.instant(), Optional.empty(), new Inbound.Command(name, p.getText()));
@@ -306,7 +318,7 @@ public final class SlackAdapter implements AutoCloseable {
       String channel = p.getChannel().getId();
       BlockActionPayload.Container c = p.getContainer();
       String thread = c == null ? "" : threadName(channel, c.getThreadTs(), c.getMessageTs());
-      Identity person = new Identity(PLATFORM, nonBlank(p.getUser().getTeamId(), homeTeam), p.getUser().getId());
+      Identity person = new Identity(PLATFORM, nonBlank(p.getUser().getTeamId(), SlackUserTeams.UNKNOWN), p.getUser().getId());
       Optional<MessageRef> ref = c == null || c.getMessageTs() == null || c.isEphemeral()
           ? Optional.empty() : Optional.of(new MessageRef(PLATFORM, channel, c.getMessageTs()));
       submit(new Inbound("slack:action:" + nonBlank(p.getTriggerId(), a.getActionTs()), person, place(channel, thread),
@@ -322,7 +334,7 @@ public final class SlackAdapter implements AutoCloseable {
         return ctx.ack();
       }
       SlackIntakeModal.Origin o = origin.get();
-      Identity person = new Identity(PLATFORM, nonBlank(p.getUser().getTeamId(), homeTeam), p.getUser().getId());
+      Identity person = new Identity(PLATFORM, nonBlank(p.getUser().getTeamId(), SlackUserTeams.UNKNOWN), p.getUser().getId());
       Map<String, String> values = modal.values(policy.get(), p.getView().getState().getValues());
       submit(new Inbound("slack:view:" + p.getView().getId(), person, place(o.channel(), ""), false, clock.instant(),
           o.messageTs().isEmpty() ? Optional.empty() : Optional.of(new MessageRef(PLATFORM, o.channel(), o.messageTs())),
@@ -333,7 +345,7 @@ public final class SlackAdapter implements AutoCloseable {
       ViewClosedPayload p = req.getPayload();
       modal.origin(p.getView().getPrivateMetadata()).ifPresent(o -> submit(new Inbound(
           "slack:view-closed:" + p.getView().getId(),
-          new Identity(PLATFORM, nonBlank(p.getUser().getTeamId(), homeTeam), p.getUser().getId()),
+          new Identity(PLATFORM, nonBlank(p.getUser().getTeamId(), SlackUserTeams.UNKNOWN), p.getUser().getId()),
           place(o.channel(), ""), false, clock.instant(), Optional.empty(), new Inbound.Picked(Intake.CANCEL, "")),
           Optional.empty()));
       return ctx.ack();
@@ -342,7 +354,7 @@ public final class SlackAdapter implements AutoCloseable {
       MessageShortcutPayload p = req.getPayload();
       String channel = p.getChannel().getId();
       String ts = p.getMessage().getTs();
-      Identity person = new Identity(PLATFORM, nonBlank(p.getUser().getTeamId(), homeTeam), p.getUser().getId());
+      Identity person = new Identity(PLATFORM, nonBlank(p.getUser().getTeamId(), SlackUserTeams.UNKNOWN), p.getUser().getId());
       String text = p.getMessage().getText() == null ? "" : p.getMessage().getText();
       submit(new Inbound("slack:trigger:" + p.getTriggerId(), person, place(channel, ""), channel.startsWith("D"),
           clock.instant(), Optional.of(new MessageRef(PLATFORM, channel, ts)), new Inbound.Command("support", "")),
@@ -408,7 +420,8 @@ public final class SlackAdapter implements AutoCloseable {
       return Optional.empty(); // ours (by user id or bot id), another bot's, or not a person speaking
     }
     String channel = e.path("channel").asText("");
-    String team = nonBlank(e.path("user_team").asText(""), nonBlank(e.path("team").asText(""), homeTeam));
+    // thread_broadcast and file_share in Slack Connect may carry neither: then users.info says, when processed
+    String team = nonBlank(e.path("user_team").asText(""), nonBlank(e.path("team").asText(""), SlackUserTeams.UNKNOWN));
     String ts = e.path("ts").asText("");
     String threadTs = e.path("thread_ts").asText("");
     if (!ts.isEmpty() && !SlackRequestShape.TS.matcher(ts).matches()
@@ -457,15 +470,16 @@ public final class SlackAdapter implements AutoCloseable {
   /** A modal to open once the desk has started an intake. */
   private record ModalAsk(String triggerId, String channel, String messageTs, Map<String, String> prefill) {}
 
-  private void submit(Inbound in, Optional<ModalAsk> modalAsk) {
+  private void submit(Inbound received, Optional<ModalAsk> modalAsk) {
     synchronized (recent) {
-      if (!recent.add(in.key())) {
-        LOG.debug("slack: {} was delivered again; no second effect", in.key());
+      if (!recent.add(received.key())) {
+        LOG.debug("slack: {} was delivered again; no second effect", received.key());
         return;
       }
     }
     worker.execute(() -> {
       long started = System.nanoTime();
+      Inbound in = teams.resolve(received); // a workspace the payload did not give, asked of Slack after the ack
       try {
         List<Delivery> out = desk.handleTracked(in);
         if (modalAsk.isPresent()) {

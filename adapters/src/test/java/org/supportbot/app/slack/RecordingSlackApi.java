@@ -94,6 +94,16 @@ public final class RecordingSlackApi implements AutoCloseable {
   }
 
   private final Map<String, String> userTeams = new java.util.concurrent.ConcurrentHashMap<>();
+  private volatile java.util.concurrent.CountDownLatch usersInfoHeld;
+
+  /**
+   * users.info calls are received (and recorded) but not answered until the returned latch is counted
+   * down, or for 30 s; other calls wait behind them, as this fake answers one call at a time.
+   */
+  java.util.concurrent.CountDownLatch holdUsersInfo() {
+    usersInfoHeld = new java.util.concurrent.CountDownLatch(1);
+    return usersInfoHeld;
+  }
 
   /** Makes views.open fail with Slack's {@code error} from now on. */
   void failViewsOpen(String error) {
@@ -145,6 +155,14 @@ public final class RecordingSlackApi implements AutoCloseable {
       }
       Call call = new Call(method, given, params);
       calls.add(call);
+      java.util.concurrent.CountDownLatch held = usersInfoHeld;
+      if (method.equals("users.info") && held != null) {
+        try {
+          held.await(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
       long retryAfter = scriptedLimit(method);
       if (retryAfter == 0 && method.equals("chat.update") && overTier3()) {
         retryAfter = 30;

@@ -66,12 +66,16 @@ class SlackShapesCorpusTest {
     // interactivity
     t.put("action-claim-by-engineer.payload.json", new Reaches("slack:action:3333.4444.claim", EVE,
         Inbound.Picked.class));
+    t.put("action-slack-connect-user-without-team.payload.json", new Reaches("slack:action:3333.4444.carlcancel", CARL,
+        Inbound.Picked.class));
     t.put("action-in-a-modal-ignored.payload.json", new Ignored());
     t.put("view-submission-intake.payload.json", new Reaches("slack:view:V0SHAPE1", ANA, Inbound.Submitted.class));
     t.put("view-closed-intake.payload.json", new Reaches("slack:view-closed:V0SHAPE2", ANA, Inbound.Picked.class));
     t.put("view-closed-other-modal-ignored.payload.json", new Ignored());
     t.put("shortcut-vendor-contact.payload.json", new Reaches("slack:trigger:7777.8888.shortcutana", ANA,
         Inbound.Command.class));
+    t.put("shortcut-slack-connect-user-without-team.payload.json", new Reaches("slack:trigger:7777.8888.shortcutcarl",
+        CARL, Inbound.Command.class));
     t.put("shortcut-unknown-callback-ignored.payload.json", new Ignored());
     t.put("global-shortcut-ignored.payload.json", new Ignored());
     t.put("unknown-interactivity-type-ignored.payload.json", new Ignored());
@@ -79,6 +83,9 @@ class SlackShapesCorpusTest {
     t.put("ev-message-vendor-contact.json", new Reaches("slack:event:Ev0SHAPE01", ANA, Inbound.Said.class));
     t.put("ev-message-slack-connect-thread-reply.json", new Reaches("slack:event:Ev0SHAPE02", CARL, Inbound.Said.class));
     t.put("ev-message-slack-connect-team-only.json", new Reaches("slack:event:Ev0SHAPE03", CARL, Inbound.Said.class));
+    t.put("ev-thread-broadcast-slack-connect-no-team.json", new Reaches("slack:event:Ev0SHAPE04", CARL,
+        Inbound.Said.class));
+    t.put("ev-file-share-slack-connect-no-team.json", new Reaches("slack:event:Ev0SHAPE05", CARL, Inbound.Said.class));
     t.put("ev-message-direct.json", new Reaches("slack:event:Ev0SHAPE06", ANA, Inbound.Said.class));
     // Events API: deliveries the desk has no use for
     for (String f : List.of("ev-bot-message-other-bot-ignored.json", "ev-own-bot-message-ignored.json",
