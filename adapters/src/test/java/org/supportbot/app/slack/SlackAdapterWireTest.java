@@ -436,6 +436,29 @@ class SlackAdapterWireTest {
   }
 
   @Test
+  void aRefusedCommandThatEchoesASecretRepliesRedactedAndKeepsItOutOfTheDatabase() throws Exception {
+    fileCase();
+    HttpResponse<String> r = wire.post(SlackWire.FORM, SlackWire.slashCommand(SlackWire.EVE, SlackWire.ACME, "/time",
+        "ACME-1 password=zzzWireSecret note", "4004.5005.time"));
+    wire.settle();
+
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(wire.api.calls("chat.postEphemeral")).as(wire.api.describe()).singleElement().satisfies(c -> {
+      assertThat(c.param("user")).isEqualTo("U0EVE");
+      assertThat(c.param("text")).contains("is not a duration").contains("[redacted: secret]")
+          .doesNotContain("zzzWireSecret");
+    });
+    assertThat(wire.api.calls()).allSatisfy(c -> assertThat(c.params().toString()).doesNotContain("zzzWireSecret"));
+    StringBuilder files = new StringBuilder();
+    try (var list = java.nio.file.Files.list(dir)) {
+      for (Path p : list.toList()) {
+        files.append(new String(java.nio.file.Files.readAllBytes(p), java.nio.charset.StandardCharsets.ISO_8859_1));
+      }
+    }
+    assertThat(files.toString()).doesNotContain("zzzWireSecret");
+  }
+
+  @Test
   void badlySignedStaleAndFutureRequestsGet401AndNoEffect() throws Exception {
     String body = SlackWire.slashCommand(SlackWire.ANA, SlackWire.ACME, "/support", "", "9009.1.bad");
     HttpResponse<String> wrong = wire.post(SlackWire.FORM, body, Duration.ZERO, false, Map.of());
