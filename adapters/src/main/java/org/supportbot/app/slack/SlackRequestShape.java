@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -53,11 +54,11 @@ final class SlackRequestShape {
       return new Malformed("the body is empty");
     }
     if (text.startsWith("{") || text.startsWith("[")) {
-      return eventsApi(text);
+      return readObject(text, "the body", SlackRequestShape::eventsApi);
     }
     Map<String, String> form = form(text);
     if (form.containsKey("payload")) {
-      return interactive(form.get("payload"));
+      return readObject(form.get("payload"), "payload", SlackRequestShape::interactive);
     }
     if (form.containsKey("command")) {
       return command(form);
@@ -68,16 +69,21 @@ final class SlackRequestShape {
     return new Malformed("the body is neither JSON nor a form with command or payload");
   }
 
-  private Verdict eventsApi(String text) {
-    JsonNode root;
+  /** {@code text} read as a JSON object and handed to {@code then}; Malformed, naming {@code what}, if it is not one. */
+  private Verdict readObject(String text, String what, Function<JsonNode, Verdict> then) {
+    JsonNode node;
     try {
-      root = json.readTree(text);
+      node = json.readTree(text);
     } catch (JacksonException e) {
-      return new Malformed("the body is not valid JSON");
+      return new Malformed(what + " is not valid JSON");
     }
-    if (root == null || !root.isObject()) {
-      return new Malformed("the body is a JSON " + kind(root) + ", not an object");
+    if (node == null || !node.isObject()) {
+      return new Malformed(what + " is a JSON " + kind(node) + ", not an object");
     }
+    return then.apply(node);
+  }
+
+  private static Verdict eventsApi(JsonNode root) {
     String type = root.path("type").asText("");
     if (!root.path("type").isTextual() || type.isBlank()) {
       return new Malformed("the JSON body has no \"type\"");
@@ -121,16 +127,7 @@ final class SlackRequestShape {
     return new Pass(kind);
   }
 
-  private Verdict interactive(String payload) {
-    JsonNode p;
-    try {
-      p = json.readTree(payload);
-    } catch (JacksonException e) {
-      return new Malformed("payload is not valid JSON");
-    }
-    if (p == null || !p.isObject()) {
-      return new Malformed("payload is a JSON " + kind(p) + ", not an object");
-    }
+  private static Verdict interactive(JsonNode p) {
     if (!text(p, "type")) {
       return new Malformed("payload has no \"type\"");
     }
