@@ -89,7 +89,8 @@ class SlackShapesCorpusTest {
     t.put("ev-message-direct.json", new Reaches("slack:event:Ev0SHAPE06", ANA, Inbound.Said.class));
     // Events API: deliveries the desk has no use for
     for (String f : List.of("ev-bot-message-other-bot-ignored.json", "ev-own-bot-message-ignored.json",
-        "ev-own-bot-message-without-user-ignored.json", "ev-message-changed-ignored.json",
+        "ev-own-bot-message-without-user-ignored.json",
+        "ev-own-bot-user-without-bot-id-ignored.json", "ev-message-changed-ignored.json",
         "ev-message-deleted-ignored.json", "ev-me-message-ignored.json", "ev-channel-join-ignored.json",
         "ev-channel-leave-ignored.json", "ev-channel-topic-ignored.json", "ev-channel-purpose-ignored.json",
         "ev-channel-name-ignored.json", "ev-channel-archive-ignored.json", "ev-channel-unarchive-ignored.json",
