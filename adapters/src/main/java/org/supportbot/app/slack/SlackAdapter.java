@@ -11,14 +11,6 @@ import com.slack.api.app_backend.views.payload.ViewSubmissionPayload;
 import com.slack.api.bolt.App;
 import com.slack.api.bolt.AppConfig;
 import com.slack.api.bolt.request.builtin.EventRequest;
-import com.slack.api.model.event.MessageBotEvent;
-import com.slack.api.model.event.MessageChangedEvent;
-import com.slack.api.model.event.MessageChannelJoinEvent;
-import com.slack.api.model.event.MessageChannelLeaveEvent;
-import com.slack.api.model.event.MessageChannelNameEvent;
-import com.slack.api.model.event.MessageChannelPurposeEvent;
-import com.slack.api.model.event.MessageChannelTopicEvent;
-import com.slack.api.model.event.MessageDeletedEvent;
 import com.slack.api.model.event.MessageEvent;
 import com.slack.api.model.event.MessageFileShareEvent;
 import com.slack.api.model.event.MessageThreadBroadcastEvent;
@@ -88,9 +80,8 @@ public final class SlackAdapter implements AutoCloseable {
   public static final String FILE_AS_INCIDENT = "file_as_incident";
   static final String PLATFORM = "slack";
   private static final int RECENT_KEYS = 10_000;
-  private static final Set<String> IGNORED_SUBTYPES = Set.of("bot_message", "message_changed", "message_deleted",
-      "channel_join", "channel_leave", "channel_topic", "channel_purpose", "channel_name", "ekm_access_denied",
-      "me_message", "message_replied", "group_join", "group_leave");
+  /** Message subtypes that are a person speaking: a plain message, one also sent to the channel, a file with text. */
+  private static final Set<String> SAID_SUBTYPES = Set.of("", "thread_broadcast", "file_share");
 
   private final SupportDesk desk;
   private final DeskLink link;
@@ -387,15 +378,7 @@ public final class SlackAdapter implements AutoCloseable {
       said(eventBody.get()).ifPresent(in -> submit(in, Optional.empty()));
       return ctx.ack();
     });
-    // edits, deletions and other bots' messages are acknowledged so that Slack does not retry them
-    app.event(MessageChangedEvent.class, (req, ctx) -> ctx.ack());
-    app.event(MessageDeletedEvent.class, (req, ctx) -> ctx.ack());
-    app.event(MessageBotEvent.class, (req, ctx) -> ctx.ack());
-    app.event(MessageChannelJoinEvent.class, (req, ctx) -> ctx.ack());
-    app.event(MessageChannelLeaveEvent.class, (req, ctx) -> ctx.ack());
-    app.event(MessageChannelTopicEvent.class, (req, ctx) -> ctx.ack());
-    app.event(MessageChannelPurposeEvent.class, (req, ctx) -> ctx.ack());
-    app.event(MessageChannelNameEvent.class, (req, ctx) -> ctx.ack());
+    // every other delivery (edits, deletions, bots' and system messages) is acknowledged by unmatched()
   }
 
   /** A message event as the desk's {@link Inbound.Said}; empty for bots, edits and system messages. */
@@ -415,7 +398,7 @@ public final class SlackAdapter implements AutoCloseable {
     String user = e.path("user").asText("");
     Self me = self;
     boolean ours = user.equals(me.userId()) || !me.botId().isEmpty() && me.botId().equals(e.path("bot_id").asText(""));
-    if (user.isEmpty() || ours || e.hasNonNull("bot_id") || IGNORED_SUBTYPES.contains(subtype)
+    if (user.isEmpty() || ours || e.hasNonNull("bot_id") || !SAID_SUBTYPES.contains(subtype)
         || root.path("event_id").asText("").isEmpty()) {
       return Optional.empty(); // ours (by user id or bot id), another bot's, or not a person speaking
     }
