@@ -291,7 +291,7 @@ public final class SlackAdapter implements AutoCloseable {
   private void register() {
     app.command(Pattern.compile("^/.+$"), (req, ctx) -> {
       SlashCommandPayload p = req.getPayload();
-      Identity person = new Identity(PLATFORM, nonBlank(p.getTeamId(), SlackUserTeams.UNKNOWN), p.getUserId());
+      Identity person = person(p.getTeamId(), p.getUserId());
       String name = p.getCommand().startsWith("/") ? p.getCommand().substring(1) : p.getCommand();
       Inbound in = new Inbound("slack:trigger:" + p.getTriggerId(), person, place(p.getChannelId(), ""),
           p.getChannelId().startsWith("D"), clock.instant(), Optional.empty(), new Inbound.Command(name, p.getText()));
@@ -309,7 +309,7 @@ public final class SlackAdapter implements AutoCloseable {
       String channel = p.getChannel().getId();
       BlockActionPayload.Container c = p.getContainer();
       String thread = c == null ? "" : threadName(channel, c.getThreadTs(), c.getMessageTs());
-      Identity person = new Identity(PLATFORM, nonBlank(p.getUser().getTeamId(), SlackUserTeams.UNKNOWN), p.getUser().getId());
+      Identity person = person(p.getUser().getTeamId(), p.getUser().getId());
       Optional<MessageRef> ref = c == null || c.getMessageTs() == null || c.isEphemeral()
           ? Optional.empty() : Optional.of(new MessageRef(PLATFORM, channel, c.getMessageTs()));
       submit(new Inbound("slack:action:" + nonBlank(p.getTriggerId(), a.getActionTs()), person, place(channel, thread),
@@ -325,7 +325,7 @@ public final class SlackAdapter implements AutoCloseable {
         return ctx.ack();
       }
       SlackIntakeModal.Origin o = origin.get();
-      Identity person = new Identity(PLATFORM, nonBlank(p.getUser().getTeamId(), SlackUserTeams.UNKNOWN), p.getUser().getId());
+      Identity person = person(p.getUser().getTeamId(), p.getUser().getId());
       Map<String, String> values = modal.values(policy.get(), p.getView().getState().getValues());
       submit(new Inbound("slack:view:" + p.getView().getId(), person, place(o.channel(), ""), false, clock.instant(),
           o.messageTs().isEmpty() ? Optional.empty() : Optional.of(new MessageRef(PLATFORM, o.channel(), o.messageTs())),
@@ -336,7 +336,7 @@ public final class SlackAdapter implements AutoCloseable {
       ViewClosedPayload p = req.getPayload();
       modal.origin(p.getView().getPrivateMetadata()).ifPresent(o -> submit(new Inbound(
           "slack:view-closed:" + p.getView().getId(),
-          new Identity(PLATFORM, nonBlank(p.getUser().getTeamId(), SlackUserTeams.UNKNOWN), p.getUser().getId()),
+          person(p.getUser().getTeamId(), p.getUser().getId()),
           place(o.channel(), ""), false, clock.instant(), Optional.empty(), new Inbound.Picked(Intake.CANCEL, "")),
           Optional.empty()));
       return ctx.ack();
@@ -345,7 +345,7 @@ public final class SlackAdapter implements AutoCloseable {
       MessageShortcutPayload p = req.getPayload();
       String channel = p.getChannel().getId();
       String ts = p.getMessage().getTs();
-      Identity person = new Identity(PLATFORM, nonBlank(p.getUser().getTeamId(), SlackUserTeams.UNKNOWN), p.getUser().getId());
+      Identity person = person(p.getUser().getTeamId(), p.getUser().getId());
       String text = p.getMessage().getText() == null ? "" : p.getMessage().getText();
       submit(new Inbound("slack:trigger:" + p.getTriggerId(), person, place(channel, ""), channel.startsWith("D"),
           clock.instant(), Optional.of(new MessageRef(PLATFORM, channel, ts)), new Inbound.Command("support", "")),
@@ -404,7 +404,7 @@ public final class SlackAdapter implements AutoCloseable {
     }
     String channel = e.path("channel").asText("");
     // thread_broadcast and file_share in Slack Connect may carry neither: then users.info says, when processed
-    String team = nonBlank(e.path("user_team").asText(""), nonBlank(e.path("team").asText(""), SlackUserTeams.UNKNOWN));
+    String team = nonBlank(e.path("user_team").asText(""), e.path("team").asText(""));
     String ts = e.path("ts").asText("");
     String threadTs = e.path("thread_ts").asText("");
     if (!ts.isEmpty() && !SlackRequestShape.TS.matcher(ts).matches()
@@ -415,10 +415,15 @@ public final class SlackAdapter implements AutoCloseable {
     }
     String thread = threadName(channel, threadTs, null);
     Instant at = ts.isEmpty() ? clock.instant() : instant(ts);
-    return Optional.of(new Inbound("slack:event:" + root.path("event_id").asText(), new Identity(PLATFORM, team, user),
+    return Optional.of(new Inbound("slack:event:" + root.path("event_id").asText(), person(team, user),
         place(channel, thread), "im".equals(e.path("channel_type").asText("")), at,
         ts.isEmpty() ? Optional.empty() : Optional.of(new MessageRef(PLATFORM, channel, ts)),
         new Inbound.Said(e.path("text").asText(""))));
+  }
+
+  /** A person of the team the payload gives; without one {@link SlackUserTeams#UNKNOWN}, asked of Slack later. */
+  private static Identity person(String teamId, String userId) {
+    return new Identity(PLATFORM, nonBlank(teamId, SlackUserTeams.UNKNOWN), userId);
   }
 
   /** The bot's own ids as auth.test gave them ({@code botId} may be empty). */

@@ -1,5 +1,6 @@
 package org.supportbot.app.slack;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.slack.api.bolt.App;
 import com.slack.api.bolt.request.Request;
 import com.slack.api.bolt.request.RequestHeaders;
@@ -45,7 +46,7 @@ public final class SlackHttpEndpoint implements AutoCloseable {
   private final SlackRequestParser parser;
   private final String path;
   private final SlackRequestShape shapes = new SlackRequestShape();
-  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+  private static final ObjectMapper JSON = new ObjectMapper();
   private volatile boolean serving;
 
   /**
