@@ -11,14 +11,6 @@ import com.slack.api.app_backend.views.payload.ViewSubmissionPayload;
 import com.slack.api.bolt.App;
 import com.slack.api.bolt.AppConfig;
 import com.slack.api.bolt.request.builtin.EventRequest;
-import com.slack.api.model.event.MessageBotEvent;
-import com.slack.api.model.event.MessageChangedEvent;
-import com.slack.api.model.event.MessageChannelJoinEvent;
-import com.slack.api.model.event.MessageChannelLeaveEvent;
-import com.slack.api.model.event.MessageChannelNameEvent;
-import com.slack.api.model.event.MessageChannelPurposeEvent;
-import com.slack.api.model.event.MessageChannelTopicEvent;
-import com.slack.api.model.event.MessageDeletedEvent;
 import com.slack.api.model.event.MessageEvent;
 import com.slack.api.model.event.MessageFileShareEvent;
 import com.slack.api.model.event.MessageThreadBroadcastEvent;
@@ -68,19 +60,28 @@ import org.supportbot.core.outbox.Delivery;
  *   <li>Every inbound is keyed by Slack's own id (the event id, or the interaction's trigger id),
  *       so a retried delivery ({@code X-Slack-Retry-Num}) or a duplicate has no second effect.
  *   <li>In a Slack Connect channel a person keeps their own team id: the identity's workspace is the
- *       author's team ({@code user_team}), while the place is in the installing workspace.
+ *       author's team ({@code user_team}, {@code team} or {@code user.team_id}), while the place is in
+ *       the installing workspace. Where the payload names no team ({@code thread_broadcast} and
+ *       {@code file_share} events, the message shortcut's user) the translation leaves it
+ *       {@link SlackUserTeams#UNKNOWN} and {@link SlackUserTeams} asks {@code users.info} when the
+ *       inbound is processed, after the acknowledgement (cached; on failure the installing workspace).
+ *   <li>Deliveries no handler takes are acknowledged with 200; the bot's own messages are recognised
+ *       by the ids auth.test gave, not by Bolt's self-event check (which calls {@code bots.info} before
+ *       the acknowledgement).
  * </ul>
  */
 public final class SlackAdapter implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SlackAdapter.class);
 
+  /** How long the desk waits for {@code users.info} when a payload does not name a person's workspace. */
+  static final java.time.Duration USERS_INFO_TIMEOUT = java.time.Duration.ofSeconds(2);
+
   /** The message shortcut's callback id (see config/slack-app-manifest.yaml). */
   public static final String FILE_AS_INCIDENT = "file_as_incident";
   static final String PLATFORM = "slack";
   private static final int RECENT_KEYS = 10_000;
-  private static final Set<String> IGNORED_SUBTYPES = Set.of("bot_message", "message_changed", "message_deleted",
-      "channel_join", "channel_leave", "channel_topic", "channel_purpose", "channel_name", "ekm_access_denied",
-      "me_message", "message_replied", "group_join", "group_leave");
+  /** Message subtypes that are a person speaking: a plain message, one also sent to the channel, a file with text. */
+  private static final Set<String> SAID_SUBTYPES = Set.of("", "thread_broadcast", "file_share");
 
   private final SupportDesk desk;
   private final DeskLink link;
@@ -92,6 +93,9 @@ public final class SlackAdapter implements AutoCloseable {
   private final Clock clock;
   private final String homeTeam;
   private final App app;
+  private final SlackUserTeams teams;
+  /** The bot's own user and bot ids, from Bolt's auth.test at start; its own messages are ignored by them. */
+  private volatile Self self = new Self("", "");
   private final ScheduledExecutorService worker;
   private final ObjectMapper json = new ObjectMapper();
   /** Modal answers waiting for the person's verdict on suggestions, by channel and person; desk thread only. */
@@ -136,9 +140,16 @@ public final class SlackAdapter implements AutoCloseable {
     this.gateway = Objects.requireNonNull(gateway, "gateway");
     this.messages = Objects.requireNonNull(messages, "messages");
     this.clock = Objects.requireNonNull(clock, "clock");
-    // our own verifier runs in front (SlackHttpEndpoint); Socket Mode needs none
+    // Our own verifier runs in front (SlackHttpEndpoint); Socket Mode needs none.
+    // Bolt's self-event check would call bots.info before the acknowledgement for any event with a
+    // bot_id and no user (a hung or refused call delayed or failed the ack): said() ignores the bot's
+    // own messages from the payload instead. The auth.test answer is kept for the process's life, so
+    // no acknowledgement waits on it either. Requests no handler takes (message subtypes the
+    // subscriptions deliver but the desk does not read) are acknowledged, so Slack does not retry them.
     this.app = new App(AppConfig.builder().singleTeamBotToken(settings.botToken()).signingSecret(settings.signingSecret())
-        .slack(slack).requestVerificationEnabled(false).build());
+        .slack(slack).requestVerificationEnabled(false).ignoringSelfEventsEnabled(false)
+        .authTestCacheExpirationMillis(-1).unmatchedRequestHandler(SlackAdapter::unmatched).build());
+    this.teams = new SlackUserTeams(slack.methods(settings.botToken()), homeTeam, USERS_INFO_TIMEOUT, clock);
     ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(1, r -> {
       Thread t = new Thread(r, "slack-desk");
       t.setDaemon(true);
@@ -283,7 +294,7 @@ public final class SlackAdapter implements AutoCloseable {
   private void register() {
     app.command(Pattern.compile("^/.+$"), (req, ctx) -> {
       SlashCommandPayload p = req.getPayload();
-      Identity person = new Identity(PLATFORM, nonBlank(p.getTeamId(), homeTeam), p.getUserId());
+      Identity person = person(p.getTeamId(), p.getUserId());
       String name = p.getCommand().startsWith("/") ? p.getCommand().substring(1) : p.getCommand();
       Inbound in = new Inbound("slack:trigger:" + p.getTriggerId(), person, place(p.getChannelId(), ""),
           p.getChannelId().startsWith("D"), clock.instant(), Optional.empty(), new Inbound.Command(name, p.getText()));
@@ -301,7 +312,7 @@ public final class SlackAdapter implements AutoCloseable {
       String channel = p.getChannel().getId();
       BlockActionPayload.Container c = p.getContainer();
       String thread = c == null ? "" : threadName(channel, c.getThreadTs(), c.getMessageTs());
-      Identity person = new Identity(PLATFORM, nonBlank(p.getUser().getTeamId(), homeTeam), p.getUser().getId());
+      Identity person = person(p.getUser().getTeamId(), p.getUser().getId());
       Optional<MessageRef> ref = c == null || c.getMessageTs() == null || c.isEphemeral()
           ? Optional.empty() : Optional.of(new MessageRef(PLATFORM, channel, c.getMessageTs()));
       submit(new Inbound("slack:action:" + nonBlank(p.getTriggerId(), a.getActionTs()), person, place(channel, thread),
@@ -317,7 +328,7 @@ public final class SlackAdapter implements AutoCloseable {
         return ctx.ack();
       }
       SlackIntakeModal.Origin o = origin.get();
-      Identity person = new Identity(PLATFORM, nonBlank(p.getUser().getTeamId(), homeTeam), p.getUser().getId());
+      Identity person = person(p.getUser().getTeamId(), p.getUser().getId());
       Map<String, String> values = modal.values(policy.get(), p.getView().getState().getValues());
       submit(new Inbound("slack:view:" + p.getView().getId(), person, place(o.channel(), ""), false, clock.instant(),
           o.messageTs().isEmpty() ? Optional.empty() : Optional.of(new MessageRef(PLATFORM, o.channel(), o.messageTs())),
@@ -328,7 +339,7 @@ public final class SlackAdapter implements AutoCloseable {
       ViewClosedPayload p = req.getPayload();
       modal.origin(p.getView().getPrivateMetadata()).ifPresent(o -> submit(new Inbound(
           "slack:view-closed:" + p.getView().getId(),
-          new Identity(PLATFORM, nonBlank(p.getUser().getTeamId(), homeTeam), p.getUser().getId()),
+          person(p.getUser().getTeamId(), p.getUser().getId()),
           place(o.channel(), ""), false, clock.instant(), Optional.empty(), new Inbound.Picked(Intake.CANCEL, "")),
           Optional.empty()));
       return ctx.ack();
@@ -337,7 +348,7 @@ public final class SlackAdapter implements AutoCloseable {
       MessageShortcutPayload p = req.getPayload();
       String channel = p.getChannel().getId();
       String ts = p.getMessage().getTs();
-      Identity person = new Identity(PLATFORM, nonBlank(p.getUser().getTeamId(), homeTeam), p.getUser().getId());
+      Identity person = person(p.getUser().getTeamId(), p.getUser().getId());
       String text = p.getMessage().getText() == null ? "" : p.getMessage().getText();
       submit(new Inbound("slack:trigger:" + p.getTriggerId(), person, place(channel, ""), channel.startsWith("D"),
           clock.instant(), Optional.of(new MessageRef(PLATFORM, channel, ts)), new Inbound.Command("support", "")),
@@ -348,6 +359,9 @@ public final class SlackAdapter implements AutoCloseable {
     app.use((req, resp, chain) -> {
       if (req instanceof EventRequest e) {
         eventBody.set(e.getRequestBodyAsString());
+        if (self.userId().isEmpty() && req.getContext().getBotUserId() != null) {
+          self = new Self(req.getContext().getBotUserId(), nonBlank(req.getContext().getBotId(), ""));
+        }
       }
       try {
         return chain.next(req);
@@ -367,15 +381,7 @@ public final class SlackAdapter implements AutoCloseable {
       said(eventBody.get()).ifPresent(in -> submit(in, Optional.empty()));
       return ctx.ack();
     });
-    // edits, deletions and other bots' messages are acknowledged so that Slack does not retry them
-    app.event(MessageChangedEvent.class, (req, ctx) -> ctx.ack());
-    app.event(MessageDeletedEvent.class, (req, ctx) -> ctx.ack());
-    app.event(MessageBotEvent.class, (req, ctx) -> ctx.ack());
-    app.event(MessageChannelJoinEvent.class, (req, ctx) -> ctx.ack());
-    app.event(MessageChannelLeaveEvent.class, (req, ctx) -> ctx.ack());
-    app.event(MessageChannelTopicEvent.class, (req, ctx) -> ctx.ack());
-    app.event(MessageChannelPurposeEvent.class, (req, ctx) -> ctx.ack());
-    app.event(MessageChannelNameEvent.class, (req, ctx) -> ctx.ack());
+    // every other delivery (edits, deletions, bots' and system messages) is acknowledged by unmatched()
   }
 
   /** A message event as the desk's {@link Inbound.Said}; empty for bots, edits and system messages. */
@@ -393,19 +399,43 @@ public final class SlackAdapter implements AutoCloseable {
     JsonNode e = root.path("event");
     String subtype = e.path("subtype").asText("");
     String user = e.path("user").asText("");
-    if (user.isEmpty() || e.hasNonNull("bot_id") || IGNORED_SUBTYPES.contains(subtype) || root.path("event_id").asText("")
-        .isEmpty()) {
-      return Optional.empty();
+    Self me = self;
+    boolean ours = user.equals(me.userId()) || !me.botId().isEmpty() && me.botId().equals(e.path("bot_id").asText(""));
+    if (user.isEmpty() || ours || e.hasNonNull("bot_id") || !SAID_SUBTYPES.contains(subtype)
+        || root.path("event_id").asText("").isEmpty()) {
+      return Optional.empty(); // ours (by user id or bot id), another bot's, or not a person speaking
     }
     String channel = e.path("channel").asText("");
-    String team = nonBlank(e.path("user_team").asText(""), nonBlank(e.path("team").asText(""), homeTeam));
+    // thread_broadcast and file_share in Slack Connect may carry neither: then users.info says, when processed
+    String team = nonBlank(e.path("user_team").asText(""), e.path("team").asText(""));
     String ts = e.path("ts").asText("");
-    String thread = threadName(channel, e.path("thread_ts").asText(null), null);
+    String threadTs = e.path("thread_ts").asText("");
+    if (!ts.isEmpty() && !SlackRequestShape.TS.matcher(ts).matches()
+        || !threadTs.isEmpty() && !SlackRequestShape.TS.matcher(threadTs).matches()) {
+      // the HTTP endpoint answers these 400; over Socket Mode they reach here and are dropped
+      LOG.warn("slack: event {} has an unreadable ts or thread_ts; ignored", root.path("event_id").asText());
+      return Optional.empty();
+    }
+    String thread = threadName(channel, threadTs, null);
     Instant at = ts.isEmpty() ? clock.instant() : instant(ts);
-    return Optional.of(new Inbound("slack:event:" + root.path("event_id").asText(), new Identity(PLATFORM, team, user),
+    return Optional.of(new Inbound("slack:event:" + root.path("event_id").asText(), person(team, user),
         place(channel, thread), "im".equals(e.path("channel_type").asText("")), at,
         ts.isEmpty() ? Optional.empty() : Optional.of(new MessageRef(PLATFORM, channel, ts)),
         new Inbound.Said(e.path("text").asText(""))));
+  }
+
+  /** A person of the team the payload gives; without one {@link SlackUserTeams#UNKNOWN}, asked of Slack later. */
+  private static Identity person(String teamId, String userId) {
+    return new Identity(PLATFORM, nonBlank(teamId, SlackUserTeams.UNKNOWN), userId);
+  }
+
+  /** The bot's own ids as auth.test gave them ({@code botId} may be empty). */
+  private record Self(String userId, String botId) {}
+
+  /** Bolt's answer to a request no handler takes: Slack's, well-formed (the endpoint checked), of no use here. */
+  private static com.slack.api.bolt.response.Response unmatched(com.slack.api.bolt.request.Request<?> req) {
+    LOG.debug("slack: acknowledged a {} request no handler takes", req.getRequestType());
+    return com.slack.api.bolt.response.Response.ok();
   }
 
   /** The case thread a Slack thread is, by its root's ts; the raw ts when it is no case's. */
@@ -431,15 +461,16 @@ public final class SlackAdapter implements AutoCloseable {
   /** A modal to open once the desk has started an intake. */
   private record ModalAsk(String triggerId, String channel, String messageTs, Map<String, String> prefill) {}
 
-  private void submit(Inbound in, Optional<ModalAsk> modalAsk) {
+  private void submit(Inbound received, Optional<ModalAsk> modalAsk) {
     synchronized (recent) {
-      if (!recent.add(in.key())) {
-        LOG.debug("slack: {} was delivered again; no second effect", in.key());
+      if (!recent.add(received.key())) {
+        LOG.debug("slack: {} was delivered again; no second effect", received.key());
         return;
       }
     }
     worker.execute(() -> {
       long started = System.nanoTime();
+      Inbound in = teams.resolve(received); // a workspace the payload did not give, asked of Slack after the ack
       try {
         List<Delivery> out = desk.handleTracked(in);
         if (modalAsk.isPresent()) {

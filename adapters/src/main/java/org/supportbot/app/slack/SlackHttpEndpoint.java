@@ -1,5 +1,6 @@
 package org.supportbot.app.slack;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.slack.api.bolt.App;
 import com.slack.api.bolt.request.Request;
 import com.slack.api.bolt.request.RequestHeaders;
@@ -27,7 +28,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Slack's HTTP mode on the JDK's own HTTP server: every POST to {@code path} is checked by
  * {@link SlackRequestVerifier} on its byte-exact body (401 with a JSON error when it fails) and only
- * then handed to Bolt. {@code GET /health} answers for load balancers and operators.
+ * then read by {@link SlackRequestShape}: a malformed request gets a 400 with the reason, one the desk
+ * has no use for a 200, and the rest goes to Bolt. Bodies are never logged (they carry Slack's legacy
+ * verification token and what customers typed). {@code GET /health} answers for load balancers and
+ * operators.
  */
 public final class SlackHttpEndpoint implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SlackHttpEndpoint.class);
@@ -41,6 +45,8 @@ public final class SlackHttpEndpoint implements AutoCloseable {
   private final SlackRequestVerifier verifier;
   private final SlackRequestParser parser;
   private final String path;
+  private final SlackRequestShape shapes = new SlackRequestShape();
+  private static final ObjectMapper JSON = new ObjectMapper();
   private volatile boolean serving;
 
   /**
@@ -102,55 +108,102 @@ public final class SlackHttpEndpoint implements AutoCloseable {
 
   private void slack(HttpExchange exchange) throws IOException {
     try (exchange) {
-      if (!exchange.getRequestMethod().equals("POST")) {
-        send(exchange, 405, "application/json", "{\"error\":\"Slack requests are POSTs\"}", Map.of());
+      try {
+        answer(exchange);
+      } catch (RuntimeException e) {
+        // every request gets an answer; the exception's message may quote the payload and is not logged
+        LOG.error("slack: answering a request failed: {}", e.getClass().getName());
+        send(exchange, 500, "application/json", "{\"error\":\"internal error\"}", Map.of());
+      }
+    }
+  }
+
+  private void answer(HttpExchange exchange) throws IOException {
+    if (!exchange.getRequestMethod().equals("POST")) {
+      send(exchange, 405, "application/json", "{\"error\":\"Slack requests are POSTs\"}", Map.of());
+      return;
+    }
+    byte[] body;
+    try (InputStream in = exchange.getRequestBody()) {
+      body = in.readNBytes(MAX_BODY + 1);
+    }
+    if (body.length > MAX_BODY) {
+      send(exchange, 413, "application/json", "{\"error\":\"request body larger than " + MAX_BODY + " bytes\"}",
+          Map.of());
+      return;
+    }
+    var headers = exchange.getRequestHeaders();
+    SlackRequestVerifier.Verdict verdict = verifier.verify(headers.getFirst("X-Slack-Request-Timestamp"),
+        headers.getFirst("X-Slack-Signature"), body);
+    if (verdict instanceof SlackRequestVerifier.Rejected r) {
+      LOG.info("slack: refused a request from {}: {}", exchange.getRemoteAddress().getAddress().getHostAddress(),
+          r.reason());
+      send(exchange, 401, "application/json", "{\"error\":\"invalid request\",\"reason\":\"" + r.reason() + "\"}",
+          Map.of());
+      return;
+    }
+    SlackRequestShape.Verdict shape = shapes.check(body);
+    switch (shape) {
+      case SlackRequestShape.Malformed m -> {
+        LOG.info("slack: refused a malformed signed request ({} bytes): {}", body.length, m.reason());
+        send(exchange, 400, "application/json", "{\"error\":\"malformed request\",\"reason\":"
+            + JSON.writeValueAsString(m.reason()) + "}", Map.of());
         return;
       }
-      byte[] body;
-      try (InputStream in = exchange.getRequestBody()) {
-        body = in.readNBytes(MAX_BODY + 1);
-      }
-      if (body.length > MAX_BODY) {
-        send(exchange, 413, "application/json", "{\"error\":\"request body larger than " + MAX_BODY + " bytes\"}",
-            Map.of());
+      case SlackRequestShape.Ignore i when i.kind().equals("app_rate_limited") -> {
+        LOG.warn("slack: Slack reports that it held back event deliveries to this app for a minute"
+            + " (app_rate_limited: more than 30,000 events an hour in a workspace); acknowledged");
+        send(exchange, 200, "text/plain; charset=utf-8", "", Map.of());
         return;
       }
-      var headers = exchange.getRequestHeaders();
-      SlackRequestVerifier.Verdict verdict = verifier.verify(headers.getFirst("X-Slack-Request-Timestamp"),
-          headers.getFirst("X-Slack-Signature"), body);
-      if (verdict instanceof SlackRequestVerifier.Rejected r) {
-        LOG.info("slack: refused a request from {}: {}", exchange.getRemoteAddress().getAddress().getHostAddress(),
-            r.reason());
-        send(exchange, 401, "application/json", "{\"error\":\"invalid request\",\"reason\":\"" + r.reason() + "\"}",
-            Map.of());
+      case SlackRequestShape.Ignore i -> {
+        LOG.debug("slack: acknowledged a {} request the desk has no use for", i.kind());
+        send(exchange, 200, "text/plain; charset=utf-8", "", Map.of());
         return;
       }
-      Map<String, List<String>> copy = new LinkedHashMap<>();
-      headers.forEach((k, v) -> copy.put(k, new ArrayList<>(v)));
-      Request<?> request = parser.parse(SlackRequestParser.HttpRequest.builder()
+      case SlackRequestShape.Pass p -> bolt(exchange, headers, body, p.kind());
+    }
+  }
+
+  /** Hands a verified, well-formed request to Bolt and relays its answer; failures are logged without the body. */
+  private void bolt(HttpExchange exchange, com.sun.net.httpserver.Headers headers, byte[] body, String kind)
+      throws IOException {
+    Map<String, List<String>> copy = new LinkedHashMap<>();
+    headers.forEach((k, v) -> copy.put(k, new ArrayList<>(v)));
+    Request<?> request;
+    try {
+      request = parser.parse(SlackRequestParser.HttpRequest.builder()
           .requestUri(exchange.getRequestURI().getPath())
           .queryString(query(exchange.getRequestURI().getRawQuery()))
           .headers(new RequestHeaders(copy))
           .requestBody(new String(body, StandardCharsets.UTF_8))
           .remoteAddress(exchange.getRemoteAddress().getAddress().getHostAddress())
           .build());
-      if (request == null) {
-        send(exchange, 400, "application/json", "{\"error\":\"not a Slack request\"}", Map.of());
-        return;
-      }
-      Response response;
-      try {
-        response = app.run(request);
-      } catch (Exception e) {
-        LOG.error("slack: Bolt failed on a {} request", request.getRequestType(), e);
-        send(exchange, 500, "application/json", "{\"error\":\"internal error\"}", Map.of());
-        return;
-      }
-      send(exchange, response.getStatusCode() == null ? 200 : response.getStatusCode(),
-          response.getContentType() == null ? "text/plain; charset=utf-8" : response.getContentType(),
-          response.getBody() == null ? "" : response.getBody(),
-          response.getHeaders() == null ? Map.of() : response.getHeaders());
+    } catch (RuntimeException e) {
+      LOG.info("slack: Bolt could not read a {} request: {}", kind, e.getClass().getSimpleName());
+      send(exchange, 400, "application/json", "{\"error\":\"malformed request\",\"reason\":"
+          + JSON.writeValueAsString("Bolt could not read the " + kind + " request") + "}", Map.of());
+      return;
     }
+    if (request == null) {
+      send(exchange, 400, "application/json", "{\"error\":\"not a Slack request\"}", Map.of());
+      return;
+    }
+    Response response;
+    try {
+      response = app.run(request);
+    } catch (Exception e) {
+      // the exception's message may quote the payload: only its type and where it was thrown are logged
+      StackTraceElement[] at = e.getStackTrace();
+      LOG.error("slack: Bolt failed on a {} request: {} at {}", kind, e.getClass().getName(),
+          at.length == 0 ? "?" : at[0]);
+      send(exchange, 500, "application/json", "{\"error\":\"internal error\"}", Map.of());
+      return;
+    }
+    send(exchange, response.getStatusCode() == null ? 200 : response.getStatusCode(),
+        response.getContentType() == null ? "text/plain; charset=utf-8" : response.getContentType(),
+        response.getBody() == null ? "" : response.getBody(),
+        response.getHeaders() == null ? Map.of() : response.getHeaders());
   }
 
   private static Map<String, List<String>> query(String raw) {

@@ -17,8 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A local stand-in for Slack's Web API on loopback: answers {@code auth.test},
- * {@code chat.postMessage} (with a fresh ts), {@code chat.postEphemeral}, {@code chat.update} and
- * {@code views.open} the way Slack does, and records every call's method, token and parameters.
+ * {@code chat.postMessage} (with a fresh ts), {@code chat.postEphemeral}, {@code chat.update},
+ * {@code views.open} and {@code users.info} the way Slack does, and records every call's method, token and parameters.
  * Built on a clock it also enforces rate limits as Slack does, answering 429 with {@code Retry-After}:
  * Tier 3 for {@code chat.update}, and on request a per-channel limit for {@code chat.postMessage}; a
  * test can also have the next call of a method refused with 429.
@@ -90,6 +90,26 @@ public final class RecordingSlackApi implements AutoCloseable {
 
   private volatile String postError = "";
   private final AtomicInteger postFailures = new AtomicInteger();
+
+  /**
+   * users.info answers for {@code userId} with {@code teamId} as the person's own team, as Slack does for
+   * members and for Slack Connect guests alike; users it was not told about are {@code user_not_found}.
+   */
+  void knowUser(String userId, String teamId) {
+    userTeams.put(userId, teamId);
+  }
+
+  private final Map<String, String> userTeams = new java.util.concurrent.ConcurrentHashMap<>();
+  private volatile java.util.concurrent.CountDownLatch usersInfoHeld;
+
+  /**
+   * users.info calls are received (and recorded) but not answered until the returned latch is counted
+   * down, or for 30 s; other calls wait behind them, as this fake answers one call at a time.
+   */
+  java.util.concurrent.CountDownLatch holdUsersInfo() {
+    usersInfoHeld = new java.util.concurrent.CountDownLatch(1);
+    return usersInfoHeld;
+  }
 
   /** Makes views.open fail with Slack's {@code error} from now on. */
   void failViewsOpen(String error) {
@@ -198,6 +218,14 @@ public final class RecordingSlackApi implements AutoCloseable {
         exchange.sendResponseHeaders(500, -1);
         return;
       }
+      java.util.concurrent.CountDownLatch held = usersInfoHeld;
+      if (method.equals("users.info") && held != null) {
+        try {
+          held.await(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
       long retryAfter = scriptedLimit(method);
       if (retryAfter == 0 && method.equals("chat.update") && overTier3()) {
         retryAfter = 30;
@@ -248,6 +276,13 @@ public final class RecordingSlackApi implements AutoCloseable {
           case "chat.postEphemeral" -> "{\"ok\":true,\"message_ts\":\"" + nextTs() + "\"}";
           case "chat.update" -> "{\"ok\":true,\"channel\":\"" + params.get("channel") + "\",\"ts\":\"" + params.get("ts")
               + "\",\"text\":\"\"}";
+          case "users.info" -> {
+            String team = userTeams.get(params.getOrDefault("user", ""));
+            yield team == null ? "{\"ok\":false,\"error\":\"user_not_found\"}"
+                : "{\"ok\":true,\"user\":{\"id\":\"" + params.get("user") + "\",\"team_id\":\"" + team
+                + "\",\"name\":\"someone\",\"deleted\":false,\"is_bot\":false,\"is_stranger\":"
+                + !team.equals(TEAM) + "}}";
+          }
           case "views.open" -> viewsOpenError != null ? "{\"ok\":false,\"error\":\"" + viewsOpenError + "\"}"
               : "{\"ok\":true,\"view\":{\"id\":\"V0" + sequence.incrementAndGet() + "\",\"type\":\"modal\"}}";
           default -> "{\"ok\":false,\"error\":\"unknown_method\"}";

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -39,23 +38,12 @@ class SlackAdapterWireTest {
     wire.close();
   }
 
-  /** Atheer's thirteen questions, answered in the modal. */
-  static Map<String, String> typedAnswers() {
-    Map<String, String> m = new LinkedHashMap<>();
-    m.put("product", "Beacon");
-    m.put("version", "3.2.1");
-    m.put("description", "The Beacon agent fails to start with BCN-4012: connection refused on every server");
-    m.put("expected_result", "the agent starts");
-    m.put("steps_to_reproduce", "systemctl start beacon-agent");
-    m.put("error_messages", "BCN-4012: connection refused");
-    m.put("users_affected", "all");
-    m.put("business_impact", "nothing is monitored, no workaround");
-    // logs and existing_incident are optional and left empty: they read "none"
-    return m;
+  private static Map<String, String> typedAnswers() {
+    return SlackWire.typedAnswers();
   }
 
-  static Map<String, String> selectedAnswers() {
-    return Map.of("category", "incident", "reproducible", "yes", "severity", "P1");
+  private static Map<String, String> selectedAnswers() {
+    return SlackWire.selectedAnswers();
   }
 
   /** Opens the modal with /support as Ana and returns its private_metadata. */
@@ -338,6 +326,124 @@ class SlackAdapterWireTest {
     wire.settle();
     assertThat(wire.api.calls("chat.postEphemeral")).hasSize(4);
     assertThat(wire.api.calls("chat.postEphemeral").get(3).param("text")).isEqualTo("Cancelled; nothing was filed.");
+  }
+
+  private HttpResponse<String> deliver(String shapeFile, String rootTs) throws Exception {
+    SlackShapes.Shape shape = SlackShapes.load(shapeFile, Map.of("ROOT_TS", rootTs,
+        "INTAKE_METADATA", SlackWire.ACME_INTAKE_METADATA));
+    return wire.post(shape.contentType(), shape.body());
+  }
+
+  @Test
+  void slackConnectBroadcastWithoutTeamIsRecordedAsTheCustomersReplyAndSlackIsAskedOnce() throws Exception {
+    String root = fileCase();
+    int before = wire.api.calls().size();
+
+    HttpResponse<String> broadcast = deliver("ev-thread-broadcast-slack-connect-no-team.json", root);
+    HttpResponse<String> file = deliver("ev-file-share-slack-connect-no-team.json", root);
+    wire.settle();
+
+    assertThat(List.of(broadcast.statusCode(), file.statusCode())).containsOnly(200);
+    List<Call> after = wire.api.calls().subList(before, wire.api.calls().size());
+    // a contact's reply, not a stranger's: triage hears of it
+    assertThat(after).filteredOn(c -> c.param("channel").equals(SlackWire.TRIAGE)).as(wire.api.describe())
+        .anySatisfy(c -> assertThat(c.param("text")).startsWith("The customer replied on *ACME-1*"));
+    // the second message from the same person is answered from the cache
+    assertThat(wire.api.calls("users.info")).singleElement()
+        .satisfies(c -> assertThat(c.param("user")).isEqualTo("U0CARL"));
+    assertThat(wire.handled).filteredOn(in -> in.key().startsWith("slack:event:Ev0SHAPE0"))
+        .extracting(in -> in.person()).containsExactly(SlackWire.CARL, SlackWire.CARL);
+  }
+
+  @Test
+  void fileAsIncidentByASlackConnectContactWhoseTeamThePayloadOmitsOpensTheModal() throws Exception {
+    HttpResponse<String> r = deliver("shortcut-slack-connect-user-without-team.payload.json", "");
+    wire.settle();
+
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(wire.api.calls()).extracting(Call::method).as(wire.api.describe())
+        .containsExactly("users.info", "views.open");
+  }
+
+  @Test
+  void theAcknowledgementDoesNotWaitForUsersInfo() throws Exception {
+    java.util.concurrent.CountDownLatch held = wire.api.holdUsersInfo();
+    try {
+      HttpResponse<String> r = deliver("ev-thread-broadcast-slack-connect-no-team.json", "1764000000.000001");
+      // answered while users.info is still unanswered: the person's team is asked after the ack
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(held.getCount()).isEqualTo(1);
+    } finally {
+      held.countDown();
+    }
+    wire.settle();
+    assertThat(wire.api.calls("users.info")).hasSize(1);
+    // asked in time once released (a lookup made before the ack would have timed out and fallen back)
+    assertThat(wire.handled).singleElement().satisfies(in -> assertThat(in.person()).isEqualTo(SlackWire.CARL));
+  }
+
+  @Test
+  void whenSlackDoesNotKnowThePersonTheyAreTakenAsTheHomeWorkspacesAndTheDeliveryIsStillAcknowledged()
+      throws Exception {
+    String event = wire.messageEvent("Ev0STRANGER", new org.supportbot.core.directory.Identity("slack", "x", "U0GONE"),
+        SlackWire.ACME, "1764000900.000100", null, "hello?");
+    com.fasterxml.jackson.databind.node.ObjectNode body = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(
+        event);
+    ((com.fasterxml.jackson.databind.node.ObjectNode) body.get("event")).remove(List.of("team", "user_team",
+        "source_team"));
+
+    HttpResponse<String> r = wire.post(SlackWire.JSON, body.toString());
+    wire.settle();
+
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(wire.api.calls("users.info")).hasSize(1); // answered user_not_found, so not cached
+    assertThat(wire.handled).singleElement().satisfies(in -> assertThat(in.person())
+        .isEqualTo(new org.supportbot.core.directory.Identity("slack", SlackWire.TEAM, "U0GONE")));
+  }
+
+  @Test
+  void aResolvedTeamIsAskedAgainOnlyAfterItIsKeptForItsTime() throws Exception {
+    String root = "1764000000.000001";
+    deliver("ev-thread-broadcast-slack-connect-no-team.json", root);
+    wire.settle();
+    wire.clock.advance(SlackUserTeams.KEEP.minusSeconds(1));
+    deliver("ev-file-share-slack-connect-no-team.json", root);
+    wire.settle();
+    assertThat(wire.api.calls("users.info")).hasSize(1);
+
+    wire.clock.advance(java.time.Duration.ofSeconds(1));
+    String again = wire.messageEvent("Ev0AGAIN", SlackWire.CARL, SlackWire.ACME, "1764000950.000100", null, "still?");
+    com.fasterxml.jackson.databind.node.ObjectNode body = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(
+        again);
+    ((com.fasterxml.jackson.databind.node.ObjectNode) body.get("event")).remove(List.of("team", "user_team",
+        "source_team"));
+    wire.post(SlackWire.JSON, body.toString());
+    wire.settle();
+    assertThat(wire.api.calls("users.info")).hasSize(2);
+    assertThat(wire.handled.getLast().person()).isEqualTo(SlackWire.CARL);
+  }
+
+  @Test
+  void aRefusedCommandThatEchoesASecretRepliesRedactedAndKeepsItOutOfTheDatabase() throws Exception {
+    fileCase();
+    HttpResponse<String> r = wire.post(SlackWire.FORM, SlackWire.slashCommand(SlackWire.EVE, SlackWire.ACME, "/time",
+        "ACME-1 password=zzzWireSecret note", "4004.5005.time"));
+    wire.settle();
+
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(wire.api.calls("chat.postEphemeral")).as(wire.api.describe()).singleElement().satisfies(c -> {
+      assertThat(c.param("user")).isEqualTo("U0EVE");
+      assertThat(c.param("text")).contains("is not a duration").contains("[redacted: secret]")
+          .doesNotContain("zzzWireSecret");
+    });
+    assertThat(wire.api.calls()).allSatisfy(c -> assertThat(c.params().toString()).doesNotContain("zzzWireSecret"));
+    StringBuilder files = new StringBuilder();
+    try (var list = java.nio.file.Files.list(dir)) {
+      for (Path p : list.toList()) {
+        files.append(new String(java.nio.file.Files.readAllBytes(p), java.nio.charset.StandardCharsets.ISO_8859_1));
+      }
+    }
+    assertThat(files.toString()).doesNotContain("zzzWireSecret");
   }
 
   @Test

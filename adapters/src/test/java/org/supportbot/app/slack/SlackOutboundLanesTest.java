@@ -59,7 +59,7 @@ class SlackOutboundLanesTest {
 
     wire.api.hang(SlackWire.ACME);
     HttpResponse<String> filed = wire.post(SlackWire.FORM, SlackWire.interactive(wire.viewSubmission(SlackWire.ANA,
-        "V0INTAKE1", metadata, SlackAdapterWireTest.typedAnswers(), SlackAdapterWireTest.selectedAnswers())));
+        "V0INTAKE1", metadata, SlackWire.typedAnswers(), SlackWire.selectedAnswers())));
     assertThat(filed.statusCode()).isEqualTo(200);
     Await.until(() -> wire.api.hungNow() == 1, "the case's status post in the customer channel to hang");
     Await.until(() -> wire.api.calls("chat.postMessage").stream()

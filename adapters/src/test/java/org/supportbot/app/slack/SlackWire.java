@@ -23,9 +23,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.StringJoiner;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.supportbot.app.platform.DeskLink;
+import org.supportbot.app.platform.OutboundRouter;
+import org.supportbot.app.platform.PlatformMetrics;
 import org.supportbot.config.load.PolicyCatalog;
 import org.supportbot.core.chat.DeskSettings;
 import org.supportbot.core.chat.SupportDesk;
+import org.supportbot.core.conversation.Inbound;
 import org.supportbot.core.conversation.KnowledgeSuggestions;
 import org.supportbot.core.desk.IncidentDesk;
 import org.supportbot.core.directory.Contact;
@@ -80,6 +85,20 @@ final class SlackWire implements AutoCloseable {
   /** Holds the desk at its first lookup of an inbound, to keep it in flight (see SlackShutdownTest). */
   final org.supportbot.core.testing.HeldDirectoryStore held;
   final SupportDesk desk;
+  /** Every inbound the adapter handed to the desk, in order (HTTP mode), as the person it resolved them to. */
+  final List<Inbound> handled = new CopyOnWriteArrayList<>();
+  private final PlatformMetrics recorder = new PlatformMetrics() {
+    @Override
+    public void handled(String platform, Inbound in, boolean ok, Duration took) {
+      handled.add(in);
+    }
+
+    @Override
+    public void rateLimited(String platform) {}
+
+    @Override
+    public void bucketEmptied(String platform) {}
+  };
   final SlackRequestVerifier signer = new SlackRequestVerifier(SECRET, clock);
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final ObjectMapper json = new ObjectMapper();
@@ -103,6 +122,9 @@ final class SlackWire implements AutoCloseable {
       throws Exception {
     PolicyCatalog catalog = DeskFixture.catalog();
     api = new RecordingSlackApi(TOKEN);
+    for (Identity person : List.of(ANA, CARL, EVE, MAX)) {
+      api.knowUser(person.userId(), person.workspace());
+    }
     db = SqliteDatabase.open(dir.resolve("desk.db"), SqliteDatabase.Durability.NORMAL);
     held = org.supportbot.core.testing.HeldDirectoryStore.wrap(new SqliteDirectoryStore(db));
     Directory directory = new Directory(held.store(), catalog::get);
@@ -131,7 +153,8 @@ final class SlackWire implements AutoCloseable {
     SlackSettings slackSettings = new SlackSettings(TOKEN, SECRET, Optional.of(APP_TOKEN), Duration.ofHours(1), limits);
     if (socketUrl == null) {
       running = SlackRunner.startHttp(slackSettings, slack, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-          "/slack/events", desk, directory.store(), catalog::get, db, clock);
+          "/slack/events", desk, directory.store(), catalog::get, db, clock,
+          new DeskLink(recorder, new OutboundRouter(), true));
       socket = null;
       adapter = running.adapter();
       endpoint = running.endpoint();
@@ -287,6 +310,42 @@ final class SlackWire implements AutoCloseable {
     p.putArray("authorizations").addObject().putNull("enterprise_id").put("team_id", TEAM)
         .put("user_id", RecordingSlackApi.BOT_USER).put("is_bot", true).put("is_enterprise_install", false);
     return p.toString();
+  }
+
+  /** Private metadata of an intake modal opened in the Acme channel, as SlackIntakeModal writes it. */
+  static final String ACME_INTAKE_METADATA = "{\"workspace\":\"" + TEAM + "\",\"channel\":\"" + ACME
+      + "\",\"message\":\"\"}";
+
+  /**
+   * Files case ACME-1 as Ana through /support and the intake modal (Atheer's answers, severity P1);
+   * returns the ts of its thread's root.
+   */
+  String fileAcmeCase() throws Exception {
+    post(FORM, slashCommand(ANA, ACME, "/support", "", "1001.2002.file-acme"));
+    settle();
+    String metadata = json.readTree(api.calls("views.open").getLast().param("view")).path("private_metadata").asText();
+    post(FORM, interactive(viewSubmission(ANA, "V0FILEACME", metadata, typedAnswers(), selectedAnswers())));
+    settle();
+    return messages.find(TEAM, "thread:ACME-1").orElseThrow().ts();
+  }
+
+  /** Atheer's typed answers in the intake modal; logs and existing_incident are optional, left empty. */
+  static Map<String, String> typedAnswers() {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put("product", "Beacon");
+    m.put("version", "3.2.1");
+    m.put("description", "The Beacon agent fails to start with BCN-4012: connection refused on every server");
+    m.put("expected_result", "the agent starts");
+    m.put("steps_to_reproduce", "systemctl start beacon-agent");
+    m.put("error_messages", "BCN-4012: connection refused");
+    m.put("users_affected", "all");
+    m.put("business_impact", "nothing is monitored, no workaround");
+    return m;
+  }
+
+  /** Atheer's selected answers in the intake modal: an incident, reproducible, severity P1. */
+  static Map<String, String> selectedAnswers() {
+    return Map.of("category", "incident", "reproducible", "yes", "severity", "P1");
   }
 
   void settle() throws Exception {

@@ -693,8 +693,13 @@ public final class SupportDesk {
     return new Origin(who.in().key(), who.actor(), clock.instant(), who.in().message());
   }
 
-  private static Outbound reply(Who who, String text) {
-    return Outbound.toPlace(who.in().place(), Outbound.Kind.REPLY).onlyFor(who.in().person()).text(text).build();
+  /**
+   * A reply to {@code who} only. Replies echo what people typed (a bad argument, a level, a mention),
+   * so they pass the same redaction as stored text before they are recorded in the outbox.
+   */
+  private Outbound reply(Who who, String text) {
+    return Outbound.toPlace(who.in().place(), Outbound.Kind.REPLY).onlyFor(who.in().person())
+        .text(redactor.clean(text)).build();
   }
 
   // ---- time -----------------------------------------------------------------------------------

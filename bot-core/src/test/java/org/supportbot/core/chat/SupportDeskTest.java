@@ -172,6 +172,31 @@ class SupportDeskTest {
   }
 
   @Test
+  void errorRepliesThatEchoASecretAreRedactedBeforeTheOutboxAndTheDatabaseFilesSeeThem() throws Exception {
+    List<String> secrets = List.of("zzzTimeSecret1", "zzzLevelSecret2", "zzzTypeSecret3");
+    List<Outbound> replies = new java.util.ArrayList<>();
+    try (ChatFixture f = new ChatFixture(dir.resolve("desk.db"), MONDAY_9AM)) {
+      f.fileAtheer("Login page shows a blank screen after the upgrade", "10", "P3");
+      replies.addAll(f.command(EVE, thread(ACME, "ACME-1"), "/time ACME-1 password=zzzTimeSecret1 note"));
+      replies.addAll(f.command(EVE, thread(ACME, "ACME-1"), "/severity api_key=zzzLevelSecret2 it is worse"));
+      replies.addAll(f.command(EVE, thread(ACME, "ACME-1"), "/resolve secret=zzzTypeSecret3 restarted"));
+    }
+    // each command was refused with a reply that names what was wrong, the value redacted
+    assertThat(replies).hasSize(3).allSatisfy(o -> {
+      assertThat(o.kind()).isEqualTo(Outbound.Kind.REPLY);
+      assertThat(o.plainText()).contains("[redacted: secret]");
+    });
+    assertThat(text(replies)).doesNotContain(secrets);
+    StringBuilder all = new StringBuilder();
+    try (var files = Files.list(dir)) {
+      for (Path p : files.toList()) {
+        all.append(new String(Files.readAllBytes(p), StandardCharsets.ISO_8859_1));
+      }
+    }
+    assertThat(all.toString()).doesNotContain(secrets);
+  }
+
+  @Test
   void anUnfinishedIntakeSurvivesARestartAndExpiresWithANote() {
     ChatFixture f = new ChatFixture(dir.resolve("desk.db"), MONDAY_9AM);
     f.command(ANA, ACME, "/support");
