@@ -11,6 +11,13 @@ import com.slack.api.app_backend.views.payload.ViewSubmissionPayload;
 import com.slack.api.bolt.App;
 import com.slack.api.bolt.AppConfig;
 import com.slack.api.bolt.request.builtin.EventRequest;
+import com.slack.api.bolt.response.Response;
+import com.slack.api.methods.MethodsClient;
+import com.slack.api.methods.SlackApiException;
+import com.slack.api.methods.response.conversations.ConversationsHistoryResponse;
+import com.slack.api.methods.response.conversations.ConversationsRepliesResponse;
+import com.slack.api.model.Message;
+import com.slack.api.util.json.GsonFactory;
 import com.slack.api.model.event.MessageBotEvent;
 import com.slack.api.model.event.MessageChangedEvent;
 import com.slack.api.model.event.MessageChannelJoinEvent;
@@ -27,8 +34,7 @@ import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -51,6 +57,7 @@ import org.supportbot.core.conversation.Outbound;
 import org.supportbot.core.directory.DirectoryStore;
 import org.supportbot.core.directory.Identity;
 import org.supportbot.core.directory.Organization;
+import org.supportbot.core.inbox.InboxStore;
 import org.supportbot.core.incident.ChatPlace;
 import org.supportbot.core.incident.MessageRef;
 import org.supportbot.core.intake.Intake;
@@ -59,8 +66,11 @@ import org.supportbot.core.outbox.Delivery;
 /**
  * The desk in Slack, on Bolt for Java. Translates slash commands, button clicks, modal
  * submissions, the "File as incident" message shortcut and messages into the desk's
- * {@link Inbound}s; acknowledges at once and does the desk's work on one executor, in arrival
- * order, sending the results through {@link SlackChatGateway}.
+ * {@link Inbound}s; writes each to the durable {@link InboxStore} before acknowledging it (a failed
+ * write is answered 503, so Slack retries), then does the desk's work on one executor, in arrival
+ * order, sending the results through {@link SlackChatGateway}, and marks the entry done. At start
+ * ({@link #recover()}) what is still in the inbox is handled first, then the history of bound
+ * channels and open case threads since the last message seen there is read back (downtime backfill).
  *
  * <ul>
  *   <li>{@code /support} starts the intake and opens it as a modal; if Slack refuses the modal the
@@ -77,7 +87,11 @@ public final class SlackAdapter implements AutoCloseable {
   /** The message shortcut's callback id (see config/slack-app-manifest.yaml). */
   public static final String FILE_AS_INCIDENT = "file_as_incident";
   static final String PLATFORM = "slack";
-  private static final int RECENT_KEYS = 10_000;
+  /** Handling an inbound that failed this often is given up (logged by key), so that it cannot block a start. */
+  static final int MAX_ATTEMPTS = 3;
+  /** Pages of history read per place at start, {@link #HISTORY_PAGE} messages each; older messages are not read back. */
+  static final int HISTORY_PAGES = 5;
+  static final int HISTORY_PAGE = 200;
   private static final Set<String> IGNORED_SUBTYPES = Set.of("bot_message", "message_changed", "message_deleted",
       "channel_join", "channel_leave", "channel_topic", "channel_purpose", "channel_name", "ekm_access_denied",
       "me_message", "message_replied", "group_join", "group_leave");
@@ -93,17 +107,15 @@ public final class SlackAdapter implements AutoCloseable {
   private final String homeTeam;
   private final App app;
   private final ScheduledExecutorService worker;
+  private final InboxStore inbox;
+  private final MethodsClient api;
   private final ObjectMapper json = new ObjectMapper();
   /** Modal answers waiting for the person's verdict on suggestions, by channel and person; desk thread only. */
   private final Map<String, Map<String, String>> pendingForms = new java.util.HashMap<>();
   /** The raw body of the event being handled: Bolt runs middleware and handler on one thread. */
   private final ThreadLocal<String> eventBody = new ThreadLocal<>();
-  private final Set<String> recent = Collections.newSetFromMap(new LinkedHashMap<>() {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-      return size() > RECENT_KEYS;
-    }
-  });
+  /** Inbox entries queued on the executor and not yet finished: a second delivery of one is not queued again. */
+  private final Set<Long> queued = ConcurrentHashMap.newKeySet();
 
   /**
    * Builds the Bolt app. Bolt calls {@code auth.test} with the bot token here, so {@code slack}
@@ -113,8 +125,8 @@ public final class SlackAdapter implements AutoCloseable {
    */
   public SlackAdapter(SlackSettings settings, Slack slack, String homeTeam, SupportDesk desk, DirectoryStore directory,
       Function<String, Optional<SupportPolicy>> policies, SlackChatGateway gateway, SlackMessageStore messages,
-      Clock clock) {
-    this(settings, slack, homeTeam, desk, directory, policies, gateway, messages, clock, DeskLink.standalone());
+      InboxStore inbox, Clock clock) {
+    this(settings, slack, homeTeam, desk, directory, policies, gateway, messages, inbox, clock, DeskLink.standalone());
   }
 
   /**
@@ -125,8 +137,9 @@ public final class SlackAdapter implements AutoCloseable {
    */
   public SlackAdapter(SlackSettings settings, Slack slack, String homeTeam, SupportDesk desk, DirectoryStore directory,
       Function<String, Optional<SupportPolicy>> policies, SlackChatGateway gateway, SlackMessageStore messages,
-      Clock clock, DeskLink link) {
+      InboxStore inbox, Clock clock, DeskLink link) {
     Objects.requireNonNull(settings, "settings");
+    this.inbox = Objects.requireNonNull(inbox, "inbox");
     this.link = Objects.requireNonNull(link, "link");
     Objects.requireNonNull(slack, "slack");
     this.homeTeam = Objects.requireNonNull(homeTeam, "homeTeam");
@@ -136,6 +149,7 @@ public final class SlackAdapter implements AutoCloseable {
     this.gateway = Objects.requireNonNull(gateway, "gateway");
     this.messages = Objects.requireNonNull(messages, "messages");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.api = slack.methods(settings.botToken());
     // our own verifier runs in front (SlackHttpEndpoint); Socket Mode needs none
     this.app = new App(AppConfig.builder().singleTeamBotToken(settings.botToken()).signingSecret(settings.signingSecret())
         .slack(slack).requestVerificationEnabled(false).build());
@@ -284,9 +298,8 @@ public final class SlackAdapter implements AutoCloseable {
       String name = p.getCommand().startsWith("/") ? p.getCommand().substring(1) : p.getCommand();
       Inbound in = new Inbound("slack:trigger:" + p.getTriggerId(), person, place(p.getChannelId(), ""),
           p.getChannelId().startsWith("D"), clock.instant(), Optional.empty(), new Inbound.Command(name, p.getText()));
-      submit(in, name.equalsIgnoreCase("support") ? Optional.of(new ModalAsk(p.getTriggerId(), p.getChannelId(), "",
-          Map.of())) : Optional.empty());
-      return ctx.ack();
+      return accept(in, name.equalsIgnoreCase("support") ? Optional.of(new ModalAsk(p.getTriggerId(), p.getChannelId(),
+          "", Map.of())) : Optional.empty(), Optional.empty()) ? ctx.ack() : unavailable();
     });
     app.blockAction(Pattern.compile("^.+$"), (req, ctx) -> {
       BlockActionPayload p = req.getPayload();
@@ -301,10 +314,10 @@ public final class SlackAdapter implements AutoCloseable {
       Identity person = new Identity(PLATFORM, nonBlank(p.getUser().getTeamId(), homeTeam), p.getUser().getId());
       Optional<MessageRef> ref = c == null || c.getMessageTs() == null || c.isEphemeral()
           ? Optional.empty() : Optional.of(new MessageRef(PLATFORM, channel, c.getMessageTs()));
-      submit(new Inbound("slack:action:" + nonBlank(p.getTriggerId(), a.getActionTs()), person, place(channel, thread),
-          channel.startsWith("D"), clock.instant(), ref,
-          new Inbound.Picked(SlackRenderer.actionId(a.getActionId()), value)), Optional.empty());
-      return ctx.ack();
+      return accept(new Inbound("slack:action:" + nonBlank(p.getTriggerId(), a.getActionTs()), person,
+          place(channel, thread), channel.startsWith("D"), clock.instant(), ref,
+          new Inbound.Picked(SlackRenderer.actionId(a.getActionId()), value)), Optional.empty(), Optional.empty())
+          ? ctx.ack() : unavailable();
     });
     app.viewSubmission(SlackIntakeModal.CALLBACK, (req, ctx) -> {
       ViewSubmissionPayload p = req.getPayload();
@@ -316,19 +329,22 @@ public final class SlackAdapter implements AutoCloseable {
       SlackIntakeModal.Origin o = origin.get();
       Identity person = new Identity(PLATFORM, nonBlank(p.getUser().getTeamId(), homeTeam), p.getUser().getId());
       Map<String, String> values = modal.values(policy.get(), p.getView().getState().getValues());
-      submit(new Inbound("slack:view:" + p.getView().getId(), person, place(o.channel(), ""), false, clock.instant(),
-          o.messageTs().isEmpty() ? Optional.empty() : Optional.of(new MessageRef(PLATFORM, o.channel(), o.messageTs())),
-          new Inbound.Submitted(SlackIntakeModal.CALLBACK, values)), Optional.empty());
-      return ctx.ack();
+      return accept(new Inbound("slack:view:" + p.getView().getId(), person, place(o.channel(), ""), false,
+          clock.instant(), o.messageTs().isEmpty() ? Optional.empty()
+              : Optional.of(new MessageRef(PLATFORM, o.channel(), o.messageTs())),
+          new Inbound.Submitted(SlackIntakeModal.CALLBACK, values)), Optional.empty(), Optional.empty())
+          ? ctx.ack() : unavailable();
     });
     app.viewClosed(SlackIntakeModal.CALLBACK, (req, ctx) -> {
       ViewClosedPayload p = req.getPayload();
-      modal.origin(p.getView().getPrivateMetadata()).ifPresent(o -> submit(new Inbound(
-          "slack:view-closed:" + p.getView().getId(),
+      Optional<SlackIntakeModal.Origin> origin = modal.origin(p.getView().getPrivateMetadata());
+      if (origin.isEmpty()) {
+        return ctx.ack();
+      }
+      return accept(new Inbound("slack:view-closed:" + p.getView().getId(),
           new Identity(PLATFORM, nonBlank(p.getUser().getTeamId(), homeTeam), p.getUser().getId()),
-          place(o.channel(), ""), false, clock.instant(), Optional.empty(), new Inbound.Picked(Intake.CANCEL, "")),
-          Optional.empty()));
-      return ctx.ack();
+          place(origin.get().channel(), ""), false, clock.instant(), Optional.empty(),
+          new Inbound.Picked(Intake.CANCEL, "")), Optional.empty(), Optional.empty()) ? ctx.ack() : unavailable();
     });
     app.messageShortcut(FILE_AS_INCIDENT, (req, ctx) -> {
       MessageShortcutPayload p = req.getPayload();
@@ -336,10 +352,11 @@ public final class SlackAdapter implements AutoCloseable {
       String ts = p.getMessage().getTs();
       Identity person = new Identity(PLATFORM, nonBlank(p.getUser().getTeamId(), homeTeam), p.getUser().getId());
       String text = p.getMessage().getText() == null ? "" : p.getMessage().getText();
-      submit(new Inbound("slack:trigger:" + p.getTriggerId(), person, place(channel, ""), channel.startsWith("D"),
-          clock.instant(), Optional.of(new MessageRef(PLATFORM, channel, ts)), new Inbound.Command("support", "")),
-          Optional.of(new ModalAsk(p.getTriggerId(), channel, ts, Map.of("description", text))));
-      return ctx.ack();
+      return accept(new Inbound("slack:trigger:" + p.getTriggerId(), person, place(channel, ""),
+          channel.startsWith("D"), clock.instant(), Optional.of(new MessageRef(PLATFORM, channel, ts)),
+          new Inbound.Command("support", "")),
+          Optional.of(new ModalAsk(p.getTriggerId(), channel, ts, Map.of("description", text))), Optional.empty())
+          ? ctx.ack() : unavailable();
     });
     // Bolt's MessageEvent has no user_team, which Slack Connect needs: the raw body is read instead
     app.use((req, resp, chain) -> {
@@ -352,18 +369,9 @@ public final class SlackAdapter implements AutoCloseable {
         eventBody.remove();
       }
     });
-    app.event(MessageEvent.class, (req, ctx) -> {
-      said(eventBody.get()).ifPresent(in -> submit(in, Optional.empty()));
-      return ctx.ack();
-    });
-    app.event(MessageThreadBroadcastEvent.class, (req, ctx) -> {
-      said(eventBody.get()).ifPresent(in -> submit(in, Optional.empty()));
-      return ctx.ack();
-    });
-    app.event(MessageFileShareEvent.class, (req, ctx) -> {
-      said(eventBody.get()).ifPresent(in -> submit(in, Optional.empty()));
-      return ctx.ack();
-    });
+    app.event(MessageEvent.class, (req, ctx) -> heard(eventBody.get()) ? ctx.ack() : unavailable());
+    app.event(MessageThreadBroadcastEvent.class, (req, ctx) -> heard(eventBody.get()) ? ctx.ack() : unavailable());
+    app.event(MessageFileShareEvent.class, (req, ctx) -> heard(eventBody.get()) ? ctx.ack() : unavailable());
     // edits, deletions and other bots' messages are acknowledged so that Slack does not retry them
     app.event(MessageChangedEvent.class, (req, ctx) -> ctx.ack());
     app.event(MessageDeletedEvent.class, (req, ctx) -> ctx.ack());
@@ -375,8 +383,22 @@ public final class SlackAdapter implements AutoCloseable {
     app.event(MessageChannelNameEvent.class, (req, ctx) -> ctx.ack());
   }
 
+  /** A message heard: the desk's inbound and the mark it moves (the channel, or the thread, and the message's ts). */
+  record Heard(Inbound inbound, Optional<InboxStore.Seen> seen) {
+    Heard {
+      Objects.requireNonNull(inbound, "inbound");
+      Objects.requireNonNull(seen, "seen");
+    }
+  }
+
+  /** Puts a message event in the inbox; true when there is nothing to put or it was written. */
+  private boolean heard(String body) {
+    Optional<Heard> h = said(body);
+    return h.isEmpty() || accept(h.get().inbound(), Optional.empty(), h.get().seen());
+  }
+
   /** A message event as the desk's {@link Inbound.Said}; empty for bots, edits and system messages. */
-  Optional<Inbound> said(String body) {
+  Optional<Heard> said(String body) {
     if (body == null) {
       return Optional.empty();
     }
@@ -388,21 +410,38 @@ public final class SlackAdapter implements AutoCloseable {
       return Optional.empty();
     }
     JsonNode e = root.path("event");
+    return message(e, e.path("channel").asText(""), "im".equals(e.path("channel_type").asText("")),
+        root.path("event_id").asText(""));
+  }
+
+  /**
+   * A message (from an event, or read back from the history) as the desk's {@link Inbound.Said}, keyed by
+   * its channel and ts, so that the live event and the same message read back from the history are one
+   * inbound; empty for bots, edits and system messages.
+   */
+  private Optional<Heard> message(JsonNode e, String channel, boolean im, String eventId) {
     String subtype = e.path("subtype").asText("");
     String user = e.path("user").asText("");
-    if (user.isEmpty() || e.hasNonNull("bot_id") || IGNORED_SUBTYPES.contains(subtype) || root.path("event_id").asText("")
-        .isEmpty()) {
+    String ts = e.path("ts").asText("");
+    if (user.isEmpty() || e.hasNonNull("bot_id") || IGNORED_SUBTYPES.contains(subtype) || channel.isEmpty()
+        || (ts.isEmpty() && eventId.isEmpty())) {
       return Optional.empty();
     }
-    String channel = e.path("channel").asText("");
     String team = nonBlank(e.path("user_team").asText(""), nonBlank(e.path("team").asText(""), homeTeam));
-    String ts = e.path("ts").asText("");
-    String thread = threadName(channel, e.path("thread_ts").asText(null), null);
+    String threadTs = e.path("thread_ts").asText("");
+    String thread = threadName(channel, threadTs, null);
     Instant at = ts.isEmpty() ? clock.instant() : instant(ts);
-    return Optional.of(new Inbound("slack:event:" + root.path("event_id").asText(), new Identity(PLATFORM, team, user),
-        place(channel, thread), "im".equals(e.path("channel_type").asText("")), at,
+    String key = ts.isEmpty() ? "slack:event:" + eventId : messageKey(channel, ts);
+    Optional<InboxStore.Seen> seen = ts.isEmpty() ? Optional.empty() : Optional.of(new InboxStore.Seen(PLATFORM,
+        threadTs.isEmpty() || threadTs.equals(ts) ? channel : channel + "/" + threadTs, ts));
+    return Optional.of(new Heard(new Inbound(key, new Identity(PLATFORM, team, user), place(channel, thread), im, at,
         ts.isEmpty() ? Optional.empty() : Optional.of(new MessageRef(PLATFORM, channel, ts)),
-        new Inbound.Said(e.path("text").asText(""))));
+        new Inbound.Said(e.path("text").asText(""))), seen));
+  }
+
+  /** The idempotency key of a Slack message: its channel and ts, the same for its event and its history entry. */
+  static String messageKey(String channel, String ts) {
+    return "slack:message:" + channel + ":" + ts;
   }
 
   /** The case thread a Slack thread is, by its root's ts; the raw ts when it is no case's. */
@@ -425,34 +464,228 @@ public final class SlackAdapter implements AutoCloseable {
         .flatMap(policies);
   }
 
-  /** A modal to open once the desk has started an intake. */
-  private record ModalAsk(String triggerId, String channel, String messageTs, Map<String, String> prefill) {}
+  /** A modal to open once the desk has started an intake; kept beside its inbox entry as JSON. */
+  record ModalAsk(String triggerId, String channel, String messageTs, Map<String, String> prefill) {
+    ModalAsk {
+      Objects.requireNonNull(triggerId, "triggerId");
+      Objects.requireNonNull(channel, "channel");
+      messageTs = messageTs == null ? "" : messageTs;
+      prefill = prefill == null ? Map.of() : Map.copyOf(prefill);
+    }
+  }
 
-  private void submit(Inbound in, Optional<ModalAsk> modalAsk) {
-    synchronized (recent) {
-      if (!recent.add(in.key())) {
-        LOG.debug("slack: {} was delivered again; no second effect", in.key());
-        return;
+  /** The answer that makes Slack retry a delivery whose inbox write failed. */
+  private static Response unavailable() {
+    return Response.builder().statusCode(503).contentType("application/json; charset=utf-8")
+        .body("{\"error\":\"the support desk could not store this request; retry later\"}").build();
+  }
+
+  /**
+   * Writes {@code in} to the inbox, synchronously on the request's thread, then queues its handling; a
+   * key already in the inbox is queued again only if it is still pending and not queued (a retry after a
+   * failure). Returns false when the write failed: the request must not be acknowledged.
+   */
+  private boolean accept(Inbound in, Optional<ModalAsk> modalAsk, Optional<InboxStore.Seen> seen) {
+    InboxStore.Added added;
+    try {
+      added = inbox.add(in, modalAsk.map(this::writeAsk), seen);
+    } catch (RuntimeException e) {
+      LOG.error("slack: could not write {} to the inbox ({}); answering 503 so that Slack retries", in.key(),
+          e.getClass().getSimpleName());
+      return false;
+    }
+    if (!added.pending()) {
+      LOG.debug("slack: {} was delivered again; no second effect", in.key());
+      return true;
+    }
+    queue(new InboxStore.Pending(added.id(), in, modalAsk.map(this::writeAsk), 0));
+    return true;
+  }
+
+  /** Queues a pending entry's handling on the executor, unless it is queued already. */
+  private void queue(InboxStore.Pending entry) {
+    if (!queued.add(entry.id())) {
+      return;
+    }
+    try {
+      worker.execute(() -> process(entry));
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      queued.remove(entry.id());
+      LOG.info("slack: closing; {} stays in the inbox for the next start", entry.inbound().key());
+    }
+  }
+
+  /**
+   * Handles an inbox entry on the executor and marks it done. The desk ignores a key it has handled, so an
+   * entry handled before a crash but not yet marked done has no second effect. A failure leaves the entry
+   * pending for Slack's retry or the next start, up to {@link #MAX_ATTEMPTS}.
+   */
+  private void process(InboxStore.Pending entry) {
+    Inbound in = entry.inbound();
+    long started = System.nanoTime();
+    try {
+      List<Delivery> out = desk.handleTracked(in);
+      Optional<ModalAsk> modalAsk = entry.extra().flatMap(this::readAsk);
+      if (modalAsk.isPresent()) {
+        out = openModal(in, modalAsk.get(), out);
+      }
+      deliver(link.router().keep(PLATFORM, resumeForm(in, out)));
+      inbox.done(entry.id(), clock.instant());
+      link.metrics().handled(PLATFORM, in, true, java.time.Duration.ofNanos(System.nanoTime() - started));
+    } catch (RuntimeException e) {
+      LOG.error("slack: handling {} failed", in.key(), e);
+      link.metrics().handled(PLATFORM, in, false, java.time.Duration.ofNanos(System.nanoTime() - started));
+      giveUpAfterAttempts(entry);
+    } finally {
+      queued.remove(entry.id());
+    }
+  }
+
+  private void giveUpAfterAttempts(InboxStore.Pending entry) {
+    try {
+      int attempts = inbox.failed(entry.id());
+      if (attempts >= MAX_ATTEMPTS) {
+        LOG.error("slack: gave up on {} after {} failed attempts", entry.inbound().key(), attempts);
+        inbox.done(entry.id(), clock.instant());
+      }
+    } catch (RuntimeException e) {
+      LOG.error("slack: could not record the failure of {} in the inbox ({})", entry.inbound().key(),
+          e.getClass().getSimpleName());
+    }
+  }
+
+  private String writeAsk(ModalAsk ask) {
+    try {
+      return json.writeValueAsString(ask);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot write a modal request as JSON", e);
+    }
+  }
+
+  private Optional<ModalAsk> readAsk(String extra) {
+    try {
+      return Optional.of(json.readValue(extra, ModalAsk.class));
+    } catch (IOException e) {
+      LOG.warn("slack: a stored modal request is unreadable ({}); the intake goes on as questions",
+          e.getClass().getSimpleName());
+      return Optional.empty();
+    }
+  }
+
+  // ---- start: the inbox, then the history missed while down ------------------------------------
+
+  /**
+   * What a start owes: queues every entry still pending in the inbox (acknowledged before a stop but not
+   * handled), in order, then reads back the history missed while the bot was down. Call once, before the
+   * endpoint takes requests; the work runs on the executor, ahead of new requests.
+   */
+  public void recover() {
+    for (InboxStore.Pending p : inbox.pending(PLATFORM, Integer.MAX_VALUE)) {
+      if (p.attempts() >= MAX_ATTEMPTS) {
+        LOG.error("slack: gave up on {} after {} failed attempts", p.inbound().key(), p.attempts());
+        inbox.done(p.id(), clock.instant());
+      } else {
+        queue(p);
       }
     }
-    worker.execute(() -> {
-      long started = System.nanoTime();
-      try {
-        List<Delivery> out = desk.handleTracked(in);
-        if (modalAsk.isPresent()) {
-          out = openModal(in, modalAsk.get(), out);
-        }
-        deliver(link.router().keep(PLATFORM, resumeForm(in, out)));
-        link.metrics().handled(PLATFORM, in, true, java.time.Duration.ofNanos(System.nanoTime() - started));
-      } catch (RuntimeException e) {
-        // forget the key so that Slack's retry of the same delivery can try again
-        synchronized (recent) {
-          recent.remove(in.key());
-        }
-        LOG.error("slack: handling {} failed", in.key(), e);
-        link.metrics().handled(PLATFORM, in, false, java.time.Duration.ofNanos(System.nanoTime() - started));
+    worker.execute(this::backfill);
+  }
+
+  /**
+   * Reads back what people said while the bot was down: in each bound channel of the installing workspace
+   * after the last message seen there ({@code conversations.history}), and in each open case's thread after
+   * the last reply seen there, or after its root ({@code conversations.replies}); at most
+   * {@link #HISTORY_PAGES} pages per place. Each message goes through the inbox under the same key as its live
+   * event, so a message seen both ways has one effect. A channel never seen has no mark and is not read.
+   */
+  private void backfill() {
+    int read = 0;
+    for (InboxStore.Bound b : inbox.boundChannels(PLATFORM)) {
+      if (!b.workspace().equals(homeTeam)) {
+        continue;
       }
-    });
+      Optional<String> mark = inbox.lastSeen(PLATFORM, b.channel());
+      if (mark.isPresent()) {
+        read += readBack(b.channel(), Optional.empty(), mark.get());
+      }
+    }
+    for (InboxStore.OpenCase c : inbox.openCases(PLATFORM)) {
+      if (!c.workspace().equals(homeTeam)) {
+        continue;
+      }
+      Optional<SlackMessageStore.Posted> root = messages.find(homeTeam, "thread:" + c.thread());
+      if (root.isEmpty()) {
+        continue;
+      }
+      String place = root.get().channel() + "/" + root.get().ts();
+      read += readBack(root.get().channel(), Optional.of(root.get().ts()),
+          inbox.lastSeen(PLATFORM, place).orElse(root.get().ts()));
+    }
+    if (read > 0) {
+      LOG.info("slack: read back {} message(s) posted while the bot was down", read);
+    }
+  }
+
+  /** Reads one channel's (or thread's) messages after {@code oldest}, oldest first, into the inbox; returns how many. */
+  private int readBack(String channel, Optional<String> threadTs, String oldest) {
+    List<Message> found = new ArrayList<>();
+    String cursor = null;
+    try {
+      for (int page = 0; page < HISTORY_PAGES; page++) {
+        String c = cursor;
+        List<Message> got;
+        String next;
+        if (threadTs.isPresent()) {
+          ConversationsRepliesResponse r = api.conversationsReplies(q -> q.channel(channel).ts(threadTs.get())
+              .oldest(oldest).limit(HISTORY_PAGE).cursor(c));
+          if (!r.isOk()) {
+            LOG.warn("slack: reading back the thread {} in {} failed: {}", threadTs.get(), channel, r.getError());
+            break;
+          }
+          got = r.getMessages();
+          next = r.getResponseMetadata() == null ? null : r.getResponseMetadata().getNextCursor();
+        } else {
+          ConversationsHistoryResponse r = api.conversationsHistory(q -> q.channel(channel).oldest(oldest)
+              .limit(HISTORY_PAGE).cursor(c));
+          if (!r.isOk()) {
+            LOG.warn("slack: reading back the channel {} failed: {}", channel, r.getError());
+            break;
+          }
+          got = r.getMessages();
+          next = r.getResponseMetadata() == null ? null : r.getResponseMetadata().getNextCursor();
+        }
+        if (got != null) {
+          found.addAll(got);
+        }
+        if (next == null || next.isBlank()) {
+          break;
+        }
+        cursor = next;
+        if (page == HISTORY_PAGES - 1) {
+          LOG.warn("slack: more than {} pages missed in {}; older messages are not read back", HISTORY_PAGES, channel);
+        }
+      }
+    } catch (IOException | SlackApiException e) {
+      LOG.warn("slack: reading back {} failed ({})", channel, e.getClass().getSimpleName());
+    }
+    List<Heard> heard = new ArrayList<>();
+    for (Message m : found) {
+      // the replies always start with the thread's root; oldest is exclusive, but is checked here too
+      if (m.getTs() == null || !InboxStore.Seen.later(m.getTs(), oldest)) {
+        continue;
+      }
+      JsonNode node;
+      try {
+        node = json.readTree(GsonFactory.createSnakeCase().toJson(m));
+      } catch (IOException e) {
+        continue;
+      }
+      message(node, channel, false, "").ifPresent(heard::add);
+    }
+    heard.sort(java.util.Comparator.comparing((Heard h) -> h.inbound().message().orElseThrow().messageId(),
+        (a, b) -> InboxStore.Seen.later(a, b) ? 1 : a.equals(b) ? 0 : -1));
+    heard.forEach(h -> accept(h.inbound(), Optional.empty(), h.seen()));
+    return heard.size();
   }
 
   /**
