@@ -599,6 +599,14 @@ public final class SlackAdapter implements AutoCloseable {
    * event, so a message seen both ways has one effect. A channel never seen has no mark and is not read.
    */
   private void backfill() {
+    try {
+      readBackAll();
+    } catch (RuntimeException e) {
+      LOG.error("slack: reading back the history missed while down failed", e);
+    }
+  }
+
+  private void readBackAll() {
     int read = 0;
     for (InboxStore.Bound b : inbox.boundChannels(PLATFORM)) {
       if (!b.workspace().equals(homeTeam)) {
@@ -684,7 +692,13 @@ public final class SlackAdapter implements AutoCloseable {
     }
     heard.sort(java.util.Comparator.comparing((Heard h) -> h.inbound().message().orElseThrow().messageId(),
         (a, b) -> InboxStore.Seen.later(a, b) ? 1 : a.equals(b) ? 0 : -1));
-    heard.forEach(h -> accept(h.inbound(), Optional.empty(), h.seen()));
+    for (Heard h : heard) {
+      // on the executor already: handled here, in order, before the requests that arrived meanwhile
+      InboxStore.Added added = inbox.add(h.inbound(), Optional.empty(), h.seen());
+      if (added.pending() && queued.add(added.id())) {
+        process(new InboxStore.Pending(added.id(), h.inbound(), Optional.empty(), 0));
+      }
+    }
     return heard.size();
   }
 

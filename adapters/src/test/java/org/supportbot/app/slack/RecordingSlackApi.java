@@ -135,6 +135,7 @@ public final class RecordingSlackApi implements AutoCloseable {
       }
       Call call = new Call(method, given, params);
       calls.add(call);
+      awaitRelease(method);
       long retryAfter = scriptedLimit(method);
       if (retryAfter == 0 && method.equals("chat.update") && overTier3()) {
         retryAfter = 30;
@@ -170,6 +171,9 @@ public final class RecordingSlackApi implements AutoCloseable {
           case "chat.postEphemeral" -> "{\"ok\":true,\"message_ts\":\"" + nextTs() + "\"}";
           case "chat.update" -> "{\"ok\":true,\"channel\":\"" + params.get("channel") + "\",\"ts\":\"" + params.get("ts")
               + "\",\"text\":\"\"}";
+          case "conversations.history" -> history(params.getOrDefault("channel", ""), "", params.getOrDefault("oldest", ""));
+          case "conversations.replies" -> history(params.getOrDefault("channel", ""), params.getOrDefault("ts", ""),
+              params.getOrDefault("oldest", ""));
           case "views.open" -> viewsOpenError != null ? "{\"ok\":false,\"error\":\"" + viewsOpenError + "\"}"
               : "{\"ok\":true,\"view\":{\"id\":\"V0" + sequence.incrementAndGet() + "\",\"type\":\"modal\"}}";
           default -> "{\"ok\":false,\"error\":\"unknown_method\"}";
@@ -184,6 +188,65 @@ public final class RecordingSlackApi implements AutoCloseable {
       try (OutputStream out = exchange.getResponseBody()) {
         out.write(bytes);
       }
+    }
+  }
+
+  // ---- history (conversations.history and conversations.replies) and held calls ------------------
+
+  /** Messages in channels (thread "") and threads, as Slack returns them, by channel and thread ts. */
+  private final Map<String, List<String>> history = new java.util.concurrent.ConcurrentHashMap<>();
+  private volatile String heldMethod = "";
+  private volatile java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(0);
+
+  /**
+   * Adds a message to what conversations.history ({@code threadTs} null) or conversations.replies
+   * ({@code threadTs} the root's ts) answers; {@code message} is Slack's message object as JSON.
+   */
+  void addHistory(String channel, String threadTs, String message) {
+    history.computeIfAbsent(channel + "/" + (threadTs == null ? "" : threadTs), k -> new CopyOnWriteArrayList<>())
+        .add(message);
+  }
+
+  /**
+   * Answers as Slack does: the channel's messages after {@code oldest} newest first, or the thread's root
+   * followed by its replies after {@code oldest}; one page, no cursor.
+   */
+  private String history(String channel, String threadTs, String oldest) {
+    List<String> all = history.getOrDefault(channel + "/" + threadTs, List.of());
+    List<String> out = new ArrayList<>();
+    for (String m : all) {
+      String ts = m.replaceAll(".*\"ts\":\"([0-9.]+)\".*", "$1");
+      boolean root = !threadTs.isEmpty() && ts.equals(threadTs);
+      if (root || oldest.isEmpty() || ts.compareTo(oldest) > 0) {
+        out.add(m);
+      }
+    }
+    if (threadTs.isEmpty()) {
+      java.util.Collections.reverse(out);
+    }
+    return "{\"ok\":true,\"messages\":[" + String.join(",", out) + "],\"has_more\":false}";
+  }
+
+  /** From now on calls of {@code method} are recorded and then held, unanswered, until {@link #release()}. */
+  void hold(String method) {
+    held = new java.util.concurrent.CountDownLatch(1);
+    heldMethod = method;
+  }
+
+  /** Answers the held calls and stops holding. */
+  void release() {
+    heldMethod = "";
+    held.countDown();
+  }
+
+  private void awaitRelease(String method) {
+    if (!method.equals(heldMethod)) {
+      return;
+    }
+    try {
+      held.await(60, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

@@ -69,7 +69,9 @@ final class SlackWire implements AutoCloseable {
   static final Instant START = Instant.parse("2026-11-23T17:00:00Z");
 
   final MutableClock clock = new MutableClock(START);
+  /** The local Web API; null when it runs in another process. */
   final RecordingSlackApi api;
+  private final boolean ownsApi;
   final SqliteDatabase db;
   final SlackMessageStore messages;
   final SlackAdapter adapter;
@@ -99,8 +101,28 @@ final class SlackWire implements AutoCloseable {
    */
   SlackWire(Path dir, SlackChatGateway.UpdateLimits limits, String socketUrl, KnowledgeSuggestions knowledge)
       throws Exception {
+    this(dir, limits, socketUrl, knowledge, new RecordingSlackApi(TOKEN), null, true);
+  }
+
+  /**
+   * HTTP mode on {@code dir}'s database against a Web API that outlives this wire (a restart keeps its
+   * recorded calls and scripted history); closing the wire leaves it open.
+   */
+  SlackWire(Path dir, SlackChatGateway.UpdateLimits limits, RecordingSlackApi shared) throws Exception {
+    this(dir, limits, null, KnowledgeSuggestions.NONE, shared, null, false);
+  }
+
+  /** HTTP mode against a Web API served by another process, at {@code apiPrefix} (for {@link SlackCrashWorker}). */
+  SlackWire(Path dir, String apiPrefix) throws Exception {
+    this(dir, new SlackChatGateway.UpdateLimits(Duration.ZERO, 50), null, KnowledgeSuggestions.NONE, null, apiPrefix,
+        false);
+  }
+
+  private SlackWire(Path dir, SlackChatGateway.UpdateLimits limits, String socketUrl, KnowledgeSuggestions knowledge,
+      RecordingSlackApi api, String apiPrefix, boolean ownsApi) throws Exception {
     PolicyCatalog catalog = DeskFixture.catalog();
-    api = new RecordingSlackApi(TOKEN);
+    this.api = api;
+    this.ownsApi = ownsApi;
     db = SqliteDatabase.open(dir.resolve("desk.db"), SqliteDatabase.Durability.NORMAL);
     Directory directory = new Directory(new SqliteDirectoryStore(db), catalog::get);
     directory.register(Organization.of("acme", "ACME", "Acme Corp", "atheer").withPurchasedContacts(1));
@@ -119,7 +141,7 @@ final class SlackWire implements AutoCloseable {
         new Outbox(new SqliteOutboxStore(db), clock, Backoff.DEFAULT), directory, catalog::get, knowledge,
         new SqliteConversationStore(db), settings, clock);
     SlackConfig config = new SlackConfig();
-    config.setMethodsEndpointUrlPrefix(api.prefix());
+    config.setMethodsEndpointUrlPrefix(api != null ? api.prefix() : apiPrefix);
     Slack slack = Slack.getInstance(config);
     // ticks are driven by the tests, never by wall time
     SlackSettings slackSettings = new SlackSettings(TOKEN, SECRET, Optional.of(APP_TOKEN), Duration.ofHours(1), limits);
@@ -283,6 +305,29 @@ final class SlackWire implements AutoCloseable {
     return p.toString();
   }
 
+  /**
+   * Files ACME-1 as Ana through the modal (/support, then its submission with Atheer's answers, P1) and
+   * returns the ts of the case's thread root.
+   */
+  String fileCase() throws Exception {
+    post(FORM, slashCommand(ANA, ACME, "/support", "", "1001.2002.support"));
+    settle();
+    String metadata = json.readTree(api.calls("views.open").get(0).param("view")).path("private_metadata").asText();
+    Map<String, String> typed = new LinkedHashMap<>();
+    typed.put("product", "Beacon");
+    typed.put("version", "3.2.1");
+    typed.put("description", "The Beacon agent fails to start with BCN-4012: connection refused on every server");
+    typed.put("expected_result", "the agent starts");
+    typed.put("steps_to_reproduce", "systemctl start beacon-agent");
+    typed.put("error_messages", "BCN-4012: connection refused");
+    typed.put("users_affected", "all");
+    typed.put("business_impact", "nothing is monitored, no workaround");
+    post(FORM, interactive(viewSubmission(ANA, "V0INTAKE1", metadata, typed,
+        Map.of("category", "incident", "reproducible", "yes", "severity", "P1"))));
+    settle();
+    return messages.find(TEAM, "thread:ACME-1").orElseThrow().ts();
+  }
+
   void settle() throws Exception {
     adapter.awaitIdle(Duration.ofSeconds(10));
   }
@@ -295,7 +340,9 @@ final class SlackWire implements AutoCloseable {
     if (socket != null) {
       socket.close();
     }
-    api.close();
+    if (ownsApi) {
+      api.close();
+    }
     db.close();
   }
 }
