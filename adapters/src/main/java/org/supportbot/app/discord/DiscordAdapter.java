@@ -110,6 +110,15 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
       Permission.MESSAGE_SEND, Permission.MESSAGE_SEND_IN_THREADS, Permission.CREATE_PUBLIC_THREADS,
       Permission.MESSAGE_EMBED_LINKS));
 
+  /**
+   * What the bot needs when it reads replies typed in case threads ({@link DiscordSettings#readThreadReplies()}):
+   * {@link #PERMISSIONS} and Read Message History, without which Discord answers the read-back of a thread's
+   * messages after a restart with nothing.
+   */
+  public static final Set<Permission> THREAD_REPLY_PERMISSIONS = Collections.unmodifiableSet(EnumSet.of(
+      Permission.VIEW_CHANNEL, Permission.MESSAGE_SEND, Permission.MESSAGE_SEND_IN_THREADS,
+      Permission.CREATE_PUBLIC_THREADS, Permission.MESSAGE_EMBED_LINKS, Permission.MESSAGE_HISTORY));
+
   /** The URL that adds the bot to a server with the commands scope and {@link #PERMISSIONS}. */
   public static String inviteUrl(String applicationId) {
     return "https://discord.com/oauth2/authorize?client_id=" + applicationId + "&scope=bot+applications.commands"
@@ -578,6 +587,10 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
           page = history.retrieveFuture(HISTORY_PAGE).complete();
           found.addAll(page);
         }
+      } catch (net.dv8tion.jda.api.exceptions.InsufficientPermissionException e) {
+        log.warn("cannot read back the thread {}: the bot lacks {}; give it Read Message History in {}", thread.getId(),
+            e.getPermission().getName(), c.channel());
+        continue;
       } catch (ErrorResponseException e) {
         log.warn("reading back the thread {} failed: {}", thread.getId(), reason(e));
         continue;

@@ -1,0 +1,101 @@
+package org.supportbot.app.discord;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.supportbot.core.store.sqlite.SqliteInboxStore;
+
+/**
+ * Downtime backfill on Discord, through the real JDA against {@link FakeDiscord}: messages a customer typed
+ * in the case thread while the bot was away are read back after the restart
+ * ({@code GET channels/{thread}/messages?after=}) and each reaches the desk once, including when its
+ * MESSAGE_CREATE arrives as well; a second restart reads on from the last of them and changes nothing.
+ */
+@Timeout(60)
+class DiscordBackfillTest {
+
+  @TempDir Path dir;
+  private FakeDiscord fake;
+  private DeskFixture world;
+  private DiscordAdapter adapter;
+
+  @BeforeEach
+  void start() throws Exception {
+    fake = new FakeDiscord();
+    fake.enableMessageContent();
+    world = new DeskFixture(dir);
+    adapter = connect();
+  }
+
+  private DiscordAdapter connect() throws DiscordStartException {
+    return DiscordAdapter.start(FakeDiscord.TOKEN, world.desk, new DiscordRefs(world.db), world.clock,
+        DeskFixture.local(fake, true));
+  }
+
+  private void disconnect() throws InterruptedException {
+    adapter.close();
+    adapter.jda().awaitShutdown(Duration.ofSeconds(10));
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    adapter.jda().shutdownNow();
+    adapter.jda().awaitShutdown(Duration.ofSeconds(10));
+    adapter.close();
+    fake.close();
+    world.close();
+  }
+
+  private List<FakeDiscord.Call> repliesToldToTriage() {
+    return fake.calls().stream().filter(c -> c.is("POST", "channels/" + FakeDiscord.TRIAGE + "/messages")
+        && c.body().path("content").asText().startsWith("The customer replied on **ACME-1**")).toList();
+  }
+
+  @Test
+  void messagesTypedInTheCaseThreadWhileAwayAreHandledOnceAfterTheRestart() throws Exception {
+    int from = IntakeDriver.fileCase(fake);
+    String thread = fake.await(from, c -> c.is("POST", "channels/" + FakeDiscord.SUPPORT_CHANNEL + "/threads"),
+        "creating the case thread").response().get("id").asText();
+    fake.await(from, c -> c.is("POST", "channels/" + thread + "/messages") && c.body().path("embeds").size() == 1,
+        "posting the status");
+    fake.await(from, c -> c.is("POST", "channels/" + FakeDiscord.TRIAGE + "/messages"), "the triage notice");
+    int before = fake.calls().size();
+    String seen = fake.typed(DeskFixture.ANA, thread, "collector.host is beacon-collector.internal");
+    fake.await(before, c -> c.is("POST", "channels/" + FakeDiscord.TRIAGE + "/messages"), "the live reply told");
+    assertThat(repliesToldToTriage()).hasSize(1);
+
+    disconnect();
+    String away1 = fake.typedWhileAway(DeskFixture.ANA, thread, "restarting the agent did not help");
+    String away2 = fake.typedWhileAway(DeskFixture.ANA, thread, "logs attached in the portal");
+    int restart = fake.calls().size();
+    adapter = connect(); // handles what it reads back before it returns
+
+    assertThat(fake.since(restart)).filteredOn(c -> c.is("GET", "channels/" + thread + "/messages"))
+        .singleElement().satisfies(c -> assertThat(c.query()).contains("after=" + seen));
+    assertThat(repliesToldToTriage()).as(fake.since(restart).toString()).hasSize(3);
+    assertThat(new SqliteInboxStore(world.db, world.clock).pendingCount("discord")).isZero();
+
+    // the gateway delivers one of them after all: the same message id, no second effect
+    int settled = fake.calls().size();
+    fake.redeliver(away2);
+    fake.typed(DeskFixture.ANA, thread, "any news?"); // a new message after it is handled (in order)
+    fake.await(settled, c -> c.is("POST", "channels/" + FakeDiscord.TRIAGE + "/messages"), "the new reply told");
+    assertThat(repliesToldToTriage()).hasSize(4);
+
+    // a second restart reads on from the last message seen and hands nothing to the desk again
+    disconnect();
+    int second = fake.calls().size();
+    adapter = connect();
+    assertThat(fake.since(second)).filteredOn(c -> c.is("GET", "channels/" + thread + "/messages"))
+        .singleElement().satisfies(c -> assertThat(c.query()).doesNotContain("after=" + seen)
+            .doesNotContain("after=" + away1));
+    assertThat(repliesToldToTriage()).hasSize(4);
+  }
+}
