@@ -116,6 +116,7 @@ public final class SlackAdapter implements AutoCloseable {
   private final ThreadLocal<String> eventBody = new ThreadLocal<>();
   /** Inbox entries queued on the executor and not yet finished: a second delivery of one is not queued again. */
   private final Set<Long> queued = ConcurrentHashMap.newKeySet();
+  private final java.util.concurrent.atomic.AtomicLong inboxFailures = new java.util.concurrent.atomic.AtomicLong();
 
   /**
    * Builds the Bolt app. Bolt calls {@code auth.test} with the bot token here, so {@code slack}
@@ -173,6 +174,11 @@ public final class SlackAdapter implements AutoCloseable {
 
   public SlackChatGateway gateway() {
     return gateway;
+  }
+
+  /** Requests not acknowledged because their inbox write failed (Slack retries them). */
+  public long inboxFailures() {
+    return inboxFailures.get();
   }
 
   /** Fires the desk's due timers and sends held status updates, on the desk's executor. */
@@ -490,6 +496,7 @@ public final class SlackAdapter implements AutoCloseable {
     try {
       added = inbox.add(in, modalAsk.map(this::writeAsk), seen);
     } catch (RuntimeException e) {
+      inboxFailures.incrementAndGet();
       LOG.error("slack: could not write {} to the inbox ({}); answering 503 so that Slack retries", in.key(),
           e.getClass().getSimpleName());
       return false;
