@@ -536,6 +536,7 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
   /** Handles what the inbox still holds, in order, then reads back the open case threads; then lets live inbounds in. */
   private void recover() {
     try {
+      inbox.prune(clock.instant().minus(InboxStore.KEEP_DONE));
       for (InboxStore.Pending p : inbox.pending(DiscordRenderer.PLATFORM, Integer.MAX_VALUE)) {
         if (p.attempts() >= MAX_ATTEMPTS) {
           log.error("gave up on {} after {} failed attempts", p.inbound().key(), p.attempts());

@@ -587,6 +587,8 @@ public final class SlackAdapter implements AutoCloseable {
    * endpoint takes requests; the work runs on the executor, ahead of new requests.
    */
   public void recover() {
+    int pruned = inbox.prune(clock.instant().minus(InboxStore.KEEP_DONE));
+    LOG.debug("slack: pruned {} inbox entries done more than {} ago", pruned, InboxStore.KEEP_DONE);
     for (InboxStore.Pending p : inbox.pending(PLATFORM, Integer.MAX_VALUE)) {
       if (p.attempts() >= MAX_ATTEMPTS) {
         LOG.error("slack: gave up on {} after {} failed attempts", p.inbound().key(), p.attempts());

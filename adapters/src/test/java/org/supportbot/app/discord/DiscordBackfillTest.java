@@ -5,15 +5,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.supportbot.core.conversation.Inbound;
+import org.supportbot.core.directory.Identity;
+import org.supportbot.core.incident.ChatPlace;
 import org.supportbot.core.store.sqlite.SqliteInboxStore;
 
 /**
- * Downtime backfill on Discord, through the real JDA against {@link FakeDiscord}: messages a customer typed
+ * The inbox and downtime backfill on Discord, through the real JDA against {@link FakeDiscord}: an inbound
+ * stored but not handled before a stop is handled once at the next start; messages a customer typed
  * in the case thread while the bot was away are read back after the restart
  * ({@code GET channels/{thread}/messages?after=}) and each reaches the desk once, including when its
  * MESSAGE_CREATE arrives as well; a second restart reads on from the last of them and changes nothing.
@@ -56,6 +61,34 @@ class DiscordBackfillTest {
   private List<FakeDiscord.Call> repliesToldToTriage() {
     return fake.calls().stream().filter(c -> c.is("POST", "channels/" + FakeDiscord.TRIAGE + "/messages")
         && c.body().path("content").asText().startsWith("The customer replied on **ACME-1**")).toList();
+  }
+
+  @Test
+  void anInteractionStoredButNotHandledBeforeAStopIsHandledOnceAtTheNextStartAnsweredByDirectMessage()
+      throws Exception {
+    disconnect();
+    // what the adapter wrote before deferring a /help when the process stopped: stored, never handled
+    SqliteInboxStore inbox = new SqliteInboxStore(world.db, world.clock);
+    inbox.add(new Inbound("1578000000000000001", new Identity("discord", FakeDiscord.GUILD, DeskFixture.ANA),
+        new ChatPlace("discord", FakeDiscord.GUILD, FakeDiscord.SUPPORT_CHANNEL, ""), false, world.clock.instant(),
+        Optional.empty(), new Inbound.Command("help", "")), Optional.empty(), Optional.empty());
+    int restart = fake.calls().size();
+
+    adapter = connect(); // handles what the inbox holds before it returns
+
+    FakeDiscord.Call dm = fake.since(restart).stream().filter(c -> c.is("POST", "users/@me/channels")).findFirst()
+        .orElseThrow(() -> new AssertionError("no direct message opened: " + fake.since(restart)));
+    assertThat(dm.body().get("recipient_id").asText()).isEqualTo(DeskFixture.ANA);
+    String dmChannel = dm.response().get("id").asText();
+    assertThat(fake.since(restart)).filteredOn(c -> c.is("POST", "channels/" + dmChannel + "/messages"))
+        .singleElement().satisfies(c -> assertThat(c.body().path("content").asText()).contains("/support"));
+    assertThat(inbox.pendingCount("discord")).isZero();
+
+    disconnect();
+    int second = fake.calls().size();
+    adapter = connect();
+    assertThat(fake.since(second)).noneMatch(c -> c.path().startsWith("users/@me/channels")
+        || c.path().equals("channels/" + dmChannel + "/messages"));
   }
 
   @Test

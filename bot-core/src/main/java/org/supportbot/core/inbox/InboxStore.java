@@ -19,6 +19,12 @@ import org.supportbot.core.conversation.Inbound;
 public interface InboxStore {
 
   /**
+   * How long a done entry is kept, so that a late replay of its key finds it; after that the desk's own
+   * table of handled keys still refuses a second effect. Adapters {@link #prune} older entries at start.
+   */
+  java.time.Duration KEEP_DONE = java.time.Duration.ofDays(7);
+
+  /**
    * Writes {@code in} durably with the adapter's {@code extra} (JSON the adapter needs to handle it, e.g.
    * a modal to open), and moves the {@code seen} mark forward in the same transaction.
    *
