@@ -870,6 +870,7 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
   @Override
   public void close() {
     stopAccepting();
+    recovered.countDown(); // a start that failed midway must not keep live inbounds waiting
     ticker.shutdown();
     try {
       if (!ticker.awaitTermination(10, TimeUnit.SECONDS)) {

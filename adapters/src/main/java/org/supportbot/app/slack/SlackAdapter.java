@@ -435,11 +435,14 @@ public final class SlackAdapter implements AutoCloseable {
     }
     String team = nonBlank(e.path("user_team").asText(""), nonBlank(e.path("team").asText(""), homeTeam));
     String threadTs = e.path("thread_ts").asText("");
+    if (threadTs.equals(ts)) {
+      threadTs = ""; // a thread's parent as the history lists it: a message in the channel, as its event said
+    }
     String thread = threadName(channel, threadTs, null);
     Instant at = ts.isEmpty() ? clock.instant() : instant(ts);
     String key = ts.isEmpty() ? "slack:event:" + eventId : messageKey(channel, ts);
     Optional<InboxStore.Seen> seen = ts.isEmpty() ? Optional.empty() : Optional.of(new InboxStore.Seen(PLATFORM,
-        threadTs.isEmpty() || threadTs.equals(ts) ? channel : channel + "/" + threadTs, ts));
+        threadTs.isEmpty() ? channel : channel + "/" + threadTs, ts));
     return Optional.of(new Heard(new Inbound(key, new Identity(PLATFORM, team, user), place(channel, thread), im, at,
         ts.isEmpty() ? Optional.empty() : Optional.of(new MessageRef(PLATFORM, channel, ts)),
         new Inbound.Said(e.path("text").asText(""))), seen));
