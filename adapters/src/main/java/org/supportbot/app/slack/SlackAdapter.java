@@ -608,7 +608,8 @@ public final class SlackAdapter implements AutoCloseable {
    * after the last message seen there ({@code conversations.history}), and in each open case's thread after
    * the last reply seen there, or after its root ({@code conversations.replies}); at most
    * {@link #HISTORY_PAGES} pages per place. Each message goes through the inbox under the same key as its live
-   * event, so a message seen both ways has one effect. A channel never seen has no mark and is not read.
+   * event, so a message seen both ways has one effect. A channel never seen is marked at this start's instant
+   * and read from there after the next one.
    */
   private void backfill() {
     try {
@@ -627,6 +628,9 @@ public final class SlackAdapter implements AutoCloseable {
       Optional<String> mark = inbox.lastSeen(PLATFORM, b.channel());
       if (mark.isPresent()) {
         read += readBack(b.channel(), Optional.empty(), mark.get());
+      } else {
+        // never seen: nothing before this start is read back, everything after it will be
+        inbox.seen(new InboxStore.Seen(PLATFORM, b.channel(), ts(clock.instant())));
       }
     }
     for (InboxStore.OpenCase c : inbox.openCases(PLATFORM)) {
@@ -788,6 +792,11 @@ public final class SlackAdapter implements AutoCloseable {
         return out;
       }
     }
+  }
+
+  /** A Slack ts for an instant, microseconds after the dot as Slack writes them. */
+  static String ts(Instant at) {
+    return at.getEpochSecond() + "." + String.format("%06d", at.getNano() / 1_000);
   }
 
   private static Instant instant(String ts) {

@@ -84,11 +84,25 @@ class SlackInboxTest {
   }
 
   @Test
+  void aBoundChannelNeverSeenIsReadBackFromTheStartBeforeTheRestart() throws Exception {
+    assertThat(new SqliteInboxStore(wire.db, wire.clock).lastSeen("slack", SlackWire.ACME))
+        .hasValue(SlackAdapter.ts(SlackWire.START));
+    String quiet = SlackAdapter.ts(SlackWire.START.plusSeconds(60));
+    api.addHistory(SlackWire.ACME, null, message(SlackWire.ANA, quiet, null, "is anyone there?"));
+
+    restart();
+
+    assertThat(api.calls("conversations.history")).singleElement()
+        .satisfies(c -> assertThat(c.param("oldest")).isEqualTo("1795453200.000000"));
+    assertThat(new SqliteConversationStore(wire.db).seen(SlackAdapter.messageKey(SlackWire.ACME, quiet))).isTrue();
+  }
+
+  @Test
   void messagesPostedWhileDownInACaseThreadAndABoundChannelAreHandledOnceAfterTheRestart() throws Exception {
     String root = wire.fileCase();
     // seen live before the stop: a reply in the case thread and chatter in the channel
     String seenReply = "1764000500.000100";
-    String seenChatter = "1764000500.000200";
+    String seenChatter = "1795453300.000200"; // after the first start (its mark is 1795453200.000000)
     wire.post(SlackWire.JSON, wire.messageEvent("Ev0LIVE1", SlackWire.CARL, SlackWire.ACME, seenReply, root,
         "It also fails on the staging servers"));
     wire.post(SlackWire.JSON, wire.messageEvent("Ev0LIVE2", SlackWire.ANA, SlackWire.ACME, seenChatter, null,
@@ -99,7 +113,7 @@ class SlackInboxTest {
 
     // what Slack has meanwhile: the thread (its root, the reply seen, one new reply) and the channel
     String missedReply = "1764000600.000100";
-    String missedChatter = "1764000600.000200";
+    String missedChatter = "1795453400.000200";
     api.addHistory(SlackWire.ACME, root, "{\"type\":\"message\",\"bot_id\":\"B0BOT\",\"user\":\"U0BOT\",\"text\":\"status\","
         + "\"ts\":\"" + root + "\",\"thread_ts\":\"" + root + "\"}");
     api.addHistory(SlackWire.ACME, root, message(SlackWire.CARL, seenReply, root, "It also fails on the staging servers"));
