@@ -45,6 +45,7 @@ import net.dv8tion.jda.api.exceptions.InvalidTokenException;
 import net.dv8tion.jda.api.hooks.ListenerAdapter;
 import net.dv8tion.jda.api.interactions.InteractionContextType;
 import net.dv8tion.jda.api.interactions.InteractionHook;
+import net.dv8tion.jda.api.interactions.callbacks.IMessageEditCallback;
 import net.dv8tion.jda.api.interactions.callbacks.IReplyCallback;
 import net.dv8tion.jda.api.interactions.commands.OptionMapping;
 import net.dv8tion.jda.api.interactions.commands.OptionType;
@@ -410,13 +411,7 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
     Inbound in = inbound(e.getId(), guild.getId(), e.getUser(), e.getChannel(),
         Optional.of(new MessageRef(DiscordRenderer.PLATFORM, e.getChannelId(), e.getMessageId())),
         DiscordRenderer.picked(id));
-    Optional<InboxStore.Added> stored = store(in, Optional.empty());
-    if (stored.isEmpty()) {
-      e.reply(NOT_STORED).setEphemeral(true).queue();
-      return;
-    }
-    e.deferEdit().queue();
-    run(stored.get(), in, new Via(in.person(), e.getHook()), true);
+    storeThenEdit(e, in);
   }
 
   @Override
@@ -446,6 +441,14 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
       input = new Inbound.Submitted(e.getModalId(), values);
     }
     Inbound in = inbound(e.getId(), guild.getId(), e.getUser(), e.getChannel(), Optional.empty(), input);
+    storeThenEdit(e, in);
+  }
+
+  /**
+   * Stores the inbound of a button press or form, then acknowledges it with a deferred edit and handles it;
+   * when it cannot be stored the person is told to try again and nothing is done.
+   */
+  private <E extends IReplyCallback & IMessageEditCallback> void storeThenEdit(E e, Inbound in) {
     Optional<InboxStore.Added> stored = store(in, Optional.empty());
     if (stored.isEmpty()) {
       e.reply(NOT_STORED).setEphemeral(true).queue();

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -41,21 +40,11 @@ class SlackAdapterWireTest {
 
   /** Atheer's thirteen questions, answered in the modal. */
   private static Map<String, String> typedAnswers() {
-    Map<String, String> m = new LinkedHashMap<>();
-    m.put("product", "Beacon");
-    m.put("version", "3.2.1");
-    m.put("description", "The Beacon agent fails to start with BCN-4012: connection refused on every server");
-    m.put("expected_result", "the agent starts");
-    m.put("steps_to_reproduce", "systemctl start beacon-agent");
-    m.put("error_messages", "BCN-4012: connection refused");
-    m.put("users_affected", "all");
-    m.put("business_impact", "nothing is monitored, no workaround");
-    // logs and existing_incident are optional and left empty: they read "none"
-    return m;
+    return SlackWire.typedAnswers();
   }
 
   private static Map<String, String> selectedAnswers() {
-    return Map.of("category", "incident", "reproducible", "yes", "severity", "P1");
+    return SlackWire.selectedAnswers();
   }
 
   /** Opens the modal with /support as Ana and returns its private_metadata. */

@@ -305,6 +305,25 @@ final class SlackWire implements AutoCloseable {
     return p.toString();
   }
 
+  /** Atheer's thirteen questions as typed in the modal (logs and existing_incident left empty: they read "none"). */
+  static Map<String, String> typedAnswers() {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put("product", "Beacon");
+    m.put("version", "3.2.1");
+    m.put("description", "The Beacon agent fails to start with BCN-4012: connection refused on every server");
+    m.put("expected_result", "the agent starts");
+    m.put("steps_to_reproduce", "systemctl start beacon-agent");
+    m.put("error_messages", "BCN-4012: connection refused");
+    m.put("users_affected", "all");
+    m.put("business_impact", "nothing is monitored, no workaround");
+    return m;
+  }
+
+  /** The modal's menus: an incident, reproducible, P1. */
+  static Map<String, String> selectedAnswers() {
+    return Map.of("category", "incident", "reproducible", "yes", "severity", "P1");
+  }
+
   /**
    * Files ACME-1 as Ana through the modal (/support, then its submission with Atheer's answers, P1) and
    * returns the ts of the case's thread root.
@@ -313,17 +332,7 @@ final class SlackWire implements AutoCloseable {
     post(FORM, slashCommand(ANA, ACME, "/support", "", "1001.2002.support"));
     settle();
     String metadata = json.readTree(api.calls("views.open").get(0).param("view")).path("private_metadata").asText();
-    Map<String, String> typed = new LinkedHashMap<>();
-    typed.put("product", "Beacon");
-    typed.put("version", "3.2.1");
-    typed.put("description", "The Beacon agent fails to start with BCN-4012: connection refused on every server");
-    typed.put("expected_result", "the agent starts");
-    typed.put("steps_to_reproduce", "systemctl start beacon-agent");
-    typed.put("error_messages", "BCN-4012: connection refused");
-    typed.put("users_affected", "all");
-    typed.put("business_impact", "nothing is monitored, no workaround");
-    post(FORM, interactive(viewSubmission(ANA, "V0INTAKE1", metadata, typed,
-        Map.of("category", "incident", "reproducible", "yes", "severity", "P1"))));
+    post(FORM, interactive(viewSubmission(ANA, "V0INTAKE1", metadata, typedAnswers(), selectedAnswers())));
     settle();
     return messages.find(TEAM, "thread:ACME-1").orElseThrow().ts();
   }

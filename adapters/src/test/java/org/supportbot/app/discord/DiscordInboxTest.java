@@ -24,7 +24,7 @@ import org.supportbot.core.store.sqlite.SqliteInboxStore;
  * MESSAGE_CREATE arrives as well; a second restart reads on from the last of them and changes nothing.
  */
 @Timeout(60)
-class DiscordBackfillTest {
+class DiscordInboxTest {
 
   @TempDir Path dir;
   private FakeDiscord fake;
@@ -61,6 +61,27 @@ class DiscordBackfillTest {
   private List<FakeDiscord.Call> repliesToldToTriage() {
     return fake.calls().stream().filter(c -> c.is("POST", "channels/" + FakeDiscord.TRIAGE + "/messages")
         && c.body().path("content").asText().startsWith("The customer replied on **ACME-1**")).toList();
+  }
+
+  @Test
+  void anInteractionThatCannotBeStoredIsAnsweredTryAgainAndChangesNothing() {
+    world.db.write(c -> {
+      try (java.sql.Statement s = c.createStatement()) {
+        s.execute("ALTER TABLE inbox RENAME TO inbox_away"); // writes to the inbox fail meanwhile
+      }
+      return null;
+    });
+    int from = fake.calls().size();
+    String slash = fake.slash(DeskFixture.ANA, FakeDiscord.SUPPORT_CHANNEL, "support", null);
+
+    FakeDiscord.Call answer = fake.await(from, c -> c.is("POST", "interactions/" + slash + "/.*/callback"),
+        "answering /support");
+    assertThat(answer.body().get("type").asInt()).as("a reply, not a deferral").isEqualTo(4);
+    assertThat(answer.body().path("data").path("content").asText()).isEqualTo(DiscordAdapter.NOT_STORED);
+    assertThat(answer.body().path("data").path("flags").asInt() & 64).as("ephemeral").isEqualTo(64);
+    assertThat(world.desk.handle(new Inbound("probe", new Identity("discord", FakeDiscord.GUILD, DeskFixture.ANA),
+        new ChatPlace("discord", FakeDiscord.GUILD, FakeDiscord.SUPPORT_CHANNEL, ""), false, world.clock.instant(),
+        Optional.empty(), new Inbound.Said("cancel")))).as("no intake was started").isEmpty();
   }
 
   @Test
