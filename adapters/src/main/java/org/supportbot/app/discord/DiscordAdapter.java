@@ -27,6 +27,7 @@ import net.dv8tion.jda.api.components.textinput.TextInput;
 import net.dv8tion.jda.api.components.textinput.TextInputStyle;
 import net.dv8tion.jda.api.entities.Guild;
 import net.dv8tion.jda.api.entities.Message;
+import net.dv8tion.jda.api.entities.MessageHistory;
 import net.dv8tion.jda.api.entities.User;
 import net.dv8tion.jda.api.entities.channel.Channel;
 import net.dv8tion.jda.api.entities.channel.concrete.PrivateChannel;
@@ -43,6 +44,7 @@ import net.dv8tion.jda.api.exceptions.InvalidTokenException;
 import net.dv8tion.jda.api.hooks.ListenerAdapter;
 import net.dv8tion.jda.api.interactions.InteractionContextType;
 import net.dv8tion.jda.api.interactions.InteractionHook;
+import net.dv8tion.jda.api.interactions.callbacks.IMessageEditCallback;
 import net.dv8tion.jda.api.interactions.callbacks.IReplyCallback;
 import net.dv8tion.jda.api.interactions.commands.OptionMapping;
 import net.dv8tion.jda.api.interactions.commands.OptionType;
@@ -63,11 +65,13 @@ import org.supportbot.core.chat.SupportDesk;
 import org.supportbot.core.conversation.Inbound;
 import org.supportbot.core.conversation.Outbound;
 import org.supportbot.core.directory.Identity;
+import org.supportbot.core.inbox.InboxStore;
 import org.supportbot.core.incident.ChatPlace;
 import org.supportbot.core.incident.MessageRef;
 import org.supportbot.core.intake.Intake;
 import org.supportbot.core.outbox.Delivery;
 import org.supportbot.core.outbox.Outbox;
+import org.supportbot.core.store.sqlite.SqliteInboxStore;
 
 /**
  * The desk on Discord. Connects through JDA with the least it needs (see
@@ -81,6 +85,12 @@ import org.supportbot.core.outbox.Outbox;
  * button that opens a modal, which must be the first response), so the desk's work may take longer
  * than Discord's 3-second limit; the answers go through the interaction hook, valid for 15 minutes.
  * Listeners run on virtual threads, never on the gateway thread.
+ *
+ * <p>Every interaction and every message typed in a case thread is written to the durable {@link InboxStore}
+ * before it is acknowledged, handled from there and marked done; a write that fails is answered with an
+ * ephemeral "try again". At start, what is still in the inbox is handled first, then (with thread replies
+ * on) the messages typed in open case threads while the bot was down are read back
+ * ({@code GET channels/{id}/messages?after=}) and handled once, keyed by their message id as live.
  *
  * <p>Each message is a {@link Delivery} of the desk's outbox, reported sent once Discord accepted
  * it. One Discord refused is reported failed, and so are the messages after it for the same place
@@ -101,6 +111,15 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
       Permission.MESSAGE_SEND, Permission.MESSAGE_SEND_IN_THREADS, Permission.CREATE_PUBLIC_THREADS,
       Permission.MESSAGE_EMBED_LINKS));
 
+  /**
+   * What the bot needs when it reads replies typed in case threads ({@link DiscordSettings#readThreadReplies()}):
+   * {@link #PERMISSIONS} and Read Message History, without which Discord answers the read-back of a thread's
+   * messages after a restart with nothing.
+   */
+  public static final Set<Permission> THREAD_REPLY_PERMISSIONS = Collections.unmodifiableSet(EnumSet.of(
+      Permission.VIEW_CHANNEL, Permission.MESSAGE_SEND, Permission.MESSAGE_SEND_IN_THREADS,
+      Permission.CREATE_PUBLIC_THREADS, Permission.MESSAGE_EMBED_LINKS, Permission.MESSAGE_HISTORY));
+
   /** The URL that adds the bot to a server with the commands scope and {@link #PERMISSIONS}. */
   public static String inviteUrl(String applicationId) {
     return "https://discord.com/oauth2/authorize?client_id=" + applicationId + "&scope=bot+applications.commands"
@@ -110,7 +129,18 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
   /** The slash-command option that carries everything after the command name. */
   static final String TEXT_OPTION = "text";
 
+  /** Handling an inbound that failed this often is given up (logged by key), so that it cannot block a start. */
+  static final int MAX_ATTEMPTS = 3;
+  /** Pages of a thread's history read at start, {@link #HISTORY_PAGE} messages each (Discord's maximum). */
+  static final int HISTORY_PAGES = 5;
+  static final int HISTORY_PAGE = 100;
+
   private final SupportDesk desk;
+  private final InboxStore inbox;
+  /** Inbox entries being handled: a second delivery of one is not handled again meanwhile. */
+  private final Set<Long> running = ConcurrentHashMap.newKeySet();
+  /** Released once the start's own work (the inbox, then the history) is done; live inbounds wait for it. */
+  private final CountDownLatch recovered = new CountDownLatch(1);
   private final DiscordRefs refs;
   private final DiscordRenderer renderer = new DiscordRenderer();
   private final Clock clock;
@@ -132,8 +162,10 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
   /** Released when JDA reports its shutdown (on the event pool, so after awaitReady may have returned). */
   private final CountDownLatch shutDown = new CountDownLatch(1);
 
-  private DiscordAdapter(SupportDesk desk, DiscordRefs refs, Clock clock, DiscordSettings settings, DeskLink link) {
+  private DiscordAdapter(SupportDesk desk, DiscordRefs refs, InboxStore inbox, Clock clock, DiscordSettings settings,
+      DeskLink link) {
     this.link = Objects.requireNonNull(link, "link");
+    this.inbox = Objects.requireNonNull(inbox, "inbox");
     this.desk = Objects.requireNonNull(desk, "desk");
     this.refs = Objects.requireNonNull(refs, "refs");
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -162,10 +194,20 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
    */
   public static DiscordAdapter start(String token, SupportDesk desk, DiscordRefs refs, Clock clock,
       DiscordSettings settings, DeskLink link) throws DiscordStartException {
+    return start(token, desk, refs, new SqliteInboxStore(refs.database(), clock), clock, settings, link);
+  }
+
+  /**
+   * Like {@link #start(String, SupportDesk, DiscordRefs, Clock, DiscordSettings, DeskLink)}, with the inbox
+   * that inbounds are written to before they are acknowledged. Before returning, handles what the inbox
+   * still holds and reads back what was typed in open case threads while the bot was down.
+   */
+  public static DiscordAdapter start(String token, SupportDesk desk, DiscordRefs refs, InboxStore inbox, Clock clock,
+      DiscordSettings settings, DeskLink link) throws DiscordStartException {
     if (token == null || token.isBlank()) {
       throw new DiscordStartException(MISSING_TOKEN, null);
     }
-    DiscordAdapter adapter = new DiscordAdapter(desk, refs, clock, settings, link);
+    DiscordAdapter adapter = new DiscordAdapter(desk, refs, inbox, clock, settings, link);
     JDABuilder builder = JDABuilder.createLight(token.strip(), settings.intents())
         .setEventPool(Executors.newVirtualThreadPerTaskExecutor(), true)
         .setHttpClientBuilder(RateLimitCounter.httpClient(link.metrics()))
@@ -208,6 +250,7 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
               + " applications.commands scope (see the invite URL in the README)"
           : "registering the slash commands failed: " + e.getMeaning(), e);
     }
+    adapter.recover();
     link.router().register(DiscordRenderer.PLATFORM, adapter::deliverLater);
     if (link.firesTimers()) {
       long every = settings.tickEvery().toMillis();
@@ -320,12 +363,17 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
       e.reply("Please use the desk's commands in your organization's support channel.").setEphemeral(true).queue();
       return;
     }
-    e.deferReply(true).queue();
     String text = Objects.requireNonNullElse(e.getOption(TEXT_OPTION, OptionMapping::getAsString), "");
     Inbound in = inbound(e.getId(), guild.getId(), e.getUser(), e.getChannel(), Optional.empty(),
         new Inbound.Command(e.getName(), text));
+    Optional<InboxStore.Added> stored = store(in, Optional.empty());
+    if (stored.isEmpty()) {
+      e.reply(NOT_STORED).setEphemeral(true).queue();
+      return;
+    }
+    e.deferReply(true).queue();
     Via via = new Via(in.person(), e.getHook());
-    handle(in, via);
+    run(stored.get(), in, via, true);
     if (!via.answered) {
       e.getHook().deleteOriginal().queue(null, failure -> log.debug("deleting the deferred reply failed: {}",
           failure.getMessage()));
@@ -355,11 +403,10 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
       e.replyModal(answerForm(id)).queue();
       return;
     }
-    e.deferEdit().queue();
     Inbound in = inbound(e.getId(), guild.getId(), e.getUser(), e.getChannel(),
         Optional.of(new MessageRef(DiscordRenderer.PLATFORM, e.getChannelId(), e.getMessageId())),
         DiscordRenderer.picked(id));
-    handle(in, new Via(in.person(), e.getHook()));
+    storeThenEdit(e, in);
   }
 
   @Override
@@ -380,7 +427,6 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
       e.reply("This form only works in a server.").setEphemeral(true).queue();
       return;
     }
-    e.deferEdit().queue();
     Inbound.Input input;
     if (e.getModalId().startsWith(DiscordRenderer.FORM) && e.getValue(DiscordRenderer.ANSWER_INPUT) != null) {
       input = new Inbound.Picked(Intake.ANSWER, e.getValue(DiscordRenderer.ANSWER_INPUT).getAsString());
@@ -390,7 +436,21 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
       input = new Inbound.Submitted(e.getModalId(), values);
     }
     Inbound in = inbound(e.getId(), guild.getId(), e.getUser(), e.getChannel(), Optional.empty(), input);
-    handle(in, new Via(in.person(), e.getHook()));
+    storeThenEdit(e, in);
+  }
+
+  /**
+   * Stores the inbound of a button press or form, then acknowledges it with a deferred edit and handles it;
+   * when it cannot be stored the person is told to try again and nothing is done.
+   */
+  private <E extends IReplyCallback & IMessageEditCallback> void storeThenEdit(E e, Inbound in) {
+    Optional<InboxStore.Added> stored = store(in, Optional.empty());
+    if (stored.isEmpty()) {
+      e.reply(NOT_STORED).setEphemeral(true).queue();
+      return;
+    }
+    e.deferEdit().queue();
+    run(stored.get(), in, new Via(in.person(), e.getHook()), true);
   }
 
   /** Replies typed in a case thread; only with {@link DiscordSettings#readThreadReplies()}. */
@@ -406,10 +466,152 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
         new Inbound.Said(m.getContentRaw()));
     inFlight.incrementAndGet();
     try {
-      handle(in, null);
+      store(in, Optional.of(new InboxStore.Seen(DiscordRenderer.PLATFORM, e.getChannel().getId(), m.getId())))
+          .ifPresent(added -> run(added, in, null, true));
     } finally {
       inFlight.decrementAndGet();
     }
+  }
+
+  /** What a person is told when their interaction could not be stored: nothing was done, and Discord does not retry. */
+  static final String NOT_STORED = "The support desk could not take this right now and nothing was changed; please try"
+      + " again in a minute.";
+
+  /** Writes an inbound to the inbox; empty when the write failed (logged by key and error type only). */
+  private Optional<InboxStore.Added> store(Inbound in, Optional<InboxStore.Seen> seen) {
+    try {
+      return Optional.of(inbox.add(in, Optional.empty(), seen));
+    } catch (RuntimeException e) {
+      platformErrors.incrementAndGet();
+      log.error("could not write {} to the inbox ({})", in.key(), e.getClass().getSimpleName());
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * Handles an inbox entry and marks it done, unless it is done already or being handled. Live inbounds
+   * ({@code live}) wait until the start's own work is done, so that what was pending is handled first. The
+   * desk ignores a key it has handled, so an entry handled before a crash but not marked done has no second
+   * effect. A message that failed stays pending for the next start, up to {@link #MAX_ATTEMPTS}.
+   */
+  private void run(InboxStore.Added added, Inbound in, Via via, boolean live) {
+    if (!added.pending() || !running.add(added.id())) {
+      return;
+    }
+    try {
+      if (live) {
+        awaitRecovered();
+      }
+      if (handle(in, via) || via != null) {
+        // an interaction that failed was answered "try again": its retry is a new interaction, so this one is done
+        inbox.done(added.id(), clock.instant());
+      } else {
+        int attempts = inbox.failed(added.id());
+        if (attempts >= MAX_ATTEMPTS) {
+          log.error("gave up on {} after {} failed attempts", in.key(), attempts);
+          inbox.done(added.id(), clock.instant());
+        }
+      }
+    } catch (RuntimeException e) {
+      log.error("could not record the outcome of {} in the inbox ({})", in.key(), e.getClass().getSimpleName());
+    } finally {
+      running.remove(added.id());
+    }
+  }
+
+  private void awaitRecovered() {
+    try {
+      if (!recovered.await(60, TimeUnit.SECONDS)) {
+        log.warn("the start's own work took more than 60 s; handling a new inbound anyway");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  // ---- start: the inbox, then the history missed while down ------------------------------------
+
+  /** Handles what the inbox still holds, in order, then reads back the open case threads; then lets live inbounds in. */
+  private void recover() {
+    try {
+      inbox.prune(clock.instant().minus(InboxStore.KEEP_DONE));
+      for (InboxStore.Pending p : inbox.pending(DiscordRenderer.PLATFORM, Integer.MAX_VALUE)) {
+        if (p.attempts() >= MAX_ATTEMPTS) {
+          log.error("gave up on {} after {} failed attempts", p.inbound().key(), p.attempts());
+          inbox.done(p.id(), clock.instant());
+        } else {
+          // the interaction's hook may have expired: what was only for the person goes as a direct message
+          run(new InboxStore.Added(p.id(), false, true), p.inbound(), null, false);
+        }
+      }
+      if (settings.readThreadReplies()) {
+        int read = backfill();
+        if (read > 0) {
+          log.info("read back {} message(s) typed in case threads while the bot was down", read);
+        }
+      }
+    } catch (RuntimeException e) {
+      log.error("handling what was pending at start failed", e);
+    } finally {
+      recovered.countDown();
+    }
+  }
+
+  /**
+   * Reads back the messages typed in each open case's thread after the last one seen there (or since the
+   * thread was created, its id being the first possible message id), at most {@link #HISTORY_PAGES} pages
+   * of {@link #HISTORY_PAGE}, and handles them in order through the inbox, keyed by message id.
+   */
+  private int backfill() {
+    int read = 0;
+    for (InboxStore.OpenCase c : inbox.openCases(DiscordRenderer.PLATFORM)) {
+      Optional<String> threadId = refs.thread(c.workspace(), c.channel(), c.thread());
+      if (threadId.isEmpty()) {
+        continue;
+      }
+      ThreadChannel thread = jda.getThreadChannelById(threadId.get());
+      if (thread == null) {
+        thread = ThreadLookup.retrieve(jda, threadId.get()).orElse(null);
+      }
+      if (thread == null) {
+        continue;
+      }
+      String after = inbox.lastSeen(DiscordRenderer.PLATFORM, thread.getId()).orElse(thread.getId());
+      List<Message> found = new ArrayList<>();
+      try {
+        MessageHistory history = MessageHistory.getHistoryAfter(thread, after).limit(HISTORY_PAGE).complete();
+        found.addAll(history.getRetrievedHistory());
+        List<Message> page = history.getRetrievedHistory();
+        for (int n = 1; n < HISTORY_PAGES && page.size() == HISTORY_PAGE; n++) {
+          page = history.retrieveFuture(HISTORY_PAGE).complete();
+          found.addAll(page);
+        }
+      } catch (net.dv8tion.jda.api.exceptions.InsufficientPermissionException e) {
+        log.warn("cannot read back the thread {}: the bot lacks {}; give it Read Message History in {}", thread.getId(),
+            e.getPermission().getName(), c.channel());
+        continue;
+      } catch (ErrorResponseException e) {
+        log.warn("reading back the thread {} failed: {}", thread.getId(), reason(e));
+        continue;
+      }
+      found.sort(java.util.Comparator.comparingLong(Message::getIdLong));
+      for (Message m : found) {
+        if (m.getAuthor().isBot() || m.isWebhookMessage()) {
+          continue;
+        }
+        Inbound in = new Inbound(m.getId(), new Identity(DiscordRenderer.PLATFORM, c.workspace(), m.getAuthor().getId()),
+            place(c.workspace(), thread), false, m.getTimeCreated().toInstant(),
+            Optional.of(new MessageRef(DiscordRenderer.PLATFORM, thread.getId(), m.getId())),
+            new Inbound.Said(m.getContentRaw()));
+        Optional<InboxStore.Added> stored = store(in, Optional.of(new InboxStore.Seen(DiscordRenderer.PLATFORM,
+            thread.getId(), m.getId())));
+        if (stored.isPresent()) {
+          run(stored.get(), in, null, false);
+          read++;
+        }
+      }
+    }
+    return read;
   }
 
   /** Counts the interaction as in flight, or, once closing, tells the person to try again shortly. */
@@ -464,7 +666,8 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
     return new ChatPlace(DiscordRenderer.PLATFORM, guild, parent, channel.getId());
   }
 
-  private void handle(Inbound in, Via via) {
+  /** Hands one inbound to the desk and delivers what it says; false when the desk failed (nothing was changed). */
+  private boolean handle(Inbound in, Via via) {
     long started = System.nanoTime();
     List<Delivery> out;
     try {
@@ -478,10 +681,11 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
         via.answered = true;
       }
       link.metrics().handled(DiscordRenderer.PLATFORM, in, false, Duration.ofNanos(System.nanoTime() - started));
-      return;
+      return false;
     }
     deliver(out, via);
     link.metrics().handled(DiscordRenderer.PLATFORM, in, true, Duration.ofNanos(System.nanoTime() - started));
+    return true;
   }
 
   // ---- posting --------------------------------------------------------------------------------
@@ -727,6 +931,7 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
   @Override
   public void close() {
     stopAccepting();
+    recovered.countDown(); // a start that failed midway must not keep live inbounds waiting
     ticker.shutdown();
     try {
       if (!ticker.awaitTermination(10, TimeUnit.SECONDS)) {

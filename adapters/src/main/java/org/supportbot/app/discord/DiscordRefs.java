@@ -37,6 +37,11 @@ public final class DiscordRefs {
     });
   }
 
+  /** The database these references live in (the desk's), for the adapter's other tables. */
+  SqliteDatabase database() {
+    return db;
+  }
+
   /** The thread id of a case's thread in a channel, once created. */
   public Optional<String> thread(String guild, String channel, String caseKey) {
     return get("thread:" + guild + ":" + channel + ":" + caseKey);

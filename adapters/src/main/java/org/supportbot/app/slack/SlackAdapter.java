@@ -11,6 +11,13 @@ import com.slack.api.app_backend.views.payload.ViewSubmissionPayload;
 import com.slack.api.bolt.App;
 import com.slack.api.bolt.AppConfig;
 import com.slack.api.bolt.request.builtin.EventRequest;
+import com.slack.api.bolt.response.Response;
+import com.slack.api.methods.MethodsClient;
+import com.slack.api.methods.SlackApiException;
+import com.slack.api.methods.response.conversations.ConversationsHistoryResponse;
+import com.slack.api.methods.response.conversations.ConversationsRepliesResponse;
+import com.slack.api.model.Message;
+import com.slack.api.util.json.GsonFactory;
 import com.slack.api.model.event.MessageEvent;
 import com.slack.api.model.event.MessageFileShareEvent;
 import com.slack.api.model.event.MessageThreadBroadcastEvent;
@@ -19,8 +26,7 @@ import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -43,6 +49,7 @@ import org.supportbot.core.conversation.Outbound;
 import org.supportbot.core.directory.DirectoryStore;
 import org.supportbot.core.directory.Identity;
 import org.supportbot.core.directory.Organization;
+import org.supportbot.core.inbox.InboxStore;
 import org.supportbot.core.incident.ChatPlace;
 import org.supportbot.core.incident.MessageRef;
 import org.supportbot.core.intake.Intake;
@@ -51,8 +58,11 @@ import org.supportbot.core.outbox.Delivery;
 /**
  * The desk in Slack, on Bolt for Java. Translates slash commands, button clicks, modal
  * submissions, the "File as incident" message shortcut and messages into the desk's
- * {@link Inbound}s; acknowledges at once and does the desk's work on one executor, in arrival
- * order, sending the results through {@link SlackChatGateway}.
+ * {@link Inbound}s; writes each to the durable {@link InboxStore} before acknowledging it (a failed
+ * write is answered 503, so Slack retries), then does the desk's work on one executor, in arrival
+ * order, sending the results through {@link SlackChatGateway}, and marks the entry done. At start
+ * ({@link #recover()}) what is still in the inbox is handled first, then the history of bound
+ * channels and open case threads since the last message seen there is read back (downtime backfill).
  *
  * <ul>
  *   <li>{@code /support} starts the intake and opens it as a modal; if Slack refuses the modal the
@@ -62,9 +72,10 @@ import org.supportbot.core.outbox.Delivery;
  *   <li>In a Slack Connect channel a person keeps their own team id: the identity's workspace is the
  *       author's team ({@code user_team}, {@code team} or {@code user.team_id}), while the place is in
  *       the installing workspace. Where the payload names no team ({@code thread_broadcast} and
- *       {@code file_share} events, the message shortcut's user) the translation leaves it
- *       {@link SlackUserTeams#UNKNOWN} and {@link SlackUserTeams} asks {@code users.info} when the
- *       inbound is processed, after the acknowledgement (cached; on failure the installing workspace).
+ *       {@code file_share} events, the message shortcut's user, messages read back from the history)
+ *       the translation leaves it {@link SlackUserTeams#UNKNOWN} and {@link SlackUserTeams} asks
+ *       {@code users.info} when the inbound is processed, after the acknowledgement (cached; on failure
+ *       the installing workspace).
  *   <li>Deliveries no handler takes are acknowledged with 200; the bot's own messages are recognised
  *       by the ids auth.test gave, not by Bolt's self-event check (which calls {@code bots.info} before
  *       the acknowledgement).
@@ -79,7 +90,11 @@ public final class SlackAdapter implements AutoCloseable {
   /** The message shortcut's callback id (see config/slack-app-manifest.yaml). */
   public static final String FILE_AS_INCIDENT = "file_as_incident";
   static final String PLATFORM = "slack";
-  private static final int RECENT_KEYS = 10_000;
+  /** Handling an inbound that failed this often is given up (logged by key), so that it cannot block a start. */
+  static final int MAX_ATTEMPTS = 3;
+  /** Pages of history read per place at start, {@link #HISTORY_PAGE} messages each; older messages are not read back. */
+  static final int HISTORY_PAGES = 5;
+  static final int HISTORY_PAGE = 200;
   /** Message subtypes that are a person speaking: a plain message, one also sent to the channel, a file with text. */
   private static final Set<String> SAID_SUBTYPES = Set.of("", "thread_broadcast", "file_share");
 
@@ -97,17 +112,16 @@ public final class SlackAdapter implements AutoCloseable {
   /** The bot's own user and bot ids, from Bolt's auth.test at start; its own messages are ignored by them. */
   private volatile Self self = new Self("", "");
   private final ScheduledExecutorService worker;
+  private final InboxStore inbox;
+  private final MethodsClient api;
   private final ObjectMapper json = new ObjectMapper();
   /** Modal answers waiting for the person's verdict on suggestions, by channel and person; desk thread only. */
   private final Map<String, Map<String, String>> pendingForms = new java.util.HashMap<>();
   /** The raw body of the event being handled: Bolt runs middleware and handler on one thread. */
   private final ThreadLocal<String> eventBody = new ThreadLocal<>();
-  private final Set<String> recent = Collections.newSetFromMap(new LinkedHashMap<>() {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-      return size() > RECENT_KEYS;
-    }
-  });
+  /** Inbox entries queued on the executor and not yet finished: a second delivery of one is not queued again. */
+  private final Set<Long> queued = ConcurrentHashMap.newKeySet();
+  private final java.util.concurrent.atomic.AtomicLong inboxFailures = new java.util.concurrent.atomic.AtomicLong();
 
   /**
    * Builds the Bolt app. Bolt calls {@code auth.test} with the bot token here, so {@code slack}
@@ -117,8 +131,8 @@ public final class SlackAdapter implements AutoCloseable {
    */
   public SlackAdapter(SlackSettings settings, Slack slack, String homeTeam, SupportDesk desk, DirectoryStore directory,
       Function<String, Optional<SupportPolicy>> policies, SlackChatGateway gateway, SlackMessageStore messages,
-      Clock clock) {
-    this(settings, slack, homeTeam, desk, directory, policies, gateway, messages, clock, DeskLink.standalone());
+      InboxStore inbox, Clock clock) {
+    this(settings, slack, homeTeam, desk, directory, policies, gateway, messages, inbox, clock, DeskLink.standalone());
   }
 
   /**
@@ -129,8 +143,9 @@ public final class SlackAdapter implements AutoCloseable {
    */
   public SlackAdapter(SlackSettings settings, Slack slack, String homeTeam, SupportDesk desk, DirectoryStore directory,
       Function<String, Optional<SupportPolicy>> policies, SlackChatGateway gateway, SlackMessageStore messages,
-      Clock clock, DeskLink link) {
+      InboxStore inbox, Clock clock, DeskLink link) {
     Objects.requireNonNull(settings, "settings");
+    this.inbox = Objects.requireNonNull(inbox, "inbox");
     this.link = Objects.requireNonNull(link, "link");
     Objects.requireNonNull(slack, "slack");
     this.homeTeam = Objects.requireNonNull(homeTeam, "homeTeam");
@@ -140,6 +155,7 @@ public final class SlackAdapter implements AutoCloseable {
     this.gateway = Objects.requireNonNull(gateway, "gateway");
     this.messages = Objects.requireNonNull(messages, "messages");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.api = slack.methods(settings.botToken());
     // Our own verifier runs in front (SlackHttpEndpoint); Socket Mode needs none.
     // Bolt's self-event check would call bots.info before the acknowledgement for any event with a
     // bot_id and no user (a hung or refused call delayed or failed the ack): said() ignores the bot's
@@ -149,7 +165,7 @@ public final class SlackAdapter implements AutoCloseable {
     this.app = new App(AppConfig.builder().singleTeamBotToken(settings.botToken()).signingSecret(settings.signingSecret())
         .slack(slack).requestVerificationEnabled(false).ignoringSelfEventsEnabled(false)
         .authTestCacheExpirationMillis(-1).unmatchedRequestHandler(SlackAdapter::unmatched).build());
-    this.teams = new SlackUserTeams(slack.methods(settings.botToken()), homeTeam, USERS_INFO_TIMEOUT, clock);
+    this.teams = new SlackUserTeams(api, homeTeam, USERS_INFO_TIMEOUT, clock);
     ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(1, r -> {
       Thread t = new Thread(r, "slack-desk");
       t.setDaemon(true);
@@ -170,6 +186,11 @@ public final class SlackAdapter implements AutoCloseable {
 
   public SlackChatGateway gateway() {
     return gateway;
+  }
+
+  /** Requests not acknowledged because their inbox write failed (Slack retries them). */
+  public long inboxFailures() {
+    return inboxFailures.get();
   }
 
   /** Fires the desk's due timers and sends held status updates, on the desk's executor. */
@@ -298,9 +319,8 @@ public final class SlackAdapter implements AutoCloseable {
       String name = p.getCommand().startsWith("/") ? p.getCommand().substring(1) : p.getCommand();
       Inbound in = new Inbound("slack:trigger:" + p.getTriggerId(), person, place(p.getChannelId(), ""),
           p.getChannelId().startsWith("D"), clock.instant(), Optional.empty(), new Inbound.Command(name, p.getText()));
-      submit(in, name.equalsIgnoreCase("support") ? Optional.of(new ModalAsk(p.getTriggerId(), p.getChannelId(), "",
-          Map.of())) : Optional.empty());
-      return ctx.ack();
+      return accept(in, name.equalsIgnoreCase("support") ? Optional.of(new ModalAsk(p.getTriggerId(), p.getChannelId(),
+          "", Map.of())) : Optional.empty(), Optional.empty()) ? ctx.ack() : unavailable();
     });
     app.blockAction(Pattern.compile("^.+$"), (req, ctx) -> {
       BlockActionPayload p = req.getPayload();
@@ -315,10 +335,10 @@ public final class SlackAdapter implements AutoCloseable {
       Identity person = person(p.getUser().getTeamId(), p.getUser().getId());
       Optional<MessageRef> ref = c == null || c.getMessageTs() == null || c.isEphemeral()
           ? Optional.empty() : Optional.of(new MessageRef(PLATFORM, channel, c.getMessageTs()));
-      submit(new Inbound("slack:action:" + nonBlank(p.getTriggerId(), a.getActionTs()), person, place(channel, thread),
-          channel.startsWith("D"), clock.instant(), ref,
-          new Inbound.Picked(SlackRenderer.actionId(a.getActionId()), value)), Optional.empty());
-      return ctx.ack();
+      return accept(new Inbound("slack:action:" + nonBlank(p.getTriggerId(), a.getActionTs()), person,
+          place(channel, thread), channel.startsWith("D"), clock.instant(), ref,
+          new Inbound.Picked(SlackRenderer.actionId(a.getActionId()), value)), Optional.empty(), Optional.empty())
+          ? ctx.ack() : unavailable();
     });
     app.viewSubmission(SlackIntakeModal.CALLBACK, (req, ctx) -> {
       ViewSubmissionPayload p = req.getPayload();
@@ -330,19 +350,22 @@ public final class SlackAdapter implements AutoCloseable {
       SlackIntakeModal.Origin o = origin.get();
       Identity person = person(p.getUser().getTeamId(), p.getUser().getId());
       Map<String, String> values = modal.values(policy.get(), p.getView().getState().getValues());
-      submit(new Inbound("slack:view:" + p.getView().getId(), person, place(o.channel(), ""), false, clock.instant(),
-          o.messageTs().isEmpty() ? Optional.empty() : Optional.of(new MessageRef(PLATFORM, o.channel(), o.messageTs())),
-          new Inbound.Submitted(SlackIntakeModal.CALLBACK, values)), Optional.empty());
-      return ctx.ack();
+      return accept(new Inbound("slack:view:" + p.getView().getId(), person, place(o.channel(), ""), false,
+          clock.instant(), o.messageTs().isEmpty() ? Optional.empty()
+              : Optional.of(new MessageRef(PLATFORM, o.channel(), o.messageTs())),
+          new Inbound.Submitted(SlackIntakeModal.CALLBACK, values)), Optional.empty(), Optional.empty())
+          ? ctx.ack() : unavailable();
     });
     app.viewClosed(SlackIntakeModal.CALLBACK, (req, ctx) -> {
       ViewClosedPayload p = req.getPayload();
-      modal.origin(p.getView().getPrivateMetadata()).ifPresent(o -> submit(new Inbound(
-          "slack:view-closed:" + p.getView().getId(),
+      Optional<SlackIntakeModal.Origin> origin = modal.origin(p.getView().getPrivateMetadata());
+      if (origin.isEmpty()) {
+        return ctx.ack();
+      }
+      return accept(new Inbound("slack:view-closed:" + p.getView().getId(),
           person(p.getUser().getTeamId(), p.getUser().getId()),
-          place(o.channel(), ""), false, clock.instant(), Optional.empty(), new Inbound.Picked(Intake.CANCEL, "")),
-          Optional.empty()));
-      return ctx.ack();
+          place(origin.get().channel(), ""), false, clock.instant(), Optional.empty(),
+          new Inbound.Picked(Intake.CANCEL, "")), Optional.empty(), Optional.empty()) ? ctx.ack() : unavailable();
     });
     app.messageShortcut(FILE_AS_INCIDENT, (req, ctx) -> {
       MessageShortcutPayload p = req.getPayload();
@@ -350,10 +373,11 @@ public final class SlackAdapter implements AutoCloseable {
       String ts = p.getMessage().getTs();
       Identity person = person(p.getUser().getTeamId(), p.getUser().getId());
       String text = p.getMessage().getText() == null ? "" : p.getMessage().getText();
-      submit(new Inbound("slack:trigger:" + p.getTriggerId(), person, place(channel, ""), channel.startsWith("D"),
-          clock.instant(), Optional.of(new MessageRef(PLATFORM, channel, ts)), new Inbound.Command("support", "")),
-          Optional.of(new ModalAsk(p.getTriggerId(), channel, ts, Map.of("description", text))));
-      return ctx.ack();
+      return accept(new Inbound("slack:trigger:" + p.getTriggerId(), person, place(channel, ""),
+          channel.startsWith("D"), clock.instant(), Optional.of(new MessageRef(PLATFORM, channel, ts)),
+          new Inbound.Command("support", "")),
+          Optional.of(new ModalAsk(p.getTriggerId(), channel, ts, Map.of("description", text))), Optional.empty())
+          ? ctx.ack() : unavailable();
     });
     // Bolt's MessageEvent has no user_team, which Slack Connect needs: the raw body is read instead
     app.use((req, resp, chain) -> {
@@ -369,23 +393,28 @@ public final class SlackAdapter implements AutoCloseable {
         eventBody.remove();
       }
     });
-    app.event(MessageEvent.class, (req, ctx) -> {
-      said(eventBody.get()).ifPresent(in -> submit(in, Optional.empty()));
-      return ctx.ack();
-    });
-    app.event(MessageThreadBroadcastEvent.class, (req, ctx) -> {
-      said(eventBody.get()).ifPresent(in -> submit(in, Optional.empty()));
-      return ctx.ack();
-    });
-    app.event(MessageFileShareEvent.class, (req, ctx) -> {
-      said(eventBody.get()).ifPresent(in -> submit(in, Optional.empty()));
-      return ctx.ack();
-    });
+    app.event(MessageEvent.class, (req, ctx) -> heard(eventBody.get()) ? ctx.ack() : unavailable());
+    app.event(MessageThreadBroadcastEvent.class, (req, ctx) -> heard(eventBody.get()) ? ctx.ack() : unavailable());
+    app.event(MessageFileShareEvent.class, (req, ctx) -> heard(eventBody.get()) ? ctx.ack() : unavailable());
     // every other delivery (edits, deletions, bots' and system messages) is acknowledged by unmatched()
   }
 
+  /** A message heard: the desk's inbound and the mark it moves (the channel, or the thread, and the message's ts). */
+  record Heard(Inbound inbound, Optional<InboxStore.Seen> seen) {
+    Heard {
+      Objects.requireNonNull(inbound, "inbound");
+      Objects.requireNonNull(seen, "seen");
+    }
+  }
+
+  /** Puts a message event in the inbox; true when there is nothing to put or it was written. */
+  private boolean heard(String body) {
+    Optional<Heard> h = said(body);
+    return h.isEmpty() || accept(h.get().inbound(), Optional.empty(), h.get().seen());
+  }
+
   /** A message event as the desk's {@link Inbound.Said}; empty for bots, edits and system messages. */
-  Optional<Inbound> said(String body) {
+  Optional<Heard> said(String body) {
     if (body == null) {
       return Optional.empty();
     }
@@ -397,31 +426,45 @@ public final class SlackAdapter implements AutoCloseable {
       return Optional.empty();
     }
     JsonNode e = root.path("event");
+    return message(e, e.path("channel").asText(""), "im".equals(e.path("channel_type").asText("")),
+        root.path("event_id").asText(""));
+  }
+
+  /**
+   * A message (from an event, or read back from the history) as the desk's {@link Inbound.Said}, keyed by
+   * its channel and ts, so that the live event and the same message read back from the history are one
+   * inbound; empty for bots, edits and system messages.
+   */
+  private Optional<Heard> message(JsonNode e, String channel, boolean im, String eventId) {
     String subtype = e.path("subtype").asText("");
     String user = e.path("user").asText("");
+    String ts = e.path("ts").asText("");
     Self me = self;
     boolean ours = user.equals(me.userId()) || !me.botId().isEmpty() && me.botId().equals(e.path("bot_id").asText(""));
-    if (user.isEmpty() || ours || e.hasNonNull("bot_id") || !SAID_SUBTYPES.contains(subtype)
-        || root.path("event_id").asText("").isEmpty()) {
+    if (user.isEmpty() || ours || e.hasNonNull("bot_id") || !SAID_SUBTYPES.contains(subtype) || channel.isEmpty()
+        || (ts.isEmpty() && eventId.isEmpty())) {
       return Optional.empty(); // ours (by user id or bot id), another bot's, or not a person speaking
     }
-    String channel = e.path("channel").asText("");
     // thread_broadcast and file_share in Slack Connect may carry neither: then users.info says, when processed
     String team = nonBlank(e.path("user_team").asText(""), e.path("team").asText(""));
-    String ts = e.path("ts").asText("");
     String threadTs = e.path("thread_ts").asText("");
     if (!ts.isEmpty() && !SlackRequestShape.TS.matcher(ts).matches()
         || !threadTs.isEmpty() && !SlackRequestShape.TS.matcher(threadTs).matches()) {
       // the HTTP endpoint answers these 400; over Socket Mode they reach here and are dropped
-      LOG.warn("slack: event {} has an unreadable ts or thread_ts; ignored", root.path("event_id").asText());
+      LOG.warn("slack: a message in the inbox's way has an unreadable ts or thread_ts; ignored");
       return Optional.empty();
+    }
+    if (threadTs.equals(ts)) {
+      threadTs = ""; // a thread's parent as the history lists it: a message in the channel, as its event said
     }
     String thread = threadName(channel, threadTs, null);
     Instant at = ts.isEmpty() ? clock.instant() : instant(ts);
-    return Optional.of(new Inbound("slack:event:" + root.path("event_id").asText(), person(team, user),
-        place(channel, thread), "im".equals(e.path("channel_type").asText("")), at,
+    String key = ts.isEmpty() ? "slack:event:" + eventId : messageKey(channel, ts);
+    Optional<InboxStore.Seen> seen = ts.isEmpty() ? Optional.empty() : Optional.of(new InboxStore.Seen(PLATFORM,
+        threadTs.isEmpty() ? channel : channel + "/" + threadTs, ts));
+    return Optional.of(new Heard(new Inbound(key, person(team, user), place(channel, thread), im, at,
         ts.isEmpty() ? Optional.empty() : Optional.of(new MessageRef(PLATFORM, channel, ts)),
-        new Inbound.Said(e.path("text").asText(""))));
+        new Inbound.Said(e.path("text").asText(""))), seen));
   }
 
   /** A person of the team the payload gives; without one {@link SlackUserTeams#UNKNOWN}, asked of Slack later. */
@@ -436,6 +479,11 @@ public final class SlackAdapter implements AutoCloseable {
   private static com.slack.api.bolt.response.Response unmatched(com.slack.api.bolt.request.Request<?> req) {
     LOG.debug("slack: acknowledged a {} request no handler takes", req.getRequestType());
     return com.slack.api.bolt.response.Response.ok();
+  }
+
+  /** The idempotency key of a Slack message: its channel and ts, the same for its event and its history entry. */
+  static String messageKey(String channel, String ts) {
+    return "slack:message:" + channel + ":" + ts;
   }
 
   /** The case thread a Slack thread is, by its root's ts; the raw ts when it is no case's. */
@@ -458,35 +506,249 @@ public final class SlackAdapter implements AutoCloseable {
         .flatMap(policies);
   }
 
-  /** A modal to open once the desk has started an intake. */
-  private record ModalAsk(String triggerId, String channel, String messageTs, Map<String, String> prefill) {}
+  /** A modal to open once the desk has started an intake; kept beside its inbox entry as JSON. */
+  record ModalAsk(String triggerId, String channel, String messageTs, Map<String, String> prefill) {
+    ModalAsk {
+      Objects.requireNonNull(triggerId, "triggerId");
+      Objects.requireNonNull(channel, "channel");
+      messageTs = messageTs == null ? "" : messageTs;
+      prefill = prefill == null ? Map.of() : Map.copyOf(prefill);
+    }
+  }
 
-  private void submit(Inbound received, Optional<ModalAsk> modalAsk) {
-    synchronized (recent) {
-      if (!recent.add(received.key())) {
-        LOG.debug("slack: {} was delivered again; no second effect", received.key());
-        return;
+  /** The answer that makes Slack retry a delivery whose inbox write failed. */
+  private static Response unavailable() {
+    return Response.builder().statusCode(503).contentType("application/json; charset=utf-8")
+        .body("{\"error\":\"the support desk could not store this request; retry later\"}").build();
+  }
+
+  /**
+   * Writes {@code in} to the inbox, synchronously on the request's thread, then queues its handling; a
+   * key already in the inbox is queued again only if it is still pending and not queued (a retry after a
+   * failure). Returns false when the write failed: the request must not be acknowledged.
+   */
+  private boolean accept(Inbound in, Optional<ModalAsk> modalAsk, Optional<InboxStore.Seen> seen) {
+    InboxStore.Added added;
+    try {
+      added = inbox.add(in, modalAsk.map(this::writeAsk), seen);
+    } catch (RuntimeException e) {
+      inboxFailures.incrementAndGet();
+      LOG.error("slack: could not write {} to the inbox ({}); answering 503 so that Slack retries", in.key(),
+          e.getClass().getSimpleName());
+      return false;
+    }
+    if (!added.pending()) {
+      LOG.debug("slack: {} was delivered again; no second effect", in.key());
+      return true;
+    }
+    queue(new InboxStore.Pending(added.id(), in, modalAsk.map(this::writeAsk), 0));
+    return true;
+  }
+
+  /** Queues a pending entry's handling on the executor, unless it is queued already. */
+  private void queue(InboxStore.Pending entry) {
+    if (!queued.add(entry.id())) {
+      return;
+    }
+    try {
+      worker.execute(() -> process(entry));
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      queued.remove(entry.id());
+      LOG.info("slack: closing; {} stays in the inbox for the next start", entry.inbound().key());
+    }
+  }
+
+  /**
+   * Handles an inbox entry on the executor and marks it done. The desk ignores a key it has handled, so an
+   * entry handled before a crash but not yet marked done has no second effect. A failure leaves the entry
+   * pending for Slack's retry or the next start, up to {@link #MAX_ATTEMPTS}.
+   */
+  private void process(InboxStore.Pending entry) {
+    long started = System.nanoTime();
+    Inbound in = teams.resolve(entry.inbound()); // a workspace the payload did not give, asked of Slack after the ack
+    try {
+      List<Delivery> out = desk.handleTracked(in);
+      Optional<ModalAsk> modalAsk = entry.extra().flatMap(this::readAsk);
+      if (modalAsk.isPresent()) {
+        out = openModal(in, modalAsk.get(), out);
+      }
+      deliver(link.router().keep(PLATFORM, resumeForm(in, out)));
+      inbox.done(entry.id(), clock.instant());
+      link.metrics().handled(PLATFORM, in, true, java.time.Duration.ofNanos(System.nanoTime() - started));
+    } catch (RuntimeException e) {
+      LOG.error("slack: handling {} failed", in.key(), e);
+      link.metrics().handled(PLATFORM, in, false, java.time.Duration.ofNanos(System.nanoTime() - started));
+      giveUpAfterAttempts(entry);
+    } finally {
+      queued.remove(entry.id());
+    }
+  }
+
+  private void giveUpAfterAttempts(InboxStore.Pending entry) {
+    try {
+      int attempts = inbox.failed(entry.id());
+      if (attempts >= MAX_ATTEMPTS) {
+        LOG.error("slack: gave up on {} after {} failed attempts", entry.inbound().key(), attempts);
+        inbox.done(entry.id(), clock.instant());
+      }
+    } catch (RuntimeException e) {
+      LOG.error("slack: could not record the failure of {} in the inbox ({})", entry.inbound().key(),
+          e.getClass().getSimpleName());
+    }
+  }
+
+  private String writeAsk(ModalAsk ask) {
+    try {
+      return json.writeValueAsString(ask);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot write a modal request as JSON", e);
+    }
+  }
+
+  private Optional<ModalAsk> readAsk(String extra) {
+    try {
+      return Optional.of(json.readValue(extra, ModalAsk.class));
+    } catch (IOException e) {
+      LOG.warn("slack: a stored modal request is unreadable ({}); the intake goes on as questions",
+          e.getClass().getSimpleName());
+      return Optional.empty();
+    }
+  }
+
+  // ---- start: the inbox, then the history missed while down ------------------------------------
+
+  /**
+   * What a start owes: queues every entry still pending in the inbox (acknowledged before a stop but not
+   * handled), in order, then reads back the history missed while the bot was down. Call once, before the
+   * endpoint takes requests; the work runs on the executor, ahead of new requests.
+   */
+  public void recover() {
+    int pruned = inbox.prune(clock.instant().minus(InboxStore.KEEP_DONE));
+    LOG.debug("slack: pruned {} inbox entries done more than {} ago", pruned, InboxStore.KEEP_DONE);
+    for (InboxStore.Pending p : inbox.pending(PLATFORM, Integer.MAX_VALUE)) {
+      if (p.attempts() >= MAX_ATTEMPTS) {
+        LOG.error("slack: gave up on {} after {} failed attempts", p.inbound().key(), p.attempts());
+        inbox.done(p.id(), clock.instant());
+      } else {
+        queue(p);
       }
     }
-    worker.execute(() -> {
-      long started = System.nanoTime();
-      Inbound in = teams.resolve(received); // a workspace the payload did not give, asked of Slack after the ack
-      try {
-        List<Delivery> out = desk.handleTracked(in);
-        if (modalAsk.isPresent()) {
-          out = openModal(in, modalAsk.get(), out);
-        }
-        deliver(link.router().keep(PLATFORM, resumeForm(in, out)));
-        link.metrics().handled(PLATFORM, in, true, java.time.Duration.ofNanos(System.nanoTime() - started));
-      } catch (RuntimeException e) {
-        // forget the key so that Slack's retry of the same delivery can try again
-        synchronized (recent) {
-          recent.remove(in.key());
-        }
-        LOG.error("slack: handling {} failed", in.key(), e);
-        link.metrics().handled(PLATFORM, in, false, java.time.Duration.ofNanos(System.nanoTime() - started));
+    worker.execute(this::backfill);
+  }
+
+  /**
+   * Reads back what people said while the bot was down: in each bound channel of the installing workspace
+   * after the last message seen there ({@code conversations.history}), and in each open case's thread after
+   * the last reply seen there, or after its root ({@code conversations.replies}); at most
+   * {@link #HISTORY_PAGES} pages per place. Each message goes through the inbox under the same key as its live
+   * event, so a message seen both ways has one effect. A channel never seen is marked at this start's instant
+   * and read from there after the next one.
+   */
+  private void backfill() {
+    try {
+      readBackAll();
+    } catch (RuntimeException e) {
+      LOG.error("slack: reading back the history missed while down failed", e);
+    }
+  }
+
+  private void readBackAll() {
+    int read = 0;
+    for (InboxStore.Bound b : inbox.boundChannels(PLATFORM)) {
+      if (!b.workspace().equals(homeTeam)) {
+        continue;
       }
-    });
+      Optional<String> mark = inbox.lastSeen(PLATFORM, b.channel());
+      if (mark.isPresent()) {
+        read += readBack(b.channel(), Optional.empty(), mark.get());
+      } else {
+        // never seen: nothing before this start is read back, everything after it will be
+        inbox.seen(new InboxStore.Seen(PLATFORM, b.channel(), ts(clock.instant())));
+      }
+    }
+    for (InboxStore.OpenCase c : inbox.openCases(PLATFORM)) {
+      if (!c.workspace().equals(homeTeam)) {
+        continue;
+      }
+      Optional<SlackMessageStore.Posted> root = messages.find(homeTeam, "thread:" + c.thread());
+      if (root.isEmpty()) {
+        continue;
+      }
+      String place = root.get().channel() + "/" + root.get().ts();
+      read += readBack(root.get().channel(), Optional.of(root.get().ts()),
+          inbox.lastSeen(PLATFORM, place).orElse(root.get().ts()));
+    }
+    if (read > 0) {
+      LOG.info("slack: read back {} message(s) posted while the bot was down", read);
+    }
+  }
+
+  /** Reads one channel's (or thread's) messages after {@code oldest}, oldest first, into the inbox; returns how many. */
+  private int readBack(String channel, Optional<String> threadTs, String oldest) {
+    List<Message> found = new ArrayList<>();
+    String cursor = null;
+    try {
+      for (int page = 0; page < HISTORY_PAGES; page++) {
+        String c = cursor;
+        List<Message> got;
+        String next;
+        if (threadTs.isPresent()) {
+          ConversationsRepliesResponse r = api.conversationsReplies(q -> q.channel(channel).ts(threadTs.get())
+              .oldest(oldest).limit(HISTORY_PAGE).cursor(c));
+          if (!r.isOk()) {
+            LOG.warn("slack: reading back the thread {} in {} failed: {}", threadTs.get(), channel, r.getError());
+            break;
+          }
+          got = r.getMessages();
+          next = r.getResponseMetadata() == null ? null : r.getResponseMetadata().getNextCursor();
+        } else {
+          ConversationsHistoryResponse r = api.conversationsHistory(q -> q.channel(channel).oldest(oldest)
+              .limit(HISTORY_PAGE).cursor(c));
+          if (!r.isOk()) {
+            LOG.warn("slack: reading back the channel {} failed: {}", channel, r.getError());
+            break;
+          }
+          got = r.getMessages();
+          next = r.getResponseMetadata() == null ? null : r.getResponseMetadata().getNextCursor();
+        }
+        if (got != null) {
+          found.addAll(got);
+        }
+        if (next == null || next.isBlank()) {
+          break;
+        }
+        cursor = next;
+        if (page == HISTORY_PAGES - 1) {
+          LOG.warn("slack: more than {} pages missed in {}; older messages are not read back", HISTORY_PAGES, channel);
+        }
+      }
+    } catch (IOException | SlackApiException e) {
+      LOG.warn("slack: reading back {} failed ({})", channel, e.getClass().getSimpleName());
+    }
+    List<Heard> heard = new ArrayList<>();
+    for (Message m : found) {
+      // the replies always start with the thread's root; oldest is exclusive, but is checked here too
+      if (m.getTs() == null || !InboxStore.Seen.later(m.getTs(), oldest)) {
+        continue;
+      }
+      JsonNode node;
+      try {
+        node = json.readTree(GsonFactory.createSnakeCase().toJson(m));
+      } catch (IOException e) {
+        continue;
+      }
+      message(node, channel, false, "").ifPresent(heard::add);
+    }
+    heard.sort(java.util.Comparator.comparing((Heard h) -> h.inbound().message().orElseThrow().messageId(),
+        (a, b) -> InboxStore.Seen.later(a, b) ? 1 : a.equals(b) ? 0 : -1));
+    for (Heard h : heard) {
+      // on the executor already: handled here, in order, before the requests that arrived meanwhile
+      InboxStore.Added added = inbox.add(h.inbound(), Optional.empty(), h.seen());
+      if (added.pending() && queued.add(added.id())) {
+        process(new InboxStore.Pending(added.id(), h.inbound(), Optional.empty(), 0));
+      }
+    }
+    return heard.size();
   }
 
   /**
@@ -563,6 +825,11 @@ public final class SlackAdapter implements AutoCloseable {
         return out;
       }
     }
+  }
+
+  /** A Slack ts for an instant, microseconds after the dot as Slack writes them. */
+  static String ts(Instant at) {
+    return at.getEpochSecond() + "." + String.format("%06d", at.getNano() / 1_000);
   }
 
   private static Instant instant(String ts) {

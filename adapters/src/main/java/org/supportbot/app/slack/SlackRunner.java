@@ -23,6 +23,7 @@ import org.supportbot.config.policy.SupportPolicy;
 import org.supportbot.core.chat.SupportDesk;
 import org.supportbot.core.directory.DirectoryStore;
 import org.supportbot.core.store.sqlite.SqliteDatabase;
+import org.supportbot.core.store.sqlite.SqliteInboxStore;
 
 /**
  * Starts the Slack side of {@code supportbot run}: checks the bot token and its scopes with
@@ -159,7 +160,10 @@ public final class SlackRunner {
     SqliteSlackMessageStore messages = new SqliteSlackMessageStore(db);
     SlackChatGateway gateway = new SlackChatGateway(api, messages, new SlackRenderer(), clock, settings.updates(),
         SlackChatGateway.PostLimits.CHAT_POST_MESSAGE, LaneWorkers.pooled("slack", LaneWorkers.DEFAULT_MAX_CALLS));
-    return new SlackAdapter(settings, slack, team, desk, directory, policies, gateway, messages, clock, link);
+    SlackAdapter adapter = new SlackAdapter(settings, slack, team, desk, directory, policies, gateway, messages,
+        new SqliteInboxStore(db, clock), clock, link);
+    adapter.recover();
+    return adapter;
   }
 
   /** The health body: Web API calls and failures, status updates held or coalesced, posts held, retried or delayed, and 429s. */

@@ -145,6 +145,7 @@ public final class FakeDiscord implements AutoCloseable {
   }
 
   /** Whether the app may use the privileged Message Content intent (off, as for a new app). */
+  /** Message Content is allowed, and the bot's role has {@link DiscordAdapter#THREAD_REPLY_PERMISSIONS}. */
   void enableMessageContent() {
     messageContentEnabled = true;
   }
@@ -285,6 +286,50 @@ public final class FakeDiscord implements AutoCloseable {
 
   /** A message typed by {@code user} in {@code channel} (a MESSAGE_CREATE); returns the message id. */
   String typed(String user, String channel, String content) {
+    ObjectNode m = typedMessage(user, channel, content);
+    gateway.dispatch("MESSAGE_CREATE", m);
+    return m.get("id").asText();
+  }
+
+  /**
+   * A message typed by {@code user} in {@code channel} while the bot is not connected: kept in the channel's
+   * history ({@code GET channels/{id}/messages}), no MESSAGE_CREATE; returns the message id.
+   */
+  String typedWhileAway(String user, String channel, String content) {
+    return typedMessage(user, channel, content).get("id").asText();
+  }
+
+  /** Sends a stored message's MESSAGE_CREATE (again), as the gateway may after a resume. */
+  void redeliver(String messageId) {
+    gateway.dispatch("MESSAGE_CREATE", messages.get(messageId));
+  }
+
+  /** Answers {@code GET channels/{id}/messages?after=&limit=} as Discord does: the messages after the id, newest first. */
+  private Answer history(String channel, String query) {
+    long after = 0;
+    int limit = 50;
+    for (String pair : query == null ? new String[0] : query.split("&")) {
+      String[] kv = pair.split("=", 2);
+      if (kv[0].equals("after")) {
+        after = Long.parseUnsignedLong(kv[1]);
+      } else if (kv[0].equals("limit")) {
+        limit = Integer.parseInt(kv[1]);
+      }
+    }
+    long from = after;
+    ArrayNode out = JSON.createArrayNode();
+    messages.values().stream().filter(m -> m.get("channel_id").asText().equals(channel))
+        .filter(m -> Long.parseUnsignedLong(m.get("id").asText()) > from)
+        .sorted(java.util.Comparator.comparingLong((ObjectNode m) -> Long.parseUnsignedLong(m.get("id").asText())))
+        .limit(limit).forEach(out::add);
+    ArrayNode newestFirst = JSON.createArrayNode();
+    for (int i = out.size() - 1; i >= 0; i--) {
+      newestFirst.add(out.get(i));
+    }
+    return ok(newestFirst);
+  }
+
+  private ObjectNode typedMessage(String user, String channel, String content) {
     String id = next();
     ObjectNode m = JSON.createObjectNode().put("id", id).put("channel_id", channel).put("guild_id", GUILD)
         .put("content", content).put("type", 0).put("timestamp", "2026-11-23T17:05:00.000000+00:00")
@@ -299,8 +344,8 @@ public final class FakeDiscord implements AutoCloseable {
     for (String empty : List.of("mentions", "mention_roles", "attachments", "embeds", "components")) {
       m.putArray(empty);
     }
-    gateway.dispatch("MESSAGE_CREATE", m);
-    return id;
+    messages.put(id, m);
+    return m;
   }
 
   private String push(int type, String user, String channel, ObjectNode data, ObjectNode message) {
@@ -460,7 +505,9 @@ public final class FakeDiscord implements AutoCloseable {
       String nonceKey = created != null && body != null && body.path("enforce_nonce").asBoolean()
           && body.hasNonNull("nonce") ? created + " " + body.get("nonce").asText() : null;
       Answer a = nonceKey != null && nonces.containsKey(nonceKey)
-          ? ok(messages.get(nonces.get(nonceKey))) : answer(method, path, body);
+          ? ok(messages.get(nonces.get(nonceKey)))
+          : method.equals("GET") && path.matches("channels/[0-9]+/messages") ? history(path.split("/")[1], query)
+          : answer(method, path, body);
       if (nonceKey != null && a.status() == 200) {
         nonces.putIfAbsent(nonceKey, a.body().get("id").asText());
       }
@@ -696,7 +743,8 @@ public final class FakeDiscord implements AutoCloseable {
     ArrayNode roles = g.putArray("roles");
     roles.add(role(GUILD, "@everyone", 0, 0L, false));
     roles.add(role(ON_CALL_ROLE, "on-call", 1, 0L, true));
-    roles.add(role(BOT_ROLE, "supportbot", 2, Permission.getRaw(DiscordAdapter.PERMISSIONS), false));
+    roles.add(role(BOT_ROLE, "supportbot", 2, Permission.getRaw(messageContentEnabled
+        ? DiscordAdapter.THREAD_REPLY_PERMISSIONS : DiscordAdapter.PERMISSIONS), false));
     ArrayNode chans = g.putArray("channels");
     chans.add(channels.get(SUPPORT_CHANNEL));
     chans.add(channels.get(TRIAGE));

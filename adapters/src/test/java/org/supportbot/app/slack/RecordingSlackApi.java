@@ -226,6 +226,7 @@ public final class RecordingSlackApi implements AutoCloseable {
           Thread.currentThread().interrupt();
         }
       }
+      awaitRelease(method);
       long retryAfter = scriptedLimit(method);
       if (retryAfter == 0 && method.equals("chat.update") && overTier3()) {
         retryAfter = 30;
@@ -303,20 +304,84 @@ public final class RecordingSlackApi implements AutoCloseable {
   /** The channel's (or a thread's) applied messages, with their metadata when include_all_metadata is set. */
   private String messages(String method, Map<String, String> params) {
     String channel = params.getOrDefault("channel", "");
-    String thread = params.getOrDefault("ts", "");
+    boolean replies = method.equals("conversations.replies");
+    String thread = replies ? params.getOrDefault("ts", "") : "";
+    String oldest = params.getOrDefault("oldest", "");
     boolean metadata = "1".equals(params.get("include_all_metadata"))
         || "true".equals(params.get("include_all_metadata"));
-    List<String> out = new ArrayList<>();
-    for (Posted p : history) {
-      boolean in = p.channel().equals(channel) && (method.equals("conversations.history") ? p.threadTs().isEmpty()
-          : p.ts().equals(thread) || p.threadTs().equals(thread));
-      if (in) {
-        out.add("{\"type\":\"message\",\"user\":\"" + BOT_USER + "\",\"ts\":\"" + p.ts() + "\""
+    List<String> out = new ArrayList<>(added(channel, thread, oldest)); // what people said, added by the test
+    for (Posted p : history) { // what the bot posted
+      boolean in = p.channel().equals(channel) && (replies ? p.ts().equals(thread) || p.threadTs().equals(thread)
+          : p.threadTs().isEmpty());
+      boolean after = oldest.isEmpty() || p.ts().equals(thread) || new java.math.BigDecimal(p.ts())
+          .compareTo(new java.math.BigDecimal(oldest)) > 0;
+      if (in && after) {
+        out.add("{\"type\":\"message\",\"user\":\"" + BOT_USER + "\",\"bot_id\":\"B0BOT\",\"ts\":\"" + p.ts() + "\""
+            + (p.threadTs().isEmpty() ? "" : ",\"thread_ts\":\"" + p.threadTs() + "\"")
             + (metadata && !p.metadata().isEmpty() ? ",\"metadata\":" + p.metadata() : "") + "}");
       }
     }
-    java.util.Collections.reverse(out); // newest first, as Slack answers
+    // a channel's history newest first, a thread's replies oldest first (its root at the top), as Slack answers
+    java.util.Comparator<String> byTs = java.util.Comparator.comparing(
+        m -> new java.math.BigDecimal(m.replaceAll(".*\"ts\":\"([0-9.]+)\".*", "$1")));
+    out.sort(replies ? byTs : byTs.reversed());
     return "{\"ok\":true,\"messages\":[" + String.join(",", out) + "],\"has_more\":false}";
+  }
+
+  // ---- history (conversations.history and conversations.replies) and held calls ------------------
+
+  /** Messages in channels (thread "") and threads, as Slack returns them, by channel and thread ts. */
+  private final Map<String, List<String>> added = new java.util.concurrent.ConcurrentHashMap<>();
+  private volatile String heldMethod = "";
+  private volatile java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(0);
+
+  /**
+   * Adds a message to what conversations.history ({@code threadTs} null) or conversations.replies
+   * ({@code threadTs} the root's ts) answers; {@code message} is Slack's message object as JSON.
+   */
+  void addHistory(String channel, String threadTs, String message) {
+    added.computeIfAbsent(channel + "/" + (threadTs == null ? "" : threadTs), k -> new CopyOnWriteArrayList<>())
+        .add(message);
+  }
+
+  /**
+   * Answers as Slack does: the channel's messages after {@code oldest} newest first, or the thread's root
+   * followed by its replies after {@code oldest}; one page, no cursor.
+   */
+  private List<String> added(String channel, String threadTs, String oldest) {
+    List<String> all = added.getOrDefault(channel + "/" + threadTs, List.of());
+    List<String> out = new ArrayList<>();
+    for (String m : all) {
+      String ts = m.replaceAll(".*\"ts\":\"([0-9.]+)\".*", "$1");
+      boolean root = !threadTs.isEmpty() && ts.equals(threadTs);
+      if (root || oldest.isEmpty() || ts.compareTo(oldest) > 0) {
+        out.add(m);
+      }
+    }
+    return out;
+  }
+
+  /** From now on calls of {@code method} are recorded and then held, unanswered, until {@link #release()}. */
+  void hold(String method) {
+    held = new java.util.concurrent.CountDownLatch(1);
+    heldMethod = method;
+  }
+
+  /** Answers the held calls and stops holding. */
+  void release() {
+    heldMethod = "";
+    held.countDown();
+  }
+
+  private void awaitRelease(String method) {
+    if (!method.equals(heldMethod)) {
+      return;
+    }
+    try {
+      held.await(60, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** Whether {@code call} was answered 429. */

@@ -83,22 +83,60 @@ class SlackSocketModeTest {
     }
   }
 
-  @Test
-  void aSlashCommandOverTheSocketIsAcknowledgedAndOpensTheIntakeModal() throws Exception {
+  private void connect() throws Exception {
     server = new LocalSocketMode();
     server.start();
     assertThat(server.started.await(10, TimeUnit.SECONDS)).isTrue();
     wire = new SlackWire(dir, SlackChatGateway.UpdateLimits.TIER_3, "ws://127.0.0.1:" + server.getPort() + "/link");
     assertThat(server.connected.await(10, TimeUnit.SECONDS)).isTrue();
+  }
 
-    ObjectNode envelope = json.createObjectNode().put("envelope_id", "env-0001").put("type", "slash_commands")
+  /** A slash_commands envelope of {@code command} by Ana in Acme's channel. */
+  private String slashEnvelope(String envelopeId, String command, String trigger) {
+    ObjectNode envelope = json.createObjectNode().put("envelope_id", envelopeId).put("type", "slash_commands")
         .put("accepts_response_payload", true);
     envelope.putObject("payload").put("token", "legacy-verification-token").put("team_id", SlackWire.TEAM)
         .put("team_domain", "vendor").put("channel_id", SlackWire.ACME).put("channel_name", "acme-support")
-        .put("user_id", SlackWire.ANA.userId()).put("user_name", "ana").put("command", "/support").put("text", "")
+        .put("user_id", SlackWire.ANA.userId()).put("user_name", "ana").put("command", command).put("text", "")
         .put("api_app_id", "A0APP").put("is_enterprise_install", "false")
-        .put("response_url", "http://127.0.0.1:9/commands/socket").put("trigger_id", "4004.5005.socket");
-    server.push(envelope.toString());
+        .put("response_url", "http://127.0.0.1:9/commands/socket").put("trigger_id", trigger);
+    return envelope.toString();
+  }
+
+  private boolean acknowledged(String envelopeId) {
+    return server.received.stream().anyMatch(m -> m.contains(envelopeId));
+  }
+
+  @Test
+  void anEnvelopeWhoseInboxWriteFailsIsNotAcknowledgedSoSlackSendsItAgain() throws Exception {
+    connect();
+    wire.db.write(c -> {
+      try (java.sql.Statement s = c.createStatement()) {
+        s.execute("ALTER TABLE inbox RENAME TO inbox_away"); // writes to the inbox fail meanwhile
+      }
+      return null;
+    });
+    server.push(slashEnvelope("env-0002", "/help", "4004.5005.refused"));
+    org.supportbot.core.testing.Await.until(() -> wire.adapter.inboxFailures() == 1, "the inbox write to fail");
+    wire.db.write(c -> {
+      try (java.sql.Statement s = c.createStatement()) {
+        s.execute("ALTER TABLE inbox_away RENAME TO inbox");
+      }
+      return null;
+    });
+    server.push(slashEnvelope("env-0003", "/help", "4004.5005.stored"));
+    org.supportbot.core.testing.Await.until(() -> acknowledged("env-0003"), "the next envelope's acknowledgement");
+    wire.settle();
+
+    assertThat(acknowledged("env-0002")).as("Slack resends an envelope it got no acknowledgement for").isFalse();
+    assertThat(wire.api.calls("chat.postEphemeral")).as(wire.api.describe()).singleElement()
+        .satisfies(c -> assertThat(c.param("text")).startsWith("Commands:"));
+  }
+
+  @Test
+  void aSlashCommandOverTheSocketIsAcknowledgedAndOpensTheIntakeModal() throws Exception {
+    connect();
+    server.push(slashEnvelope("env-0001", "/support", "4004.5005.socket"));
 
     long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (server.received.stream().noneMatch(m -> m.contains("env-0001")) && System.nanoTime() < until) {

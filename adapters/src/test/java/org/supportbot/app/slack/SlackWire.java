@@ -74,7 +74,9 @@ final class SlackWire implements AutoCloseable {
   static final Instant START = Instant.parse("2026-11-23T17:00:00Z");
 
   final MutableClock clock = new MutableClock(START);
+  /** The local Web API; null when it runs in another process. */
   final RecordingSlackApi api;
+  private final boolean ownsApi;
   final SqliteDatabase db;
   final SlackMessageStore messages;
   final SlackAdapter adapter;
@@ -120,10 +122,32 @@ final class SlackWire implements AutoCloseable {
    */
   SlackWire(Path dir, SlackChatGateway.UpdateLimits limits, String socketUrl, KnowledgeSuggestions knowledge)
       throws Exception {
+    this(dir, limits, socketUrl, knowledge, new RecordingSlackApi(TOKEN), null, true);
+  }
+
+  /**
+   * HTTP mode on {@code dir}'s database against a Web API that outlives this wire (a restart keeps its
+   * recorded calls and scripted history); closing the wire leaves it open.
+   */
+  SlackWire(Path dir, SlackChatGateway.UpdateLimits limits, RecordingSlackApi shared) throws Exception {
+    this(dir, limits, null, KnowledgeSuggestions.NONE, shared, null, false);
+  }
+
+  /** HTTP mode against a Web API served by another process, at {@code apiPrefix} (for {@link SlackCrashWorker}). */
+  SlackWire(Path dir, String apiPrefix) throws Exception {
+    this(dir, new SlackChatGateway.UpdateLimits(Duration.ZERO, 50), null, KnowledgeSuggestions.NONE, null, apiPrefix,
+        false);
+  }
+
+  private SlackWire(Path dir, SlackChatGateway.UpdateLimits limits, String socketUrl, KnowledgeSuggestions knowledge,
+      RecordingSlackApi api, String apiPrefix, boolean ownsApi) throws Exception {
     PolicyCatalog catalog = DeskFixture.catalog();
-    api = new RecordingSlackApi(TOKEN);
-    for (Identity person : List.of(ANA, CARL, EVE, MAX)) {
-      api.knowUser(person.userId(), person.workspace());
+    this.api = api;
+    this.ownsApi = ownsApi;
+    if (api != null) {
+      for (Identity person : List.of(ANA, CARL, EVE, MAX)) {
+        api.knowUser(person.userId(), person.workspace());
+      }
     }
     db = SqliteDatabase.open(dir.resolve("desk.db"), SqliteDatabase.Durability.NORMAL);
     held = org.supportbot.core.testing.HeldDirectoryStore.wrap(new SqliteDirectoryStore(db));
@@ -144,7 +168,7 @@ final class SlackWire implements AutoCloseable {
         new Outbox(new SqliteOutboxStore(db), clock, Backoff.DEFAULT), directory, catalog::get, knowledge,
         new SqliteConversationStore(db), settings, clock);
     SlackConfig config = new SlackConfig();
-    config.setMethodsEndpointUrlPrefix(api.prefix());
+    config.setMethodsEndpointUrlPrefix(api != null ? api.prefix() : apiPrefix);
     // a call the fake hangs stays under way until the test lets it go, however busy the machine
     config.setHttpClientReadTimeoutMillis(120_000);
     config.setHttpClientCallTimeoutMillis(120_000);
@@ -360,7 +384,9 @@ final class SlackWire implements AutoCloseable {
     if (socket != null) {
       socket.close();
     }
-    api.close();
+    if (ownsApi) {
+      api.close();
+    }
     db.close();
   }
 }

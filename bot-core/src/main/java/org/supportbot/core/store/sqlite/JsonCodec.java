@@ -8,12 +8,13 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.jsontype.NamedType;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import org.supportbot.core.conversation.Inbound;
 import org.supportbot.core.conversation.Outbound;
 import org.supportbot.core.conversation.Span;
 import org.supportbot.core.incident.IncidentEvent;
 import org.supportbot.core.incident.IncidentOutcome;
 
-/** JSON form of events, outcomes, snapshots and outbound messages; the domain types carry no serialization annotations. */
+/** JSON form of events, outcomes, snapshots, inbound and outbound messages; the domain types carry no serialization annotations. */
 final class JsonCodec {
   @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
   private abstract static class Typed {}
@@ -28,7 +29,7 @@ final class JsonCodec {
         .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
         .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     for (Class<?> root : new Class<?>[] {IncidentEvent.class, IncidentOutcome.class, Outbound.Target.class,
-        Outbound.Block.class, Span.class}) {
+        Outbound.Block.class, Span.class, Inbound.Input.class}) {
       mapper.addMixIn(root, Typed.class);
       for (Class<?> sub : root.getPermittedSubclasses()) {
         mapper.registerSubtypes(new NamedType(sub, sub.getSimpleName()));
