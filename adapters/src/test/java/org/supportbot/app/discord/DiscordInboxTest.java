@@ -97,10 +97,10 @@ class DiscordInboxTest {
 
     adapter = connect(); // handles what the inbox holds before it returns
 
-    FakeDiscord.Call dm = fake.since(restart).stream().filter(c -> c.is("POST", "users/@me/channels")).findFirst()
-        .orElseThrow(() -> new AssertionError("no direct message opened: " + fake.since(restart)));
+    FakeDiscord.Call dm = fake.await(restart, c -> c.is("POST", "users/@me/channels"), "a direct message opened");
     assertThat(dm.body().get("recipient_id").asText()).isEqualTo(DeskFixture.ANA);
     String dmChannel = dm.response().get("id").asText();
+    fake.await(restart, c -> c.is("POST", "channels/" + dmChannel + "/messages"), "the answer sent by direct message");
     assertThat(fake.since(restart)).filteredOn(c -> c.is("POST", "channels/" + dmChannel + "/messages"))
         .singleElement().satisfies(c -> assertThat(c.body().path("content").asText()).contains("/support"));
     assertThat(inbox.pendingCount("discord")).isZero();

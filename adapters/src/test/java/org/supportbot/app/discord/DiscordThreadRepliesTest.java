@@ -69,8 +69,9 @@ class DiscordThreadRepliesTest {
     int before = fake.calls().size();
     adapter.tick();
 
-    FakeDiscord.Call open = fake.await(before, c -> c.is("POST", "users/@me/channels"), "opening the DM");
-    assertThat(open.body().get("recipient_id").asText()).isEqualTo(DeskFixture.ANA);
+    // the digest to the manager goes out at the same tick, on its own lane: wait for Ana's direct message
+    FakeDiscord.Call open = fake.await(before, c -> c.is("POST", "users/@me/channels")
+        && c.body().path("recipient_id").asText().equals(DeskFixture.ANA), "opening the DM to Ana");
     String dm = open.response().get("id").asText();
     FakeDiscord.Call note = fake.await(before, c -> c.is("POST", "channels/" + dm + "/messages"), "sending the DM");
     assertThat(note.body().get("content").asText()).startsWith("Your unfinished support request has expired after");

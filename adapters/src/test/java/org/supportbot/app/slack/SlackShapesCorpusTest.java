@@ -80,13 +80,13 @@ class SlackShapesCorpusTest {
     t.put("global-shortcut-ignored.payload.json", new Ignored());
     t.put("unknown-interactivity-type-ignored.payload.json", new Ignored());
     // Events API: messages people type
-    t.put("ev-message-vendor-contact.json", new Reaches("slack:event:Ev0SHAPE01", ANA, Inbound.Said.class));
-    t.put("ev-message-slack-connect-thread-reply.json", new Reaches("slack:event:Ev0SHAPE02", CARL, Inbound.Said.class));
-    t.put("ev-message-slack-connect-team-only.json", new Reaches("slack:event:Ev0SHAPE03", CARL, Inbound.Said.class));
-    t.put("ev-thread-broadcast-slack-connect-no-team.json", new Reaches("slack:event:Ev0SHAPE04", CARL,
+    t.put("ev-message-vendor-contact.json", new Reaches("slack:message:C0ACME:1764000401.000100", ANA, Inbound.Said.class));
+    t.put("ev-message-slack-connect-thread-reply.json", new Reaches("slack:message:C0ACME:1764000402.000100", CARL, Inbound.Said.class));
+    t.put("ev-message-slack-connect-team-only.json", new Reaches("slack:message:C0ACME:1764000403.000100", CARL, Inbound.Said.class));
+    t.put("ev-thread-broadcast-slack-connect-no-team.json", new Reaches("slack:message:C0ACME:1764000404.000100", CARL,
         Inbound.Said.class));
-    t.put("ev-file-share-slack-connect-no-team.json", new Reaches("slack:event:Ev0SHAPE05", CARL, Inbound.Said.class));
-    t.put("ev-message-direct.json", new Reaches("slack:event:Ev0SHAPE06", ANA, Inbound.Said.class));
+    t.put("ev-file-share-slack-connect-no-team.json", new Reaches("slack:message:C0ACME:1764000405.000100", CARL, Inbound.Said.class));
+    t.put("ev-message-direct.json", new Reaches("slack:message:D0ANA:1764000406.000100", ANA, Inbound.Said.class));
     // Events API: deliveries the desk has no use for
     for (String f : List.of("ev-bot-message-other-bot-ignored.json", "ev-own-bot-message-ignored.json",
         "ev-own-bot-message-without-user-ignored.json",
