@@ -43,6 +43,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.supportbot.app.platform.DeskLink;
 import org.supportbot.config.policy.SupportPolicy;
+import org.supportbot.core.chat.ConversationLanes;
 import org.supportbot.core.chat.SupportDesk;
 import org.supportbot.core.conversation.Inbound;
 import org.supportbot.core.conversation.Outbound;
@@ -59,8 +60,9 @@ import org.supportbot.core.outbox.Delivery;
  * The desk in Slack, on Bolt for Java. Translates slash commands, button clicks, modal
  * submissions, the "File as incident" message shortcut and messages into the desk's
  * {@link Inbound}s; writes each to the durable {@link InboxStore} before acknowledging it (a failed
- * write is answered 503, so Slack retries), then does the desk's work on one executor, in arrival
- * order, sending the results through {@link SlackChatGateway}, and marks the entry done. At start
+ * write is answered 503, so Slack retries), then does the desk's work on {@link ConversationLanes}:
+ * in arrival order within a conversation, conversations side by side; sends the results through
+ * {@link SlackChatGateway}, and marks the entry done. At start
  * ({@link #recover()}) what is still in the inbox is handled first, then the history of bound
  * channels and open case threads since the last message seen there is read back (downtime backfill).
  *
@@ -115,11 +117,18 @@ public final class SlackAdapter implements AutoCloseable {
   private final InboxStore inbox;
   private final MethodsClient api;
   private final ObjectMapper json = new ObjectMapper();
-  /** Modal answers waiting for the person's verdict on suggestions, by channel and person; desk thread only. */
-  private final Map<String, Map<String, String>> pendingForms = new java.util.HashMap<>();
+  /** Modal answers waiting for the person's verdict on suggestions, by channel and person (one conversation's lane). */
+  private final Map<String, Map<String, String>> pendingForms = new ConcurrentHashMap<>();
+  /** How many conversations are handled at once. */
+  static final int HANDLERS = 8;
+  /**
+   * Inbox entries are handled here: in arrival order within a conversation ({@link SupportDesk#conversationOf}),
+   * conversations side by side, so a slow one (a knowledge-base search, a users.info call) delays only itself.
+   */
+  private final ConversationLanes lanes = new ConversationLanes(HANDLERS, "slack-handler");
   /** The raw body of the event being handled: Bolt runs middleware and handler on one thread. */
   private final ThreadLocal<String> eventBody = new ThreadLocal<>();
-  /** Inbox entries queued on the executor and not yet finished: a second delivery of one is not queued again. */
+  /** Inbox entries queued on the lanes and not yet finished: a second delivery of one is not queued again. */
   private final Set<Long> queued = ConcurrentHashMap.newKeySet();
   private final java.util.concurrent.atomic.AtomicLong inboxFailures = new java.util.concurrent.atomic.AtomicLong();
 
@@ -201,8 +210,11 @@ public final class SlackAdapter implements AutoCloseable {
   /** Waits until everything submitted so far has been handled, and its calls to Slack made. */
   public void awaitIdle(java.time.Duration timeout) throws InterruptedException, TimeoutException {
     long deadline = System.nanoTime() + timeout.toNanos();
+    if (!lanes.awaitIdle(timeout)) {
+      throw new TimeoutException("the desk's handlers were still busy after " + timeout);
+    }
     try {
-      worker.submit(() -> { }).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      worker.submit(() -> { }).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
     } catch (ExecutionException e) {
       throw new IllegalStateException("the desk's executor failed", e.getCause());
     }
@@ -228,6 +240,7 @@ public final class SlackAdapter implements AutoCloseable {
    * pace itself follows the adapter's clock. {@code Duration.ZERO} sends only what is due now.
    */
   public void close(java.time.Duration grace) {
+    lanes.close(java.time.Duration.ofSeconds(30)); // the inbounds under way and queued are handled first
     try {
       worker.execute(() -> drainHeld(grace));
     } catch (java.util.concurrent.RejectedExecutionException e) {
@@ -545,13 +558,13 @@ public final class SlackAdapter implements AutoCloseable {
     return true;
   }
 
-  /** Queues a pending entry's handling on the executor, unless it is queued already. */
+  /** Queues a pending entry's handling on its conversation's lane, unless it is queued already. */
   private void queue(InboxStore.Pending entry) {
     if (!queued.add(entry.id())) {
       return;
     }
     try {
-      worker.execute(() -> process(entry));
+      lanes.execute(SupportDesk.conversationOf(entry.inbound()), () -> process(entry));
     } catch (java.util.concurrent.RejectedExecutionException e) {
       queued.remove(entry.id());
       LOG.info("slack: closing; {} stays in the inbox for the next start", entry.inbound().key());
@@ -559,7 +572,7 @@ public final class SlackAdapter implements AutoCloseable {
   }
 
   /**
-   * Handles an inbox entry on the executor and marks it done. The desk ignores a key it has handled, so an
+   * Handles an inbox entry (on its conversation's lane, or read back at start) and marks it done. The desk ignores a key it has handled, so an
    * entry handled before a crash but not yet marked done has no second effect. A failure leaves the entry
    * pending for Slack's retry or the next start, up to {@link #MAX_ATTEMPTS}.
    */

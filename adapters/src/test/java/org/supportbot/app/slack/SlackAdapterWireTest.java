@@ -351,7 +351,7 @@ class SlackAdapterWireTest {
     // the second message from the same person is answered from the cache
     assertThat(wire.api.calls("users.info")).singleElement()
         .satisfies(c -> assertThat(c.param("user")).isEqualTo("U0CARL"));
-    assertThat(wire.handled).filteredOn(in -> in.key().startsWith("slack:event:Ev0SHAPE0"))
+    assertThat(wire.handled).filteredOn(in -> in.key().startsWith("slack:message:C0ACME:176400040"))
         .extracting(in -> in.person()).containsExactly(SlackWire.CARL, SlackWire.CARL);
   }
 

@@ -291,7 +291,7 @@ public final class LiveLoadHarness {
     long n = sequence.incrementAndGet();
     String event = "Ev" + n;
     send(slack.message(event, who, c.channel(), ts(n), c.ts(), "more detail on the problem, note " + n),
-        "slack:event:" + event, due, null);
+        "slack:message:" + c.channel() + ":" + ts(n), due, null);
   }
 
   private void update(long due) {

@@ -21,6 +21,7 @@ public final class SqliteInboxStore implements InboxStore {
   private final SqliteDatabase db;
   private final Clock clock;
   private final JsonCodec json = new JsonCodec();
+  private final org.supportbot.core.redact.Redactor redactor = new org.supportbot.core.redact.Redactor();
 
   public SqliteInboxStore(SqliteDatabase db, Clock clock) {
     this.db = Objects.requireNonNull(db, "db");
@@ -32,7 +33,7 @@ public final class SqliteInboxStore implements InboxStore {
     Objects.requireNonNull(in, "in");
     Objects.requireNonNull(extra, "extra");
     Objects.requireNonNull(seen, "seen");
-    String body = json.write(in);
+    String body = json.write(redacted(in));
     long now = clock.instant().toEpochMilli();
     return db.write(c -> {
       PreparedStatement insert = db.prepared(c, "INSERT INTO inbox (idem_key, platform, body, extra, received_ms,"
@@ -199,5 +200,25 @@ public final class SqliteInboxStore implements InboxStore {
         return ps.executeUpdate();
       }
     });
+  }
+
+  /**
+   * The inbound as it may be kept on disk: what people typed passes the redaction the desk applies to
+   * stored text, so a secret pasted in a message or a command never reaches the database file. The
+   * live handling works on the inbound as received; one handled from the inbox after a restart sees
+   * the redacted text (the customer is then not told what was removed).
+   */
+  private Inbound redacted(Inbound in) {
+    Inbound.Input input = switch (in.input()) {
+      case Inbound.Said s -> new Inbound.Said(redactor.clean(s.text()));
+      case Inbound.Command c -> new Inbound.Command(c.name(), redactor.clean(c.args()));
+      case Inbound.Picked p -> p;
+      case Inbound.Submitted f -> {
+        java.util.Map<String, String> values = new java.util.LinkedHashMap<>();
+        f.values().forEach((k, v) -> values.put(k, redactor.clean(v)));
+        yield new Inbound.Submitted(f.form(), values);
+      }
+    };
+    return new Inbound(in.key(), in.person(), in.place(), in.direct(), in.at(), in.message(), input);
   }
 }
