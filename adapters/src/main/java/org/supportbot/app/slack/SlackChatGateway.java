@@ -584,7 +584,7 @@ public final class SlackChatGateway {
           }
         }
         Optional<String> ts = Optional.empty();
-        if (tracked.isPresent() && tracked.get().failures() > 0) {
+        if (tracked.isPresent() && tracked.get().mayHaveBeenSent()) {
           switch (lookUp(place.channel(), thread, tracked.get())) {
             case Lookup.Found found -> {
               foundAfterTimeout.incrementAndGet();

@@ -14,6 +14,8 @@ import org.supportbot.core.conversation.Outbound;
  */
 public final class Delivery {
   private final long id;
+  /** Recorded by an earlier run of the process and still pending at this run's start. */
+  private final boolean fromEarlierRun;
   private final Outbound message;
   private final int failures;
   private final Instant recordedAt;
@@ -21,6 +23,11 @@ public final class Delivery {
   private final AtomicBoolean reported = new AtomicBoolean();
 
   Delivery(long id, Outbound message, int failures, Instant recordedAt, Outbox outbox) {
+    this(id, message, failures, recordedAt, outbox, false);
+  }
+
+  Delivery(long id, Outbound message, int failures, Instant recordedAt, Outbox outbox, boolean fromEarlierRun) {
+    this.fromEarlierRun = fromEarlierRun;
     this.id = id;
     this.message = Objects.requireNonNull(message, "message");
     this.failures = failures;
@@ -59,6 +66,17 @@ public final class Delivery {
   /** Failed attempts before this one. */
   public int failures() {
     return failures;
+  }
+
+  /**
+   * Whether an earlier attempt may have reached the platform although no receipt says so: an attempt
+   * failed (a timeout may hide a post that was made), or the message was left undelivered by an earlier
+   * run of the process, which may have died between the platform's answer and the receipt. An adapter
+   * that can look for the message on the platform (Slack: by its metadata) does so before sending it
+   * again.
+   */
+  public boolean mayHaveBeenSent() {
+    return failures > 0 || fromEarlierRun;
   }
 
   /** The platform accepted the message: it is removed from the outbox. */

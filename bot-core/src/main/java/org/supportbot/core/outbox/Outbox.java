@@ -67,7 +67,11 @@ public final class Outbox {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.backoff = Objects.requireNonNull(backoff, "backoff");
     this.triage = Objects.requireNonNull(triage, "triage");
+    this.earlierRun = store.newestPendingId();
   }
+
+  /** Messages up to this id were left pending by an earlier run: they may have been sent before it died. */
+  private final long earlierRun;
 
   /**
    * The lane of a message: {@code platform/workspace/channel}, {@code platform/workspace/@user} for a
@@ -142,7 +146,7 @@ public final class Outbox {
         continue;
       }
       inFlight.add(p.id());
-      out.add(new Delivery(p.id(), p.message(), p.attempts(), p.recordedAt(), this));
+      out.add(new Delivery(p.id(), p.message(), p.attempts(), p.recordedAt(), this, p.id() <= earlierRun));
     }
     return out;
   }

@@ -56,6 +56,9 @@ public interface OutboxStore {
   /** How many messages wait for delivery. */
   long pendingCount();
 
+  /** The id of the newest message waiting for delivery; 0 when none waits. */
+  long newestPendingId();
+
   /** How many messages were set aside undelivered. */
   long setAsideCount();
 

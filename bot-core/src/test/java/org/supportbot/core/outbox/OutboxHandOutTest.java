@@ -94,6 +94,11 @@ class OutboxHandOutTest {
     }
 
     @Override
+    public long newestPendingId() {
+      return real.newestPendingId();
+    }
+
+    @Override
     public long pendingCount() {
       return real.pendingCount();
     }

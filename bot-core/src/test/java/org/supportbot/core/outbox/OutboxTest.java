@@ -86,6 +86,19 @@ class OutboxTest {
   }
 
   @Test
+  void aMessageLeftByAnEarlierRunOrFailedOnceMayHaveBeenSentAFreshOneMayNot() {
+    record(notice(SUPPORT, "left by the run that died"));
+    Outbox again = reopen();
+    assertThat(again.due(10)).singleElement().satisfies(d -> assertThat(d.mayHaveBeenSent()).isTrue());
+    List<Delivery> fresh = record(notice(TRIAGE, "recorded by this run"));
+    assertThat(fresh).singleElement().satisfies(d -> assertThat(d.mayHaveBeenSent()).isFalse());
+    fresh.get(0).failed("timeout");
+    clock.advance(Duration.ofMinutes(1));
+    assertThat(again.due(10)).filteredOn(d -> d.message().plainText().equals("recorded by this run"))
+        .singleElement().satisfies(d -> assertThat(d.mayHaveBeenSent()).isTrue());
+  }
+
+  @Test
   void aRecordedMessageIsHandedOutOnceUntilReportedAndGoneOnceSent() {
     List<Delivery> first = record(notice(SUPPORT, "one"), notice(TRIAGE, "two"));
     assertThat(texts(first)).containsExactly("one", "two");

@@ -228,6 +228,17 @@ public final class SqliteOutboxStore implements OutboxStore {
   }
 
   @Override
+  public long newestPendingId() {
+    return db.read(c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT COALESCE(MAX(id), 0) FROM outbox");
+          ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    });
+  }
+
+  @Override
   public long pendingCount() {
     return rows("outbox");
   }
