@@ -58,6 +58,8 @@ public final class OpsMetrics implements PlatformMetrics {
   private final Set<String> actions = ConcurrentHashMap.newKeySet();
   private final ConcurrentHashMap<String, AtomicLong> rateLimited = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, AtomicLong> waits = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, AtomicLong> answeredOk = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, AtomicLong> answeredFailed = new ConcurrentHashMap<>();
   private volatile Supplier<IncidentDesk.TimerCounts> timerSource;
   /** The timer counts read for the scrape under way (see {@link #bindTimers}). */
   private volatile IncidentDesk.TimerCounts timerCounts = new IncidentDesk.TimerCounts(0, 0, 0);
@@ -105,6 +107,16 @@ public final class OpsMetrics implements PlatformMetrics {
   @Override
   public void bucketEmptied(String platform) {
     counter(waits, platform).incrementAndGet();
+  }
+
+  @Override
+  public void answered(String platform, boolean ok) {
+    counter(ok ? answeredOk : answeredFailed, platform).incrementAndGet();
+  }
+
+  /** Calls {@linkplain #answered reported answered} for {@code platform} so far: ok ones, or refused and failed ones. */
+  public long answeredCount(String platform, boolean ok) {
+    return counter(ok ? answeredOk : answeredFailed, platform).get();
   }
 
   /** Records the timers that fired for {@code at}: each one's lateness {@code at - dueAt}. */

@@ -19,6 +19,8 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import com.slack.api.Slack;
@@ -26,6 +28,8 @@ import com.slack.api.SlackConfig;
 import org.supportbot.app.ops.HealthCheck;
 import org.supportbot.app.ops.OpsMetrics;
 import org.supportbot.app.ops.OpsServer;
+import org.supportbot.app.ops.RefusalWatch;
+import org.supportbot.core.store.sqlite.SqliteOutboxStore;
 import org.supportbot.app.platform.DeskLink;
 import org.supportbot.app.platform.OutboundRouter;
 import org.supportbot.app.slack.SlackChatGateway;
@@ -163,7 +167,10 @@ public final class RunCommand implements Callable<Integer> {
       e.reasons().forEach(r -> err.println(config + ": " + r));
       return 1;
     }
-    HealthCheck health = new HealthCheck(wiring.incidents::timerCounts, clock);
+    HealthCheck health = new HealthCheck(wiring.incidents::timerCounts, clock)
+        .outbox(new SqliteOutboxStore(wiring.db)::oldestPendingRecordedAt,
+            s.ops().map(BotSettings.Ops::maxOutboxAge).orElse(BotSettings.Ops.MAX_OUTBOX_AGE));
+    Duration maxFailing = s.ops().map(BotSettings.Ops::maxFailing).orElse(BotSettings.Ops.MAX_FAILING);
     metrics.bindTimers(() -> wiring.incidents.timerCounts(clock.instant().minus(HealthCheck.LATE_AFTER)));
     metrics.bindDropped(router::dropped);
     metrics.bindOutbox(wiring.outbox::pendingCount, wiring.outbox::setAsideCount);
@@ -173,21 +180,25 @@ public final class RunCommand implements Callable<Integer> {
     Optional<InetSocketAddress> slackHttp = Optional.empty();
     Optional<InetSocketAddress> opsAddress = Optional.empty();
     DeskTicker ticker = null;
+    ScheduledExecutorService sampler = null;
     Thread hook = null;
     CountDownLatch stopped = new CountDownLatch(1);
     try {
       try {
         if (s.slack().isPresent()) {
-          slackHttp = startSlack(s.slack().get(), wiring, link, metrics, health, running, out);
+          slackHttp = startSlack(s.slack().get(), wiring, link, metrics, health, maxFailing, running, out);
         }
         if (s.discord().isPresent()) {
-          startDiscord(s.discord().get(), wiring, link, metrics, health, running, out);
+          startDiscord(s.discord().get(), wiring, link, metrics, health, maxFailing, running, out);
         }
       } catch (IllegalArgumentException | SlackSetupException | DiscordStartException e) {
         err.println("error: " + e.getMessage());
         return 1;
       }
       ticker = new DeskTicker(wiring.desk, router, TICK);
+      sampler = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("health-sample").daemon()
+          .factory());
+      sampler.scheduleWithFixedDelay(health::sample, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
       if (s.ops().isPresent()) {
         BotSettings.Ops o = s.ops().get();
         InetSocketAddress bind = new InetSocketAddress(InetAddress.getByName(o.address()), o.port());
@@ -221,6 +232,9 @@ public final class RunCommand implements Callable<Integer> {
       Thread.currentThread().interrupt();
       return 1;
     } finally {
+      if (sampler != null) {
+        sampler.shutdownNow();
+      }
       if (ticker != null) {
         ticker.close();
       }
@@ -271,7 +285,8 @@ public final class RunCommand implements Callable<Integer> {
   }
 
   private Optional<InetSocketAddress> startSlack(BotSettings.Slack slack, DeskWiring w, DeskLink link,
-      OpsMetrics metrics, HealthCheck health, Deque<AutoCloseable> running, PrintWriter out) throws IOException {
+      OpsMetrics metrics, HealthCheck health, Duration maxFailing, Deque<AutoCloseable> running, PrintWriter out)
+      throws IOException {
     SlackSettings settings = SlackSettings.fromEnvironment(env, slack.socketMode());
     SlackConfig config = new SlackConfig();
     slack.apiUrl().ifPresent(url -> config.setMethodsEndpointUrlPrefix(url.toString()));
@@ -302,7 +317,8 @@ public final class RunCommand implements Callable<Integer> {
       bound = Optional.of(r.endpoint().address());
       out.println("supportbot: serving Slack requests on :" + r.endpoint().address().getPort() + slack.path());
     }
-    health.platform("slack", connected);
+    health.platform("slack", connected).refusals("slack", new RefusalWatch(
+        () -> gateway.calls() - gateway.errors() - gateway.rateLimited(), gateway::errors, clock), maxFailing);
     metrics.bindPlatform("slack", connected, gateway::errors, gateway::rateLimited);
     metrics.bindSlack(gateway::calls, gateway::held, gateway::coalesced);
     metrics.bindSlackPosts(gateway::postsHeld, gateway::postsRetried, gateway::postsDelayed);
@@ -310,13 +326,15 @@ public final class RunCommand implements Callable<Integer> {
   }
 
   private void startDiscord(BotSettings.Discord discord, DeskWiring w, DeskLink link, OpsMetrics metrics,
-      HealthCheck health, Deque<AutoCloseable> running, PrintWriter out) throws DiscordStartException {
+      HealthCheck health, Duration maxFailing, Deque<AutoCloseable> running, PrintWriter out)
+      throws DiscordStartException {
     DiscordSettings settings = new DiscordSettings(discord.messageContent(), DiscordSettings.defaults().tickEvery(),
         discord.restUrl(), discord.gatewayUrl());
     DiscordAdapter adapter = DiscordAdapter.start(env.get("DISCORD_TOKEN"), w.desk, new DiscordRefs(w.db), clock,
         settings, link);
     running.addLast(adapter);
-    health.platform("discord", adapter::connected);
+    health.platform("discord", adapter::connected).refusals("discord", new RefusalWatch(
+        () -> metrics.answeredCount("discord", true), () -> metrics.answeredCount("discord", false), clock), maxFailing);
     metrics.bindPlatform("discord", adapter::connected, adapter::platformErrors, () -> 0);
     out.println("supportbot: connected to Discord");
   }
