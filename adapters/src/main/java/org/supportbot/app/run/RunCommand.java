@@ -29,6 +29,8 @@ import org.supportbot.app.ops.HealthCheck;
 import org.supportbot.app.ops.OpsMetrics;
 import org.supportbot.app.ops.OpsServer;
 import org.supportbot.app.ops.RefusalWatch;
+import org.supportbot.core.store.sqlite.DatabaseOpenException;
+import org.supportbot.core.store.sqlite.SqliteDatabase;
 import org.supportbot.core.store.sqlite.SqliteOutboxStore;
 import org.supportbot.app.platform.DeskLink;
 import org.supportbot.app.platform.OutboundRouter;
@@ -64,9 +66,12 @@ public final class RunCommand implements Callable<Integer> {
   @Option(names = "--config", required = true, paramLabel = "FILE", description = "The settings file.")
   Path config;
 
-  @Option(names = "--check", description = "Validate the settings, policies and contact limits, print a summary, and"
-      + " exit without connecting or changing the database.")
+  @Option(names = "--check", description = "Validate the settings, policies and contact limits and that the database"
+      + " path can be created and written, print a summary, and exit without connecting or changing the database.")
   boolean check;
+
+  @Option(names = "--verbose", description = "On a start-up failure, print the stack trace after the one-line error.")
+  boolean verbose;
 
   /** The settings and policies, loaded and cross-checked; null after printing the problems. */
   record Loaded(BotSettings settings, PolicyCatalog catalog) {}
@@ -135,7 +140,22 @@ public final class RunCommand implements Callable<Integer> {
       return code;
     } catch (IOException | RuntimeException e) {
       started.completeExceptionally(e);
-      throw e;
+      String message = e.getMessage() == null ? "" : ": " + e.getMessage().lines().findFirst().orElse("");
+      failed(err, "run stopped: " + e.getClass().getSimpleName() + message, e);
+      return 1;
+    }
+  }
+
+  /**
+   * Prints a start-up failure as one line; with {@code --verbose} the stack trace follows, otherwise the
+   * line says how to get it.
+   */
+  private void failed(PrintWriter err, String line, Throwable e) {
+    if (verbose) {
+      err.println("error: " + line);
+      e.printStackTrace(err);
+    } else {
+      err.println("error: " + line + " (run again with --verbose for the stack trace)");
     }
   }
 
@@ -158,6 +178,11 @@ public final class RunCommand implements Callable<Integer> {
       err.println("error: " + String.join("; ", missing));
       return 1;
     }
+    Optional<String> unusable = SqliteDatabase.unusable(s.database());
+    if (unusable.isPresent()) {
+      err.println(SettingsLoader.problemAt(config, "database", unusable.get()));
+      return 1;
+    }
     OpsMetrics metrics = new OpsMetrics();
     OutboundRouter router = new OutboundRouter();
     DeskWiring wiring;
@@ -165,6 +190,12 @@ public final class RunCommand implements Callable<Integer> {
       wiring = DeskWiring.build(s, loaded.catalog(), s.database(), clock, metrics::timersFired);
     } catch (DeskWiring.Refused e) {
       e.reasons().forEach(r -> err.println(config + ": " + r));
+      return 1;
+    } catch (DatabaseOpenException e) {
+      err.println(SettingsLoader.problemAt(config, "database", e.getMessage()));
+      if (verbose) {
+        e.printStackTrace(err);
+      }
       return 1;
     }
     HealthCheck health = new HealthCheck(wiring.incidents::timerCounts, clock)
@@ -193,6 +224,9 @@ public final class RunCommand implements Callable<Integer> {
         }
       } catch (IllegalArgumentException | SlackSetupException | DiscordStartException e) {
         err.println("error: " + e.getMessage());
+        if (verbose) {
+          e.printStackTrace(err);
+        }
         return 1;
       }
       ticker = new DeskTicker(wiring.desk, router, TICK);
@@ -341,9 +375,14 @@ public final class RunCommand implements Callable<Integer> {
 
   /** Builds the whole desk on a scratch copy of nothing (a temporary database) to prove the settings hold. */
   private int check(Loaded loaded, PrintWriter out, PrintWriter err) throws IOException {
+    Optional<String> unusable = SqliteDatabase.unusable(loaded.settings().database());
+    unusable.ifPresent(problem -> err.println(SettingsLoader.problemAt(config, "database", problem)));
     Path scratch = Files.createTempDirectory("supportbot-check");
     try (DeskWiring wiring = DeskWiring.build(loaded.settings(), loaded.catalog(), scratch.resolve("check.db"),
         Clock.systemUTC())) {
+      if (unusable.isPresent()) {
+        return 1;
+      }
       BotSettings s = loaded.settings();
       out.println("OK " + config + ": " + wiring.organizations + " organizations, " + wiring.channels + " channels, "
           + wiring.contacts + " contacts, " + s.engineers().size() + " engineers; policies: "

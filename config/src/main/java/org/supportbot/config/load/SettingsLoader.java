@@ -49,6 +49,23 @@ public final class SettingsLoader {
     return parse(file.toString(), text, base == null ? Path.of("") : base);
   }
 
+  /**
+   * A problem found after loading (e.g. the database path cannot be written), placed at the line of
+   * the top-level {@code key} in the settings file (no line when the key is absent: its default was used).
+   */
+  public static ConfigProblem problemAt(Path file, String key, String message) {
+    int line = 0;
+    try {
+      YamlValue doc = YamlValue.document(file.toString(), Files.readString(file, StandardCharsets.UTF_8),
+          new Problems(file.toString()), "");
+      YamlValue v = doc.get(key);
+      line = v.isMissing() ? 0 : v.line();
+    } catch (IOException | ConfigException e) {
+      // the file was loaded a moment ago; without its line the problem is still reported
+    }
+    return new ConfigProblem(file.toString(), line, key, message);
+  }
+
   /** Parses settings text; {@code base} resolves relative paths. */
   public BotSettings parse(String name, String text, Path base) throws ConfigException {
     Problems problems = new Problems(name);
