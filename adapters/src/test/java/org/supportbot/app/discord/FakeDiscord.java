@@ -25,12 +25,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
+import org.supportbot.core.testing.Await;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import net.dv8tion.jda.api.Permission;
 import org.java_websocket.WebSocket;
 import org.java_websocket.handshake.ClientHandshake;
 import org.java_websocket.server.WebSocketServer;
+import org.supportbot.core.testing.Await;
 
 /**
  * A local Discord on loopback for end-to-end tests of the adapter through the real JDA: a REST API
@@ -76,6 +78,8 @@ public final class FakeDiscord implements AutoCloseable {
   private final HttpServer http;
   private final Gateway gateway;
   private final List<Call> calls = new CopyOnWriteArrayList<>();
+  /** Notified after every recorded call, so that {@link #await} wakes on the call itself. */
+  private final Object recorded = new Object();
   private final AtomicLong snowflakes = new AtomicLong();
   private final Map<String, ObjectNode> messages = new ConcurrentHashMap<>();
   private final Map<String, ObjectNode> channels = new ConcurrentHashMap<>();
@@ -107,7 +111,7 @@ public final class FakeDiscord implements AutoCloseable {
     http.start();
     gateway = new Gateway();
     gateway.start();
-    if (!gateway.started.await(10, TimeUnit.SECONDS)) {
+    if (!gateway.started.await(Await.HUNG.toSeconds(), TimeUnit.SECONDS)) {
       throw new IllegalStateException("the fake gateway did not start");
     }
   }
@@ -127,7 +131,7 @@ public final class FakeDiscord implements AutoCloseable {
 
   /** The IDENTIFY payload JDA sent. */
   JsonNode identify() throws InterruptedException {
-    if (!identified.await(10, TimeUnit.SECONDS)) {
+    if (!identified.await(Await.HUNG.toSeconds(), TimeUnit.SECONDS)) {
       throw new AssertionError("JDA never identified");
     }
     return identify;
@@ -138,11 +142,12 @@ public final class FakeDiscord implements AutoCloseable {
     messageContentEnabled = true;
   }
 
-  /** Waits until JDA has sent a heartbeat (it must within one 1-second interval); returns how many were answered. */
+  /** Waits until JDA has sent a heartbeat (it sends one every 1-second interval); returns how many were answered. */
   int awaitHeartbeat() throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-    while (heartbeats.get() == 0 && System.nanoTime() < deadline) {
-      Thread.sleep(10);
+    try {
+      Await.until(() -> heartbeats.get() > 0, "a heartbeat from JDA");
+    } catch (AssertionError hung) {
+      // the caller asserts the count and says what was expected
     }
     return heartbeats.get();
   }
@@ -170,21 +175,39 @@ public final class FakeDiscord implements AutoCloseable {
     bucketMillis = window.toMillis();
   }
 
-  /** Waits for the first call after {@code from} calls that matches; fails listing every call on timeout. */
+  private void record(Call call) {
+    synchronized (recorded) {
+      calls.add(call);
+      recorded.notifyAll();
+    }
+  }
+
+  /**
+   * Waits for the first call after {@code from} calls that matches, woken by each recorded call; fails
+   * listing every call if none comes within {@link Await#HUNG} (a hung test, not a slow machine).
+   */
   public Call await(int from, Predicate<Call> matching, String what) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (System.nanoTime() < deadline) {
-      List<Call> now = calls();
-      for (int i = from; i < now.size(); i++) {
-        if (matching.test(now.get(i))) {
-          return now.get(i);
+    long deadline = System.nanoTime() + Await.HUNG.toNanos();
+    synchronized (recorded) {
+      int checked = from;
+      while (true) {
+        List<Call> now = calls();
+        for (int i = checked; i < now.size(); i++) {
+          if (matching.test(now.get(i))) {
+            return now.get(i);
+          }
         }
-      }
-      try {
-        Thread.sleep(5);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
+        checked = Math.max(checked, now.size());
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          break;
+        }
+        try {
+          recorded.wait(Math.max(1, left / 1_000_000));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new AssertionError(e);
+        }
       }
     }
     StringBuilder all = new StringBuilder();
@@ -333,13 +356,13 @@ public final class FakeDiscord implements AutoCloseable {
       String auth = x.getRequestHeaders().getFirst("Authorization");
       boolean interactionRoute = path.startsWith("interactions/") || path.startsWith("webhooks/");
       if (!interactionRoute && !("Bot " + TOKEN).equals(auth)) {
-        calls.add(new Call(method, path, query, body, 401, null, Instant.now()));
+        record(new Call(method, path, query, body, 401, null, Instant.now()));
         send(x, 401, JSON.createObjectNode().put("message", "401: Unauthorized").put("code", 0));
         return;
       }
       for (RateLimit r : rateLimits) {
         if (r.method().equals(method) && path.matches(r.pathRegex()) && rateLimits.remove(r)) {
-          calls.add(new Call(method, path, query, body, 429, null, Instant.now()));
+          record(new Call(method, path, query, body, 429, null, Instant.now()));
           x.getResponseHeaders().add("Retry-After", Integer.toString(r.retryAfterSeconds()));
           x.getResponseHeaders().add("X-RateLimit-Limit", "5");
           x.getResponseHeaders().add("X-RateLimit-Remaining", "0");
@@ -373,7 +396,7 @@ public final class FakeDiscord implements AutoCloseable {
         x.getResponseHeaders().add("X-RateLimit-Reset-After", resetAfter);
         x.getResponseHeaders().add("X-RateLimit-Bucket", limited.startsWith("POST") ? "create-message" : "edit-message");
         if (remaining < 0) {
-          calls.add(new Call(method, path, query, body, 429, null, Instant.now()));
+          record(new Call(method, path, query, body, 429, null, Instant.now()));
           x.getResponseHeaders().add("Retry-After", "1");
           x.getResponseHeaders().add("X-RateLimit-Scope", "user");
           send(x, 429, JSON.createObjectNode().put("message", "You are being rate limited.")
@@ -390,7 +413,7 @@ public final class FakeDiscord implements AutoCloseable {
         }
       }
       Answer a = answer(method, path, body);
-      calls.add(new Call(method, path, query, body, a.status(), a.body(), Instant.now()));
+      record(new Call(method, path, query, body, a.status(), a.body(), Instant.now()));
       send(x, a.status(), a.body());
     }
   }
