@@ -212,7 +212,22 @@ public final class FakeDiscord implements AutoCloseable {
     }
     StringBuilder all = new StringBuilder();
     calls().forEach(c -> all.append("\n  ").append(c));
-    throw new AssertionError("no call " + what + " after call #" + from + "; calls were:" + all);
+    throw new AssertionError("no call " + what + " after call #" + from + " within " + Await.HUNG.toSeconds()
+        + " s (a hang, not a slow machine; " + threadDump() + "); calls were:" + all);
+  }
+
+  /** Writes every thread's stack, virtual ones included, to a file under target/ and names it. */
+  private static String threadDump() {
+    try {
+      java.nio.file.Path file = java.nio.file.Files.createTempFile(java.nio.file.Path.of("target"), "hung-", ".txt");
+      java.nio.file.Files.delete(file); // dumpThreads refuses an existing file
+      java.lang.management.ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class)
+          .dumpThreads(file.toAbsolutePath().toString(),
+              com.sun.management.HotSpotDiagnosticMXBean.ThreadDumpFormat.TEXT_PLAIN);
+      return "threads dumped to " + file.toAbsolutePath();
+    } catch (java.io.IOException | RuntimeException e) {
+      return "no thread dump: " + e;
+    }
   }
 
   /**
