@@ -78,8 +78,10 @@ public final class FakeDiscord implements AutoCloseable {
   private final HttpServer http;
   private final Gateway gateway;
   private final List<Call> calls = new CopyOnWriteArrayList<>();
-  /** Notified after every recorded call, so that {@link #await} wakes on the call itself. */
+  /** Notified after every answered call, so that {@link #await} wakes on the call itself. */
   private final Object recorded = new Object();
+  /** The calls whose answer has been sent (by identity; guarded by {@link #recorded}). */
+  private final java.util.Set<Call> answered = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
   private final AtomicLong snowflakes = new AtomicLong();
   private final Map<String, ObjectNode> messages = new ConcurrentHashMap<>();
   private final Map<String, ObjectNode> channels = new ConcurrentHashMap<>();
@@ -175,9 +177,21 @@ public final class FakeDiscord implements AutoCloseable {
     bucketMillis = window.toMillis();
   }
 
-  private void record(Call call) {
+  private Call record(Call call) {
     synchronized (recorded) {
       calls.add(call);
+    }
+    return call;
+  }
+
+  /**
+   * The bot has been sent the answer to {@code call}: only now does {@link #await} return it, so a test
+   * acts on a message (clicks it) after Discord told the bot it exists, as a person can only click what
+   * Discord shows once created. Recording itself stays in arrival order.
+   */
+  private void answered(Call call) {
+    synchronized (recorded) {
+      answered.add(call);
       recorded.notifyAll();
     }
   }
@@ -189,15 +203,13 @@ public final class FakeDiscord implements AutoCloseable {
   public Call await(int from, Predicate<Call> matching, String what) {
     long deadline = System.nanoTime() + Await.HUNG.toNanos();
     synchronized (recorded) {
-      int checked = from;
       while (true) {
         List<Call> now = calls();
-        for (int i = checked; i < now.size(); i++) {
-          if (matching.test(now.get(i))) {
+        for (int i = from; i < now.size(); i++) {
+          if (answered.contains(now.get(i)) && matching.test(now.get(i))) {
             return now.get(i);
           }
         }
-        checked = Math.max(checked, now.size());
         long left = deadline - System.nanoTime();
         if (left <= 0) {
           break;
@@ -371,13 +383,14 @@ public final class FakeDiscord implements AutoCloseable {
       String auth = x.getRequestHeaders().getFirst("Authorization");
       boolean interactionRoute = path.startsWith("interactions/") || path.startsWith("webhooks/");
       if (!interactionRoute && !("Bot " + TOKEN).equals(auth)) {
-        record(new Call(method, path, query, body, 401, null, Instant.now()));
+        Call call = record(new Call(method, path, query, body, 401, null, Instant.now()));
         send(x, 401, JSON.createObjectNode().put("message", "401: Unauthorized").put("code", 0));
+        answered(call);
         return;
       }
       for (RateLimit r : rateLimits) {
         if (r.method().equals(method) && path.matches(r.pathRegex()) && rateLimits.remove(r)) {
-          record(new Call(method, path, query, body, 429, null, Instant.now()));
+          Call call = record(new Call(method, path, query, body, 429, null, Instant.now()));
           x.getResponseHeaders().add("Retry-After", Integer.toString(r.retryAfterSeconds()));
           x.getResponseHeaders().add("X-RateLimit-Limit", "5");
           x.getResponseHeaders().add("X-RateLimit-Remaining", "0");
@@ -386,6 +399,7 @@ public final class FakeDiscord implements AutoCloseable {
           x.getResponseHeaders().add("X-RateLimit-Scope", "user");
           send(x, 429, JSON.createObjectNode().put("message", "You are being rate limited.")
               .put("retry_after", (double) r.retryAfterSeconds()).put("global", false));
+          answered(call);
           return;
         }
       }
@@ -411,11 +425,12 @@ public final class FakeDiscord implements AutoCloseable {
         x.getResponseHeaders().add("X-RateLimit-Reset-After", resetAfter);
         x.getResponseHeaders().add("X-RateLimit-Bucket", limited.startsWith("POST") ? "create-message" : "edit-message");
         if (remaining < 0) {
-          record(new Call(method, path, query, body, 429, null, Instant.now()));
+          Call call = record(new Call(method, path, query, body, 429, null, Instant.now()));
           x.getResponseHeaders().add("Retry-After", "1");
           x.getResponseHeaders().add("X-RateLimit-Scope", "user");
           send(x, 429, JSON.createObjectNode().put("message", "You are being rate limited.")
               .put("retry_after", resetMillis / 1000.0).put("global", false));
+          answered(call);
           return;
         }
       }
@@ -428,8 +443,9 @@ public final class FakeDiscord implements AutoCloseable {
         }
       }
       Answer a = answer(method, path, body);
-      record(new Call(method, path, query, body, a.status(), a.body(), Instant.now()));
+      Call call = record(new Call(method, path, query, body, a.status(), a.body(), Instant.now()));
       send(x, a.status(), a.body());
+      answered(call);
     }
   }
 
