@@ -227,6 +227,9 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
       adapter.ticker.shutdownNow();
       throw new DiscordStartException("Discord rejected the token in DISCORD_TOKEN (401 Unauthorized); reset it in the"
           + " Developer Portal (Bot > Reset Token) and set the new one", e);
+    } catch (ErrorResponseException e) {
+      adapter.ticker.shutdownNow();
+      throw new DiscordStartException(unreachable(settings, e), e);
     }
     try {
       adapter.jda.awaitReady();
@@ -258,6 +261,18 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
     }
     log.info("Discord adapter ready as {} with intents {}", adapter.jda.getSelfUser().getName(), settings.intents());
     return adapter;
+  }
+
+  /** Why logging in failed before Discord answered (no network, a proxy, a wrong {@code rest_url}), with the fix. */
+  private static String unreachable(DiscordSettings settings, ErrorResponseException e) {
+    String where = settings.restBaseUrl().map(u -> "Discord's API at " + u).orElse("Discord's API");
+    if (!(e.getCause() instanceof java.io.IOException)) {
+      return where + " answered the login with an error (" + e.getMeaning() + "); check Discord's status page and"
+          + " start again";
+    }
+    return "cannot reach " + where + " to log in (" + e.getCause().getClass().getSimpleName() + "); check the network"
+        + " and proxy settings"
+        + (settings.restBaseUrl().isPresent() ? ", or discord.rest_url" : "");
   }
 
   /** The desk's slash commands, one per command the desk understands, each taking the rest as text. */

@@ -14,7 +14,8 @@ import org.supportbot.app.platform.PlatformMetrics;
  * Counts Discord's rate limiting as JDA's HTTP client sees it: every response 429 (JDA waits for its
  * {@code Retry-After} and tries again, so each attempt is counted) and every response whose
  * {@code X-RateLimit-Remaining} is 0 (JDA then holds that route's next request until the bucket resets).
- * Nothing of the request (token, route ids) is recorded.
+ * Every other response is reported {@linkplain PlatformMetrics#answered answered} (ok below 400), and a
+ * call that got no response as failed, for the health check's watch of refusals. Nothing of the request (token, route ids) is recorded.
  */
 final class RateLimitCounter implements Interceptor {
   private final PlatformMetrics metrics;
@@ -33,10 +34,19 @@ final class RateLimitCounter implements Interceptor {
 
   @Override
   public Response intercept(Chain chain) throws IOException {
-    Response response = chain.proceed(chain.request());
+    Response response;
+    try {
+      response = chain.proceed(chain.request());
+    } catch (IOException e) {
+      metrics.answered(DiscordRenderer.PLATFORM, false);
+      throw e;
+    }
     if (response.code() == 429) {
       metrics.rateLimited(DiscordRenderer.PLATFORM);
-    } else if ("0".equals(response.header("X-RateLimit-Remaining"))) {
+      return response;
+    }
+    metrics.answered(DiscordRenderer.PLATFORM, response.code() < 400);
+    if ("0".equals(response.header("X-RateLimit-Remaining"))) {
       metrics.bucketEmptied(DiscordRenderer.PLATFORM);
     }
     return response;

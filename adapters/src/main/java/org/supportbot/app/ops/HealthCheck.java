@@ -5,9 +5,13 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import org.supportbot.core.desk.IncidentDesk;
@@ -16,7 +20,9 @@ import org.supportbot.core.desk.IncidentDesk;
  * Whether the desk is healthy: every configured platform connected, the database answering, and no
  * timer more than {@link #LATE_AFTER} past its due time without having fired (timers set aside
  * because they fail are reported, not counted as late). While the process is stopping it is unhealthy,
- * so a load balancer stops sending work.
+ * so a load balancer stops sending work. It is degraded (also 503, with the reason) while the desk runs
+ * but its messages do not get out: the oldest undelivered outbox message is older than its limit, or a
+ * platform has refused every call for its limit or longer ({@link RefusalWatch}).
  */
 public final class HealthCheck {
   /** A timer still unfired this long after its due time is late: the scheduler ticks every second or so. */
@@ -26,6 +32,10 @@ public final class HealthCheck {
   public record Report(boolean healthy, String json) {}
 
   private final Map<String, BooleanSupplier> platforms = new LinkedHashMap<>();
+  private final Map<String, RefusalWatch> refusals = new LinkedHashMap<>();
+  private Duration maxFailing = Duration.ofMinutes(2);
+  private Supplier<Optional<Instant>> oldestPending = Optional::empty;
+  private Duration maxOutboxAge = Duration.ofMinutes(5);
   private final Function<java.time.Instant, IncidentDesk.TimerCounts> timers;
   private final Clock clock;
   private final ObjectMapper json = new ObjectMapper();
@@ -43,6 +53,40 @@ public final class HealthCheck {
     return this;
   }
 
+  /**
+   * Degraded while the oldest undelivered outbox message was recorded more than {@code maxAge} ago.
+   *
+   * @param oldestPending when the oldest undelivered message was recorded; empty when none waits
+   */
+  public synchronized HealthCheck outbox(Supplier<Optional<Instant>> oldestPending, Duration maxAge) {
+    this.oldestPending = Objects.requireNonNull(oldestPending, "oldestPending");
+    this.maxOutboxAge = positive(maxAge, "maxAge");
+    return this;
+  }
+
+  /** Degraded once {@code platform} has refused every call for {@code maxFailing} or longer. */
+  public synchronized HealthCheck refusals(String platform, RefusalWatch watch, Duration maxFailing) {
+    refusals.put(Objects.requireNonNull(platform, "platform"), Objects.requireNonNull(watch, "watch"));
+    this.maxFailing = positive(maxFailing, "maxFailing");
+    return this;
+  }
+
+  /** Samples every platform's call counts (see {@link RefusalWatch#sample()}); the bot does it every second. */
+  public void sample() {
+    List<RefusalWatch> watches;
+    synchronized (this) {
+      watches = List.copyOf(refusals.values());
+    }
+    watches.forEach(RefusalWatch::sample);
+  }
+
+  private static Duration positive(Duration d, String name) {
+    if (!Objects.requireNonNull(d, name).isPositive()) {
+      throw new IllegalArgumentException(name + " must be positive, got " + d);
+    }
+    return d;
+  }
+
   /** From now on the desk reports itself unhealthy: it is shutting down. */
   public void stopping() {
     stopping = true;
@@ -50,14 +94,27 @@ public final class HealthCheck {
 
   /** Checks everything now. */
   public synchronized Report check() {
+    sample();
+    Instant now = clock.instant();
     ObjectNode root = json.createObjectNode();
     ArrayNode problems = json.createArrayNode();
+    ArrayNode degradations = json.createArrayNode();
     ObjectNode ps = json.createObjectNode();
     platforms.forEach((name, connected) -> {
       boolean up = connected.getAsBoolean();
-      ps.putObject(name).put("connected", up);
+      ObjectNode p = ps.putObject(name).put("connected", up);
       if (!up) {
         problems.add(name + " is not connected");
+      }
+      RefusalWatch watch = refusals.get(name);
+      Optional<Instant> since = watch == null ? Optional.empty() : watch.failingSince();
+      if (since.isPresent()) {
+        Duration failing = Duration.between(since.get(), now);
+        p.put("failing_since", since.get().toString());
+        if (failing.compareTo(maxFailing) >= 0) {
+          degradations.add(name + " has refused every call for " + failing.toSeconds() + " s (limit "
+              + maxFailing.toSeconds() + " s); its error codes are in the log");
+        }
       }
     });
     ObjectNode db = json.createObjectNode();
@@ -73,14 +130,33 @@ public final class HealthCheck {
       db.put("reachable", false);
       problems.add("the database does not answer (" + e.getClass().getSimpleName() + ")");
     }
+    ObjectNode o = json.createObjectNode();
+    try {
+      Optional<Instant> oldest = oldestPending.get();
+      if (oldest.isPresent()) {
+        Duration age = Duration.between(oldest.get(), now);
+        o.put("oldest_recorded_at", oldest.get().toString()).put("oldest_age_seconds", age.toSeconds());
+        if (age.compareTo(maxOutboxAge) > 0) {
+          degradations.add("the oldest undelivered message was recorded " + age.toSeconds() + " s ago (limit "
+              + maxOutboxAge.toSeconds() + " s); the platforms are not taking the desk's messages, see the log");
+        }
+      }
+    } catch (RuntimeException e) {
+      if (db.path("reachable").asBoolean()) {
+        db.put("reachable", false);
+        problems.add("the database does not answer (" + e.getClass().getSimpleName() + ")");
+      }
+    }
     if (stopping) {
       problems.add("shutting down");
     }
-    boolean healthy = problems.isEmpty();
-    root.put("status", healthy ? "ok" : "unhealthy");
+    boolean healthy = problems.isEmpty() && degradations.isEmpty();
+    root.put("status", healthy ? "ok" : problems.isEmpty() ? "degraded" : "unhealthy");
     root.set("platforms", ps);
     root.set("database", db);
     root.set("timers", t);
+    root.set("outbox", o);
+    problems.addAll(degradations);
     root.set("problems", problems);
     return new Report(healthy, root.toString());
   }

@@ -58,10 +58,12 @@ public final class OpsMetrics implements PlatformMetrics {
   private final Set<String> actions = ConcurrentHashMap.newKeySet();
   private final ConcurrentHashMap<String, AtomicLong> rateLimited = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, AtomicLong> waits = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, AtomicLong> answeredOk = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, AtomicLong> answeredFailed = new ConcurrentHashMap<>();
   private volatile Supplier<IncidentDesk.TimerCounts> timerSource;
   /** The timer counts read for the scrape under way (see {@link #bindTimers}). */
   private volatile IncidentDesk.TimerCounts timerCounts = new IncidentDesk.TimerCounts(0, 0, 0);
-  /** Micrometer holds the state of function meters weakly; the suppliers are kept alive here. */
+  /** The sources of the function counters, which Micrometer holds only weakly: kept alive here. */
   private final List<Object> sources = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   public OpsMetrics() {
@@ -107,6 +109,16 @@ public final class OpsMetrics implements PlatformMetrics {
     counter(waits, platform).incrementAndGet();
   }
 
+  @Override
+  public void answered(String platform, boolean ok) {
+    counter(ok ? answeredOk : answeredFailed, platform).incrementAndGet();
+  }
+
+  /** Calls {@linkplain #answered reported answered} for {@code platform} so far: ok ones, or refused and failed ones. */
+  public long answeredCount(String platform, boolean ok) {
+    return counter(ok ? answeredOk : answeredFailed, platform).get();
+  }
+
   /** Records the timers that fired for {@code at}: each one's lateness {@code at - dueAt}. */
   public void timersFired(List<org.supportbot.core.timer.Timer> timers, Instant at) {
     for (org.supportbot.core.timer.Timer t : timers) {
@@ -122,13 +134,11 @@ public final class OpsMetrics implements PlatformMetrics {
    */
   public void bindTimers(Supplier<IncidentDesk.TimerCounts> counts) {
     timerSource = java.util.Objects.requireNonNull(counts, "counts");
-    Gauge.builder("supportbot.timers.pending", () -> timerCounts.pending()).description("Timers not fired yet")
-        .register(registry);
-    Gauge.builder("supportbot.timers.late", () -> timerCounts.late())
-        .description("Timers not fired although due more than " + HealthCheck.LATE_AFTER.toSeconds() + " s ago")
-        .register(registry);
-    Gauge.builder("supportbot.timers.set.aside", () -> timerCounts.setAside())
-        .description("Timers that failed to fire, set aside until the next start").register(registry);
+    gauge("supportbot.timers.pending", "Timers not fired yet", () -> timerCounts.pending());
+    gauge("supportbot.timers.late", "Timers not fired although due more than " + HealthCheck.LATE_AFTER.toSeconds()
+        + " s ago", () -> timerCounts.late());
+    gauge("supportbot.timers.set.aside", "Timers that failed to fire, set aside until the next start",
+        () -> timerCounts.setAside());
   }
 
   /**
@@ -136,18 +146,16 @@ public final class OpsMetrics implements PlatformMetrics {
    * through {@link #rateLimited} plus {@code received429}, for a client that counts them itself.
    */
   public void bindPlatform(String platform, BooleanSupplier connected, LongSupplier errors, LongSupplier received429) {
-    sources.addAll(List.of(connected, errors, received429));
-    Gauge.builder("supportbot.platform.connected", () -> connected.getAsBoolean() ? 1 : 0)
-        .description("1 while the platform connection is up").tag("platform", platform).register(registry);
-    FunctionCounter.builder("supportbot.platform.errors", errors, LongSupplier::getAsLong)
-        .description("Platform calls that failed after the client's own retries").tag("platform", platform)
-        .register(registry);
+    gauge("supportbot.platform.connected", "1 while the platform connection is up", () -> connected.getAsBoolean() ? 1 : 0,
+        "platform", platform);
+    counter("supportbot.platform.errors", "Platform calls that failed after the client's own retries", errors,
+        "platform", platform);
     AtomicLong reported = counter(rateLimited, platform);
-    FunctionCounter.builder("supportbot.rate.limited", reported, n -> n.get() + received429.getAsLong())
-        .description("Responses 429 (Too Many Requests) received").tag("platform", platform).register(registry);
-    FunctionCounter.builder("supportbot.rate.limit.waits", counter(waits, platform), AtomicLong::get)
-        .description("Responses that emptied a rate-limit bucket (X-RateLimit-Remaining: 0); the client waited for"
-            + " its reset before the next call").tag("platform", platform).register(registry);
+    counter("supportbot.rate.limited", "Responses 429 (Too Many Requests) received",
+        () -> reported.get() + received429.getAsLong(), "platform", platform);
+    AtomicLong emptied = counter(waits, platform);
+    counter("supportbot.rate.limit.waits", "Responses that emptied a rate-limit bucket (X-RateLimit-Remaining: 0); the"
+        + " client waited for its reset before the next call", emptied::get, "platform", platform);
   }
 
   /**
@@ -155,13 +163,10 @@ public final class OpsMetrics implements PlatformMetrics {
    * coalesced (replaced by a newer one before sending).
    */
   public void bindSlack(LongSupplier calls, LongSupplier held, LongSupplier coalesced) {
-    sources.addAll(List.of(calls, held, coalesced));
-    FunctionCounter.builder("supportbot.slack.api.calls", calls, LongSupplier::getAsLong)
-        .description("Slack Web API calls made").register(registry);
-    Gauge.builder("supportbot.slack.updates.held", held, s -> s.getAsLong())
-        .description("Status updates held back by Slack's rate limits, waiting to be sent").register(registry);
-    FunctionCounter.builder("supportbot.slack.updates.coalesced", coalesced, LongSupplier::getAsLong)
-        .description("Status updates replaced by a newer one before they were sent").register(registry);
+    counter("supportbot.slack.api.calls", "Slack Web API calls made", calls);
+    gauge("supportbot.slack.updates.held", "Status updates held back by Slack's rate limits, waiting to be sent", held);
+    counter("supportbot.slack.updates.coalesced", "Status updates replaced by a newer one before they were sent",
+        coalesced);
   }
 
   /**
@@ -170,14 +175,10 @@ public final class OpsMetrics implements PlatformMetrics {
    * (the channel's pace, or a 429 on a post ahead of them).
    */
   public void bindSlackPosts(LongSupplier held, LongSupplier retried, LongSupplier delayed) {
-    sources.addAll(List.of(held, retried, delayed));
-    Gauge.builder("supportbot.slack.posts.held", held, s -> s.getAsLong())
-        .description("Posts waiting for their channel's pace or a 429's Retry-After").register(registry);
-    FunctionCounter.builder("supportbot.slack.posts.retried", retried, LongSupplier::getAsLong)
-        .description("Posts sent again after Slack answered 429").register(registry);
-    FunctionCounter.builder("supportbot.slack.posts.delayed", delayed, LongSupplier::getAsLong)
-        .description("Posts sent later than said: their channel's pace (about one a second) or a 429 ahead of them")
-        .register(registry);
+    gauge("supportbot.slack.posts.held", "Posts waiting for their channel's pace or a 429's Retry-After", held);
+    counter("supportbot.slack.posts.retried", "Posts sent again after Slack answered 429", retried);
+    counter("supportbot.slack.posts.delayed", "Posts sent later than said: their channel's pace (about one a second)"
+        + " or a 429 ahead of them", delayed);
   }
 
   /**
@@ -185,18 +186,33 @@ public final class OpsMetrics implements PlatformMetrics {
    * outbox and is tried again after its backoff).
    */
   public void bindDropped(LongSupplier dropped) {
-    sources.add(dropped);
-    FunctionCounter.builder("supportbot.outbound.dropped", dropped, LongSupplier::getAsLong)
-        .description("Desk messages for a platform no adapter in this process serves (kept in the outbox)")
-        .register(registry);
+    counter("supportbot.outbound.dropped", "Desk messages for a platform no adapter in this process serves (kept in"
+        + " the outbox)", dropped);
   }
 
   /** Messages in the desk's outbox: recorded and not yet reported sent (in flight or waiting for a retry). */
   public void bindOutbox(LongSupplier pending, LongSupplier setAside) {
-    Gauge.builder("supportbot.outbox.pending", pending, p -> (double) p.getAsLong())
-        .description("Desk messages recorded and not yet delivered").register(registry);
-    Gauge.builder("supportbot.outbox.set_aside", setAside, p -> (double) p.getAsLong())
-        .description("Desk messages set aside undelivered after too many refused attempts (kept in outbox_set_aside)")
+    gauge("supportbot.outbox.pending", "Desk messages recorded and not yet delivered", pending);
+    gauge("supportbot.outbox.set_aside", "Desk messages set aside undelivered after too many refused attempts (kept"
+        + " in outbox_set_aside)", setAside);
+  }
+
+  /**
+   * A gauge that holds its source strongly. Micrometer keeps a gauge's object only weakly by default: a
+   * lambda or method reference no one else holds is collected, and the gauge then reads NaN.
+   */
+  private void gauge(String name, String description, LongSupplier value, String... tags) {
+    Gauge.builder(name, value, v -> (double) v.getAsLong()).description(description).tags(tags).strongReference(true)
+        .register(registry);
+  }
+
+  /**
+   * A counter read from {@code value}. Micrometer holds a function counter's object weakly and has no
+   * strong option for it, so the source is kept alive in {@link #sources}.
+   */
+  private void counter(String name, String description, LongSupplier value, String... tags) {
+    sources.add(value);
+    FunctionCounter.builder(name, value, LongSupplier::getAsLong).description(description).tags(tags)
         .register(registry);
   }
 

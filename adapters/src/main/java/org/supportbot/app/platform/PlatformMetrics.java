@@ -36,4 +36,10 @@ public interface PlatformMetrics {
    * waits for the bucket to reset before its next call on that route.
    */
   void bucketEmptied(String platform);
+
+  /**
+   * One call answered by the platform's API, for a client whose calls are not counted elsewhere:
+   * {@code ok} false when it was refused or failed (a 429 is {@link #rateLimited}, not this).
+   */
+  default void answered(String platform, boolean ok) {}
 }

@@ -19,6 +19,8 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import com.slack.api.Slack;
@@ -26,6 +28,10 @@ import com.slack.api.SlackConfig;
 import org.supportbot.app.ops.HealthCheck;
 import org.supportbot.app.ops.OpsMetrics;
 import org.supportbot.app.ops.OpsServer;
+import org.supportbot.app.ops.RefusalWatch;
+import org.supportbot.core.store.sqlite.DatabaseOpenException;
+import org.supportbot.core.store.sqlite.SqliteDatabase;
+import org.supportbot.core.store.sqlite.SqliteOutboxStore;
 import org.supportbot.app.platform.DeskLink;
 import org.supportbot.app.platform.OutboundRouter;
 import org.supportbot.app.slack.SlackChatGateway;
@@ -61,9 +67,12 @@ public final class RunCommand implements Callable<Integer> {
   @Option(names = "--config", required = true, paramLabel = "FILE", description = "The settings file.")
   Path config;
 
-  @Option(names = "--check", description = "Validate the settings, policies and contact limits, print a summary, and"
-      + " exit without connecting or changing the database.")
+  @Option(names = "--check", description = "Validate the settings, policies and contact limits and that the database"
+      + " path can be created and written, print a summary, and exit without connecting or changing the database.")
   boolean check;
+
+  @Option(names = "--verbose", description = "On a start-up failure, print the stack trace after the one-line error.")
+  boolean verbose;
 
   /** The settings and policies, loaded and cross-checked; null after printing the problems. */
   record Loaded(BotSettings settings, PolicyCatalog catalog) {}
@@ -132,7 +141,22 @@ public final class RunCommand implements Callable<Integer> {
       return code;
     } catch (IOException | RuntimeException e) {
       started.completeExceptionally(e);
-      throw e;
+      String message = e.getMessage() == null ? "" : ": " + e.getMessage().lines().findFirst().orElse("");
+      failed(err, "run stopped: " + e.getClass().getSimpleName() + message, e);
+      return 1;
+    }
+  }
+
+  /**
+   * Prints a start-up failure as one line; with {@code --verbose} the stack trace follows, otherwise the
+   * line says how to get it.
+   */
+  private void failed(PrintWriter err, String line, Throwable e) {
+    if (verbose) {
+      err.println("error: " + line);
+      e.printStackTrace(err);
+    } else {
+      err.println("error: " + line + " (run again with --verbose for the stack trace)");
     }
   }
 
@@ -155,6 +179,11 @@ public final class RunCommand implements Callable<Integer> {
       err.println("error: " + String.join("; ", missing));
       return 1;
     }
+    Optional<String> unusable = SqliteDatabase.unusable(s.database());
+    if (unusable.isPresent()) {
+      err.println(SettingsLoader.problemAt(config, "database", unusable.get()));
+      return 1;
+    }
     OpsMetrics metrics = new OpsMetrics();
     OutboundRouter router = new OutboundRouter();
     DeskWiring wiring;
@@ -163,8 +192,17 @@ public final class RunCommand implements Callable<Integer> {
     } catch (DeskWiring.Refused e) {
       e.reasons().forEach(r -> err.println(config + ": " + r));
       return 1;
+    } catch (DatabaseOpenException e) {
+      err.println(SettingsLoader.problemAt(config, "database", e.getMessage()));
+      if (verbose) {
+        e.printStackTrace(err);
+      }
+      return 1;
     }
-    HealthCheck health = new HealthCheck(wiring.incidents::timerCounts, clock);
+    HealthCheck health = new HealthCheck(wiring.incidents::timerCounts, clock)
+        .outbox(new SqliteOutboxStore(wiring.db)::oldestPendingRecordedAt,
+            s.ops().map(BotSettings.Ops::maxOutboxAge).orElse(BotSettings.Ops.MAX_OUTBOX_AGE));
+    Duration maxFailing = s.ops().map(BotSettings.Ops::maxFailing).orElse(BotSettings.Ops.MAX_FAILING);
     metrics.bindTimers(() -> wiring.incidents.timerCounts(clock.instant().minus(HealthCheck.LATE_AFTER)));
     metrics.bindDropped(router::dropped);
     metrics.bindOutbox(wiring.outbox::pendingCount, wiring.outbox::setAsideCount);
@@ -174,21 +212,28 @@ public final class RunCommand implements Callable<Integer> {
     Optional<InetSocketAddress> slackHttp = Optional.empty();
     Optional<InetSocketAddress> opsAddress = Optional.empty();
     DeskTicker ticker = null;
+    ScheduledExecutorService sampler = null;
     Thread hook = null;
     CountDownLatch stopped = new CountDownLatch(1);
     try {
       try {
         if (s.slack().isPresent()) {
-          slackHttp = startSlack(s.slack().get(), wiring, link, metrics, health, running, out);
+          slackHttp = startSlack(s.slack().get(), wiring, link, metrics, health, maxFailing, running, out);
         }
         if (s.discord().isPresent()) {
-          startDiscord(s.discord().get(), wiring, link, metrics, health, running, out);
+          startDiscord(s.discord().get(), wiring, link, metrics, health, maxFailing, running, out);
         }
       } catch (IllegalArgumentException | SlackSetupException | DiscordStartException e) {
         err.println("error: " + e.getMessage());
+        if (verbose) {
+          e.printStackTrace(err);
+        }
         return 1;
       }
       ticker = new DeskTicker(wiring.desk, router, TICK);
+      sampler = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("health-sample").daemon()
+          .factory());
+      sampler.scheduleWithFixedDelay(health::sample, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
       if (s.ops().isPresent()) {
         BotSettings.Ops o = s.ops().get();
         InetSocketAddress bind = new InetSocketAddress(InetAddress.getByName(o.address()), o.port());
@@ -222,6 +267,9 @@ public final class RunCommand implements Callable<Integer> {
       Thread.currentThread().interrupt();
       return 1;
     } finally {
+      if (sampler != null) {
+        sampler.shutdownNow();
+      }
       if (ticker != null) {
         ticker.close();
       }
@@ -272,7 +320,8 @@ public final class RunCommand implements Callable<Integer> {
   }
 
   private Optional<InetSocketAddress> startSlack(BotSettings.Slack slack, DeskWiring w, DeskLink link,
-      OpsMetrics metrics, HealthCheck health, Deque<AutoCloseable> running, PrintWriter out) throws IOException {
+      OpsMetrics metrics, HealthCheck health, Duration maxFailing, Deque<AutoCloseable> running, PrintWriter out)
+      throws IOException {
     SlackSettings settings = SlackSettings.fromEnvironment(env, slack.socketMode());
     SlackConfig config = new SlackConfig();
     slack.apiUrl().ifPresent(url -> config.setMethodsEndpointUrlPrefix(url.toString()));
@@ -305,7 +354,8 @@ public final class RunCommand implements Callable<Integer> {
       bound = Optional.of(r.endpoint().address());
       out.println("supportbot: serving Slack requests on :" + r.endpoint().address().getPort() + slack.path());
     }
-    health.platform("slack", connected);
+    health.platform("slack", connected).refusals("slack", new RefusalWatch(
+        () -> gateway.calls() - gateway.errors() - gateway.rateLimited(), gateway::errors, clock), maxFailing);
     metrics.bindPlatform("slack", connected, gateway::errors, gateway::rateLimited);
     metrics.bindSlack(gateway::calls, gateway::held, gateway::coalesced);
     metrics.bindSlackPosts(gateway::postsHeld, gateway::postsRetried, gateway::postsDelayed);
@@ -313,22 +363,29 @@ public final class RunCommand implements Callable<Integer> {
   }
 
   private void startDiscord(BotSettings.Discord discord, DeskWiring w, DeskLink link, OpsMetrics metrics,
-      HealthCheck health, Deque<AutoCloseable> running, PrintWriter out) throws DiscordStartException {
+      HealthCheck health, Duration maxFailing, Deque<AutoCloseable> running, PrintWriter out)
+      throws DiscordStartException {
     DiscordSettings settings = new DiscordSettings(discord.messageContent(), DiscordSettings.defaults().tickEvery(),
         discord.restUrl(), discord.gatewayUrl());
     DiscordAdapter adapter = DiscordAdapter.start(env.get("DISCORD_TOKEN"), w.desk, new DiscordRefs(w.db), clock,
         settings, link);
     running.addLast(adapter);
-    health.platform("discord", adapter::connected);
+    health.platform("discord", adapter::connected).refusals("discord", new RefusalWatch(
+        () -> metrics.answeredCount("discord", true), () -> metrics.answeredCount("discord", false), clock), maxFailing);
     metrics.bindPlatform("discord", adapter::connected, adapter::platformErrors, () -> 0);
     out.println("supportbot: connected to Discord");
   }
 
   /** Builds the whole desk on a scratch copy of nothing (a temporary database) to prove the settings hold. */
   private int check(Loaded loaded, PrintWriter out, PrintWriter err) throws IOException {
+    Optional<String> unusable = SqliteDatabase.unusable(loaded.settings().database());
+    unusable.ifPresent(problem -> err.println(SettingsLoader.problemAt(config, "database", problem)));
     Path scratch = Files.createTempDirectory("supportbot-check");
     try (DeskWiring wiring = DeskWiring.build(loaded.settings(), loaded.catalog(), scratch.resolve("check.db"),
         Clock.systemUTC())) {
+      if (unusable.isPresent()) {
+        return 1;
+      }
       BotSettings s = loaded.settings();
       out.println("OK " + config + ": " + wiring.organizations + " organizations, " + wiring.channels + " channels, "
           + wiring.contacts + " contacts, " + s.engineers().size() + " engineers; policies: "

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.supportbot.core.testing.Await;
 import org.junit.jupiter.api.io.TempDir;
 import org.supportbot.app.ops.OpsMetrics;
 import org.supportbot.app.platform.DeskLink;
@@ -25,7 +26,7 @@ import org.supportbot.core.outbox.Delivery;
  * SQLite file: Ana, a named contact of Acme (Atheer policy), files a case in Acme's channel; Eve,
  * an engineer, claims it from the triage channel.
  */
-@Timeout(40)
+@Timeout(300) // stops a hung run only; waits inside are on conditions (Await.HUNG each)
 class DiscordEndToEndTest {
 
   @TempDir Path dir;
@@ -51,10 +52,7 @@ class DiscordEndToEndTest {
   }
 
   private void awaitCounter(String name, double expected) {
-    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
-    while (counter(name) != expected && System.nanoTime() < deadline) {
-      java.util.concurrent.locks.LockSupport.parkNanos(10_000_000L);
-    }
+    await(() -> counter(name) == expected, name + " = " + expected);
     assertThat(counter(name)).as(name).isEqualTo(expected);
   }
 
@@ -62,7 +60,7 @@ class DiscordEndToEndTest {
   void stop() throws Exception {
     if (adapter != null) {
       adapter.jda().shutdownNow();
-      adapter.jda().awaitShutdown(Duration.ofSeconds(10));
+      adapter.jda().awaitShutdown(Await.HUNG);
       adapter.close();
     }
     fake.close();
@@ -329,13 +327,20 @@ class DiscordEndToEndTest {
     return new DiscordRefs(world.db);
   }
 
+  /** {@link Await#until}, for tests that declare no checked exceptions. */
+  private static void await(java.util.function.BooleanSupplier condition, String what) {
+    try {
+      Await.until(condition, what);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
   private void awaitRemembered(String key, String messageId) {
     // the adapter remembers the new id after Discord's answer reaches it, a moment after the fake recorded the call
-    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
-    while (!stored().message(FakeDiscord.GUILD, key).equals(java.util.Optional.of(messageId))
-        && System.nanoTime() < deadline) {
-      java.util.concurrent.locks.LockSupport.parkNanos(10_000_000L);
-    }
+    await(() -> stored().message(FakeDiscord.GUILD, key).equals(java.util.Optional.of(messageId)),
+        key + " remembered as " + messageId);
     assertThat(stored().message(FakeDiscord.GUILD, key)).contains(messageId);
   }
 
@@ -347,6 +352,8 @@ class DiscordEndToEndTest {
     String thread = channelOf(status);
     String statusId = status.response().get("id").asText();
     fake.await(from, c -> c.is("POST", "channels/" + FakeDiscord.ESCALATIONS + "/messages"), "pinging on-call");
+    // the status below replaces this message only once the adapter has stored its id (after the fake answered)
+    awaitRemembered("status:ACME-1", statusId);
     fake.archive(thread, false);
 
     int before = fake.calls().size();
@@ -383,11 +390,8 @@ class DiscordEndToEndTest {
         && c.body().path("embeds").size() == 1, "posting the status again");
     // the adapter remembers the new id after Discord's answer reaches it, a moment after the fake recorded the call
     String newId = again.response().get("id").asText();
-    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
-    while (!world.refs.message(FakeDiscord.GUILD, "status:ACME-1").equals(java.util.Optional.of(newId))
-        && System.nanoTime() < deadline) {
-      java.util.concurrent.locks.LockSupport.parkNanos(10_000_000L);
-    }
+    await(() -> world.refs.message(FakeDiscord.GUILD, "status:ACME-1").equals(java.util.Optional.of(newId)),
+        "the new status message remembered");
     assertThat(world.refs.message(FakeDiscord.GUILD, "status:ACME-1")).contains(newId);
     assertThat(adapter.platformErrors()).isZero();
   }

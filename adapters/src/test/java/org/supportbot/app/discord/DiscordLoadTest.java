@@ -12,6 +12,7 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.supportbot.core.testing.Await;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.supportbot.core.incident.Actor;
@@ -48,7 +49,7 @@ class DiscordLoadTest {
   @AfterEach
   void stop() throws Exception {
     adapter.jda().shutdownNow();
-    adapter.jda().awaitShutdown(Duration.ofSeconds(10));
+    adapter.jda().awaitShutdown(Await.HUNG);
     adapter.close();
     fake.close();
     world.close();

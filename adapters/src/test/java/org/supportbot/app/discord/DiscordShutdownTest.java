@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
  * answered before JDA disconnects. The desk is held busy by the test (at its first directory lookup),
  * so the interaction is in flight exactly when closing starts.
  */
-@Timeout(40)
+@Timeout(300) // only stops a hung test: every wait inside is on a condition, bounded by Await.HUNG
 class DiscordShutdownTest {
 
   @TempDir Path dir;
@@ -38,7 +38,7 @@ class DiscordShutdownTest {
       } finally {
         world.held.release(); // the desk is free: the interaction goes on
       }
-      closing.join(TimeUnit.SECONDS.toMillis(30));
+      closing.join(Await.HUNG.toMillis());
       assertThat(closing.isAlive()).isFalse();
       assertThat(fake.since(from)).as("the /help answer went out through the hook before the disconnect")
           .anyMatch(c -> c.is("POST", "webhooks/" + FakeDiscord.APP_ID + "/.+")

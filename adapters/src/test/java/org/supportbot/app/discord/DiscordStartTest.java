@@ -10,11 +10,12 @@ import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.supportbot.core.testing.Await;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Starting against the fake: what a missing or rejected token, or a refused intent, tells the operator. */
-@Timeout(30)
+@Timeout(300) // only stops a hung test: every wait inside is on a condition, bounded by Await.HUNG
 class DiscordStartTest {
 
   @TempDir Path dir;
@@ -71,7 +72,7 @@ class DiscordStartTest {
         DeskFixture.local(fake, true))) {
       assertThat(fake.identify().get("intents").asInt()).isEqualTo(1 | 1 << 9 | 1 << 15);
       adapter.jda().shutdownNow();
-      assertThat(adapter.jda().awaitShutdown(Duration.ofSeconds(10))).isTrue();
+      assertThat(adapter.jda().awaitShutdown(Await.HUNG)).isTrue();
     }
   }
 

@@ -7,6 +7,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.supportbot.core.testing.Await;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
  * customer's reply; and a note meant for one person outside any interaction goes to them as a
  * direct message.
  */
-@Timeout(40)
+@Timeout(300) // only stops a hung test: every wait inside is on a condition, bounded by Await.HUNG
 class DiscordThreadRepliesTest {
 
   @TempDir Path dir;
@@ -34,7 +35,7 @@ class DiscordThreadRepliesTest {
   @AfterEach
   void stop() throws Exception {
     adapter.jda().shutdownNow();
-    adapter.jda().awaitShutdown(Duration.ofSeconds(10));
+    adapter.jda().awaitShutdown(Await.HUNG);
     adapter.close();
     fake.close();
     world.close();

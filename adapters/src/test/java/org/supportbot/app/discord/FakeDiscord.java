@@ -25,12 +25,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
+import org.supportbot.core.testing.Await;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import net.dv8tion.jda.api.Permission;
 import org.java_websocket.WebSocket;
 import org.java_websocket.handshake.ClientHandshake;
 import org.java_websocket.server.WebSocketServer;
+import org.supportbot.core.testing.Await;
 
 /**
  * A local Discord on loopback for end-to-end tests of the adapter through the real JDA: a REST API
@@ -76,6 +78,10 @@ public final class FakeDiscord implements AutoCloseable {
   private final HttpServer http;
   private final Gateway gateway;
   private final List<Call> calls = new CopyOnWriteArrayList<>();
+  /** Notified after every answered call, so that {@link #await} wakes on the call itself. */
+  private final Object recorded = new Object();
+  /** The calls whose answer has been sent (by identity; guarded by {@link #recorded}). */
+  private final java.util.Set<Call> answered = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
   private final AtomicLong snowflakes = new AtomicLong();
   private final Map<String, ObjectNode> messages = new ConcurrentHashMap<>();
   /** Messages created with {@code enforce_nonce}, by channel and nonce, as Discord remembers them for a while. */
@@ -118,7 +124,7 @@ public final class FakeDiscord implements AutoCloseable {
     http.start();
     gateway = new Gateway();
     gateway.start();
-    if (!gateway.started.await(10, TimeUnit.SECONDS)) {
+    if (!gateway.started.await(Await.HUNG.toSeconds(), TimeUnit.SECONDS)) {
       throw new IllegalStateException("the fake gateway did not start");
     }
   }
@@ -138,7 +144,7 @@ public final class FakeDiscord implements AutoCloseable {
 
   /** The IDENTIFY payload JDA sent. */
   JsonNode identify() throws InterruptedException {
-    if (!identified.await(10, TimeUnit.SECONDS)) {
+    if (!identified.await(Await.HUNG.toSeconds(), TimeUnit.SECONDS)) {
       throw new AssertionError("JDA never identified");
     }
     return identify;
@@ -150,11 +156,12 @@ public final class FakeDiscord implements AutoCloseable {
     messageContentEnabled = true;
   }
 
-  /** Waits until JDA has sent a heartbeat (it must within one 1-second interval); returns how many were answered. */
+  /** Waits until JDA has sent a heartbeat (it sends one every 1-second interval); returns how many were answered. */
   int awaitHeartbeat() throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-    while (heartbeats.get() == 0 && System.nanoTime() < deadline) {
-      Thread.sleep(10);
+    try {
+      Await.until(() -> heartbeats.get() > 0, "a heartbeat from JDA");
+    } catch (AssertionError hung) {
+      // the caller asserts the count and says what was expected
     }
     return heartbeats.get();
   }
@@ -182,26 +189,69 @@ public final class FakeDiscord implements AutoCloseable {
     bucketMillis = window.toMillis();
   }
 
-  /** Waits for the first call after {@code from} calls that matches; fails listing every call on timeout. */
+  private Call record(Call call) {
+    synchronized (recorded) {
+      calls.add(call);
+    }
+    return call;
+  }
+
+  /**
+   * The bot has been sent the answer to {@code call}: only now does {@link #await} return it, so a test
+   * acts on a message (clicks it) after Discord told the bot it exists, as a person can only click what
+   * Discord shows once created. Recording itself stays in arrival order.
+   */
+  private void answered(Call call) {
+    synchronized (recorded) {
+      answered.add(call);
+      recorded.notifyAll();
+    }
+  }
+
+  /**
+   * Waits for the first call after {@code from} calls that matches, woken by each recorded call; fails
+   * listing every call if none comes within {@link Await#HUNG} (a hung test, not a slow machine).
+   */
   public Call await(int from, Predicate<Call> matching, String what) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (System.nanoTime() < deadline) {
-      List<Call> now = calls();
-      for (int i = from; i < now.size(); i++) {
-        if (matching.test(now.get(i))) {
-          return now.get(i);
+    long deadline = System.nanoTime() + Await.HUNG.toNanos();
+    synchronized (recorded) {
+      while (true) {
+        List<Call> now = calls();
+        for (int i = from; i < now.size(); i++) {
+          if (answered.contains(now.get(i)) && matching.test(now.get(i))) {
+            return now.get(i);
+          }
         }
-      }
-      try {
-        Thread.sleep(5);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          break;
+        }
+        try {
+          recorded.wait(Math.max(1, left / 1_000_000));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new AssertionError(e);
+        }
       }
     }
     StringBuilder all = new StringBuilder();
     calls().forEach(c -> all.append("\n  ").append(c));
-    throw new AssertionError("no call " + what + " after call #" + from + "; calls were:" + all);
+    throw new AssertionError("no call " + what + " after call #" + from + " within " + Await.HUNG.toSeconds()
+        + " s (a hang, not a slow machine; " + threadDump() + "); calls were:" + all);
+  }
+
+  /** Writes every thread's stack, virtual ones included, to a file under target/ and names it. */
+  private static String threadDump() {
+    try {
+      java.nio.file.Path file = java.nio.file.Files.createTempFile(java.nio.file.Path.of("target"), "hung-", ".txt");
+      java.nio.file.Files.delete(file); // dumpThreads refuses an existing file
+      java.lang.management.ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class)
+          .dumpThreads(file.toAbsolutePath().toString(),
+              com.sun.management.HotSpotDiagnosticMXBean.ThreadDumpFormat.TEXT_PLAIN);
+      return "threads dumped to " + file.toAbsolutePath();
+    } catch (java.io.IOException | RuntimeException e) {
+      return "no thread dump: " + e;
+    }
   }
 
   /**
@@ -426,13 +476,14 @@ public final class FakeDiscord implements AutoCloseable {
       String auth = x.getRequestHeaders().getFirst("Authorization");
       boolean interactionRoute = path.startsWith("interactions/") || path.startsWith("webhooks/");
       if (!interactionRoute && !("Bot " + TOKEN).equals(auth)) {
-        calls.add(new Call(method, path, query, body, 401, null, Instant.now()));
+        Call call = record(new Call(method, path, query, body, 401, null, Instant.now()));
         send(x, 401, JSON.createObjectNode().put("message", "401: Unauthorized").put("code", 0));
+        answered(call);
         return;
       }
       for (RateLimit r : rateLimits) {
         if (r.method().equals(method) && path.matches(r.pathRegex()) && rateLimits.remove(r)) {
-          calls.add(new Call(method, path, query, body, 429, null, Instant.now()));
+          Call call = record(new Call(method, path, query, body, 429, null, Instant.now()));
           x.getResponseHeaders().add("Retry-After", Integer.toString(r.retryAfterSeconds()));
           x.getResponseHeaders().add("X-RateLimit-Limit", "5");
           x.getResponseHeaders().add("X-RateLimit-Remaining", "0");
@@ -441,6 +492,7 @@ public final class FakeDiscord implements AutoCloseable {
           x.getResponseHeaders().add("X-RateLimit-Scope", "user");
           send(x, 429, JSON.createObjectNode().put("message", "You are being rate limited.")
               .put("retry_after", (double) r.retryAfterSeconds()).put("global", false));
+          answered(call);
           return;
         }
       }
@@ -466,11 +518,12 @@ public final class FakeDiscord implements AutoCloseable {
         x.getResponseHeaders().add("X-RateLimit-Reset-After", resetAfter);
         x.getResponseHeaders().add("X-RateLimit-Bucket", limited.startsWith("POST") ? "create-message" : "edit-message");
         if (remaining < 0) {
-          calls.add(new Call(method, path, query, body, 429, null, Instant.now()));
+          Call call = record(new Call(method, path, query, body, 429, null, Instant.now()));
           x.getResponseHeaders().add("Retry-After", "1");
           x.getResponseHeaders().add("X-RateLimit-Scope", "user");
           send(x, 429, JSON.createObjectNode().put("message", "You are being rate limited.")
               .put("retry_after", resetMillis / 1000.0).put("global", false));
+          answered(call);
           return;
         }
       }
@@ -487,7 +540,7 @@ public final class FakeDiscord implements AutoCloseable {
           && parts[2].equals("messages") ? parts[1] : null;
       CountDownLatch hold = created == null ? null : hung.get(created);
       if (hold != null) {
-        calls.add(new Call(method, path, query, body, 0, null, Instant.now())); // under way
+        answered(record(new Call(method, path, query, body, 0, null, Instant.now()))); // under way
         try {
           hold.await(60, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
@@ -498,8 +551,9 @@ public final class FakeDiscord implements AutoCloseable {
       if (refusal != null) {
         JsonNode error = JSON.createObjectNode().put("message", refusal == 10003 ? "Unknown Channel" : "Missing Access")
             .put("code", refusal);
-        calls.add(new Call(method, path, query, body, refusal == 10003 ? 404 : 403, error, Instant.now()));
+        Call refused = record(new Call(method, path, query, body, refusal == 10003 ? 404 : 403, error, Instant.now()));
         send(x, refusal == 10003 ? 404 : 403, error);
+        answered(refused);
         return;
       }
       String nonceKey = created != null && body != null && body.path("enforce_nonce").asBoolean()
@@ -515,8 +569,9 @@ public final class FakeDiscord implements AutoCloseable {
       if (a.status() == 200 && failing != null && failing.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
         a = new Answer(500, JSON.createObjectNode().put("message", "500: Internal Server Error").put("code", 0));
       }
-      calls.add(new Call(method, path, query, body, a.status(), a.body(), Instant.now()));
+      Call call = record(new Call(method, path, query, body, a.status(), a.body(), Instant.now()));
       send(x, a.status(), a.body());
+      answered(call);
     }
   }
 

@@ -45,7 +45,7 @@ import picocli.CommandLine;
  * operators' endpoint is scraped; the bot stops gracefully, the clock moves past the case's first
  * pre-breach warning while it is down, and the warning is sent once after the next start.
  */
-@Timeout(90)
+@Timeout(300) // only stops a hung test: every wait inside is on a condition, bounded by Await.HUNG
 class RunAgainstLocalServersTest {
   static final String SLACK_TOKEN = "xoxb-run-test-token";
   static final String SECRET = "run-test-signing-secret-0123456789";
@@ -57,7 +57,7 @@ class RunAgainstLocalServersTest {
   private RecordingSlackApi slack;
   private FakeDiscord discord;
   private final ManualClock clock = new ManualClock(START);
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Await.HUNG).build();
   private final ObjectMapper json = new ObjectMapper();
   private Path settings;
 
@@ -77,7 +77,7 @@ class RunAgainstLocalServersTest {
       cli.setErr(new PrintWriter(err, true));
       thread = Thread.ofPlatform().name("supportbot-run").start(() -> exitCode = cli.execute("--config",
           settings.toString()));
-      started = command.started().get(60, TimeUnit.SECONDS);
+      started = command.started().get(Await.HUNG.toSeconds(), TimeUnit.SECONDS);
     }
 
     String ops(String path) {
@@ -88,7 +88,7 @@ class RunAgainstLocalServersTest {
     /** Stops as SIGTERM would and waits for the graceful end. */
     int stop() throws InterruptedException {
       command.stop();
-      thread.join(TimeUnit.SECONDS.toMillis(60));
+      thread.join(Await.HUNG.toMillis());
       assertThat(thread.isAlive()).as("run ended").isFalse();
       return exitCode;
     }
@@ -246,7 +246,7 @@ class RunAgainstLocalServersTest {
   // ---- helpers --------------------------------------------------------------------------------
 
   private HttpResponse<String> get(String url) throws IOException, InterruptedException {
-    return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).GET().build(),
+    return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Await.HUNG).GET().build(),
         HttpResponse.BodyHandlers.ofString());
   }
 

@@ -12,6 +12,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.supportbot.core.testing.Await;
 import org.junit.jupiter.api.io.TempDir;
 import org.supportbot.app.slack.RecordingSlackApi.Call;
 import org.supportbot.core.conversation.KnowledgeSuggestions;
@@ -206,7 +207,7 @@ class SlackAdapterWireTest {
     assertThat(wire.adapter.gateway().postsHeld()).as("the thread notice waits for the channel's pace").isEqualTo(1);
 
     Thread closing = Thread.ofPlatform().name("closing").start(wire.running::close);
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    long deadline = System.nanoTime() + Await.HUNG.toNanos();
     while (closing.isAlive() && System.nanoTime() < deadline) {
       wire.clock.advance(Duration.ofMillis(250)); // time goes on while the bot stops
       closing.join(20);

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
  * call before the adapter is closed. The test holds the desk at its first directory lookup, so the
  * command is in flight exactly when closing starts.
  */
-@Timeout(40)
+@Timeout(300) // only stops a hung test: every wait inside is on a condition, bounded by Await.HUNG
 class SlackShutdownTest {
 
   @TempDir Path dir;
@@ -36,7 +36,7 @@ class SlackShutdownTest {
       } finally {
         wire.held.release(); // the desk is free: the command goes on
       }
-      closing.join(TimeUnit.SECONDS.toMillis(30));
+      closing.join(Await.HUNG.toMillis());
       assertThat(closing.isAlive()).isFalse();
       assertThat(wire.api.calls("views.open")).hasSize(1)
           .allSatisfy(c -> assertThat(c.param("trigger_id")).isEqualTo("1001.2002.closing"));

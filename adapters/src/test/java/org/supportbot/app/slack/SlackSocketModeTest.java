@@ -17,6 +17,7 @@ import org.java_websocket.handshake.ClientHandshake;
 import org.java_websocket.server.WebSocketServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.supportbot.core.testing.Await;
 import org.junit.jupiter.api.io.TempDir;
 import org.supportbot.app.slack.RecordingSlackApi.Call;
 
@@ -86,9 +87,9 @@ class SlackSocketModeTest {
   private void connect() throws Exception {
     server = new LocalSocketMode();
     server.start();
-    assertThat(server.started.await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(server.started.await(Await.HUNG.toSeconds(), TimeUnit.SECONDS)).isTrue();
     wire = new SlackWire(dir, SlackChatGateway.UpdateLimits.TIER_3, "ws://127.0.0.1:" + server.getPort() + "/link");
-    assertThat(server.connected.await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(server.connected.await(Await.HUNG.toSeconds(), TimeUnit.SECONDS)).isTrue();
   }
 
   /** A slash_commands envelope of {@code command} by Ana in Acme's channel. */
@@ -138,10 +139,7 @@ class SlackSocketModeTest {
     connect();
     server.push(slashEnvelope("env-0001", "/support", "4004.5005.socket"));
 
-    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (server.received.stream().noneMatch(m -> m.contains("env-0001")) && System.nanoTime() < until) {
-      Thread.sleep(20);
-    }
+    Await.until(() -> server.received.stream().anyMatch(m -> m.contains("env-0001")), "the envelope's acknowledgement");
     assertThat(server.received).anySatisfy(m ->
         assertThat(json.readTree(m).path("envelope_id").asText()).isEqualTo("env-0001"));
     wire.settle();

@@ -15,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.supportbot.core.testing.Await;
 import java.time.Instant;
 import java.time.LocalTime;
 import java.time.ZoneId;
@@ -102,7 +103,7 @@ final class SlackWire implements AutoCloseable {
     public void bucketEmptied(String platform) {}
   };
   final SlackRequestVerifier signer = new SlackRequestVerifier(SECRET, clock);
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Await.HUNG).build();
   private final ObjectMapper json = new ObjectMapper();
 
   static final String APP_TOKEN = "xapp-test-socket-token";
@@ -207,7 +208,7 @@ final class SlackWire implements AutoCloseable {
         : new SlackRequestVerifier("not-the-secret", clock).signatureFor(ts, bytes);
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + endpoint.address().getPort()
             + "/slack/events"))
-        .timeout(Duration.ofSeconds(10))
+        .timeout(Await.HUNG)
         .header("Content-Type", contentType)
         .header("X-Slack-Request-Timestamp", ts)
         .header("X-Slack-Signature", signature)
@@ -373,7 +374,7 @@ final class SlackWire implements AutoCloseable {
   }
 
   void settle() throws Exception {
-    adapter.awaitIdle(Duration.ofSeconds(10));
+    adapter.awaitIdle(Await.HUNG);
   }
 
   @Override

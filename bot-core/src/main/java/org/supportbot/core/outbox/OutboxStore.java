@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
 import org.supportbot.core.conversation.Outbound;
 import org.supportbot.core.incident.IncidentEvent;
@@ -61,6 +62,12 @@ public interface OutboxStore {
 
   /** How many messages were set aside undelivered. */
   long setAsideCount();
+
+  /**
+   * When the oldest undelivered message was recorded (whatever its attempts so far); empty when none
+   * waits. The operators' health check compares it with a limit.
+   */
+  Optional<Instant> oldestPendingRecordedAt();
 
   /**
    * A pending message: its id (the order of recording), lane, attempts so far, earliest next attempt

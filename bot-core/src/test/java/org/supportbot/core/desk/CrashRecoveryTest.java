@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.supportbot.core.testing.Await;
 import org.junit.jupiter.api.io.TempDir;
 import org.supportbot.core.incident.IncidentEvent;
 import org.supportbot.core.incident.IncidentNumber;
@@ -38,6 +39,10 @@ class CrashRecoveryTest {
 
   @TempDir
   Path dir;
+
+  private static long filed(Map<String, String> acked) {
+    return acked.keySet().stream().filter(k -> k.startsWith("file-")).count();
+  }
 
   @Test
   void acknowledgedWorkSurvivesSigkillAndTimersApplyExactlyOnce() throws Exception {
@@ -76,10 +81,14 @@ class CrashRecoveryTest {
           // the stream ends when the process is killed
         }
       });
-      assertThat(ready.await(30, TimeUnit.SECONDS)).as("worker round %d started", round).isTrue();
-      Thread.sleep(200 + random.nextInt(1300));
+      assertThat(ready.await(Await.HUNG.toSeconds(), TimeUnit.SECONDS)).as("worker round %d started", round).isTrue();
+      // the kill comes at a random moment, but only after this round filed a few cases: on a loaded machine a
+      // fixed sleep may end before the worker has done anything
+      long filedBefore = filed(acked);
+      Await.until(() -> filed(acked) >= filedBefore + 4, "round " + round + " to file four cases");
+      Thread.sleep(random.nextInt(1300));
       p.destroyForcibly();
-      assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(p.waitFor(Await.HUNG.toSeconds(), TimeUnit.SECONDS)).isTrue();
       reader.join();
       next = acked.keySet().stream().filter(k -> k.startsWith("file-"))
           .mapToInt(k -> Integer.parseInt(k.substring(5))).max().orElse(0) + 1;

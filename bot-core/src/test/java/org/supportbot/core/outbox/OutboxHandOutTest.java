@@ -99,6 +99,11 @@ class OutboxHandOutTest {
     }
 
     @Override
+    public java.util.Optional<java.time.Instant> oldestPendingRecordedAt() {
+      return real.oldestPendingRecordedAt();
+    }
+
+    @Override
     public long pendingCount() {
       return real.pendingCount();
     }

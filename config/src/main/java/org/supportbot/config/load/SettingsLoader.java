@@ -30,6 +30,8 @@ import org.supportbot.config.settings.BotSettings;
 public final class SettingsLoader {
   private static final Pattern ADDRESS = Pattern.compile("(slack|discord|console)/([^/\\s]+)/([^/\\s]+)");
   private static final Pattern KEY = Pattern.compile("[A-Z][A-Z0-9]{1,9}");
+  private static final Pattern HEALTH_LIMIT = Pattern.compile("(\\d{1,5})\\s*(s|secs?|seconds?|m|mins?|minutes?|h|hours?)",
+      Pattern.CASE_INSENSITIVE);
   private static final Pattern SPAN = Pattern.compile("(\\d{1,4})\\s*(minutes?|hours?|days?)", Pattern.CASE_INSENSITIVE);
   private static final Pattern IP = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
   private static final Set<String> CONTRACTS = Set.of("subscription", "saas", "service_contract");
@@ -45,6 +47,23 @@ public final class SettingsLoader {
     }
     Path base = file.toAbsolutePath().getParent();
     return parse(file.toString(), text, base == null ? Path.of("") : base);
+  }
+
+  /**
+   * A problem found after loading (e.g. the database path cannot be written), placed at the line of
+   * the top-level {@code key} in the settings file (no line when the key is absent: its default was used).
+   */
+  public static ConfigProblem problemAt(Path file, String key, String message) {
+    int line = 0;
+    try {
+      YamlValue doc = YamlValue.document(file.toString(), Files.readString(file, StandardCharsets.UTF_8),
+          new Problems(file.toString()), "");
+      YamlValue v = doc.get(key);
+      line = v.isMissing() ? 0 : v.line();
+    } catch (IOException | ConfigException e) {
+      // the file was loaded a moment ago; without its line the problem is still reported
+    }
+    return new ConfigProblem(file.toString(), line, key, message);
   }
 
   /** Parses settings text; {@code base} resolves relative paths. */
@@ -129,13 +148,19 @@ public final class SettingsLoader {
     Optional<BotSettings.Ops> ops = Optional.empty();
     YamlValue op = doc.get("ops");
     if (!op.isMissing()) {
-      op.onlyKeys("address", "port");
+      op.onlyKeys("address", "port", "health");
       String address = op.get("address").text("127.0.0.1").strip();
       if (!isIpAddress(address)) {
         op.get("address").problem("\"" + address + "\" is not an IP address; write 127.0.0.1 (this host only) or"
             + " 0.0.0.0 (every interface)");
       }
-      ops = Optional.of(new BotSettings.Ops(address, port(op.get("port"), 9090)));
+      YamlValue health = op.get("health");
+      health.onlyKeys("max_outbox_age", "max_failing");
+      Duration maxOutboxAge = health.get("max_outbox_age").parse(false, "", SettingsLoader::healthLimit)
+          .orElse(BotSettings.Ops.MAX_OUTBOX_AGE);
+      Duration maxFailing = health.get("max_failing").parse(false, "", SettingsLoader::healthLimit)
+          .orElse(BotSettings.Ops.MAX_FAILING);
+      ops = Optional.of(new BotSettings.Ops(address, port(op.get("port"), 9090), maxOutboxAge, maxFailing));
     }
     if (!problems.isEmpty()) {
       throw new ConfigException(problems.all());
@@ -298,6 +323,24 @@ public final class SettingsLoader {
         : Duration.ofDays(n);
     if (d.isZero()) {
       throw new IllegalArgumentException("a duration of zero would end every intake at once; write e.g. \"24 hours\"");
+    }
+    return d;
+  }
+
+  /** A limit of {@code ops.health}: "90 seconds", "5 minutes", "1 hour", or short: "90s", "5m", "1h". */
+  static Duration healthLimit(String text) {
+    Matcher m = HEALTH_LIMIT.matcher(text.strip());
+    if (!m.matches()) {
+      throw new IllegalArgumentException("\"" + text + "\" is not a duration; write e.g. \"90 seconds\", \"5 minutes\""
+          + " or \"1 hour\" (or 90s, 5m, 1h)");
+    }
+    long n = Long.parseLong(m.group(1));
+    String unit = m.group(2).toLowerCase(Locale.ROOT);
+    Duration d = unit.startsWith("s") ? Duration.ofSeconds(n) : unit.startsWith("m") ? Duration.ofMinutes(n)
+        : Duration.ofHours(n);
+    if (d.isZero()) {
+      throw new IllegalArgumentException("a limit of zero would report the desk degraded at all times; write e.g."
+          + " \"5 minutes\"");
     }
     return d;
   }

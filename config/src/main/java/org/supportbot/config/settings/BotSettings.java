@@ -101,10 +101,30 @@ public record BotSettings(Path database, Optional<Path> knowledgeBase, Optional<
    *
    * @param address the interface to listen on, an IP address ({@code 127.0.0.1} keeps it on this host)
    * @param port 0 picks a free port (printed at start)
+   * @param maxOutboxAge {@code /health} is degraded while the oldest undelivered message is older than this
+   * @param maxFailing {@code /health} is degraded once a platform has refused every call for this long
    */
-  public record Ops(String address, int port) {
+  public record Ops(String address, int port, Duration maxOutboxAge, Duration maxFailing) {
+    /** How old the oldest undelivered message may be before {@code /health} reports it. */
+    public static final Duration MAX_OUTBOX_AGE = Duration.ofMinutes(5);
+    /** How long a platform may refuse every call before {@code /health} reports it. */
+    public static final Duration MAX_FAILING = Duration.ofMinutes(2);
+
     public Ops {
       Objects.requireNonNull(address, "address");
+      positive(maxOutboxAge, "maxOutboxAge");
+      positive(maxFailing, "maxFailing");
+    }
+
+    /** The endpoint with the default health limits. */
+    public Ops(String address, int port) {
+      this(address, port, MAX_OUTBOX_AGE, MAX_FAILING);
+    }
+
+    private static void positive(Duration d, String name) {
+      if (!Objects.requireNonNull(d, name).isPositive()) {
+        throw new IllegalArgumentException(name + " must be positive, got " + d);
+      }
     }
   }
 }

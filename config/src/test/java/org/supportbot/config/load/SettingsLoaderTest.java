@@ -105,8 +105,43 @@ class SettingsLoaderTest {
         discord: {}
         ops: {}
         """, Path.of("/srv"));
-    assertThat(defaults.ops()).contains(new BotSettings.Ops("127.0.0.1", 9090));
+    assertThat(defaults.ops()).contains(new BotSettings.Ops("127.0.0.1", 9090, Duration.ofMinutes(5),
+        Duration.ofMinutes(2)));
     assertThat(defaults.discord().orElseThrow().restUrl()).isEmpty();
+  }
+
+  @Test
+  void theHealthLimitsAreReadInLongOrShortUnits() throws Exception {
+    BotSettings s = new SettingsLoader().parse("bot.yaml", """
+        triage: slack/T1/C0
+        organizations: [{ id: acme, key: ACME, policy: atheer }]
+        ops: { health: { max_outbox_age: 90s, max_failing: 3 minutes } }
+        """, Path.of("/srv"));
+    assertThat(s.ops()).contains(new BotSettings.Ops("127.0.0.1", 9090, Duration.ofSeconds(90), Duration.ofMinutes(3)));
+    BotSettings hour = new SettingsLoader().parse("bot.yaml", """
+        triage: slack/T1/C0
+        organizations: [{ id: acme, key: ACME, policy: atheer }]
+        ops: { health: { max_outbox_age: 1h, max_failing: 2m } }
+        """, Path.of("/srv"));
+    assertThat(hour.ops()).contains(new BotSettings.Ops("127.0.0.1", 9090, Duration.ofHours(1), Duration.ofMinutes(2)));
+  }
+
+  @Test
+  void badHealthLimitsAreReportedWithTheFix() {
+    String text = """
+        triage: slack/T1/C0
+        organizations: [{ id: acme, key: ACME, policy: atheer }]
+        ops:
+          health: { max_outbox_age: soon, max_failing: 0m, max_late: 1m }
+        """;
+    assertThatThrownBy(() -> new SettingsLoader().parse("bot.yaml", text, Path.of("/srv")))
+        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).extracting(Object::toString)
+            .containsExactlyInAnyOrder(
+                "bot.yaml:4: ops.health.max_late: unknown key; allowed here: max_outbox_age, max_failing",
+                "bot.yaml:4: ops.health.max_outbox_age: \"soon\" is not a duration; write e.g. \"90 seconds\","
+                    + " \"5 minutes\" or \"1 hour\" (or 90s, 5m, 1h)",
+                "bot.yaml:4: ops.health.max_failing: a limit of zero would report the desk degraded at all times;"
+                    + " write e.g. \"5 minutes\""));
   }
 
   @Test
@@ -132,7 +167,7 @@ class SettingsLoaderTest {
                 "bot.yaml:4: discord.gateway_url: \"http://127.0.0.1:1/\" is not a usable URL; write an absolute ws or"
                     + " wss URL such as wss://gateway.discord.gg/ (only for tests and proxies: leave it out to reach the"
                     + " platform itself)",
-                "bot.yaml:5: ops.path: unknown key; allowed here: address, port",
+                "bot.yaml:5: ops.path: unknown key; allowed here: address, port, health",
                 "bot.yaml:5: ops.address: \"my-host\" is not an IP address; write 127.0.0.1 (this host only) or 0.0.0.0"
                     + " (every interface)",
                 "bot.yaml:5: ops.port: -1 is too small; it must be at least 0"));

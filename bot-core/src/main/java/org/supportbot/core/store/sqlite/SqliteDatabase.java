@@ -1,7 +1,6 @@
 package org.supportbot.core.store.sqlite;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -11,6 +10,7 @@ import java.sql.Statement;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import org.flywaydb.core.Flyway;
 import org.sqlite.SQLiteConfig;
@@ -50,7 +50,67 @@ public final class SqliteDatabase implements AutoCloseable {
     this.reader = reader;
   }
 
-  /** Opens (creating and migrating as needed) the database at {@code file}. */
+  /**
+   * Why the bot could not use {@code file} as its database, with the fix, or empty when it looks usable:
+   * an existing file must be a SQLite database (or empty) that can be written, in a folder that can be
+   * written (SQLite keeps its {@code -wal} and {@code -shm} files beside it); a missing one must be
+   * creatable, its nearest existing ancestor a writable folder. Nothing is created or changed.
+   */
+  public static Optional<String> unusable(Path file) {
+    Path f = file.toAbsolutePath().normalize();
+    if (Files.isDirectory(f)) {
+      return Optional.of(file + " is a folder; write the path of a file in it, e.g. " + file.resolve("supportbot.db"));
+    }
+    Path parent = f.getParent();
+    if (Files.exists(f)) {
+      if (!Files.isRegularFile(f) || !Files.isReadable(f) || !Files.isWritable(f)) {
+        return Optional.of(file + " cannot be written by this user; give it write permission or choose another path");
+      }
+      if (!isSqliteOrEmpty(f)) {
+        return Optional.of(file + " is not a SQLite database; point database: at the bot's database file, or at a new"
+            + " path to start an empty one");
+      }
+      if (parent != null && !Files.isWritable(parent)) {
+        return Optional.of("the folder " + parent + " cannot be written by this user (SQLite keeps its -wal and -shm"
+            + " files beside the database); give it write permission or choose another path");
+      }
+      return Optional.empty();
+    }
+    Path existing = parent;
+    while (existing != null && !Files.exists(existing)) {
+      existing = existing.getParent();
+    }
+    if (existing == null) {
+      return Optional.of(file + " cannot be created: no folder of its path exists; choose a path in a writable folder");
+    }
+    if (!Files.isDirectory(existing)) {
+      return Optional.of(file + " cannot be created: " + existing + " is a file, not a folder; choose a path in a"
+          + " writable folder, e.g. data/supportbot.db beside the settings file");
+    }
+    if (!Files.isWritable(existing)) {
+      return Optional.of(file + " cannot be created: the folder " + existing + " cannot be written by this user; give"
+          + " it write permission or choose another path");
+    }
+    return Optional.empty();
+  }
+
+  /** SQLite's files start with this header; an empty file is a new database. */
+  private static boolean isSqliteOrEmpty(Path f) {
+    byte[] header = "SQLite format 3\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    try (var in = Files.newInputStream(f)) {
+      byte[] head = in.readNBytes(header.length);
+      return head.length == 0 || java.util.Arrays.equals(head, header);
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Opens (creating and migrating as needed) the database at {@code file}.
+   *
+   * @throws DatabaseOpenException when the file cannot be created, opened or migrated; its message is one line
+   *     naming the fix
+   */
   public static SqliteDatabase open(Path file, Durability durability) {
     Objects.requireNonNull(file, "file");
     try {
@@ -59,8 +119,43 @@ public final class SqliteDatabase implements AutoCloseable {
         Files.createDirectories(parent);
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot create the folder of the database " + file + "; check permissions", e);
+      throw new DatabaseOpenException(file, unusable(file).orElse("cannot create the folder of the database " + file
+          + " (" + e.getClass().getSimpleName() + "); choose a path in a writable folder"), e);
     }
+    try {
+      return connect(file, durability);
+    } catch (org.flywaydb.core.api.FlywayException | IllegalStateException e) {
+      throw new DatabaseOpenException(file, openFailure(file, e), e);
+    }
+  }
+
+  /** One line for a failure to open or migrate: SQLite's result code decides the fix. */
+  private static String openFailure(Path file, Exception e) {
+    Optional<String> unusable = unusable(file);
+    if (unusable.isPresent()) {
+      return unusable.get();
+    }
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof org.sqlite.SQLiteException s) {
+        return switch (s.getResultCode()) {
+          case SQLITE_NOTADB -> file + " is not a SQLite database; point database: at the bot's database file, or at"
+              + " a new path to start an empty one";
+          case SQLITE_CANTOPEN, SQLITE_READONLY, SQLITE_PERM, SQLITE_READONLY_DIRECTORY -> file + " cannot be opened"
+              + " for writing (" + s.getResultCode().name() + "); give this user write permission on it and its folder,"
+              + " or choose another path";
+          case SQLITE_BUSY, SQLITE_LOCKED -> file + " is locked by another process; stop the other supportbot using it";
+          case SQLITE_CORRUPT -> file + " is corrupt (SQLITE_CORRUPT); restore it from a backup";
+          case SQLITE_FULL -> "the disk holding " + file + " is full; free some space";
+          default -> "cannot open the database " + file + " (" + s.getResultCode().name() + "); run again with"
+              + " --verbose for the details";
+        };
+      }
+    }
+    return "cannot open the database " + file + " (" + e.getClass().getSimpleName() + "); run again with --verbose for"
+        + " the details";
+  }
+
+  private static SqliteDatabase connect(Path file, Durability durability) {
     SQLiteConfig config = new SQLiteConfig();
     config.setJournalMode(SQLiteConfig.JournalMode.WAL);
     config.setSynchronous(durability == Durability.FULL ? SQLiteConfig.SynchronousMode.FULL

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.supportbot.core.conversation.Outbound;
 import org.supportbot.core.outbox.Outbox;
 import org.supportbot.core.outbox.OutboxStore;
@@ -241,6 +242,18 @@ public final class SqliteOutboxStore implements OutboxStore {
   @Override
   public long pendingCount() {
     return rows("outbox");
+  }
+
+  @Override
+  public Optional<Instant> oldestPendingRecordedAt() {
+    return db.read(c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT MIN(recorded_ms) FROM outbox");
+          ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        long ms = rs.getLong(1);
+        return rs.wasNull() ? Optional.<Instant>empty() : Optional.of(Instant.ofEpochMilli(ms));
+      }
+    });
   }
 
   /** The number of rows of one of this store's tables (a constant name, never input). */
