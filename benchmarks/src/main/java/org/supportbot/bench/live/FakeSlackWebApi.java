@@ -213,8 +213,9 @@ final class FakeSlackWebApi implements AutoCloseable {
     return null;
   }
 
+  /** A message ts as Slack makes them: the epoch second now, and a sequence that keeps each one unique. */
   private String nextTs() {
-    return "1764000000." + String.format("%06d", sequence.incrementAndGet());
+    return (System.currentTimeMillis() / 1000) + "." + String.format("%06d", sequence.incrementAndGet() % 1_000_000);
   }
 
   private static void sleep(Duration d) {

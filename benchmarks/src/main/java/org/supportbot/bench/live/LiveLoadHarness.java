@@ -49,7 +49,7 @@ import java.util.regex.Pattern;
  *   <li>{@code mode=load}: after seeding cases, {@code seconds} of a mix at {@code rate} requests/s:
  *       {@code filings} filings/s ({@code /support}, then the modal's submission once the bot opened
  *       it), replies in case threads (40% of the rest), {@code /queue}, {@code /mine} and {@code /help}
- *       answered ephemerally (35%), {@code /update CASE text} (15%), Claim clicks (10%). Prints
+ *       answered ephemerally (35%; by 50 engineers and the organizations' contacts), {@code /update CASE text} (15%), Claim clicks (10%). Prints
  *       acknowledgement latency (p50/p99/max), ephemeral reply latency (from the request's due instant
  *       to the fake receiving its {@code chat.postEphemeral}), filings achieved per second and
  *       duplicate posts. {@code hang=true} makes every Web API call for one organization's channel
@@ -64,7 +64,9 @@ import java.util.regex.Pattern;
  * <p>Run: {@code ./mvnw -B -ntp -Pbenchmarks -pl benchmarks -am package -DskipTests && ./mvnw -B -ntp -q
  * package -DskipTests -pl adapters -am && $JAVA_HOME/bin/java -cp benchmarks/target/benchmarks.jar
  * org.supportbot.bench.live.LiveLoadHarness mode=load rate=500 seconds=60 filings=10}; other options:
- * {@code latency=20} (ms), {@code orgs=20}, {@code hang=false}, {@code kills=20}, {@code seed=1},
+ * {@code latency=20} (ms), {@code orgs=20}, {@code hang=false}, {@code kills=20}, {@code seed=1}, {@code kb=DIR}
+ * (a knowledge-base index, e.g. from {@code supportbot kb index}: filings then get suggestions, which the
+ * harness answers "still need help"),
  * {@code jar=adapters/target/supportbot.jar}, {@code dir=target/live}.
  */
 public final class LiveLoadHarness {
@@ -72,6 +74,8 @@ public final class LiveLoadHarness {
   private static final String SECRET = "live-harness-signing-secret-0123456789";
   private static final Pattern CASE = Pattern.compile("\\b([A-Z]{2,10}-\\d+)\\b");
   private static final String TRIAGE = "C0TRIAGE";
+  /** Engineers 0-9 update and claim cases; the others ask for their queue. */
+  private static final int ENGINEERS = 60;
 
   private final Map<String, String> opts;
   private final int orgs;
@@ -94,6 +98,8 @@ public final class LiveLoadHarness {
   private final List<Case> cases = new CopyOnWriteArrayList<>();
   private final Set<String> caseNumbers = ConcurrentHashMap.newKeySet();
   private final Map<String, SignedSlack.Person> modalFor = new ConcurrentHashMap<>();
+  /** Filers by user id: they answer the knowledge base's suggestions with "still need help". */
+  private final Map<String, SignedSlack.Person> filerByUser = new ConcurrentHashMap<>();
   private final Map<String, Queue<Long>> awaitingEphemeral = new ConcurrentHashMap<>();
   private final List<Long> replyLatencies = Collections.synchronizedList(new ArrayList<>());
   private final List<Long> ackLatencies = Collections.synchronizedList(new ArrayList<>());
@@ -266,6 +272,7 @@ public final class LiveLoadHarness {
     SignedSlack.Person who = customer(org, 100 + n / orgs);
     String trigger = "t" + sequence.incrementAndGet();
     modalFor.put(trigger, who);
+    filerByUser.put(who.user(), who);
     send(slack.slash(who, channel(org), "/support", "", trigger), "slack:trigger:" + trigger, due, null);
   }
 
@@ -279,7 +286,7 @@ public final class LiveLoadHarness {
           channel(org) + " " + who.user());
       return;
     }
-    SignedSlack.Person eng = engineer(random.nextInt(5));
+    SignedSlack.Person eng = engineer(10 + random.nextInt(ENGINEERS - 10));
     send(slack.slash(eng, TRIAGE, kind == 0 ? "/queue" : "/mine", "", trigger), "slack:trigger:" + trigger, due,
         TRIAGE + " " + eng.user());
   }
@@ -365,6 +372,14 @@ public final class LiveLoadHarness {
         }
       }
       case "chat.postEphemeral" -> {
+        SignedSlack.Person filer = filerByUser.get(call.param("user"));
+        String[] still = filer == null ? null : FakeSlackWebApi.button(json, call.param("blocks"), "intake.continue");
+        if (still != null) { // suggestions shown before filing: this customer still needs help
+          String trigger = "t" + sequence.incrementAndGet();
+          send(slack.button(filer, call.param("channel"), "1765000000.000001", still[0], still[1], trigger),
+              "slack:action:" + trigger, System.nanoTime(), null);
+          return;
+        }
         Queue<Long> q = awaitingEphemeral.get(call.param("channel") + " " + call.param("user"));
         Long due = q == null ? null : q.poll();
         if (due != null && measuring) {
@@ -395,6 +410,9 @@ public final class LiveLoadHarness {
     }
     Files.createDirectories(dir);
     StringBuilder s = new StringBuilder();
+    if (opts.containsKey("kb")) { // the knowledge base production asks for suggestions, e.g. made by kb index
+      s.append("knowledge_base: ").append(Path.of(opts.get("kb")).toAbsolutePath()).append('\n');
+    }
     s.append("database: bot.db\ntriage: slack/T0VENDOR/").append(TRIAGE).append("\nmanagers: [slack/T0VENDOR/UMGR]\n");
     s.append("digest: { at: \"08:00\", zone: America/Los_Angeles }\norganizations:\n");
     for (int o = 0; o < orgs; o++) {
@@ -410,7 +428,7 @@ public final class LiveLoadHarness {
       s.append("]\n");
     }
     s.append("engineers:\n  - { id: slack/T0VENDOR/UMGR, name: Max, role: manager }\n");
-    for (int e = 0; e < 10; e++) {
+    for (int e = 0; e < ENGINEERS; e++) {
       s.append("  - { id: slack/T0VENDOR/").append(engineer(e).user()).append(", name: Eng").append(e)
           .append(", role: engineer }\n");
     }

@@ -17,8 +17,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs work one task at a time per lane and lanes in parallel, on a bounded number of threads: the
  * desk's inbounds of one conversation ({@link SupportDesk#conversationOf}) in arrival order, those
- * of different conversations side by side. A lane with work takes one thread until its queue is
- * empty, so a slow conversation holds one thread and delays only itself.
+ * of different conversations side by side. Lanes take turns: a lane runs one task, then queues
+ * itself again behind the others, so a busy conversation neither holds a thread nor starves the
+ * quiet ones, and a slow one delays only itself.
  *
  * <p>A task that throws is logged (its lane, never its content) and the lane goes on.
  */
@@ -72,28 +73,34 @@ public final class ConversationLanes implements AutoCloseable {
     return queued.get();
   }
 
+  /**
+   * Runs the lane's oldest task; if more wait, the lane queues itself again behind the other lanes'
+   * turns, so a busy conversation takes its turn like the others instead of holding a thread.
+   */
   private void drain(String lane) {
-    while (true) {
-      Runnable next;
-      synchronized (lanes) {
-        Queue<Runnable> q = lanes.get(lane);
-        next = q.peek();
+    Runnable next;
+    synchronized (lanes) {
+      next = lanes.get(lane).peek();
+    }
+    try {
+      next.run();
+    } catch (RuntimeException e) {
+      LOG.error("a task of lane {} failed; the lane goes on", lane.hashCode(), e);
+    } finally {
+      queued.decrementAndGet();
+    }
+    synchronized (lanes) {
+      Queue<Runnable> q = lanes.get(lane);
+      q.poll();
+      if (q.isEmpty()) {
+        lanes.remove(lane);
+        return;
       }
-      try {
-        next.run();
-      } catch (RuntimeException e) {
-        LOG.error("a task of lane {} failed; the lane goes on", lane.hashCode(), e);
-      } finally {
-        queued.decrementAndGet();
-      }
-      synchronized (lanes) {
-        Queue<Runnable> q = lanes.get(lane);
-        q.poll();
-        if (q.isEmpty()) {
-          lanes.remove(lane);
-          return;
-        }
-      }
+    }
+    try {
+      threads.execute(() -> drain(lane));
+    } catch (RejectedExecutionException e) {
+      drain(lane); // closing: finish the lane on this thread
     }
   }
 

@@ -68,6 +68,30 @@ class ConversationLanesTest {
   }
 
   @Test
+  void aBusyLaneTakesTurnsWithTheOthersInsteadOfHoldingTheThread() throws Exception {
+    List<String> order = Collections.synchronizedList(new ArrayList<>());
+    CountDownLatch start = new CountDownLatch(1);
+    try (ConversationLanes lanes = new ConversationLanes(1, "test")) {
+      lanes.execute("gate", () -> {
+        try {
+          start.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+      for (int i = 0; i < 100; i++) {
+        lanes.execute("busy", () -> order.add("busy"));
+      }
+      lanes.execute("quiet", () -> order.add("quiet"));
+      start.countDown();
+      assertThat(lanes.awaitIdle(Duration.ofSeconds(60))).isTrue();
+    }
+    // one thread: the busy lane's first task, then the quiet lane's turn, then the rest of the busy lane
+    assertThat(order.indexOf("quiet")).isEqualTo(1);
+    assertThat(order).hasSize(101);
+  }
+
+  @Test
   void aFailingTaskDoesNotStopItsLaneAndClosedLanesRefuseWork() throws Exception {
     List<String> order = Collections.synchronizedList(new ArrayList<>());
     ConversationLanes lanes = new ConversationLanes(1, "test");
