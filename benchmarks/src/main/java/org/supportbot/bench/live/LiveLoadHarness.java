@@ -440,8 +440,12 @@ public final class LiveLoadHarness {
 
   private void startBot() throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder pb = new ProcessBuilder(java, "-jar", jar.toString(), "run", "--config",
-        dir.resolve("bot.yaml").toString());
+    List<String> command = new ArrayList<>(List.of(java));
+    if (opts.containsKey("jvm")) { // e.g. jvm=-XX:StartFlightRecording=filename=run.jfr to profile the bot
+      command.addAll(List.of(opts.get("jvm").split(" ")));
+    }
+    command.addAll(List.of("-jar", jar.toString(), "run", "--config", dir.resolve("bot.yaml").toString()));
+    ProcessBuilder pb = new ProcessBuilder(command);
     pb.environment().put("SLACK_BOT_TOKEN", TOKEN);
     pb.environment().put("SLACK_SIGNING_SECRET", SECRET);
     pb.redirectErrorStream(true).redirectOutput(dir.resolve("run-" + (++starts) + ".log").toFile());

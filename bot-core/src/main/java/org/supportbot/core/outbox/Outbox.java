@@ -68,6 +68,25 @@ public final class Outbox {
     this.backoff = Objects.requireNonNull(backoff, "backoff");
     this.triage = Objects.requireNonNull(triage, "triage");
     this.earlierRun = store.newestPendingId();
+    for (OutboxStore.Queued q : store.queuedBefore(Long.MAX_VALUE)) {
+      waiting.merge(q.lane(), 1, Integer::sum); // left by an earlier run: nothing is in flight yet
+    }
+  }
+
+  /**
+   * Per lane, how many of its undelivered messages are not in flight (waiting for a retry, held behind
+   * one, or left by an earlier run); a lane with any holds back what is recorded after them. Kept in
+   * memory so that recording does not read the lane's whole backlog (a channel paced or refusing for a
+   * while may hold thousands).
+   */
+  private final java.util.Map<String, Integer> waiting = new java.util.HashMap<>();
+
+  private void waits(String lane) {
+    waiting.merge(lane, 1, Integer::sum);
+  }
+
+  private void handedOut(String lane) {
+    waiting.computeIfPresent(lane, (l, n) -> n <= 1 ? null : n - 1);
   }
 
   /** Messages up to this id were left pending by an earlier run: they may have been sent before it died. */
@@ -104,16 +123,12 @@ public final class Outbox {
     if (ids.isEmpty()) {
       return List.of();
     }
-    Set<String> held = new HashSet<>();
-    for (OutboxStore.Queued q : store.queuedBefore(ids.getFirst())) {
-      if (!inFlight.contains(q.id())) {
-        held.add(q.lane());
-      }
-    }
     List<Delivery> out = new ArrayList<>(ids.size());
     for (int i = 0; i < ids.size(); i++) {
       Outbound message = batch.messages().get(i);
-      if (held.contains(lane(message))) {
+      String lane = lane(message);
+      if (waiting.containsKey(lane)) {
+        waits(lane); // behind an older message of its lane that is not in flight
         continue;
       }
       inFlight.add(ids.get(i));
@@ -146,6 +161,7 @@ public final class Outbox {
         continue;
       }
       inFlight.add(p.id());
+      handedOut(p.lane());
       out.add(new Delivery(p.id(), p.message(), p.attempts(), p.recordedAt(), this, p.id() <= earlierRun));
     }
     return out;
@@ -173,6 +189,7 @@ public final class Outbox {
     Instant next = clock.instant().plus(backoff.first());
     try {
       store.failed(d.id(), d.failures(), next);
+      waits(lane(d.message()));
       LOG.debug("outbox: message {} ({} to {}) was not tried: {}; next attempt at {}", d.id(), d.message().kind(),
           lane(d.message()), reason, next);
     } finally {
@@ -207,6 +224,7 @@ public final class Outbox {
       // a channel that is gone refuses every message queued for it: triage hears of it once an hour
       return;
     }
+    to.ifPresent(t -> waits(laneOf(t)));
     to.ifPresent(t -> store.record(new OutboxStore.Batch(List.of(Outbound.toPlace(t, Outbound.Kind.NOTICE).text(
         "Outbox: message " + d.id() + " (" + d.message().kind().name().toLowerCase(java.util.Locale.ROOT) + ") to "
             + lane + " was set aside: " + reason + ". Fix the cause, then run `supportbot outbox resend --id " + d.id()
@@ -227,7 +245,11 @@ public final class Outbox {
    * at once (the ticker sends them); returns how many were moved. Ids that are not set aside are skipped.
    */
   public synchronized int resend(List<Long> ids) {
+    Set<Long> asked = new HashSet<>(ids);
+    List<String> lanes = store.setAsideList().stream().filter(a -> asked.contains(a.id())).map(OutboxStore.SetAside::lane)
+        .toList();
     int moved = store.resend(ids, clock.instant());
+    lanes.forEach(this::waits);
     LOG.info("outbox: {} set-aside message(s) put back to be sent again", moved);
     return moved;
   }
@@ -242,6 +264,7 @@ public final class Outbox {
       }
       Instant next = now.plus(backoff.after(failures));
       store.failed(d.id(), failures, next);
+      waits(lane(d.message()));
       LOG.warn("outbox: message {} ({} to {}) was not delivered on attempt {}: {}; next attempt at {}", d.id(),
           d.message().kind(), lane(d.message()), failures, reason, next);
     } finally {
