@@ -194,12 +194,14 @@ public final class KbVersusLucene {
           }
         }
         double[] plainWall = percentiles(wall[2]);
+        double[] plainCpu = percentiles(cpu[2]);
         for (int r = 0; r < runs.length; r++) {
           double[] w = percentiles(wall[r]);
           double[] c = percentiles(cpu[r]);
           System.out.printf(Locale.ROOT, "search %,d docs, %s: wall p50 %.3f ms, p99 %.3f ms; thread CPU p50 %.3f ms,"
-                  + " p99 %.3f ms; against plain (wall) p50 %.2fx, p99 %.2fx (load %s)%n",
-              all.size(), names[r], w[0], w[1], c[0], c[1], w[0] / plainWall[0], w[1] / plainWall[1], load());
+                  + " p99 %.3f ms; against plain: wall p50 %.2fx, p99 %.2fx, CPU p50 %.2fx, p99 %.2fx (load %s)%n",
+              all.size(), names[r], w[0], w[1], c[0], c[1], w[0] / plainWall[0], w[1] / plainWall[1],
+              c[0] / plainCpu[0], c[1] / plainCpu[1], load());
         }
         System.out.printf(Locale.ROOT, "(%d measured queries after %d warm-up, %d hits)%n", measured, warmup, sink);
       }
