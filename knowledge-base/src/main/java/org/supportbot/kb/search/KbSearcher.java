@@ -121,8 +121,10 @@ public final class KbSearcher implements AutoCloseable {
     addField(fw, KbFields.TITLE, settings.title());
     addField(fw, KbFields.TAGS, settings.tags());
     addField(fw, KbFields.QUESTION, settings.question());
-    addField(fw, KbFields.ANSWER, settings.answer());
     addField(fw, KbFields.BODY, settings.body());
+    if (hasField(reader, KbFields.ANSWER)) {
+      addField(fw, KbFields.ANSWER, settings.body()); // an index built before answers shared the body
+    }
     this.fields = List.copyOf(fw);
     Embedder e = null;
     if (settings.semantic() > 0) {
@@ -133,6 +135,15 @@ public final class KbSearcher implements AutoCloseable {
       }
     }
     this.embedder = e;
+  }
+
+  private static boolean hasField(DirectoryReader reader, String field) {
+    for (LeafReaderContext leaf : reader.leaves()) {
+      if (leaf.reader().getFieldInfos().fieldInfo(field) != null) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** True when queries are matched by embeddings as well as by BM25. */
