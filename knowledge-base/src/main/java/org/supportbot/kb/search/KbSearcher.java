@@ -100,6 +100,13 @@ public final class KbSearcher implements AutoCloseable {
    * belong to this reader and die with this searcher; a reopen starts with none.
    */
   private final Map<Term, TermStates> termStates = new ConcurrentHashMap<>();
+  /** Verdicts applied to similar drafts, and the document number of each document they name. */
+  private volatile AppliedFeedback feedback = new AppliedFeedback(FeedbackRanking.NONE, Map.of());
+
+  private record AppliedFeedback(FeedbackRanking ranking, Map<Integer, String> keyOfDoc) {}
+
+  /** Candidates re-ranked when verdicts on similar drafts apply, so a boosted document can rise into the top k. */
+  private static final int FEEDBACK_CANDIDATES = 50;
 
   private record FieldWeight(String field, float weight) {}
 
@@ -144,6 +151,28 @@ public final class KbSearcher implements AutoCloseable {
       }
     }
     return false;
+  }
+
+  /**
+   * Applies these verdicts ({@link FeedbackRanking}) to later searches: documents marked solved
+   * move up for similar drafts, documents repeatedly marked not helpful move down. Verdicts on
+   * documents this snapshot does not hold are ignored.
+   */
+  public void useFeedback(List<org.supportbot.kb.Feedback> verdicts) {
+    FeedbackRanking ranking = FeedbackRanking.of(verdicts,
+        draft -> new HashSet<>(terms(SearchRequest.of(draft)).stemmed().keySet()),
+        embedder == null ? null : embedder::embed);
+    Map<Integer, String> keyOfDoc = new HashMap<>();
+    try {
+      for (String key : ranking.keys()) {
+        for (ScoreDoc sd : searcher.search(new TermQuery(new Term(KbFields.KEY, key)), 1).scoreDocs) {
+          keyOfDoc.put(sd.doc, key);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(path + ": cannot look up the documents feedback names", e);
+    }
+    this.feedback = new AppliedFeedback(ranking, Map.copyOf(keyOfDoc));
   }
 
   /** True when queries are matched by embeddings as well as by BM25. */
@@ -210,7 +239,13 @@ public final class KbSearcher implements AutoCloseable {
       return List.of();
     }
     try {
+      AppliedFeedback fb = feedback;
+      float[] qv = embedder == null ? null : embedder.embed((request.text() + "\n" + request.errorText()).strip());
+      boolean adjust = !fb.keyOfDoc().isEmpty() && fb.ranking().anySimilar(terms.stemmed().keySet(), qv);
       int n = embedder == null ? k + TIE_MARGIN : Math.max(k + TIE_MARGIN, HYBRID_CANDIDATES);
+      if (adjust) {
+        n = Math.max(n, FEEDBACK_CANDIDATES);
+      }
       ScoreDoc[] lex = new ScoreDoc[0];
       double bound = 0;
       if (lexical) {
@@ -233,7 +268,10 @@ public final class KbSearcher implements AutoCloseable {
           ranked.add(new Scored(sd.doc, sd.score, bound <= 0 ? 0 : Math.min(1.0, sd.score / bound)));
         }
       } else {
-        ranked = fuse(request, lex, n);
+        ranked = fuse(request, qv, lex, n);
+      }
+      if (adjust) {
+        ranked = withFeedback(ranked, fb, terms.stemmed().keySet(), qv);
       }
       StoredFields stored = searcher.storedFields();
       orderTiesById(ranked, k, stored);
@@ -312,8 +350,7 @@ public final class KbSearcher implements AutoCloseable {
    * similarity of the embeddings, over the union of the BM25 and nearest-neighbour candidates.
    * The confidence is the cosine similarity.
    */
-  private List<Scored> fuse(SearchRequest request, ScoreDoc[] lex, int n) throws IOException {
-    float[] qv = embedder.embed((request.text() + "\n" + request.errorText()).strip());
+  private List<Scored> fuse(SearchRequest request, float[] qv, ScoreDoc[] lex, int n) throws IOException {
     Query filter = filters(request);
     KnnFloatVectorQuery knn = new KnnFloatVectorQuery(KbFields.VECTOR, qv, n, filter);
     TopDocs near = searcher.search(knn, n);
@@ -336,6 +373,18 @@ public final class KbSearcher implements AutoCloseable {
       }
       double score = lexNorm.getOrDefault(doc, 0.0) + settings.semantic() * cos;
       out.add(new Scored(doc, score, Math.max(0, Math.min(1, cos))));
+    }
+    out.sort(Comparator.comparingDouble(Scored::score).reversed().thenComparingInt(Scored::doc));
+    return out;
+  }
+
+  /** Scores multiplied by the feedback factor of each document, best first again. */
+  private static List<Scored> withFeedback(List<Scored> ranked, AppliedFeedback fb, Set<String> queryTerms, float[] qv) {
+    List<Scored> out = new ArrayList<>(ranked.size());
+    for (Scored sd : ranked) {
+      String key = fb.keyOfDoc().get(sd.doc());
+      double f = key == null ? 1 : fb.ranking().factor(key, queryTerms, qv);
+      out.add(f == 1 ? sd : new Scored(sd.doc(), sd.score() * f, sd.confidence()));
     }
     out.sort(Comparator.comparingDouble(Scored::score).reversed().thenComparingInt(Scored::doc));
     return out;
