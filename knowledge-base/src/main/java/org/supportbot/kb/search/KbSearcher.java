@@ -111,6 +111,28 @@ public final class KbSearcher implements AutoCloseable {
   private record FieldWeight(String field, float weight) {}
 
   /**
+   * An index searcher that computes each field's collection statistics once: Lucene sums them
+   * over every segment for every term clause of every query, and this snapshot never changes.
+   */
+  private static final class SnapshotSearcher extends IndexSearcher {
+    private final Map<String, java.util.Optional<CollectionStatistics>> stats = new ConcurrentHashMap<>();
+
+    SnapshotSearcher(DirectoryReader reader) {
+      super(reader);
+    }
+
+    @Override
+    public CollectionStatistics collectionStatistics(String field) throws IOException {
+      java.util.Optional<CollectionStatistics> s = stats.get(field);
+      if (s == null) {
+        s = java.util.Optional.ofNullable(super.collectionStatistics(field));
+        stats.put(field, s);
+      }
+      return s.orElse(null);
+    }
+  }
+
+  /**
    * Terms of one query: stemmed terms with their query frequency, exact tokens, and the stemmed
    * terms of its lead sentence ({@link LeadSentence}), weighted {@link SearchSettings#lead()}.
    */
@@ -121,7 +143,7 @@ public final class KbSearcher implements AutoCloseable {
     this.directory = directory;
     this.reader = reader;
     this.settings = settings;
-    this.searcher = new IndexSearcher(reader);
+    this.searcher = new SnapshotSearcher(reader);
     this.searcher.setSimilarity(KbSimilarity.create(settings.k1(), settings.b(), settings.shortB()));
     this.queryAnalyzer = settings.queryStopWords() ? queryAnalyzer() : stemmed;
     List<FieldWeight> fw = new ArrayList<>();
