@@ -1,6 +1,5 @@
 package org.supportbot.kb.ingest;
 
-import java.util.regex.Pattern;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
@@ -29,8 +28,6 @@ import org.commonmark.parser.Parser;
 public final class TextExtraction {
   /** CommonMark parser; immutable and safe to share between indexing threads. */
   private static final Parser MARKDOWN = Parser.builder().build();
-  private static final Pattern WS = Pattern.compile("[ \\t\\x0B\\f]+");
-  private static final Pattern BLANK_LINES = Pattern.compile("\\n\\s*\\n+");
 
   private TextExtraction() {}
 
@@ -166,19 +163,43 @@ public final class TextExtraction {
     }
   }
 
-  private static String tidy(String text) {
-    String s = WS.matcher(text.replace('\u00a0', ' ')).replaceAll(" ");
-    s = BLANK_LINES.matcher(s).replaceAll("\n");
-    StringBuilder out = new StringBuilder(s.length());
-    for (String line : s.split("\n")) {
-      String t = line.strip();
+  /**
+   * One line per non-blank line: no-break spaces, tabs and runs of spaces become one space, each
+   * line is stripped, blank lines are dropped. One pass, no regular expressions.
+   */
+  static String tidy(String text) {
+    StringBuilder out = new StringBuilder(text.length());
+    StringBuilder line = new StringBuilder();
+    int from = 0;
+    while (from <= text.length()) {
+      int to = text.indexOf('\n', from);
+      if (to < 0) {
+        to = text.length();
+      }
+      line.setLength(0);
+      boolean space = false;
+      for (int i = from; i < to; i++) {
+        char c = text.charAt(i);
+        if (c == ' ' || c == '\t' || c == '\u000B' || c == '\f' || c == '\u00a0') {
+          if (!space) {
+            line.append(' ');
+            space = true;
+          }
+        } else {
+          line.append(c);
+          space = false;
+        }
+      }
+      String t = line.toString().strip();
       if (!t.isEmpty()) {
         if (!out.isEmpty()) {
           out.append('\n');
         }
         out.append(t);
       }
+      from = to + 1;
     }
     return out.toString();
   }
+
 }

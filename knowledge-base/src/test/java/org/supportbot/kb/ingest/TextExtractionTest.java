@@ -2,6 +2,7 @@ package org.supportbot.kb.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,6 +30,37 @@ class TextExtractionTest {
   @MethodSource("markdown")
   void markupIsRemovedAndTextKept(String markdown, String text) {
     assertThat(TextExtraction.markdownToText(markdown)).isEqualTo(text);
+  }
+
+  /** The regular-expression version {@link TextExtraction#tidy} replaced, as the oracle. */
+  static String tidyByRegex(String text) {
+    String s = text.replace('\u00a0', ' ').replaceAll("[ \\t\\x0B\\f]+", " ").replaceAll("\\n\\s*\\n+", "\n");
+    StringBuilder out = new StringBuilder();
+    for (String line : s.split("\n")) {
+      String t = line.strip();
+      if (!t.isEmpty()) {
+        if (!out.isEmpty()) {
+          out.append('\n');
+        }
+        out.append(t);
+      }
+    }
+    return out.toString();
+  }
+
+  @Test
+  void tidyGivesWhatTheRegularExpressionsGaveOnRandomText() {
+    char[] alphabet = {' ', ' ', '\t', '\u000B', '\f', '\u00a0', '\n', '\n', '\r', '\u2003', 'a', 'b', '.', 'x'};
+    SplittableRandom rnd = new SplittableRandom(19);
+    for (int n = 0; n < 20_000; n++) {
+      StringBuilder b = new StringBuilder();
+      for (int i = rnd.nextInt(40); i > 0; i--) {
+        b.append(alphabet[rnd.nextInt(alphabet.length)]);
+      }
+      String text = b.toString();
+      assertThat(TextExtraction.tidy(text)).as("%s", text.chars().mapToObj(Integer::toHexString).toList())
+          .isEqualTo(tidyByRegex(text));
+    }
   }
 
   @Test
