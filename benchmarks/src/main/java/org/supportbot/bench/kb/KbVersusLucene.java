@@ -203,7 +203,8 @@ public final class KbVersusLucene {
               all.size(), names[r], w[0], w[1], c[0], c[1], w[0] / plainWall[0], w[1] / plainWall[1],
               c[0] / plainCpu[0], c[1] / plainCpu[1], load());
         }
-        System.out.printf(Locale.ROOT, "(%d measured queries after %d warm-up, %d hits)%n", measured, warmup, sink);
+        System.out.printf(Locale.ROOT, "(%d measured queries after %d warm-up, %d hits; segments: ours %d, plain %d)%n",
+            measured, warmup, sink, k.segments(), p.segments());
       }
     } finally {
       KbBench.deleteTree(ours);

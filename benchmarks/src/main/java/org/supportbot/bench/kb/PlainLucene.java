@@ -160,6 +160,10 @@ final class PlainLucene {
       return n;
     }
 
+    int segments() {
+      return reader.leaves().size();
+    }
+
     @Override
     public void close() throws IOException {
       analyzer.close();

@@ -241,6 +241,11 @@ public final class KbSearcher implements AutoCloseable {
     return embedder == null ? settings.lexicalFloor() : settings.floor();
   }
 
+  /** Number of index segments in this snapshot (each query clause is set up once per segment). */
+  public int segments() {
+    return reader.leaves().size();
+  }
+
   /** Number of live documents. */
   public int size() {
     return reader.numDocs();
