@@ -8,9 +8,11 @@ import java.util.Objects;
  *
  * @param caseId the draft or conversation the suggestion was shown for
  * @param suggestionId the {@link Suggestion#id()} the verdict is about
+ * @param draft the text the suggestion was shown for (title and description), or empty when not
+ *     known; verdicts with a draft move the document up or down for similar drafts
  */
 public record Feedback(
-    String caseId, String suggestionId, Source source, Verdict verdict, Instant at) {
+    String caseId, String suggestionId, Source source, Verdict verdict, Instant at, String draft) {
 
   /** "This solved it" or "not helpful". */
   public enum Verdict {
@@ -30,5 +32,11 @@ public record Feedback(
     Objects.requireNonNull(at, "at");
     caseId = caseId.strip();
     suggestionId = suggestionId.strip();
+    draft = Objects.requireNonNullElse(draft, "").strip();
+  }
+
+  /** A verdict whose draft is not known: it counts in the deflection report, not in ranking. */
+  public Feedback(String caseId, String suggestionId, Source source, Verdict verdict, Instant at) {
+    this(caseId, suggestionId, source, verdict, at, "");
   }
 }

@@ -45,6 +45,7 @@ public final class LuceneKnowledgeBase implements KnowledgeBase {
     this.feedback = FeedbackStore.in(kbDir);
     this.cache = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(Duration.ofMinutes(30)).build();
     this.searcher = KbSearcher.open(KbIndexing.luceneDir(kbDir), settings);
+    this.searcher.useFeedback(feedback.all());
   }
 
   /** Opens the knowledge base in {@code kbDir} with the tuned settings. */
@@ -71,8 +72,7 @@ public final class LuceneKnowledgeBase implements KnowledgeBase {
   }
 
   private List<Suggestion> compute(IncidentDraft draft, int k) {
-    String text = draft.title().isEmpty() ? draft.description() : draft.title() + ".\n" + draft.description();
-    SearchRequest request = new SearchRequest(text, draft.errorText(), draft.product(), draft.version(), Set.of());
+    SearchRequest request = new SearchRequest(draftText(draft), draft.errorText(), draft.product(), draft.version(), Set.of());
     KbSearcher current = searcher;
     List<SearchHit> hits = current.search(request, k, true);
     List<Suggestion> out = distinctAboveFloor(hits, k, current.floor());
@@ -117,7 +117,9 @@ public final class LuceneKnowledgeBase implements KnowledgeBase {
   /** Sees index changes made since opening and forgets cached answers. */
   public synchronized void refresh() {
     KbSearcher old = searcher;
-    searcher = KbSearcher.open(KbIndexing.luceneDir(kbDir), settings);
+    KbSearcher fresh = KbSearcher.open(KbIndexing.luceneDir(kbDir), settings);
+    fresh.useFeedback(feedback.all());
+    searcher = fresh;
     cache.invalidateAll();
     old.close();
   }
@@ -128,14 +130,29 @@ public final class LuceneKnowledgeBase implements KnowledgeBase {
     return cache.estimatedSize();
   }
 
+  /** Records a verdict; one that carries its draft changes the ranking of similar drafts from now on. */
   @Override
-  public void record(Feedback f) {
+  public synchronized void record(Feedback f) {
     feedback.append(f);
+    if (!f.draft().isEmpty()) {
+      searcher.useFeedback(feedback.all());
+      cache.invalidateAll();
+    }
   }
 
-  /** Records a verdict stamped with this knowledge base's clock. */
+  /** Records a verdict on a suggestion shown for {@code draft}, stamped with this knowledge base's clock. */
+  public void record(String caseId, IncidentDraft draft, Suggestion s, Feedback.Verdict verdict) {
+    record(new Feedback(caseId, s.id(), s.source(), verdict, clock.instant(), draftText(draft)));
+  }
+
+  /** Records a verdict stamped with this knowledge base's clock (without its draft: not used in ranking). */
   public void record(String caseId, Suggestion s, Feedback.Verdict verdict) {
-    feedback.append(new Feedback(caseId, s.id(), s.source(), verdict, clock.instant()));
+    record(new Feedback(caseId, s.id(), s.source(), verdict, clock.instant()));
+  }
+
+  /** The text a draft is searched by, which is also what a verdict's draft is compared by. */
+  static String draftText(IncidentDraft draft) {
+    return draft.title().isEmpty() ? draft.description() : draft.title() + ".\n" + draft.description();
   }
 
   @Override

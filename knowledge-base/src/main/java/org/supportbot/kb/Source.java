@@ -7,9 +7,11 @@ public enum Source {
   ARTICLE,
   FORUM;
 
+  private final String label = name().toLowerCase(Locale.ROOT);
+
   /** The lower-case name used in JSON output and in the index: {@code article} or {@code forum}. */
   public String label() {
-    return name().toLowerCase(Locale.ROOT);
+    return label;
   }
 
   /** Parses {@code article} or {@code forum} (any case). */

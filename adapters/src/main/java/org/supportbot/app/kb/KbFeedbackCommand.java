@@ -30,6 +30,11 @@ final class KbFeedbackCommand implements Callable<Integer> {
   @Option(names = "--source", required = true, paramLabel = "SOURCE", description = "article or forum.")
   String source;
 
+  @Option(names = "--draft", paramLabel = "TEXT", defaultValue = "",
+      description = "The text the suggestion was shown for (title, then description); with it the verdict moves"
+          + " the document up (solved) or down (not helpful, twice) for similar drafts.")
+  String draft;
+
   @ArgGroup(exclusive = true, multiplicity = "1")
   Verdict verdict;
 
@@ -50,7 +55,7 @@ final class KbFeedbackCommand implements Callable<Integer> {
     }
     try {
       Feedback f = new Feedback(caseId, id, s, verdict.solved ? Feedback.Verdict.SOLVED : Feedback.Verdict.NOT_HELPFUL,
-          clock.instant());
+          clock.instant(), draft);
       FeedbackStore.in(index).append(f);
       spec.commandLine().getOut().println("recorded: case " + f.caseId() + ", " + s.label() + " " + f.suggestionId()
           + ", " + (verdict.solved ? "solved" : "not helpful"));

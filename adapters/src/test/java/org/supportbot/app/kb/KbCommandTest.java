@@ -210,6 +210,16 @@ class KbCommandTest {
   }
 
   @Test
+  void feedbackWithADraftKeepsTheDraftForRanking() throws java.io.IOException {
+    index();
+    CliRun run = CliRun.of("kb", "feedback", "--index", kb.toString(), "--case", "c1", "--id", "db-1", "--source", "article",
+        "--solved", "--draft", "Database pool timeout.\nThe app hangs");
+    assertThat(run.exitCode()).isZero();
+    assertThat(new org.supportbot.kb.feedback.FeedbackStore(kb.resolve("feedback.jsonl")).all())
+        .extracting(org.supportbot.kb.Feedback::draft).containsExactly("Database pool timeout.\nThe app hangs");
+  }
+
+  @Test
   void feedbackWithAnUnknownSourceIsAUsageError() {
     CliRun run = CliRun.of("kb", "feedback", "--index", kb.toString(), "--case", "c", "--id", "x", "--source", "wiki", "--solved");
     assertThat(run.exitCode()).isEqualTo(2);

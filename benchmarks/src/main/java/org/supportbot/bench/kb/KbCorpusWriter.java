@@ -22,8 +22,15 @@ public final class KbCorpusWriter {
       System.err.println("usage: KbCorpusWriter DIR COUNT");
       System.exit(2);
     }
-    Path dir = Files.createDirectories(Path.of(args[0]));
+    Path dir = Path.of(args[0]);
     int n = Integer.parseInt(args[1]);
+    write(dir, n);
+    System.out.println("wrote " + n + " articles to " + dir);
+  }
+
+  /** Writes documents {@code 0..n-1} of the corpus (seed 42) as {@code gen-NNNNNN.md} into {@code dir}. */
+  static void write(Path dir, int n) throws IOException {
+    Files.createDirectories(dir);
     KbCorpus corpus = KbCorpus.load();
     for (int i = 0; i < n; i++) {
       KbDocument d = corpus.document(42, i);
@@ -32,6 +39,5 @@ public final class KbCorpusWriter {
           + (d.acceptedAnswer().isEmpty() ? "" : d.acceptedAnswer() + "\n\n") + d.body() + "\n";
       Files.writeString(dir.resolve(String.format("gen-%06d.md", i)), text);
     }
-    System.out.println("wrote " + n + " articles to " + dir);
   }
 }

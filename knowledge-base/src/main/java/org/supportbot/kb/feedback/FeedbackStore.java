@@ -55,6 +55,9 @@ public final class FeedbackStore {
     o.put("source", f.source().label());
     o.put("verdict", f.verdict().name().toLowerCase(java.util.Locale.ROOT));
     o.put("at", f.at().toString());
+    if (!f.draft().isEmpty()) {
+      o.put("draft", f.draft());
+    }
     try {
       Files.createDirectories(file.toAbsolutePath().getParent());
       Files.writeString(file, JSON.writeValueAsString(o) + "\n", StandardCharsets.UTF_8,
@@ -86,7 +89,7 @@ public final class FeedbackStore {
         out.add(new Feedback(
             n.path("case").asText(), n.path("id").asText(), Source.parse(n.path("source").asText()),
             Feedback.Verdict.valueOf(n.path("verdict").asText().toUpperCase(java.util.Locale.ROOT)),
-            Instant.parse(n.path("at").asText())));
+            Instant.parse(n.path("at").asText()), n.path("draft").asText("")));
       } catch (JsonProcessingException | IllegalArgumentException | DateTimeParseException e) {
         throw new KbException(file + ":" + (i + 1) + ": not a feedback record (" + e.getMessage()
             + "); fix or delete that line", e);

@@ -22,6 +22,10 @@ public final class KbFields {
   public static final String TITLE = "title";
   public static final String TAGS = "tags";
   public static final String QUESTION = "question";
+  /**
+   * An accepted answer's own field in indexes built before 2026-12-03; since then the accepted
+   * answer is indexed in {@link #BODY}. The searcher still reads this field where an index has it.
+   */
   public static final String ANSWER = "answer";
   public static final String BODY = "body";
   /** Searched with the exact analyzer: identifiers, versions, codes, paths from every text. */
@@ -33,7 +37,7 @@ public final class KbFields {
   /** Marker for "applies to all" in {@link #PRODUCT} and {@link #VERSION}. */
   public static final String NONE = "_any";
 
-  public static final List<String> STEMMED = List.of(TITLE, TAGS, QUESTION, ANSWER, BODY);
+  public static final List<String> STEMMED = List.of(TITLE, TAGS, QUESTION, BODY);
 
   private KbFields() {}
 }

@@ -311,8 +311,8 @@ public final class KbIndexWriter implements AutoCloseable {
       doc.add(new TextField(KbFields.TAGS, String.join(" ", d.tags()).replace('-', ' '), Field.Store.NO));
     }
     addText(doc, KbFields.QUESTION, d.question());
-    addText(doc, KbFields.ANSWER, d.acceptedAnswer());
-    addText(doc, KbFields.BODY, d.body());
+    // the accepted answer shares the body field (same weight): one scored clause fewer per query word
+    addText(doc, KbFields.BODY, String.join("\n", nonEmpty(d.acceptedAnswer(), d.body())));
     String all = String.join("\n", d.title(), d.question(), d.acceptedAnswer(), d.body());
     doc.add(new TextField(KbFields.CODE, all, Field.Store.NO));
     String snippetSource = String.join("\n", nonEmpty(d.question(), d.acceptedAnswer(), d.body()));

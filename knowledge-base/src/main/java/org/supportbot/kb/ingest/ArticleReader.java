@@ -21,6 +21,9 @@ import org.supportbot.kb.Source;
  */
 public final class ArticleReader {
 
+  /** Settings of the front-matter parser; immutable, shared (a {@link Load} is made per file). */
+  private static final LoadSettings YAML = LoadSettings.builder().build();
+
   private ArticleReader() {}
 
   /** All {@code *.md} files under {@code dir} (recursively), sorted by path. */
@@ -38,10 +41,23 @@ public final class ArticleReader {
     } catch (IOException e) {
       throw new IngestException(dir + ": cannot list articles: " + e.getMessage(), e);
     }
+    // read and parsed on every core (Markdown and YAML parsing are most of a rebuild's reading);
+    // errors are reported in path order, as a sequential read would meet them
+    List<Object> parsed = files.parallelStream().map(file -> {
+      try {
+        return (Object) read(file, dir.relativize(file).toString());
+      } catch (IngestException e) {
+        return e;
+      }
+    }).toList();
     List<KbDocument> docs = new ArrayList<>(files.size());
     Map<String, Path> seen = new HashMap<>();
-    for (Path file : files) {
-      KbDocument doc = read(file, dir.relativize(file).toString());
+    for (int i = 0; i < files.size(); i++) {
+      Path file = files.get(i);
+      if (parsed.get(i) instanceof IngestException e) {
+        throw e;
+      }
+      KbDocument doc = (KbDocument) parsed.get(i);
       Path earlier = seen.putIfAbsent(doc.id(), file);
       if (earlier != null) {
         throw new IngestException(
@@ -81,7 +97,7 @@ public final class ArticleReader {
     String body = bodyStart < 0 ? "" : s.substring(bodyStart + 1);
     Map<?, ?> meta;
     try {
-      Object loaded = new Load(LoadSettings.builder().build()).loadFromString(yaml);
+      Object loaded = new Load(YAML).loadFromString(yaml);
       if (loaded == null) {
         meta = Map.of();
       } else if (loaded instanceof Map<?, ?> m) {

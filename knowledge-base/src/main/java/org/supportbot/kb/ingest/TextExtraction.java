@@ -1,24 +1,33 @@
 package org.supportbot.kb.ingest;
 
-import java.util.regex.Pattern;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
+import org.commonmark.node.AbstractVisitor;
+import org.commonmark.node.Code;
+import org.commonmark.node.FencedCodeBlock;
+import org.commonmark.node.HardLineBreak;
+import org.commonmark.node.Heading;
+import org.commonmark.node.HtmlBlock;
+import org.commonmark.node.HtmlInline;
+import org.commonmark.node.Image;
+import org.commonmark.node.IndentedCodeBlock;
+import org.commonmark.node.Link;
+import org.commonmark.node.ListItem;
+import org.commonmark.node.Node;
+import org.commonmark.node.Paragraph;
+import org.commonmark.node.SoftLineBreak;
+import org.commonmark.node.Text;
+import org.commonmark.node.ThematicBreak;
+import org.commonmark.parser.Parser;
 
 /**
  * HTML and Markdown to plain text. Code blocks and inline code keep their characters, so an error
  * string or file path in them stays searchable token for token.
  */
 public final class TextExtraction {
-  private static final Pattern MD_IMAGE = Pattern.compile("!\\[([^\\]]*)]\\(([^)]*)\\)");
-  private static final Pattern MD_LINK = Pattern.compile("\\[([^\\]]+)]\\(([^)\\s]*)[^)]*\\)");
-  private static final Pattern MD_HEADING = Pattern.compile("(?m)^\\s{0,3}#{1,6}\\s*");
-  private static final Pattern MD_FENCE = Pattern.compile("(?m)^\\s*(```|~~~)[\\w+-]*\\s*$");
-  private static final Pattern MD_EMPHASIS = Pattern.compile("(\\*\\*|__|(?<![\\w*])\\*(?=\\S)|(?<=\\S)\\*(?![\\w*]))");
-  private static final Pattern MD_QUOTE = Pattern.compile("(?m)^\\s*>\\s?");
-  private static final Pattern MD_LIST = Pattern.compile("(?m)^\\s*([-*+]|\\d+\\.)\\s+");
-  private static final Pattern WS = Pattern.compile("[ \\t\\x0B\\f]+");
-  private static final Pattern BLANK_LINES = Pattern.compile("\\n\\s*\\n+");
+  /** CommonMark parser; immutable and safe to share between indexing threads. */
+  private static final Parser MARKDOWN = Parser.builder().build();
 
   private TextExtraction() {}
 
@@ -44,36 +53,153 @@ public final class TextExtraction {
     return tidy(doc.body().wholeText());
   }
 
-  /** Text of a Markdown body: markup removed, link targets and code kept. */
+  /**
+   * Text of a Markdown body (CommonMark): markup removed; link targets kept after their text;
+   * images give their alternative text; code blocks, inline code and raw HTML keep every
+   * character (only runs of spaces are later collapsed, as in all text).
+   */
   public static String markdownToText(String markdown) {
     if (markdown == null || markdown.isBlank()) {
       return "";
     }
-    String s = markdown.replace("\r\n", "\n");
-    s = MD_FENCE.matcher(s).replaceAll("");
-    s = MD_IMAGE.matcher(s).replaceAll("$1");
-    s = MD_LINK.matcher(s).replaceAll("$1 ($2)");
-    s = MD_HEADING.matcher(s).replaceAll("");
-    s = MD_QUOTE.matcher(s).replaceAll("");
-    s = MD_LIST.matcher(s).replaceAll("");
-    s = MD_EMPHASIS.matcher(s).replaceAll("");
-    s = s.replace("`", "");
-    return tidy(s);
+    PlainText text = new PlainText();
+    MARKDOWN.parse(markdown).accept(text);
+    return tidy(text.out.toString());
   }
 
-  private static String tidy(String text) {
-    String s = WS.matcher(text.replace('\u00a0', ' ')).replaceAll(" ");
-    s = BLANK_LINES.matcher(s).replaceAll("\n");
-    StringBuilder out = new StringBuilder(s.length());
-    for (String line : s.split("\n")) {
-      String t = line.strip();
+  /** Collects the text of a parsed Markdown document, one line per block. */
+  private static final class PlainText extends AbstractVisitor {
+    final StringBuilder out = new StringBuilder();
+
+    private void line() {
+      if (!out.isEmpty() && out.charAt(out.length() - 1) != '\n') {
+        out.append('\n');
+      }
+    }
+
+    private void block(Node n, String literal) {
+      line();
+      if (literal != null) {
+        out.append(literal);
+      } else {
+        visitChildren(n);
+      }
+      line();
+    }
+
+    @Override
+    public void visit(Text n) {
+      out.append(n.getLiteral());
+    }
+
+    @Override
+    public void visit(Code n) {
+      out.append(n.getLiteral());
+    }
+
+    @Override
+    public void visit(HtmlInline n) {
+      out.append(n.getLiteral());
+    }
+
+    @Override
+    public void visit(SoftLineBreak n) {
+      out.append('\n');
+    }
+
+    @Override
+    public void visit(HardLineBreak n) {
+      out.append('\n');
+    }
+
+    @Override
+    public void visit(Link n) {
+      int start = out.length();
+      visitChildren(n);
+      String target = n.getDestination();
+      if (target != null && !target.isBlank() && !out.substring(start).equals(target)) {
+        out.append(" (").append(target).append(')');
+      }
+    }
+
+    @Override
+    public void visit(Image n) {
+      visitChildren(n);
+    }
+
+    @Override
+    public void visit(FencedCodeBlock n) {
+      block(n, n.getLiteral());
+    }
+
+    @Override
+    public void visit(IndentedCodeBlock n) {
+      block(n, n.getLiteral());
+    }
+
+    @Override
+    public void visit(HtmlBlock n) {
+      block(n, n.getLiteral());
+    }
+
+    @Override
+    public void visit(Paragraph n) {
+      block(n, null);
+    }
+
+    @Override
+    public void visit(Heading n) {
+      block(n, null);
+    }
+
+    @Override
+    public void visit(ListItem n) {
+      block(n, null);
+    }
+
+    @Override
+    public void visit(ThematicBreak n) {
+      line();
+    }
+  }
+
+  /**
+   * One line per non-blank line: no-break spaces, tabs and runs of spaces become one space, each
+   * line is stripped, blank lines are dropped. One pass, no regular expressions.
+   */
+  static String tidy(String text) {
+    StringBuilder out = new StringBuilder(text.length());
+    StringBuilder line = new StringBuilder();
+    int from = 0;
+    while (from <= text.length()) {
+      int to = text.indexOf('\n', from);
+      if (to < 0) {
+        to = text.length();
+      }
+      line.setLength(0);
+      boolean space = false;
+      for (int i = from; i < to; i++) {
+        char c = text.charAt(i);
+        if (c == ' ' || c == '\t' || c == '\u000B' || c == '\f' || c == '\u00a0') {
+          if (!space) {
+            line.append(' ');
+            space = true;
+          }
+        } else {
+          line.append(c);
+          space = false;
+        }
+      }
+      String t = line.toString().strip();
       if (!t.isEmpty()) {
         if (!out.isEmpty()) {
           out.append('\n');
         }
         out.append(t);
       }
+      from = to + 1;
     }
     return out.toString();
   }
+
 }

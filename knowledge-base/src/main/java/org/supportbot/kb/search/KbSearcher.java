@@ -100,8 +100,37 @@ public final class KbSearcher implements AutoCloseable {
    * belong to this reader and die with this searcher; a reopen starts with none.
    */
   private final Map<Term, TermStates> termStates = new ConcurrentHashMap<>();
+  /** Verdicts applied to similar drafts, and the document number of each document they name. */
+  private volatile AppliedFeedback feedback = new AppliedFeedback(FeedbackRanking.NONE, Map.of());
+
+  private record AppliedFeedback(FeedbackRanking ranking, Map<Integer, String> keyOfDoc) {}
+
+  /** Candidates re-ranked when verdicts on similar drafts apply, so a boosted document can rise into the top k. */
+  private static final int FEEDBACK_CANDIDATES = 50;
 
   private record FieldWeight(String field, float weight) {}
+
+  /**
+   * An index searcher that computes each field's collection statistics once: Lucene sums them
+   * over every segment for every term clause of every query, and this snapshot never changes.
+   */
+  private static final class SnapshotSearcher extends IndexSearcher {
+    private final Map<String, java.util.Optional<CollectionStatistics>> stats = new ConcurrentHashMap<>();
+
+    SnapshotSearcher(DirectoryReader reader) {
+      super(reader);
+    }
+
+    @Override
+    public CollectionStatistics collectionStatistics(String field) throws IOException {
+      java.util.Optional<CollectionStatistics> s = stats.get(field);
+      if (s == null) {
+        s = java.util.Optional.ofNullable(super.collectionStatistics(field));
+        stats.put(field, s);
+      }
+      return s.orElse(null);
+    }
+  }
 
   /**
    * Terms of one query: stemmed terms with their query frequency, exact tokens, and the stemmed
@@ -114,15 +143,17 @@ public final class KbSearcher implements AutoCloseable {
     this.directory = directory;
     this.reader = reader;
     this.settings = settings;
-    this.searcher = new IndexSearcher(reader);
+    this.searcher = new SnapshotSearcher(reader);
     this.searcher.setSimilarity(KbSimilarity.create(settings.k1(), settings.b(), settings.shortB()));
     this.queryAnalyzer = settings.queryStopWords() ? queryAnalyzer() : stemmed;
     List<FieldWeight> fw = new ArrayList<>();
     addField(fw, KbFields.TITLE, settings.title());
     addField(fw, KbFields.TAGS, settings.tags());
     addField(fw, KbFields.QUESTION, settings.question());
-    addField(fw, KbFields.ANSWER, settings.answer());
     addField(fw, KbFields.BODY, settings.body());
+    if (hasField(reader, KbFields.ANSWER)) {
+      addField(fw, KbFields.ANSWER, settings.body()); // an index built before answers shared the body
+    }
     this.fields = List.copyOf(fw);
     Embedder e = null;
     if (settings.semantic() > 0) {
@@ -133,6 +164,37 @@ public final class KbSearcher implements AutoCloseable {
       }
     }
     this.embedder = e;
+  }
+
+  private static boolean hasField(DirectoryReader reader, String field) {
+    for (LeafReaderContext leaf : reader.leaves()) {
+      if (leaf.reader().getFieldInfos().fieldInfo(field) != null) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Applies these verdicts ({@link FeedbackRanking}) to later searches: documents marked solved
+   * move up for similar drafts, documents repeatedly marked not helpful move down. Verdicts on
+   * documents this snapshot does not hold are ignored.
+   */
+  public void useFeedback(List<org.supportbot.kb.Feedback> verdicts) {
+    FeedbackRanking ranking = FeedbackRanking.of(verdicts,
+        draft -> new HashSet<>(terms(SearchRequest.of(draft)).stemmed().keySet()),
+        embedder == null ? null : embedder::embed);
+    Map<Integer, String> keyOfDoc = new HashMap<>();
+    try {
+      for (String key : ranking.keys()) {
+        for (ScoreDoc sd : searcher.search(new TermQuery(new Term(KbFields.KEY, key)), 1).scoreDocs) {
+          keyOfDoc.put(sd.doc, key);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(path + ": cannot look up the documents feedback names", e);
+    }
+    this.feedback = new AppliedFeedback(ranking, Map.copyOf(keyOfDoc));
   }
 
   /** True when queries are matched by embeddings as well as by BM25. */
@@ -179,6 +241,11 @@ public final class KbSearcher implements AutoCloseable {
     return embedder == null ? settings.lexicalFloor() : settings.floor();
   }
 
+  /** Number of index segments in this snapshot (each query clause is set up once per segment). */
+  public int segments() {
+    return reader.leaves().size();
+  }
+
   /** Number of live documents. */
   public int size() {
     return reader.numDocs();
@@ -199,7 +266,13 @@ public final class KbSearcher implements AutoCloseable {
       return List.of();
     }
     try {
+      AppliedFeedback fb = feedback;
+      float[] qv = embedder == null ? null : embedder.embed((request.text() + "\n" + request.errorText()).strip());
+      boolean adjust = !fb.keyOfDoc().isEmpty() && fb.ranking().anySimilar(terms.stemmed().keySet(), qv);
       int n = embedder == null ? k + TIE_MARGIN : Math.max(k + TIE_MARGIN, HYBRID_CANDIDATES);
+      if (adjust) {
+        n = Math.max(n, FEEDBACK_CANDIDATES);
+      }
       ScoreDoc[] lex = new ScoreDoc[0];
       double bound = 0;
       if (lexical) {
@@ -222,7 +295,10 @@ public final class KbSearcher implements AutoCloseable {
           ranked.add(new Scored(sd.doc, sd.score, bound <= 0 ? 0 : Math.min(1.0, sd.score / bound)));
         }
       } else {
-        ranked = fuse(request, lex, n);
+        ranked = fuse(request, qv, lex, n);
+      }
+      if (adjust) {
+        ranked = withFeedback(ranked, fb, terms.stemmed().keySet(), qv);
       }
       StoredFields stored = searcher.storedFields();
       orderTiesById(ranked, k, stored);
@@ -301,8 +377,7 @@ public final class KbSearcher implements AutoCloseable {
    * similarity of the embeddings, over the union of the BM25 and nearest-neighbour candidates.
    * The confidence is the cosine similarity.
    */
-  private List<Scored> fuse(SearchRequest request, ScoreDoc[] lex, int n) throws IOException {
-    float[] qv = embedder.embed((request.text() + "\n" + request.errorText()).strip());
+  private List<Scored> fuse(SearchRequest request, float[] qv, ScoreDoc[] lex, int n) throws IOException {
     Query filter = filters(request);
     KnnFloatVectorQuery knn = new KnnFloatVectorQuery(KbFields.VECTOR, qv, n, filter);
     TopDocs near = searcher.search(knn, n);
@@ -325,6 +400,18 @@ public final class KbSearcher implements AutoCloseable {
       }
       double score = lexNorm.getOrDefault(doc, 0.0) + settings.semantic() * cos;
       out.add(new Scored(doc, score, Math.max(0, Math.min(1, cos))));
+    }
+    out.sort(Comparator.comparingDouble(Scored::score).reversed().thenComparingInt(Scored::doc));
+    return out;
+  }
+
+  /** Scores multiplied by the feedback factor of each document, best first again. */
+  private static List<Scored> withFeedback(List<Scored> ranked, AppliedFeedback fb, Set<String> queryTerms, float[] qv) {
+    List<Scored> out = new ArrayList<>(ranked.size());
+    for (Scored sd : ranked) {
+      String key = fb.keyOfDoc().get(sd.doc());
+      double f = key == null ? 1 : fb.ranking().factor(key, queryTerms, qv);
+      out.add(f == 1 ? sd : new Scored(sd.doc(), sd.score() * f, sd.confidence()));
     }
     out.sort(Comparator.comparingDouble(Scored::score).reversed().thenComparingInt(Scored::doc));
     return out;

@@ -2,9 +2,8 @@ package org.supportbot.kb.search;
 
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 /** Cuts a short window around the densest matches and marks matched terms as {@code **term**}. */
 final class Snippets {
@@ -14,9 +13,10 @@ final class Snippets {
    * @param matches {start, end, termHash} of every matched token in {@code text}
    */
   static String highlight(String text, List<int[]> matches, int maxChars) {
-    String flat = text.replace('\n', ' ');
+    // line breaks become spaces in the window only, not in the whole text (up to 8,000 characters)
+    String flat = text;
     if (matches.isEmpty()) {
-      return flat.length() <= maxChars ? flat : cut(flat, 0, maxChars) + "…";
+      return (flat.length() <= maxChars ? flat : cut(flat, 0, maxChars) + "…").replace('\n', ' ');
     }
     List<int[]> sorted = new ArrayList<>(matches);
     sorted.sort(Comparator.<int[]>comparingInt(m -> m[0]).thenComparingInt(m -> -m[1]));
@@ -25,23 +25,32 @@ final class Snippets {
     // matches, adding at the right edge and dropping at the left, scores them all
     int bestStart = 0;
     int bestScore = -1;
-    Map<Integer, Integer> inWindow = new HashMap<>();
+    // each match's term as a small number, so that the window's counts are an array
+    int[] terms = sorted.stream().mapToInt(m -> m[2]).distinct().sorted().toArray();
+    int[] term = new int[sorted.size()];
+    for (int i = 0; i < term.length; i++) {
+      term[i] = Arrays.binarySearch(terms, sorted.get(i)[2]);
+    }
+    int[] inWindow = new int[terms.length];
+    int distinct = 0;
     int next = 0;
     for (int i = 0; i < sorted.size(); i++) {
       int from = Math.max(0, sorted.get(i)[0] - 40);
       int to = from + maxChars;
       next = Math.max(next, i);
       while (next < sorted.size() && sorted.get(next)[1] <= to) {
-        inWindow.merge(sorted.get(next)[2], 1, Integer::sum);
+        if (inWindow[term[next]]++ == 0) {
+          distinct++;
+        }
         next++;
       }
-      int score = inWindow.size() * 100 + (next - i);
+      int score = distinct * 100 + (next - i);
       if (score > bestScore) {
         bestScore = score;
         bestStart = from;
       }
-      if (next > i) {
-        inWindow.computeIfPresent(sorted.get(i)[2], (term, n) -> n == 1 ? null : n - 1);
+      if (next > i && --inWindow[term[i]] == 0) {
+        distinct--;
       }
     }
     int start = bestStart == 0 ? 0 : wordStart(flat, bestStart);
@@ -63,7 +72,7 @@ final class Snippets {
     if (end < flat.length()) {
       out.append('…');
     }
-    return out.toString().strip();
+    return out.toString().replace('\n', ' ').strip();
   }
 
   private static String cut(String s, int from, int max) {

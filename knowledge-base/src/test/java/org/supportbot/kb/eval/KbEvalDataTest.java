@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -59,6 +61,14 @@ class KbEvalDataTest {
 
   /** Each configuration is run once; several tests read its figures. */
   private static final Map<String, Metrics> RUNS = new ConcurrentHashMap<>();
+
+  /** Prints every run's figures, so a change's before and after can be read from the build log. */
+  @AfterAll
+  static void printFigures() {
+    new TreeMap<>(RUNS).forEach((run, m) -> System.out.printf(java.util.Locale.ROOT,
+        "kb-eval %s: MAP@10 %.4f MRR@10 %.4f P@1 %.4f%n", run.replaceAll(" SearchSettings\\[.*semantic=([0-9.]+)]", " semantic=$1"),
+        m.map10(), m.mrr10(), m.p1()));
+  }
 
   private static Metrics stackFaq(SearchSettings s) {
     return RUNS.computeIfAbsent("stackfaq " + s, key -> runStackFaq(s));

@@ -96,6 +96,18 @@ class ArticleReaderTest {
   }
 
   @Test
+  void ofSeveralBadFilesTheFirstByPathIsReported(@TempDir Path dir) throws IOException {
+    for (int i = 0; i < 200; i++) {
+      Files.writeString(dir.resolve(String.format("ok-%03d.md", i)), "---\nid: ok-" + i + "\ntitle: T\n---\nx\n");
+    }
+    Files.writeString(dir.resolve("bad-1.md"), "no front matter\n");
+    Files.writeString(dir.resolve("zz-bad-2.md"), "no front matter either\n");
+    assertThatThrownBy(() -> ArticleReader.readFolder(dir))
+        .isInstanceOf(IngestException.class)
+        .hasMessageStartingWith(dir.resolve("bad-1.md") + ": no front matter");
+  }
+
+  @Test
   void missingFolderIsReported(@TempDir Path dir) {
     Path nowhere = dir.resolve("nope");
     assertThatThrownBy(() -> ArticleReader.readFolder(nowhere))

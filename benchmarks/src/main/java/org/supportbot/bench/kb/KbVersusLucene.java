@@ -1,0 +1,248 @@
+package org.supportbot.bench.kb;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.supportbot.kb.Source;
+import org.supportbot.kb.index.IndexProgress;
+import org.supportbot.kb.index.KbIndexWriter;
+import org.supportbot.kb.index.KbIndexing;
+import org.supportbot.kb.ingest.KbDocument;
+import org.supportbot.kb.search.KbSearcher;
+import org.supportbot.kb.search.SearchRequest;
+import org.supportbot.kb.search.SearchSettings;
+
+/**
+ * The knowledge base (lexical mode) against {@link PlainLucene} on the same generated documents
+ * ({@link KbCorpus}, seed 42) and the same queries (seed 7), interleaved in one process so that
+ * both see the same machine, and the ratio printed beside each pair. On a shared machine the
+ * absolute figures move from run to run; the ratio is the figure to read.
+ *
+ * <ul>
+ *   <li>{@code index}: full builds of {@code docs} documents, ours then plain, then plain then
+ *       ours, {@code rounds} times; documents per second of wall time and per CPU-second of the
+ *       whole process (both index on two threads).
+ *   <li>{@code search}: one index of each kind; every query runs on both, in alternating order,
+ *       top 5 on one thread (ours with snippets, then without); wall and thread-CPU p50 and p99.
+ *   <li>{@code files}: {@code docs} Markdown files written by {@link KbCorpusWriter}, then what
+ *       {@code kb index --rebuild --lexical-only --articles DIR} does (read and check every file,
+ *       then index) against plain Lucene reading the same files on two threads.
+ * </ul>
+ *
+ * <pre>
+ * java -cp benchmarks/target/benchmarks.jar org.supportbot.bench.kb.KbVersusLucene search docs=10000,100000
+ * java -cp benchmarks/target/benchmarks.jar org.supportbot.bench.kb.KbVersusLucene index docs=100000 rounds=3
+ * java -cp benchmarks/target/benchmarks.jar org.supportbot.bench.kb.KbVersusLucene files docs=100000 rounds=2
+ * </pre>
+ *
+ * Run it from the repository folder, so that {@link KbCorpus} finds the kb-eval vocabulary.
+ */
+public final class KbVersusLucene {
+  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+  private static final com.sun.management.OperatingSystemMXBean OS =
+      (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+
+  private KbVersusLucene() {}
+
+  public static void main(String[] args) throws IOException {
+    List<String> parts = List.of("index", "search", "files");
+    if (args.length == 0 || !parts.contains(args[0])) {
+      System.err.println("usage: KbVersusLucene index|search|files [docs=N[,N...]] [rounds=N] [warmup=N] [queries=N]");
+      System.exit(2);
+    }
+    KbCorpus corpus = KbCorpus.load();
+    System.out.printf(Locale.ROOT, "corpus: %,d words from %s%n", corpus.vocabularySize(), KbCorpus.vocabularySource());
+    int rounds = intArg(args, "rounds", 3);
+    for (String size : arg(args, "docs", "10000,100000").split(",")) {
+      int docs = Integer.parseInt(size.strip());
+      switch (args[0]) {
+        case "index" -> index(corpus.documents(42, docs), rounds);
+        case "search" -> search(corpus, corpus.documents(42, docs), intArg(args, "warmup", 3_000),
+            intArg(args, "queries", 5_000));
+        default -> files(docs, rounds);
+      }
+    }
+  }
+
+  private record Cost(double wall, double cpu) {
+    static Cost of(long wall0, long cpu0) {
+      return new Cost((System.nanoTime() - wall0) / 1e9, (OS.getProcessCpuTime() - cpu0) / 1e9);
+    }
+  }
+
+  private interface Build {
+    void run(Path dir) throws IOException;
+  }
+
+  private static Cost timed(Build build) throws IOException {
+    Path dir = Files.createTempDirectory("kb-vs-lucene");
+    try {
+      long cpu0 = OS.getProcessCpuTime();
+      long t0 = System.nanoTime();
+      build.run(dir);
+      return Cost.of(t0, cpu0);
+    } finally {
+      KbBench.deleteTree(dir);
+    }
+  }
+
+  private static void index(List<KbDocument> all, int rounds) throws IOException {
+    List<KbDocument> articles = all.stream().filter(d -> d.source() == Source.ARTICLE).toList();
+    List<KbDocument> forum = all.stream().filter(d -> d.source() == Source.FORUM).toList();
+    Build ours = dir -> KbIndexing.index(dir, articles, forum, true, KbIndexing.Mode.LEXICAL, IndexProgress.NONE);
+    Build plain = dir -> PlainLucene.index(dir, all.size(), i -> PlainLucene.document(all.get(i)), 2);
+    compareBuilds("index " + all.size() + " docs", all.size(), ours, plain, rounds);
+  }
+
+  private static void files(int docs, int rounds) throws IOException {
+    Path files = Files.createTempDirectory("kb-vs-lucene-files");
+    try {
+      long t0 = System.nanoTime();
+      KbCorpusWriter.write(files, docs);
+      System.out.printf(Locale.ROOT, "wrote %,d Markdown files in %.1f s%n", docs, (System.nanoTime() - t0) / 1e9);
+      Build ours = dir -> KbIndexing.indexFolders(dir, files, null, "", true, KbIndexing.Mode.LEXICAL, IndexProgress.NONE);
+      Build plain = dir -> {
+        List<Path> paths = PlainLucene.markdownFiles(files);
+        PlainLucene.index(dir, paths.size(), i -> PlainLucene.fromFile(paths.get(i)), 2);
+      };
+      compareBuilds("kb index --rebuild, " + docs + " Markdown files", docs, ours, plain, rounds);
+    } finally {
+      KbBench.deleteTree(files);
+    }
+  }
+
+  private static void compareBuilds(String what, int docs, Build ours, Build plain, int rounds) throws IOException {
+    List<Cost> o = new ArrayList<>();
+    List<Cost> p = new ArrayList<>();
+    for (int r = 0; r < rounds; r++) {
+      // alternate which goes first, so neither always gets the colder JIT or the busier moment
+      if (r % 2 == 0) {
+        o.add(report(what, "ours ", docs, timed(ours)));
+        p.add(report(what, "plain", docs, timed(plain)));
+      } else {
+        p.add(report(what, "plain", docs, timed(plain)));
+        o.add(report(what, "ours ", docs, timed(ours)));
+      }
+    }
+    double oc = o.stream().mapToDouble(Cost::cpu).sum();
+    double pc = p.stream().mapToDouble(Cost::cpu).sum();
+    double ow = o.stream().mapToDouble(Cost::wall).sum();
+    double pw = p.stream().mapToDouble(Cost::wall).sum();
+    System.out.printf(Locale.ROOT, "%s, all rounds: ours %,.0f docs per CPU-second, plain %,.0f: ours/plain %.2f;"
+            + " wall ours %.1f s, plain %.1f s per build: ours/plain time %.2f (load %s)%n",
+        what, docs * rounds / oc, docs * rounds / pc, pc / oc, ow / rounds, pw / rounds, ow / pw, load());
+  }
+
+  private static Cost report(String what, String who, int docs, Cost c) {
+    System.out.printf(Locale.ROOT, "%s, %s: %.1f s wall, %.1f s CPU: %,.0f docs/s wall, %,.0f docs per CPU-second"
+        + " (load %s)%n", what, who, c.wall(), c.cpu(), docs / c.wall(), docs / c.cpu(), load());
+    return c;
+  }
+
+  private interface Query {
+    int run(int i) throws IOException;
+  }
+
+  private static void search(KbCorpus corpus, List<KbDocument> all, int warmup, int measured) throws IOException {
+    Path ours = Files.createTempDirectory("kb-vs-lucene-ours");
+    Path plain = Files.createTempDirectory("kb-vs-lucene-plain");
+    try {
+      try (KbIndexWriter w = KbIndexWriter.open(KbIndexing.luceneDir(ours))) {
+        w.sync(Source.ARTICLE, all.stream().filter(d -> d.source() == Source.ARTICLE).toList(), true, IndexProgress.NONE);
+        w.sync(Source.FORUM, all.stream().filter(d -> d.source() == Source.FORUM).toList(), true, IndexProgress.NONE);
+        w.commit(Map.of());
+      }
+      PlainLucene.index(plain, all.size(), i -> PlainLucene.document(all.get(i)), 2);
+      SplittableRandom rnd = new SplittableRandom(7);
+      List<String> pool = new ArrayList<>();
+      for (int i = 0; i < 1_000; i++) {
+        pool.add(corpus.query(rnd));
+      }
+      List<SearchRequest> requests = pool.stream().map(SearchRequest::of).toList();
+      try (KbSearcher k = KbSearcher.open(KbIndexing.luceneDir(ours), SearchSettings.defaults().lexicalOnly());
+          PlainLucene.Searcher p = new PlainLucene.Searcher(plain)) {
+        Query[] runs = {
+          i -> k.search(requests.get(i % requests.size()), 5, true).size(),
+          i -> k.search(requests.get(i % requests.size()), 5, false).size(),
+          i -> p.search(pool.get(i % pool.size())),
+        };
+        String[] names = {"ours", "ours without snippets", "plain Lucene"};
+        long sink = 0;
+        for (int i = 0; i < warmup; i++) {
+          for (Query q : runs) {
+            sink += q.run(i);
+          }
+        }
+        long[][] wall = new long[runs.length][measured];
+        long[][] cpu = new long[runs.length][measured];
+        for (int i = 0; i < measured; i++) {
+          for (int j = 0; j < runs.length; j++) {
+            int r = (i + j) % runs.length; // each kind first, second and third in turn
+            long c0 = THREADS.getCurrentThreadCpuTime();
+            long t0 = System.nanoTime();
+            sink += runs[r].run(warmup + i);
+            wall[r][i] = System.nanoTime() - t0;
+            cpu[r][i] = THREADS.getCurrentThreadCpuTime() - c0;
+          }
+        }
+        double[] plainWall = percentiles(wall[2]);
+        double[] plainCpu = percentiles(cpu[2]);
+        for (int r = 0; r < runs.length; r++) {
+          double[] w = percentiles(wall[r]);
+          double[] c = percentiles(cpu[r]);
+          System.out.printf(Locale.ROOT, "search %,d docs, %s: wall p50 %.3f ms, p99 %.3f ms; thread CPU p50 %.3f ms,"
+                  + " p99 %.3f ms; against plain: wall p50 %.2fx, p99 %.2fx, CPU p50 %.2fx, p99 %.2fx (load %s)%n",
+              all.size(), names[r], w[0], w[1], c[0], c[1], w[0] / plainWall[0], w[1] / plainWall[1],
+              c[0] / plainCpu[0], c[1] / plainCpu[1], load());
+        }
+        System.out.printf(Locale.ROOT, "(%d measured queries after %d warm-up, %d hits; segments: ours %d, plain %d)%n",
+            measured, warmup, sink, k.segments(), p.segments());
+      }
+    } finally {
+      KbBench.deleteTree(ours);
+      KbBench.deleteTree(plain);
+    }
+  }
+
+  /** p50 and p99 in milliseconds. */
+  private static double[] percentiles(long[] nanos) {
+    long[] s = nanos.clone();
+    Arrays.sort(s);
+    return new double[] {s[s.length / 2] / 1e6, s[(int) Math.min(s.length - 1, Math.ceil(s.length * 0.99) - 1)] / 1e6};
+  }
+
+  private static String load() {
+    try {
+      String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+      return f[0] + " " + f[1] + " " + f[2];
+    } catch (IOException e) {
+      return "?";
+    }
+  }
+
+  private static String arg(String[] args, String name, String fallback) {
+    for (String a : args) {
+      if (a.startsWith(name + "=")) {
+        return a.substring(name.length() + 1);
+      }
+    }
+    return fallback;
+  }
+
+  private static int intArg(String[] args, String name, int fallback) {
+    String v = arg(args, name, Integer.toString(fallback));
+    try {
+      return Integer.parseInt(v);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + "=" + v + ": not a whole number; write e.g. " + name + "=" + fallback);
+    }
+  }
+}
