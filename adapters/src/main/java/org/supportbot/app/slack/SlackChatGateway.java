@@ -148,6 +148,35 @@ public final class SlackChatGateway {
   private final Map<String, Instant> lastUpdate = new HashMap<>();
   private final Map<String, Deque<Instant>> window = new HashMap<>();
   private final Map<String, Held> held = new LinkedHashMap<>();
+  /** The keys of {@link #held} by lane, so a lane finds its own held updates without reading everyone's. */
+  private final Map<String, java.util.Set<String>> heldByLane = new HashMap<>();
+
+  /** Holds {@code h}, replacing an update held for the same key; returns the one replaced, or null. */
+  private Held putHeld(Held h) {
+    Held before = held.put(h.key(), h);
+    if (before != null && !before.lane().equals(h.lane())) {
+      forgetLane(before);
+    }
+    heldByLane.computeIfAbsent(h.lane(), l -> new java.util.LinkedHashSet<>()).add(h.key());
+    return before;
+  }
+
+  private void removeHeld(String key) {
+    Held h = held.remove(key);
+    if (h != null) {
+      forgetLane(h);
+    }
+  }
+
+  private void forgetLane(Held h) {
+    java.util.Set<String> keys = heldByLane.get(h.lane());
+    if (keys != null) {
+      keys.remove(h.key());
+      if (keys.isEmpty()) {
+        heldByLane.remove(h.lane());
+      }
+    }
+  }
   private final PostLimits postLimits;
   /** The posts waiting to be sent, one queue per lane, in the order the desk said them. */
   private final Map<String, Lane> lanes = new LinkedHashMap<>();
@@ -431,14 +460,14 @@ public final class SlackChatGateway {
 
   /** The lane's next call, or null when it has nothing it may send now; the caller holds the lock. */
   private Work next(String laneKey, Instant now) {
-    for (Held h : held.values().stream().filter(h -> h.lane().equals(laneKey) && !h.due().isAfter(now))
-        .sorted(Comparator.comparing(Held::due)).toList()) {
+    for (Held h : heldByLane.getOrDefault(laneKey, java.util.Set.of()).stream().map(held::get)
+        .filter(h -> !h.due().isAfter(now)).sorted(Comparator.comparing(Held::due)).toList()) {
       if (!budgetLeft(h.workspace(), now)) {
-        held.put(h.key(), new Held(h.workspace(), h.key(), h.at(), h.message(), nextSlot(h.workspace(), now),
+        putHeld(new Held(h.workspace(), h.key(), h.at(), h.message(), nextSlot(h.workspace(), now),
             h.receipts()));
         continue;
       }
-      held.remove(h.key());
+      removeHeld(h.key());
       lastUpdate.put(h.workspace() + " " + h.key(), now);
       window.computeIfAbsent(h.workspace(), w -> new ArrayDeque<>()).addLast(now);
       return new Work.Update(h);
@@ -696,7 +725,7 @@ public final class SlackChatGateway {
       due = nextSlot(ws, now);
     }
     // due now: the lane sends it at once (drain); later: flushDue has the lane send it then
-    if (held.put(key, new Held(ws, key, at, message, due, receipts)) != null) {
+    if (putHeld(new Held(ws, key, at, message, due, receipts)) != null) {
       coalesced.incrementAndGet();
     }
   }
@@ -717,7 +746,7 @@ public final class SlackChatGateway {
         synchronized (this) {
           Held newer = held.get(h.key());
           if (newer == null) {
-            held.put(h.key(), new Held(h.workspace(), h.key(), at, h.message(),
+            putHeld(new Held(h.workspace(), h.key(), at, h.message(),
                 clock.instant().plusSeconds(limited.retryAfterSeconds()), new ArrayList<>(receipts)));
           } else {
             newer.receipts().addAll(0, receipts);
