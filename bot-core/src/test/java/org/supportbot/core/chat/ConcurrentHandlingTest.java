@@ -48,17 +48,25 @@ class ConcurrentHandlingTest {
     threads.shutdownNow();
   }
 
+  /**
+   * Ana answers the Atheer intake up to its description; the description's knowledge-base search is then
+   * held by {@code gate} on a thread of its own.
+   */
+  private CompletableFuture<List<Outbound>> describeWithTheSearchHeld(ChatFixture f, ChatFixture.Gate gate) {
+    f.command(ANA, ACME, "/support");
+    for (String a : List.of("Atheer AiR Enterprise", "none", "incident")) {
+      f.say(ANA, ACME, a);
+    }
+    f.gate = gate;
+    return CompletableFuture.supplyAsync(() -> f.say(ANA, ACME, "My device sync is stuck at 99 percent since yesterday"),
+        threads);
+  }
+
   @Test
   void aSlowSearchInOneConversationHoldsOnlyThatConversation() throws Exception {
     try (ChatFixture f = new ChatFixture(dir.resolve("desk.db"), MONDAY_9AM)) {
-      f.command(ANA, ACME, "/support");
-      for (String a : List.of("Atheer AiR Enterprise", "none", "incident")) {
-        f.say(ANA, ACME, a);
-      }
       ChatFixture.Gate gate = new ChatFixture.Gate();
-      f.gate = gate;
-      CompletableFuture<List<Outbound>> description = CompletableFuture.supplyAsync(
-          () -> f.say(ANA, ACME, "My device sync is stuck at 99 percent since yesterday"), threads);
+      CompletableFuture<List<Outbound>> description = describeWithTheSearchHeld(f, gate);
       assertThat(gate.entered().await(HUNG, TimeUnit.SECONDS)).as("the search started").isTrue();
 
       // Ana's search is still running: Ian, in another organization's channel, is answered meanwhile
@@ -75,14 +83,8 @@ class ConcurrentHandlingTest {
   @Test
   void anotherInboundOfTheSameConversationWaitsForTheSlowOne() throws Exception {
     try (ChatFixture f = new ChatFixture(dir.resolve("desk.db"), MONDAY_9AM)) {
-      f.command(ANA, ACME, "/support");
-      for (String a : List.of("Atheer AiR Enterprise", "none", "incident")) {
-        f.say(ANA, ACME, a);
-      }
       ChatFixture.Gate gate = new ChatFixture.Gate();
-      f.gate = gate;
-      CompletableFuture<List<Outbound>> description = CompletableFuture.supplyAsync(
-          () -> f.say(ANA, ACME, "My device sync is stuck at 99 percent since yesterday"), threads);
+      CompletableFuture<List<Outbound>> description = describeWithTheSearchHeld(f, gate);
       assertThat(gate.entered().await(HUNG, TimeUnit.SECONDS)).isTrue();
       CompletableFuture<List<Outbound>> next = CompletableFuture.supplyAsync(() -> f.say(ANA, ACME, "it works"), threads);
       // the second answer cannot overtake the first: it is still waiting when the first is released
