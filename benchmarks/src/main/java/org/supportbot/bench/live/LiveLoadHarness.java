@@ -91,6 +91,8 @@ public final class LiveLoadHarness {
   private SignedSlack slack;
   private Process bot;
   private int starts;
+  /** From starting each bot process to its first answer on /health (the endpoint serves by then), ms. */
+  private final List<Long> startMillis = new CopyOnWriteArrayList<>();
 
   /** A case as the bot posted it: its channel, status message ts and Claim button. */
   private record Case(String number, String channel, String ts, String claimAction) {}
@@ -232,6 +234,9 @@ public final class LiveLoadHarness {
     System.out.println("filings acknowledged: " + ackedFilers.size() + ", cases in the database: " + cases
         + " (seeded " + orgs + ")");
     System.out.println("duplicate posts: " + duplicates() + ", Web API calls: " + fake.calls());
+    List<Long> restarts = startMillis.subList(1, startMillis.size()).stream().sorted().toList();
+    System.out.println("restart to serving (fresh process, " + cases + " cases on file), ms: p50 "
+        + restarts.get(restarts.size() / 2) + ", max " + restarts.getLast() + " (first start " + startMillis.get(0) + ")");
   }
 
   /** Offers {@code rate} requests/s for {@code seconds}, open loop; returns how many were sent. */
@@ -449,6 +454,7 @@ public final class LiveLoadHarness {
     pb.environment().put("SLACK_BOT_TOKEN", TOKEN);
     pb.environment().put("SLACK_SIGNING_SECRET", SECRET);
     pb.redirectErrorStream(true).redirectOutput(dir.resolve("run-" + (++starts) + ".log").toFile());
+    long launched = System.nanoTime();
     bot = pb.start();
     HttpRequest health = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + opsPort + "/health"))
         .timeout(Duration.ofSeconds(2)).build();
@@ -460,6 +466,7 @@ public final class LiveLoadHarness {
       }
       try {
         if (http.send(health, HttpResponse.BodyHandlers.discarding()).statusCode() > 0) {
+          startMillis.add((System.nanoTime() - launched) / 1_000_000);
           return;
         }
       } catch (IOException e) {
