@@ -15,6 +15,7 @@ import org.supportbot.core.conversation.Inbound;
 import org.supportbot.core.directory.Identity;
 import org.supportbot.core.incident.ChatPlace;
 import org.supportbot.core.store.sqlite.SqliteInboxStore;
+import org.supportbot.core.testing.Await;
 
 /**
  * The inbox and downtime backfill on Discord, through the real JDA against {@link FakeDiscord}: an inbound
@@ -133,6 +134,8 @@ class DiscordInboxTest {
 
     assertThat(fake.since(restart)).filteredOn(c -> c.is("GET", "channels/" + thread + "/messages"))
         .singleElement().satisfies(c -> assertThat(c.query()).contains("after=" + seen));
+    // the notices go out on the triage channel's lane, after the handling connect() waited for
+    Await.until(() -> repliesToldToTriage().size() >= 3, "the two replies typed while away told to triage");
     assertThat(repliesToldToTriage()).as(fake.since(restart).toString()).hasSize(3);
     assertThat(new SqliteInboxStore(world.db, world.clock).pendingCount("discord")).isZero();
 
