@@ -57,7 +57,11 @@ final class FakeSlackWebApi implements AutoCloseable {
   private final AtomicLong calls = new AtomicLong();
   private volatile Consumer<Call> listener = c -> { };
 
-  FakeSlackWebApi(String token, Duration latency) throws IOException {
+  private final java.time.Clock clock;
+
+  /** A Web API answering after {@code latency}; message ts are made from {@code clock}'s time, as Slack's are. */
+  FakeSlackWebApi(String token, Duration latency, java.time.Clock clock) throws IOException {
+    this.clock = clock;
     this.token = token;
     this.latency = latency;
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 512);
@@ -215,7 +219,7 @@ final class FakeSlackWebApi implements AutoCloseable {
 
   /** A message ts as Slack makes them: the epoch second now, and a sequence that keeps each one unique. */
   private String nextTs() {
-    return (System.currentTimeMillis() / 1000) + "." + String.format("%06d", sequence.incrementAndGet() % 1_000_000);
+    return clock.instant().getEpochSecond() + "." + String.format("%06d", sequence.incrementAndGet() % 1_000_000);
   }
 
   private static void sleep(Duration d) {

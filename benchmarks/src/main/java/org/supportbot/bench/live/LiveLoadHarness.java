@@ -78,6 +78,7 @@ public final class LiveLoadHarness {
   private static final int ENGINEERS = 60;
 
   private final Map<String, String> opts;
+  private final java.time.Clock clock;
   private final int orgs;
   private final Path dir;
   private final Path jar;
@@ -114,13 +115,15 @@ public final class LiveLoadHarness {
   private volatile String hungChannel = "";
   private volatile boolean measuring;
 
-  private LiveLoadHarness(Map<String, String> opts) throws IOException {
+  private LiveLoadHarness(Map<String, String> opts, java.time.Clock clock) throws IOException {
+    this.clock = clock;
     this.opts = opts;
     this.orgs = Integer.parseInt(opts.getOrDefault("orgs", "20"));
     this.dir = Path.of(opts.getOrDefault("dir", "target/live")).toAbsolutePath();
     this.jar = Path.of(opts.getOrDefault("jar", "adapters/target/supportbot.jar")).toAbsolutePath();
     this.random = new Random(Long.parseLong(opts.getOrDefault("seed", "1")));
-    this.fake = new FakeSlackWebApi(TOKEN, Duration.ofMillis(Long.parseLong(opts.getOrDefault("latency", "20"))));
+    this.fake = new FakeSlackWebApi(TOKEN, Duration.ofMillis(Long.parseLong(opts.getOrDefault("latency", "20"))),
+        clock);
     this.slackPort = freePort();
     this.opsPort = freePort();
     fake.listen(this::seen);
@@ -136,7 +139,8 @@ public final class LiveLoadHarness {
       }
       opts.put(a.substring(0, eq), a.substring(eq + 1));
     }
-    LiveLoadHarness h = new LiveLoadHarness(opts);
+    // the harness talks to a real process on the real clock: the one place it reads the wall clock
+    LiveLoadHarness h = new LiveLoadHarness(opts, java.time.Clock.systemUTC());
     try {
       switch (opts.getOrDefault("mode", "load")) {
         case "load" -> h.load();
@@ -440,7 +444,7 @@ public final class LiveLoadHarness {
     s.append("slack:\n  mode: http\n  port: ").append(slackPort).append("\n  path: /slack/events\n  api_url: ")
         .append(fake.prefix()).append("\nops: { address: 127.0.0.1, port: ").append(opsPort).append(" }\n");
     Files.writeString(dir.resolve("bot.yaml"), s);
-    slack = new SignedSlack(URI.create("http://127.0.0.1:" + slackPort + "/slack/events"), SECRET);
+    slack = new SignedSlack(URI.create("http://127.0.0.1:" + slackPort + "/slack/events"), SECRET, clock);
   }
 
   private void startBot() throws Exception {

@@ -25,8 +25,11 @@ final class SignedSlack {
   private final URI endpoint;
   private final byte[] secret;
   private final ObjectMapper json = new ObjectMapper();
+  private final java.time.Clock clock;
 
-  SignedSlack(URI endpoint, String secret) {
+  /** Requests signed and stamped at {@code clock}'s time (Slack's verifier refuses timestamps 5 minutes off). */
+  SignedSlack(URI endpoint, String secret, java.time.Clock clock) {
+    this.clock = clock;
     this.endpoint = endpoint;
     this.secret = secret.getBytes(StandardCharsets.UTF_8);
   }
@@ -92,7 +95,7 @@ final class SignedSlack {
   HttpRequest message(String eventId, Person who, String channel, String ts, String threadTs, String text) {
     ObjectNode p = json.createObjectNode().put("token", "legacy-verification-token").put("team_id", who.team())
         .put("context_team_id", FakeSlackWebApi.TEAM).put("api_app_id", "A0APP").put("type", "event_callback")
-        .put("event_id", eventId).put("event_time", System.currentTimeMillis() / 1000)
+        .put("event_id", eventId).put("event_time", clock.instant().getEpochSecond())
         .put("is_ext_shared_channel", true);
     ObjectNode e = p.putObject("event").put("type", "message").put("channel", channel).put("user", who.user())
         .put("text", text).put("ts", ts).put("team", who.team()).put("user_team", who.team())
@@ -111,7 +114,7 @@ final class SignedSlack {
   }
 
   private HttpRequest signed(String contentType, String body) {
-    String ts = Long.toString(System.currentTimeMillis() / 1000);
+    String ts = Long.toString(clock.instant().getEpochSecond());
     return HttpRequest.newBuilder(endpoint).timeout(Duration.ofSeconds(30)).header("Content-Type", contentType)
         .header("X-Slack-Request-Timestamp", ts).header("X-Slack-Signature", signature(ts, body))
         .POST(HttpRequest.BodyPublishers.ofString(body)).build();
