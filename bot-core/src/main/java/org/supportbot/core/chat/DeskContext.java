@@ -105,6 +105,7 @@ final class DeskContext {
       case IncidentOutcome.Filed f -> { }
       case IncidentOutcome.Changed c -> { }
       case IncidentOutcome.Claimed c -> { }
+      case IncidentOutcome.AlreadyHeld h -> step.out.add(reply(who, h.incident() + " is already yours; nothing changed."));
       case IncidentOutcome.SplitInto sp -> { }
     }
   }

@@ -16,9 +16,6 @@ import org.supportbot.core.sla.SlaClock;
  * Every answer goes to the person who asked only.
  */
 final class QueryCommands {
-  /** The commands a customer may use, in the order {@code /help} lists them. */
-  static final List<String> FOR_CUSTOMERS = List.of("support", "severity", "reopen", "escalate", "help");
-
   private final DeskContext desk;
 
   QueryCommands(DeskContext desk) {
@@ -30,7 +27,7 @@ final class QueryCommands {
     Outbound.Builder b = Outbound.toPlace(who.in().place(), Outbound.Kind.REPLY).onlyFor(who.in().person())
         .text("Commands:");
     CommandParser.USAGE.forEach((name, usage) -> {
-      if (who.vendor() || FOR_CUSTOMERS.contains(name)) {
+      if (who.vendor() || CommandParser.FOR_CUSTOMERS.contains(name)) {
         b.fact("/" + name, usage.substring(usage.indexOf(" - ") + 3));
       }
     });

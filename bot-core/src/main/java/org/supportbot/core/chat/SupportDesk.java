@@ -246,36 +246,45 @@ public final class SupportDesk {
   // ---- the dispatch: each family of commands has its own class ---------------------------------
 
   private void command(Who who, Inbound.Command c, Step step) {
-    CommandParser.Parsed parsed = parser.parse(c.name(), c.args());
+    CommandParser.Parsed parsed = parser.parse(c.name(), c.args(), who.vendor());
     if (parsed instanceof CommandParser.Parsed.Invalid invalid) {
       step.out.add(desk.reply(who, invalid.message()));
       return;
     }
     CommandParser.Parsed.Ok ok = (CommandParser.Parsed.Ok) parsed;
-    DeskCommand command = ok.command();
-    if (command.vendorOnly() && !who.vendor()) {
-      step.out.add(desk.reply(who, "Only the vendor's support engineers can use /" + c.name().toLowerCase(Locale.ROOT)
-          + ". To add information to your case, reply in its thread."));
-      return;
-    }
+    String name = c.name().toLowerCase(Locale.ROOT).replaceFirst("^/", "");
     Optional<String> named = ok.incident();
-    switch (command) {
+    switch (ok.command()) {
       case DeskCommand.Support s -> intake.start(who, step);
       case DeskCommand.Help h -> step.out.add(queries.help(who));
       case DeskCommand.Queue q -> step.out.add(queries.queue(who));
       case DeskCommand.Mine m -> step.out.add(queries.mine(who));
-      case DeskCommand.SlaWhy x -> onCase(who, named, step).ifPresent(s -> step.out.add(queries.slaWhy(who, s)));
-      case DeskCommand.Time t -> onCase(who, named, step).ifPresent(s -> time.log(who, s, t, step));
-      case DeskCommand.CaseWork w -> onCase(who, named, step).ifPresent(s -> caseWork.apply(who, s, w, step));
+      case DeskCommand.SlaWhy x -> onCase(who, name, named, step).ifPresent(s -> step.out.add(queries.slaWhy(who, s)));
+      case DeskCommand.Time t -> onCase(who, name, named, step).ifPresent(s -> time.log(who, s, t, step));
+      case DeskCommand.CaseWork w -> onCase(who, name, named, step).ifPresent(s -> caseWork.apply(who, s, w, step));
     }
   }
 
-  /** The case a command acts on, if the person may act on it; otherwise tells them why not. */
-  private Optional<IncidentSnapshot> onCase(Who who, Optional<String> named, Step step) {
+  /**
+   * The case command {@code name} acts on: the case it names, or else the case of the thread it was
+   * typed in. A command typed in one case's thread that names another is refused: the desk never
+   * guesses which of the two was meant. Tells the person why when there is no case to act on.
+   */
+  private Optional<IncidentSnapshot> onCase(Who who, String name, Optional<String> named, Step step) {
+    Optional<IncidentSnapshot> thread = desk.caseOfThread(who.in().place())
+        .filter(s -> who.channelOrg().map(o -> o.id().equals(s.organizationId())).orElse(who.vendor()));
+    if (named.isPresent() && thread.isPresent() && !thread.get().number().toString().equals(named.get())) {
+      step.out.add(desk.reply(who, "Nothing done: this is the thread of " + thread.get().number() + ", but the command"
+          + " names " + named.get() + ". Run it in " + named.get() + "'s thread or outside a case thread, or leave the"
+          + " number out to act on " + thread.get().number() + "."));
+      return Optional.empty();
+    }
     Optional<IncidentSnapshot> found = desk.findCase(who, named);
     if (found.isEmpty()) {
-      step.out.add(desk.reply(who, named.map(n -> "There is no case " + n + " here. Check the number, or use /queue.")
-          .orElse("Run this in a case's thread or name the case first, e.g. /claim ACME-42.")));
+      String example = CommandParser.example(name, who.channelOrg().map(o -> o.key() + "-42").orElse("ACME-42"));
+      step.out.add(desk.reply(who, named.map(n -> "There is no case " + n + " here. Check the number"
+          + (who.vendor() ? ", or use /queue." : " in the case's confirmation."))
+          .orElse("Name the case, e.g. " + example + ", or run this in the case's thread.")));
       return Optional.empty();
     }
     IncidentSnapshot s = found.get();
@@ -287,28 +296,29 @@ public final class SupportDesk {
   }
 
   /**
-   * A message: the next answer of the person's open intake; in a direct message, the start of an
-   * intake; in a case's thread, a message about that case; elsewhere ordinary conversation.
+   * A message: in a case's thread, a message about that case (even when its author has an
+   * unfinished intake in the channel); otherwise the next answer of the person's open intake; in a
+   * direct message, the start of an intake; elsewhere ordinary conversation, not the desk's business.
    */
   private void said(Who who, String text, Step step) {
     Inbound in = who.in();
+    Optional<IncidentSnapshot> inThread = in.place().thread().isEmpty() ? Optional.empty()
+        : desk.findCase(who, Optional.empty());
+    if (inThread.isPresent()) {
+      caseWork.said(who, inThread.get(), text, step);
+      return;
+    }
     Optional<IntakeState> open = intake.openIntake(in);
     if (open.isPresent()) {
       intake.answer(who, open.get(), text, step);
-      return;
-    }
-    if (in.direct()) {
+    } else if (in.direct()) {
       intake.start(who, step);
-      return;
     }
-    Optional<IncidentSnapshot> found = in.place().thread().isEmpty() ? Optional.empty()
-        : desk.findCase(who, Optional.empty());
-    found.ifPresent(s -> caseWork.said(who, s, text, step)); // else: ordinary conversation, not the desk's business
   }
 
   private void picked(Who who, Inbound.Picked p, Step step) {
     if (p.action().equals(CaseViews.CLAIM)) {
-      onCase(who, Optional.of(p.value()), step)
+      onCase(who, "claim", Optional.of(p.value()), step)
           .ifPresent(s -> caseWork.apply(who, s, new DeskCommand.Claim(), step));
       return;
     }

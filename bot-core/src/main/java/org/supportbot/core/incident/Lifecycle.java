@@ -107,7 +107,7 @@ public final class Lifecycle {
         if (inc.claimedBy().isPresent()) {
           Identity holder = inc.claimedBy().get();
           if (holder.equals(who)) {
-            yield new Decision(List.of(), new IncidentOutcome.Claimed(n, who));
+            yield new Decision(List.of(), new IncidentOutcome.AlreadyHeld(n, who));
           }
           yield new Decision(List.of(), new IncidentOutcome.HeldBy(n, holder, n + " is already held by " + holder
               + "; ask them to hand it over or a manager to assign it"));
