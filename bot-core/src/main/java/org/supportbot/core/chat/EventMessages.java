@@ -14,6 +14,7 @@ import org.supportbot.core.conversation.Outbound;
 import org.supportbot.core.conversation.Span;
 import org.supportbot.core.conversation.Suggestion;
 import org.supportbot.core.directory.Identity;
+import org.supportbot.core.directory.Organization;
 import org.supportbot.core.incident.ChatPlace;
 import org.supportbot.core.incident.IncidentEvent;
 import org.supportbot.core.incident.IncidentNumber;
@@ -98,8 +99,15 @@ final class EventMessages {
         out.add(Outbound.toPlace(desk.settings.triage(), Outbound.Kind.NOTICE).text("The customer asks to discuss the severity"
             + " of ", new Span.Strong(s.number().toString()), ": " + d.reason()).build());
       }
-      case IncidentEvent.InfoRequested r -> out.add(b.text(s.reporter(), ", we need more information: " + r.text()
-          + " Please reply in this thread.").build());
+      case IncidentEvent.InfoRequested r -> {
+        b.text(s.reporter(), ", we need more information: " + r.text() + " Please reply in this thread.");
+        // the last attempt before the policy lets the vendor drop the case says so, and by when
+        desk.policy(s.policyId()).droppedCase().filter(rule -> s.unansweredRequests() >= rule.unansweredRequests())
+            .ifPresent(rule -> b.text("This is request " + s.unansweredRequests() + " without an answer: if it is not"
+                + " answered by ", desk.calculator(s.policyId()).deadline(rule.waitForReply(), e.origin().at()).orElseThrow(),
+                ", " + s.number() + " may be closed, as the policy says: " + rule.ruleText().strip()));
+        out.add(b.build());
+      }
       case IncidentEvent.CustomerReplied r -> {
         out.add(Outbound.toPlace(desk.settings.triage(), Outbound.Kind.NOTICE)
             .text("The customer replied on ", new Span.Strong(s.number().toString()),
@@ -112,8 +120,12 @@ final class EventMessages {
           out.add(b.text("Update from ", by, ": " + u.text()).build());
         }
       }
-      case IncidentEvent.Resolved r -> out.add(b.text(s.number() + " is resolved (" + r.type().id().replace('_', ' ')
-          + ") by ", by, ": " + r.summary() + " Reply /reopen in this thread if it is not fixed.").build());
+      case IncidentEvent.Resolved r -> {
+        // a type the policy closes once recorded gets no invitation to reopen: the Closed event follows
+        boolean recorded = desk.policy(s.policyId()).resolution().recordedIn(r.type()).isPresent();
+        out.add(b.text(s.number() + " is resolved (" + r.type().id().replace('_', ' ') + ") by ", by, ": " + r.summary()
+            + (recorded ? "" : " Reply /reopen in this thread if it is not fixed.")).build());
+      }
       case IncidentEvent.Closed c -> out.add(b.text(s.number() + " is closed" + (c.automatic() ? " automatically" : "")
           + (c.reason().isBlank() ? "." : ": " + c.reason())).build());
       case IncidentEvent.ReopenRequested r -> out.add(Outbound.toPlace(desk.settings.triage(), Outbound.Kind.NOTICE)
@@ -241,6 +253,9 @@ final class EventMessages {
         .text("New case ", new Span.Strong(s.number().toString()), " (" + desk.views.severityLabel(s) + ") from ", s.reporter(),
             ": " + s.title());
     CaseViews.next(s).ifPresent(n -> b.fact(CaseViews.targetLabel(n.getKey()) + " due", n.getValue()));
+    desk.directory.store().organization(s.organizationId()).filter(Organization::pastDue).ifPresent(org -> b.fact(
+        "Payment", org.name() + "'s account is marked past due; the " + s.policyId() + " policy does not make support"
+            + " depend on payment, so the case was filed"));
     List<Suggestion> related = desk.related.containsKey(filed.origin().key()) ? desk.related.get(filed.origin().key())
         : intake.relatedTo(s.policyId(), s.title(), answers, s.product(), s.version());
     if (!declined.isEmpty()) {

@@ -3,7 +3,9 @@ package org.supportbot.core.chat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.supportbot.config.policy.SupportPolicy;
 import org.supportbot.core.conversation.Inbound;
+import org.supportbot.core.conversation.Outbound;
 import org.supportbot.core.conversation.Suggestion;
 import org.supportbot.core.directory.Organization;
 import org.supportbot.core.incident.ChatPlace;
@@ -39,6 +41,9 @@ final class IntakeCommands {
     if (!who.contact()) {
       step.out.add(desk.reply(who, "Only named support contacts of " + org.name() + " can file cases. Ask one of your"
           + " organization's named contacts or your account manager to add you."));
+      return;
+    }
+    if (refusedForPayment(who, org, step)) {
       return;
     }
     Optional<IntakeState> open = openIntake(in);
@@ -124,6 +129,9 @@ final class IntakeCommands {
 
   private void file(Who who, IntakeResult.Ready ready, String caseKey, Step step) {
     Organization org = who.channelOrg().orElseThrow();
+    if (refusedForPayment(who, org, step)) {
+      return; // marked past due while the intake was open
+    }
     for (Suggestion s : ready.offered()) {
       desk.knowledge.feedback(s.id(), s.source(), false, caseKey);
     }
@@ -137,6 +145,28 @@ final class IntakeCommands {
     if (!(outcome instanceof IncidentOutcome.Filed)) {
       desk.outcome(who, outcome, step);
     }
+  }
+
+  /**
+   * An organization marked past due under a policy that requires current payment files nothing: the
+   * person is told why and what to do, and the vendor's triage channel is told who was refused. Under
+   * a policy that does not, filing goes on and the triage notice says the account is past due.
+   */
+  private boolean refusedForPayment(Who who, Organization org, Step step) {
+    SupportPolicy policy = desk.policy(org.policyId());
+    if (!org.pastDue() || !policy.requiresCurrentPayment()) {
+      return false;
+    }
+    step.out.add(desk.reply(who, "Support for " + org.name() + " is on hold: " + policy.vendor() + " provides support"
+        + " while the customer is current on payment, and " + org.name() + "'s account is marked past due. Nothing was"
+        + " filed. Please ask your account manager or " + policy.vendor() + "'s billing team to bring the account up to"
+        + " date; filing works again as soon as it is."));
+    step.out.add(Outbound.toPlace(desk.settings.triage(), Outbound.Kind.NOTICE)
+        .text(who.in().person(), " of " + org.name() + " tried to file a case and was refused: the account is marked"
+            + " past due and the " + policy.id() + " policy requires current payment. Clear past_due for "
+            + org.id() + " in the settings once it is paid.")
+        .build());
+    return true;
   }
 
   /** Up to three articles and threads related to a new case, for engineers in triage. */

@@ -7,6 +7,7 @@ import java.util.Optional;
 import org.supportbot.core.conversation.Outbound;
 import org.supportbot.core.conversation.Span;
 import org.supportbot.core.incident.Incident;
+import org.supportbot.core.incident.IncidentEvent;
 import org.supportbot.core.incident.IncidentNumber;
 import org.supportbot.core.incident.IncidentSnapshot;
 import org.supportbot.core.sla.SlaClock;
@@ -52,6 +53,31 @@ final class QueryCommands {
     return b.build();
   }
 
+  /**
+   * What started a clock at {@code at}, in the words of the policy's targets: the submission, the
+   * first response, a later public update (a target re-armed by each), or the reopening.
+   */
+  private String startedBy(IncidentNumber n, Instant at) {
+    boolean responded = false;
+    for (IncidentEvent e : desk.incidents.log(n)) {
+      boolean response = e instanceof IncidentEvent.Acknowledged || e instanceof IncidentEvent.InfoRequested
+          || e instanceof IncidentEvent.PublicUpdatePosted || e instanceof IncidentEvent.Resolved;
+      if (e.origin().at().equals(at)) {
+        if (e instanceof IncidentEvent.Filed) {
+          return "submission";
+        }
+        if (e instanceof IncidentEvent.Reopened) {
+          return "the reopening";
+        }
+        if (response) {
+          return responded ? "the public update" : "the first response";
+        }
+      }
+      responded |= response;
+    }
+    return "the clock's start";
+  }
+
   /** {@code /sla why}: the segments of support hours behind the case's next deadline. */
   Outbound slaWhy(Who who, IncidentSnapshot s) {
     IncidentNumber n = s.number();
@@ -70,7 +96,8 @@ final class QueryCommands {
     var clock = next.get().getValue().clock();
     Instant deadline = clock.deadline().get();
     b.text("Why ", new Span.Strong(n + " " + CaseViews.targetLabel(next.get().getKey())), " is due ", deadline, ": "
-        + CaseViews.hours(clock.target().orElseThrow()) + " of support hours from " + clock.startedAt() + ", counting:");
+        + CaseViews.hours(clock.target().orElseThrow()) + " of support hours from " + startedBy(n, clock.startedAt())
+        + " ", clock.startedAt(), ", counting:");
     CaseViews.segments(b, clock.explain(deadline), inc.get().policy().calendar().zone());
     return b.build();
   }

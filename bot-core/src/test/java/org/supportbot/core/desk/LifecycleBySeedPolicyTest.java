@@ -56,7 +56,7 @@ class LifecycleBySeedPolicyTest {
   @ParameterizedTest(name = "{0}: file, acknowledge, claim, ask, reply, resolve ({3}), close, customer reopen -> {4}")
   @CsvSource(delimiter = '|', textBlock = """
       atomrock           | S2       | defect       | WORKAROUND          | IN_PROGRESS
-      resource-optimizer | S2       | defect       | ENHANCEMENT_REQUEST | CLOSED
+      resource-optimizer | S2       | defect       | FIX_IN_RELEASE      | CLOSED
       atheer             | P2       | incident     | THIRD_PARTY         | IN_PROGRESS
       alectrona          | high     | incident     | KNOWN_PRODUCT_ISSUE | IN_PROGRESS
       atollon            | major    | bug          | FIX_IN_RELEASE      | IN_PROGRESS

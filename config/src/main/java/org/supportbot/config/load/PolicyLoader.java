@@ -585,16 +585,29 @@ public final class PolicyLoader {
       if (v.isMissing()) {
         return null;
       }
-      v.onlyKeys("types", "close_after");
+      v.onlyKeys("types", "close_after", "closed_once_recorded");
       List<ResolutionType> types = new ArrayList<>();
       for (YamlValue t : v.require("types", "e.g. [explanation, workaround, fix_in_release]").items()) {
         t.enumValue(ResolutionType.class, true).ifPresent(types::add);
       }
       Optional<BusinessDuration> close = v.get("close_after").parse(false, "", BusinessDuration::parse);
+      Map<ResolutionType, String> recorded = new LinkedHashMap<>();
+      v.get("closed_once_recorded").entries().forEach((key, where) -> {
+        String id = key.trim().toLowerCase(Locale.ROOT).replace('-', '_');
+        Optional<ResolutionType> type = types.stream().filter(t -> t.id().equals(id)).findFirst();
+        if (type.isEmpty()) {
+          where.problem("\"" + key + "\" is not one of this policy's resolution types " + types.stream()
+              .map(ResolutionType::id).toList() + "; add it to types or remove it here");
+          return;
+        }
+        where.text(true, "where the case is recorded, e.g. \"the Product Request tool\"")
+            .ifPresent(w -> recorded.put(type.get(), w));
+      });
       if (types.isEmpty()) {
         return null;
       }
-      return new ResolutionRule(types, close.orElse(BusinessDuration.of(5, BusinessDuration.Unit.BUSINESS_DAYS)));
+      return new ResolutionRule(types, close.orElse(BusinessDuration.of(5, BusinessDuration.Unit.BUSINESS_DAYS)),
+          recorded);
     }
 
     VersionSupport versions(YamlValue v) {
