@@ -1,14 +1,18 @@
 package org.supportbot.core.chat;
 
 import java.time.Instant;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.supportbot.config.policy.BusinessDuration;
 import org.supportbot.config.policy.EscalationRule;
+import org.supportbot.config.policy.Severity;
 import org.supportbot.config.policy.SupportPolicy;
 import org.supportbot.core.conversation.Outbound;
 import org.supportbot.core.conversation.Span;
@@ -69,6 +73,7 @@ final class EventMessages {
                   + f.title())
               .fact("Severity", desk.views.severityLabel(s));
           CaseViews.next(s).ifPresent(n -> c.fact("First deadline", CaseViews.targetLabel(n.getKey()) + " ", n.getValue()));
+          outOfHours(s, f.origin().at()).ifPresent(c::text);
           out.add(c.build());
           ChatPlace channel = new ChatPlace(thread.platform(), thread.workspace(), thread.channel(), "");
           if (!channel.equals(thread)) {
@@ -146,11 +151,43 @@ final class EventMessages {
       case IncidentEvent.ReminderSent r -> out.add(Outbound.toPlace(thread, Outbound.Kind.REMINDER)
           .text(s.reporter(), ", we are still waiting for your answer on " + s.number() + ". Without a reply the case"
               + " will count as unanswered ", r.lapsesAt(), ".").build());
+      case IncidentEvent.CloseWarned w -> out.add(Outbound.toPlace(thread, Outbound.Kind.REMINDER)
+          .text(s.reporter(), ", " + s.number() + " is resolved and will close by itself ", w.closesAt(), ". If it is"
+              + " not fixed, press Reopen or reply /reopen in this thread.")
+          .actions(new Outbound.Action(CaseViews.REOPEN, "Reopen", s.number().toString(), false)).build());
       case IncidentEvent.InfoRequestLapsed l -> out.add(b.text("The request for information on " + s.number()
           + " went unanswered (" + l.unanswered() + " in a row).").build());
     }
     return out;
   }
+
+  /**
+   * Filed outside the support hours its first deadline counts: when the clock starts and the
+   * deadline, so the customer does not wait for an answer at night. Urgent levels are paged at any
+   * hour all the same (the escalation ping goes out with the filing).
+   */
+  private Optional<Object[]> outOfHours(IncidentSnapshot s, Instant at) {
+    Optional<Map.Entry<String, Instant>> next = CaseViews.next(s);
+    Optional<Severity> severity = desk.views.severity(s);
+    if (next.isEmpty() || severity.isEmpty()) {
+      return Optional.empty();
+    }
+    BusinessDuration target = severity.get().targets().get(next.get().getKey());
+    if (target == null || !target.hasDeadline()) {
+      return Optional.empty();
+    }
+    BusinessClock hours = desk.calculator(s.policyId()).clockFor(target);
+    if (hours.isOpen(at)) {
+      return Optional.empty();
+    }
+    Instant opens = hours.nextBusinessInstant(at);
+    String local = OPENS.format(opens.atZone(desk.policy(s.policyId()).calendar().zone()));
+    return Optional.of(new Object[] {"Support hours are closed now. They open " + local + " (", opens, "), when the"
+        + " clock starts; your " + severity.get().id() + " case's " + CaseViews.targetLabel(next.get().getKey())
+        + " is due by ", next.get().getValue(), "." + (desk.views.urgent(s) ? " The on-call team is paged now." : "")});
+  }
+
+  private static final DateTimeFormatter OPENS = DateTimeFormatter.ofPattern("EEEE d MMMM HH:mm zzz", Locale.ENGLISH);
 
   private boolean wasUrgent(String policyId, String severityId) {
     return desk.policy(policyId).severities().stream().filter(v -> v.id().equals(severityId)).findFirst()

@@ -322,6 +322,11 @@ public final class SupportDesk {
           .ifPresent(s -> caseWork.apply(who, s, new DeskCommand.Claim(), step));
       return;
     }
+    if (p.action().equals(CaseViews.REOPEN)) {
+      onCase(who, "reopen", Optional.of(p.value()), step)
+          .ifPresent(s -> caseWork.apply(who, s, new DeskCommand.Reopen("pressed Reopen before it closed"), step));
+      return;
+    }
     intake.picked(who, p, step);
   }
 

@@ -267,6 +267,7 @@ public final class Incident {
         n.clocks = Map.copyOf(cl);
       }
       case IncidentEvent.ReminderSent e -> { }
+      case IncidentEvent.CloseWarned e -> { }
       case IncidentEvent.InfoRequestLapsed e -> {
         n.unanswered = e.unanswered();
         n.openRequest = 0;

@@ -396,6 +396,10 @@ public final class Lifecycle {
         }
         yield out;
       }
+      case TimerPlan.Purpose.CloseWarning w -> inc.state() == IncidentState.RESOLVED
+          && inc.resolutions() == timer.version()
+          ? List.of(new IncidentEvent.CloseWarned(o, n, inc.resolutions(), TimerPlan.quietClose(inc)))
+          : List.of();
       case TimerPlan.Purpose.QuietClose q -> inc.state() == IncidentState.RESOLVED && inc.resolutions() == timer.version()
           ? List.of(new IncidentEvent.Closed(o, n, "no reply within " + inc.policy().resolution().closeAfter()
               + " after the resolution", true))

@@ -310,7 +310,9 @@ class LifecycleBySeedPolicyTest {
   void resolvedCaseClosesAfterTheQuietPeriodExactly() {
     IncidentNumber n = f.file(f.organization("ACME", "atomrock"), "S3", "defect");
     h(new IncidentCommand.Resolve(f.vendor(), n, ResolutionType.WORKAROUND, "use the CLI"));
-    // 5 business days on a 24/7 calendar
+    // 5 business days on a 24/7 calendar, warned 1 business day before
+    assertFires(MONDAY.plus(Duration.ofDays(4)), IncidentEvent.CloseWarned.class);
+    assertThat(((IncidentEvent.CloseWarned) f.desk.log(n).getLast()).closesAt()).isEqualTo(MONDAY.plus(Duration.ofDays(5)));
     assertFires(MONDAY.plus(Duration.ofDays(5)), IncidentEvent.Closed.class);
     assertThat(snap(n).state()).isEqualTo(IncidentState.CLOSED);
     assertThat(((IncidentEvent.Closed) f.desk.log(n).getLast()).automatic()).isTrue();

@@ -13,9 +13,11 @@ import java.util.Optional;
  * @param closedOnceRecorded resolution types whose cases close as soon as they are resolved, because
  *     the policy closes them once recorded elsewhere and gives no feedback on them, each with where
  *     it is recorded (Resource Optimizer: enhancement requests, "the Product Request tool")
+ * @param warnBeforeClose how long before the quiet period ends the customer is told the case will
+ *     close, with a button to reopen it; none for no warning
  */
 public record ResolutionRule(List<ResolutionType> types, BusinessDuration closeAfter,
-    Map<ResolutionType, String> closedOnceRecorded) {
+    Map<ResolutionType, String> closedOnceRecorded, Optional<BusinessDuration> warnBeforeClose) {
   public ResolutionRule {
     types = List.copyOf(types);
     if (types.isEmpty()) {
@@ -23,6 +25,7 @@ public record ResolutionRule(List<ResolutionType> types, BusinessDuration closeA
     }
     Objects.requireNonNull(closeAfter, "closeAfter");
     closedOnceRecorded = Map.copyOf(closedOnceRecorded);
+    Objects.requireNonNull(warnBeforeClose, "warnBeforeClose");
     for (var e : closedOnceRecorded.entrySet()) {
       if (!types.contains(e.getKey())) {
         throw new IllegalArgumentException(e.getKey().id() + " is closed once recorded but is not one of the"
@@ -35,7 +38,7 @@ public record ResolutionRule(List<ResolutionType> types, BusinessDuration closeA
   }
 
   public ResolutionRule(List<ResolutionType> types, BusinessDuration closeAfter) {
-    this(types, closeAfter, Map.of());
+    this(types, closeAfter, Map.of(), Optional.empty());
   }
 
   /** Where a case resolved as {@code type} is recorded, if the policy closes it once recorded. */
