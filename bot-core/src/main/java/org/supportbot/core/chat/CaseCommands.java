@@ -1,15 +1,20 @@
 package org.supportbot.core.chat;
 
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import org.supportbot.config.load.Suggestions;
 import org.supportbot.config.policy.ResolutionType;
 import org.supportbot.config.policy.SupportPolicy;
+import org.supportbot.core.conversation.Outbound;
 import org.supportbot.core.directory.Identity;
 import org.supportbot.core.incident.IncidentCommand;
 import org.supportbot.core.incident.IncidentNumber;
 import org.supportbot.core.incident.IncidentSnapshot;
 import org.supportbot.core.incident.Origin;
+import org.supportbot.core.sla.BusinessClock;
 
 /**
  * Working a case: claiming, assigning, acknowledging, severity, requests for information,
@@ -78,8 +83,36 @@ final class CaseCommands {
       desk.outcome(who, desk.incidents.handle(new IncidentCommand.PublicUpdate(origin, s.number(), clean)), step);
     } else if (who.contact()) {
       desk.outcome(who, desk.incidents.handle(new IncidentCommand.CustomerReply(origin, s.number(), clean)), step);
+      outOfHours(who, s, step);
     }
   }
+
+  /**
+   * A customer writing in a case's thread outside the policy's support hours is told, once per
+   * closed period and case, when they open and when the case's next deadline falls. Urgent cases are
+   * left out: their escalations go out at any hour.
+   */
+  private void outOfHours(Who who, IncidentSnapshot s, Step step) {
+    Instant now = desk.clock.instant();
+    BusinessClock hours = desk.calculator(s.policyId()).businessClock();
+    if (desk.views.urgent(s) || hours.isOpen(now)) {
+      return;
+    }
+    Instant opens = hours.nextBusinessInstant(now);
+    String mark = "off-hours:" + s.number();
+    if (desk.conversations.mark(mark).map(m -> m.equals(opens.toString())).orElse(false)) {
+      return;
+    }
+    step.marks.put(mark, opens.toString());
+    Outbound.Builder b = Outbound.toPlace(who.in().place(), Outbound.Kind.REPLY).onlyFor(who.in().person())
+        .text("Your reply is on " + s.number() + ". Support hours are closed now; they open "
+            + OPENS.format(opens.atZone(desk.policy(s.policyId()).calendar().zone())) + " (", opens, ").");
+    CaseViews.next(s).ifPresent(n -> b.text("Its next deadline, " + CaseViews.targetLabel(n.getKey()) + ", is ",
+        n.getValue(), "."));
+    step.out.add(b.build());
+  }
+
+  private static final DateTimeFormatter OPENS = DateTimeFormatter.ofPattern("EEEE d MMMM HH:mm zzz", Locale.ENGLISH);
 
   private IncidentCommand severityChange(Who who, IncidentSnapshot s, DeskCommand.Severity v, Origin origin, Step step) {
     SupportPolicy policy = desk.policy(s.policyId());

@@ -81,4 +81,22 @@ class QuietHoursAndCloseTest {
       assertThat(text(f.desk.tick())).doesNotContain("closed automatically");
     }
   }
+
+  @Test
+  void aCustomerWritingInTheCaseThreadAtTheWeekendIsToldOnceWhenSupportHoursOpen() {
+    try (ChatFixture f = new ChatFixture(dir.resolve("desk.db"), MONDAY_9AM)) {
+      f.fileAtheer("A report shows the wrong totals for one team", "5", "P3");
+      f.command(EVE, ACME, "/info ACME-1 Which team's report?");
+      f.clock.set(SATURDAY_10AM);
+      List<Outbound> first = f.say(ANA, thread(ACME, "ACME-1"), "The sales team's weekly report.");
+      assertThat(ofKind(first, Outbound.Kind.REPLY)).singleElement().satisfies(r -> {
+        assertThat(r.onlyFor()).contains(ANA);
+        assertThat(r.plainText()).isEqualTo("Your reply is on ACME-1. Support hours are closed now; they open Monday"
+            + " 30 November 09:00 PST (<2026-11-30T17:00:00Z>).\nIts next deadline, first response, is"
+            + " <2026-12-01T01:00:00Z>.");
+      });
+      f.clock.set(SATURDAY_10AM.plusSeconds(600));
+      assertThat(ofKind(f.say(ANA, thread(ACME, "ACME-1"), "Also the monthly one."), Outbound.Kind.REPLY)).isEmpty();
+    }
+  }
 }
