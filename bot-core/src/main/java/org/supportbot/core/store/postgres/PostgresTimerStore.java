@@ -1,0 +1,112 @@
+package org.supportbot.core.store.postgres;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.supportbot.core.timer.Timer;
+import org.supportbot.core.timer.TimerStore;
+
+/**
+ * {@link TimerStore} on PostgreSQL, for one or several instances. {@link #due} leases the due timers it returns
+ * to this instance ({@code FOR UPDATE SKIP LOCKED}, so two schedulers asking at once get different timers) for
+ * {@link PostgresDatabase#LEASE}; a timer whose lease lapsed unfired (its instance died) is leased again by
+ * whichever instance asks next. Firing stays exactly once even if a lease lapses mid-firing: the commit marks
+ * a timer fired only if it is still unfired, and rolls back otherwise.
+ */
+public final class PostgresTimerStore implements TimerStore {
+  private final PostgresDatabase db;
+  private final Clock clock;
+
+  public PostgresTimerStore(PostgresDatabase db, Clock clock) {
+    this.db = Objects.requireNonNull(db, "db");
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  /**
+   * Leases and returns the unfired timers due at or before {@code now} that no other instance holds, earliest
+   * first. Asked about the future (a peek at what comes next), it reads without leasing.
+   */
+  @Override
+  public List<Timer> due(Instant now, int limit) {
+    Instant clockNow = clock.instant();
+    if (now.isAfter(clockNow)) {
+      return peek(now, limit);
+    }
+    long nowMs = clockNow.toEpochMilli();
+    List<Timer> out = db.write(c -> {
+      try (PreparedStatement ps = c.prepareStatement("UPDATE timers t SET claimed_by = ?, lease_until_ms = ?"
+          + " FROM (SELECT incident, kind, version FROM timers WHERE fired_ms IS NULL AND due_ms <= ?"
+          + " AND (claimed_by IS NULL OR claimed_by = ? OR lease_until_ms < ?) ORDER BY due_ms LIMIT ?"
+          + " FOR UPDATE SKIP LOCKED) d"
+          + " WHERE t.incident = d.incident AND t.kind = d.kind AND t.version = d.version"
+          + " RETURNING t.incident, t.kind, t.version, t.due_ms")) {
+        ps.setString(1, db.instance());
+        ps.setLong(2, nowMs + PostgresDatabase.LEASE.toMillis());
+        ps.setLong(3, now.toEpochMilli());
+        ps.setString(4, db.instance());
+        ps.setLong(5, nowMs);
+        ps.setInt(6, limit);
+        return timers(ps);
+      }
+    });
+    out.sort(Comparator.comparing(Timer::dueAt).thenComparing(Timer::key));
+    return out;
+  }
+
+  private List<Timer> peek(Instant by, int limit) {
+    return db.read(c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT incident, kind, version, due_ms FROM timers"
+          + " WHERE fired_ms IS NULL AND due_ms <= ? ORDER BY due_ms LIMIT ?")) {
+        ps.setLong(1, by.toEpochMilli());
+        ps.setInt(2, limit);
+        return timers(ps);
+      }
+    });
+  }
+
+  private static List<Timer> timers(PreparedStatement ps) throws java.sql.SQLException {
+    List<Timer> out = new ArrayList<>();
+    try (ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        out.add(new Timer(rs.getString(1), rs.getString(2), rs.getLong(3), Instant.ofEpochMilli(rs.getLong(4))));
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public Optional<Instant> nextDue() {
+    return db.read(c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT MIN(due_ms) FROM timers WHERE fired_ms IS NULL");
+          ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        long v = rs.getLong(1);
+        return rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(v));
+      }
+    });
+  }
+
+  @Override
+  public long pending() {
+    return dueBy(Instant.ofEpochMilli(Long.MAX_VALUE));
+  }
+
+  @Override
+  public long dueBy(Instant instant) {
+    return db.read(c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM timers WHERE fired_ms IS NULL AND due_ms <= ?")) {
+        ps.setLong(1, instant.toEpochMilli());
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          return rs.getLong(1);
+        }
+      }
+    });
+  }
+}
