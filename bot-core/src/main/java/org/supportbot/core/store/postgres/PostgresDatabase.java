@@ -76,6 +76,25 @@ public final class PostgresDatabase implements AutoCloseable {
     return new PostgresDatabase(location, pool, name);
   }
 
+  /**
+   * Why {@code location} cannot be used (one line naming the fix), or empty when a login and a query succeed.
+   * Changes nothing: no migration, one short-lived connection.
+   */
+  public static Optional<String> probe(PostgresLocation location, Optional<String> password) {
+    java.util.Properties p = new java.util.Properties();
+    p.setProperty("user", location.user());
+    password.ifPresent(pw -> p.setProperty("password", pw));
+    location.options().forEach(p::setProperty);
+    p.setProperty("connectTimeout", "10");
+    try (Connection c = java.sql.DriverManager.getConnection(location.jdbcUrl(), p);
+        var s = c.createStatement(); var rs = s.executeQuery("SELECT 1")) {
+      rs.next();
+      return Optional.empty();
+    } catch (SQLException e) {
+      return Optional.of(explain(location, e));
+    }
+  }
+
   /** Migrates the bot-core and adapter tables (every {@code db/postgresql} on the class path). */
   static void migrate(DataSource ds) {
     Flyway.configure().dataSource(ds).locations("classpath:db/postgresql").load().migrate();
