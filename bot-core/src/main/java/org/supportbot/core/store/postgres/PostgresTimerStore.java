@@ -14,7 +14,8 @@ import org.supportbot.core.timer.TimerStore;
 
 /**
  * {@link TimerStore} on PostgreSQL, for one or several instances. {@link #due} leases the due timers it returns
- * to this instance ({@code FOR UPDATE SKIP LOCKED}, so two schedulers asking at once get different timers) for
+ * to this instance, by case ({@code FOR UPDATE SKIP LOCKED} on the cases, so two schedulers asking at once get
+ * the timers of different cases, and one case's timers all go to one instance) for
  * {@link PostgresDatabase#LEASE}; a timer whose lease lapsed unfired (its instance died) is leased again by
  * whichever instance asks next. Firing stays exactly once even if a lease lapses mid-firing: the commit marks
  * a timer fired only if it is still unfired, and rolls back otherwise.
@@ -29,8 +30,9 @@ public final class PostgresTimerStore implements TimerStore {
   }
 
   /**
-   * Leases and returns the unfired timers due at or before {@code now} that no other instance holds, earliest
-   * first. Asked about the future (a peek at what comes next), it reads without leasing.
+   * Leases and returns the unfired timers due at or before {@code now} of at most {@code limit} cases that no
+   * other instance holds timers of, earliest first (a case's due timers come together, so there may be more
+   * timers than {@code limit}). Asked about the future (a peek at what comes next), it reads without leasing.
    */
   @Override
   public List<Timer> due(Instant now, int limit) {
@@ -40,18 +42,30 @@ public final class PostgresTimerStore implements TimerStore {
     }
     long nowMs = clockNow.toEpochMilli();
     List<Timer> out = db.write(c -> {
-      try (PreparedStatement ps = c.prepareStatement("UPDATE timers t SET claimed_by = ?, lease_until_ms = ?"
-          + " FROM (SELECT incident, kind, version FROM timers WHERE fired_ms IS NULL AND due_ms <= ?"
-          + " AND (claimed_by IS NULL OR claimed_by = ? OR lease_until_ms < ?) ORDER BY due_ms LIMIT ?"
-          + " FOR UPDATE SKIP LOCKED) d"
-          + " WHERE t.incident = d.incident AND t.kind = d.kind AND t.version = d.version"
+      // Leased by case: the incidents are locked (SKIP LOCKED) while their due timers are leased, and a case
+      // another instance holds timers of is skipped, so all of one case's due timers fire from one instance and
+      // two instances never append to one case's log at once.
+      try (PreparedStatement ps = c.prepareStatement("WITH cand AS (SELECT incident, MIN(due_ms) AS first FROM timers"
+          + " WHERE fired_ms IS NULL AND due_ms <= ? AND (claimed_by IS NULL OR claimed_by = ? OR lease_until_ms < ?)"
+          + " GROUP BY incident),"
+          + " locked AS (SELECT i.number FROM incidents i JOIN cand ON cand.incident = i.number"
+          + " WHERE NOT EXISTS (SELECT 1 FROM timers o WHERE o.incident = i.number AND o.fired_ms IS NULL"
+          + " AND o.claimed_by <> ? AND o.lease_until_ms >= ?)"
+          + " ORDER BY cand.first, i.number LIMIT ? FOR UPDATE OF i SKIP LOCKED)"
+          + " UPDATE timers t SET claimed_by = ?, lease_until_ms = ? FROM locked WHERE t.incident = locked.number"
+          + " AND t.fired_ms IS NULL AND t.due_ms <= ? AND (t.claimed_by IS NULL OR t.claimed_by = ? OR t.lease_until_ms < ?)"
           + " RETURNING t.incident, t.kind, t.version, t.due_ms")) {
-        ps.setString(1, db.instance());
-        ps.setLong(2, nowMs + PostgresDatabase.LEASE.toMillis());
-        ps.setLong(3, now.toEpochMilli());
+        ps.setLong(1, now.toEpochMilli());
+        ps.setString(2, db.instance());
+        ps.setLong(3, nowMs);
         ps.setString(4, db.instance());
         ps.setLong(5, nowMs);
         ps.setInt(6, limit);
+        ps.setString(7, db.instance());
+        ps.setLong(8, nowMs + PostgresDatabase.LEASE.toMillis());
+        ps.setLong(9, now.toEpochMilli());
+        ps.setString(10, db.instance());
+        ps.setLong(11, nowMs);
         return timers(ps);
       }
     });
