@@ -183,11 +183,19 @@ class RunOnPostgresTest {
         + " supportbot at postgresql://supportbot@127.0.0.1:" + pg.port() + "/" + desk.database() + "; set the right"
         + " one in SUPPORTBOT_DB_PASSWORD (or PGPASSWORD)").doesNotContain("not-the-password");
 
+    Map<String, String> noPassword = env("x");
+    noPassword.remove("SUPPORTBOT_DB_PASSWORD");
+    StringWriter noneErr = new StringWriter();
+    assertThat(check(noPassword, new StringWriter(), noneErr)).isEqualTo(1);
+    assertThat(noneErr.toString().strip()).isEqualTo(settings + ":1: database: PostgreSQL at 127.0.0.1:" + pg.port()
+        + " asks for the password of user supportbot and none is set; set SUPPORTBOT_DB_PASSWORD (or PGPASSWORD) in"
+        + " the environment");
+
     Files.writeString(settings, Files.readString(settings).replace("127.0.0.1:" + pg.port(), "127.0.0.1:1"));
     StringWriter downErr = new StringWriter();
     assertThat(check(env(pg.password()), new StringWriter(), downErr)).isEqualTo(1);
     assertThat(downErr.toString()).contains(":1: database: cannot reach PostgreSQL at 127.0.0.1:1")
-        .contains("start the server, or fix the host and port in database: in the settings");
+        .contains("start the server, or fix the host and port of the URL (database: in the settings)");
 
     Files.writeString(settings, Files.readString(settings).replace("postgresql://127.0.0.1:1/",
         "postgresql://supportbot:pw@127.0.0.1:1/"));

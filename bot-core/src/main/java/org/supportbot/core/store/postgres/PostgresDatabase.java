@@ -105,10 +105,14 @@ public final class PostgresDatabase implements AutoCloseable {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof SQLException s && s.getSQLState() != null) {
         String state = s.getSQLState();
+        if (state.equals("08004") && String.valueOf(s.getMessage()).contains("no password")) {
+          return "PostgreSQL at " + location.host() + ":" + location.port() + " asks for the password of user "
+              + location.user() + " and none is set; set SUPPORTBOT_DB_PASSWORD (or PGPASSWORD) in the environment";
+        }
         if (state.startsWith("08")) {
           return "cannot reach PostgreSQL at " + location.host() + ":" + location.port() + " (" + state + ", "
               + (t.getCause() == null ? "connection failed" : t.getCause().getClass().getSimpleName()) + "); start the"
-              + " server, or fix the host and port in database: in the settings";
+              + " server, or fix the host and port of the URL (database: in the settings)";
         }
         return switch (state) {
           case "28P01" -> "PostgreSQL refused the password of user " + location.user() + " at " + location
