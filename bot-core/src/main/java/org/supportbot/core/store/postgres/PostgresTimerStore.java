@@ -21,6 +21,12 @@ import org.supportbot.core.timer.TimerStore;
  * a timer fired only if it is still unfired, and rolls back otherwise.
  */
 public final class PostgresTimerStore implements TimerStore {
+  /**
+   * How many of the earliest due timers are looked at per case asked for: enough that cases whose timers
+   * another instance holds (skipped) leave others to take, bounded so the scan does not grow with the backlog.
+   */
+  static final int CANDIDATES_PER_CASE = 8;
+
   private final PostgresDatabase db;
   private final Clock clock;
 
@@ -45,8 +51,11 @@ public final class PostgresTimerStore implements TimerStore {
       // Leased by case: the incidents are locked (SKIP LOCKED) while their due timers are leased, and a case
       // another instance holds timers of is skipped, so all of one case's due timers fire from one instance and
       // two instances never append to one case's log at once.
-      try (PreparedStatement ps = c.prepareStatement("WITH cand AS (SELECT incident, MIN(due_ms) AS first FROM timers"
-          + " WHERE fired_ms IS NULL AND due_ms <= ? AND (claimed_by IS NULL OR claimed_by = ? OR lease_until_ms < ?)"
+      // The candidates are the earliest due timers only (read in the order of the due index, a bounded number),
+      // so a lease costs the same with 100 or 100,000 timers due.
+      try (PreparedStatement ps = c.prepareStatement("WITH cand AS (SELECT incident, MIN(due_ms) AS first FROM"
+          + " (SELECT incident, due_ms FROM timers WHERE fired_ms IS NULL AND due_ms <= ?"
+          + " AND (claimed_by IS NULL OR claimed_by = ? OR lease_until_ms < ?) ORDER BY due_ms LIMIT ?) early"
           + " GROUP BY incident),"
           + " locked AS (SELECT i.number FROM incidents i JOIN cand ON cand.incident = i.number"
           + " WHERE NOT EXISTS (SELECT 1 FROM timers o WHERE o.incident = i.number AND o.fired_ms IS NULL"
@@ -58,14 +67,15 @@ public final class PostgresTimerStore implements TimerStore {
         ps.setLong(1, now.toEpochMilli());
         ps.setString(2, db.instance());
         ps.setLong(3, nowMs);
-        ps.setString(4, db.instance());
-        ps.setLong(5, nowMs);
-        ps.setInt(6, limit);
-        ps.setString(7, db.instance());
-        ps.setLong(8, nowMs + PostgresDatabase.LEASE.toMillis());
-        ps.setLong(9, now.toEpochMilli());
-        ps.setString(10, db.instance());
-        ps.setLong(11, nowMs);
+        ps.setInt(4, CANDIDATES_PER_CASE * Math.max(1, Math.min(limit, 100_000)));
+        ps.setString(5, db.instance());
+        ps.setLong(6, nowMs);
+        ps.setInt(7, limit);
+        ps.setString(8, db.instance());
+        ps.setLong(9, nowMs + PostgresDatabase.LEASE.toMillis());
+        ps.setLong(10, now.toEpochMilli());
+        ps.setString(11, db.instance());
+        ps.setLong(12, nowMs);
         return timers(ps);
       }
     });
