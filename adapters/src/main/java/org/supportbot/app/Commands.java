@@ -13,6 +13,7 @@ final class Commands {
         new org.supportbot.app.policy.PolicyCommand(),
         new org.supportbot.app.kb.KbCommand(),
         new org.supportbot.app.run.RunCommand(),
-        new org.supportbot.app.outbox.OutboxCommand());
+        new org.supportbot.app.outbox.OutboxCommand(),
+        new org.supportbot.app.db.DbCommand());
   }
 }

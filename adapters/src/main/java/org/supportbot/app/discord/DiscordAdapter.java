@@ -71,7 +71,6 @@ import org.supportbot.core.incident.MessageRef;
 import org.supportbot.core.intake.Intake;
 import org.supportbot.core.outbox.Delivery;
 import org.supportbot.core.outbox.Outbox;
-import org.supportbot.core.store.sqlite.SqliteInboxStore;
 
 /**
  * The desk on Discord. Connects through JDA with the least it needs (see
@@ -194,7 +193,7 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
    */
   public static DiscordAdapter start(String token, SupportDesk desk, DiscordRefs refs, Clock clock,
       DiscordSettings settings, DeskLink link) throws DiscordStartException {
-    return start(token, desk, refs, new SqliteInboxStore(refs.database(), clock), clock, settings, link);
+    return start(token, desk, refs, refs.inbox(clock), clock, settings, link);
   }
 
   /**

@@ -7,10 +7,14 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.supportbot.core.inbox.InboxStore;
+import org.supportbot.core.store.postgres.PostgresDatabase;
+import org.supportbot.core.store.postgres.PostgresInboxStore;
 import org.supportbot.core.store.sqlite.SqliteDatabase;
+import org.supportbot.core.store.sqlite.SqliteInboxStore;
 
 /**
- * What the adapter must remember across restarts, kept in the desk's SQLite file: the Discord
+ * What the adapter must remember across restarts, kept in the desk's database (SQLite or PostgreSQL): the Discord
  * thread of each case ({@code ACME-1} in channel 200 is thread 900) and the message id of each
  * status message, so that it is edited in place rather than posted again.
  */
@@ -24,22 +28,78 @@ public final class DiscordRefs {
     }
   }
 
-  private final SqliteDatabase db;
+  /** The table {@code discord_refs} of one database. */
+  private interface Table {
+    Optional<String> get(String name);
+
+    void put(String name, String value);
+  }
+
+  private final Table table;
+  private final java.util.function.Function<java.time.Clock, InboxStore> inbox;
   private final Map<String, String> cache = new ConcurrentHashMap<>();
 
   public DiscordRefs(SqliteDatabase db) {
-    this.db = Objects.requireNonNull(db, "db");
+    Objects.requireNonNull(db, "db");
     db.write(c -> {
       try (Statement s = c.createStatement()) {
         s.executeUpdate("CREATE TABLE IF NOT EXISTS discord_refs (name TEXT PRIMARY KEY, value TEXT NOT NULL)");
       }
       return null;
     });
+    this.table = new Table() {
+      @Override
+      public Optional<String> get(String name) {
+        return db.read(c -> select(c, name));
+      }
+
+      @Override
+      public void put(String name, String value) {
+        db.write(c -> upsert(c, name, value));
+      }
+    };
+    this.inbox = clock -> new SqliteInboxStore(db, clock);
   }
 
-  /** The database these references live in (the desk's), for the adapter's other tables. */
-  SqliteDatabase database() {
-    return db;
+  /** The references in a PostgreSQL desk (table created by db/postgresql V30). */
+  public DiscordRefs(PostgresDatabase db) {
+    Objects.requireNonNull(db, "db");
+    this.table = new Table() {
+      @Override
+      public Optional<String> get(String name) {
+        return db.read(c -> select(c, name));
+      }
+
+      @Override
+      public void put(String name, String value) {
+        db.write(c -> upsert(c, name, value));
+      }
+    };
+    this.inbox = clock -> new PostgresInboxStore(db, clock);
+  }
+
+  private static Optional<String> select(java.sql.Connection c, String name) throws java.sql.SQLException {
+    try (PreparedStatement s = c.prepareStatement("SELECT value FROM discord_refs WHERE name = ?")) {
+      s.setString(1, name);
+      try (ResultSet r = s.executeQuery()) {
+        return r.next() ? Optional.of(r.getString(1)) : Optional.<String>empty();
+      }
+    }
+  }
+
+  private static Void upsert(java.sql.Connection c, String name, String value) throws java.sql.SQLException {
+    try (PreparedStatement s = c.prepareStatement(
+        "INSERT INTO discord_refs (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value")) {
+      s.setString(1, name);
+      s.setString(2, value);
+      s.executeUpdate();
+    }
+    return null;
+  }
+
+  /** The inbox in the same database as these references. */
+  InboxStore inbox(java.time.Clock clock) {
+    return inbox.apply(clock);
   }
 
   /** The thread id of a case's thread in a channel, once created. */
@@ -74,28 +134,13 @@ public final class DiscordRefs {
     if (cached != null) {
       return Optional.of(cached);
     }
-    Optional<String> stored = db.read(c -> {
-      try (PreparedStatement s = c.prepareStatement("SELECT value FROM discord_refs WHERE name = ?")) {
-        s.setString(1, name);
-        try (ResultSet r = s.executeQuery()) {
-          return r.next() ? Optional.of(r.getString(1)) : Optional.<String>empty();
-        }
-      }
-    });
+    Optional<String> stored = table.get(name);
     stored.ifPresent(v -> cache.put(name, v));
     return stored;
   }
 
   private void put(String name, String value) {
-    db.write(c -> {
-      try (PreparedStatement s = c.prepareStatement(
-          "INSERT INTO discord_refs (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value")) {
-        s.setString(1, name);
-        s.setString(2, value);
-        s.executeUpdate();
-      }
-      return null;
-    });
+    table.put(name, value);
     cache.put(name, value);
   }
 }

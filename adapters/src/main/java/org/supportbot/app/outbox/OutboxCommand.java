@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.supportbot.app.Main;
@@ -15,8 +16,13 @@ import org.supportbot.config.settings.BotSettings;
 import org.supportbot.core.outbox.Backoff;
 import org.supportbot.core.outbox.Outbox;
 import org.supportbot.core.outbox.OutboxStore;
+import org.supportbot.config.settings.PostgresLocation;
+import org.supportbot.core.store.DeskStores;
+import org.supportbot.core.store.postgres.DatabaseUnavailableException;
+import org.supportbot.core.store.postgres.PostgresDatabase;
+import org.supportbot.core.store.postgres.PostgresDeskStores;
 import org.supportbot.core.store.sqlite.SqliteDatabase;
-import org.supportbot.core.store.sqlite.SqliteOutboxStore;
+import org.supportbot.core.store.sqlite.SqliteDeskStores;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -44,8 +50,14 @@ public final class OutboxCommand implements Runnable {
     @Option(names = "--config", required = true, paramLabel = "FILE", description = "The settings file.")
     Path config;
 
-    /** Opens the settings' database, or prints one line saying why not and returns empty. */
-    Optional<SqliteDatabase> open(PrintWriter err) {
+    /** Where the PostgreSQL password is read from (SUPPORTBOT_DB_PASSWORD, PGPASSWORD); tests give their own. */
+    Map<String, String> env = System.getenv();
+
+    /**
+     * Opens the settings' database (the SQLite file, or the PostgreSQL server of {@code database:
+     * postgresql://...}), or prints one line saying why not and returns empty.
+     */
+    Optional<DeskStores> open(PrintWriter err) {
       BotSettings settings;
       try {
         settings = new SettingsLoader().load(config);
@@ -55,18 +67,28 @@ public final class OutboxCommand implements Runnable {
         }
         return Optional.empty();
       }
+      if (settings.postgres().isPresent()) {
+        try {
+          return Optional.of(new PostgresDeskStores(PostgresDatabase.open(settings.postgres().get(),
+              PostgresLocation.password(env), Optional.empty()), Clock.systemUTC()));
+        } catch (DatabaseUnavailableException e) {
+          err.println(SettingsLoader.problemAt(config, "database", e.getMessage()));
+          return Optional.empty();
+        }
+      }
       Path db = settings.database();
       if (!Files.isRegularFile(db)) {
         err.println("error: the database " + db + " named in " + config + " does not exist; run `supportbot run"
             + " --config " + config + "` first, or fix database: in the settings");
         return Optional.empty();
       }
-      return Optional.of(SqliteDatabase.open(db, SqliteDatabase.Durability.NORMAL));
+      return Optional.of(new SqliteDeskStores(SqliteDatabase.open(db, SqliteDatabase.Durability.NORMAL),
+          Clock.systemUTC()));
     }
   }
 
-  static Outbox outbox(SqliteDatabase db) {
-    return new Outbox(new SqliteOutboxStore(db), Clock.systemUTC(), Backoff.DEFAULT);
+  static Outbox outbox(DeskStores stores) {
+    return new Outbox(stores.outbox(), Clock.systemUTC(), Backoff.DEFAULT);
   }
 
   /** {@code supportbot outbox list}: one line per set-aside message. */
@@ -79,11 +101,11 @@ public final class OutboxCommand implements Runnable {
     @Override
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
-      Optional<SqliteDatabase> db = options.open(spec.commandLine().getErr());
+      Optional<DeskStores> db = options.open(spec.commandLine().getErr());
       if (db.isEmpty()) {
         return 1;
       }
-      try (SqliteDatabase d = db.get()) {
+      try (DeskStores d = db.get()) {
         List<OutboxStore.SetAside> all = outbox(d).setAside();
         if (all.isEmpty()) {
           out.println("No message is set aside.");
@@ -127,11 +149,11 @@ public final class OutboxCommand implements Runnable {
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
-      Optional<SqliteDatabase> db = options.open(err);
+      Optional<DeskStores> db = options.open(err);
       if (db.isEmpty()) {
         return 1;
       }
-      try (SqliteDatabase d = db.get()) {
+      try (DeskStores d = db.get()) {
         Outbox outbox = outbox(d);
         List<OutboxStore.SetAside> all = outbox.setAside();
         List<Long> ids = all.stream().filter(s -> which.all || (which.id != null && s.id() == which.id)

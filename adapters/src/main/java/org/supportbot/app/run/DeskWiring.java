@@ -30,12 +30,16 @@ import org.supportbot.core.incident.IncidentEvent;
 import org.supportbot.core.incident.TimerPlan;
 import org.supportbot.core.outbox.Backoff;
 import org.supportbot.core.outbox.Outbox;
-import org.supportbot.core.store.sqlite.SqliteConversationStore;
+import org.supportbot.app.discord.DiscordRefs;
+import org.supportbot.app.slack.PostgresSlackMessageStore;
+import org.supportbot.app.slack.SlackMessageStore;
+import org.supportbot.app.slack.SqliteSlackMessageStore;
+import org.supportbot.config.settings.PostgresLocation;
+import org.supportbot.core.store.DeskStores;
+import org.supportbot.core.store.postgres.PostgresDatabase;
+import org.supportbot.core.store.postgres.PostgresDeskStores;
 import org.supportbot.core.store.sqlite.SqliteDatabase;
-import org.supportbot.core.store.sqlite.SqliteDirectoryStore;
-import org.supportbot.core.store.sqlite.SqliteIncidentStore;
-import org.supportbot.core.store.sqlite.SqliteOutboxStore;
-import org.supportbot.core.store.sqlite.SqliteTimerStore;
+import org.supportbot.core.store.sqlite.SqliteDeskStores;
 import org.supportbot.core.timer.Timer;
 import org.supportbot.kb.LuceneKnowledgeBase;
 
@@ -56,7 +60,12 @@ public final class DeskWiring implements AutoCloseable {
     }
   }
 
+  /** The SQLite file's database; null when the desk lives on PostgreSQL ({@link #postgres}). */
   public final SqliteDatabase db;
+  /** The PostgreSQL database, when {@code database:} names one. */
+  public final Optional<PostgresDatabase> postgres;
+  /** Every store port of the desk, on whichever database it lives. */
+  public final DeskStores stores;
   public final Directory directory;
   public final IncidentDesk incidents;
   public final SupportDesk desk;
@@ -70,11 +79,13 @@ public final class DeskWiring implements AutoCloseable {
   public final int contacts;
   public final int channels;
 
-  private DeskWiring(SqliteDatabase db, Directory directory, IncidentDesk incidents, SupportDesk desk, Outbox outbox,
+  private DeskWiring(DeskStores stores, Directory directory, IncidentDesk incidents, SupportDesk desk, Outbox outbox,
       DeskSettings deskSettings, Optional<LuceneKnowledgeBase> kb, PolicyCatalog catalog, int organizations, int contacts,
       int channels) {
     this.catalog = catalog;
-    this.db = db;
+    this.stores = stores;
+    this.db = stores instanceof SqliteDeskStores sq ? sq.database() : null;
+    this.postgres = stores instanceof PostgresDeskStores pg ? Optional.of(pg.database()) : Optional.empty();
     this.directory = directory;
     this.incidents = incidents;
     this.desk = desk;
@@ -97,9 +108,46 @@ public final class DeskWiring implements AutoCloseable {
    */
   public static DeskWiring build(BotSettings s, PolicyCatalog catalog, Path databaseFile, Clock clock,
       BiConsumer<List<Timer>, Instant> timersFired) throws Refused {
-    SqliteDatabase db = SqliteDatabase.open(databaseFile, SqliteDatabase.Durability.NORMAL);
+    return build(s, catalog, new SqliteDeskStores(SqliteDatabase.open(databaseFile, SqliteDatabase.Durability.NORMAL),
+        clock), clock, timersFired);
+  }
+
+  /**
+   * Opens the database the settings name: the PostgreSQL server of {@code database: postgresql://...} (password
+   * from {@code env}: SUPPORTBOT_DB_PASSWORD or PGPASSWORD; this instance's name in its leases from
+   * SUPPORTBOT_INSTANCE, else the host name), or the SQLite file; and registers what the settings say.
+   *
+   * @throws org.supportbot.core.store.postgres.DatabaseUnavailableException when PostgreSQL cannot be used
+   * @throws org.supportbot.core.store.sqlite.DatabaseOpenException when the SQLite file cannot be used
+   */
+  public static DeskWiring build(BotSettings s, PolicyCatalog catalog, Map<String, String> env, Clock clock,
+      BiConsumer<List<Timer>, Instant> timersFired) throws Refused {
+    if (s.postgres().isPresent()) {
+      PostgresDatabase pg = PostgresDatabase.open(s.postgres().get(), PostgresLocation.password(env),
+          Optional.of(instanceName(env)));
+      return build(s, catalog, new PostgresDeskStores(pg, clock), clock, timersFired);
+    }
+    return build(s, catalog, s.database(), clock, timersFired);
+  }
+
+  /** This instance's name in the leases it takes: SUPPORTBOT_INSTANCE, else the host name (stable across restarts). */
+  static String instanceName(Map<String, String> env) {
+    String named = env.getOrDefault("SUPPORTBOT_INSTANCE", "");
+    if (!named.isBlank()) {
+      return named;
+    }
     try {
-      Directory directory = new Directory(new SqliteDirectoryStore(db), catalog::get);
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.net.UnknownHostException e) {
+      return "supportbot-" + ProcessHandle.current().pid();
+    }
+  }
+
+  /** Builds the desk on {@code stores}, which it closes when it fails or is closed. */
+  public static DeskWiring build(BotSettings s, PolicyCatalog catalog, DeskStores stores, Clock clock,
+      BiConsumer<List<Timer>, Instant> timersFired) throws Refused {
+    try {
+      Directory directory = new Directory(stores.directory(), catalog::get);
       List<String> refused = new ArrayList<>();
       int contacts = 0;
       int channels = 0;
@@ -157,17 +205,17 @@ public final class DeskWiring implements AutoCloseable {
           timersFired.accept(fired, at);
         }
       };
-      IncidentDesk incidents = new IncidentDesk(new SqliteIncidentStore(db), new SqliteTimerStore(db), directory,
+      IncidentDesk incidents = new IncidentDesk(stores.incidents(), stores.timers(), directory,
           catalog::get, new TimerPlan(s.warningPercents(),
               // Slack cannot show a ticking deadline: its status messages are refreshed every 15 minutes
               s.slack().isPresent() ? Optional.of(Duration.ofMinutes(15)) : Optional.empty()), clock, listener);
-      Outbox outbox = new Outbox(new SqliteOutboxStore(db), clock, Backoff.DEFAULT, Optional.of(deskSettings.triage()));
+      Outbox outbox = new Outbox(stores.outbox(), clock, Backoff.DEFAULT, Optional.of(deskSettings.triage()));
       SupportDesk desk = new SupportDesk(incidents, feed, outbox, directory, catalog::get, suggestions,
-          new SqliteConversationStore(db), deskSettings, clock);
-      return new DeskWiring(db, directory, incidents, desk, outbox, deskSettings, kb, catalog, s.organizations().size(), contacts,
+          stores.conversations(), deskSettings, clock);
+      return new DeskWiring(stores, directory, incidents, desk, outbox, deskSettings, kb, catalog, s.organizations().size(), contacts,
           channels);
     } catch (Refused | RuntimeException e) {
-      db.close();
+      stores.close();
       throw e;
     }
   }
@@ -193,9 +241,19 @@ public final class DeskWiring implements AutoCloseable {
         .map(d -> d.isNegative() ? Duration.ZERO : d).orElse(max);
   }
 
+  /** Where the Slack adapter keeps its message refs, in the desk's database. */
+  public SlackMessageStore slackMessages() {
+    return postgres.<SlackMessageStore>map(PostgresSlackMessageStore::new).orElseGet(() -> new SqliteSlackMessageStore(db));
+  }
+
+  /** The Discord adapter's references, in the desk's database. */
+  public DiscordRefs discordRefs() {
+    return postgres.map(DiscordRefs::new).orElseGet(() -> new DiscordRefs(db));
+  }
+
   @Override
   public void close() {
     kb.ifPresent(LuceneKnowledgeBase::close);
-    db.close();
+    stores.close();
   }
 }

@@ -31,12 +31,13 @@ import org.supportbot.app.ops.OpsServer;
 import org.supportbot.app.ops.RefusalWatch;
 import org.supportbot.core.store.sqlite.DatabaseOpenException;
 import org.supportbot.core.store.sqlite.SqliteDatabase;
-import org.supportbot.core.store.sqlite.SqliteOutboxStore;
+import org.supportbot.config.settings.PostgresLocation;
+import org.supportbot.core.store.postgres.DatabaseUnavailableException;
+import org.supportbot.core.store.postgres.PostgresDatabase;
 import org.supportbot.app.platform.DeskLink;
 import org.supportbot.app.platform.OutboundRouter;
 import org.supportbot.app.slack.SlackChatGateway;
 import org.supportbot.app.discord.DiscordAdapter;
-import org.supportbot.app.discord.DiscordRefs;
 import org.supportbot.app.discord.DiscordSettings;
 import org.supportbot.app.discord.DiscordStartException;
 import org.supportbot.app.slack.SlackRunner;
@@ -68,7 +69,7 @@ public final class RunCommand implements Callable<Integer> {
   Path config;
 
   @Option(names = "--check", description = "Validate the settings, policies and contact limits and that the database"
-      + " path can be created and written, print a summary, and exit without connecting or changing the database.")
+      + " path can be created and written (or the PostgreSQL server answers), print a summary, and exit without connecting or changing the database.")
   boolean check;
 
   @Option(names = "--verbose", description = "On a start-up failure, print the stack trace after the one-line error.")
@@ -179,7 +180,7 @@ public final class RunCommand implements Callable<Integer> {
       err.println("error: " + String.join("; ", missing));
       return 1;
     }
-    Optional<String> unusable = SqliteDatabase.unusable(s.database());
+    Optional<String> unusable = s.postgres().isPresent() ? Optional.empty() : SqliteDatabase.unusable(s.database());
     if (unusable.isPresent()) {
       err.println(SettingsLoader.problemAt(config, "database", unusable.get()));
       return 1;
@@ -188,11 +189,11 @@ public final class RunCommand implements Callable<Integer> {
     OutboundRouter router = new OutboundRouter();
     DeskWiring wiring;
     try {
-      wiring = DeskWiring.build(s, loaded.catalog(), s.database(), clock, metrics::timersFired);
+      wiring = DeskWiring.build(s, loaded.catalog(), env, clock, metrics::timersFired);
     } catch (DeskWiring.Refused e) {
       e.reasons().forEach(r -> err.println(config + ": " + r));
       return 1;
-    } catch (DatabaseOpenException e) {
+    } catch (DatabaseOpenException | DatabaseUnavailableException e) {
       err.println(SettingsLoader.problemAt(config, "database", e.getMessage()));
       if (verbose) {
         e.printStackTrace(err);
@@ -200,7 +201,7 @@ public final class RunCommand implements Callable<Integer> {
       return 1;
     }
     HealthCheck health = new HealthCheck(wiring.incidents::timerCounts, clock)
-        .outbox(new SqliteOutboxStore(wiring.db)::oldestPendingRecordedAt,
+        .outbox(wiring.stores.outbox()::oldestPendingRecordedAt,
             s.ops().map(BotSettings.Ops::maxOutboxAge).orElse(BotSettings.Ops.MAX_OUTBOX_AGE));
     Duration maxFailing = s.ops().map(BotSettings.Ops::maxFailing).orElse(BotSettings.Ops.MAX_FAILING);
     metrics.bindTimers(() -> wiring.incidents.timerCounts(clock.instant().minus(HealthCheck.LATE_AFTER)));
@@ -334,7 +335,8 @@ public final class RunCommand implements Callable<Integer> {
     if (slack.socketMode()) {
       SlackRunner.SocketRunning r;
       try {
-        r = SlackRunner.startSocketMode(settings, client, w.desk, w.directory.store(), w.policies(), w.db, clock, link);
+        r = SlackRunner.startSocketMode(settings, client, w.desk, w.directory.store(), w.policies(), w.slackMessages(),
+            w.stores.inbox(), clock, link);
       } catch (IOException | RuntimeException e) {
         throw e;
       } catch (Exception e) {
@@ -347,7 +349,7 @@ public final class RunCommand implements Callable<Integer> {
       out.println("supportbot: connected to Slack in Socket Mode");
     } else {
       SlackRunner.Running r = SlackRunner.startHttp(settings, client, new InetSocketAddress(slack.port()), slack.path(),
-          w.desk, w.directory.store(), w.policies(), w.db, clock, link);
+          w.desk, w.directory.store(), w.policies(), w.slackMessages(), w.stores.inbox(), clock, link);
       running.addLast(r);
       gateway = r.adapter().gateway();
       connected = r::connected;
@@ -367,7 +369,7 @@ public final class RunCommand implements Callable<Integer> {
       throws DiscordStartException {
     DiscordSettings settings = new DiscordSettings(discord.messageContent(), DiscordSettings.defaults().tickEvery(),
         discord.restUrl(), discord.gatewayUrl());
-    DiscordAdapter adapter = DiscordAdapter.start(env.get("DISCORD_TOKEN"), w.desk, new DiscordRefs(w.db), clock,
+    DiscordAdapter adapter = DiscordAdapter.start(env.get("DISCORD_TOKEN"), w.desk, w.discordRefs(), clock,
         settings, link);
     running.addLast(adapter);
     health.platform("discord", adapter::connected).refusals("discord", new RefusalWatch(
@@ -378,7 +380,10 @@ public final class RunCommand implements Callable<Integer> {
 
   /** Builds the whole desk on a scratch copy of nothing (a temporary database) to prove the settings hold. */
   private int check(Loaded loaded, PrintWriter out, PrintWriter err) throws IOException {
-    Optional<String> unusable = SqliteDatabase.unusable(loaded.settings().database());
+    Optional<PostgresLocation> postgres = loaded.settings().postgres();
+    Optional<String> unusable = postgres.isPresent()
+        ? PostgresDatabase.probe(postgres.get(), PostgresLocation.password(env))
+        : SqliteDatabase.unusable(loaded.settings().database());
     unusable.ifPresent(problem -> err.println(SettingsLoader.problemAt(config, "database", problem)));
     Path scratch = Files.createTempDirectory("supportbot-check");
     try (DeskWiring wiring = DeskWiring.build(loaded.settings(), loaded.catalog(), scratch.resolve("check.db"),
@@ -394,7 +399,8 @@ public final class RunCommand implements Callable<Integer> {
           + "; slack: " + s.slack().map(sl -> sl.socketMode() ? "socket mode" : "http on :" + sl.port() + sl.path())
               .orElse("off")
           + "; discord: " + s.discord().map(d -> d.messageContent() ? "on (message content)" : "on").orElse("off")
-          + "; ops: " + s.ops().map(o -> o.address() + ":" + o.port()).orElse("off"));
+          + "; ops: " + s.ops().map(o -> o.address() + ":" + o.port()).orElse("off")
+          + postgres.map(p -> "; database: " + p + " (reachable)").orElse(""));
       return 0;
     } catch (DeskWiring.Refused e) {
       e.reasons().forEach(r -> err.println(config + ": " + r));

@@ -22,6 +22,7 @@ import org.supportbot.app.platform.LaneWorkers;
 import org.supportbot.config.policy.SupportPolicy;
 import org.supportbot.core.chat.SupportDesk;
 import org.supportbot.core.directory.DirectoryStore;
+import org.supportbot.core.inbox.InboxStore;
 import org.supportbot.core.store.sqlite.SqliteDatabase;
 import org.supportbot.core.store.sqlite.SqliteInboxStore;
 
@@ -103,7 +104,16 @@ public final class SlackRunner {
   public static Running startHttp(SlackSettings settings, Slack slack, InetSocketAddress bind, String path,
       SupportDesk desk, DirectoryStore directory, Function<String, Optional<SupportPolicy>> policies, SqliteDatabase db,
       Clock clock, DeskLink link) throws IOException {
-    SlackAdapter adapter = adapter(settings, slack, desk, directory, policies, db, clock, link);
+    return startHttp(settings, slack, bind, path, desk, directory, policies, new SqliteSlackMessageStore(db),
+        new SqliteInboxStore(db, clock), clock, link);
+  }
+
+  /** {@link #startHttp(SlackSettings, Slack, InetSocketAddress, String, SupportDesk, DirectoryStore, Function,
+   * SqliteDatabase, Clock, DeskLink)} on the message refs and inbox of any database (SQLite or PostgreSQL). */
+  public static Running startHttp(SlackSettings settings, Slack slack, InetSocketAddress bind, String path,
+      SupportDesk desk, DirectoryStore directory, Function<String, Optional<SupportPolicy>> policies,
+      SlackMessageStore messages, InboxStore inbox, Clock clock, DeskLink link) throws IOException {
+    SlackAdapter adapter = adapter(settings, slack, desk, directory, policies, messages, inbox, clock, link);
     SlackHttpEndpoint endpoint = new SlackHttpEndpoint(adapter.app(), new SlackRequestVerifier(settings.signingSecret(),
         clock), bind, path, () -> health(adapter.gateway()));
     return new Running(adapter, endpoint.start());
@@ -143,25 +153,34 @@ public final class SlackRunner {
   public static SocketRunning startSocketMode(SlackSettings settings, Slack slack, SupportDesk desk,
       DirectoryStore directory, Function<String, Optional<SupportPolicy>> policies, SqliteDatabase db, Clock clock,
       DeskLink link) throws Exception {
+    return startSocketMode(settings, slack, desk, directory, policies, new SqliteSlackMessageStore(db),
+        new SqliteInboxStore(db, clock), clock, link);
+  }
+
+  /** {@link #startSocketMode(SlackSettings, Slack, SupportDesk, DirectoryStore, Function, SqliteDatabase, Clock,
+   * DeskLink)} on the message refs and inbox of any database (SQLite or PostgreSQL). */
+  public static SocketRunning startSocketMode(SlackSettings settings, Slack slack, SupportDesk desk,
+      DirectoryStore directory, Function<String, Optional<SupportPolicy>> policies, SlackMessageStore messages,
+      InboxStore inbox, Clock clock, DeskLink link) throws Exception {
     String appToken = settings.appToken().orElseThrow(() -> new SlackSetupException("missing_app_token", List.of(),
         SlackSettings.APP_TOKEN + " is not set; create an app-level token with the connections:write scope under"
             + " Basic Information > App-Level Tokens, or use HTTP mode"));
-    SlackAdapter adapter = adapter(settings, slack, desk, directory, policies, db, clock, link);
+    SlackAdapter adapter = adapter(settings, slack, desk, directory, policies, messages, inbox, clock, link);
     SocketModeApp socket = new SocketModeApp(appToken, SocketModeClient.Backend.JavaWebSocket, adapter.app());
     socket.startAsync();
     return new SocketRunning(adapter, socket);
   }
 
   private static SlackAdapter adapter(SlackSettings settings, Slack slack, SupportDesk desk, DirectoryStore directory,
-      Function<String, Optional<SupportPolicy>> policies, SqliteDatabase db, Clock clock, DeskLink link) {
+      Function<String, Optional<SupportPolicy>> policies, SlackMessageStore messages, InboxStore inbox, Clock clock,
+      DeskLink link) {
     Objects.requireNonNull(settings, "settings");
     MethodsClient api = slack.methods(settings.botToken());
     String team = checkInstall(api);
-    SqliteSlackMessageStore messages = new SqliteSlackMessageStore(db);
     SlackChatGateway gateway = new SlackChatGateway(api, messages, new SlackRenderer(), clock, settings.updates(),
         SlackChatGateway.PostLimits.CHAT_POST_MESSAGE, LaneWorkers.pooled("slack", LaneWorkers.DEFAULT_MAX_CALLS));
     SlackAdapter adapter = new SlackAdapter(settings, slack, team, desk, directory, policies, gateway, messages,
-        new SqliteInboxStore(db, clock), clock, link);
+        inbox, clock, link);
     adapter.recover();
     return adapter;
   }

@@ -23,9 +23,10 @@ import org.supportbot.core.incident.MessageRef;
 import org.supportbot.core.incident.Origin;
 import org.supportbot.core.incident.TimerPlan;
 import org.supportbot.core.store.sqlite.SqliteDatabase;
-import org.supportbot.core.store.sqlite.SqliteDirectoryStore;
-import org.supportbot.core.store.sqlite.SqliteIncidentStore;
-import org.supportbot.core.store.sqlite.SqliteTimerStore;
+import org.supportbot.core.store.DeskStores;
+import org.supportbot.core.store.IncidentStore;
+import org.supportbot.core.store.sqlite.SqliteDeskStores;
+import org.supportbot.core.timer.TimerStore;
 
 /**
  * A desk on a real SQLite file with the bundled seed policies, a mutable clock, and one
@@ -36,9 +37,11 @@ public final class DeskFixture implements AutoCloseable {
 
   public final Path file;
   public final MutableClock clock;
+  /** The SQLite file's database; null for a fixture on other {@link DeskStores} (PostgreSQL). */
   public final SqliteDatabase db;
-  public final SqliteIncidentStore store;
-  public final SqliteTimerStore timers;
+  public final IncidentStore store;
+  public final TimerStore timers;
+  private final AutoCloseable closes;
   public final Directory directory;
   public final IncidentDesk desk;
   public final List<IncidentEvent> published = new ArrayList<>();
@@ -61,12 +64,27 @@ public final class DeskFixture implements AutoCloseable {
   }
 
   public DeskFixture(Path file, Instant start, TimerPlan plan) {
+    this(file, new MutableClock(start), SqliteDatabase.open(file, SqliteDatabase.Durability.NORMAL), null, plan);
+  }
+
+  /**
+   * A desk on the stores {@code open} makes with the fixture's clock (e.g. PostgreSQL); closing the fixture
+   * closes them.
+   */
+  public DeskFixture(java.util.function.Function<java.time.Clock, DeskStores> open, Instant start) {
+    this(null, new MutableClock(start), null, open, new TimerPlan(List.of(50, 75, 90)));
+  }
+
+  private DeskFixture(Path file, MutableClock clock, SqliteDatabase sqlite,
+      java.util.function.Function<java.time.Clock, DeskStores> open, TimerPlan plan) {
     this.file = file;
-    this.clock = new MutableClock(start);
-    this.db = SqliteDatabase.open(file, SqliteDatabase.Durability.NORMAL);
-    this.store = new SqliteIncidentStore(db);
-    this.timers = new SqliteTimerStore(db);
-    this.directory = new Directory(new SqliteDirectoryStore(db), CATALOG::get);
+    this.clock = clock;
+    this.db = sqlite;
+    DeskStores stores = sqlite != null ? new SqliteDeskStores(sqlite, clock) : open.apply(clock);
+    this.closes = stores;
+    this.store = stores.incidents();
+    this.timers = stores.timers();
+    this.directory = new Directory(stores.directory(), CATALOG::get);
     this.desk = new IncidentDesk(store, timers, directory, CATALOG::get, plan, clock, new IncidentDesk.Listener() {
       @Override
       public void committed(List<IncidentEvent> events) {
@@ -160,6 +178,10 @@ public final class DeskFixture implements AutoCloseable {
 
   @Override
   public void close() {
-    db.close();
+    try {
+      closes.close();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
   }
 }

@@ -21,6 +21,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.supportbot.config.settings.BotSettings;
+import org.supportbot.config.settings.PostgresLocation;
 
 /**
  * Reads the bot settings file and validates it, collecting every problem (file, line, path, fix)
@@ -73,7 +74,17 @@ public final class SettingsLoader {
         "a settings file must be a YAML mapping; see config/supportbot.example.yaml");
     doc.onlyKeys("database", "knowledge_base", "policies", "warnings", "intake_expiry", "digest", "triage", "managers",
         "organizations", "engineers", "slack", "discord", "ops");
-    Path database = base.resolve(doc.get("database").text("data/supportbot.db"));
+    String databaseText = doc.get("database").text("data/supportbot.db");
+    Optional<PostgresLocation> postgres = Optional.empty();
+    if (PostgresLocation.isUrl(databaseText)) {
+      try {
+        postgres = Optional.of(PostgresLocation.parse(databaseText));
+      } catch (IllegalArgumentException e) {
+        doc.get("database").problem("the PostgreSQL URL " + e.getMessage());
+      }
+      databaseText = "data/supportbot.db";
+    }
+    Path database = base.resolve(databaseText);
     Optional<Path> kb = doc.get("knowledge_base").text(false, "").map(base::resolve);
     Optional<Path> policies = doc.get("policies").text(false, "").map(base::resolve);
     List<Integer> warnings = new ArrayList<>();
@@ -166,7 +177,7 @@ public final class SettingsLoader {
       throw new ConfigException(problems.all());
     }
     return new BotSettings(database, kb, policies, warnings, expiry, digestAt, zone, triage, managers, orgs, engineers,
-        slack, discord, ops);
+        slack, discord, ops, postgres);
   }
 
   private static Optional<BotSettings.Organization> organization(YamlValue o, Set<String> ids, Set<String> keys,

@@ -15,7 +15,7 @@ import java.util.Set;
  * The bot's settings. People and places are written {@code platform/workspace/id}, e.g.
  * {@code slack/T0123/U0456} for a Slack user or {@code discord/1234/5678} for a Discord channel.
  *
- * @param database the SQLite file
+ * @param database the SQLite file (unused when {@code postgres} is set)
  * @param knowledgeBase the knowledge-base folder made by {@code supportbot kb index}, if any
  * @param policies a folder of policy files used instead of the bundled ones, if any
  * @param warningPercents pre-breach pings at these shares of each target
@@ -24,13 +24,24 @@ import java.util.Set;
  * @param triage the vendor's internal channel for new cases
  * @param managers who get breach pings and the digest
  * @param ops where the health and metrics endpoint listens, if anywhere
+ * @param postgres the PostgreSQL server the desk lives on instead of the SQLite file, if {@code database:} names one
  */
 public record BotSettings(Path database, Optional<Path> knowledgeBase, Optional<Path> policies,
     List<Integer> warningPercents, Duration intakeExpiry, LocalTime digestAt, ZoneId digestZone, String triage,
     List<String> managers, List<Organization> organizations, List<Engineer> engineers, Optional<Slack> slack,
-    Optional<Discord> discord, Optional<Ops> ops) {
+    Optional<Discord> discord, Optional<Ops> ops, Optional<PostgresLocation> postgres) {
+
+  /** Settings of a desk on its SQLite file. */
+  public BotSettings(Path database, Optional<Path> knowledgeBase, Optional<Path> policies,
+      List<Integer> warningPercents, Duration intakeExpiry, LocalTime digestAt, ZoneId digestZone, String triage,
+      List<String> managers, List<Organization> organizations, List<Engineer> engineers, Optional<Slack> slack,
+      Optional<Discord> discord, Optional<Ops> ops) {
+    this(database, knowledgeBase, policies, warningPercents, intakeExpiry, digestAt, digestZone, triage, managers,
+        organizations, engineers, slack, discord, ops, Optional.empty());
+  }
 
   public BotSettings {
+    Objects.requireNonNull(postgres, "postgres");
     Objects.requireNonNull(database, "database");
     Objects.requireNonNull(knowledgeBase, "knowledgeBase");
     Objects.requireNonNull(policies, "policies");

@@ -15,13 +15,13 @@ import org.supportbot.core.incident.IncidentEvent;
 import org.supportbot.core.incident.IncidentOutcome;
 
 /** JSON form of events, outcomes, snapshots, inbound and outbound messages; the domain types carry no serialization annotations. */
-final class JsonCodec {
+public final class JsonCodec {
   @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
   private abstract static class Typed {}
 
   private final ObjectMapper mapper;
 
-  JsonCodec() {
+  public JsonCodec() {
     mapper = new ObjectMapper()
         .registerModule(new Jdk8Module())
         .registerModule(new JavaTimeModule())
@@ -37,7 +37,7 @@ final class JsonCodec {
     }
   }
 
-  String write(Object value) {
+  public String write(Object value) {
     try {
       return mapper.writeValueAsString(value);
     } catch (JsonProcessingException e) {
@@ -45,7 +45,7 @@ final class JsonCodec {
     }
   }
 
-  <T> T read(String json, Class<T> type) {
+  public <T> T read(String json, Class<T> type) {
     try {
       return mapper.readValue(json, type);
     } catch (JsonProcessingException e) {

@@ -1,0 +1,135 @@
+package org.supportbot.core.store.postgres;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.supportbot.core.chatstate.ConversationStore;
+import org.supportbot.core.directory.Identity;
+import org.supportbot.core.incident.IncidentEvent;
+import org.supportbot.core.intake.IntakeState;
+import org.supportbot.core.store.sqlite.JsonCodec;
+
+/** {@link ConversationStore} on PostgreSQL: intakes as JSON rows keyed by channel and person, as on SQLite. */
+public final class PostgresConversationStore implements ConversationStore {
+  private final PostgresDatabase db;
+  private final JsonCodec json = new JsonCodec();
+
+  public PostgresConversationStore(PostgresDatabase db) {
+    this.db = Objects.requireNonNull(db, "db");
+  }
+
+  @Override
+  public boolean seen(String key) {
+    return db.read(c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM inbound_handled WHERE idem_key = ?")) {
+        ps.setString(1, key);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next();
+        }
+      }
+    });
+  }
+
+  @Override
+  public void handled(String key, Instant at, Optional<IntakeState> save, Optional<IntakeState> end) {
+    db.write(c -> {
+      try (PreparedStatement ps = c.prepareStatement(
+          "INSERT INTO inbound_handled (idem_key, handled_at) VALUES (?, ?) ON CONFLICT (idem_key) DO NOTHING")) {
+        ps.setString(1, key);
+        ps.setLong(2, at.toEpochMilli());
+        ps.executeUpdate();
+      }
+      if (end.isPresent()) {
+        try (PreparedStatement ps = c.prepareStatement(
+            "DELETE FROM intakes WHERE platform = ? AND workspace = ? AND channel = ? AND person = ?")) {
+          bindKey(ps, end.get());
+          ps.executeUpdate();
+        }
+      }
+      if (save.isPresent()) {
+        IntakeState s = save.get();
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO intakes (platform, workspace, channel, person,"
+            + " last_activity, body) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (platform, workspace, channel, person)"
+            + " DO UPDATE SET last_activity = excluded.last_activity, body = excluded.body")) {
+          bindKey(ps, s);
+          ps.setLong(5, s.lastActivity().toEpochMilli());
+          ps.setString(6, json.write(s));
+          ps.executeUpdate();
+        }
+      }
+      return null;
+    });
+  }
+
+  private static void bindKey(PreparedStatement ps, IntakeState s) throws SQLException {
+    ps.setString(1, s.place().platform());
+    ps.setString(2, s.place().workspace());
+    ps.setString(3, s.place().channel());
+    ps.setString(4, s.reporter().toString());
+  }
+
+  @Override
+  public Optional<IntakeState> intake(String platform, String workspace, String channel, Identity person) {
+    return db.read(c -> {
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT body FROM intakes WHERE platform = ? AND workspace = ? AND channel = ? AND person = ?")) {
+        ps.setString(1, platform);
+        ps.setString(2, workspace);
+        ps.setString(3, channel);
+        ps.setString(4, person.toString());
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next() ? Optional.of(json.read(rs.getString(1), IntakeState.class)) : Optional.empty();
+        }
+      }
+    });
+  }
+
+  @Override
+  public List<IntakeState> intakes() {
+    return db.read(c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT body FROM intakes ORDER BY last_activity");
+          ResultSet rs = ps.executeQuery()) {
+        List<IntakeState> out = new ArrayList<>();
+        while (rs.next()) {
+          out.add(json.read(rs.getString(1), IntakeState.class));
+        }
+        return out;
+      }
+    });
+  }
+
+  @Override
+  public List<Deferred> deferredDue(Instant now) {
+    return db.read(c -> {
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT id, release_at, body FROM deferred_pings WHERE release_at <= ? ORDER BY release_at, id")) {
+        ps.setLong(1, now.toEpochMilli());
+        List<Deferred> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            out.add(new Deferred(rs.getLong(1), Instant.ofEpochMilli(rs.getLong(2)),
+                json.read(rs.getString(3), IncidentEvent.class)));
+          }
+        }
+        return out;
+      }
+    });
+  }
+
+  @Override
+  public Optional<String> mark(String name) {
+    return db.read(c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT value FROM desk_marks WHERE name = ?")) {
+        ps.setString(1, name);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+        }
+      }
+    });
+  }
+}

@@ -1,0 +1,294 @@
+package org.supportbot.core.store.postgres;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.supportbot.core.conversation.Outbound;
+import org.supportbot.core.outbox.Outbox;
+import org.supportbot.core.outbox.OutboxStore;
+import org.supportbot.core.store.sqlite.JsonCodec;
+
+/**
+ * {@link OutboxStore} on PostgreSQL. Ids come from the sequence {@code outbox_ids} (never given twice). The
+ * pending messages handed out by {@link #pending} are those of the lanes this instance leases: a lane (a
+ * channel or a person) is leased to one instance at a time for {@link PostgresDatabase#LEASE}, renewed on every
+ * call, and taken over by another instance once it lapses, so that one lane's messages go out from one place
+ * in their order.
+ */
+public final class PostgresOutboxStore implements OutboxStore {
+  private final PostgresDatabase db;
+  private final Clock clock;
+  private final JsonCodec json = new JsonCodec();
+
+  public PostgresOutboxStore(PostgresDatabase db, Clock clock) {
+    this.db = Objects.requireNonNull(db, "db");
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  @Override
+  public long eventCursor() {
+    return db.read(c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT last_event_id FROM outbox_cursor WHERE name = 'events'");
+          ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getLong(1) : 0L;
+      }
+    });
+  }
+
+  @Override
+  public List<Long> record(Batch batch) {
+    return db.write(c -> {
+      List<Long> ids = takeIds(c, batch.messages().size());
+      long at = batch.at().toEpochMilli();
+      if (!batch.messages().isEmpty()) {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO outbox (id, lane, kind, body, recorded_ms, attempts,"
+            + " next_attempt_ms) VALUES (?, ?, ?, ?, ?, 0, ?)")) {
+          for (int i = 0; i < ids.size(); i++) {
+            Outbound o = batch.messages().get(i);
+            ps.setLong(1, ids.get(i));
+            ps.setString(2, Outbox.lane(o));
+            ps.setString(3, o.kind().name());
+            ps.setString(4, json.write(o));
+            ps.setLong(5, at);
+            ps.setLong(6, at);
+            ps.addBatch();
+          }
+          ps.executeBatch();
+        }
+      }
+      if (batch.eventCursor().isPresent()) {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE outbox_cursor SET last_event_id = ? WHERE name = 'events'"
+            + " AND last_event_id < ?")) {
+          ps.setLong(1, batch.eventCursor().getAsLong());
+          ps.setLong(2, batch.eventCursor().getAsLong());
+          ps.executeUpdate();
+        }
+      }
+      if (!batch.deferrals().isEmpty()) {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO deferred_pings (release_at, body) VALUES (?, ?)")) {
+          for (Deferral d : batch.deferrals()) {
+            ps.setLong(1, d.releaseAt().toEpochMilli());
+            ps.setString(2, json.write(d.event()));
+            ps.addBatch();
+          }
+          ps.executeBatch();
+        }
+      }
+      if (!batch.released().isEmpty()) {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM deferred_pings WHERE id = ?")) {
+          for (long id : batch.released()) {
+            ps.setLong(1, id);
+            ps.addBatch();
+          }
+          ps.executeBatch();
+        }
+      }
+      if (!batch.marks().isEmpty()) {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO desk_marks (name, value) VALUES (?, ?)"
+            + " ON CONFLICT (name) DO UPDATE SET value = excluded.value")) {
+          for (Map.Entry<String, String> m : new java.util.TreeMap<>(batch.marks()).entrySet()) {
+            ps.setString(1, m.getKey());
+            ps.setString(2, m.getValue());
+            ps.addBatch();
+          }
+          ps.executeBatch();
+        }
+      }
+      return List.copyOf(ids);
+    });
+  }
+
+  /** {@code n} fresh ids from the sequence, ascending. */
+  private static List<Long> takeIds(Connection c, int n) throws SQLException {
+    List<Long> ids = new ArrayList<>(n);
+    if (n == 0) {
+      return ids;
+    }
+    try (PreparedStatement ps = c.prepareStatement("SELECT nextval('outbox_ids') FROM generate_series(1, ?)")) {
+      ps.setInt(1, n);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          ids.add(rs.getLong(1));
+        }
+      }
+    }
+    ids.sort(null);
+    return ids;
+  }
+
+  /**
+   * Renews this instance's lanes and leases every lane with pending messages that is free or whose lease
+   * lapsed; then returns the pending messages of the lanes it holds, in the order they were recorded.
+   */
+  @Override
+  public List<Pending> pending(int limit) {
+    long now = clock.instant().toEpochMilli();
+    return db.write(c -> {
+      try (PreparedStatement lease = c.prepareStatement("INSERT INTO outbox_lanes (lane, claimed_by, lease_until_ms)"
+          + " SELECT DISTINCT lane, ?, ? FROM outbox ORDER BY lane"
+          + " ON CONFLICT (lane) DO UPDATE SET claimed_by = excluded.claimed_by, lease_until_ms = excluded.lease_until_ms"
+          + " WHERE outbox_lanes.claimed_by = excluded.claimed_by OR outbox_lanes.lease_until_ms < ?");
+          PreparedStatement drop = c.prepareStatement("DELETE FROM outbox_lanes l WHERE l.lease_until_ms < ?"
+              + " AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.lane = l.lane)")) {
+        lease.setString(1, db.instance());
+        lease.setLong(2, now + PostgresDatabase.LEASE.toMillis());
+        lease.setLong(3, now);
+        lease.executeUpdate();
+        drop.setLong(1, now);
+        drop.executeUpdate();
+      }
+      try (PreparedStatement ps = c.prepareStatement("SELECT o.id, o.lane, o.body, o.attempts, o.next_attempt_ms,"
+          + " o.recorded_ms FROM outbox o JOIN outbox_lanes l ON l.lane = o.lane AND l.claimed_by = ?"
+          + " ORDER BY o.id LIMIT ?")) {
+        ps.setString(1, db.instance());
+        ps.setInt(2, limit);
+        List<Pending> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            out.add(new Pending(rs.getLong(1), rs.getString(2), json.read(rs.getString(3), Outbound.class),
+                rs.getInt(4), Instant.ofEpochMilli(rs.getLong(5)), Instant.ofEpochMilli(rs.getLong(6))));
+          }
+        }
+        return out;
+      }
+    });
+  }
+
+  @Override
+  public List<Queued> queuedBefore(long id) {
+    return db.read(c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT id, lane FROM outbox WHERE id < ? ORDER BY id")) {
+        ps.setLong(1, id);
+        List<Queued> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            out.add(new Queued(rs.getLong(1), rs.getString(2)));
+          }
+        }
+        return out;
+      }
+    });
+  }
+
+  @Override
+  public void setAside(long id, int attempts, Instant at, String reason) {
+    db.write(c -> {
+      try (PreparedStatement move = c.prepareStatement("WITH gone AS (DELETE FROM outbox WHERE id = ? RETURNING *)"
+          + " INSERT INTO outbox_set_aside (id, lane, kind, body, recorded_ms, attempts, set_aside_ms, reason)"
+          + " SELECT id, lane, kind, body, recorded_ms, ?, ?, ? FROM gone")) {
+        move.setLong(1, id);
+        move.setInt(2, attempts);
+        move.setLong(3, at.toEpochMilli());
+        move.setString(4, reason == null ? "" : reason);
+        move.executeUpdate();
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public List<SetAside> setAsideList() {
+    return db.read(c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT id, lane, kind, attempts, recorded_ms, set_aside_ms, reason"
+          + " FROM outbox_set_aside ORDER BY id"); ResultSet rs = ps.executeQuery()) {
+        List<SetAside> out = new ArrayList<>();
+        while (rs.next()) {
+          out.add(new SetAside(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getInt(4),
+              Instant.ofEpochMilli(rs.getLong(5)), Instant.ofEpochMilli(rs.getLong(6)), rs.getString(7)));
+        }
+        return out;
+      }
+    });
+  }
+
+  @Override
+  public int resend(List<Long> ids, Instant at) {
+    List<Long> ordered = ids.stream().distinct().sorted().toList();
+    return db.write(c -> {
+      int moved = 0;
+      try (PreparedStatement move = c.prepareStatement("WITH back AS (DELETE FROM outbox_set_aside WHERE id = ?"
+          + " RETURNING lane, kind, body, recorded_ms) INSERT INTO outbox (id, lane, kind, body, recorded_ms, attempts,"
+          + " next_attempt_ms) SELECT ?, lane, kind, body, recorded_ms, 0, ? FROM back")) {
+        for (long id : ordered) {
+          move.setLong(1, id);
+          move.setLong(2, takeIds(c, 1).get(0));
+          move.setLong(3, at.toEpochMilli());
+          moved += move.executeUpdate();
+        }
+      }
+      return moved;
+    });
+  }
+
+  @Override
+  public long setAsideCount() {
+    return number("SELECT COUNT(*) FROM outbox_set_aside");
+  }
+
+  @Override
+  public void delivered(long id) {
+    update("DELETE FROM outbox WHERE id = ?", id);
+  }
+
+  @Override
+  public void failed(long id, int attempts, Instant nextAttempt) {
+    db.write(c -> {
+      try (PreparedStatement ps = c.prepareStatement("UPDATE outbox SET attempts = ?, next_attempt_ms = ? WHERE id = ?")) {
+        ps.setInt(1, attempts);
+        ps.setLong(2, nextAttempt.toEpochMilli());
+        ps.setLong(3, id);
+        ps.executeUpdate();
+      }
+      return null;
+    });
+  }
+
+  private void update(String sql, long id) {
+    db.write(c -> {
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        ps.setLong(1, id);
+        return ps.executeUpdate();
+      }
+    });
+  }
+
+  @Override
+  public long newestPendingId() {
+    return number("SELECT COALESCE(MAX(id), 0) FROM outbox");
+  }
+
+  @Override
+  public long pendingCount() {
+    return number("SELECT COUNT(*) FROM outbox");
+  }
+
+  @Override
+  public Optional<Instant> oldestPendingRecordedAt() {
+    return db.read(c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT MIN(recorded_ms) FROM outbox");
+          ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        long ms = rs.getLong(1);
+        return rs.wasNull() ? Optional.<Instant>empty() : Optional.of(Instant.ofEpochMilli(ms));
+      }
+    });
+  }
+
+  /** The single number a constant query (never input) answers. */
+  private long number(String sql) {
+    return db.read(c -> {
+      try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    });
+  }
+}
