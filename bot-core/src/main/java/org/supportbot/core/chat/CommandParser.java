@@ -54,6 +54,7 @@ public final class CommandParser {
     u.put("sla", "/sla [CASE] why - the segments behind the next deadline");
     u.put("queue", "/queue - open cases by next deadline");
     u.put("mine", "/mine - your open cases");
+    u.put("board", "/board - a one-time sign-in link to the web board");
     u.put("help", "/help - this list");
     return java.util.Collections.unmodifiableMap(u);
   }
@@ -139,6 +140,7 @@ public final class CommandParser {
       }
       case "queue" -> new DeskCommand.Queue();
       case "mine" -> new DeskCommand.Mine();
+      case "board" -> new DeskCommand.Board();
       case "help" -> new DeskCommand.Help();
       default -> throw new IllegalStateException("command " + cmd + " is listed but not read");
     };

@@ -80,6 +80,14 @@ public sealed interface DeskCommand {
 
   record Mine() implements DeskCommand {}
 
+  /** A sign-in link to the web board; what it shows follows who asks. */
+  record Board() implements DeskCommand {
+    @Override
+    public boolean vendorOnly() {
+      return false;
+    }
+  }
+
   record Help() implements DeskCommand {
     @Override
     public boolean vendorOnly() {

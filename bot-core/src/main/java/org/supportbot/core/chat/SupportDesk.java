@@ -119,6 +119,7 @@ public final class SupportDesk {
   private final Redactor redactor = new Redactor();
   private final CommandParser parser = new CommandParser();
   private final CaseViews views;
+  private volatile BoardLinks board = BoardLinks.OFF;
   private final Map<String, Intake> intakes = new ConcurrentHashMap<>();
   private final Map<String, SlaCalculator> calculators = new ConcurrentHashMap<>();
   /** Keys of vendor replies typed in a case thread: recorded as updates, not echoed back. */
@@ -154,6 +155,11 @@ public final class SupportDesk {
     this.settings = Objects.requireNonNull(settings, "settings");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.views = new CaseViews(policies);
+  }
+
+  /** Serves {@code /board} with sign-in links from {@code links} (the web board, when it runs). */
+  public void boardLinks(BoardLinks links) {
+    this.board = Objects.requireNonNull(links, "links");
   }
 
   /** Who is acting, for which organization, from where. */
@@ -324,6 +330,9 @@ public final class SupportDesk {
     switch (command) {
       case DeskCommand.Support s -> startIntake(who, step);
       case DeskCommand.Help h -> step.out.add(help(who));
+      case DeskCommand.Board b -> step.out.add(Outbound.toPlace(who.in().place(), Outbound.Kind.REPLY)
+          .onlyFor(who.in().person()).text(board.answer(who.in().person(), who.engineer(),
+              who.contact() ? who.channelOrg() : Optional.empty())).build());
       case DeskCommand.Queue q -> step.out.add(queue(who, incidents.queue(200), "Open cases by next deadline"));
       case DeskCommand.Mine m -> step.out.add(queue(who, incidents.mine(who.in().person()), "Your open cases"));
       default -> onCase(who, command, ok.incident(), step);
@@ -384,6 +393,7 @@ public final class SupportDesk {
       }
       case DeskCommand.Support x -> throw new IllegalStateException("handled before");
       case DeskCommand.Help x -> throw new IllegalStateException("handled before");
+      case DeskCommand.Board x -> throw new IllegalStateException("handled before");
       case DeskCommand.Queue x -> throw new IllegalStateException("handled before");
       case DeskCommand.Mine x -> throw new IllegalStateException("handled before");
     };
@@ -464,7 +474,7 @@ public final class SupportDesk {
     Outbound.Builder b = Outbound.toPlace(who.in().place(), Outbound.Kind.REPLY).onlyFor(who.in().person())
         .text("Commands:");
     CommandParser.USAGE.forEach((name, usage) -> {
-      boolean forCustomers = List.of("support", "severity", "reopen", "escalate", "help").contains(name);
+      boolean forCustomers = List.of("support", "severity", "reopen", "escalate", "board", "help").contains(name);
       if (who.vendor() || forCustomers) {
         b.fact("/" + name, usage.substring(usage.indexOf(" - ") + 3));
       }
