@@ -514,7 +514,8 @@ public final class WebServer implements BoardLinks, AutoCloseable {
     var h = x.getResponseHeaders();
     h.set("Cache-Control", "no-store");
     h.set("X-Content-Type-Options", "nosniff");
-    h.set("Referrer-Policy", "no-referrer");
+    // same-origin, not no-referrer: with no-referrer a browser sends "Origin: null" on our own forms
+    h.set("Referrer-Policy", "same-origin");
     h.set("X-Frame-Options", "DENY");
     h.set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
         + " connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'");
