@@ -95,7 +95,7 @@ public final class DemoCommand implements Callable<Integer> {
       String session = script != null ? "script" : "console-" + UUID.randomUUID().toString().substring(0, 8);
       ConsoleWorkspace workspace = demo.workspace(out, session, zone);
       demo.web().ifPresent(web -> {
-        out.println("supportbot demo: the web board is on " + web.publicUrl() + " with three days of sample cases.");
+        out.println("supportbot demo: the web board is on " + web.publicUrl() + " with two weeks of sample cases.");
         out.println("  Sign in as max (support manager) with this one-time link, valid "
             + org.supportbot.app.web.SignIns.LINK_LIFETIME.toMinutes() + " minutes: " + demo.signInLink("max").orElseThrow());
         out.println("  Anyone else types /board in chat for their own link (e.g. /as eve, then /board).");

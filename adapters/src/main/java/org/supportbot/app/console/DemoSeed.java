@@ -24,8 +24,15 @@ import org.supportbot.core.time.ManualClock;
  * time logged, with the clock run through so that warnings and breaches fired when they were due.
  */
 final class DemoSeed {
+  /** Two weeks of older cases, most answered in time, some not, all resolved: the reports' history. */
+  static final Duration HISTORY = Duration.ofDays(14);
   /** How far back the sample cases start. */
-  static final Duration SPAN = Duration.ofDays(3);
+  static final Duration SPAN = HISTORY.plus(Duration.ofDays(3));
+  private static final List<String> ORGS = List.of("acme", "globex", "initech", "umbrella", "hooli");
+  private static final List<String> TITLES = List.of("Agent memory grows until restart", "Export to CSV times out",
+      "Password reset mail never arrives", "Graphs show gaps every night", "API rate limit hit far below quota",
+      "Scheduled job runs twice", "Search ignores accented letters", "Mobile app crashes on login",
+      "Licence count wrong after renewal", "Time zone of reports is off by one hour");
 
   private final IncidentDesk incidents;
   private final SupportDesk desk;
@@ -45,6 +52,7 @@ final class DemoSeed {
 
   /** Files and works the sample cases, running the clock to {@code end}. */
   void run(Instant end) {
+    history(clock.instant());
     Instant start = clock.instant();
     Map<String, IncidentNumber> n = new HashMap<>();
     List<Step> story = List.of(
@@ -79,11 +87,43 @@ final class DemoSeed {
     advanceTo(end);
   }
 
+  /** Two cases a day for {@link #HISTORY}, rotating organizations and severities; every fourth is answered late. */
+  private void history(Instant start) {
+    Map<Integer, IncidentNumber> n = new HashMap<>();
+    List<Step> steps = new java.util.ArrayList<>();
+    int cases = (int) HISTORY.toHours() / 12 - 2;
+    for (int i = 0; i < cases; i++) {
+      int k = i;
+      String org = ORGS.get(i % ORGS.size());
+      String contact = DemoWorld.CUSTOMERS.stream().filter(c -> c.org().id().equals(org)).findFirst().orElseThrow()
+          .contacts().getFirst();
+      String engineer = i % 2 == 0 ? "eve" : "sam";
+      double at = 12.0 * i + 3;
+      steps.add(new Step(at, () -> n.put(k, file(org, contact, 1 + k % 2, TITLES.get(k % TITLES.size())))));
+      steps.add(new Step(at + 0.5, () -> claim(n.get(k), engineer)));
+      steps.add(new Step(at + (i % 4 == 3 ? 40 : 1), () -> ack(n.get(k), engineer)));
+      if (org.equals("hooli")) {
+        steps.add(new Step(at + 2, () -> time(n.get(k), engineer, 25 + 10 * (k % 4), k % 3 == 0, "investigation")));
+      }
+      steps.add(new Step(at + (i % 4 == 3 ? 44 : 22), () -> resolve(n.get(k), engineer, "fixed; see the thread for the details")));
+    }
+    steps.sort(java.util.Comparator.comparingDouble(Step::hoursIn));
+    for (Step step : steps) {
+      advanceTo(start.plus(Duration.ofMinutes(Math.round(step.hoursIn() * 60))), Duration.ofHours(1));
+      step.action().run();
+    }
+    advanceTo(start.plus(HISTORY), Duration.ofHours(1));
+  }
+
   /** Moves the clock in quarter hours, firing what falls due on the way. */
   private void advanceTo(Instant to) {
+    advanceTo(to, Duration.ofMinutes(15));
+  }
+
+  private void advanceTo(Instant to, Duration step) {
     while (clock.instant().isBefore(to)) {
       Duration left = Duration.between(clock.instant(), to);
-      clock.advance(left.compareTo(Duration.ofMinutes(15)) < 0 ? left : Duration.ofMinutes(15));
+      clock.advance(left.compareTo(step) < 0 ? left : step);
       desk.tick();
     }
   }

@@ -175,7 +175,8 @@ class WebBoardBrowserTest {
     assertThat(driver.findElement(By.cssSelector("header .who")).getText()).contains("max").contains("manager");
     // every organization's open cases, breached first
     String board = driver.findElement(By.id("rows")).getText();
-    assertThat(board).contains("ACME-1").contains("GLOBEX-1").contains("INITECH-1").contains("UMB-1").contains("HOOLI-1");
+    assertThat(board).contains("ACME-").contains("GLOBEX-").contains("INITECH-").contains("UMB-").contains("HOOLI-")
+        .contains("Beacon agents stop reporting after upgrade").contains("Checkout API returns 502 for every order");
     List<WebElement> rows = driver.findElements(By.cssSelector("#rows tr[data-case]"));
     List<String> urgencies = rows.stream().map(r -> r.getAttribute("class").split(" ")[0]).toList();
     assertThat(urgencies).isSortedAccordingTo(java.util.Comparator.comparingInt(
@@ -203,6 +204,12 @@ class WebBoardBrowserTest {
     waiting().until(d -> !row(filed).findElement(By.cssSelector("time.countdown")).getText().equals(countdownBefore));
   }
 
+  /** The open case of the demo's sample with this title. */
+  private static String numbered(String title) {
+    return demo.incidents.queue(1000).stream().filter(s -> s.title().equals(title)).findFirst()
+        .orElseThrow(() -> new AssertionError("no open sample case \"" + title + "\"")).number().toString();
+  }
+
   private static String newestGlobexCase() {
     String last = null;
     for (int i = 1; i < 100; i++) {
@@ -219,28 +226,34 @@ class WebBoardBrowserTest {
   @Order(2)
   void aCasePageShowsTheTranscriptAndClocksAndExports() throws IOException {
     signIn(linkFromChat("max", "triage"));
-    driver.findElement(By.linkText("HOOLI-1")).click();
-    waiting().until(ExpectedConditions.titleContains("HOOLI-1"));
+    String hooli = numbered("Invoices are not synchronised to the ledger");
+    driver.findElement(By.linkText(hooli)).click();
+    waiting().until(ExpectedConditions.titleContains(hooli));
     String page = driver.findElement(By.tagName("main")).getText();
     assertThat(page).contains("Invoices are not synchronised to the ledger").contains("claimed")
         .contains("traced the sync job").contains("Billed").contains("1h 30m");
     assertThat(driver.findElements(By.cssSelector("svg.timeline rect.seg"))).isNotEmpty();
     assertThat(driver.findElements(By.cssSelector("ol.segments li"))).isNotEmpty();
-    screenshot("case.png");
 
     driver.findElement(By.id("export-md")).click();
-    Path md = downloads.resolve("HOOLI-1.md");
+    Path md = downloads.resolve(hooli + ".md");
     new FluentWait<>(md).withTimeout(Browser.WAIT).pollingEvery(Duration.ofMillis(100))
         .until(p -> Files.isRegularFile(p) && size(p) > 0);
     String text = Files.readString(md, StandardCharsets.UTF_8);
-    assertThat(text).startsWith("# HOOLI-1: Invoices are not synchronised to the ledger").contains("## Transcript")
+    assertThat(text).startsWith("# " + hooli + ": Invoices are not synchronised to the ledger").contains("## Transcript")
         .contains("traced the sync job");
 
-    List<Object> csv = fetch("/cases/HOOLI-1/time.csv");
+    List<Object> csv = fetch("/cases/" + hooli + "/time.csv");
     assertThat(csv.get(0)).isEqualTo(200L);
-    assertThat((String) csv.get(1)).startsWith("case,organization,date,engineer").contains("HOOLI-1,Hooli");
-    List<Object> html = fetch("/cases/HOOLI-1/export.html");
-    assertThat((String) html.get(1)).contains("<h1>HOOLI-1: Invoices are not synchronised to the ledger</h1>");
+    assertThat((String) csv.get(1)).startsWith("case,organization,date,engineer").contains(hooli + ",Hooli");
+    List<Object> html = fetch("/cases/" + hooli + "/export.html");
+    assertThat((String) html.get(1)).contains("<h1>" + hooli + ": Invoices are not synchronised to the ledger</h1>");
+
+    // the screenshot: a case waiting on the customer, its clocks counted in and out of support hours
+    driver.get(base + "/cases/" + numbered("Report export misses the last day of the month"));
+    assertThat(driver.findElements(By.cssSelector("svg.timeline rect.seg"))).isNotEmpty();
+    driver.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 1400));
+    screenshot("case.png");
   }
 
   private static long size(Path p) {
@@ -261,6 +274,8 @@ class WebBoardBrowserTest {
     assertThat(driver.findElement(By.id("chart-billing")).getAttribute("data-drawn")).isEqualTo("true");
     String page = driver.findElement(By.tagName("main")).getText();
     assertThat(page).contains("SLA attainment per week").contains("atollon").contains("Backlog over time");
+    driver.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 1600));
+    waiting().until(d -> "drawn".equals(((JavascriptExecutor) d).executeScript("return document.body.dataset.charts")));
     screenshot("reports.png");
   }
 
@@ -323,10 +338,12 @@ class WebBoardBrowserTest {
         + "es.addEventListener('change', e => window.seen.push(e.data));"
         + "es.addEventListener('open', () => document.body.dataset.probe = 'open');");
     waiting().until(d -> "open".equals(((JavascriptExecutor) d).executeScript("return document.body.dataset.probe")));
-    chat("eve", "triage", "/update ACME-1 The collector config is being rolled back.");
-    chat("eve", "triage", "/update GLOBEX-1 The payment gateway is back.");
+    String acme = numbered("Beacon agents stop reporting after upgrade");
+    String globex = numbered("Checkout API returns 502 for every order");
+    chat("eve", "triage", "/update " + acme + " The collector config is being rolled back.");
+    chat("eve", "triage", "/update " + globex + " The payment gateway is back.");
     waiting().until(d -> String.valueOf(((JavascriptExecutor) d).executeScript("return window.seen.join(',')"))
-        .contains("GLOBEX-1"));
+        .contains(globex));
     assertThat(String.valueOf(((JavascriptExecutor) driver).executeScript("return window.seen.join(',')")))
         .doesNotContain("ACME");
   }

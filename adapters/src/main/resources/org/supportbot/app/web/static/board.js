@@ -71,7 +71,7 @@
       });
       el.dataset.drawn = 'true';
     }
-    draw('chart-attainment', 'line', c.attainment, pct);
+    draw('chart-attainment', 'bar', c.attainment, pct);
     draw('chart-response', 'bar', c.response, {});
     draw('chart-backlog', 'line', c.backlog, { y: { beginAtZero: true } });
     draw('chart-deflection', 'bar', c.deflection, pct);
