@@ -249,9 +249,10 @@ class WebBoardBrowserTest {
     List<Object> html = fetch("/cases/" + hooli + "/export.html");
     assertThat((String) html.get(1)).contains("<h1>" + hooli + ": Invoices are not synchronised to the ledger</h1>");
 
-    // the screenshot: a case waiting on the customer, its clocks counted in and out of support hours
-    driver.get(base + "/cases/" + numbered("Report export misses the last day of the month"));
-    assertThat(driver.findElements(By.cssSelector("svg.timeline rect.seg"))).isNotEmpty();
+    // the screenshot: a breached case whose running clock counted in and out of support hours
+    driver.get(base + "/cases/" + numbered("Optimizer run never finishes for plant 7"));
+    assertThat(driver.findElements(By.cssSelector("svg.timeline rect.seg.counted"))).isNotEmpty();
+    assertThat(driver.findElements(By.cssSelector("svg.timeline rect.seg.out-of-hours"))).isNotEmpty();
     driver.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 1400));
     screenshot("case.png");
   }

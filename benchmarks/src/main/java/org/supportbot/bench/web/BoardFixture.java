@@ -56,7 +56,7 @@ final class BoardFixture implements AutoCloseable {
   final WebServer web;
   private long keys;
 
-  BoardFixture(Path dir, int open, Clock clock) throws IOException {
+  BoardFixture(Path dir, int open, Clock clock) throws IOException, org.supportbot.config.load.ConfigException {
     PolicyCatalog catalog = PolicyCatalog.bundled();
     db = SqliteDatabase.open(dir.resolve("board.db"), SqliteDatabase.Durability.NORMAL);
     Directory directory = new Directory(new SqliteDirectoryStore(db), catalog::get);
