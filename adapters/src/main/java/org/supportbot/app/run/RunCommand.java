@@ -329,11 +329,11 @@ public final class RunCommand implements Callable<Integer> {
     BotSettings.Web w = s.web().orElseThrow();
     try {
       WebServer web = WebServer.start(new InetSocketAddress(InetAddress.getByName(w.address()), w.port()),
-          Optional.of(w.publicUrl()), w.idle(), new WebServer.Parts(wiring.incidents, wiring.directory.store(),
+          w.publicUrl(), w.idle(), new WebServer.Parts(wiring.incidents, wiring.directory.store(),
               wiring.policies(), WebServer.deflection(s.knowledgeBase()), clock));
       running.addLast(web);
       wiring.desk.boardLinks(web);
-      out.println("supportbot: web board on http://" + hostPort(web.address()) + "/ (links point at " + w.publicUrl()
+      out.println("supportbot: web board on http://" + hostPort(web.address()) + "/ (links point at " + web.publicUrl()
           + "); type /board in chat for a sign-in link");
       return true;
     } catch (IOException e) {

@@ -287,9 +287,7 @@ public final class SettingsLoader {
     int port = port(w.get("port"), 8080);
     Optional<URI> url = w.get("public_url").parse(false, "", SettingsLoader::publicUrl);
     Duration idle = w.get("idle").parse(false, "", SettingsLoader::span).orElse(BotSettings.Web.IDLE);
-    URI publicUrl = url.orElseGet(() -> URI.create("http://" + (address.equals("0.0.0.0") ? "127.0.0.1" : address)
-        + ":" + port + "/"));
-    return Optional.of(new BotSettings.Web(address, port, publicUrl, idle));
+    return Optional.of(new BotSettings.Web(address, port, url, idle));
   }
 
   /** The web board's public address: an absolute http(s) URL without credentials, query or fragment. */

@@ -64,10 +64,11 @@ public record BotSettings(Path database, Optional<Path> knowledgeBase, Optional<
    * @param address the interface to listen on, an IP address ({@code 127.0.0.1} keeps it on this host)
    * @param port 0 picks a free port (printed at start)
    * @param publicUrl the address people open, e.g. {@code https://desk.example.com/}; sign-in links start with
-   *     it, and an {@code https} URL makes the session cookie {@code Secure}
+   *     it, and an {@code https} URL makes the session cookie {@code Secure}; empty: the address and port
+   *     the board listens on
    * @param idle a session ends after this long without a request
    */
-  public record Web(String address, int port, URI publicUrl, Duration idle) {
+  public record Web(String address, int port, Optional<URI> publicUrl, Duration idle) {
     /** How long a session lasts without a request, unless the settings say otherwise. */
     public static final Duration IDLE = Duration.ofMinutes(30);
 

@@ -20,7 +20,7 @@ class WebSettingsTest {
   void theWebBoardIsOffUnlessConfiguredAndHasDefaults() throws ConfigException {
     assertThat(new SettingsLoader().parse("bot.yaml", BASE, Path.of("/srv")).web()).isEmpty();
     BotSettings s = new SettingsLoader().parse("bot.yaml", BASE + "web: {}\n", Path.of("/srv"));
-    assertThat(s.web()).contains(new BotSettings.Web("127.0.0.1", 8080, URI.create("http://127.0.0.1:8080/"),
+    assertThat(s.web()).contains(new BotSettings.Web("127.0.0.1", 8080, java.util.Optional.empty(),
         Duration.ofMinutes(30)));
   }
 
@@ -28,7 +28,7 @@ class WebSettingsTest {
   void aPublicHttpsUrlAndIdleTimeAreRead() throws ConfigException {
     BotSettings s = new SettingsLoader().parse("bot.yaml", BASE
         + "web: { address: 0.0.0.0, port: 8443, public_url: https://desk.example.com, idle: 2 hours }\n", Path.of("/srv"));
-    assertThat(s.web()).contains(new BotSettings.Web("0.0.0.0", 8443, URI.create("https://desk.example.com/"),
+    assertThat(s.web()).contains(new BotSettings.Web("0.0.0.0", 8443, java.util.Optional.of(URI.create("https://desk.example.com/")),
         Duration.ofHours(2)));
   }
 
