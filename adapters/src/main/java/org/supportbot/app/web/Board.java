@@ -139,6 +139,11 @@ public final class Board {
         shown.stream().filter(r -> r.urgency() == Urgency.AT_RISK).count());
   }
 
+  /** One case as a board row (also for cases no longer on the board: resolved, closed). */
+  Row row(Viewer viewer, IncidentSnapshot s, Instant now) {
+    return row(viewer, s, now, new java.util.HashMap<>(), new java.util.HashMap<>());
+  }
+
   private Row row(Viewer viewer, IncidentSnapshot s, Instant now, Map<String, String> orgNames,
       Map<Identity, String> people) {
     Optional<Map.Entry<String, Instant>> next = s.clocks().entrySet().stream()

@@ -305,19 +305,8 @@ public final class WebServer implements BoardLinks, AutoCloseable {
     }
     IncidentSnapshot snap = s.get();
     Instant now = clock.instant();
-    Board.Row row = board.view(viewer, Board.Filter.ALL, now).rows().stream()
-        .filter(x -> x.number().equals(snap.number().toString())).findFirst()
-        .orElseGet(() -> closedRow(viewer, snap));
-    return CaseFile.of(board, row, snap, incidents.log(snap.number()), incidents.rebuild(snap.number()), now);
-  }
-
-  /** A row for a case that is no longer on the board (resolved, closed). */
-  private Board.Row closedRow(Viewer viewer, IncidentSnapshot s) {
-    return new Board.Row(s.number().toString(), s.title(), s.organizationId(),
-        directory.organization(s.organizationId()).map(Organization::name).orElse(s.organizationId()), s.policyId(),
-        s.severityId(), board.severityLabel(s), s.state().name().toLowerCase(Locale.ROOT), s.state().label(),
-        s.claimedBy().map(board::personName).orElse("unassigned"), viewer.owns(s), Optional.empty(), Optional.empty(),
-        Board.Urgency.NO_DEADLINE);
+    return CaseFile.of(board, board.row(viewer, snap, now), snap, incidents.log(snap.number()),
+        incidents.rebuild(snap.number()), now);
   }
 
   private void reportsPage(Request r) throws IOException {
