@@ -78,7 +78,8 @@ final class DemoSeed {
         new Step(57, () -> claim(n.get("i2"), "eve")),
         new Step(66, () -> n.put("a3", file("acme", "ana@acme", 0, "Collector cluster down in eu-west"))),
         new Step(68, () -> n.put("u2", file("umbrella", "uma@umbrella", 2, "Import wizard rejects UTF-8 file names"))),
-        new Step(70, () -> n.put("g3", file("globex", "gina@globex", 1, "Refunds stuck in pending since Friday"))));
+        new Step(70, () -> n.put("g3", file("globex", "gina@globex", 1, "Refunds stuck in pending since Friday"))),
+        new Step(71.5, () -> n.put("g4", file("globex", "gina@globex", 2, "Payout report totals differ from the ledger"))));
     for (Step step : story) {
       advanceTo(start.plus(Duration.ofMinutes(Math.round(step.hoursIn() * 60))));
       step.action().run();

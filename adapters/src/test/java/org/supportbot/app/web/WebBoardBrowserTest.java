@@ -55,8 +55,11 @@ import org.supportbot.core.incident.IncidentSnapshot;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WebBoardBrowserTest {
-  /** A Thursday evening in Europe, Thursday morning in California: the sample cases span the three days before. */
-  private static final Instant BEGIN = Instant.parse("2026-11-26T17:00:00Z");
+  /**
+   * Tuesday 1 December 2026, 13:00 in New York: the sample's older cases span the two weeks before
+   * (Thanksgiving among them), its recent ones the last three days.
+   */
+  private static final Instant BEGIN = Instant.parse("2026-12-01T18:00:00Z");
   private static final Pattern LINK = Pattern.compile("(http://\\S+/signin\\?token=[A-Za-z0-9_-]{43})");
   private static final Map<String, String> CONTACTS = Map.of("acme", "ana@acme", "globex", "gina@globex",
       "initech", "ian@initech", "umbrella", "uma@umbrella", "hooli", "hal@hooli");
@@ -181,6 +184,7 @@ class WebBoardBrowserTest {
     List<String> urgencies = rows.stream().map(r -> r.getAttribute("class").split(" ")[0]).toList();
     assertThat(urgencies).isSortedAccordingTo(java.util.Comparator.comparingInt(
         u -> List.of("breached", "at-risk", "on-track", "no-deadline").indexOf(u)));
+    assertThat(urgencies).contains("breached", "at-risk", "on-track");
     screenshot("board.png");
 
     // a new case from chat, then an engineer claims and acknowledges it in chat: the open board follows
@@ -283,6 +287,10 @@ class WebBoardBrowserTest {
   @Test
   @Order(4)
   void anEngineerSeesEveryOpenCaseTheirOwnFirst() {
+    String refused = chat("stranger@acme", "acme-support", "/board");
+    assertThat(refused).contains("The web board is for the vendor's engineers and for named contacts");
+    assertThat(LINK.matcher(refused).find()).isFalse();
+
     signIn(linkFromChat("sam", "triage"));
     List<WebElement> rows = driver.findElements(By.cssSelector("#rows tr[data-case]"));
     assertThat(rows).isNotEmpty();
