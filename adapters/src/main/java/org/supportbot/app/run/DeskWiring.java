@@ -108,7 +108,8 @@ public final class DeskWiring implements AutoCloseable {
         Organization org = Organization.of(o.id(), o.key(), o.name(), o.policy())
             .withLicences(o.commercialLicences(), o.evaluationLicences())
             .withPurchasedContacts(o.purchasedContacts())
-            .withContracts(o.contracts(), o.configurationHandover(), o.freeTasks());
+            .withContracts(o.contracts(), o.configurationHandover(), o.freeTasks())
+            .withPastDue(o.pastDue());
         directory.register(org);
         for (String channel : o.channels()) {
           ChatPlace p = place(channel);

@@ -55,7 +55,13 @@ public final class SlaCommand implements Callable<Integer> {
       description = "When the case was submitted, with an offset: 2026-11-20T16:30:00-08:00 or 2026-11-21T00:30:00Z.")
   String from;
 
-  @Option(names = "--explain", description = "Add the counted, out-of-hours and holiday segments behind each deadline.")
+  @Option(names = "--first-response", paramLabel = "INSTANT",
+      description = "When the vendor first responded publicly, for targets that start then (Alectrona's update target),"
+          + " as the desk counts them; without it they count from the first-response deadline.")
+  String firstResponse;
+
+  @Option(names = "--explain", description = "Add where each target starts and the counted, out-of-hours and holiday"
+      + " segments behind each deadline.")
   boolean explain;
 
   @Override
@@ -69,6 +75,21 @@ public final class SlaCommand implements Callable<Integer> {
       err.println("error: --from \"" + from + "\" " + whatIsWrong(e)
           + "; write e.g. 2026-11-20T16:30:00-08:00 or 2026-11-21T00:30:00Z");
       return Main.EXIT_USAGE;
+    }
+    Optional<Instant> responded = Optional.empty();
+    if (firstResponse != null) {
+      try {
+        responded = Optional.of(OffsetDateTime.parse(firstResponse, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant());
+      } catch (DateTimeParseException e) {
+        err.println("error: --first-response \"" + firstResponse + "\" " + whatIsWrong(e)
+            + "; write e.g. 2026-11-20T16:30:00-08:00 or 2026-11-21T00:30:00Z");
+        return Main.EXIT_USAGE;
+      }
+      if (responded.get().isBefore(start)) {
+        err.println("error: --first-response " + firstResponse + " is before --from " + from
+            + "; the first response comes after the case is submitted");
+        return Main.EXIT_USAGE;
+      }
     }
     SupportPolicy policy;
     try {
@@ -92,26 +113,35 @@ public final class SlaCommand implements Callable<Integer> {
     result.put("severity", severity.get().id());
     result.put("from", DateTimeFormatter.ISO_INSTANT.format(start));
     Map<String, Object> deadlines = new LinkedHashMap<>();
-    sla.deadlines(severity.get(), start).forEach((k, v) -> deadlines.put(k, v.map(DateTimeFormatter.ISO_INSTANT::format).orElse(null)));
+    sla.deadlines(severity.get(), start, responded)
+        .forEach((k, v) -> deadlines.put(k, v.map(DateTimeFormatter.ISO_INSTANT::format).orElse(null)));
     result.put("deadlines", deadlines);
     if (explain) {
-      result.put("explain", explanation(sla, severity.get(), start));
+      result.put("explain", explanation(sla, severity.get(), sla.starts(severity.get(), start, responded)));
     }
     out.println(JSON.writeValueAsString(result));
     out.flush();
     return 0;
   }
 
-  private static Map<String, Object> explanation(SlaCalculator sla, Severity severity, Instant start) {
+  private static Map<String, Object> explanation(SlaCalculator sla, Severity severity,
+      Map<String, SlaCalculator.TargetStart> starts) {
     Map<String, Object> out = new LinkedHashMap<>();
     for (TargetKind t : sla.policy().targets()) {
       BusinessDuration d = severity.targets().get(t.id());
+      SlaCalculator.TargetStart st = starts.get(t.id());
       Map<String, Object> target = new LinkedHashMap<>();
       target.put("target", d == null ? null : d.text());
+      target.put("starts", t.startsAt().name().toLowerCase(Locale.ROOT));
+      target.put("start", st == null ? null : DateTimeFormatter.ISO_INSTANT.format(st.at()));
+      if (st != null && st.assumed()) {
+        target.put("start_note", "the first_response deadline, standing in for the first response;"
+            + " give --first-response for the actual one");
+      }
       List<Map<String, Object>> segments = new ArrayList<>();
-      if (d != null && d.hasDeadline()) {
-        SlaClock clock = sla.startClock(t, severity, start);
-        for (Segment s : clock.explain(start)) {
+      if (d != null && d.hasDeadline() && st != null) {
+        SlaClock clock = sla.startClock(t, severity, st.at());
+        for (Segment s : clock.explain(st.at())) {
           Map<String, Object> seg = new LinkedHashMap<>();
           seg.put("kind", s.kind().name().toLowerCase(Locale.ROOT));
           seg.put("start", DateTimeFormatter.ISO_INSTANT.format(s.start()));

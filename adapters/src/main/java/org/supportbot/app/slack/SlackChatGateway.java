@@ -6,6 +6,7 @@ import com.slack.api.methods.SlackApiTextResponse;
 import com.slack.api.methods.response.chat.ChatPostMessageResponse;
 import com.slack.api.methods.response.chat.ChatUpdateResponse;
 import com.slack.api.methods.response.conversations.ConversationsHistoryResponse;
+import com.slack.api.methods.response.conversations.ConversationsOpenResponse;
 import com.slack.api.methods.response.conversations.ConversationsRepliesResponse;
 import com.slack.api.model.Message;
 import java.io.IOException;
@@ -590,7 +591,29 @@ public final class SlackChatGateway {
     Optional<Delivery> tracked = q.tracked();
     switch (o.to()) {
       case Outbound.ToPerson p -> {
-        return outcome(post(p.person().userId(), Optional.empty(), q.message, tracked));
+        String user = p.person().userId();
+        if (tracked.isPresent() && tracked.get().mayHaveBeenSent()) {
+          // a direct message is posted to the user id, but its history is the app's IM with them
+          Attempt<ConversationsOpenResponse> im = call("conversations.open", user,
+              () -> api.conversationsOpen(b -> b.users(List.of(user)).returnIm(false)));
+          if (!(im instanceof Attempt.Ok<ConversationsOpenResponse> opened) || opened.response().getChannel() == null) {
+            return im instanceof Attempt.Ok<?> ? new Sent.Failed("conversations.open gave no channel") : outcome(im);
+          }
+          String channel = opened.response().getChannel().getId();
+          switch (lookUp(channel, Optional.empty(), tracked.get())) {
+            case Lookup.Found found -> {
+              foundAfterTimeout.incrementAndGet();
+              LOG.info("slack: outbox message {} was already sent to a person (an earlier attempt's answer was lost);"
+                  + " not sending it again", tracked.get().id());
+              return new Sent.Done();
+            }
+            case Lookup.NotFound notFound -> { }
+            case Lookup.Failed failed -> {
+              return failed.outcome();
+            }
+          }
+        }
+        return outcome(post(user, Optional.empty(), q.message, tracked));
       }
       case Outbound.ToPlace p -> {
         ChatPlace place = p.place();

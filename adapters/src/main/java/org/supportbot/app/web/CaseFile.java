@@ -105,6 +105,8 @@ public record CaseFile(Board.Row row, IncidentSnapshot snapshot, String reporter
       case IncidentEvent.ReminderSent r -> new Entry("reminder", "request " + r.request() + " lapses "
           + Time.utc(r.lapsesAt()));
       case IncidentEvent.InfoRequestLapsed l -> new Entry("request lapsed", l.unanswered() + " unanswered in a row");
+      case IncidentEvent.CloseWarned w -> new Entry("close warning", "closes by itself " + Time.utc(w.closesAt())
+          + " unless reopened");
     };
   }
 

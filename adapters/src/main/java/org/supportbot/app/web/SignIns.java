@@ -7,7 +7,6 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Objects;
@@ -24,7 +23,8 @@ import java.util.regex.Pattern;
 public final class SignIns {
   /** How long a sign-in link from {@code /board} works. */
   public static final Duration LINK_LIFETIME = Duration.ofMinutes(5);
-  private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_-]{43}");
+  /** 256 random bits in lower-case hex: nothing in it that chat markup (Slack, Discord) would escape or format. */
+  private static final Pattern TOKEN = Pattern.compile("[0-9a-f]{64}");
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final Clock clock;
@@ -161,7 +161,7 @@ public final class SignIns {
   private static String random() {
     byte[] b = new byte[32];
     RANDOM.nextBytes(b);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    return HexFormat.of().formatHex(b);
   }
 
   static String hash(String secret) {

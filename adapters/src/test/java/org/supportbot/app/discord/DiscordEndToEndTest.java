@@ -81,11 +81,13 @@ class DiscordEndToEndTest {
     JsonNode support = put.body().get(0);
     assertThat(support.get("contexts")).hasSize(1);
     assertThat(support.get("contexts").get(0).asInt()).as("guild only").isZero();
-    assertThat(support.get("options").get(0).get("name").asText()).isEqualTo("text");
-    assertThat(support.get("options").get(0).get("required").asBoolean()).isFalse();
+    assertThat(support.get("options")).as("/support asks its questions; it takes nothing").isEmpty();
+    JsonNode claim = put.body().get(names.indexOf("claim"));
+    assertThat(claim.get("options").get(0).get("name").asText()).isEqualTo("text");
+    assertThat(claim.get("options").get(0).get("required").asBoolean()).isFalse();
     JsonNode severity = put.body().get(names.indexOf("severity"));
     assertThat(severity.get("description").asText()).isEqualTo("change the level (customers: ask to discuss it)");
-    assertThat(severity.get("options").get(0).get("description").asText()).isEqualTo("[CASE] LEVEL reason");
+    assertThat(severity.get("options").get(0).get("description").asText()).isEqualTo("LEVEL reason [CASE]");
     assertThat(put.body().get(names.indexOf("queue")).get("options")).as("/queue takes nothing").isEmpty();
     assertThat(fake.calls()).as("nothing but the token check and the command set").extracting(FakeDiscord.Call::path)
         .containsExactly("users/@me", "applications/" + FakeDiscord.APP_ID + "/commands");

@@ -31,7 +31,7 @@ import picocli.CommandLine;
 @Timeout(300) // only stops a hung test: every wait inside is on a condition, bounded by Await.HUNG
 class RunServesWebBoardTest {
   private static final String DAN = "1600000000000000009";
-  private static final Pattern LINK = Pattern.compile("(http://127\\.0\\.0\\.1:\\d+/signin\\?token=[A-Za-z0-9_-]{43})");
+  private static final Pattern LINK = Pattern.compile("(http://127\\.0\\.0\\.1:\\d+/signin\\?token=[0-9a-f]{64})");
 
   @TempDir Path dir;
 
@@ -65,6 +65,7 @@ class RunServesWebBoardTest {
         discord.slash(DAN, FakeDiscord.SUPPORT_CHANNEL, "board", null);
         FakeDiscord.Call answer = discord.await(from, c -> c.body() != null && c.body().toString().contains("/signin?token="),
             "the /board answer");
+        assertThat(answer.body().path("flags").asInt() & 64).as("only the person who asked sees the link").isEqualTo(64);
         Matcher m = LINK.matcher(answer.body().toString());
         assertThat(m.find()).as(answer.toString()).isTrue();
         URI link = URI.create(m.group(1));

@@ -14,7 +14,7 @@ class SlaCommandTest {
   @CsvSource(delimiter = '|', textBlock = """
       atheer             | P1     | 2026-11-20T16:30:00-08:00 | {"policy":"atheer","severity":"P1","from":"2026-11-21T00:30:00Z","deadlines":{"first_response":"2026-11-23T20:30:00Z"}}
       resource-optimizer | S1     | 2026-11-23T14:00:00Z      | {"policy":"resource-optimizer","severity":"S1","from":"2026-11-23T14:00:00Z","deadlines":{"first_response":"2026-11-24T04:00:00Z"}}
-      alectrona          | urgent | 2026-11-24T17:15:00-05:00 | {"policy":"alectrona","severity":"urgent","from":"2026-11-24T22:15:00Z","deadlines":{"first_response":"2026-11-25T14:45:00Z","update":"2026-11-25T17:45:00Z"}}
+      alectrona          | urgent | 2026-11-24T17:15:00-05:00 | {"policy":"alectrona","severity":"urgent","from":"2026-11-24T22:15:00Z","deadlines":{"first_response":"2026-11-25T14:45:00Z","update":"2026-11-25T18:45:00Z"}}
       atomrock           | S3     | 2026-11-21T22:00:00Z      | {"policy":"atomrock","severity":"S3","from":"2026-11-21T22:00:00Z","deadlines":{"first_response":"2026-11-23T22:00:00Z"}}
       resource-optimizer | S4     | 2026-11-23T14:00:00Z      | {"policy":"resource-optimizer","severity":"S4","from":"2026-11-23T14:00:00Z","deadlines":{"first_response":null}}
       """)
@@ -129,5 +129,36 @@ class SlaCommandTest {
       }
     }
     assertThat(counted).isEqualTo(16 * 60);
+  }
+
+  @Test
+  void alectronasUpdateTargetCountsFromTheFirstResponseAsTheDeskDoesAndSaysWhichInstant() throws Exception {
+    // submitted Monday 12:00 New York; first response due 13:00; the update target is 4 business hours
+    CliRun assumed = CliRun.of("sla", "--policy", "alectrona", "--severity", "urgent", "--from", "2026-11-23T17:00:00Z",
+        "--explain");
+    JsonNode json = new ObjectMapper().readTree(assumed.out());
+    assertThat(json.at("/deadlines/update").asText()).isEqualTo("2026-11-23T22:00:00Z");
+    assertThat(json.at("/explain/first_response/starts").asText()).isEqualTo("submission");
+    assertThat(json.at("/explain/first_response/start").asText()).isEqualTo("2026-11-23T17:00:00Z");
+    assertThat(json.at("/explain/update/starts").asText()).isEqualTo("first_response");
+    assertThat(json.at("/explain/update/start").asText()).isEqualTo("2026-11-23T18:00:00Z");
+    assertThat(json.at("/explain/update/start_note").asText()).isEqualTo("the first_response deadline, standing in"
+        + " for the first response; give --first-response for the actual one");
+    // the desk's conversation (SeedRulesTest): acknowledged at 12:30, the update is due 16:30 New York
+    CliRun given = CliRun.of("sla", "--policy", "alectrona", "--severity", "urgent", "--from", "2026-11-23T17:00:00Z",
+        "--first-response", "2026-11-23T17:30:00Z", "--explain");
+    JsonNode actual = new ObjectMapper().readTree(given.out());
+    assertThat(actual.at("/deadlines/update").asText()).isEqualTo("2026-11-23T21:30:00Z");
+    assertThat(actual.at("/explain/update/start").asText()).isEqualTo("2026-11-23T17:30:00Z");
+    assertThat(actual.at("/explain/update/start_note").isMissingNode()).isTrue();
+  }
+
+  @Test
+  void aFirstResponseBeforeTheSubmissionIsRefused() {
+    CliRun run = CliRun.of("sla", "--policy", "alectrona", "--severity", "urgent", "--from", "2026-11-23T17:00:00Z",
+        "--first-response", "2026-11-23T16:00:00Z");
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err().strip()).isEqualTo("error: --first-response 2026-11-23T16:00:00Z is before --from"
+        + " 2026-11-23T17:00:00Z; the first response comes after the case is submitted");
   }
 }

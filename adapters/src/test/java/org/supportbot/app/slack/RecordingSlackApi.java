@@ -260,7 +260,7 @@ public final class RecordingSlackApi implements AutoCloseable {
               yield "{\"ok\":false,\"error\":\"" + postError + "\"}";
             }
             String ts = nextTs();
-            history.add(new Posted(params.get("channel"), ts, params.getOrDefault("thread_ts", ""),
+            history.add(new Posted(im(params.get("channel")), ts, params.getOrDefault("thread_ts", ""),
                 params.getOrDefault("metadata", "")));
             if (stallAfterApplying.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
               try {
@@ -273,6 +273,8 @@ public final class RecordingSlackApi implements AutoCloseable {
             yield "{\"ok\":true,\"channel\":\"" + params.get("channel") + "\",\"ts\":\"" + ts
                 + "\",\"message\":{\"type\":\"message\",\"user\":\"" + BOT_USER + "\",\"text\":\"\"}}";
           }
+          case "conversations.open" -> "{\"ok\":true,\"channel\":{\"id\":\"" + im(params.getOrDefault("users", ""))
+              + "\"}}";
           case "conversations.history", "conversations.replies" -> messages(method, params);
           case "chat.postEphemeral" -> "{\"ok\":true,\"message_ts\":\"" + nextTs() + "\"}";
           case "chat.update" -> "{\"ok\":true,\"channel\":\"" + params.get("channel") + "\",\"ts\":\"" + params.get("ts")
@@ -468,5 +470,10 @@ public final class RecordingSlackApi implements AutoCloseable {
           + " text=" + c.param("text").replace("\n", " / "));
     }
     return String.join("\n", lines);
+  }
+
+  /** Where Slack puts a post made to a user id: the app's direct-message channel with them (D + the id here). */
+  static String im(String channel) {
+    return channel.startsWith("U") || channel.startsWith("W") ? "D" + channel : channel;
   }
 }

@@ -237,6 +237,51 @@ class SlackChatGatewayTest {
   }
 
   @Test
+  void aDirectMessageWhoseAnswerWasLostIsFoundInTheDirectConversationAndNotSentAgain() throws Exception {
+    SlackChatGateway g = gateway(SlackChatGateway.UpdateLimits.TIER_3, UNPACED, Duration.ofMillis(300),
+        LaneWorkers.inline());
+    Outbox outbox = new Outbox(new SqliteOutboxStore(db), clock, Backoff.DEFAULT);
+    api.applyThenStall(1);
+    List<Delivery> first = outbox.record(new OutboxStore.Batch(List.of(Outbound.to(new Outbound.ToPerson(ANA),
+        Outbound.Kind.BREACH_PING).text("Breach: ACME-1").build()), OptionalLong.empty(), List.of(), List.of(),
+        Map.of(), clock.instant()));
+    g.deliver(first); // Slack applies it; the answer is lost to the client's timeout
+    assertThat(outbox.pendingCount()).isEqualTo(1);
+
+    clock.advance(Duration.ofSeconds(5));
+    g.deliver(outbox.due(10));
+    assertThat(api.calls()).extracting(Call::method, c -> c.param("channel"), c -> c.param("users")).containsExactly(
+        org.assertj.core.groups.Tuple.tuple("chat.postMessage", "U0ANA", ""),
+        org.assertj.core.groups.Tuple.tuple("conversations.open", "", "U0ANA"),
+        org.assertj.core.groups.Tuple.tuple("conversations.history", "DU0ANA", ""));
+    assertThat(api.calls("conversations.history").getFirst().param("include_all_metadata")).isIn("1", "true");
+    assertThat(g.foundAfterTimeout()).isEqualTo(1);
+    assertThat(outbox.pendingCount()).isZero();
+    assertThat(api.applied("DU0ANA")).isEqualTo(1);
+  }
+
+  @Test
+  void aDirectMessageNeverAppliedIsSentAgainAfterTheLookUp() throws Exception {
+    SlackChatGateway g = gateway(SlackChatGateway.UpdateLimits.TIER_3, UNPACED, Duration.ofMillis(300),
+        LaneWorkers.inline());
+    Outbox outbox = new Outbox(new SqliteOutboxStore(db), clock, Backoff.DEFAULT);
+    api.failNextPosts(1, "internal_error");
+    List<Delivery> first = outbox.record(new OutboxStore.Batch(List.of(Outbound.to(new Outbound.ToPerson(ANA),
+        Outbound.Kind.BREACH_PING).text("Breach: ACME-1").build()), OptionalLong.empty(), List.of(), List.of(),
+        Map.of(), clock.instant()));
+    g.deliver(first);
+    assertThat(outbox.pendingCount()).isEqualTo(1);
+
+    clock.advance(Duration.ofSeconds(5));
+    g.deliver(outbox.due(10));
+    assertThat(api.calls()).extracting(Call::method).containsExactly("chat.postMessage", "conversations.open",
+        "conversations.history", "chat.postMessage");
+    assertThat(g.foundAfterTimeout()).isZero();
+    assertThat(outbox.pendingCount()).isZero();
+    assertThat(api.applied("DU0ANA")).isEqualTo(1);
+  }
+
+  @Test
   void aChannelThatIsGoneSetsThePostAsideAtOnceTellsTriageAndAResendPostsIt() throws Exception {
     SlackChatGateway g = gateway(SlackChatGateway.UpdateLimits.TIER_3);
     ChatPlace triage = new ChatPlace("slack", "T1", "C0TRIAGE", "");

@@ -60,7 +60,7 @@ class WebBoardBrowserTest {
    * (Thanksgiving among them), its recent ones the last three days.
    */
   private static final Instant BEGIN = Instant.parse("2026-12-01T18:00:00Z");
-  private static final Pattern LINK = Pattern.compile("(http://\\S+/signin\\?token=[A-Za-z0-9_-]{43})");
+  private static final Pattern LINK = Pattern.compile("(http://\\S+/signin\\?token=[0-9a-f]{64})");
   private static final Map<String, String> CONTACTS = Map.of("acme", "ana@acme", "globex", "gina@globex",
       "initech", "ian@initech", "umbrella", "uma@umbrella", "hooli", "hal@hooli");
   private static final Map<String, String> CHANNELS = Map.of("acme", "acme-support", "globex", "globex-support",
@@ -381,12 +381,12 @@ class WebBoardBrowserTest {
 
     driver.manage().deleteAllCookies();
     driver.get(base + "/signin?token=x");
-    driver.manage().addCookie(new Cookie(WebServer.COOKIE, "A".repeat(43), "/"));
+    driver.manage().addCookie(new Cookie(WebServer.COOKIE, "0".repeat(64), "/"));
     driver.get(base + "/board");
     assertThat(driver.findElement(By.tagName("h1")).getText()).isEqualTo("Your session is not valid");
     assertThat(driver.findElement(By.cssSelector(".refusal")).getAttribute("data-status")).isEqualTo("401");
     assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/api/cases"))
-        .header("Cookie", WebServer.COOKIE + "=" + "A".repeat(43)).build(), HttpResponse.BodyHandlers.ofString())
+        .header("Cookie", WebServer.COOKIE + "=" + "0".repeat(64)).build(), HttpResponse.BodyHandlers.ofString())
         .statusCode()).isEqualTo(401);
   }
 

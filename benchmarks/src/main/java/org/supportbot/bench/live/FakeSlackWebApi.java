@@ -139,7 +139,7 @@ final class FakeSlackWebApi implements AutoCloseable {
           + "\"team_id\":\"" + TEAM + "\",\"user_id\":\"" + BOT_USER + "\",\"bot_id\":\"B0BOT\"}";
       case "chat.postMessage" -> {
         String ts = nextTs();
-        posts.add(new Post(params.getOrDefault("channel", ""), params.getOrDefault("thread_ts", ""), ts,
+        posts.add(new Post(im(params.getOrDefault("channel", "")), params.getOrDefault("thread_ts", ""), ts,
             params.getOrDefault("text", ""), params.getOrDefault("blocks", ""), params.getOrDefault("metadata", "")));
         yield "{\"ok\":true,\"channel\":\"" + params.get("channel") + "\",\"ts\":\"" + ts
             + "\",\"message\":{\"type\":\"message\",\"user\":\"" + BOT_USER + "\",\"text\":\"\"}}";
@@ -154,7 +154,9 @@ final class FakeSlackWebApi implements AutoCloseable {
         yield "{\"ok\":true,\"user\":{\"id\":\"" + user + "\",\"team_id\":\"" + team + "\",\"name\":\"" + user.toLowerCase()
             + "\"}}";
       }
-      case "conversations.history", "conversations.replies" -> history(method, params);
+      case "conversations.open" -> "{\"ok\":true,\"channel\":{\"id\":\"" + im(params.getOrDefault("users", ""))
+              + "\"}}";
+          case "conversations.history", "conversations.replies" -> history(method, params);
       default -> "{\"ok\":true}";
     };
   }
@@ -247,5 +249,10 @@ final class FakeSlackWebApi implements AutoCloseable {
   public void close() {
     releaseHung();
     server.stop(0);
+  }
+
+  /** Where Slack puts a post made to a user id: the app's direct-message channel with them (D + the id here). */
+  static String im(String channel) {
+    return channel.startsWith("U") || channel.startsWith("W") ? "D" + channel : channel;
   }
 }

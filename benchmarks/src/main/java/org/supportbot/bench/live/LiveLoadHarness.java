@@ -209,6 +209,8 @@ public final class LiveLoadHarness {
       sent += drive(rate, 5, filings);
     }
     killer.join();
+    long driveEnd = clock.millis();
+    awaitTimers(driveEnd, Duration.ofSeconds(120));
     awaitQuiet(Duration.ofSeconds(60));
     measuring = false;
     stopBot();
@@ -238,6 +240,7 @@ public final class LiveLoadHarness {
     System.out.println("filings acknowledged: " + ackedFilers.size() + ", cases in the database: " + cases
         + " (seeded " + orgs + ")");
     System.out.println("duplicate posts: " + duplicates() + ", Web API calls: " + fake.calls());
+    timerCheck(driveEnd);
     List<Long> restarts = startMillis.subList(1, startMillis.size()).stream().sorted().toList();
     System.out.println("restart to serving (fresh process, " + cases + " cases on file), ms: p50 "
         + restarts.get(restarts.size() / 2) + ", max " + restarts.getLast() + " (first start " + startMillis.get(0) + ")");
@@ -422,6 +425,21 @@ public final class LiveLoadHarness {
     if (opts.containsKey("kb")) { // the knowledge base production asks for suggestions, e.g. made by kb index
       s.append("knowledge_base: ").append(Path.of(opts.get("kb")).toAbsolutePath()).append('\n');
     }
+    if (opts.getOrDefault("mode", "load").equals("crash")) { // targets short enough that timers fire during the run
+      Path policies = Files.createDirectories(dir.resolve("policies"));
+      Path bundled = Path.of("config/policies/atomrock.yaml");
+      if (!Files.isRegularFile(bundled)) {
+        throw new IllegalStateException("run the harness from the repository's top folder: " + bundled + " is missing");
+      }
+      String policy = Files.readString(bundled);
+      String s3 = "targets: { first_response: 2 business days }";
+      if (!policy.contains(s3)) {
+        throw new IllegalStateException(bundled + " no longer says \"" + s3 + "\"; update the harness");
+      }
+      Files.writeString(policies.resolve("atomrock.yaml"), policy.replace(s3, "targets: { first_response: "
+          + Integer.parseInt(opts.getOrDefault("target", "1")) + " minutes }"));
+      s.append("policies: policies\n");
+    }
     s.append("database: bot.db\ntriage: slack/T0VENDOR/").append(TRIAGE).append("\nmanagers: [slack/T0VENDOR/UMGR]\n");
     s.append("digest: { at: \"08:00\", zone: America/Los_Angeles }\norganizations:\n");
     for (int o = 0; o < orgs; o++) {
@@ -545,6 +563,94 @@ public final class LiveLoadHarness {
       }
     }
     return dup;
+  }
+
+  /** Waits until no timer due by {@code end} is unfired (the bot is running), at most {@code max}. */
+  private void awaitTimers(long end, Duration max) throws InterruptedException, SQLException {
+    long deadline = System.nanoTime() + max.toNanos();
+    while (System.nanoTime() < deadline && unfired(end) > 0) {
+      Thread.sleep(500);
+    }
+  }
+
+  private int unfired(long end) throws SQLException {
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("bot.db"));
+        Statement s = c.createStatement();
+        ResultSet r = s.executeQuery("SELECT COUNT(*) FROM timers WHERE fired_ms IS NULL AND due_ms <= " + end)) {
+      return r.next() ? r.getInt(1) : 0;
+    }
+  }
+
+  /**
+   * Timers in the crash run: every timer due by the end of the load has fired (none missed); each firing
+   * is in the event log once; each pre-breach warning fired is posted exactly once or still waits in the
+   * outbox (Slack lets a channel have about one post a second, and the warnings of unclaimed cases all go
+   * to the triage channel), never both and never twice.
+   */
+  private void timerCheck(long end) throws SQLException {
+    int due = 0;
+    List<String> missed = new ArrayList<>();
+    List<Long> lateness = new ArrayList<>();
+    Map<String, Integer> firings = new HashMap<>();
+    Map<String, Integer> warnings = new HashMap<>();
+    Pattern warning = Pattern.compile("([A-Z]{2,10}-\\d+)\\W{0,12}\\s*\\(.*?has used (\\d+)% of its");
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("bot.db"));
+        Statement s = c.createStatement()) {
+      try (ResultSet r = s.executeQuery("SELECT incident, kind, version, due_ms, fired_ms FROM timers WHERE due_ms <= "
+          + end)) {
+        while (r.next()) {
+          due++;
+          long fired = r.getLong(5);
+          if (r.wasNull()) {
+            missed.add(r.getString(1) + "/" + r.getString(2) + "/" + r.getLong(3));
+          } else {
+            lateness.add((fired - r.getLong(4)) * 1_000_000);
+          }
+        }
+      }
+      try (ResultSet r = s.executeQuery("SELECT idempotency_key, type, body FROM incident_events"
+          + " WHERE type IN ('SlaWarningIssued', 'SlaBreached')")) {
+        while (r.next()) {
+          firings.merge(r.getString(1), 1, Integer::sum);
+          if (r.getString(2).equals("SlaWarningIssued")) {
+            JsonNode e = readJson(r.getString(3));
+            warnings.put(e.path("incident").path("orgKey").asText() + "-" + e.path("incident").path("seq").asLong() + " "
+                + e.path("percent").asInt(), 0);
+          }
+        }
+      }
+      try (ResultSet r = s.executeQuery("SELECT body FROM outbox WHERE kind = 'PRE_BREACH_PING'")) {
+        while (r.next()) {
+          StringBuilder text = new StringBuilder();
+          readJson(r.getString(1)).findValues("text").forEach(t -> text.append(t.asText()));
+          Matcher m = warning.matcher(text);
+          if (m.find()) {
+            warnings.merge(m.group(1) + " " + m.group(2), 1, Integer::sum);
+          }
+        }
+      }
+    }
+    for (FakeSlackWebApi.Post p : fake.posts()) {
+      Matcher m = warning.matcher(p.text());
+      if (m.find()) {
+        warnings.merge(m.group(1) + " " + m.group(2), 1, Integer::sum);
+      }
+    }
+    long twice = firings.values().stream().filter(n -> n > 1).count();
+    long notOnce = warnings.values().stream().filter(n -> n != 1).count();
+    System.out.printf("timers due by the end of the load: %d, missed: %d%s; lateness of those fired ms: %s%n", due,
+        missed.size(), missed.isEmpty() ? "" : " e.g. " + missed.subList(0, Math.min(5, missed.size())),
+        percentiles(lateness));
+    System.out.printf("SLA firings in the event log: %d, recorded twice: %d; pre-breach warnings fired: %d, posted or"
+        + " waiting in the outbox other than exactly once: %d%n", firings.size(), twice, warnings.size(), notOnce);
+  }
+
+  private JsonNode readJson(String text) {
+    try {
+      return json.readTree(text);
+    } catch (IOException e) {
+      throw new IllegalStateException("unreadable JSON in the database: " + e.getMessage(), e);
+    }
   }
 
   private static String percentiles(List<Long> nanos) {

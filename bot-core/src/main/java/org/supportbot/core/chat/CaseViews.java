@@ -21,6 +21,8 @@ import org.supportbot.core.sla.Segment;
 final class CaseViews {
 
   static final String CLAIM = "case.claim";
+  /** The button that reopens a case, offered before it closes by itself. */
+  static final String REOPEN = "case.reopen";
   private static final DateTimeFormatter SEGMENT = DateTimeFormatter.ofPattern("EEE d MMM HH:mm", Locale.ENGLISH);
 
   private final Function<String, Optional<SupportPolicy>> policies;

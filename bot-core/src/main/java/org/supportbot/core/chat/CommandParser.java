@@ -1,24 +1,33 @@
 package org.supportbot.core.chat;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.supportbot.config.load.Suggestions;
 
 /**
- * Reads slash commands. A command may name its case first ({@code /claim ACME-42}); inside a
- * case's thread the case is implied. Mistakes come back as {@link Parsed.Invalid} with the usage.
+ * Reads slash commands. A command names its case where its usage puts it: first
+ * ({@code /claim ACME-42}, {@code /time ACME-42 25m note}), or first or last where the usage puts
+ * it last ({@code /severity P1 production is down ACME-42}, {@code /assign @sam ACME-42}); {@code
+ * /merge ACME-42 ACME-7} names the duplicate and the case it goes into, {@code /sla} takes {@code
+ * why} and the case in either order. Inside a case's thread the case may be left out. Mistakes come
+ * back as {@link Parsed.Invalid} with the usage.
  */
 public final class CommandParser {
 
   /** Usage of every command, in the order {@code /help} lists them. */
   public static final Map<String, String> USAGE = usage();
+
+  /** The commands customers may use; the others are the vendor's engineers' only. */
+  public static final Set<String> FOR_CUSTOMERS = Set.of("support", "severity", "reopen", "escalate", "board", "help");
 
   private static final Pattern NUMBER = Pattern.compile("#?([A-Za-z][A-Za-z0-9]{0,15}-\\d{1,9})");
   private static final Pattern DURATION = Pattern.compile(
@@ -36,22 +45,22 @@ public final class CommandParser {
 
   private static Map<String, String> usage() {
     Map<String, String> u = new LinkedHashMap<>();
-    u.put("support", "/support [what is wrong] - file a new case (customers)");
+    u.put("support", "/support - file a new case; the desk asks its questions one at a time (customers)");
     u.put("claim", "/claim [CASE] - take the case");
     u.put("unclaim", "/unclaim [CASE] - give the case back to the queue");
-    u.put("assign", "/assign [CASE] @person - give the case to an engineer");
+    u.put("assign", "/assign @person [CASE] - give the case to an engineer");
     u.put("ack", "/ack [CASE] [message] - confirm receipt to the customer");
-    u.put("severity", "/severity [CASE] LEVEL reason - change the level (customers: ask to discuss it)");
+    u.put("severity", "/severity LEVEL reason [CASE] - change the level (customers: ask to discuss it)");
     u.put("info", "/info [CASE] question - ask the customer for information; the case waits on them");
     u.put("update", "/update [CASE] text - post a public update");
-    u.put("escalate", "/escalate [CASE] reason - escalate where the policy allows");
+    u.put("escalate", "/escalate reason [CASE] - escalate where the policy allows");
     u.put("resolve", "/resolve [CASE] TYPE note - resolve with a resolution type");
     u.put("close", "/close [CASE] [reason] - close the case");
-    u.put("reopen", "/reopen [CASE] [reason] - reopen within the policy's window");
+    u.put("reopen", "/reopen [reason] [CASE] - reopen within the policy's window");
     u.put("split", "/split [CASE] first title; second title - split into subordinate cases");
-    u.put("merge", "/merge [CASE] NUMBER - merge this duplicate into NUMBER");
+    u.put("merge", "/merge [CASE] NUMBER - merge the duplicate CASE (or this thread's case) into NUMBER");
     u.put("time", "/time [CASE] 25m [comm] note - log worked time (comm: communication with the client)");
-    u.put("sla", "/sla [CASE] why - the segments behind the next deadline");
+    u.put("sla", "/sla why [CASE] - the segments behind the next deadline");
     u.put("queue", "/queue - open cases by next deadline");
     u.put("mine", "/mine - your open cases");
     u.put("board", "/board - a one-time sign-in link to the web board");
@@ -59,22 +68,67 @@ public final class CommandParser {
     return java.util.Collections.unmodifiableMap(u);
   }
 
-  /** Reads {@code /name args}. */
+  /**
+   * Commands whose usage puts the case last ({@code /severity LEVEL reason [CASE]}); a case number
+   * given first is read too. The others read it first only, so a number inside a note or a reason
+   * is never taken for the case.
+   */
+  private static final Set<String> CASE_FIRST_OR_LAST = Set.of("assign", "severity", "escalate", "reopen");
+
+  /** Reads {@code /name args} typed by one of the vendor's engineers. */
   public Parsed parse(String name, String args) {
+    return parse(name, args, true);
+  }
+
+  /**
+   * Reads {@code /name args}; {@code vendor} says whether the person is one of the vendor's
+   * engineers: customers are refused the vendor's commands before their arguments are read, and
+   * are only ever pointed to commands they may use.
+   */
+  public Parsed parse(String name, String args, boolean vendor) {
     String cmd = name.toLowerCase(Locale.ROOT).replaceFirst("^/", "");
     if (!USAGE.containsKey(cmd)) {
+      List<String> allowed = USAGE.keySet().stream().filter(c -> vendor || FOR_CUSTOMERS.contains(c)).toList();
       return new Parsed.Invalid("Unknown command `/" + cmd + "`."
-          + Suggestions.closest(cmd, USAGE.keySet()).map(s -> " Did you mean `/" + s + "`?").orElse("")
+          + Suggestions.closest(cmd, allowed).map(s -> " Did you mean `/" + s + "`?").orElse("")
           + " Type /help for the list.");
+    }
+    if (!vendor && !FOR_CUSTOMERS.contains(cmd)) {
+      return new Parsed.Invalid("Only the vendor's support engineers can use /" + cmd
+          + ". To add information to your case, reply in its thread.");
     }
     String rest = args == null ? "" : args.strip();
     Optional<String> incident = Optional.empty();
-    if (!cmd.equals("merge") && !cmd.equals("support")) {
-      String first = firstWord(rest);
-      Matcher m = NUMBER.matcher(first);
-      if (!first.isEmpty() && m.matches()) {
-        incident = Optional.of(m.group(1).toUpperCase(Locale.ROOT));
-        rest = afterFirstWord(rest);
+    switch (cmd) {
+      case "support", "queue", "mine", "board", "help" -> { }
+      case "merge" -> {
+        List<String> words = words(rest);
+        if (words.size() == 2 && NUMBER.matcher(words.get(0)).matches()) {
+          incident = Optional.of(number(words.get(0)));
+          rest = words.get(1);
+        }
+      }
+      case "sla" -> {
+        List<String> other = new ArrayList<>();
+        for (String w : words(rest)) {
+          if (incident.isEmpty() && NUMBER.matcher(w).matches()) {
+            incident = Optional.of(number(w));
+          } else {
+            other.add(w);
+          }
+        }
+        rest = String.join(" ", other);
+      }
+      default -> {
+        String first = firstWord(rest);
+        String last = lastWord(rest);
+        if (!first.isEmpty() && NUMBER.matcher(first).matches()) {
+          incident = Optional.of(number(first));
+          rest = afterFirstWord(rest);
+        } else if (CASE_FIRST_OR_LAST.contains(cmd) && !last.isEmpty() && NUMBER.matcher(last).matches()) {
+          incident = Optional.of(number(last));
+          rest = beforeLastWord(rest);
+        }
       }
     }
     try {
@@ -82,6 +136,12 @@ public final class CommandParser {
     } catch (IllegalArgumentException e) {
       return new Parsed.Invalid(e.getMessage() + " Usage: " + USAGE.get(cmd));
     }
+  }
+
+  /** The example of a command's usage with {@code example} as its case: {@code /claim ACME-42}. */
+  static String example(String cmd, String example) {
+    String usage = USAGE.get(cmd);
+    return usage.substring(0, usage.indexOf(" - ")).replace("[CASE]", example);
   }
 
   private static DeskCommand read(String cmd, String rest) {
@@ -125,16 +185,18 @@ public final class CommandParser {
         yield new DeskCommand.Split(titles);
       }
       case "merge" -> {
-        Matcher m = NUMBER.matcher(firstWord(rest));
+        Matcher m = NUMBER.matcher(rest);
         if (!m.matches()) {
-          throw new IllegalArgumentException("Give the number of the case to merge into, e.g. /merge ACME-41.");
+          throw new IllegalArgumentException("Give the number of the case to merge into, e.g. /merge ACME-41,"
+              + " or the duplicate and the case to merge it into, e.g. /merge ACME-42 ACME-41.");
         }
         yield new DeskCommand.Merge(m.group(1).toUpperCase(Locale.ROOT));
       }
       case "time" -> time(rest);
       case "sla" -> {
         if (!rest.equalsIgnoreCase("why") && !rest.isEmpty()) {
-          throw new IllegalArgumentException("The only form is /sla why.");
+          throw new IllegalArgumentException("\"" + rest + "\" is not understood; write /sla why ACME-42, /sla ACME-42 why,"
+              + " or /sla why in the case's thread.");
         }
         yield new DeskCommand.SlaWhy();
       }
@@ -189,6 +251,30 @@ public final class CommandParser {
     String t = text.strip();
     int i = t.indexOf(' ');
     return i < 0 ? t : t.substring(0, i);
+  }
+
+  private static String lastWord(String text) {
+    String t = text.strip();
+    int i = t.lastIndexOf(' ');
+    return i < 0 ? t : t.substring(i + 1);
+  }
+
+  private static String beforeLastWord(String text) {
+    String t = text.strip();
+    int i = t.lastIndexOf(' ');
+    return i < 0 ? "" : t.substring(0, i).strip();
+  }
+
+  private static List<String> words(String text) {
+    return text.isBlank() ? List.of() : List.of(text.strip().split("\\s+"));
+  }
+
+  private static String number(String word) {
+    Matcher m = NUMBER.matcher(word);
+    if (!m.matches()) {
+      throw new IllegalStateException("not a case number: " + word);
+    }
+    return m.group(1).toUpperCase(Locale.ROOT);
   }
 
   private static String afterFirstWord(String text) {

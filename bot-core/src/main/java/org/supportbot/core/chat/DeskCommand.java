@@ -4,69 +4,52 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 
-/** A slash command, read and checked; what it applies to is decided by the desk. */
+/**
+ * A slash command, read and checked; what it applies to is decided by the desk. Who may use which
+ * is {@link CommandParser#FOR_CUSTOMERS}. Each family of
+ * commands is handled by its own class: {@link Support} by {@code IntakeCommands}, {@link CaseWork}
+ * by {@code CaseCommands}, {@link Time} by {@code TimeCommands}, the rest by {@code QueryCommands}.
+ */
 public sealed interface DeskCommand {
 
-  /** Whether only the vendor's engineers and managers may use it. */
-  default boolean vendorOnly() {
-    return true;
-  }
+  /** A command that changes one case: its state, owner, severity or what the customer is told. */
+  sealed interface CaseWork extends DeskCommand {}
 
-  record Support(String text) implements DeskCommand {
-    @Override
-    public boolean vendorOnly() {
-      return false;
-    }
-  }
+  record Support(String text) implements DeskCommand {}
 
-  record Claim() implements DeskCommand {}
+  record Claim() implements CaseWork {}
 
-  record Unclaim() implements DeskCommand {}
+  record Unclaim() implements CaseWork {}
 
   /** {@code person} is the mention as typed, without the {@code @}. */
-  record Assign(String person) implements DeskCommand {}
+  record Assign(String person) implements CaseWork {}
 
-  record Ack(String text) implements DeskCommand {}
+  record Ack(String text) implements CaseWork {}
 
   /** A vendor changes the level; a customer asks to discuss it (the desk tells them apart). */
-  record Severity(String level, String reason) implements DeskCommand {
-    @Override
-    public boolean vendorOnly() {
-      return false;
-    }
-  }
+  record Severity(String level, String reason) implements CaseWork {}
 
-  record Info(String question) implements DeskCommand {}
+  record Info(String question) implements CaseWork {}
 
-  record Update(String text) implements DeskCommand {}
+  record Update(String text) implements CaseWork {}
 
   /** Customers and engineers may escalate, where the policy allows it. */
-  record Escalate(String reason) implements DeskCommand {
-    @Override
-    public boolean vendorOnly() {
-      return false;
-    }
-  }
+  record Escalate(String reason) implements CaseWork {}
 
-  record Resolve(String type, String note) implements DeskCommand {}
+  record Resolve(String type, String note) implements CaseWork {}
 
-  record Close(String reason) implements DeskCommand {}
+  record Close(String reason) implements CaseWork {}
 
   /** Customers may ask to reopen within the policy's window. */
-  record Reopen(String reason) implements DeskCommand {
-    @Override
-    public boolean vendorOnly() {
-      return false;
-    }
-  }
+  record Reopen(String reason) implements CaseWork {}
 
-  record Split(List<String> titles) implements DeskCommand {
+  record Split(List<String> titles) implements CaseWork {
     public Split {
       titles = List.copyOf(titles);
     }
   }
 
-  record Merge(String into) implements DeskCommand {}
+  record Merge(String into) implements CaseWork {}
 
   record Time(Duration worked, boolean communication, String note) implements DeskCommand {
     public Time {
@@ -81,17 +64,7 @@ public sealed interface DeskCommand {
   record Mine() implements DeskCommand {}
 
   /** A sign-in link to the web board; what it shows follows who asks. */
-  record Board() implements DeskCommand {
-    @Override
-    public boolean vendorOnly() {
-      return false;
-    }
-  }
+  record Board() implements DeskCommand {}
 
-  record Help() implements DeskCommand {
-    @Override
-    public boolean vendorOnly() {
-      return false;
-    }
-  }
+  record Help() implements DeskCommand {}
 }

@@ -20,6 +20,8 @@ import java.util.regex.Pattern;
  * @param contractTypes the contract types it holds (Atollon: subscription, saas, service_contract)
  * @param configurationHandover when it took over its configuration (Atollon), if it has
  * @param freeTasks free tasks its service contract includes (Atollon)
+ * @param pastDue whether the vendor marked its account past due on payment; what that means is the
+ *     policy's {@code requires_current_payment}
  */
 public record Organization(
     String id,
@@ -32,7 +34,8 @@ public record Organization(
     int purchasedContacts,
     Set<String> contractTypes,
     Optional<LocalDate> configurationHandover,
-    int freeTasks) {
+    int freeTasks,
+    boolean pastDue) {
   private static final Pattern KEY = Pattern.compile("[A-Z][A-Z0-9]{1,9}");
 
   public Organization {
@@ -53,21 +56,27 @@ public record Organization(
 
   /** An organization with no licences, contracts or agreement figures: enough for most policies. */
   public static Organization of(String id, String key, String name, String policyId) {
-    return new Organization(id, key, name, policyId, 0, 0, 0, 0, Set.of(), Optional.empty(), 0);
+    return new Organization(id, key, name, policyId, 0, 0, 0, 0, Set.of(), Optional.empty(), 0, false);
   }
 
   public Organization withLicences(int commercial, int evaluation) {
     return new Organization(id, key, name, policyId, commercial, evaluation, agreedContacts, purchasedContacts,
-        contractTypes, configurationHandover, freeTasks);
+        contractTypes, configurationHandover, freeTasks, pastDue);
   }
 
   public Organization withPurchasedContacts(int purchased) {
     return new Organization(id, key, name, policyId, commercialLicences, evaluationLicences, agreedContacts, purchased,
-        contractTypes, configurationHandover, freeTasks);
+        contractTypes, configurationHandover, freeTasks, pastDue);
   }
 
   public Organization withContracts(Set<String> types, Optional<LocalDate> handover, int tasks) {
     return new Organization(id, key, name, policyId, commercialLicences, evaluationLicences, agreedContacts,
-        purchasedContacts, types, handover, tasks);
+        purchasedContacts, types, handover, tasks, pastDue);
+  }
+
+  /** The same organization, marked past due on payment (or current again). */
+  public Organization withPastDue(boolean marked) {
+    return new Organization(id, key, name, policyId, commercialLicences, evaluationLicences, agreedContacts,
+        purchasedContacts, contractTypes, configurationHandover, freeTasks, marked);
   }
 }

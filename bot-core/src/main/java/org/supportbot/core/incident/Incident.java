@@ -188,15 +188,16 @@ public final class Incident {
         n.vendorResponded(at, Response.REPLY);
         n.requests = e.request();
         n.openRequest = e.request();
+        n.unanswered = unanswered + 1; // an attempt the contact has not responded to (yet)
         n.requestedAt = at;
         n.state = IncidentState.WAITING_ON_CUSTOMER;
         n.pauseWaiting(at);
       }
       case IncidentEvent.CustomerReplied e -> {
+        n.unanswered = 0; // the contact responded: earlier attempts no longer count
         if (state == IncidentState.WAITING_ON_CUSTOMER) {
           n.state = IncidentState.IN_PROGRESS;
           n.openRequest = 0;
-          n.unanswered = 0;
           n.resumeWaiting(at);
         }
       }
@@ -214,6 +215,7 @@ public final class Incident {
         n.resolutions++;
         n.resolvedAt = at;
         n.openRequest = 0;
+        n.unanswered = 0;
         n.reopenRequested = false;
       }
       case IncidentEvent.Closed e -> {
@@ -265,6 +267,7 @@ public final class Incident {
         n.clocks = Map.copyOf(cl);
       }
       case IncidentEvent.ReminderSent e -> { }
+      case IncidentEvent.CloseWarned e -> { }
       case IncidentEvent.InfoRequestLapsed e -> {
         n.unanswered = e.unanswered();
         n.openRequest = 0;
@@ -421,7 +424,11 @@ public final class Incident {
     return requestedAt;
   }
 
-  /** Information requests in a row that went unanswered. */
+  /**
+   * Attempts to collect information the contact has not responded to: requests made since the
+   * contact's last reply (or the last resolution or reopening), whether or not their reply window
+   * has run out.
+   */
   public int unanswered() {
     return unanswered;
   }

@@ -82,6 +82,12 @@ public sealed interface IncidentEvent {
   /** A reminder that request {@code request} will count as unanswered at {@code lapsesAt}. */
   record ReminderSent(Origin origin, IncidentNumber incident, int request, Instant lapsesAt) implements IncidentEvent {}
 
+  /**
+   * The customer was told that resolution {@code resolution} of the case closes by itself at
+   * {@code closesAt}, with a button to reopen it.
+   */
+  record CloseWarned(Origin origin, IncidentNumber incident, int resolution, Instant closesAt) implements IncidentEvent {}
+
   /** Request {@code request} went unanswered; {@code unanswered} requests in a row now are. */
   record InfoRequestLapsed(Origin origin, IncidentNumber incident, int request, int unanswered) implements IncidentEvent {}
 }

@@ -14,6 +14,9 @@ public sealed interface IncidentOutcome {
 
   record Claimed(IncidentNumber incident, Identity engineer) implements IncidentOutcome {}
 
+  /** The engineer who claimed the case holds it already; nothing changed. */
+  record AlreadyHeld(IncidentNumber incident, Identity engineer) implements IncidentOutcome {}
+
   /** Someone else holds the case. */
   record HeldBy(IncidentNumber incident, Identity holder, String message) implements IncidentOutcome {}
 

@@ -107,7 +107,7 @@ public final class Lifecycle {
         if (inc.claimedBy().isPresent()) {
           Identity holder = inc.claimedBy().get();
           if (holder.equals(who)) {
-            yield new Decision(List.of(), new IncidentOutcome.Claimed(n, who));
+            yield new Decision(List.of(), new IncidentOutcome.AlreadyHeld(n, who));
           }
           yield new Decision(List.of(), new IncidentOutcome.HeldBy(n, holder, n + " is already held by " + holder
               + "; ask them to hand it over or a manager to assign it"));
@@ -218,7 +218,18 @@ public final class Lifecycle {
               + " is not accepted by the " + policy.id() + " policy; choose one of "
               + policy.resolution().types().stream().map(ResolutionType::id).toList());
         }
-        yield changed(inc, new IncidentEvent.Resolved(o, n, c.type(), text(c.summary())));
+        IncidentEvent.Resolved resolved = new IncidentEvent.Resolved(o, n, c.type(), text(c.summary()));
+        Optional<String> recordedIn = policy.resolution().recordedIn(c.type());
+        if (recordedIn.isPresent()) {
+          // the policy closes these once recorded and gives no feedback: no quiet period, no invitation to reopen
+          Incident after = inc.apply(resolved);
+          IncidentEvent.Closed closed = new IncidentEvent.Closed(o, n, "recorded in " + recordedIn.get()
+              + "; " + policy.vendor() + " closes " + c.type().id().replace('_', ' ') + "s once recorded and gives"
+              + " no feedback on them", false);
+          Incident end = after.apply(closed);
+          yield new Decision(List.of(resolved, closed), new IncidentOutcome.Changed(n, end.state(), end.eventCount()));
+        }
+        yield changed(inc, resolved);
       }
       case IncidentCommand.Close c -> {
         if (s != IncidentState.RESOLVED) {
@@ -373,8 +384,10 @@ public final class Lifecycle {
             || inc.policy().droppedCase().isEmpty()) {
           yield List.of();
         }
+        // the policy counts attempts: every request since the contact last responded, including
+        // those a later request followed before their window ran out; this lapse is the latest one's
         DroppedCaseRule rule = inc.policy().droppedCase().get();
-        int unanswered = inc.unanswered() + 1;
+        int unanswered = inc.unanswered();
         List<IncidentEvent> out = new ArrayList<>();
         out.add(new IncidentEvent.InfoRequestLapsed(o, n, inc.openRequest(), unanswered));
         if (unanswered >= rule.unansweredRequests()) {
@@ -383,6 +396,10 @@ public final class Lifecycle {
         }
         yield out;
       }
+      case TimerPlan.Purpose.CloseWarning w -> inc.state() == IncidentState.RESOLVED
+          && inc.resolutions() == timer.version()
+          ? List.of(new IncidentEvent.CloseWarned(o, n, inc.resolutions(), TimerPlan.quietClose(inc)))
+          : List.of();
       case TimerPlan.Purpose.QuietClose q -> inc.state() == IncidentState.RESOLVED && inc.resolutions() == timer.version()
           ? List.of(new IncidentEvent.Closed(o, n, "no reply within " + inc.policy().resolution().closeAfter()
               + " after the resolution", true))

@@ -93,6 +93,14 @@ public final class TimerPlan {
       }
     }
 
+    /** Tell the customer a resolved case is about to close on its quiet period. */
+    record CloseWarning() implements Purpose {
+      @Override
+      public String kind() {
+        return "close-warning";
+      }
+    }
+
     static Purpose parse(String kind) {
       String[] p = kind.split(":");
       return switch (p[0]) {
@@ -102,8 +110,9 @@ public final class TimerPlan {
         case "info-reminder" -> new InfoReminder(Integer.parseInt(p[1]));
         case "info-lapse" -> new InfoLapse();
         case "quiet-close" -> new QuietClose();
+        case "close-warning" -> new CloseWarning();
         default -> throw new IllegalArgumentException("unknown timer kind \"" + kind + "\"; this build knows sla-warning,"
-            + " sla-breach, countdown, info-reminder, info-lapse and quiet-close");
+            + " sla-breach, countdown, info-reminder, info-lapse, quiet-close and close-warning");
       };
     }
   }
@@ -116,6 +125,30 @@ public final class TimerPlan {
   /** When the open request of a waiting case counts as unanswered. */
   static Instant lapse(Incident inc, DroppedCaseRule rule) {
     return inc.sla().deadline(rule.waitForReply(), inc.requestedAt()).orElseThrow();
+  }
+
+  /** When a resolved case closes by itself: the policy's quiet period after the resolution. */
+  static Instant quietClose(Incident inc) {
+    return inc.sla().deadline(inc.policy().resolution().closeAfter(), inc.resolvedAt()).orElseThrow();
+  }
+
+  /**
+   * When the customer is warned that a resolved case is about to close: the policy's
+   * {@code warn_before_close} before the quiet period ends, on the quiet period's clock; none when
+   * the policy sets no warning or the warning would not come after the resolution.
+   */
+  static Optional<Instant> closeWarning(Incident inc) {
+    var rule = inc.policy().resolution();
+    if (rule.warnBeforeClose().isEmpty() || !rule.closeAfter().hasDeadline()) {
+      return Optional.empty();
+    }
+    SlaCalculator sla = inc.sla();
+    Duration quiet = sla.length(rule.closeAfter()).orElseThrow();
+    Duration lead = sla.length(rule.warnBeforeClose().get()).orElse(Duration.ZERO);
+    if (!lead.isPositive() || lead.compareTo(quiet) >= 0) {
+      return Optional.empty();
+    }
+    return Optional.of(sla.clockFor(rule.closeAfter()).add(inc.resolvedAt(), quiet.minus(lead)));
   }
 
   /** The timers {@code inc} needs, as of its last change. */
@@ -173,8 +206,9 @@ public final class TimerPlan {
       out.add(new Timer(id, new Purpose.InfoLapse().kind(), inc.openRequest(), lapse(inc, rule)));
     }
     if (inc.state() == IncidentState.RESOLVED && inc.policy().resolution().closeAfter().hasDeadline()) {
-      Instant due = inc.sla().deadline(inc.policy().resolution().closeAfter(), inc.resolvedAt()).orElseThrow();
+      Instant due = quietClose(inc);
       out.add(new Timer(id, new Purpose.QuietClose().kind(), inc.resolutions(), due));
+      closeWarning(inc).ifPresent(at -> out.add(new Timer(id, new Purpose.CloseWarning().kind(), inc.resolutions(), at)));
     }
     return out;
   }

@@ -66,6 +66,56 @@ public final class SlaCalculator {
     return out;
   }
 
+  /**
+   * Where a target's clock starts, as the desk starts it: at submission, or at the vendor's first
+   * public response for targets that start then (Alectrona's update target).
+   *
+   * @param from what starts the clock
+   * @param at when it starts
+   * @param assumed whether {@code at} is the first response's deadline, standing in for a first
+   *     response that has not happened (or was not given)
+   */
+  public record TargetStart(TargetKind.Start from, Instant at, boolean assumed) {}
+
+  /**
+   * Where each target of a severity starts for a case submitted at {@code submitted} whose first
+   * public response came at {@code firstResponse}; without one, a target that starts at the first
+   * response is counted from the first-response deadline (the latest the response may come), and
+   * says so. A target whose start cannot be known (the first response is best effort) is left out.
+   */
+  public Map<String, TargetStart> starts(Severity severity, Instant submitted, Optional<Instant> firstResponse) {
+    Optional<Instant> responseDue = policy.targets().stream()
+        .filter(t -> t.startsAt() == TargetKind.Start.SUBMISSION && t.metBy() == TargetKind.MetBy.PUBLIC_RESPONSE)
+        .map(t -> severity.targets().get(t.id())).filter(d -> d != null && d.hasDeadline())
+        .map(d -> deadline(d, submitted).orElseThrow()).findFirst();
+    Map<String, TargetStart> out = new LinkedHashMap<>();
+    for (TargetKind t : policy.targets()) {
+      switch (t.startsAt()) {
+        case SUBMISSION -> out.put(t.id(), new TargetStart(TargetKind.Start.SUBMISSION, submitted, false));
+        case FIRST_RESPONSE -> firstResponse.map(at -> new TargetStart(TargetKind.Start.FIRST_RESPONSE, at, false))
+            .or(() -> responseDue.map(at -> new TargetStart(TargetKind.Start.FIRST_RESPONSE, at, true)))
+            .ifPresent(st -> out.put(t.id(), st));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The deadline of every target of a severity for a case submitted at {@code submitted}, each
+   * counted from where {@link #starts} puts it; a target without a deadline (best effort, or a start
+   * that cannot be known) maps to an empty optional.
+   */
+  public Map<String, Optional<Instant>> deadlines(Severity severity, Instant submitted, Optional<Instant> firstResponse) {
+    Map<String, TargetStart> starts = starts(severity, submitted, firstResponse);
+    Map<String, Optional<Instant>> out = new LinkedHashMap<>();
+    for (TargetKind t : policy.targets()) {
+      BusinessDuration d = severity.targets().get(t.id());
+      TargetStart st = starts.get(t.id());
+      out.put(t.id(), d == null || st == null ? Optional.empty() : deadline(d, st.at()));
+    }
+    return out;
+  }
+
   /** Starts the clock of one target of a severity at {@code at}. */
   public SlaClock startClock(TargetKind target, Severity severity, Instant at) {
     BusinessDuration d = severity.targets().get(target.id());

@@ -44,7 +44,7 @@ class CommandParserTest {
   @Test
   void severityNeedsALevelAndAReason() {
     assertThat(invalid("severity", "S1")).startsWith("Give the level and the reason")
-        .endsWith("Usage: /severity [CASE] LEVEL reason - change the level (customers: ask to discuss it)");
+        .endsWith("Usage: /severity LEVEL reason [CASE] - change the level (customers: ask to discuss it)");
   }
 
   @Test
@@ -82,16 +82,55 @@ class CommandParserTest {
   }
 
   @Test
-  void slaOnlyKnowsWhy() {
+  void slaOnlyKnowsWhyAndTheCaseInEitherOrder() {
     assertThat(ok("sla", "why")).isEqualTo(new DeskCommand.SlaWhy());
-    assertThat(invalid("sla", "how")).startsWith("The only form is /sla why.");
+    assertThat(parser.parse("sla", "why acme-42")).isEqualTo(new Parsed.Ok(new DeskCommand.SlaWhy(), Optional.of("ACME-42")));
+    assertThat(parser.parse("sla", "ACME-42 why")).isEqualTo(new Parsed.Ok(new DeskCommand.SlaWhy(), Optional.of("ACME-42")));
+    assertThat(parser.parse("sla", "ACME-42")).isEqualTo(new Parsed.Ok(new DeskCommand.SlaWhy(), Optional.of("ACME-42")));
+    assertThat(invalid("sla", "how")).isEqualTo("\"how\" is not understood; write /sla why ACME-42, /sla ACME-42 why,"
+        + " or /sla why in the case's thread. Usage: /sla why [CASE] - the segments behind the next deadline");
   }
 
   @Test
-  void customersMayUseOnlyTheirCommands() {
-    assertThat(ok("support", "it broke").vendorOnly()).isFalse();
-    assertThat(ok("reopen", "").vendorOnly()).isFalse();
-    assertThat(ok("claim", "").vendorOnly()).isTrue();
-    assertThat(ok("info", "which version?").vendorOnly()).isTrue();
+  void theCaseIsReadLastWhereTheUsagePutsItLast() {
+    assertThat(parser.parse("severity", "P1 production is down ACME-42"))
+        .isEqualTo(new Parsed.Ok(new DeskCommand.Severity("P1", "production is down"), Optional.of("ACME-42")));
+    assertThat(parser.parse("assign", "@sam ACME-42"))
+        .isEqualTo(new Parsed.Ok(new DeskCommand.Assign("sam"), Optional.of("ACME-42")));
+    assertThat(parser.parse("assign", "ACME-42 @sam"))
+        .isEqualTo(new Parsed.Ok(new DeskCommand.Assign("sam"), Optional.of("ACME-42")));
+    assertThat(parser.parse("escalate", "the outage spreads ACME-42"))
+        .isEqualTo(new Parsed.Ok(new DeskCommand.Escalate("the outage spreads"), Optional.of("ACME-42")));
+    assertThat(parser.parse("reopen", "ACME-42"))
+        .isEqualTo(new Parsed.Ok(new DeskCommand.Reopen(""), Optional.of("ACME-42")));
+  }
+
+  @Test
+  void aNumberInsideANoteIsNotTakenForTheCase() {
+    assertThat(parser.parse("close", "duplicate of ACME-7"))
+        .isEqualTo(new Parsed.Ok(new DeskCommand.Close("duplicate of ACME-7"), Optional.empty()));
+    assertThat(parser.parse("update", "ACME-42 same cause as ACME-7"))
+        .isEqualTo(new Parsed.Ok(new DeskCommand.Update("same cause as ACME-7"), Optional.of("ACME-42")));
+  }
+
+  @Test
+  void mergeNamesTheDuplicateAndTheCaseItGoesInto() {
+    assertThat(parser.parse("merge", "ACME-42 acme-7"))
+        .isEqualTo(new Parsed.Ok(new DeskCommand.Merge("ACME-7"), Optional.of("ACME-42")));
+    assertThat(parser.parse("merge", "ACME-7")).isEqualTo(new Parsed.Ok(new DeskCommand.Merge("ACME-7"), Optional.empty()));
+  }
+
+  @Test
+  void customersAreRefusedTheVendorsCommandsAndNeverPointedToThem() {
+    assertThat(parser.parse("reopen", "", false)).isInstanceOf(Parsed.Ok.class);
+    assertThat(parser.parse("support", "", false)).isInstanceOf(Parsed.Ok.class);
+    assertThat(parser.parse("claim", "", false)).isEqualTo(new Parsed.Invalid("Only the vendor's support engineers can"
+        + " use /claim. To add information to your case, reply in its thread."));
+    assertThat(parser.parse("assign", "", false)).isEqualTo(new Parsed.Invalid("Only the vendor's support engineers"
+        + " can use /assign. To add information to your case, reply in its thread."));
+    assertThat(parser.parse("cliam", "", false)).isEqualTo(new Parsed.Invalid("Unknown command `/cliam`. Type /help"
+        + " for the list."));
+    assertThat(parser.parse("reopne", "", false)).isEqualTo(new Parsed.Invalid("Unknown command `/reopne`. Did you"
+        + " mean `/reopen`? Type /help for the list."));
   }
 }

@@ -122,7 +122,7 @@ class SupportDeskTest {
     try (ChatFixture f = new ChatFixture(dir.resolve("desk.db"), MONDAY_9AM)) {
       f.fileAtheer("The service is down for every user since this morning", "all", "P1");
       assertThat(text(f.command(IAN, INITECH, "/reopen ACME-1 please"))).isEqualTo("There is no case ACME-1 here."
-          + " Check the number, or use /queue.");
+          + " Check the number in the case's confirmation.");
       assertThat(text(f.command(EVE, INITECH, "/claim ACME-1"))).startsWith("There is no case ACME-1 here.");
       assertThat(text(f.command(EVE, INITECH, "/queue"))).isEqualTo("Open cases by next deadline: none.");
       assertThat(text(f.command(EVE, TRIAGE, "/queue"))).contains("ACME-1");

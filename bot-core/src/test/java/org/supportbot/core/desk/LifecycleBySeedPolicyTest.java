@@ -56,7 +56,7 @@ class LifecycleBySeedPolicyTest {
   @ParameterizedTest(name = "{0}: file, acknowledge, claim, ask, reply, resolve ({3}), close, customer reopen -> {4}")
   @CsvSource(delimiter = '|', textBlock = """
       atomrock           | S2       | defect       | WORKAROUND          | IN_PROGRESS
-      resource-optimizer | S2       | defect       | ENHANCEMENT_REQUEST | CLOSED
+      resource-optimizer | S2       | defect       | FIX_IN_RELEASE      | CLOSED
       atheer             | P2       | incident     | THIRD_PARTY         | IN_PROGRESS
       alectrona          | high     | incident     | KNOWN_PRODUCT_ISSUE | IN_PROGRESS
       atollon            | major    | bug          | FIX_IN_RELEASE      | IN_PROGRESS
@@ -310,7 +310,9 @@ class LifecycleBySeedPolicyTest {
   void resolvedCaseClosesAfterTheQuietPeriodExactly() {
     IncidentNumber n = f.file(f.organization("ACME", "atomrock"), "S3", "defect");
     h(new IncidentCommand.Resolve(f.vendor(), n, ResolutionType.WORKAROUND, "use the CLI"));
-    // 5 business days on a 24/7 calendar
+    // 5 business days on a 24/7 calendar, warned 1 business day before
+    assertFires(MONDAY.plus(Duration.ofDays(4)), IncidentEvent.CloseWarned.class);
+    assertThat(((IncidentEvent.CloseWarned) f.desk.log(n).getLast()).closesAt()).isEqualTo(MONDAY.plus(Duration.ofDays(5)));
     assertFires(MONDAY.plus(Duration.ofDays(5)), IncidentEvent.Closed.class);
     assertThat(snap(n).state()).isEqualTo(IncidentState.CLOSED);
     assertThat(((IncidentEvent.Closed) f.desk.log(n).getLast()).automatic()).isTrue();

@@ -585,16 +585,36 @@ public final class PolicyLoader {
       if (v.isMissing()) {
         return null;
       }
-      v.onlyKeys("types", "close_after");
+      v.onlyKeys("types", "close_after", "closed_once_recorded", "warn_before_close");
       List<ResolutionType> types = new ArrayList<>();
       for (YamlValue t : v.require("types", "e.g. [explanation, workaround, fix_in_release]").items()) {
         t.enumValue(ResolutionType.class, true).ifPresent(types::add);
       }
       Optional<BusinessDuration> close = v.get("close_after").parse(false, "", BusinessDuration::parse);
+      Optional<BusinessDuration> warn = v.get("warn_before_close").parse(false, "e.g. \"1 business day\"",
+          BusinessDuration::parse).filter(BusinessDuration::hasDeadline);
+      if (warn.isPresent() && close.isPresent() && close.get().hasDeadline() && warn.get().isBusiness() == close.get().isBusiness()
+          && warn.get().toDuration(java.time.Duration.ofHours(24)).compareTo(close.get().toDuration(java.time.Duration.ofHours(24))) >= 0) {
+        v.get("warn_before_close").problem("\"" + warn.get().text() + "\" is not shorter than close_after \""
+            + close.get().text() + "\"; the warning must come before the case closes");
+      }
+      Map<ResolutionType, String> recorded = new LinkedHashMap<>();
+      v.get("closed_once_recorded").entries().forEach((key, where) -> {
+        String id = key.trim().toLowerCase(Locale.ROOT).replace('-', '_');
+        Optional<ResolutionType> type = types.stream().filter(t -> t.id().equals(id)).findFirst();
+        if (type.isEmpty()) {
+          where.problem("\"" + key + "\" is not one of this policy's resolution types " + types.stream()
+              .map(ResolutionType::id).toList() + "; add it to types or remove it here");
+          return;
+        }
+        where.text(true, "where the case is recorded, e.g. \"the Product Request tool\"")
+            .ifPresent(w -> recorded.put(type.get(), w));
+      });
       if (types.isEmpty()) {
         return null;
       }
-      return new ResolutionRule(types, close.orElse(BusinessDuration.of(5, BusinessDuration.Unit.BUSINESS_DAYS)));
+      return new ResolutionRule(types, close.orElse(BusinessDuration.of(5, BusinessDuration.Unit.BUSINESS_DAYS)),
+          recorded, warn);
     }
 
     VersionSupport versions(YamlValue v) {

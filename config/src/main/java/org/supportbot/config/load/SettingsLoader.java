@@ -173,7 +173,7 @@ public final class SettingsLoader {
   private static Optional<BotSettings.Organization> organization(YamlValue o, Set<String> ids, Set<String> keys,
       Set<String> channels) {
     o.onlyKeys("id", "key", "name", "policy", "commercial_licences", "evaluation_licences", "purchased_contacts",
-        "contracts", "configuration_handover", "free_tasks", "channels", "contacts", "escalation");
+        "contracts", "configuration_handover", "free_tasks", "channels", "contacts", "escalation", "past_due");
     String id = o.require("id", "write a short id such as acme").text("");
     if (!id.isEmpty() && !ids.add(id)) {
       o.get("id").problem("organization \"" + id + "\" appears twice; give each organization its own id");
@@ -224,7 +224,7 @@ public final class SettingsLoader {
       escalation = Optional.of(new BotSettings.Escalation(channel, role, e.get("on_call_label").text(role), manager));
     }
     return Optional.of(new BotSettings.Organization(id, key, o.get("name").text(id), policy, commercial, evaluation,
-        purchased, contracts, handover, freeTasks, chans, contacts, escalation));
+        purchased, contracts, handover, freeTasks, chans, contacts, escalation, o.get("past_due").bool(false)));
   }
 
   /** Checks that every organization's policy is one of {@code known}; returns the problems (empty when fine). */

@@ -87,10 +87,12 @@ public record BotSettings(Path database, Optional<Path> knowledgeBase, Optional<
    * @param key prefix of its case numbers, e.g. ACME
    * @param channels the chat channels bound to it
    * @param contacts its named contacts
+   * @param pastDue whether its account is past due on payment (the policy's {@code requires_current_payment}
+   *     says what follows)
    */
   public record Organization(String id, String key, String name, String policy, int commercialLicences,
       int evaluationLicences, int purchasedContacts, Set<String> contracts, Optional<LocalDate> configurationHandover,
-      int freeTasks, List<String> channels, List<String> contacts, Optional<Escalation> escalation) {
+      int freeTasks, List<String> channels, List<String> contacts, Optional<Escalation> escalation, boolean pastDue) {
     public Organization {
       contracts = Set.copyOf(contracts);
       channels = List.copyOf(channels);

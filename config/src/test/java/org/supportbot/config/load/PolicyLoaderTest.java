@@ -231,6 +231,28 @@ class PolicyLoaderTest {
   }
 
   @Test
+  void resourceOptimizerClosesEnhancementRequestsOnceRecordedInTheProductRequestTool() throws Exception {
+    SupportPolicy p = loader.load(POLICIES.resolve("resource-optimizer.yaml"));
+    assertThat(p.resolution().recordedIn(ResolutionType.ENHANCEMENT_REQUEST)).contains("the Product Request tool");
+    assertThat(p.resolution().recordedIn(ResolutionType.WORKAROUND)).isEmpty();
+  }
+
+  @Test
+  void aTypeClosedOnceRecordedMustBeOneOfThePolicysTypes() throws Exception {
+    String original = Files.readString(POLICIES.resolve("atheer.yaml"));
+    String text = original.replace("  close_after: 5 business days\n", "  close_after: 5 business days\n"
+        + "  closed_once_recorded:\n    enhancement_request: the Product Request tool\n");
+    assertThat(text).isNotEqualTo(original);
+    ConfigException e = catchThrowableOfType(ConfigException.class, () -> loader.parse("atheer.yaml", text));
+    assertThat(e.problems()).singleElement().satisfies(p -> {
+      assertThat(p.path()).isEqualTo("resolution.closed_once_recorded.enhancement_request");
+      assertThat(p.message()).isEqualTo("\"enhancement_request\" is not one of this policy's resolution types"
+          + " [explanation, recommendation, usage_instructions, workaround, fix_in_release, third_party, out_of_scope];"
+          + " add it to types or remove it here");
+    });
+  }
+
+  @Test
   void aPolicyWithoutSeveritiesIsAProblemNotACrash() throws Exception {
     String original = Files.readString(POLICIES.resolve("atheer.yaml"));
     String text = original.substring(0, original.indexOf("severities:")) + "severities: []\n"

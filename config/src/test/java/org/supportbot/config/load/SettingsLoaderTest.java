@@ -86,6 +86,21 @@ class SettingsLoaderTest {
   }
 
   @Test
+  void anOrganizationMayBeMarkedPastDueOnPayment() throws Exception {
+    BotSettings s = new SettingsLoader().parse("bot.yaml", """
+        triage: slack/T1/C0
+        organizations:
+          - { id: acme, key: ACME, policy: atheer, past_due: true }
+          - { id: hooli, key: HOOLI, policy: atollon }
+        """, Path.of("/srv"));
+    assertThat(s.organizations()).extracting(BotSettings.Organization::pastDue).containsExactly(true, false);
+    assertThatThrownBy(() -> new SettingsLoader().parse("bot.yaml", """
+        triage: slack/T1/C0
+        organizations: [{ id: acme, key: ACME, policy: atheer, past_due: maybe }]
+        """, Path.of("/srv"))).isInstanceOf(ConfigException.class).hasMessageContaining("past_due");
+  }
+
+  @Test
   void theOpsEndpointAndTheBaseUrlsForTestsAreReadAndChecked() throws Exception {
     BotSettings s = new SettingsLoader().parse("bot.yaml", """
         triage: slack/T1/C0

@@ -1,0 +1,179 @@
+package org.supportbot.core.chat;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.supportbot.config.policy.SupportPolicy;
+import org.supportbot.core.conversation.Inbound;
+import org.supportbot.core.conversation.Outbound;
+import org.supportbot.core.conversation.Suggestion;
+import org.supportbot.core.directory.Organization;
+import org.supportbot.core.incident.ChatPlace;
+import org.supportbot.core.incident.IncidentCommand;
+import org.supportbot.core.incident.IncidentOutcome;
+import org.supportbot.core.incident.Origin;
+import org.supportbot.core.intake.Intake;
+import org.supportbot.core.intake.IntakeResult;
+import org.supportbot.core.intake.IntakeState;
+import org.supportbot.core.intake.IntakeTurn;
+
+/**
+ * Filing a case: {@code /support}, the intake's questions answered by messages, buttons and forms,
+ * and the case filed when the intake is complete. Who may file and where is decided here.
+ */
+final class IntakeCommands {
+  private final DeskContext desk;
+
+  IntakeCommands(DeskContext desk) {
+    this.desk = desk;
+  }
+
+  /** {@code /support}, or a first direct message: starts an intake or shows where the open one stopped. */
+  void start(Who who, Step step) {
+    Inbound in = who.in();
+    if (in.direct() || who.channelOrg().isEmpty()) {
+      step.out.add(desk.reply(who, in.direct()
+          ? "Please use /support in your organization's support channel, so your colleagues can follow the case."
+          : "This channel is not connected to a support organization yet. Ask your vendor's support team to bind it."));
+      return;
+    }
+    Organization org = who.channelOrg().get();
+    if (!who.contact()) {
+      step.out.add(desk.reply(who, "Only named support contacts of " + org.name() + " can file cases. Ask one of your"
+          + " organization's named contacts or your account manager to add you."));
+      return;
+    }
+    if (refusedForPayment(who, org, step)) {
+      return;
+    }
+    Optional<IntakeState> open = openIntake(in);
+    Intake intake = desk.intake(org.policyId());
+    if (open.isPresent()) {
+      step.out.add(desk.reply(who, "You have a request in progress; here is where we stopped (answer \"cancel\" to drop it):"));
+      step.out.add(intake.question(open.get()));
+      return;
+    }
+    ChatPlace place = new ChatPlace(in.place().platform(), in.place().workspace(), in.place().channel(), "");
+    IntakeTurn turn = intake.start(in.key(), org.id(), in.person(), place, desk.clock.instant());
+    apply(who, Optional.empty(), turn, step);
+  }
+
+  /** The person's unfinished intake in the channel the inbound came from. */
+  Optional<IntakeState> openIntake(Inbound in) {
+    return in.direct() ? Optional.empty() : desk.conversations.intake(in.place().platform(), in.place().workspace(),
+        in.place().channel(), in.person());
+  }
+
+  /** A message that answers the open intake's current question. */
+  void answer(Who who, IntakeState open, String text, Step step) {
+    Intake intake = desk.intake(desk.policyOfOrg(open.organizationId()));
+    apply(who, Optional.of(open), intake.answer(open, text, desk.clock.instant()), step);
+  }
+
+  /** A button of the intake (a choice, a suggestion that solved it, ...). */
+  void picked(Who who, Inbound.Picked p, Step step) {
+    Optional<IntakeState> open = openIntake(who.in());
+    if (open.isEmpty()) {
+      step.out.add(desk.reply(who, "That button belongs to a conversation that has ended."));
+      return;
+    }
+    Intake intake = desk.intake(desk.policyOfOrg(open.get().organizationId()));
+    apply(who, open, intake.pick(open.get(), p.action(), p.value(), desk.clock.instant()), step);
+  }
+
+  /** A form answers the intake's questions in order, stopping at the first answer that needs fixing. */
+  void submitted(Who who, Inbound.Submitted f, Step step) {
+    Optional<IntakeState> open = openIntake(who.in());
+    if (open.isEmpty()) {
+      step.out.add(desk.reply(who, "That form belongs to a conversation that has ended; start again with /support."));
+      return;
+    }
+    Intake intake = desk.intake(desk.policyOfOrg(open.get().organizationId()));
+    IntakeState state = open.get();
+    IntakeTurn turn = null;
+    for (var field : intake.policy().report()) {
+      if (!f.values().containsKey(field.id()) || state.phase() != IntakeState.Phase.ASKING
+          || !intake.policy().report().get(state.field()).id().equals(field.id())) {
+        continue;
+      }
+      turn = intake.answer(state, f.values().get(field.id()), desk.clock.instant());
+      if (turn.ended() || turn.state().orElseThrow().field() == state.field()) {
+        break;
+      }
+      state = turn.state().orElseThrow();
+    }
+    if (turn == null) {
+      step.out.add(intake.question(state));
+      return;
+    }
+    apply(who, open, turn, step);
+  }
+
+  /** Keeps or ends the intake; {@code stored} is the intake as it was stored before this inbound. */
+  private void apply(Who who, Optional<IntakeState> stored, IntakeTurn turn, Step step) {
+    step.out.addAll(turn.say());
+    if (turn.state().isPresent()) {
+      step.save = turn.state();
+      return;
+    }
+    step.end = stored;
+    String caseKey = "intake:" + stored.map(IntakeState::id).orElse(who.in().key());
+    switch (turn.result().orElseThrow()) {
+      case IntakeResult.Ready ready -> file(who, ready, caseKey, step);
+      case IntakeResult.Deflected d -> desk.knowledge.feedback(d.solvedBy().id(), d.solvedBy().source(), true, caseKey);
+      case IntakeResult.Cancelled c -> { }
+      case IntakeResult.Refused r -> { }
+      case IntakeResult.Expired x -> { }
+    }
+  }
+
+  private void file(Who who, IntakeResult.Ready ready, String caseKey, Step step) {
+    Organization org = who.channelOrg().orElseThrow();
+    if (refusedForPayment(who, org, step)) {
+      return; // marked past due while the intake was open
+    }
+    for (Suggestion s : ready.offered()) {
+      desk.knowledge.feedback(s.id(), s.source(), false, caseKey);
+    }
+    ChatPlace place = new ChatPlace(who.in().place().platform(), who.in().place().workspace(), who.in().place().channel(), "");
+    Origin origin = desk.origin(who);
+    desk.offered.put(origin.key(), ready.offered());
+    desk.related.put(origin.key(), relatedTo(org.policyId(), ready.title(), ready.answers(), ready.product(),
+        ready.version()));
+    IncidentOutcome outcome = desk.incidents.handle(new IncidentCommand.File(origin, org.id(), place, ready.severityId(),
+        ready.categoryId(), ready.product(), ready.version(), ready.title(), ready.answers()));
+    if (!(outcome instanceof IncidentOutcome.Filed)) {
+      desk.outcome(who, outcome, step);
+    }
+  }
+
+  /**
+   * An organization marked past due under a policy that requires current payment files nothing: the
+   * person is told why and what to do, and the vendor's triage channel is told who was refused. Under
+   * a policy that does not, filing goes on and the triage notice says the account is past due.
+   */
+  private boolean refusedForPayment(Who who, Organization org, Step step) {
+    SupportPolicy policy = desk.policy(org.policyId());
+    if (!org.pastDue() || !policy.requiresCurrentPayment()) {
+      return false;
+    }
+    step.out.add(desk.reply(who, "Support for " + org.name() + " is on hold: " + policy.vendor() + " provides support"
+        + " while the customer is current on payment, and " + org.name() + "'s account is marked past due. Nothing was"
+        + " filed. Please ask your account manager or " + policy.vendor() + "'s billing team to bring the account up to"
+        + " date; filing works again as soon as it is."));
+    step.out.add(Outbound.toPlace(desk.settings.triage(), Outbound.Kind.NOTICE)
+        .text(who.in().person(), " of " + org.name() + " tried to file a case and was refused: the account is marked"
+            + " past due and the " + policy.id() + " policy requires current payment. Clear past_due for "
+            + org.id() + " in the settings once it is paid.")
+        .build());
+    return true;
+  }
+
+  /** Up to three articles and threads related to a new case, for engineers in triage. */
+  List<Suggestion> relatedTo(String policyId, String title, Map<String, String> answers, String product,
+      String version) {
+    boolean products = !desk.policy(policyId).versions().products().isEmpty();
+    return desk.knowledge.suggest(title, answers.getOrDefault("description", ""),
+        answers.getOrDefault("error_messages", ""), products ? product : "", products ? version : "", 3);
+  }
+}

@@ -1,0 +1,104 @@
+package org.supportbot.core.chat;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.supportbot.core.conversation.Outbound;
+import org.supportbot.core.conversation.Span;
+import org.supportbot.core.incident.Incident;
+import org.supportbot.core.incident.IncidentEvent;
+import org.supportbot.core.incident.IncidentNumber;
+import org.supportbot.core.incident.IncidentSnapshot;
+import org.supportbot.core.sla.SlaClock;
+
+/**
+ * Questions that change nothing: {@code /help}, {@code /queue}, {@code /mine} and {@code /sla}.
+ * Every answer goes to the person who asked only.
+ */
+final class QueryCommands {
+  private final DeskContext desk;
+
+  QueryCommands(DeskContext desk) {
+    this.desk = desk;
+  }
+
+  /** The commands the person may use: all of them for the vendor, the customers' few for customers. */
+  Outbound help(Who who) {
+    Outbound.Builder b = Outbound.toPlace(who.in().place(), Outbound.Kind.REPLY).onlyFor(who.in().person())
+        .text("Commands:");
+    CommandParser.USAGE.forEach((name, usage) -> {
+      if (who.vendor() || CommandParser.FOR_CUSTOMERS.contains(name)) {
+        b.fact("/" + name, usage.substring(usage.indexOf(" - ") + 3));
+      }
+    });
+    return b.build();
+  }
+
+  Outbound queue(Who who) {
+    return list(who, desk.incidents.queue(200), "Open cases by next deadline");
+  }
+
+  Outbound mine(Who who) {
+    return list(who, desk.incidents.mine(who.in().person()), "Your open cases");
+  }
+
+  private Outbound list(Who who, List<IncidentSnapshot> cases, String title) {
+    List<IncidentSnapshot> visible = cases.stream()
+        .filter(s -> who.channelOrg().map(o -> o.id().equals(s.organizationId())).orElse(who.vendor()))
+        .toList();
+    Outbound.Builder b = Outbound.toPlace(who.in().place(), Outbound.Kind.REPLY).onlyFor(who.in().person())
+        .text(title + (visible.isEmpty() ? ": none." : " (" + visible.size() + "):"));
+    visible.forEach(s -> desk.views.queueLine(b, s));
+    return b.build();
+  }
+
+  /**
+   * What started a clock at {@code at}, in the words of the policy's targets: the submission, the
+   * first response, a later public update (a target re-armed by each), or the reopening.
+   */
+  private String startedBy(IncidentNumber n, Instant at) {
+    boolean responded = false;
+    for (IncidentEvent e : desk.incidents.log(n)) {
+      boolean response = e instanceof IncidentEvent.Acknowledged || e instanceof IncidentEvent.InfoRequested
+          || e instanceof IncidentEvent.PublicUpdatePosted || e instanceof IncidentEvent.Resolved;
+      if (e.origin().at().equals(at)) {
+        if (e instanceof IncidentEvent.Filed) {
+          return "submission";
+        }
+        if (e instanceof IncidentEvent.Reopened) {
+          return "the reopening";
+        }
+        if (response) {
+          return responded ? "the public update" : "the first response";
+        }
+      }
+      responded |= response;
+    }
+    return "the clock's start";
+  }
+
+  /** {@code /sla why}: the segments of support hours behind the case's next deadline. */
+  Outbound slaWhy(Who who, IncidentSnapshot s) {
+    IncidentNumber n = s.number();
+    Optional<Incident> inc = desk.incidents.rebuild(n);
+    Outbound.Builder b = Outbound.toPlace(who.in().place(), Outbound.Kind.REPLY).onlyFor(who.in().person());
+    if (inc.isEmpty()) {
+      return b.text("There is no case " + n + ".").build();
+    }
+    Optional<Map.Entry<String, Incident.TargetClock>> next = inc.get().clocks().entrySet().stream()
+        .filter(e -> e.getValue().clock().deadline().isPresent())
+        .filter(e -> e.getValue().clock().state() == SlaClock.State.RUNNING)
+        .min((a, c) -> a.getValue().clock().deadline().get().compareTo(c.getValue().clock().deadline().get()));
+    if (next.isEmpty()) {
+      return b.text(n + " has no running deadline (" + inc.get().state().label() + ").").build();
+    }
+    var clock = next.get().getValue().clock();
+    Instant deadline = clock.deadline().get();
+    b.text("Why ", new Span.Strong(n + " " + CaseViews.targetLabel(next.get().getKey())), " is due ", deadline, ": "
+        + CaseViews.hours(clock.target().orElseThrow()) + " of support hours from " + startedBy(n, clock.startedAt())
+        + " ", clock.startedAt(), ", counting:");
+    CaseViews.segments(b, clock.explain(deadline), inc.get().policy().calendar().zone());
+    return b.build();
+  }
+}
