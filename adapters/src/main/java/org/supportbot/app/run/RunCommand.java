@@ -29,6 +29,7 @@ import org.supportbot.app.ops.HealthCheck;
 import org.supportbot.app.ops.OpsMetrics;
 import org.supportbot.app.ops.OpsServer;
 import org.supportbot.app.ops.RefusalWatch;
+import org.supportbot.app.web.WebServer;
 import org.supportbot.core.store.sqlite.DatabaseOpenException;
 import org.supportbot.core.store.sqlite.SqliteDatabase;
 import org.supportbot.config.settings.PostgresLocation;
@@ -217,6 +218,9 @@ public final class RunCommand implements Callable<Integer> {
     Thread hook = null;
     CountDownLatch stopped = new CountDownLatch(1);
     try {
+      if (s.web().isPresent() && !startWeb(s, wiring, clock, running, out, err)) {
+        return 1;
+      }
       try {
         if (s.slack().isPresent()) {
           slackHttp = startSlack(s.slack().get(), wiring, link, metrics, health, maxFailing, running, out);
@@ -318,6 +322,26 @@ public final class RunCommand implements Callable<Integer> {
   private static String hostPort(InetSocketAddress a) {
     String host = a.getAddress().getHostAddress();
     return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
+  }
+
+  /** Serves the web board where the settings say and answers {@code /board} with its links. */
+  private static boolean startWeb(BotSettings s, DeskWiring wiring, Clock clock, Deque<AutoCloseable> running,
+      PrintWriter out, PrintWriter err) throws IOException {
+    BotSettings.Web w = s.web().orElseThrow();
+    try {
+      WebServer web = WebServer.start(new InetSocketAddress(InetAddress.getByName(w.address()), w.port()),
+          w.publicUrl(), w.idle(), new WebServer.Parts(wiring.incidents, wiring.directory.store(),
+              wiring.policies(), WebServer.deflection(s.knowledgeBase()), clock));
+      running.addLast(web);
+      wiring.desk.boardLinks(web);
+      out.println("supportbot: web board on http://" + hostPort(web.address()) + "/ (links point at " + web.publicUrl()
+          + "); type /board in chat for a sign-in link");
+      return true;
+    } catch (IOException e) {
+      err.println("error: cannot listen on " + w.address() + ":" + w.port() + " for the web board ("
+          + e.getClass().getSimpleName() + "); choose another web.port or stop what uses it");
+      return false;
+    }
   }
 
   private Optional<InetSocketAddress> startSlack(BotSettings.Slack slack, DeskWiring w, DeskLink link,

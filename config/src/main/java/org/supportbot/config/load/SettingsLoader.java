@@ -73,7 +73,7 @@ public final class SettingsLoader {
     YamlValue doc = YamlValue.document(name, text, problems,
         "a settings file must be a YAML mapping; see config/supportbot.example.yaml");
     doc.onlyKeys("database", "knowledge_base", "policies", "warnings", "intake_expiry", "digest", "triage", "managers",
-        "organizations", "engineers", "slack", "discord", "ops");
+        "organizations", "engineers", "slack", "discord", "ops", "web");
     String databaseText = doc.get("database").text("data/supportbot.db");
     Optional<PostgresLocation> postgres = Optional.empty();
     if (PostgresLocation.isUrl(databaseText)) {
@@ -173,11 +173,12 @@ public final class SettingsLoader {
           .orElse(BotSettings.Ops.MAX_FAILING);
       ops = Optional.of(new BotSettings.Ops(address, port(op.get("port"), 9090), maxOutboxAge, maxFailing));
     }
+    Optional<BotSettings.Web> web = web(doc.get("web"));
     if (!problems.isEmpty()) {
       throw new ConfigException(problems.all());
     }
     return new BotSettings(database, kb, policies, warnings, expiry, digestAt, zone, triage, managers, orgs, engineers,
-        slack, discord, ops, postgres);
+        slack, discord, ops, postgres, web);
   }
 
   private static Optional<BotSettings.Organization> organization(YamlValue o, Set<String> ids, Set<String> keys,
@@ -283,6 +284,40 @@ public final class SettingsLoader {
   }
 
   /** A TCP port; 0 asks the system for a free one. */
+  /** {@code web: {address, port, public_url, idle}}: the web board, when present. */
+  private static Optional<BotSettings.Web> web(YamlValue w) {
+    if (w.isMissing()) {
+      return Optional.empty();
+    }
+    w.onlyKeys("address", "port", "public_url", "idle");
+    String address = w.get("address").text("127.0.0.1").strip();
+    if (!isIpAddress(address)) {
+      w.get("address").problem("\"" + address + "\" is not an IP address; write 127.0.0.1 (this host only) or"
+          + " 0.0.0.0 (every interface)");
+    }
+    int port = port(w.get("port"), 8080);
+    Optional<URI> url = w.get("public_url").parse(false, "", SettingsLoader::publicUrl);
+    Duration idle = w.get("idle").parse(false, "", SettingsLoader::span).orElse(BotSettings.Web.IDLE);
+    return Optional.of(new BotSettings.Web(address, port, url, idle));
+  }
+
+  /** The web board's public address: an absolute http(s) URL without credentials, query or fragment. */
+  static URI publicUrl(String text) {
+    String t = text.strip();
+    String fix = "; write the address people open, e.g. https://desk.example.com/ or http://127.0.0.1:8080/";
+    URI uri;
+    try {
+      uri = new URI(t.endsWith("/") ? t : t + "/");
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException("\"" + t + "\" is not a URL" + fix);
+    }
+    if (uri.getScheme() == null || !Set.of("http", "https").contains(uri.getScheme().toLowerCase(Locale.ROOT))
+        || uri.getHost() == null || uri.getUserInfo() != null || uri.getQuery() != null || uri.getFragment() != null) {
+      throw new IllegalArgumentException("\"" + t + "\" is not an http or https URL without credentials or query" + fix);
+    }
+    return uri;
+  }
+
   private static int port(YamlValue v, int fallback) {
     Optional<Integer> port = v.integer(false, 0, "write a TCP port, e.g. " + fallback);
     if (port.isPresent() && port.get() > 65535) {

@@ -65,7 +65,7 @@ class SettingsLoaderTest {
             .containsExactlyInAnyOrder(
                 "bot.yaml:1: databse: unknown key; did you mean \"database\"? allowed here: database, knowledge_base,"
                     + " policies, warnings, intake_expiry, digest, triage, managers, organizations, engineers, slack,"
-                    + " discord, ops",
+                    + " discord, ops, web",
                 "bot.yaml:2: triage: \"slack/T1\" is not an address; write platform/workspace/id with platform slack,"
                     + " discord or console, e.g. slack/T0123/C0456",
                 "bot.yaml:3: intake_expiry: \"forever\" is not a duration; write e.g. \"30 minutes\", \"24 hours\" or"
