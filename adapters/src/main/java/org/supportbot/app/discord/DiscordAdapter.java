@@ -153,6 +153,13 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
   /** Direct-message channels by user id; opening one is a REST call, so it is done once per person. */
   private final Map<String, PrivateChannel> directChannels = new ConcurrentHashMap<>();
   private final Object threads = new Object();
+  /**
+   * Each person's latest interaction per channel, by the lane of the replies only they see there
+   * ({@link Outbox#lane}): a reply the outbox hands out later (after a failed attempt, or held behind one)
+   * goes through its hook, ephemeral in the channel, while the hook is valid (15 minutes), not as a direct
+   * message, where the intake's buttons do not work.
+   */
+  private final Map<String, Via> hooks = new ConcurrentHashMap<>();
   private final AtomicLong handled = new AtomicLong();
   private final AtomicLong platformErrors = new AtomicLong();
   private final AtomicInteger inFlight = new AtomicInteger();
@@ -387,7 +394,7 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
       return;
     }
     e.deferReply(true).queue();
-    Via via = new Via(in.person(), e.getHook());
+    Via via = remember(in, new Via(in.person(), e.getHook()));
     run(stored.get(), in, via, true);
     if (!via.answered) {
       e.getHook().deleteOriginal().queue(null, failure -> log.debug("deleting the deferred reply failed: {}",
@@ -465,7 +472,17 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
       return;
     }
     e.deferEdit().queue();
-    run(stored.get(), in, new Via(in.person(), e.getHook()), true);
+    run(stored.get(), in, remember(in, new Via(in.person(), e.getHook())), true);
+  }
+
+  /** Keeps {@code via} as the person's latest interaction in the inbound's channel (see {@link #hooks}). */
+  private Via remember(Inbound in, Via via) {
+    if (hooks.size() > 10_000) {
+      hooks.values().removeIf(v -> v.hook.isExpired());
+    }
+    ChatPlace p = in.place();
+    hooks.put(p.platform() + "/" + p.workspace() + "/" + p.channel() + "/@" + in.person().userId(), via);
+    return via;
   }
 
   /** Replies typed in a case thread; only with {@link DiscordSettings#readThreadReplies()}. */
@@ -790,7 +807,12 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
       case Outbound.ToPerson p -> direct(p.person(), o, nonce(d));
       case Outbound.ToPlace p -> {
         if (o.onlyFor().isPresent()) {
-          direct(o.onlyFor().get(), o, nonce(d)); // outside an interaction, "only for you" is a direct message
+          Via live = hooks.get(Outbox.lane(o));
+          if (live != null && live.actor.equals(o.onlyFor().get()) && !live.hook.isExpired()) {
+            live.hook.sendMessage(renderer.render(o, true).create()).setEphemeral(true).complete();
+          } else {
+            direct(o.onlyFor().get(), o, nonce(d)); // with no live interaction, "only for you" is a direct message
+          }
         } else {
           post(p.place(), o, nonce(d));
         }
