@@ -139,6 +139,12 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
   private final InboxStore inbox;
   /** Inbox entries being handled: a second delivery of one is not handled again meanwhile. */
   private final Set<Long> running = ConcurrentHashMap.newKeySet();
+  /**
+   * The last message seen in each open case's thread, read before connecting: a message the gateway delivers
+   * live while the start reads the history back moves the stored mark past what was typed while the bot was
+   * down, so the read-back starts from these.
+   */
+  private final Map<String, Optional<String>> seenBeforeConnecting = new ConcurrentHashMap<>();
   /** Released once the start's own work (the inbox, then the history) is done; live inbounds wait for it. */
   private final CountDownLatch recovered = new CountDownLatch(1);
   private final DiscordRefs refs;
@@ -215,6 +221,9 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
       throw new DiscordStartException(MISSING_TOKEN, null);
     }
     DiscordAdapter adapter = new DiscordAdapter(desk, refs, inbox, clock, settings, link);
+    if (settings.readThreadReplies()) {
+      adapter.rememberMarks();
+    }
     JDABuilder builder = JDABuilder.createLight(token.strip(), settings.intents())
         .setEventPool(Executors.newVirtualThreadPerTaskExecutor(), true)
         .setHttpClientBuilder(RateLimitCounter.httpClient(link.metrics()))
@@ -589,6 +598,14 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
     }
   }
 
+  /** Reads the last message seen in each open case's thread, before live messages can move the marks. */
+  private void rememberMarks() {
+    for (InboxStore.OpenCase c : inbox.openCases(DiscordRenderer.PLATFORM)) {
+      refs.thread(c.workspace(), c.channel(), c.thread()).ifPresent(thread ->
+          seenBeforeConnecting.put(thread, inbox.lastSeen(DiscordRenderer.PLATFORM, thread)));
+    }
+  }
+
   /**
    * Reads back the messages typed in each open case's thread after the last one seen there (or since the
    * thread was created, its id being the first possible message id), at most {@link #HISTORY_PAGES} pages
@@ -608,7 +625,9 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
       if (thread == null) {
         continue;
       }
-      String after = inbox.lastSeen(DiscordRenderer.PLATFORM, thread.getId()).orElse(thread.getId());
+      Optional<String> before = seenBeforeConnecting.get(thread.getId());
+      String after = (before != null ? before : inbox.lastSeen(DiscordRenderer.PLATFORM, thread.getId()))
+          .orElse(thread.getId());
       List<Message> found = new ArrayList<>();
       try {
         MessageHistory history = MessageHistory.getHistoryAfter(thread, after).limit(HISTORY_PAGE).complete();
@@ -691,6 +710,13 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
       return new ChatPlace(DiscordRenderer.PLATFORM, guild, channel.getId(), "");
     }
     Optional<DiscordRefs.CaseThread> known = refs.caseOf(channel.getId());
+    if (known.isEmpty()) {
+      // a case thread is created and remembered under this lock: a message typed in it that arrives before it
+      // is remembered waits for that, instead of being taken for a thread of no case (whose parent JDA may not know)
+      synchronized (threads) {
+        known = refs.caseOf(channel.getId());
+      }
+    }
     if (known.isPresent()) {
       return new ChatPlace(DiscordRenderer.PLATFORM, guild, known.get().channel(), known.get().caseKey());
     }
