@@ -35,7 +35,11 @@ import net.dv8tion.jda.api.entities.channel.concrete.TextChannel;
 import net.dv8tion.jda.api.entities.channel.concrete.ThreadChannel;
 import net.dv8tion.jda.api.entities.channel.middleman.GuildMessageChannel;
 import net.dv8tion.jda.api.events.interaction.ModalInteractionEvent;
+import net.dv8tion.jda.api.entities.MessageType;
+import net.dv8tion.jda.api.events.interaction.command.CommandAutoCompleteInteractionEvent;
+import net.dv8tion.jda.api.events.interaction.command.MessageContextInteractionEvent;
 import net.dv8tion.jda.api.events.interaction.command.SlashCommandInteractionEvent;
+import net.dv8tion.jda.api.events.interaction.command.UserContextInteractionEvent;
 import net.dv8tion.jda.api.events.interaction.component.ButtonInteractionEvent;
 import net.dv8tion.jda.api.events.message.MessageReceivedEvent;
 import net.dv8tion.jda.api.events.session.ShutdownEvent;
@@ -48,6 +52,7 @@ import net.dv8tion.jda.api.interactions.callbacks.IMessageEditCallback;
 import net.dv8tion.jda.api.interactions.callbacks.IReplyCallback;
 import net.dv8tion.jda.api.interactions.commands.OptionMapping;
 import net.dv8tion.jda.api.interactions.commands.OptionType;
+import net.dv8tion.jda.api.interactions.commands.build.CommandData;
 import net.dv8tion.jda.api.interactions.commands.build.Commands;
 import net.dv8tion.jda.api.interactions.commands.build.SlashCommandData;
 import net.dv8tion.jda.api.modals.Modal;
@@ -249,7 +254,7 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
     }
     try {
       adapter.jda.awaitReady();
-      adapter.jda.updateCommands().addCommands(commands()).complete();
+      adapter.jda.updateCommands().addCommands(allCommands()).complete();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       adapter.close();
@@ -305,6 +310,16 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
       }
       out.add(command);
     });
+    return out;
+  }
+
+  /** The message context-menu command that files the message as a case, as Slack's message shortcut does. */
+  public static final String FILE_AS_INCIDENT = "File as incident";
+
+  /** Every command registered on start: the slash commands, then the message command "File as incident". */
+  static List<CommandData> allCommands() {
+    List<CommandData> out = new ArrayList<>(commands());
+    out.add(Commands.message(FILE_AS_INCIDENT).setContexts(InteractionContextType.GUILD));
     return out;
   }
 
@@ -411,6 +426,65 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
     }
   }
 
+  /**
+   * "File as incident" on a message: starts /support with the message's text as what is wrong, keyed by the
+   * interaction, the message remembered as where it came from.
+   */
+  @Override
+  public void onMessageContextInteraction(MessageContextInteractionEvent e) {
+    if (refusedWhileClosing(e)) {
+      return;
+    }
+    try {
+      fileMessage(e);
+    } finally {
+      inFlight.decrementAndGet();
+    }
+  }
+
+  private void fileMessage(MessageContextInteractionEvent e) {
+    Guild guild = e.getGuild();
+    if (!FILE_AS_INCIDENT.equals(e.getName())) {
+      e.reply(UNKNOWN_COMMAND).setEphemeral(true).queue();
+      return;
+    }
+    if (guild == null || e.getChannel() == null) {
+      e.reply("Please use the desk's commands in your organization's support channel.").setEphemeral(true).queue();
+      return;
+    }
+    Message target = e.getTarget();
+    Inbound in = inbound(e.getId(), guild.getId(), e.getUser(), e.getChannel(),
+        Optional.of(new MessageRef(DiscordRenderer.PLATFORM, e.getChannel().getId(), target.getId())),
+        new Inbound.Command("support", said(target)));
+    Optional<InboxStore.Added> stored = store(in, Optional.empty());
+    if (stored.isEmpty()) {
+      e.reply(NOT_STORED).setEphemeral(true).queue();
+      return;
+    }
+    e.deferReply(true).queue();
+    Via via = remember(in, new Via(in.person(), e.getHook()));
+    run(stored.get(), in, via, true);
+    if (!via.answered) {
+      e.getHook().deleteOriginal().queue(null, failure -> log.debug("deleting the deferred reply failed: {}",
+          failure.getMessage()));
+    }
+  }
+
+  /** What a person is told for a command the desk does not register (a stale registration, another app's name). */
+  static final String UNKNOWN_COMMAND = "This is not a command of the support desk; type / to see its commands.";
+
+  /** No option of the desk asks for completion; a request for it (a stale registration) gets no choices. */
+  @Override
+  public void onCommandAutoCompleteInteraction(CommandAutoCompleteInteractionEvent e) {
+    e.replyChoices(List.of()).queue();
+  }
+
+  /** The desk registers no user command; one that arrives anyway (a stale registration) is answered, not left to fail. */
+  @Override
+  public void onUserContextInteraction(UserContextInteractionEvent e) {
+    e.reply(UNKNOWN_COMMAND).setEphemeral(true).queue();
+  }
+
   @Override
   public void onButtonInteraction(ButtonInteractionEvent e) {
     if (refusedWhileClosing(e)) {
@@ -497,14 +571,14 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
   /** Replies typed in a case thread; only with {@link DiscordSettings#readThreadReplies()}. */
   @Override
   public void onMessageReceived(MessageReceivedEvent e) {
-    if (!settings.readThreadReplies() || !e.isFromGuild() || e.getAuthor().isBot() || e.isWebhookMessage()
-        || !e.getChannelType().isThread()) {
+    if (!settings.readThreadReplies() || !e.isFromGuild() || !e.getChannelType().isThread()
+        || !writtenByAPerson(e.getMessage())) {
       return;
     }
     Message m = e.getMessage();
     Inbound in = inbound(m.getId(), e.getGuild().getId(), e.getAuthor(), e.getChannel(),
         Optional.of(new MessageRef(DiscordRenderer.PLATFORM, e.getChannel().getId(), m.getId())),
-        new Inbound.Said(m.getContentRaw()));
+        new Inbound.Said(said(m)));
     inFlight.incrementAndGet();
     try {
       store(in, Optional.of(new InboxStore.Seen(DiscordRenderer.PLATFORM, e.getChannel().getId(), m.getId())))
@@ -512,6 +586,29 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
     } finally {
       inFlight.decrementAndGet();
     }
+  }
+
+  /**
+   * Whether a message is one a person wrote: not a bot's or a webhook's, and a plain message or a reply, not
+   * one of Discord's system messages (pins, joins, thread and call notices), which carry the acting person as
+   * author but no text of theirs.
+   */
+  static boolean writtenByAPerson(Message m) {
+    return !m.getAuthor().isBot() && !m.isWebhookMessage() && !m.getAuthor().isSystem()
+        && (m.getType() == MessageType.DEFAULT || m.getType() == MessageType.INLINE_REPLY);
+  }
+
+  /**
+   * The text of a message for the desk: what was typed, then one line per attachment (its file name and
+   * link), so that a file a customer uploads to the case thread is part of the case and not an empty reply.
+   */
+  static String said(Message m) {
+    StringBuilder text = new StringBuilder(m.getContentRaw());
+    for (Message.Attachment a : m.getAttachments()) {
+      text.append(text.isEmpty() ? "" : "\n").append("[attachment] ").append(a.getFileName()).append(' ')
+          .append(a.getUrl());
+    }
+    return text.toString();
   }
 
   /** What a person is told when their interaction could not be stored: nothing was done, and Discord does not retry. */
@@ -647,13 +744,13 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
       }
       found.sort(java.util.Comparator.comparingLong(Message::getIdLong));
       for (Message m : found) {
-        if (m.getAuthor().isBot() || m.isWebhookMessage()) {
+        if (!writtenByAPerson(m)) {
           continue;
         }
         Inbound in = new Inbound(m.getId(), new Identity(DiscordRenderer.PLATFORM, c.workspace(), m.getAuthor().getId()),
             place(c.workspace(), thread), false, m.getTimeCreated().toInstant(),
             Optional.of(new MessageRef(DiscordRenderer.PLATFORM, thread.getId(), m.getId())),
-            new Inbound.Said(m.getContentRaw()));
+            new Inbound.Said(said(m)));
         Optional<InboxStore.Added> stored = store(in, Optional.of(new InboxStore.Seen(DiscordRenderer.PLATFORM,
             thread.getId(), m.getId())));
         if (stored.isPresent()) {

@@ -404,8 +404,48 @@ public final class FakeDiscord implements AutoCloseable {
     return m;
   }
 
+  /** Sends a gateway event as given (a corpus shape); returns its sequence number. */
+  int event(String type, JsonNode data) {
+    return gateway.dispatch(type, data);
+  }
+
+  /** A fresh snowflake of the current time, for shapes that need ids. */
+  String snowflake() {
+    return next();
+  }
+
+  /**
+   * An INTERACTION_CREATE: {@code shape} laid over the envelope every guild interaction has (id and token,
+   * application, guild, the channel object of {@code channel_id} and the acting member), field by field, so a
+   * shape that sets {@code guild_id} to null or gives a {@code user} instead of a {@code member} (a direct
+   * message) keeps that. Returns the interaction id.
+   */
+  String interaction(ObjectNode shape, String user) {
+    String channel = shape.path("channel_id").asText(SUPPORT_CHANNEL);
+    ObjectNode data = shape.path("data") instanceof ObjectNode o ? o : JSON.createObjectNode();
+    String id = next();
+    ObjectNode d = envelope(id, shape.path("type").asInt(), user, channel, data, null);
+    shape.fields().forEachRemaining(f -> {
+      if (f.getValue().isNull()) {
+        d.remove(f.getKey());
+      } else if (!f.getKey().equals("id") && !f.getKey().equals("token")) {
+        d.set(f.getKey(), f.getValue());
+      }
+    });
+    if (shape.has("user")) {
+      d.remove("member");
+    }
+    gateway.dispatch("INTERACTION_CREATE", d);
+    return id;
+  }
+
   private String push(int type, String user, String channel, ObjectNode data, ObjectNode message) {
     String id = next();
+    gateway.dispatch("INTERACTION_CREATE", envelope(id, type, user, channel, data, message));
+    return id;
+  }
+
+  private ObjectNode envelope(String id, int type, String user, String channel, ObjectNode data, ObjectNode message) {
     ObjectNode d = JSON.createObjectNode();
     d.put("id", id).put("application_id", APP_ID).put("type", type).put("token", "interaction-token-" + id)
         .put("version", 1).put("guild_id", GUILD).put("channel_id", channel).put("locale", "en-US")
@@ -428,8 +468,7 @@ public final class FakeDiscord implements AutoCloseable {
     if (message != null) {
       d.set("message", message);
     }
-    gateway.dispatch("INTERACTION_CREATE", d);
-    return id;
+    return d;
   }
 
   /**
@@ -943,14 +982,16 @@ public final class FakeDiscord implements AutoCloseable {
       return c != null && c.isOpen();
     }
 
-    void dispatch(String type, JsonNode data) {
-      ObjectNode event = JSON.createObjectNode().put("op", 0).put("s", seq.incrementAndGet()).put("t", type);
+    int dispatch(String type, JsonNode data) {
+      int s = seq.incrementAndGet();
+      ObjectNode event = JSON.createObjectNode().put("op", 0).put("s", s).put("t", type);
       event.set("d", data);
       WebSocket c = client;
       if (c == null) {
         throw new IllegalStateException("JDA is not connected to the fake gateway");
       }
       c.send(event.toString());
+      return s;
     }
 
     @Override
