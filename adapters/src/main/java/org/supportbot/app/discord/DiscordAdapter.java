@@ -383,11 +383,14 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
   private static final class Via {
     final Identity actor;
     final InteractionHook hook;
+    /** When the interaction came, by the desk's clock. */
+    final java.time.Instant at;
     boolean answered;
 
-    Via(Identity actor, InteractionHook hook) {
+    Via(Identity actor, InteractionHook hook, java.time.Instant at) {
       this.actor = actor;
       this.hook = hook;
+      this.at = at;
     }
   }
 
@@ -412,18 +415,7 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
     String text = Objects.requireNonNullElse(e.getOption(TEXT_OPTION, OptionMapping::getAsString), "");
     Inbound in = inbound(e.getId(), guild.getId(), e.getUser(), e.getChannel(), Optional.empty(),
         new Inbound.Command(e.getName(), text));
-    Optional<InboxStore.Added> stored = store(in, Optional.empty());
-    if (stored.isEmpty()) {
-      e.reply(NOT_STORED).setEphemeral(true).queue();
-      return;
-    }
-    e.deferReply(true).queue();
-    Via via = remember(in, new Via(in.person(), e.getHook()));
-    run(stored.get(), in, via, true);
-    if (!via.answered) {
-      e.getHook().deleteOriginal().queue(null, failure -> log.debug("deleting the deferred reply failed: {}",
-          failure.getMessage()));
-    }
+    storeThenDefer(e, in);
   }
 
   /**
@@ -456,18 +448,7 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
     Inbound in = inbound(e.getId(), guild.getId(), e.getUser(), e.getChannel(),
         Optional.of(new MessageRef(DiscordRenderer.PLATFORM, e.getChannel().getId(), target.getId())),
         new Inbound.Command("support", said(target)));
-    Optional<InboxStore.Added> stored = store(in, Optional.empty());
-    if (stored.isEmpty()) {
-      e.reply(NOT_STORED).setEphemeral(true).queue();
-      return;
-    }
-    e.deferReply(true).queue();
-    Via via = remember(in, new Via(in.person(), e.getHook()));
-    run(stored.get(), in, via, true);
-    if (!via.answered) {
-      e.getHook().deleteOriginal().queue(null, failure -> log.debug("deleting the deferred reply failed: {}",
-          failure.getMessage()));
-    }
+    storeThenDefer(e, in);
   }
 
   /** What a person is told for a command the desk does not register (a stale registration, another app's name). */
@@ -545,6 +526,26 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
   }
 
   /**
+   * Stores the inbound of a command, then acknowledges it with an ephemeral deferred reply and handles it;
+   * when it cannot be stored the person is told to try again and nothing is done. A deferred reply the desk
+   * said nothing into is deleted.
+   */
+  private void storeThenDefer(IReplyCallback e, Inbound in) {
+    Optional<InboxStore.Added> stored = store(in, Optional.empty());
+    if (stored.isEmpty()) {
+      e.reply(NOT_STORED).setEphemeral(true).queue();
+      return;
+    }
+    e.deferReply(true).queue();
+    Via via = remember(in, new Via(in.person(), e.getHook(), in.at()));
+    run(stored.get(), in, via, true);
+    if (!via.answered) {
+      e.getHook().deleteOriginal().queue(null, failure -> log.debug("deleting the deferred reply failed: {}",
+          failure.getMessage()));
+    }
+  }
+
+  /**
    * Stores the inbound of a button press or form, then acknowledges it with a deferred edit and handles it;
    * when it cannot be stored the person is told to try again and nothing is done.
    */
@@ -555,13 +556,24 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
       return;
     }
     e.deferEdit().queue();
-    run(stored.get(), in, remember(in, new Via(in.person(), e.getHook())), true);
+    run(stored.get(), in, remember(in, new Via(in.person(), e.getHook(), in.at())), true);
+  }
+
+  /**
+   * How long after an interaction its hook is used for replies handed out later: Discord keeps it 15 minutes;
+   * the margin leaves time for the post itself.
+   */
+  static final Duration HOOK_USABLE = Duration.ofMinutes(14);
+
+  /** Whether a remembered interaction may still carry a reply: by the desk's clock and by JDA's own check. */
+  private boolean usable(Via via) {
+    return clock.instant().isBefore(via.at.plus(HOOK_USABLE)) && !via.hook.isExpired();
   }
 
   /** Keeps {@code via} as the person's latest interaction in the inbound's channel (see {@link #hooks}). */
   private Via remember(Inbound in, Via via) {
     if (hooks.size() > 10_000) {
-      hooks.values().removeIf(v -> v.hook.isExpired());
+      hooks.values().removeIf(v -> !usable(v));
     }
     ChatPlace p = in.place();
     hooks.put(p.platform() + "/" + p.workspace() + "/" + p.channel() + "/@" + in.person().userId(), via);
@@ -931,7 +943,7 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
       case Outbound.ToPlace p -> {
         if (o.onlyFor().isPresent()) {
           Via live = hooks.get(Outbox.lane(o));
-          if (live != null && live.actor.equals(o.onlyFor().get()) && !live.hook.isExpired()) {
+          if (live != null && live.actor.equals(o.onlyFor().get()) && usable(live)) {
             live.hook.sendMessage(renderer.render(o, true).create()).setEphemeral(true).complete();
           } else {
             direct(o.onlyFor().get(), o, nonce(d)); // with no live interaction, "only for you" is a direct message

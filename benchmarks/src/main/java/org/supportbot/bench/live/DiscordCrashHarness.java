@@ -52,7 +52,7 @@ import java.util.regex.Pattern;
  * once in the case logs; duplicate posts are counted by nonce and by follow-up content per interaction; a
  * case has one thread; the digest went out once; no intake outlived its expiry and none expired twice.
  *
- * <p>Run: {@code ./mvnw -B -ntp -q package -DskipTests -pl adapters,benchmarks -am && $JAVA_HOME/bin/java -cp
+ * <p>Run: {@code ./mvnw -B -ntp -q -Pbenchmarks package -DskipTests -pl adapters,benchmarks -am && $JAVA_HOME/bin/java -cp
  * benchmarks/target/benchmarks.jar org.supportbot.bench.live.DiscordCrashHarness kills=20 rate=6}; other options:
  * {@code orgs=4}, {@code seed=1}, {@code jar=adapters/target/supportbot.jar}, {@code dir=target/live-discord}.
  */
