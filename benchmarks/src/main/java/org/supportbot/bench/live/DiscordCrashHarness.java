@@ -80,6 +80,18 @@ public final class DiscordCrashHarness {
   private int starts;
   private final List<Long> startMillis = new CopyOnWriteArrayList<>();
 
+  /** Where one start's time went, by the fake's clock (System.nanoTime): launched, commands registered, read back, serving. */
+  private static final class Phase {
+    volatile long launched;
+    volatile long commands;
+    volatile int readBacks;
+    volatile long lastReadBack;
+    volatile long served;
+  }
+
+  private volatile Phase phase = new Phase();
+  private final List<Phase> phases = new CopyOnWriteArrayList<>();
+
   /** Who acted in each interaction offered, by interaction id. */
   private record Person(String user, String channel) {}
 
@@ -221,6 +233,14 @@ public final class DiscordCrashHarness {
     if (call.status() != 200) {
       return;
     }
+    if (call.is("PUT", "applications/[0-9]+/commands")) {
+      phase.commands = call.at();
+      phase.readBacks = 0;
+      phase.lastReadBack = 0;
+    } else if (call.is("GET", "channels/[0-9]+/messages") && phase.served == 0) {
+      phase.readBacks++;
+      phase.lastReadBack = call.at();
+    }
     String[] p = call.path().split("/");
     if (call.is("POST", "interactions/[0-9]+/.*/callback")) {
       int type = call.body().path("type").asInt();
@@ -320,6 +340,8 @@ public final class DiscordCrashHarness {
     pb.environment().put("DISCORD_TOKEN", TOKEN);
     pb.redirectErrorStream(true).redirectOutput(dir.resolve("run-" + (++starts) + ".log").toFile());
     long launched = System.nanoTime();
+    phase = new Phase();
+    phase.launched = launched;
     bot = pb.start();
     HttpRequest health = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + opsPort + "/health"))
         .timeout(Duration.ofSeconds(2)).build();
@@ -332,6 +354,8 @@ public final class DiscordCrashHarness {
       try {
         if (http.send(health, HttpResponse.BodyHandlers.discarding()).statusCode() > 0 && fake.connected()) {
           startMillis.add((System.nanoTime() - launched) / 1_000_000);
+          phase.served = System.nanoTime();
+          phases.add(phase);
           return;
         }
       } catch (IOException e) {
@@ -464,7 +488,18 @@ public final class DiscordCrashHarness {
     if (!restarts.isEmpty()) {
       System.out.println("restart to connected and serving, ms: p50 " + restarts.get(restarts.size() / 2) + ", max "
           + restarts.getLast() + " (first start " + startMillis.get(0) + ")");
+      List<Phase> later = phases.subList(1, phases.size());
+      System.out.println("restarts, median ms: launch to commands registered (JVM start, login, GUILD_CREATE) "
+          + median(later.stream().map(f -> f.commands - f.launched).toList()) + ", then to serving (inbox, read-back) "
+          + median(later.stream().map(f -> f.served - f.commands).toList()) + ", of which reading back "
+          + median(later.stream().map(f -> f.readBacks == 0 ? 0 : f.lastReadBack - f.commands).toList()) + " ("
+          + median(later.stream().map(f -> (long) f.readBacks * 1_000_000).toList()) + " history requests)");
     }
+  }
+
+  private static long median(List<Long> nanos) {
+    List<Long> sorted = nanos.stream().sorted().toList();
+    return sorted.isEmpty() ? 0 : sorted.get(sorted.size() / 2) / 1_000_000;
   }
 
   // ---- names ----------------------------------------------------------------------------------
