@@ -58,7 +58,9 @@ import org.supportbot.kb.index.SupportAnalyzers;
 import org.supportbot.kb.index.Versions;
 
 /**
- * Searches one snapshot of the index. Thread-safe; reopen to see later changes.
+ * Searches one snapshot of the index. Thread-safe; reopen to see later changes. A holder that swaps
+ * snapshots while searches run uses {@link #acquire()} and {@link #release()}: the snapshot is closed
+ * when it has been closed and the last search holding it has released it.
  */
 public final class KbSearcher implements AutoCloseable {
   private static final int SNIPPET_CHARS = 220;
@@ -102,6 +104,8 @@ public final class KbSearcher implements AutoCloseable {
   private final Map<Term, TermStates> termStates = new ConcurrentHashMap<>();
   /** Verdicts applied to similar drafts, and the document number of each document they name. */
   private volatile AppliedFeedback feedback = new AppliedFeedback(FeedbackRanking.NONE, Map.of());
+  /** The opener's reference plus one per search in flight; the snapshot closes at zero. */
+  private final java.util.concurrent.atomic.AtomicInteger refs = new java.util.concurrent.atomic.AtomicInteger(1);
 
   private record AppliedFeedback(FeedbackRanking ranking, Map<Integer, String> keyOfDoc) {}
 
@@ -704,8 +708,41 @@ public final class KbSearcher implements AutoCloseable {
     return SupportAnalyzers.stemmed(QueryStopWords.WORDS);
   }
 
+  /**
+   * Takes a reference for one search; false when this snapshot is already closed (the caller takes
+   * the holder's newer snapshot instead).
+   */
+  public boolean acquire() {
+    while (true) {
+      int n = refs.get();
+      if (n <= 0) {
+        return false;
+      }
+      if (refs.compareAndSet(n, n + 1)) {
+        return true;
+      }
+    }
+  }
+
+  /** Gives back a reference taken by {@link #acquire()}; the last one closes the snapshot. */
+  public void release() {
+    int n = refs.decrementAndGet();
+    if (n == 0) {
+      closeNow();
+    } else if (n < 0) {
+      throw new IllegalStateException(path + ": searcher released more often than acquired");
+    }
+  }
+
+  /** Gives back the opener's reference: closes now, or when the last search in flight releases it. */
   @Override
   public void close() {
+    if (refs.get() > 0) {
+      release();
+    }
+  }
+
+  private void closeNow() {
     matchers.close();
     try {
       reader.close();
