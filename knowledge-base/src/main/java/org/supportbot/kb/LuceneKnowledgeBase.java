@@ -177,7 +177,7 @@ public final class LuceneKnowledgeBase implements KnowledgeBase {
 
   /** The text a draft is searched by, which is also what a verdict's draft is compared by. */
   static String draftText(IncidentDraft draft) {
-    return draft.title().isEmpty() ? draft.description() : draft.title() + ".\n" + draft.description();
+    return draft.searchText();
   }
 
   @Override

@@ -617,7 +617,8 @@ public final class SupportDesk {
     String caseKey = "intake:" + stored.map(IntakeState::id).orElse(who.in().key());
     switch (turn.result().orElseThrow()) {
       case IntakeResult.Ready ready -> file(who, ready, caseKey, step);
-      case IntakeResult.Deflected d -> knowledge.feedback(d.solvedBy().id(), d.solvedBy().source(), true, caseKey);
+      case IntakeResult.Deflected d -> knowledge.feedback(d.solvedBy().id(), d.solvedBy().source(), true, caseKey,
+          draft(stored.map(IntakeState::answers).orElse(Map.of())));
       case IntakeResult.Cancelled c -> { }
       case IntakeResult.Refused r -> { }
       case IntakeResult.Expired x -> { }
@@ -628,7 +629,7 @@ public final class SupportDesk {
   private void file(Who who, IntakeResult.Ready ready, String caseKey, Step step) {
     Organization org = who.channelOrg().orElseThrow();
     for (Suggestion s : ready.offered()) {
-      knowledge.feedback(s.id(), s.source(), false, caseKey);
+      knowledge.feedback(s.id(), s.source(), false, caseKey, draft(ready.answers()));
     }
     ChatPlace place = new ChatPlace(who.in().place().platform(), who.in().place().workspace(), who.in().place().channel(), "");
     Origin origin = origin(who);
@@ -666,6 +667,13 @@ public final class SupportDesk {
       b.text("Related articles and threads:").suggestions(fresh);
     }
     return b.actions(new Outbound.Action(CaseViews.CLAIM, "Claim", s.number().toString(), true)).build();
+  }
+
+  /** What the suggestions were searched by, for the verdict on them (the intake's redacted answers). */
+  private static KnowledgeSuggestions.Draft draft(Map<String, String> answers) {
+    return new KnowledgeSuggestions.Draft(Intake.title(answers), answers.getOrDefault("description", ""),
+        answers.getOrDefault("error_messages", ""), answers.getOrDefault("product", ""),
+        answers.getOrDefault("version", ""));
   }
 
   /** Up to three articles and threads related to a new case, for engineers in triage. */

@@ -307,7 +307,7 @@ public final class Intake {
   }
 
   /** The case title: the description's first sentence or line, at most 80 characters. */
-  static String title(Map<String, String> answers) {
+  public static String title(Map<String, String> answers) {
     String d = answers.getOrDefault("description", "").strip();
     if (d.isEmpty()) {
       return answers.getOrDefault("title", "Support request");
