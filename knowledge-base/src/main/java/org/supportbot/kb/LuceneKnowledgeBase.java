@@ -76,6 +76,9 @@ public final class LuceneKnowledgeBase implements KnowledgeBase {
     SearchRequest request = new SearchRequest(draftText(draft), draft.errorText(), draft.product(), draft.version(), Set.of());
     KbSearcher current = snapshot.acquire() ? snapshot : acquire();
     try {
+      if (!current.informative(request)) {
+        return List.of();
+      }
       List<SearchHit> hits = current.search(request, k, true);
       List<Suggestion> out = distinctAboveFloor(hits, k, current.floor());
       if (hits.size() == k && k < MAX_K && hits.stream().map(CopyKey::of).distinct().count() < k) {

@@ -45,11 +45,22 @@ class DeskFeedbackRankingTest {
   private DeskWiring wiring() throws Exception {
     Path articles = Files.createDirectories(dir.resolve("articles"));
     article(articles, "log-size", "Debug logging left on in the agent",
-        "With debug logging on, the agent log file keeps growing. Turn it off in agent.yml.");
+        "With debug logging on, the agent log file keeps growing and fills the disk. Turn it off in agent.yml.");
     article(articles, "log-rotate", "Rotating the agent log file",
         "Set log.rotate.size in agent.yml so the agent log file is rotated before it grows too large for the disk.");
     article(articles, "disk-alert", "Disk space alerts on the collector host",
         "The collector raises an alert when its disk is almost full; move the data folder to a larger disk.");
+    String[][] others = {{"sso", "Single sign-on with SAML", "Paste the identity provider's metadata URL and press Test."},
+        {"export", "Export a report to CSV", "Open the report, press Export and pick CSV or XLSX."},
+        {"password", "Reset the admin password", "Run beacon-admin reset-password on the server and sign in again."},
+        {"webhook", "Webhook deliveries fail with a TLS error", "Add the receiver's CA certificate to the trust store."},
+        {"timezone", "Dashboards show the wrong time zone", "Change the time zone under Profile, Preferences."},
+        {"rate-limit", "API answers 429 Too Many Requests", "Send at most 100 requests a minute or use the bulk endpoint."},
+        {"memory", "The collector uses too much memory", "Lower collector.buffer_mb in collector.yml and restart it."},
+        {"upgrade", "Upgrading from 2.x to 3.0", "Stop the service, back up the data folder, run the installer."}};
+    for (String[] o : others) {
+      article(articles, o[0], o[1], o[2]);
+    }
     KbIndexing.indexFolders(dir.resolve("kb"), articles, null, "", false, KbIndexing.Mode.LEXICAL, IndexProgress.NONE);
     BotSettings s = new SettingsLoader().parse("bot.yaml", """
         triage: slack/T1/C0TRIAGE

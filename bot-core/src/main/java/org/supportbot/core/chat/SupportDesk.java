@@ -679,9 +679,8 @@ public final class SupportDesk {
   /** Up to three articles and threads related to a new case, for engineers in triage. */
   private List<Suggestion> relatedTo(String policyId, String title, Map<String, String> answers, String product,
       String version) {
-    boolean products = !policy(policyId).versions().products().isEmpty();
     return knowledge.suggest(title, answers.getOrDefault("description", ""), answers.getOrDefault("error_messages", ""),
-        products ? product : "", products ? version : "", 3);
+        product, version, 3);
   }
 
   private Intake intake(String policyId) {

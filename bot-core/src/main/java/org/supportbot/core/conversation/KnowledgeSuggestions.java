@@ -10,6 +10,8 @@ public interface KnowledgeSuggestions {
 
   /**
    * At most {@code k} suggestions for a draft, best first; empty when nothing is confident enough.
+   * {@code product} and {@code version} are the case's answers as given: the knowledge base filters by
+   * them where they name a product it files documents under and a version number.
    */
   List<Suggestion> suggest(String title, String description, String errorText, String product, String version, int k);
 

@@ -109,6 +109,9 @@ public final class KbSearcher implements AutoCloseable {
 
   private record AppliedFeedback(FeedbackRanking ranking, Map<Integer, String> keyOfDoc) {}
 
+  /** The products documents of this snapshot are filed under (lower case, e.g. {@code beacon-cloud}). */
+  private final Set<String> products;
+
   /** Candidates re-ranked when verdicts on similar drafts apply, so a boosted document can rise into the top k. */
   private static final int FEEDBACK_CANDIDATES = 50;
 
@@ -159,6 +162,7 @@ public final class KbSearcher implements AutoCloseable {
       addField(fw, KbFields.ANSWER, settings.body()); // an index built before answers shared the body
     }
     this.fields = List.copyOf(fw);
+    this.products = productsOf(reader);
     Embedder e = null;
     if (settings.semantic() > 0) {
       try {
@@ -169,6 +173,91 @@ public final class KbSearcher implements AutoCloseable {
     }
     this.embedder = e;
   }
+
+  private static Set<String> productsOf(DirectoryReader reader) {
+    Set<String> out = new HashSet<>();
+    try {
+      for (LeafReaderContext leaf : reader.leaves()) {
+        org.apache.lucene.index.Terms terms = leaf.reader().terms(KbFields.PRODUCT);
+        if (terms == null) {
+          continue;
+        }
+        org.apache.lucene.index.TermsEnum te = terms.iterator();
+        for (BytesRef t = te.next(); t != null; t = te.next()) {
+          String p = t.utf8ToString();
+          if (!p.equals(KbFields.NONE)) {
+            out.add(p);
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return Set.copyOf(out);
+  }
+
+  /**
+   * The request with its product and version as filters this index can apply. A draft's product is
+   * what a customer answered ("Beacon", "beacon cloud 3.1", "the Beacon agent"): it filters when it
+   * names a product documents are filed under (the longest such run of its words, joined by
+   * {@code -}), and not at all when it names none, since filtering by a product no document has
+   * would leave only the documents for every product. A version filters when it is one (starts with
+   * a digit, {@code v3.2} included); "none", "latest" or "cloud" do not.
+   */
+  public SearchRequest resolved(SearchRequest request) {
+    String product = resolveProduct(request.product());
+    String version = Versions.normalize(request.version());
+    if (version.isEmpty() || !Character.isDigit(version.charAt(0))) {
+      version = "";
+    }
+    if (product.equals(request.product()) && version.equals(request.version())) {
+      return request;
+    }
+    return new SearchRequest(request.text(), request.errorText(), product, version, request.onlyKeys());
+  }
+
+  private String resolveProduct(String answer) {
+    String a = answer.strip().toLowerCase(Locale.ROOT);
+    if (a.isEmpty() || products.isEmpty()) {
+      return "";
+    }
+    if (products.contains(a)) {
+      return a;
+    }
+    String[] words = a.split("[^\\p{L}\\p{N}]+");
+    String best = "";
+    for (int i = 0; i < words.length; i++) {
+      StringBuilder run = new StringBuilder();
+      for (int j = i; j < words.length; j++) {
+        if (words[j].isEmpty()) {
+          break;
+        }
+        if (j > i) {
+          run.append('-');
+        }
+        run.append(words[j]);
+        String candidate = run.toString();
+        if (products.contains(candidate) && candidate.length() > best.length()) {
+          best = candidate;
+        }
+      }
+    }
+    return best;
+  }
+
+  /**
+   * Whether a draft says enough to suggest anything for: at least two distinct words that carry
+   * meaning (after the stop words and question phrasing are dropped), or a token kept whole (an
+   * error code, a path, a version). One word ("dashboard", "reports", "every") names a topic, not a
+   * problem, and whatever it matches best is as likely as not beside the point.
+   */
+  public boolean informative(SearchRequest request) {
+    QueryTerms t = terms(request);
+    return t.stemmed().size() >= MIN_TERMS || !t.exact().isEmpty();
+  }
+
+  /** Distinct meaningful words a draft needs before anything is suggested for it ({@link #informative}). */
+  public static final int MIN_TERMS = 2;
 
   private static boolean hasField(DirectoryReader reader, String field) {
     for (LeafReaderContext leaf : reader.leaves()) {
@@ -264,6 +353,7 @@ public final class KbSearcher implements AutoCloseable {
     if (k <= 0) {
       throw new IllegalArgumentException("k must be positive, was " + k);
     }
+    request = resolved(request);
     QueryTerms terms = terms(request);
     boolean lexical = !(terms.stemmed().isEmpty() && terms.exact().isEmpty());
     if (!lexical && (embedder == null || request.text().isBlank() && request.errorText().isBlank())) {

@@ -141,12 +141,12 @@ class LiveSourcesTest {
   void aRoundSyncsTheForumAndTheSuggestionsSeeItsTopics() throws IOException {
     siteWithTopic1001("2026-12-03T08:00:00Z");
     live = new LiveSources(kbDir, Optional.empty(), List.of(forum()), kb, clock);
-    assertThat(suggested("load balancer idle timeout drops long requests")).doesNotContain("1001");
+    assertThat(suggested("agent keeps disconnecting, idle timeout behind the load balancer")).doesNotContain("1001");
 
     Map<String, String> round = live.syncNow();
 
     assertThat(round.get(base())).startsWith("1 topic(s) fetched: 1 added");
-    assertThat(suggested("load balancer idle timeout drops long requests")).first().isEqualTo("1001");
+    assertThat(suggested("agent keeps disconnecting, idle timeout behind the load balancer")).first().isEqualTo("1001");
     LiveSources.Status s = live.status();
     assertThat(s.sources().get(base())).isEqualTo(new LiveSources.SourceStatus(Optional.of(T0), Optional.empty()));
     assertThat(s.oldestSuccess()).isEqualTo(T0);
@@ -166,7 +166,7 @@ class LiveSourcesTest {
     LiveSources.SourceStatus st = live.status().sources().get(base());
     assertThat(st.lastSuccess()).contains(T0);
     assertThat(st.lastError()).hasValueSatisfying(e -> assertThat(e).contains("503"));
-    assertThat(suggested("load balancer idle timeout drops long requests")).first().isEqualTo("1001");
+    assertThat(suggested("agent keeps disconnecting, idle timeout behind the load balancer")).first().isEqualTo("1001");
 
     failWith.set(0);
     clock.advance(Duration.ofMinutes(15));
@@ -235,7 +235,7 @@ class LiveSourcesTest {
     });
     live.start(Duration.ofMillis(20));
     await(() -> live.status().allSynced(), "the first round");
-    assertThat(suggested("load balancer idle timeout drops long requests")).first().isEqualTo("1001");
+    assertThat(suggested("agent keeps disconnecting, idle timeout behind the load balancer")).first().isEqualTo("1001");
     // every round from now on re-indexes the folder (a file's time moves), so snapshots keep being swapped
     for (int i = 1; i <= 5; i++) {
       long rounds = live.status().rounds();
