@@ -102,6 +102,8 @@ public final class KbSearcher implements AutoCloseable {
    * belong to this reader and die with this searcher; a reopen starts with none.
    */
   private final Map<Term, TermStates> termStates = new ConcurrentHashMap<>();
+  /** Each word's share of the confidence bound over the text fields, kept like {@link #termStates}. */
+  private final Map<String, Double> termBounds = new ConcurrentHashMap<>();
   /** Verdicts applied to similar drafts, and the document number of each document they name. */
   private volatile AppliedFeedback feedback = new AppliedFeedback(FeedbackRanking.NONE, Map.of());
   /** The opener's reference plus one per search in flight; the snapshot closes at zero. */
@@ -535,25 +537,39 @@ public final class KbSearcher implements AutoCloseable {
 
   QueryTerms terms(SearchRequest request) {
     String text = request.text() + "\n" + request.errorText();
-    Map<String, Integer> stems = new LinkedHashMap<>();
-    for (String t : tokens(queryAnalyzer, KbFields.BODY, text)) {
-      if (stems.size() < MAX_TERMS || stems.containsKey(t)) {
-        stems.merge(t, 1, Integer::sum);
+    // the lead sentence's words are taken from the one pass over the whole text: the tokens that end
+    // within it (the analysis is per token, so they are the tokens of the sentence on its own)
+    int leadEnd = -1;
+    if (settings.lead() != 1f) {
+      String first = LeadSentence.of(request.text());
+      if (!first.isEmpty()) {
+        leadEnd = request.text().indexOf(first) + first.length();
       }
+    }
+    Map<String, Integer> stems = new LinkedHashMap<>();
+    Set<String> lead = new HashSet<>();
+    try (TokenStream ts = queryAnalyzer.tokenStream(KbFields.BODY, text)) {
+      CharTermAttribute term = ts.addAttribute(CharTermAttribute.class);
+      org.apache.lucene.analysis.tokenattributes.OffsetAttribute offset =
+          ts.addAttribute(org.apache.lucene.analysis.tokenattributes.OffsetAttribute.class);
+      ts.reset();
+      while (ts.incrementToken()) {
+        String t = term.toString();
+        if (stems.size() < MAX_TERMS || stems.containsKey(t)) {
+          stems.merge(t, 1, Integer::sum);
+          if (offset.endOffset() <= leadEnd) {
+            lead.add(t);
+          }
+        }
+      }
+      ts.end();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
     Set<String> codes = new HashSet<>();
     for (String c : tokens(exact, KbFields.CODE, text)) {
       if (codes.size() < MAX_EXACT) {
         codes.add(c);
-      }
-    }
-    Set<String> lead = new HashSet<>();
-    String first = LeadSentence.of(request.text());
-    if (!first.isEmpty() && settings.lead() != 1f) {
-      for (String t : tokens(queryAnalyzer, KbFields.BODY, first)) {
-        if (stems.containsKey(t)) {
-          lead.add(t);
-        }
       }
     }
     return new QueryTerms(stems, codes, lead);
@@ -725,14 +741,22 @@ public final class KbSearcher implements AutoCloseable {
   private double upperBound(QueryTerms terms, TermLookup lookup) throws IOException {
     double bound = 0;
     for (String t : terms.stemmed().keySet()) {
-      double max = 0;
-      double sum = 0;
-      for (FieldWeight fw : fields) {
-        double w = fw.weight() * idf(fw.field(), t, lookup);
-        max = Math.max(max, w);
-        sum += w;
+      Double b = termBounds.get(t);
+      if (b == null) {
+        double max = 0;
+        double sum = 0;
+        for (FieldWeight fw : fields) {
+          double w = fw.weight() * idf(fw.field(), t, lookup);
+          max = Math.max(max, w);
+          sum += w;
+        }
+        b = max + settings.tie() * (sum - max);
+        if (termBounds.size() >= MAX_CACHED_TERMS) {
+          termBounds.clear();
+        }
+        termBounds.put(t, b);
       }
-      bound += weight(terms, t) * (max + settings.tie() * (sum - max));
+      bound += weight(terms, t) * b;
     }
     if (settings.code() > 0) {
       for (String c : terms.exact()) {
