@@ -183,7 +183,8 @@ public final class LiveSources implements AutoCloseable {
 
   /** Every source's last success and error, as of now. */
   public synchronized Status status() {
-    return new Status(startedAt, rounds, Map.copyOf(status));
+    // in the order the sources are synced: the articles folder, then each forum
+    return new Status(startedAt, rounds, java.util.Collections.unmodifiableMap(new LinkedHashMap<>(status)));
   }
 
   /**
