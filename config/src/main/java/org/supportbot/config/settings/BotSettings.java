@@ -26,19 +26,21 @@ import java.util.Set;
  * @param ops where the health and metrics endpoint listens, if anywhere
  * @param postgres the PostgreSQL server the desk lives on instead of the SQLite file, if {@code database:} names one
  * @param web where the web board listens, if anywhere
+ * @param knowledgeSync the knowledge base's live sources and how often they are synced, if any
  */
 public record BotSettings(Path database, Optional<Path> knowledgeBase, Optional<Path> policies,
     List<Integer> warningPercents, Duration intakeExpiry, LocalTime digestAt, ZoneId digestZone, String triage,
     List<String> managers, List<Organization> organizations, List<Engineer> engineers, Optional<Slack> slack,
-    Optional<Discord> discord, Optional<Ops> ops, Optional<PostgresLocation> postgres, Optional<Web> web) {
+    Optional<Discord> discord, Optional<Ops> ops, Optional<PostgresLocation> postgres, Optional<Web> web,
+    Optional<KnowledgeSync> knowledgeSync) {
 
-  /** Settings of a desk on its SQLite file, without a web board. */
+  /** Settings of a desk on its SQLite file, without a web board or live knowledge-base sources. */
   public BotSettings(Path database, Optional<Path> knowledgeBase, Optional<Path> policies,
       List<Integer> warningPercents, Duration intakeExpiry, LocalTime digestAt, ZoneId digestZone, String triage,
       List<String> managers, List<Organization> organizations, List<Engineer> engineers, Optional<Slack> slack,
       Optional<Discord> discord, Optional<Ops> ops) {
     this(database, knowledgeBase, policies, warningPercents, intakeExpiry, digestAt, digestZone, triage, managers,
-        organizations, engineers, slack, discord, ops, Optional.empty(), Optional.empty());
+        organizations, engineers, slack, discord, ops, Optional.empty(), Optional.empty(), Optional.empty());
   }
 
   public BotSettings {
@@ -58,6 +60,7 @@ public record BotSettings(Path database, Optional<Path> knowledgeBase, Optional<
     Objects.requireNonNull(discord, "discord");
     Objects.requireNonNull(ops, "ops");
     Objects.requireNonNull(web, "web");
+    Objects.requireNonNull(knowledgeSync, "knowledgeSync");
   }
 
   /**
@@ -80,6 +83,33 @@ public record BotSettings(Path database, Optional<Path> knowledgeBase, Optional<
       if (!Objects.requireNonNull(idle, "idle").isPositive()) {
         throw new IllegalArgumentException("idle must be positive, got " + idle);
       }
+    }
+  }
+
+  /**
+   * The knowledge base's live sources, kept fresh while the bot runs ({@code knowledge_base:} as a mapping).
+   *
+   * @param articles a folder of Markdown articles, re-indexed when a file in it changes
+   * @param forums Discourse sites synced incrementally
+   * @param every how often the sources are checked ({@code sync: every 15 minutes})
+   * @param maxAge {@code /health} is degraded once the oldest source's last successful sync is older than this
+   */
+  public record KnowledgeSync(Optional<Path> articles, List<URI> forums, Duration every, Duration maxAge) {
+    /** How often the sources are synced when the settings do not say. */
+    public static final Duration EVERY = Duration.ofMinutes(15);
+
+    public KnowledgeSync {
+      Objects.requireNonNull(articles, "articles");
+      forums = List.copyOf(forums);
+      if (!Objects.requireNonNull(every, "every").isPositive() || !Objects.requireNonNull(maxAge, "maxAge")
+          .isPositive()) {
+        throw new IllegalArgumentException("the sync interval and the age limit must be positive");
+      }
+    }
+
+    /** The default age limit: three missed rounds. */
+    public static Duration defaultMaxAge(Duration every) {
+      return every.multipliedBy(3);
     }
   }
 
