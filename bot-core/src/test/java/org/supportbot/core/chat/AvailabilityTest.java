@@ -25,6 +25,9 @@ import org.supportbot.core.conversation.Outbound;
  */
 class AvailabilityTest {
 
+  /** The availability commands; they name no case, so their manifest hints are run here, not in CaseNumbersTest. */
+  static final java.util.Set<String> COMMANDS = java.util.Set.of("/outage", "/maintenance", "/availability");
+
   /** Tuesday 1 December 2026, 09:00 in Los Angeles. */
   private static final Instant TUESDAY_9AM = Instant.parse("2026-12-01T17:00:00Z");
 
@@ -193,6 +196,46 @@ class AvailabilityTest {
       f.clock.set(Instant.parse("2027-01-02T00:00:00Z"));
       assertThat(text(f.command(EVE, TRIAGE, "/availability 2026-12"))).startsWith("Availability of Atheer for"
           + " December 2026: 98.18% (target 98.5%, missed; 810 minutes of downtime, scheduled maintenance excluded).");
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  @Test
+  void everyManifestHintAndHelpLineOfTheAvailabilityCommandsWorksAsTyped() throws java.io.IOException {
+    Path file = null;
+    for (Path d = Path.of("").toAbsolutePath(); d != null && file == null; d = d.getParent()) {
+      Path f = d.resolve("config").resolve("slack-app-manifest.yaml");
+      file = java.nio.file.Files.isRegularFile(f) ? f : null;
+    }
+    assertThat(file).as("config/slack-app-manifest.yaml above the working directory").isNotNull();
+    java.util.Map<String, Object> m = (java.util.Map<String, Object>) new org.snakeyaml.engine.v2.api.Load(
+        org.snakeyaml.engine.v2.api.LoadSettings.builder().build()).loadFromString(java.nio.file.Files.readString(file));
+    List<java.util.Map<String, Object>> commands = (List<java.util.Map<String, Object>>)
+        ((java.util.Map<String, Object>) m.get("features")).get("slash_commands");
+    java.util.Map<String, String> hints = new java.util.TreeMap<>();
+    commands.stream().filter(c -> COMMANDS.contains((String) c.get("command")))
+        .forEach(c -> hints.put((String) c.get("command"), (String) c.get("usage_hint")));
+    assertThat(hints).containsOnlyKeys(COMMANDS);
+    try (ChatFixture f = desk("hints")) {
+      // the manifest's maintenance example starts 5 December 2026, more than 24 hours ahead
+      assertThat(text(f.command(EVE, TRIAGE, "/maintenance " + hints.get("/maintenance"))))
+          .startsWith("Maintenance scheduled from <2026-12-05T10:00:00Z> to <2026-12-05T12:00:00Z> (2h)");
+      assertThat(text(f.command(EVE, TRIAGE, "/outage " + hints.get("/outage").replace("start|end", "start")
+          .replace("[note]", "logins fail")))).startsWith("Outage recorded from <2026-12-01T17:00:00Z> (logins fail).");
+      assertThat(text(f.command(EVE, TRIAGE, "/outage " + hints.get("/outage").replace("start|end", "end")
+          .replace("[note]", "fixed")))).startsWith("Outage ended at <2026-12-01T17:00:00Z>");
+      assertThat(text(f.command(EVE, TRIAGE, "/availability " + hints.get("/availability").replaceAll("[\\[\\]]", ""))))
+          .startsWith("Availability of Atheer for December 2026 so far: 100.00% (target 98.5%, met so far;");
+      // the /help lines: the usage forms, filled in
+      assertThat(CommandParser.USAGE.get("outage")).startsWith("/outage start|end [note] - ");
+      assertThat(CommandParser.USAGE.get("maintenance")).startsWith("/maintenance schedule START DURATION note - ");
+      assertThat(CommandParser.USAGE.get("availability")).startsWith("/availability [YYYY-MM] - ");
+      assertThat(text(f.command(EVE, TRIAGE, "/help"))).contains(
+          "/outage: record that the service went down or is back, from now",
+          "/maintenance: schedule maintenance, START with its offset", "/availability: the month's availability");
+      assertThat(text(f.command(ANA, ACME, "/help"))).contains("/availability: the month's availability")
+          .doesNotContain("/outage",
+          "/maintenance");
     }
   }
 }
