@@ -169,7 +169,7 @@ final class AvailabilityCommands {
       }
       step.marks.put(mark, PHASES.get(due));
       for (DirectoryStore.Bound b : channels) {
-        String vendor = desk.policy(b.organization().policyId()).vendor();
+        String vendor = desk.loadedPolicy(b.organization().policyId()).orElseThrow().vendor();
         Outbound.Builder n = Outbound.toPlace(new ChatPlace(b.platform(), b.workspace(), b.channel(), ""),
             Outbound.Kind.NOTICE);
         switch (due) {
@@ -258,16 +258,19 @@ final class AvailabilityCommands {
   private Map<String, SupportPolicy> policies() {
     Map<String, SupportPolicy> out = new LinkedHashMap<>();
     for (DirectoryStore.Bound b : channels()) {
-      SupportPolicy p = desk.policy(b.organization().policyId());
-      out.putIfAbsent(p.id(), p);
+      desk.loadedPolicy(b.organization().policyId()).ifPresent(p -> out.putIfAbsent(p.id(), p));
     }
     return out;
   }
 
-  /** The channels of organizations under a policy with an availability section. */
+  /**
+   * The channels of organizations under a loaded policy with an availability section (an
+   * organization whose policy is no longer configured is left out rather than stopping the tick).
+   */
   private List<DirectoryStore.Bound> channels() {
     return desk.directory.store().channels().stream()
-        .filter(b -> desk.policy(b.organization().policyId()).availability().isPresent()).toList();
+        .filter(b -> desk.loadedPolicy(b.organization().policyId()).flatMap(SupportPolicy::availability).isPresent())
+        .toList();
   }
 
   private Outbound reply(Who who, Object... parts) {
