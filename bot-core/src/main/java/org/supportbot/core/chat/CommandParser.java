@@ -27,7 +27,8 @@ public final class CommandParser {
   public static final Map<String, String> USAGE = usage();
 
   /** The commands customers may use; the others are the vendor's engineers' only. */
-  public static final Set<String> FOR_CUSTOMERS = Set.of("support", "severity", "reopen", "escalate", "board", "help");
+  public static final Set<String> FOR_CUSTOMERS = Set.of("support", "severity", "reopen", "escalate", "board",
+      "availability", "help");
 
   private static final Pattern NUMBER = Pattern.compile("#?([A-Za-z][A-Za-z0-9]{0,15}-\\d{1,9})");
   private static final Pattern DURATION = Pattern.compile(
@@ -64,6 +65,10 @@ public final class CommandParser {
     u.put("queue", "/queue - open cases by next deadline");
     u.put("mine", "/mine - your open cases");
     u.put("board", "/board - a one-time sign-in link to the web board");
+    u.put("outage", "/outage start|end [note] - record that the service went down or is back, from now");
+    u.put("maintenance", "/maintenance schedule START DURATION note - schedule maintenance, START with its offset"
+        + " (2026-12-05T02:00-08:00), DURATION like 2h; the policy's notice and monthly limit apply");
+    u.put("availability", "/availability [YYYY-MM] - the month's availability against the policy's target");
     u.put("help", "/help - this list");
     return java.util.Collections.unmodifiableMap(u);
   }
@@ -100,7 +105,7 @@ public final class CommandParser {
     String rest = args == null ? "" : args.strip();
     Optional<String> incident = Optional.empty();
     switch (cmd) {
-      case "support", "queue", "mine", "board", "help" -> { }
+      case "support", "queue", "mine", "board", "help", "outage", "maintenance", "availability" -> { }
       case "merge" -> {
         List<String> words = words(rest);
         if (words.size() == 2 && NUMBER.matcher(words.get(0)).matches()) {
@@ -204,8 +209,51 @@ public final class CommandParser {
       case "mine" -> new DeskCommand.Mine();
       case "board" -> new DeskCommand.Board();
       case "help" -> new DeskCommand.Help();
+      case "outage" -> outage(rest);
+      case "maintenance" -> maintenance(rest);
+      case "availability" -> {
+        if (rest.isEmpty()) {
+          yield new DeskCommand.AvailabilityReport(Optional.empty());
+        }
+        try {
+          yield new DeskCommand.AvailabilityReport(Optional.of(java.time.YearMonth.parse(rest)));
+        } catch (java.time.format.DateTimeParseException e) {
+          throw new IllegalArgumentException("\"" + rest + "\" is not a month; write it as YYYY-MM, e.g. 2026-12.");
+        }
+      }
       default -> throw new IllegalStateException("command " + cmd + " is listed but not read");
     };
+  }
+
+  private static DeskCommand outage(String rest) {
+    String what = firstWord(rest).toLowerCase(Locale.ROOT);
+    String note = afterFirstWord(rest);
+    return switch (what) {
+      case "start" -> new DeskCommand.OutageStart(note);
+      case "end" -> new DeskCommand.OutageEnd(note);
+      default -> throw new IllegalArgumentException((what.isEmpty() ? "Say start or end"
+          : "\"" + firstWord(rest) + "\" is neither start nor end") + ", e.g. /outage start logins fail.");
+    };
+  }
+
+  private static DeskCommand.ScheduleMaintenance maintenance(String rest) {
+    List<String> words = words(rest);
+    if (words.isEmpty() || !words.get(0).equalsIgnoreCase("schedule")) {
+      throw new IllegalArgumentException("Write /maintenance schedule START DURATION note.");
+    }
+    if (words.size() < 4) {
+      throw new IllegalArgumentException("Give the start, the duration and a note for the customers, e.g."
+          + " /maintenance schedule 2026-12-05T02:00-08:00 2h database upgrade.");
+    }
+    java.time.OffsetDateTime start;
+    try {
+      start = java.time.OffsetDateTime.parse(words.get(1));
+    } catch (java.time.format.DateTimeParseException e) {
+      throw new IllegalArgumentException("\"" + words.get(1) + "\" is not a start with its offset; write e.g."
+          + " 2026-12-05T02:00-08:00 or 2026-12-05T10:00Z.");
+    }
+    Duration duration = duration(words.get(2));
+    return new DeskCommand.ScheduleMaintenance(start, duration, String.join(" ", words.subList(3, words.size())));
   }
 
   private static DeskCommand.Time time(String rest) {

@@ -11,15 +11,18 @@ import org.supportbot.core.directory.Identity;
 import org.supportbot.core.incident.IncidentSnapshot;
 
 /**
- * The managers' daily digest: open cases, those breached and those due within four hours; once a
+ * The managers' daily digest: open cases, those breached and those due within four hours, and this
+ * month's availability so far under each policy with a target; once a
  * day at the settings' hour, remembered by a mark committed with the messages.
  */
 final class DailyDigest {
   private static final String MARK = "digest";
   private final DeskContext desk;
+  private final AvailabilityCommands availability;
 
-  DailyDigest(DeskContext desk) {
+  DailyDigest(DeskContext desk, AvailabilityCommands availability) {
     this.desk = desk;
+    this.availability = availability;
   }
 
   /** Adds the digest to {@code step} if it is due at {@code now} and not sent today. */
@@ -37,6 +40,7 @@ final class DailyDigest {
     List<IncidentSnapshot> atRisk = open.stream().filter(s -> !breached.contains(s))
         .filter(s -> CaseViews.next(s).map(n -> n.getValue().isBefore(now.plus(Duration.ofHours(4))))
             .orElse(false)).toList();
+    List<String> uptime = availability.digestLines(now);
     List<Outbound> out = new ArrayList<>();
     for (Identity manager : desk.settings.managers()) {
       Outbound.Builder b = Outbound.to(new Outbound.ToPerson(manager), Outbound.Kind.DIGEST)
@@ -50,6 +54,7 @@ final class DailyDigest {
         b.text("At risk:");
         atRisk.forEach(s -> desk.views.queueLine(b, s));
       }
+      uptime.forEach(b::text);
       out.add(b.build());
     }
     step.out.addAll(out);

@@ -8,7 +8,8 @@ import java.util.Objects;
  * A slash command, read and checked; what it applies to is decided by the desk. Who may use which
  * is {@link CommandParser#FOR_CUSTOMERS}. Each family of
  * commands is handled by its own class: {@link Support} by {@code IntakeCommands}, {@link CaseWork}
- * by {@code CaseCommands}, {@link Time} by {@code TimeCommands}, the rest by {@code QueryCommands}.
+ * by {@code CaseCommands}, {@link Time} by {@code TimeCommands}, {@link Availability} by {@code
+ * AvailabilityCommands}, the rest by {@code QueryCommands}.
  */
 public sealed interface DeskCommand {
 
@@ -67,4 +68,25 @@ public sealed interface DeskCommand {
   record Board() implements DeskCommand {}
 
   record Help() implements DeskCommand {}
+
+  /** The service's availability: outages, scheduled maintenance and the monthly figure. */
+  sealed interface Availability extends DeskCommand {}
+
+  /** {@code /outage start [note]}: the service is down from now. */
+  record OutageStart(String note) implements Availability {}
+
+  /** {@code /outage end [note]}: the service is back from now. */
+  record OutageEnd(String note) implements Availability {}
+
+  /** {@code /maintenance schedule START DURATION note}. */
+  record ScheduleMaintenance(java.time.OffsetDateTime start, Duration duration, String note) implements Availability {
+    public ScheduleMaintenance {
+      Objects.requireNonNull(start, "start");
+      Objects.requireNonNull(duration, "duration");
+      Objects.requireNonNull(note, "note");
+    }
+  }
+
+  /** {@code /availability [YYYY-MM]}: the month's availability (this month when empty). */
+  record AvailabilityReport(java.util.Optional<java.time.YearMonth> month) implements Availability {}
 }

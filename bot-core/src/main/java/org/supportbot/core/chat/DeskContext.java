@@ -68,6 +68,11 @@ final class DeskContext {
     return policies.apply(id).orElseThrow(() -> new IllegalStateException("policy \"" + id + "\" is not loaded"));
   }
 
+  /** The policy {@code id} if it is loaded (an organization may name one removed from the configuration). */
+  Optional<SupportPolicy> loadedPolicy(String id) {
+    return policies.apply(id);
+  }
+
   SlaCalculator calculator(String policyId) {
     return calculators.computeIfAbsent(policyId, id -> new SlaCalculator(policy(id)));
   }

@@ -22,4 +22,6 @@ final class Step {
   final List<OutboxStore.Deferral> deferrals = new ArrayList<>();
   final List<Long> released = new ArrayList<>();
   final Map<String, String> marks = new HashMap<>();
+  /** Whether an availability record changed: the rendering announces maintenance with this step. */
+  boolean availability;
 }

@@ -34,8 +34,8 @@ import org.supportbot.core.store.IncidentStore;
 
 /**
  * The desk in chat. {@link #handleTracked} takes what a person did and returns what the desk says;
- * {@link #tickTracked} fires due timers, releases deferred pings, expires idle intakes, sends the
- * daily digest and hands out again what was not delivered. An inbound whose key was handled before
+ * {@link #tickTracked} fires due timers, releases deferred pings, announces maintenance, expires
+ * idle intakes, sends the daily digest and hands out again what was not delivered. An inbound whose key was handled before
  * has no effect.
  *
  * <p>Concurrency: handling is serialized per conversation ({@link #conversationOf}: a case thread,
@@ -95,6 +95,7 @@ public final class SupportDesk {
   private final EventMessages messages;
   private final DailyDigest digest;
   private volatile BoardLinks board = BoardLinks.OFF;
+  private final AvailabilityCommands availability;
   /** The outbox's event cursor as last committed; read from the store on first use; rendering only. */
   private long cursor = -1;
   /** Serializes the inbounds of one conversation: striped by {@link #conversationOf}. */
@@ -117,7 +118,8 @@ public final class SupportDesk {
     this.time = new TimeCommands(desk);
     this.queries = new QueryCommands(desk);
     this.messages = new EventMessages(desk, intake);
-    this.digest = new DailyDigest(desk);
+    this.availability = new AvailabilityCommands(desk);
+    this.digest = new DailyDigest(desk, availability);
   }
 
   /** Serves {@code /board} with sign-in links from {@code links} (the web board, when it runs). */
@@ -185,6 +187,9 @@ public final class SupportDesk {
     rendering.lock();
     try {
       renderLog(step);
+      if (step.availability) {
+        availability.announce(desk.clock.instant(), step);
+      }
       return commit(step);
     } finally {
       rendering.unlock();
@@ -268,6 +273,7 @@ public final class SupportDesk {
               who.contact() ? who.channelOrg() : Optional.empty())).build());
       case DeskCommand.Queue q -> step.out.add(queries.queue(who));
       case DeskCommand.Mine m -> step.out.add(queries.mine(who));
+      case DeskCommand.Availability a -> availability.apply(who, a, step);
       case DeskCommand.SlaWhy x -> onCase(who, name, named, step).ifPresent(s -> step.out.add(queries.slaWhy(who, s)));
       case DeskCommand.Time t -> onCase(who, name, named, step).ifPresent(s -> time.log(who, s, t, step));
       case DeskCommand.CaseWork w -> onCase(who, name, named, step).ifPresent(s -> caseWork.apply(who, s, w, step));
@@ -370,6 +376,7 @@ public final class SupportDesk {
         desk.incidents.incident(d.event().incident()).ifPresent(s -> step.out.addAll(messages.ping(d.event(), s, true, step)));
         step.released.add(d.id());
       }
+      availability.announce(now, step);
       out.addAll(commit(step));
     } finally {
       rendering.unlock();
@@ -431,8 +438,11 @@ public final class SupportDesk {
     return sentNow(tickTracked());
   }
 
-  /** When the next timer is due, for a scheduler to sleep until. */
+  /** When the next timer or maintenance notice is due, for a scheduler to sleep until. */
   public Optional<Instant> nextDue() {
-    return desk.incidents.nextDue();
+    Optional<Instant> timer = desk.incidents.nextDue();
+    Optional<Instant> maintenance = availability.nextBoundary(desk.clock.instant());
+    return timer.isEmpty() ? maintenance
+        : maintenance.filter(m -> m.isBefore(timer.get())).or(() -> timer);
   }
 }

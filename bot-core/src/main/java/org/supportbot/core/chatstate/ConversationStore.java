@@ -9,7 +9,8 @@ import org.supportbot.core.intake.IntakeState;
 
 /**
  * Port: what the desk keeps about conversations: unfinished intakes, the inbound keys already
- * handled, pings deferred to business hours, and a few named marks (e.g. the last digest).
+ * handled, pings deferred to business hours, a few named marks (e.g. the last digest), and the
+ * service's availability record (outages and scheduled maintenance).
  * Deferrals, their release and marks are written by {@link org.supportbot.core.outbox.OutboxStore#record}
  * in the transaction that records the messages they stand for; this port reads them.
  */
@@ -38,4 +39,30 @@ public interface ConversationStore {
 
   /** A deferred ping. */
   record Deferred(long id, Instant releaseAt, IncidentEvent event) {}
+
+  // ---- availability ----------------------------------------------------------------------------
+
+  /** Records the start of an outage; {@code by} is who recorded it. Returns its id. */
+  long startOutage(Instant at, String by, String note);
+
+  /** Ends the outage going on at {@code at}; false (and nothing changed) when none is going on. */
+  boolean endOutage(Instant at, String note);
+
+  /** The outage going on, if one is. */
+  Optional<Outage> openOutage();
+
+  /** Outages that overlap {@code [from, to)}, by start. */
+  List<Outage> outages(Instant from, Instant to);
+
+  /** Records a maintenance window {@code [start, end)} scheduled at {@code at}. Returns its id. */
+  long scheduleMaintenance(Instant start, Instant end, Instant at, String by, String note);
+
+  /** Maintenance windows that overlap {@code [from, to)}, by start. */
+  List<Maintenance> maintenance(Instant from, Instant to);
+
+  /** An outage of the service; {@code end} is empty while it goes on. */
+  record Outage(long id, Instant start, Optional<Instant> end, String note, Optional<String> endNote) {}
+
+  /** A scheduled maintenance window {@code [start, end)}, announced at {@code scheduledAt}. */
+  record Maintenance(long id, Instant start, Instant end, Instant scheduledAt, String note) {}
 }

@@ -15,6 +15,12 @@ public interface DirectoryStore {
 
   Optional<Organization> organizationByChannel(String platform, String workspace, String channel);
 
+  /** Every bound channel with its organization, by platform, workspace and channel. */
+  List<Bound> channels();
+
+  /** A channel bound to an organization. */
+  record Bound(String platform, String workspace, String channel, Organization organization) {}
+
   /**
    * Adds a contact unless the organization already has {@code limit} contacts; the count and the
    * insert happen atomically. Returns the number of contacts afterwards, or empty when refused.

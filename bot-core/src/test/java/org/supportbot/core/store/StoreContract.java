@@ -203,6 +203,31 @@ abstract class StoreContract {
     assertThat(c.intakes()).isEmpty();
   }
 
+  @Test
+  void outagesAndMaintenanceAreKeptAndFoundByOverlap() {
+    ConversationStore c = stores.conversations();
+    assertThat(c.openOutage()).isEmpty();
+    assertThat(c.endOutage(T0, "")).isFalse();
+    long id = c.startOutage(T0, "slack/T1/U1", "login fails");
+    assertThat(c.openOutage()).get().extracting(ConversationStore.Outage::id, ConversationStore.Outage::start)
+        .containsExactly(id, T0);
+    assertThat(c.outages(T0.plus(Duration.ofDays(3)), T0.plus(Duration.ofDays(4)))).hasSize(1); // still going on
+    assertThat(c.endOutage(T0.plus(Duration.ofMinutes(90)), "fixed")).isTrue();
+    assertThat(c.openOutage()).isEmpty();
+    assertThat(c.outages(T0.minus(Duration.ofHours(1)), T0.plus(Duration.ofHours(1))))
+        .containsExactly(new ConversationStore.Outage(id, T0, Optional.of(T0.plus(Duration.ofMinutes(90))),
+            "login fails", Optional.of("fixed")));
+    assertThat(c.outages(T0.plus(Duration.ofMinutes(90)), T0.plus(Duration.ofDays(1)))).isEmpty();
+
+    Instant start = T0.plus(Duration.ofDays(2));
+    long m = c.scheduleMaintenance(start, start.plus(Duration.ofHours(2)), T0, "slack/T1/U1", "database upgrade");
+    assertThat(c.maintenance(start.plus(Duration.ofHours(1)), start.plus(Duration.ofDays(1))))
+        .containsExactly(new ConversationStore.Maintenance(m, start, start.plus(Duration.ofHours(2)), T0,
+            "database upgrade"));
+    assertThat(c.maintenance(start.plus(Duration.ofHours(2)), start.plus(Duration.ofDays(1)))).isEmpty();
+    assertThat(c.maintenance(T0, start)).isEmpty();
+  }
+
   private static Inbound said(String key, String text) {
     Identity ana = new Identity("slack", "T1", "U1");
     return new Inbound(key, ana, new ChatPlace("slack", "T1", "C1", ""), false, T0,

@@ -666,8 +666,21 @@ public final class PolicyLoader {
             }
             return b;
           });
-      Optional<Duration> notice = v.get("maintenance_notice").parse(false, "e.g. \"24 hours\"", PolicyLoader::wallClock);
-      Optional<Duration> max = v.get("max_scheduled_maintenance_per_month").parse(false, "e.g. \"8 hours\"", PolicyLoader::wallClock);
+      Optional<Duration> notice = v.get("maintenance_notice").parse(false, "e.g. \"24 hours\"", s -> {
+        Duration d = wallClock(s);
+        if (d.compareTo(Duration.ofDays(365)) > 0) {
+          throw new IllegalArgumentException("a notice of \"" + s + "\" is more than a year; give e.g. \"24 hours\"");
+        }
+        return d;
+      });
+      Optional<Duration> max = v.get("max_scheduled_maintenance_per_month").parse(false, "e.g. \"8 hours\"", s -> {
+        Duration d = wallClock(s);
+        if (d.isZero() || d.compareTo(Duration.ofDays(28)) > 0) {
+          throw new IllegalArgumentException("\"" + s + "\" must be more than zero and at most 28 days (the shortest"
+              + " month); leave the key out if the policy sets no limit");
+        }
+        return d;
+      });
       List<String> excluded = v.get("excluded_downtime").items().stream().map(x -> x.text("")).toList();
       if (pct.isEmpty()) {
         return Optional.empty();

@@ -214,6 +214,10 @@ class PolicyLoaderTest {
       bad override date    | business_day: 8 hours                   | business_day: 8 hours\\n  overrides:\\n    2026-02-30: [] | calendar.overrides.2026-02-30  | "2026-02-30" is not a date; write YYYY-MM-DD
       overlapping override | business_day: 8 hours                   | business_day: 8 hours\\n  overrides:\\n    2026-12-31: ["09:00-12:00", "11:00-13:00"] | calendar.overrides.2026-12-31 | windows 09:00-12:00 and 11:00-13:00 overlap or touch
       a missing target     | targets: { first_response: 2 business days } | targets: { }                            | severities[1].targets                          | has no "first_response"; give a duration, or "best effort" if there is no deadline
+      no maintenance limit | max_scheduled_maintenance_per_month: 8 hours | max_scheduled_maintenance_per_month: 0 hours | availability.max_scheduled_maintenance_per_month | "0 hours" must be more than zero and at most 28 days (the shortest month)
+      a month's limit too long | max_scheduled_maintenance_per_month: 8 hours | max_scheduled_maintenance_per_month: 40 days | availability.max_scheduled_maintenance_per_month | "40 days" must be more than zero and at most 28 days
+      business-hour notice | maintenance_notice: 24 hours | maintenance_notice: 3 business days | availability.maintenance_notice | "3 business days" must be a plain length such as "15 minutes" or "24 hours"
+      a notice of two years | maintenance_notice: 24 hours | maintenance_notice: 730 days | availability.maintenance_notice | a notice of "730 days" is more than a year
       misspelt target unit | targets: { first_response: 2 business days } | targets: { first_response: 2 buisness days } | severities[1].targets.first_response      | "2 buisness days" is not a duration; write e.g. "4 business hours"
       """)
   void aBrokenCalendarOrSeverityGivesOneProblemAtItsKey(String what, String replaced, String by, String path, String message)

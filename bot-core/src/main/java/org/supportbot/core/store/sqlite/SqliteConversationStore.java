@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.supportbot.core.chatstate.ConversationStore;
+import org.supportbot.core.store.AvailabilitySql;
 import org.supportbot.core.directory.Identity;
 import org.supportbot.core.incident.IncidentEvent;
 import org.supportbot.core.intake.IntakeState;
@@ -135,5 +136,35 @@ public final class SqliteConversationStore implements ConversationStore {
         }
       }
     });
+  }
+
+  @Override
+  public long startOutage(Instant at, String by, String note) {
+    return db.write(c -> AvailabilitySql.startOutage(c, at, by, note));
+  }
+
+  @Override
+  public boolean endOutage(Instant at, String note) {
+    return db.write(c -> AvailabilitySql.endOutage(c, at, note));
+  }
+
+  @Override
+  public Optional<Outage> openOutage() {
+    return db.read(AvailabilitySql::openOutage);
+  }
+
+  @Override
+  public List<Outage> outages(Instant from, Instant to) {
+    return db.read(c -> AvailabilitySql.outages(c, from, to));
+  }
+
+  @Override
+  public long scheduleMaintenance(Instant start, Instant end, Instant at, String by, String note) {
+    return db.write(c -> AvailabilitySql.scheduleMaintenance(c, start, end, at, by, note));
+  }
+
+  @Override
+  public List<Maintenance> maintenance(Instant from, Instant to) {
+    return db.read(c -> AvailabilitySql.maintenance(c, from, to));
   }
 }

@@ -98,6 +98,22 @@ public final class SqliteDirectoryStore implements DirectoryStore {
   }
 
   @Override
+  public List<Bound> channels() {
+    return db.read(c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT b.platform, b.workspace, b.channel, o.body"
+          + " FROM channel_bindings b JOIN organizations o ON o.id = b.organization_id"
+          + " ORDER BY b.platform, b.workspace, b.channel");
+          ResultSet rs = ps.executeQuery()) {
+        List<Bound> out = new java.util.ArrayList<>();
+        while (rs.next()) {
+          out.add(new Bound(rs.getString(1), rs.getString(2), rs.getString(3), parse(rs.getString(4))));
+        }
+        return out;
+      }
+    });
+  }
+
+  @Override
   public OptionalInt addContact(Contact contact, OptionalInt limit) {
     return db.write(c -> {
       int count;
