@@ -260,6 +260,7 @@ public final class SupportDesk {
       case DeskCommand.Queue q -> step.out.add(queries.queue(who));
       case DeskCommand.Mine m -> step.out.add(queries.mine(who));
       case DeskCommand.SlaWhy x -> onCase(who, name, named, step).ifPresent(s -> step.out.add(queries.slaWhy(who, s)));
+      case DeskCommand.Transcript x -> onCase(who, name, named, step).ifPresent(s -> queries.transcript(who, s, step));
       case DeskCommand.Time t -> onCase(who, name, named, step).ifPresent(s -> time.log(who, s, t, step));
       case DeskCommand.CaseWork w -> onCase(who, name, named, step).ifPresent(s -> caseWork.apply(who, s, w, step));
     }
