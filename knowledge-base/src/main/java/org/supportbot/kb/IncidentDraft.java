@@ -23,6 +23,14 @@ public record IncidentDraft(
     return new IncidentDraft("", text, "", "", "");
   }
 
+  /**
+   * The text the draft is searched by: the title joined to the description (its first sentence weighs
+   * more, see the searcher), which is also what a verdict recorded for the draft is compared by.
+   */
+  public String searchText() {
+    return title.isEmpty() ? description : title + ".\n" + description;
+  }
+
   /** True when there is no text to search for. */
   public boolean isBlank() {
     return title.isEmpty() && description.isEmpty() && errorText.isEmpty();

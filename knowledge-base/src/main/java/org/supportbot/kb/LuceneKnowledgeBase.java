@@ -36,7 +36,8 @@ public final class LuceneKnowledgeBase implements KnowledgeBase {
   private final Cache<CacheKey, List<Suggestion>> cache;
   private volatile KbSearcher searcher;
 
-  private record CacheKey(IncidentDraft draft, int k) {}
+  /** A draft's answer from one snapshot: an answer computed while a refresh swapped snapshots is never served from the new one. */
+  private record CacheKey(IncidentDraft draft, int k, KbSearcher snapshot) {}
 
   private LuceneKnowledgeBase(Path kbDir, SearchSettings settings, Clock clock) {
     this.kbDir = kbDir;
@@ -68,20 +69,43 @@ public final class LuceneKnowledgeBase implements KnowledgeBase {
     if (draft.isBlank()) {
       return List.of();
     }
-    return cache.get(new CacheKey(draft, k), key -> compute(key.draft(), key.k()));
+    return cache.get(new CacheKey(draft, k, searcher), key -> compute(key.draft(), key.k(), key.snapshot()));
   }
 
-  private List<Suggestion> compute(IncidentDraft draft, int k) {
+  private List<Suggestion> compute(IncidentDraft draft, int k, KbSearcher snapshot) {
     SearchRequest request = new SearchRequest(draftText(draft), draft.errorText(), draft.product(), draft.version(), Set.of());
-    KbSearcher current = searcher;
-    List<SearchHit> hits = current.search(request, k, true);
-    List<Suggestion> out = distinctAboveFloor(hits, k, current.floor());
-    if (hits.size() == k && k < MAX_K && hits.stream().map(CopyKey::of).distinct().count() < k) {
-      // copies took places in the list: fill it from the next hits (rare, so the usual search stays k long)
-      out = distinctAboveFloor(current.search(request, Math.min(k + DUPLICATE_ALLOWANCE, MAX_K), true), k,
-          current.floor());
+    KbSearcher current = snapshot.acquire() ? snapshot : acquire();
+    try {
+      if (!current.informative(request)) {
+        return List.of();
+      }
+      List<SearchHit> hits = current.search(request, k, true);
+      List<Suggestion> out = distinctAboveFloor(hits, k, current.floor());
+      if (hits.size() == k && k < MAX_K && hits.stream().map(CopyKey::of).distinct().count() < k) {
+        // copies took places in the list: fill it from the next hits (rare, so the usual search stays k long)
+        out = distinctAboveFloor(current.search(request, Math.min(k + DUPLICATE_ALLOWANCE, MAX_K), true), k,
+            current.floor());
+      }
+      return out;
+    } finally {
+      current.release();
     }
-    return out;
+  }
+
+  /**
+   * The current snapshot, held for one search: a {@link #refresh()} that swaps it meanwhile closes
+   * it only once that search has released it.
+   */
+  private KbSearcher acquire() {
+    while (true) {
+      KbSearcher s = searcher;
+      if (s.acquire()) {
+        return s;
+      }
+      if (s == searcher) {
+        throw new KbException(kbDir + ": the knowledge base is closed");
+      }
+    }
   }
 
   /** The first {@code k} hits at or above {@code floor}, each copy of an earlier one left out. */
@@ -114,7 +138,11 @@ public final class LuceneKnowledgeBase implements KnowledgeBase {
     }
   }
 
-  /** Sees index changes made since opening and forgets cached answers. */
+  /**
+   * Sees index changes made since opening and forgets cached answers. The new snapshot is opened
+   * and prepared before it replaces the old one in one step, so suggestions keep being answered
+   * meanwhile; searches still running on the old snapshot finish on it, and it closes after them.
+   */
   public synchronized void refresh() {
     KbSearcher old = searcher;
     KbSearcher fresh = KbSearcher.open(KbIndexing.luceneDir(kbDir), settings);
@@ -152,7 +180,7 @@ public final class LuceneKnowledgeBase implements KnowledgeBase {
 
   /** The text a draft is searched by, which is also what a verdict's draft is compared by. */
   static String draftText(IncidentDraft draft) {
-    return draft.title().isEmpty() ? draft.description() : draft.title() + ".\n" + draft.description();
+    return draft.searchText();
   }
 
   @Override

@@ -14,8 +14,15 @@ public enum Source {
     return label;
   }
 
+  private static final Source[] VALUES = values();
+
   /** Parses {@code article} or {@code forum} (any case). */
   public static Source parse(String text) {
+    for (Source s : VALUES) {
+      if (s.label().equals(text)) {
+        return s; // the stored form, read for every hit
+      }
+    }
     for (Source s : values()) {
       if (s.label().equalsIgnoreCase(text == null ? "" : text.strip())) {
         return s;

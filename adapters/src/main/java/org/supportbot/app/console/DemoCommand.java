@@ -12,27 +12,12 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import org.supportbot.app.Main;
 import org.supportbot.config.load.ConfigException;
 import org.supportbot.config.load.PolicyCatalog;
-import org.supportbot.core.time.ManualClock;
-import org.supportbot.core.chat.SupportDesk;
-import org.supportbot.app.knowledge.LuceneSuggestions;
-import org.supportbot.app.knowledge.SampleKnowledgeBase;
-import org.supportbot.kb.LuceneKnowledgeBase;
-import org.supportbot.core.desk.IncidentDesk;
-import org.supportbot.core.directory.Directory;
-import org.supportbot.core.incident.TimerPlan;
-import org.supportbot.core.outbox.Backoff;
-import org.supportbot.core.outbox.Outbox;
-import org.supportbot.core.store.sqlite.SqliteConversationStore;
-import org.supportbot.core.store.sqlite.SqliteDatabase;
-import org.supportbot.core.store.sqlite.SqliteDirectoryStore;
-import org.supportbot.core.store.sqlite.SqliteIncidentStore;
-import org.supportbot.core.store.sqlite.SqliteOutboxStore;
-import org.supportbot.core.store.sqlite.SqliteTimerStore;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -67,6 +52,14 @@ public final class DemoCommand implements Callable<Integer> {
       description = "Time zone deadlines are shown in (default: ${DEFAULT-VALUE}).")
   ZoneId zone;
 
+  @Option(names = "--web-port", paramLabel = "PORT", defaultValue = "8080",
+      description = "Serve the web board on 127.0.0.1:PORT, with sample cases (default: ${DEFAULT-VALUE}; 0 picks a"
+          + " free port). Not with --script.")
+  int webPort;
+
+  @Option(names = "--no-web", description = "Do not serve the web board (and file no sample cases).")
+  boolean noWeb;
+
   @Override
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
@@ -89,30 +82,27 @@ public final class DemoCommand implements Callable<Integer> {
       err.println("error: the bundled policies do not load: " + e.getMessage());
       return 1;
     }
-    Path dbFile = data.resolve("demo.db");
-    for (String suffix : List.of("", "-wal", "-shm")) {
-      Files.deleteIfExists(Path.of(dbFile + suffix));
+    OptionalInt port = script != null || noWeb ? OptionalInt.empty() : OptionalInt.of(webPort);
+    DemoDesk demo;
+    try {
+      demo = DemoDesk.open(data, begin, catalog, port);
+    } catch (java.net.BindException e) {
+      err.println("error: cannot serve the web board on 127.0.0.1:" + webPort + " (it is in use); pass --web-port 0"
+          + " for a free port, or --no-web");
+      return 1;
     }
-    ManualClock clock = new ManualClock(begin);
-    try (SqliteDatabase db = SqliteDatabase.open(dbFile, SqliteDatabase.Durability.NORMAL)) {
-      Directory directory = new Directory(new SqliteDirectoryStore(db), catalog::get);
-      DemoWorld.populate(directory);
-      SupportDesk.EventFeed feed = new SupportDesk.EventFeed();
-      IncidentDesk incidents = new IncidentDesk(new SqliteIncidentStore(db), new SqliteTimerStore(db), directory,
-          catalog::get, new TimerPlan(List.of(50, 75, 90)), clock, feed);
-      Path kbDir = SampleKnowledgeBase.ensureIndexed(data.resolve("kb"));
-      try (LuceneKnowledgeBase kb = LuceneKnowledgeBase.open(kbDir, clock)) {
-        SupportDesk desk = new SupportDesk(incidents, feed,
-        new Outbox(new SqliteOutboxStore(db), clock, Backoff.DEFAULT), directory, catalog::get, new LuceneSuggestions(kb, clock),
-            new SqliteConversationStore(db), DemoWorld.settings(), clock);
-        ConsoleRenderer renderer = new ConsoleRenderer(clock, zone, id -> id.userId());
-        String session = script != null ? "script" : "console-" + UUID.randomUUID().toString().substring(0, 8);
-        ConsoleWorkspace workspace = new ConsoleWorkspace(desk, clock, renderer, out, session);
-        return script != null ? runScript(workspace, out) : interactive(workspace, out);
-      }
+    try (demo) {
+      String session = script != null ? "script" : "console-" + UUID.randomUUID().toString().substring(0, 8);
+      ConsoleWorkspace workspace = demo.workspace(out, session, zone);
+      demo.web().ifPresent(web -> {
+        out.println("supportbot demo: the web board is on " + web.publicUrl() + " with two weeks of sample cases.");
+        out.println("  Sign in as max (support manager) with this one-time link, valid "
+            + org.supportbot.app.web.SignIns.LINK_LIFETIME.toMinutes() + " minutes: " + demo.signInLink("max").orElseThrow());
+        out.println("  Anyone else types /board in chat for their own link (e.g. /as eve, then /board).");
+      });
+      return script != null ? runScript(workspace, out) : interactive(workspace, out);
     }
   }
-
 
   private int runScript(ConsoleWorkspace workspace, PrintWriter out) throws IOException {
     List<String> lines = Files.readAllLines(script, StandardCharsets.UTF_8);

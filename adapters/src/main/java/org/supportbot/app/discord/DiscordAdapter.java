@@ -35,7 +35,11 @@ import net.dv8tion.jda.api.entities.channel.concrete.TextChannel;
 import net.dv8tion.jda.api.entities.channel.concrete.ThreadChannel;
 import net.dv8tion.jda.api.entities.channel.middleman.GuildMessageChannel;
 import net.dv8tion.jda.api.events.interaction.ModalInteractionEvent;
+import net.dv8tion.jda.api.entities.MessageType;
+import net.dv8tion.jda.api.events.interaction.command.CommandAutoCompleteInteractionEvent;
+import net.dv8tion.jda.api.events.interaction.command.MessageContextInteractionEvent;
 import net.dv8tion.jda.api.events.interaction.command.SlashCommandInteractionEvent;
+import net.dv8tion.jda.api.events.interaction.command.UserContextInteractionEvent;
 import net.dv8tion.jda.api.events.interaction.component.ButtonInteractionEvent;
 import net.dv8tion.jda.api.events.message.MessageReceivedEvent;
 import net.dv8tion.jda.api.events.session.ShutdownEvent;
@@ -48,6 +52,7 @@ import net.dv8tion.jda.api.interactions.callbacks.IMessageEditCallback;
 import net.dv8tion.jda.api.interactions.callbacks.IReplyCallback;
 import net.dv8tion.jda.api.interactions.commands.OptionMapping;
 import net.dv8tion.jda.api.interactions.commands.OptionType;
+import net.dv8tion.jda.api.interactions.commands.build.CommandData;
 import net.dv8tion.jda.api.interactions.commands.build.Commands;
 import net.dv8tion.jda.api.interactions.commands.build.SlashCommandData;
 import net.dv8tion.jda.api.modals.Modal;
@@ -138,6 +143,12 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
   private final InboxStore inbox;
   /** Inbox entries being handled: a second delivery of one is not handled again meanwhile. */
   private final Set<Long> running = ConcurrentHashMap.newKeySet();
+  /**
+   * The last message seen in each open case's thread, read before connecting: a message the gateway delivers
+   * live while the start reads the history back moves the stored mark past what was typed while the bot was
+   * down, so the read-back starts from these.
+   */
+  private final Map<String, Optional<String>> seenBeforeConnecting = new ConcurrentHashMap<>();
   /** Released once the start's own work (the inbox, then the history) is done; live inbounds wait for it. */
   private final CountDownLatch recovered = new CountDownLatch(1);
   private final DiscordRefs refs;
@@ -152,6 +163,13 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
   /** Direct-message channels by user id; opening one is a REST call, so it is done once per person. */
   private final Map<String, PrivateChannel> directChannels = new ConcurrentHashMap<>();
   private final Object threads = new Object();
+  /**
+   * Each person's latest interaction per channel, by the lane of the replies only they see there
+   * ({@link Outbox#lane}): a reply the outbox hands out later (after a failed attempt, or held behind one)
+   * goes through its hook, ephemeral in the channel, while the hook is valid (15 minutes), not as a direct
+   * message, where the intake's buttons do not work.
+   */
+  private final Map<String, Via> hooks = new ConcurrentHashMap<>();
   private final AtomicLong handled = new AtomicLong();
   private final AtomicLong platformErrors = new AtomicLong();
   private final AtomicInteger inFlight = new AtomicInteger();
@@ -207,6 +225,9 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
       throw new DiscordStartException(MISSING_TOKEN, null);
     }
     DiscordAdapter adapter = new DiscordAdapter(desk, refs, inbox, clock, settings, link);
+    if (settings.readThreadReplies()) {
+      adapter.rememberMarks();
+    }
     JDABuilder builder = JDABuilder.createLight(token.strip(), settings.intents())
         .setEventPool(Executors.newVirtualThreadPerTaskExecutor(), true)
         .setHttpClientBuilder(RateLimitCounter.httpClient(link.metrics()))
@@ -232,7 +253,7 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
     }
     try {
       adapter.jda.awaitReady();
-      adapter.jda.updateCommands().addCommands(commands()).complete();
+      adapter.jda.updateCommands().addCommands(allCommands()).complete();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       adapter.close();
@@ -288,6 +309,16 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
       }
       out.add(command);
     });
+    return out;
+  }
+
+  /** The message context-menu command that files the message as a case, as Slack's message shortcut does. */
+  public static final String FILE_AS_INCIDENT = "File as incident";
+
+  /** Every command registered on start: the slash commands, then the message command "File as incident". */
+  static List<CommandData> allCommands() {
+    List<CommandData> out = new ArrayList<>(commands());
+    out.add(Commands.message(FILE_AS_INCIDENT).setContexts(InteractionContextType.GUILD));
     return out;
   }
 
@@ -351,11 +382,14 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
   private static final class Via {
     final Identity actor;
     final InteractionHook hook;
+    /** When the interaction came, by the desk's clock. */
+    final java.time.Instant at;
     boolean answered;
 
-    Via(Identity actor, InteractionHook hook) {
+    Via(Identity actor, InteractionHook hook, java.time.Instant at) {
       this.actor = actor;
       this.hook = hook;
+      this.at = at;
     }
   }
 
@@ -380,18 +414,55 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
     String text = Objects.requireNonNullElse(e.getOption(TEXT_OPTION, OptionMapping::getAsString), "");
     Inbound in = inbound(e.getId(), guild.getId(), e.getUser(), e.getChannel(), Optional.empty(),
         new Inbound.Command(e.getName(), text));
-    Optional<InboxStore.Added> stored = store(in, Optional.empty());
-    if (stored.isEmpty()) {
-      e.reply(NOT_STORED).setEphemeral(true).queue();
+    storeThenDefer(e, in);
+  }
+
+  /**
+   * "File as incident" on a message: starts /support with the message's text as what is wrong, keyed by the
+   * interaction, the message remembered as where it came from.
+   */
+  @Override
+  public void onMessageContextInteraction(MessageContextInteractionEvent e) {
+    if (refusedWhileClosing(e)) {
       return;
     }
-    e.deferReply(true).queue();
-    Via via = new Via(in.person(), e.getHook());
-    run(stored.get(), in, via, true);
-    if (!via.answered) {
-      e.getHook().deleteOriginal().queue(null, failure -> log.debug("deleting the deferred reply failed: {}",
-          failure.getMessage()));
+    try {
+      fileMessage(e);
+    } finally {
+      inFlight.decrementAndGet();
     }
+  }
+
+  private void fileMessage(MessageContextInteractionEvent e) {
+    Guild guild = e.getGuild();
+    if (!FILE_AS_INCIDENT.equals(e.getName())) {
+      e.reply(UNKNOWN_COMMAND).setEphemeral(true).queue();
+      return;
+    }
+    if (guild == null || e.getChannel() == null) {
+      e.reply("Please use the desk's commands in your organization's support channel.").setEphemeral(true).queue();
+      return;
+    }
+    Message target = e.getTarget();
+    Inbound in = inbound(e.getId(), guild.getId(), e.getUser(), e.getChannel(),
+        Optional.of(new MessageRef(DiscordRenderer.PLATFORM, e.getChannel().getId(), target.getId())),
+        new Inbound.Command("support", said(target)));
+    storeThenDefer(e, in);
+  }
+
+  /** What a person is told for a command the desk does not register (a stale registration, another app's name). */
+  static final String UNKNOWN_COMMAND = "This is not a command of the support desk; type / to see its commands.";
+
+  /** No option of the desk asks for completion; a request for it (a stale registration) gets no choices. */
+  @Override
+  public void onCommandAutoCompleteInteraction(CommandAutoCompleteInteractionEvent e) {
+    e.replyChoices(List.of()).queue();
+  }
+
+  /** The desk registers no user command; one that arrives anyway (a stale registration) is answered, not left to fail. */
+  @Override
+  public void onUserContextInteraction(UserContextInteractionEvent e) {
+    e.reply(UNKNOWN_COMMAND).setEphemeral(true).queue();
   }
 
   @Override
@@ -454,6 +525,26 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
   }
 
   /**
+   * Stores the inbound of a command, then acknowledges it with an ephemeral deferred reply and handles it;
+   * when it cannot be stored the person is told to try again and nothing is done. A deferred reply the desk
+   * said nothing into is deleted.
+   */
+  private void storeThenDefer(IReplyCallback e, Inbound in) {
+    Optional<InboxStore.Added> stored = store(in, Optional.empty());
+    if (stored.isEmpty()) {
+      e.reply(NOT_STORED).setEphemeral(true).queue();
+      return;
+    }
+    e.deferReply(true).queue();
+    Via via = remember(in, new Via(in.person(), e.getHook(), in.at()));
+    run(stored.get(), in, via, true);
+    if (!via.answered) {
+      e.getHook().deleteOriginal().queue(null, failure -> log.debug("deleting the deferred reply failed: {}",
+          failure.getMessage()));
+    }
+  }
+
+  /**
    * Stores the inbound of a button press or form, then acknowledges it with a deferred edit and handles it;
    * when it cannot be stored the person is told to try again and nothing is done.
    */
@@ -464,20 +555,41 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
       return;
     }
     e.deferEdit().queue();
-    run(stored.get(), in, new Via(in.person(), e.getHook()), true);
+    run(stored.get(), in, remember(in, new Via(in.person(), e.getHook(), in.at())), true);
+  }
+
+  /**
+   * How long after an interaction its hook is used for replies handed out later: Discord keeps it 15 minutes;
+   * the margin leaves time for the post itself.
+   */
+  static final Duration HOOK_USABLE = Duration.ofMinutes(14);
+
+  /** Whether a remembered interaction may still carry a reply: by the desk's clock and by JDA's own check. */
+  private boolean usable(Via via) {
+    return clock.instant().isBefore(via.at.plus(HOOK_USABLE)) && !via.hook.isExpired();
+  }
+
+  /** Keeps {@code via} as the person's latest interaction in the inbound's channel (see {@link #hooks}). */
+  private Via remember(Inbound in, Via via) {
+    if (hooks.size() > 10_000) {
+      hooks.values().removeIf(v -> !usable(v));
+    }
+    ChatPlace p = in.place();
+    hooks.put(p.platform() + "/" + p.workspace() + "/" + p.channel() + "/@" + in.person().userId(), via);
+    return via;
   }
 
   /** Replies typed in a case thread; only with {@link DiscordSettings#readThreadReplies()}. */
   @Override
   public void onMessageReceived(MessageReceivedEvent e) {
-    if (!settings.readThreadReplies() || !e.isFromGuild() || e.getAuthor().isBot() || e.isWebhookMessage()
-        || !e.getChannelType().isThread()) {
+    if (!settings.readThreadReplies() || !e.isFromGuild() || !e.getChannelType().isThread()
+        || !writtenByAPerson(e.getMessage())) {
       return;
     }
     Message m = e.getMessage();
     Inbound in = inbound(m.getId(), e.getGuild().getId(), e.getAuthor(), e.getChannel(),
         Optional.of(new MessageRef(DiscordRenderer.PLATFORM, e.getChannel().getId(), m.getId())),
-        new Inbound.Said(m.getContentRaw()));
+        new Inbound.Said(said(m)));
     inFlight.incrementAndGet();
     try {
       store(in, Optional.of(new InboxStore.Seen(DiscordRenderer.PLATFORM, e.getChannel().getId(), m.getId())))
@@ -485,6 +597,29 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
     } finally {
       inFlight.decrementAndGet();
     }
+  }
+
+  /**
+   * Whether a message is one a person wrote: not a bot's or a webhook's, and a plain message or a reply, not
+   * one of Discord's system messages (pins, joins, thread and call notices), which carry the acting person as
+   * author but no text of theirs.
+   */
+  static boolean writtenByAPerson(Message m) {
+    return !m.getAuthor().isBot() && !m.isWebhookMessage() && !m.getAuthor().isSystem()
+        && (m.getType() == MessageType.DEFAULT || m.getType() == MessageType.INLINE_REPLY);
+  }
+
+  /**
+   * The text of a message for the desk: what was typed, then one line per attachment (its file name and
+   * link), so that a file a customer uploads to the case thread is part of the case and not an empty reply.
+   */
+  static String said(Message m) {
+    StringBuilder text = new StringBuilder(m.getContentRaw());
+    for (Message.Attachment a : m.getAttachments()) {
+      text.append(text.isEmpty() ? "" : "\n").append("[attachment] ").append(a.getFileName()).append(' ')
+          .append(a.getUrl());
+    }
+    return text.toString();
   }
 
   /** What a person is told when their interaction could not be stored: nothing was done, and Discord does not retry. */
@@ -571,6 +706,14 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
     }
   }
 
+  /** Reads the last message seen in each open case's thread, before live messages can move the marks. */
+  private void rememberMarks() {
+    for (InboxStore.OpenCase c : inbox.openCases(DiscordRenderer.PLATFORM)) {
+      refs.thread(c.workspace(), c.channel(), c.thread()).ifPresent(thread ->
+          seenBeforeConnecting.put(thread, inbox.lastSeen(DiscordRenderer.PLATFORM, thread)));
+    }
+  }
+
   /**
    * Reads back the messages typed in each open case's thread after the last one seen there (or since the
    * thread was created, its id being the first possible message id), at most {@link #HISTORY_PAGES} pages
@@ -590,7 +733,9 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
       if (thread == null) {
         continue;
       }
-      String after = inbox.lastSeen(DiscordRenderer.PLATFORM, thread.getId()).orElse(thread.getId());
+      Optional<String> before = seenBeforeConnecting.get(thread.getId());
+      String after = (before != null ? before : inbox.lastSeen(DiscordRenderer.PLATFORM, thread.getId()))
+          .orElse(thread.getId());
       List<Message> found = new ArrayList<>();
       try {
         MessageHistory history = MessageHistory.getHistoryAfter(thread, after).limit(HISTORY_PAGE).complete();
@@ -610,13 +755,13 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
       }
       found.sort(java.util.Comparator.comparingLong(Message::getIdLong));
       for (Message m : found) {
-        if (m.getAuthor().isBot() || m.isWebhookMessage()) {
+        if (!writtenByAPerson(m)) {
           continue;
         }
         Inbound in = new Inbound(m.getId(), new Identity(DiscordRenderer.PLATFORM, c.workspace(), m.getAuthor().getId()),
             place(c.workspace(), thread), false, m.getTimeCreated().toInstant(),
             Optional.of(new MessageRef(DiscordRenderer.PLATFORM, thread.getId(), m.getId())),
-            new Inbound.Said(m.getContentRaw()));
+            new Inbound.Said(said(m)));
         Optional<InboxStore.Added> stored = store(in, Optional.of(new InboxStore.Seen(DiscordRenderer.PLATFORM,
             thread.getId(), m.getId())));
         if (stored.isPresent()) {
@@ -673,6 +818,13 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
       return new ChatPlace(DiscordRenderer.PLATFORM, guild, channel.getId(), "");
     }
     Optional<DiscordRefs.CaseThread> known = refs.caseOf(channel.getId());
+    if (known.isEmpty()) {
+      // a case thread is created and remembered under this lock: a message typed in it that arrives before it
+      // is remembered waits for that, instead of being taken for a thread of no case (whose parent JDA may not know)
+      synchronized (threads) {
+        known = refs.caseOf(channel.getId());
+      }
+    }
     if (known.isPresent()) {
       return new ChatPlace(DiscordRenderer.PLATFORM, guild, known.get().channel(), known.get().caseKey());
     }
@@ -789,7 +941,12 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
       case Outbound.ToPerson p -> direct(p.person(), o, nonce(d));
       case Outbound.ToPlace p -> {
         if (o.onlyFor().isPresent()) {
-          direct(o.onlyFor().get(), o, nonce(d)); // outside an interaction, "only for you" is a direct message
+          Via live = hooks.get(Outbox.lane(o));
+          if (live != null && live.actor.equals(o.onlyFor().get()) && usable(live)) {
+            live.hook.sendMessage(renderer.render(o, true).create()).setEphemeral(true).complete();
+          } else {
+            direct(o.onlyFor().get(), o, nonce(d)); // with no live interaction, "only for you" is a direct message
+          }
         } else {
           post(p.place(), o, nonce(d));
         }

@@ -81,6 +81,9 @@ final class KbEvalCommand implements Callable<Integer> {
         fo.put("no_relevant_silenced", f.noRelevantSilenced());
         fo.put("top1_relevant", f.top1Relevant());
         fo.put("top1_relevant_silenced", f.top1RelevantSilenced());
+        if (Double.isFinite(f.fittedFloor())) {
+          fo.put("fitted", f.fittedFloor());
+        }
         out.println(o);
       } else {
         out.printf("queries   %d (%s%s)%n", m.queries(),
@@ -94,6 +97,10 @@ final class KbEvalCommand implements Callable<Integer> {
         out.printf("floor     %.3f: no suggestion for %d of %d queries without a relevant document;"
             + " %d of %d correct top answers lost (whole index)%n",
             f.floor(), f.noRelevantSilenced(), f.noRelevant(), f.top1RelevantSilenced(), f.top1Relevant());
+        out.printf("fit       %s%n", Double.isFinite(f.fittedFloor())
+            ? String.format(java.util.Locale.ROOT, "%.3f: the confidence at which these queries' top hit is as likely"
+                + " relevant as not (logistic fit; how the shipped floors were set, on SemEval train)", f.fittedFloor())
+            : "none: these queries cannot tell (every top hit relevant, or none)");
       }
       return 0;
     } catch (KbException e) {

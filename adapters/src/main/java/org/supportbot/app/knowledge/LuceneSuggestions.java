@@ -27,9 +27,22 @@ public final class LuceneSuggestions implements KnowledgeSuggestions {
         .toList();
   }
 
+  /** A verdict without its draft counts in the deflection report only. */
   @Override
   public void feedback(String suggestionId, String source, boolean solved, String caseKey) {
     kb.record(new Feedback(caseKey, suggestionId, Source.parse(source),
         solved ? Feedback.Verdict.SOLVED : Feedback.Verdict.NOT_HELPFUL, clock.instant()));
+  }
+
+  /**
+   * A verdict with the draft it was shown for: documents that solved a case move up for similar drafts,
+   * those repeatedly not helpful move down (as {@code kb feedback --draft} does).
+   */
+  @Override
+  public void feedback(String suggestionId, String source, boolean solved, String caseKey, Draft draft) {
+    IncidentDraft d = new IncidentDraft(draft.title(), draft.description(), draft.errorText(), draft.product(),
+        draft.version());
+    kb.record(new Feedback(caseKey, suggestionId, Source.parse(source),
+        solved ? Feedback.Verdict.SOLVED : Feedback.Verdict.NOT_HELPFUL, clock.instant(), d.searchText()));
   }
 }

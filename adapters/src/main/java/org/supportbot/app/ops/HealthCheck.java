@@ -15,6 +15,7 @@ import java.util.function.Supplier;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import org.supportbot.core.desk.IncidentDesk;
+import org.supportbot.kb.live.LiveSources;
 
 /**
  * Whether the desk is healthy: every configured platform connected, the database answering, and no
@@ -22,7 +23,8 @@ import org.supportbot.core.desk.IncidentDesk;
  * because they fail are reported, not counted as late). While the process is stopping it is unhealthy,
  * so a load balancer stops sending work. It is degraded (also 503, with the reason) while the desk runs
  * but its messages do not get out: the oldest undelivered outbox message is older than its limit, or a
- * platform has refused every call for its limit or longer ({@link RefusalWatch}).
+ * platform has refused every call for its limit or longer ({@link RefusalWatch}), or the knowledge base's
+ * live sources have not synced successfully for longer than their limit ({@link LiveSources}).
  */
 public final class HealthCheck {
   /** A timer still unfired this long after its due time is late: the scheduler ticks every second or so. */
@@ -36,6 +38,8 @@ public final class HealthCheck {
   private Duration maxFailing = Duration.ofMinutes(2);
   private Supplier<Optional<Instant>> oldestPending = Optional::empty;
   private Duration maxOutboxAge = Duration.ofMinutes(5);
+  private Supplier<LiveSources.Status> knowledgeBase;
+  private Duration maxSyncAge = Duration.ofMinutes(45);
   private final Function<java.time.Instant, IncidentDesk.TimerCounts> timers;
   private final Clock clock;
   private final ObjectMapper json = new ObjectMapper();
@@ -71,6 +75,16 @@ public final class HealthCheck {
     return this;
   }
 
+  /**
+   * Reports the age of the knowledge base's last successful sync (the oldest over its sources), degraded
+   * once it is older than {@code maxAge}.
+   */
+  public synchronized HealthCheck knowledgeBase(Supplier<LiveSources.Status> status, Duration maxAge) {
+    this.knowledgeBase = Objects.requireNonNull(status, "status");
+    this.maxSyncAge = positive(maxAge, "maxAge");
+    return this;
+  }
+
   /** Samples every platform's call counts (see {@link RefusalWatch#sample()}); the bot does it every second. */
   public void sample() {
     List<RefusalWatch> watches;
@@ -90,6 +104,36 @@ public final class HealthCheck {
   /** From now on the desk reports itself unhealthy: it is shutting down. */
   public void stopping() {
     stopping = true;
+  }
+
+  private ObjectNode knowledgeBase(Instant now, ArrayNode degradations) {
+    LiveSources.Status st = knowledgeBase.get();
+    ObjectNode kb = json.createObjectNode();
+    Instant oldest = st.oldestSuccess();
+    Duration age = Duration.between(oldest, now);
+    if (st.allSynced()) {
+      kb.put("last_sync", oldest.toString());
+    } else {
+      kb.putNull("last_sync");
+    }
+    kb.put("age_seconds", age.toSeconds()).put("max_age_seconds", maxSyncAge.toSeconds());
+    ObjectNode sources = kb.putObject("sources");
+    StringBuilder errors = new StringBuilder();
+    st.sources().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
+      ObjectNode src = sources.putObject(e.getKey());
+      e.getValue().lastSuccess().ifPresentOrElse(at -> src.put("last_success", at.toString()),
+          () -> src.putNull("last_success"));
+      e.getValue().lastError().ifPresent(err -> {
+        src.put("last_error", err);
+        errors.append("; ").append(e.getKey()).append(": ").append(err);
+      });
+    });
+    if (age.compareTo(maxSyncAge) > 0) {
+      degradations.add("the knowledge base last synced all its sources " + age.toSeconds() + " s ago (limit "
+          + maxSyncAge.toSeconds() + " s)" + (!errors.isEmpty() ? errors
+          : st.allSynced() ? "; no round has ended since" : "; the first round has not ended"));
+    }
+    return kb;
   }
 
   /** Checks everything now. */
@@ -147,6 +191,10 @@ public final class HealthCheck {
         problems.add("the database does not answer (" + e.getClass().getSimpleName() + ")");
       }
     }
+    ObjectNode kb = null;
+    if (knowledgeBase != null) {
+      kb = knowledgeBase(now, degradations);
+    }
     if (stopping) {
       problems.add("shutting down");
     }
@@ -156,6 +204,9 @@ public final class HealthCheck {
     root.set("database", db);
     root.set("timers", t);
     root.set("outbox", o);
+    if (kb != null) {
+      root.set("knowledge_base", kb);
+    }
     problems.addAll(degradations);
     root.set("problems", problems);
     return new Report(healthy, root.toString());

@@ -231,6 +231,11 @@ public final class DeskWiring implements AutoCloseable {
     return catalog::get;
   }
 
+  /** The knowledge base the desk suggests from, if the settings name one that exists. */
+  public Optional<LuceneKnowledgeBase> knowledgeBase() {
+    return kb;
+  }
+
   public boolean hasKnowledgeBase() {
     return kb.isPresent();
   }

@@ -29,6 +29,7 @@ import org.supportbot.app.ops.HealthCheck;
 import org.supportbot.app.ops.OpsMetrics;
 import org.supportbot.app.ops.OpsServer;
 import org.supportbot.app.ops.RefusalWatch;
+import org.supportbot.app.web.WebServer;
 import org.supportbot.core.store.sqlite.DatabaseOpenException;
 import org.supportbot.core.store.sqlite.SqliteDatabase;
 import org.supportbot.config.settings.PostgresLocation;
@@ -49,6 +50,12 @@ import org.supportbot.config.load.ConfigProblem;
 import org.supportbot.config.load.PolicyCatalog;
 import org.supportbot.config.load.SettingsLoader;
 import org.supportbot.config.settings.BotSettings;
+import org.supportbot.kb.KbException;
+import org.supportbot.kb.LuceneKnowledgeBase;
+import org.supportbot.kb.forum.DiscourseSync;
+import org.supportbot.kb.index.IndexProgress;
+import org.supportbot.kb.index.KbIndexing;
+import org.supportbot.kb.live.LiveSources;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -185,6 +192,11 @@ public final class RunCommand implements Callable<Integer> {
       err.println(SettingsLoader.problemAt(config, "database", unusable.get()));
       return 1;
     }
+    Optional<String> kbProblem = prepareKnowledgeBase(s);
+    if (kbProblem.isPresent()) {
+      err.println(SettingsLoader.problemAt(config, "knowledge_base", kbProblem.get()));
+      return 1;
+    }
     OpsMetrics metrics = new OpsMetrics();
     OutboundRouter router = new OutboundRouter();
     DeskWiring wiring;
@@ -217,6 +229,9 @@ public final class RunCommand implements Callable<Integer> {
     Thread hook = null;
     CountDownLatch stopped = new CountDownLatch(1);
     try {
+      if (s.web().isPresent() && !startWeb(s, wiring, clock, running, out, err)) {
+        return 1;
+      }
       try {
         if (s.slack().isPresent()) {
           slackHttp = startSlack(s.slack().get(), wiring, link, metrics, health, maxFailing, running, out);
@@ -230,6 +245,14 @@ public final class RunCommand implements Callable<Integer> {
           e.printStackTrace(err);
         }
         return 1;
+      }
+      if (s.knowledgeSync().isPresent() && wiring.knowledgeBase().isPresent()) {
+        BotSettings.KnowledgeSync ks = s.knowledgeSync().get();
+        LiveSources live = liveSources(s, ks, wiring.knowledgeBase().get());
+        running.addLast(live); // its round in progress ends before the knowledge base closes with the wiring
+        health.knowledgeBase(live::status, ks.maxAge());
+        out.println("supportbot: knowledge base synced every " + ks.every().toSeconds() + " s from "
+            + String.join(", ", live.status().sources().keySet()));
       }
       ticker = new DeskTicker(wiring.desk, router, TICK);
       sampler = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("health-sample").daemon()
@@ -293,6 +316,38 @@ public final class RunCommand implements Callable<Integer> {
     }
   }
 
+  /** How long a scheduled forum sync waits for each answer. */
+  static final Duration FORUM_TIMEOUT = Duration.ofSeconds(20);
+
+  /**
+   * With live sources configured, makes an empty index where there is none yet (the first round fills
+   * it in the background); empty when fine, else the problem.
+   */
+  private static Optional<String> prepareKnowledgeBase(BotSettings s) {
+    if (s.knowledgeSync().isEmpty() || s.knowledgeBase().isEmpty()) {
+      return Optional.empty();
+    }
+    Path dir = s.knowledgeBase().get();
+    if (Files.isDirectory(KbIndexing.luceneDir(dir))) {
+      return Optional.empty();
+    }
+    try {
+      KbIndexing.index(dir, null, null, false, KbIndexing.Mode.AUTO, IndexProgress.NONE);
+      return Optional.empty();
+    } catch (KbException e) {
+      return Optional.of("cannot create the index in " + dir + ": " + e.getMessage()
+          + "; fix the folder's permissions or build it with supportbot kb index");
+    }
+  }
+
+  private LiveSources liveSources(BotSettings s, BotSettings.KnowledgeSync ks, LuceneKnowledgeBase kb) {
+    List<DiscourseSync> forums = new ArrayList<>();
+    for (java.net.URI u : ks.forums()) {
+      forums.add(new DiscourseSync(DiscourseSync.Config.fromEnvironment(u.toString(), env, FORUM_TIMEOUT)));
+    }
+    return new LiveSources(s.knowledgeBase().orElseThrow(), ks.articles(), forums, kb, clock).start(ks.every());
+  }
+
   /**
    * Every secret the configured platforms need and the environment lacks, each with where to find it,
    * so one start names them all before anything connects or the database is opened.
@@ -318,6 +373,26 @@ public final class RunCommand implements Callable<Integer> {
   private static String hostPort(InetSocketAddress a) {
     String host = a.getAddress().getHostAddress();
     return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
+  }
+
+  /** Serves the web board where the settings say and answers {@code /board} with its links. */
+  private static boolean startWeb(BotSettings s, DeskWiring wiring, Clock clock, Deque<AutoCloseable> running,
+      PrintWriter out, PrintWriter err) throws IOException {
+    BotSettings.Web w = s.web().orElseThrow();
+    try {
+      WebServer web = WebServer.start(new InetSocketAddress(InetAddress.getByName(w.address()), w.port()),
+          w.publicUrl(), w.idle(), new WebServer.Parts(wiring.incidents, wiring.directory.store(),
+              wiring.policies(), WebServer.deflection(s.knowledgeBase()), clock));
+      running.addLast(web);
+      wiring.desk.boardLinks(web);
+      out.println("supportbot: web board on http://" + hostPort(web.address()) + "/ (links point at " + web.publicUrl()
+          + "); type /board in chat for a sign-in link");
+      return true;
+    } catch (IOException e) {
+      err.println("error: cannot listen on " + w.address() + ":" + w.port() + " for the web board ("
+          + e.getClass().getSimpleName() + "); choose another web.port or stop what uses it");
+      return false;
+    }
   }
 
   private Optional<InetSocketAddress> startSlack(BotSettings.Slack slack, DeskWiring w, DeskLink link,

@@ -77,7 +77,11 @@ class DiscordEndToEndTest {
         "registering the commands");
     List<String> names = new ArrayList<>();
     put.body().forEach(c -> names.add(c.get("name").asText()));
-    assertThat(names).containsExactlyElementsOf(CommandParser.USAGE.keySet());
+    List<String> expected = new ArrayList<>(CommandParser.USAGE.keySet());
+    expected.add(DiscordAdapter.FILE_AS_INCIDENT);
+    assertThat(names).containsExactlyElementsOf(expected);
+    assertThat(put.body().get(names.indexOf(DiscordAdapter.FILE_AS_INCIDENT)).get("type").asInt())
+        .as("a message command").isEqualTo(3);
     JsonNode support = put.body().get(0);
     assertThat(support.get("contexts")).hasSize(1);
     assertThat(support.get("contexts").get(0).asInt()).as("guild only").isZero();

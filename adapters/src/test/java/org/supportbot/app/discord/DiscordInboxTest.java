@@ -24,7 +24,7 @@ import org.supportbot.core.testing.Await;
  * ({@code GET channels/{thread}/messages?after=}) and each reaches the desk once, including when its
  * MESSAGE_CREATE arrives as well; a second restart reads on from the last of them and changes nothing.
  */
-@Timeout(60)
+@Timeout(300) // only stops a hung test: every wait inside is on a condition, bounded by Await.HUNG
 class DiscordInboxTest {
 
   @TempDir Path dir;
@@ -154,5 +154,67 @@ class DiscordInboxTest {
         .singleElement().satisfies(c -> assertThat(c.query()).doesNotContain("after=" + seen)
             .doesNotContain("after=" + away1));
     assertThat(repliesToldToTriage()).hasSize(4);
+  }
+
+  /**
+   * Found by the Discord crash harness: a message the gateway delivers live while the restarted bot has not
+   * yet read the history back used to move the thread's mark past the messages typed while it was down, which
+   * were then never read. The start is held (its command registration unanswered) until the live message is
+   * stored, so the order is fixed.
+   */
+  @Test
+  void aMessageTypedLiveBeforeTheReadBackDoesNotHideThoseTypedWhileAway() throws Exception {
+    int from = IntakeDriver.fileCase(fake);
+    String thread = fake.await(from, c -> c.is("POST", "channels/" + FakeDiscord.SUPPORT_CHANNEL + "/threads"),
+        "creating the case thread").response().get("id").asText();
+    fake.await(from, c -> c.is("POST", "channels/" + thread + "/messages") && c.body().path("embeds").size() == 1,
+        "posting the status");
+    fake.await(from, c -> c.is("POST", "channels/" + FakeDiscord.TRIAGE + "/messages"), "the triage notice");
+    int before = fake.calls().size();
+    fake.typed(DeskFixture.ANA, thread, "collector.host is beacon-collector.internal");
+    fake.await(before, c -> c.is("POST", "channels/" + FakeDiscord.TRIAGE + "/messages"), "the live reply told");
+
+    disconnect();
+    String away = fake.typedWhileAway(DeskFixture.ANA, thread, "restarting the agent did not help");
+    fake.holdAnswers(c -> c.is("PUT", "applications/" + FakeDiscord.APP_ID + "/commands"));
+    int restart = fake.calls().size();
+    java.util.concurrent.CompletableFuture<DiscordAdapter> started = java.util.concurrent.CompletableFuture.supplyAsync(
+        () -> {
+          try {
+            return connect();
+          } catch (DiscordStartException e) {
+            throw new IllegalStateException(e);
+          }
+        });
+    FakeDiscord.Call registering = fake.await(restart, c -> c.is("PUT", "applications/.*/commands"),
+        "registering the commands");
+    String live = fake.typed(DeskFixture.ANA, thread, "any news?"); // connected, not yet read back
+    Await.until(() -> stored(live), "the live message written to the inbox");
+    fake.releaseAnswer(registering);
+    adapter = started.get(Await.HUNG.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+
+    Await.until(() -> handled(away) && handled(live), "both the message typed while away and the live one handled");
+    Await.until(() -> repliesToldToTriage().size() >= 3, "both told to triage");
+    assertThat(repliesToldToTriage()).hasSize(3);
+  }
+
+  private boolean stored(String key) {
+    return count("SELECT COUNT(*) FROM inbox WHERE idem_key = ?", key) == 1;
+  }
+
+  private boolean handled(String key) {
+    return count("SELECT COUNT(*) FROM inbound_handled WHERE idem_key = ?", key) == 1;
+  }
+
+  private int count(String sql, String key) {
+    return world.db.read(c -> {
+      try (java.sql.PreparedStatement ps = c.prepareStatement(sql)) {
+        ps.setString(1, key);
+        try (java.sql.ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          return rs.getInt(1);
+        }
+      }
+    });
   }
 }

@@ -25,7 +25,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
-import org.supportbot.core.testing.Await;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import net.dv8tion.jda.api.Permission;
@@ -89,6 +88,13 @@ public final class FakeDiscord implements AutoCloseable {
   private final Map<String, AtomicInteger> applyThenFail = new ConcurrentHashMap<>();
   private final Map<String, Integer> refusing = new ConcurrentHashMap<>();
   private final Map<String, CountDownLatch> hung = new ConcurrentHashMap<>();
+  /** Paths whose answers are held after the call is applied and shown to {@link #await} (see {@link #holdAnswers}). */
+  private final List<Predicate<Call>> holding = new CopyOnWriteArrayList<>();
+  /** Calls answered 500 without being applied, with how many more to fail (see {@link #failNext}). */
+  private final Map<Predicate<Call>, AtomicInteger> failing = new ConcurrentHashMap<>();
+  /** The held calls, by identity, each until {@link #releaseAnswer}. */
+  private final Map<Call, CountDownLatch> heldAnswers = java.util.Collections.synchronizedMap(
+      new java.util.IdentityHashMap<>());
   private final Map<String, ObjectNode> channels = new ConcurrentHashMap<>();
   private final ConcurrentLinkedQueue<RateLimit> rateLimits = new ConcurrentLinkedQueue<>();
   private final ConcurrentLinkedQueue<RateLimit> emptyBuckets = new ConcurrentLinkedQueue<>();
@@ -398,8 +404,48 @@ public final class FakeDiscord implements AutoCloseable {
     return m;
   }
 
+  /** Sends a gateway event as given (a corpus shape); returns its sequence number. */
+  int event(String type, JsonNode data) {
+    return gateway.dispatch(type, data);
+  }
+
+  /** A fresh snowflake of the current time, for shapes that need ids. */
+  String snowflake() {
+    return next();
+  }
+
+  /**
+   * An INTERACTION_CREATE: {@code shape} laid over the envelope every guild interaction has (id and token,
+   * application, guild, the channel object of {@code channel_id} and the acting member), field by field, so a
+   * shape that sets {@code guild_id} to null or gives a {@code user} instead of a {@code member} (a direct
+   * message) keeps that. Returns the interaction id.
+   */
+  String interaction(ObjectNode shape, String user) {
+    String channel = shape.path("channel_id").asText(SUPPORT_CHANNEL);
+    ObjectNode data = shape.path("data") instanceof ObjectNode o ? o : JSON.createObjectNode();
+    String id = next();
+    ObjectNode d = envelope(id, shape.path("type").asInt(), user, channel, data, null);
+    shape.fields().forEachRemaining(f -> {
+      if (f.getValue().isNull()) {
+        d.remove(f.getKey());
+      } else if (!f.getKey().equals("id") && !f.getKey().equals("token")) {
+        d.set(f.getKey(), f.getValue());
+      }
+    });
+    if (shape.has("user")) {
+      d.remove("member");
+    }
+    gateway.dispatch("INTERACTION_CREATE", d);
+    return id;
+  }
+
   private String push(int type, String user, String channel, ObjectNode data, ObjectNode message) {
     String id = next();
+    gateway.dispatch("INTERACTION_CREATE", envelope(id, type, user, channel, data, message));
+    return id;
+  }
+
+  private ObjectNode envelope(String id, int type, String user, String channel, ObjectNode data, ObjectNode message) {
     ObjectNode d = JSON.createObjectNode();
     d.put("id", id).put("application_id", APP_ID).put("type", type).put("token", "interaction-token-" + id)
         .put("version", 1).put("guild_id", GUILD).put("channel_id", channel).put("locale", "en-US")
@@ -422,8 +468,7 @@ public final class FakeDiscord implements AutoCloseable {
     if (message != null) {
       d.set("message", message);
     }
-    gateway.dispatch("INTERACTION_CREATE", d);
-    return id;
+    return d;
   }
 
   /**
@@ -556,6 +601,15 @@ public final class FakeDiscord implements AutoCloseable {
         answered(refused);
         return;
       }
+      Call probe = new Call(method, path, query, body, 0, null, Instant.now());
+      if (failing.entrySet().stream().anyMatch(f -> f.getKey().test(probe)
+          && f.getValue().getAndUpdate(n -> Math.max(0, n - 1)) > 0)) {
+        JsonNode error = JSON.createObjectNode().put("message", "500: Internal Server Error").put("code", 0);
+        Call failed = record(new Call(method, path, query, body, 500, error, Instant.now()));
+        send(x, 500, error);
+        answered(failed);
+        return;
+      }
       String nonceKey = created != null && body != null && body.path("enforce_nonce").asBoolean()
           && body.hasNonNull("nonce") ? created + " " + body.get("nonce").asText() : null;
       Answer a = nonceKey != null && nonces.containsKey(nonceKey)
@@ -570,9 +624,48 @@ public final class FakeDiscord implements AutoCloseable {
         a = new Answer(500, JSON.createObjectNode().put("message", "500: Internal Server Error").put("code", 0));
       }
       Call call = record(new Call(method, path, query, body, a.status(), a.body(), Instant.now()));
+      if (holding.stream().anyMatch(h -> h.test(call))) {
+        // the call is applied and visible (a person sees the message), but the bot has not heard back yet
+        CountDownLatch answerHeld = new CountDownLatch(1);
+        heldAnswers.put(call, answerHeld);
+        answered(call);
+        try {
+          answerHeld.await(Await.HUNG.toSeconds(), TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        send(x, a.status(), a.body());
+        return;
+      }
       send(x, a.status(), a.body());
       answered(call);
     }
+  }
+
+  /**
+   * Calls {@code matching} are applied and returned by {@link #await} at once, but each one's answer reaches
+   * the bot only after {@link #releaseAnswer}: a person can act on a message Discord shows before the bot
+   * has the answer to its post.
+   */
+  void holdAnswers(Predicate<Call> matching) {
+    holding.add(matching);
+  }
+
+  /**
+   * The next {@code times} calls {@code matching} are answered 500 and not applied (JDA retries a 500 a few
+   * times, then reports the failure).
+   */
+  void failNext(Predicate<Call> matching, int times) {
+    failing.put(matching, new AtomicInteger(times));
+  }
+
+  /** Sends the bot the held answer of {@code call}. */
+  void releaseAnswer(Call call) {
+    CountDownLatch latch = heldAnswers.remove(call);
+    if (latch == null) {
+      throw new AssertionError("the answer of " + call + " is not held");
+    }
+    latch.countDown();
   }
 
   /** The bucket of a message create or edit (per channel), or null for routes the fake does not limit. */
@@ -889,14 +982,16 @@ public final class FakeDiscord implements AutoCloseable {
       return c != null && c.isOpen();
     }
 
-    void dispatch(String type, JsonNode data) {
-      ObjectNode event = JSON.createObjectNode().put("op", 0).put("s", seq.incrementAndGet()).put("t", type);
+    int dispatch(String type, JsonNode data) {
+      int s = seq.incrementAndGet();
+      ObjectNode event = JSON.createObjectNode().put("op", 0).put("s", s).put("t", type);
       event.set("d", data);
       WebSocket c = client;
       if (c == null) {
         throw new IllegalStateException("JDA is not connected to the fake gateway");
       }
       c.send(event.toString());
+      return s;
     }
 
     @Override
@@ -915,6 +1010,8 @@ public final class FakeDiscord implements AutoCloseable {
   @Override
   public void close() throws InterruptedException {
     hung.values().forEach(CountDownLatch::countDown);
+    holding.clear();
+    List.copyOf(heldAnswers.values()).forEach(CountDownLatch::countDown);
     http.stop(0);
     gateway.stop(1000);
   }

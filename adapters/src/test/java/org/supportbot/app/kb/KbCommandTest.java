@@ -104,7 +104,8 @@ class KbCommandTest {
     assertThat(run.out()).contains("queries   2 (lexical BM25, whole index)" + NL)
         .contains("MAP@10    1.0000" + NL).contains("MRR@10    1.0000" + NL).contains("P@1       1.0000" + NL)
         .contains("Recall@5  1.0000" + NL).contains("nDCG@10   1.0000" + NL)
-        .contains("floor     0.035: no suggestion for 0 of 0 queries without a relevant document;");
+        .contains("floor     0.073: no suggestion for 0 of 0 queries without a relevant document;")
+        .contains("fit       none: these queries cannot tell (every top hit relevant, or none)" + NL);
   }
 
   @Test

@@ -80,8 +80,8 @@ public class KbSearchBenchmark {
     if ("hybrid".equals(mode)) {
       try (KbIndexWriter w = KbIndexWriter.open(KbIndexing.luceneDir(dir))) {
         w.useEmbedder(Optional.of(new PooledEmbedder(all.subList(0, Math.min(POOL, all.size())))));
-        w.sync(Source.ARTICLE, all.stream().filter(d -> d.source() == Source.ARTICLE).toList(), true, IndexProgress.NONE);
-        w.sync(Source.FORUM, all.stream().filter(d -> d.source() == Source.FORUM).toList(), true, IndexProgress.NONE);
+        w.sync(Map.of(Source.ARTICLE, all.stream().filter(d -> d.source() == Source.ARTICLE).toList(),
+            Source.FORUM, all.stream().filter(d -> d.source() == Source.FORUM).toList()), true, IndexProgress.NONE);
         w.commit(Map.of());
       }
     } else {

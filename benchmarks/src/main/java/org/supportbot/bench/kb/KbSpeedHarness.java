@@ -94,8 +94,8 @@ public final class KbSpeedHarness {
         if (hybrid) {
           w.useEmbedder(Optional.of(new KbSearchBenchmark.PooledEmbedder(all.subList(0, Math.min(1_000, all.size())))));
         }
-        w.sync(Source.ARTICLE, all.stream().filter(d -> d.source() == Source.ARTICLE).toList(), true, IndexProgress.NONE);
-        w.sync(Source.FORUM, all.stream().filter(d -> d.source() == Source.FORUM).toList(), true, IndexProgress.NONE);
+        w.sync(Map.of(Source.ARTICLE, all.stream().filter(d -> d.source() == Source.ARTICLE).toList(),
+            Source.FORUM, all.stream().filter(d -> d.source() == Source.FORUM).toList()), true, IndexProgress.NONE);
         w.commit(Map.of());
         if (segments > 0) {
           long t0 = System.nanoTime();

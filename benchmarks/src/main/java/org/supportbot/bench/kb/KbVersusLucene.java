@@ -156,8 +156,8 @@ public final class KbVersusLucene {
     Path plain = Files.createTempDirectory("kb-vs-lucene-plain");
     try {
       try (KbIndexWriter w = KbIndexWriter.open(KbIndexing.luceneDir(ours))) {
-        w.sync(Source.ARTICLE, all.stream().filter(d -> d.source() == Source.ARTICLE).toList(), true, IndexProgress.NONE);
-        w.sync(Source.FORUM, all.stream().filter(d -> d.source() == Source.FORUM).toList(), true, IndexProgress.NONE);
+        w.sync(Map.of(Source.ARTICLE, all.stream().filter(d -> d.source() == Source.ARTICLE).toList(),
+            Source.FORUM, all.stream().filter(d -> d.source() == Source.FORUM).toList()), true, IndexProgress.NONE);
         w.commit(Map.of());
       }
       PlainLucene.index(plain, all.size(), i -> PlainLucene.document(all.get(i)), 2);

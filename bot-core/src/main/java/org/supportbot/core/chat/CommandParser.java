@@ -28,7 +28,7 @@ public final class CommandParser {
 
   /** The commands customers may use; the others are the vendor's engineers' only. */
   public static final Set<String> FOR_CUSTOMERS = Set.of("support", "severity", "reopen", "escalate", "transcript",
-      "help");
+      "board", "help");
 
   private static final Pattern NUMBER = Pattern.compile("#?([A-Za-z][A-Za-z0-9]{0,15}-\\d{1,9})");
   private static final Pattern DURATION = Pattern.compile(
@@ -66,6 +66,7 @@ public final class CommandParser {
         + " message)");
     u.put("queue", "/queue - open cases by next deadline");
     u.put("mine", "/mine - your open cases");
+    u.put("board", "/board - a one-time sign-in link to the web board");
     u.put("help", "/help - this list");
     return java.util.Collections.unmodifiableMap(u);
   }
@@ -102,7 +103,7 @@ public final class CommandParser {
     String rest = args == null ? "" : args.strip();
     Optional<String> incident = Optional.empty();
     switch (cmd) {
-      case "support", "queue", "mine", "help" -> { }
+      case "support", "queue", "mine", "board", "help" -> { }
       case "merge" -> {
         List<String> words = words(rest);
         if (words.size() == 2 && NUMBER.matcher(words.get(0)).matches()) {
@@ -211,6 +212,7 @@ public final class CommandParser {
       }
       case "queue" -> new DeskCommand.Queue();
       case "mine" -> new DeskCommand.Mine();
+      case "board" -> new DeskCommand.Board();
       case "help" -> new DeskCommand.Help();
       default -> throw new IllegalStateException("command " + cmd + " is listed but not read");
     };

@@ -66,5 +66,8 @@ public sealed interface DeskCommand {
 
   record Mine() implements DeskCommand {}
 
+  /** A sign-in link to the web board; what it shows follows who asks. */
+  record Board() implements DeskCommand {}
+
   record Help() implements DeskCommand {}
 }

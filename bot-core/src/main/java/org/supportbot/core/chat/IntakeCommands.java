@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.supportbot.config.policy.SupportPolicy;
 import org.supportbot.core.conversation.Inbound;
+import org.supportbot.core.conversation.KnowledgeSuggestions;
 import org.supportbot.core.conversation.Outbound;
 import org.supportbot.core.conversation.Suggestion;
 import org.supportbot.core.directory.Organization;
@@ -120,7 +121,8 @@ final class IntakeCommands {
     String caseKey = "intake:" + stored.map(IntakeState::id).orElse(who.in().key());
     switch (turn.result().orElseThrow()) {
       case IntakeResult.Ready ready -> file(who, ready, caseKey, step);
-      case IntakeResult.Deflected d -> desk.knowledge.feedback(d.solvedBy().id(), d.solvedBy().source(), true, caseKey);
+      case IntakeResult.Deflected d -> desk.knowledge.feedback(d.solvedBy().id(), d.solvedBy().source(), true, caseKey,
+          draft(stored.map(IntakeState::answers).orElse(Map.of())));
       case IntakeResult.Cancelled c -> { }
       case IntakeResult.Refused r -> { }
       case IntakeResult.Expired x -> { }
@@ -133,7 +135,7 @@ final class IntakeCommands {
       return; // marked past due while the intake was open
     }
     for (Suggestion s : ready.offered()) {
-      desk.knowledge.feedback(s.id(), s.source(), false, caseKey);
+      desk.knowledge.feedback(s.id(), s.source(), false, caseKey, draft(ready.answers()));
     }
     ChatPlace place = new ChatPlace(who.in().place().platform(), who.in().place().workspace(), who.in().place().channel(), "");
     Origin origin = desk.origin(who);
@@ -169,11 +171,20 @@ final class IntakeCommands {
     return true;
   }
 
-  /** Up to three articles and threads related to a new case, for engineers in triage. */
+  /** What the suggestions were searched by, for the verdict on them (the intake's redacted answers). */
+  private static KnowledgeSuggestions.Draft draft(Map<String, String> answers) {
+    return new KnowledgeSuggestions.Draft(Intake.title(answers), answers.getOrDefault("description", ""),
+        answers.getOrDefault("error_messages", ""), answers.getOrDefault("product", ""),
+        answers.getOrDefault("version", ""));
+  }
+
+  /**
+   * Up to three articles and threads related to a new case, for engineers in triage; the knowledge base
+   * filters by product and version only when they name a product its documents are filed under.
+   */
   List<Suggestion> relatedTo(String policyId, String title, Map<String, String> answers, String product,
       String version) {
-    boolean products = !desk.policy(policyId).versions().products().isEmpty();
     return desk.knowledge.suggest(title, answers.getOrDefault("description", ""),
-        answers.getOrDefault("error_messages", ""), products ? product : "", products ? version : "", 3);
+        answers.getOrDefault("error_messages", ""), product, version, 3);
   }
 }

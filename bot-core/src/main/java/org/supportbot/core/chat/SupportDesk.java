@@ -94,6 +94,7 @@ public final class SupportDesk {
   private final QueryCommands queries;
   private final EventMessages messages;
   private final DailyDigest digest;
+  private volatile BoardLinks board = BoardLinks.OFF;
   /** The outbox's event cursor as last committed; read from the store on first use; rendering only. */
   private long cursor = -1;
   /** Serializes the inbounds of one conversation: striped by {@link #conversationOf}. */
@@ -117,6 +118,11 @@ public final class SupportDesk {
     this.queries = new QueryCommands(desk);
     this.messages = new EventMessages(desk, intake);
     this.digest = new DailyDigest(desk);
+  }
+
+  /** Serves {@code /board} with sign-in links from {@code links} (the web board, when it runs). */
+  public void boardLinks(BoardLinks links) {
+    this.board = Objects.requireNonNull(links, "links");
   }
 
   /**
@@ -257,6 +263,9 @@ public final class SupportDesk {
     switch (ok.command()) {
       case DeskCommand.Support s -> intake.start(who, step);
       case DeskCommand.Help h -> step.out.add(queries.help(who));
+      case DeskCommand.Board b -> step.out.add(Outbound.toPlace(who.in().place(), Outbound.Kind.REPLY)
+          .onlyFor(who.in().person()).text(board.answer(who.in().person(), who.engineer(),
+              who.contact() ? who.channelOrg() : Optional.empty())).build());
       case DeskCommand.Queue q -> step.out.add(queries.queue(who));
       case DeskCommand.Mine m -> step.out.add(queries.mine(who));
       case DeskCommand.SlaWhy x -> onCase(who, name, named, step).ifPresent(s -> step.out.add(queries.slaWhy(who, s)));

@@ -293,11 +293,10 @@ public final class Intake {
 
   private List<Suggestion> suggestFor(Map<String, String> answers) {
     String description = answers.getOrDefault("description", "");
-    // a product filter only helps when the policy names its products; free-text answers would filter everything out
-    boolean namedProducts = !policy.versions().products().isEmpty();
+    // the case's product and version as answered; the knowledge base filters by them when they name a product
+    // its documents are filed under and a version number, and ignores them otherwise
     return knowledge.suggest(title(answers), description, answers.getOrDefault("error_messages", ""),
-        namedProducts ? answers.getOrDefault("product", "") : "", namedProducts ? answers.getOrDefault("version", "") : "",
-        SUGGESTIONS);
+        answers.getOrDefault("product", ""), answers.getOrDefault("version", ""), SUGGESTIONS);
   }
 
   private Outbound.Builder say(IntakeState state, Outbound.Kind kind) {
@@ -305,7 +304,7 @@ public final class Intake {
   }
 
   /** The case title: the description's first sentence or line, at most 80 characters. */
-  static String title(Map<String, String> answers) {
+  public static String title(Map<String, String> answers) {
     String d = answers.getOrDefault("description", "").strip();
     if (d.isEmpty()) {
       return answers.getOrDefault("title", "Support request");

@@ -33,6 +33,8 @@ public final class SettingsLoader {
   private static final Pattern KEY = Pattern.compile("[A-Z][A-Z0-9]{1,9}");
   private static final Pattern HEALTH_LIMIT = Pattern.compile("(\\d{1,5})\\s*(s|secs?|seconds?|m|mins?|minutes?|h|hours?)",
       Pattern.CASE_INSENSITIVE);
+  private static final Pattern EVERY = Pattern.compile("every\\s+(?:(\\d{1,5})\\s*)?(seconds?|minutes?|hours?)",
+      Pattern.CASE_INSENSITIVE);
   private static final Pattern SPAN = Pattern.compile("(\\d{1,4})\\s*(minutes?|hours?|days?)", Pattern.CASE_INSENSITIVE);
   private static final Pattern IP = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
   private static final Set<String> CONTRACTS = Set.of("subscription", "saas", "service_contract");
@@ -73,7 +75,8 @@ public final class SettingsLoader {
     YamlValue doc = YamlValue.document(name, text, problems,
         "a settings file must be a YAML mapping; see config/supportbot.example.yaml");
     doc.onlyKeys("database", "knowledge_base", "policies", "warnings", "intake_expiry", "digest", "triage", "managers",
-        "organizations", "engineers", "slack", "discord", "ops");
+
+        "organizations", "engineers", "slack", "discord", "ops", "web");
     String databaseText = doc.get("database").text("data/supportbot.db");
     Optional<PostgresLocation> postgres = Optional.empty();
     if (PostgresLocation.isUrl(databaseText)) {
@@ -85,7 +88,16 @@ public final class SettingsLoader {
       databaseText = "data/supportbot.db";
     }
     Path database = base.resolve(databaseText);
-    Optional<Path> kb = doc.get("knowledge_base").text(false, "").map(base::resolve);
+    YamlValue kbValue = doc.get("knowledge_base");
+    Optional<Path> kb;
+    Optional<BotSettings.KnowledgeSync> kbSync = Optional.empty();
+    if (kbValue.isMap()) {
+      kbValue.onlyKeys("index", "articles", "forums", "sync", "max_sync_age");
+      kb = kbValue.get("index").text(true, "name the folder made by supportbot kb index, e.g. index: ../data/kb").map(base::resolve);
+      kbSync = knowledgeSync(kbValue, base);
+    } else {
+      kb = kbValue.text(false, "").map(base::resolve);
+    }
     Optional<Path> policies = doc.get("policies").text(false, "").map(base::resolve);
     List<Integer> warnings = new ArrayList<>();
     YamlValue w = doc.get("warnings");
@@ -173,11 +185,65 @@ public final class SettingsLoader {
           .orElse(BotSettings.Ops.MAX_FAILING);
       ops = Optional.of(new BotSettings.Ops(address, port(op.get("port"), 9090), maxOutboxAge, maxFailing));
     }
+    Optional<BotSettings.Web> web = web(doc.get("web"));
     if (!problems.isEmpty()) {
       throw new ConfigException(problems.all());
     }
     return new BotSettings(database, kb, policies, warnings, expiry, digestAt, zone, triage, managers, orgs, engineers,
-        slack, discord, ops, postgres);
+        slack, discord, ops, postgres, web, kbSync);
+  }
+
+  /** {@code knowledge_base:} as a mapping: the live sources and their schedule. */
+  private static Optional<BotSettings.KnowledgeSync> knowledgeSync(YamlValue v, Path base) {
+    Optional<Path> articles = v.get("articles").text(false, "").map(base::resolve);
+    List<URI> forums = new ArrayList<>();
+    for (YamlValue f : v.get("forums").items()) {
+      f.text(true, "write the forum's address, e.g. https://forum.example.com").ifPresent(t -> {
+        try {
+          URI u = new URI(t.strip());
+          if (u.getScheme() == null || !Set.of("http", "https").contains(u.getScheme()) || u.getHost() == null) {
+            f.problem("\"" + t + "\" is not an http(s) address; write the forum's address, e.g."
+                + " https://forum.example.com");
+          } else if (u.getUserInfo() != null || u.getQuery() != null) {
+            f.problem("\"" + t + "\" carries credentials or a query; the API key comes from DISCOURSE_API_KEY only");
+          } else {
+            forums.add(u);
+          }
+        } catch (URISyntaxException e) {
+          f.problem("\"" + t + "\" is not a URL; write the forum's address, e.g. https://forum.example.com");
+        }
+      });
+    }
+    if (articles.isEmpty() && forums.isEmpty() && v.get("sync").isMissing()) {
+      return Optional.empty();
+    }
+    Duration every = v.get("sync").parse(false, "", SettingsLoader::every).orElse(BotSettings.KnowledgeSync.EVERY);
+    Duration maxAge = v.get("max_sync_age").parse(false, "", SettingsLoader::healthLimit)
+        .orElse(BotSettings.KnowledgeSync.defaultMaxAge(every));
+    if (maxAge.compareTo(every) <= 0) {
+      v.get("max_sync_age").problem("a limit of " + maxAge.toSeconds() + " s is not longer than the sync interval ("
+          + every.toSeconds() + " s), so health would be degraded between two rounds; write e.g. \""
+          + BotSettings.KnowledgeSync.defaultMaxAge(every).toMinutes() + " minutes\"");
+    }
+    return Optional.of(new BotSettings.KnowledgeSync(articles, forums, every, maxAge));
+  }
+
+  /** {@code knowledge_base.sync}: "every 15 minutes", "every hour", "every 30 seconds" (at least 10 seconds). */
+  static Duration every(String text) {
+    Matcher m = EVERY.matcher(text.strip());
+    if (!m.matches()) {
+      throw new IllegalArgumentException("\"" + text + "\" is not a schedule; write e.g. \"every 15 minutes\" or"
+          + " \"every hour\"");
+    }
+    long n = m.group(1) == null ? 1 : Long.parseLong(m.group(1));
+    String unit = m.group(2).toLowerCase(Locale.ROOT);
+    Duration d = unit.startsWith("s") ? Duration.ofSeconds(n) : unit.startsWith("m") ? Duration.ofMinutes(n)
+        : Duration.ofHours(n);
+    if (d.compareTo(Duration.ofSeconds(10)) < 0) {
+      throw new IllegalArgumentException("\"" + text + "\" would ask the forums more often than every 10 seconds;"
+          + " write e.g. \"every 15 minutes\"");
+    }
+    return d;
   }
 
   private static Optional<BotSettings.Organization> organization(YamlValue o, Set<String> ids, Set<String> keys,
@@ -283,6 +349,40 @@ public final class SettingsLoader {
   }
 
   /** A TCP port; 0 asks the system for a free one. */
+  /** {@code web: {address, port, public_url, idle}}: the web board, when present. */
+  private static Optional<BotSettings.Web> web(YamlValue w) {
+    if (w.isMissing()) {
+      return Optional.empty();
+    }
+    w.onlyKeys("address", "port", "public_url", "idle");
+    String address = w.get("address").text("127.0.0.1").strip();
+    if (!isIpAddress(address)) {
+      w.get("address").problem("\"" + address + "\" is not an IP address; write 127.0.0.1 (this host only) or"
+          + " 0.0.0.0 (every interface)");
+    }
+    int port = port(w.get("port"), 8080);
+    Optional<URI> url = w.get("public_url").parse(false, "", SettingsLoader::publicUrl);
+    Duration idle = w.get("idle").parse(false, "", SettingsLoader::span).orElse(BotSettings.Web.IDLE);
+    return Optional.of(new BotSettings.Web(address, port, url, idle));
+  }
+
+  /** The web board's public address: an absolute http(s) URL without credentials, query or fragment. */
+  static URI publicUrl(String text) {
+    String t = text.strip();
+    String fix = "; write the address people open, e.g. https://desk.example.com/ or http://127.0.0.1:8080/";
+    URI uri;
+    try {
+      uri = new URI(t.endsWith("/") ? t : t + "/");
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException("\"" + t + "\" is not a URL" + fix);
+    }
+    if (uri.getScheme() == null || !Set.of("http", "https").contains(uri.getScheme().toLowerCase(Locale.ROOT))
+        || uri.getHost() == null || uri.getUserInfo() != null || uri.getQuery() != null || uri.getFragment() != null) {
+      throw new IllegalArgumentException("\"" + t + "\" is not an http or https URL without credentials or query" + fix);
+    }
+    return uri;
+  }
+
   private static int port(YamlValue v, int fallback) {
     Optional<Integer> port = v.integer(false, 0, "write a TCP port, e.g. " + fallback);
     if (port.isPresent() && port.get() > 65535) {

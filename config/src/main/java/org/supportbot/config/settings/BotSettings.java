@@ -25,19 +25,22 @@ import java.util.Set;
  * @param managers who get breach pings and the digest
  * @param ops where the health and metrics endpoint listens, if anywhere
  * @param postgres the PostgreSQL server the desk lives on instead of the SQLite file, if {@code database:} names one
+ * @param web where the web board listens, if anywhere
+ * @param knowledgeSync the knowledge base's live sources and how often they are synced, if any
  */
 public record BotSettings(Path database, Optional<Path> knowledgeBase, Optional<Path> policies,
     List<Integer> warningPercents, Duration intakeExpiry, LocalTime digestAt, ZoneId digestZone, String triage,
     List<String> managers, List<Organization> organizations, List<Engineer> engineers, Optional<Slack> slack,
-    Optional<Discord> discord, Optional<Ops> ops, Optional<PostgresLocation> postgres) {
+    Optional<Discord> discord, Optional<Ops> ops, Optional<PostgresLocation> postgres, Optional<Web> web,
+    Optional<KnowledgeSync> knowledgeSync) {
 
-  /** Settings of a desk on its SQLite file. */
+  /** Settings of a desk on its SQLite file, without a web board or live knowledge-base sources. */
   public BotSettings(Path database, Optional<Path> knowledgeBase, Optional<Path> policies,
       List<Integer> warningPercents, Duration intakeExpiry, LocalTime digestAt, ZoneId digestZone, String triage,
       List<String> managers, List<Organization> organizations, List<Engineer> engineers, Optional<Slack> slack,
       Optional<Discord> discord, Optional<Ops> ops) {
     this(database, knowledgeBase, policies, warningPercents, intakeExpiry, digestAt, digestZone, triage, managers,
-        organizations, engineers, slack, discord, ops, Optional.empty());
+        organizations, engineers, slack, discord, ops, Optional.empty(), Optional.empty(), Optional.empty());
   }
 
   public BotSettings {
@@ -56,6 +59,58 @@ public record BotSettings(Path database, Optional<Path> knowledgeBase, Optional<
     Objects.requireNonNull(slack, "slack");
     Objects.requireNonNull(discord, "discord");
     Objects.requireNonNull(ops, "ops");
+    Objects.requireNonNull(web, "web");
+    Objects.requireNonNull(knowledgeSync, "knowledgeSync");
+  }
+
+  /**
+   * The web board: sign-in links from {@code /board}, the board, case pages and reports.
+   *
+   * @param address the interface to listen on, an IP address ({@code 127.0.0.1} keeps it on this host)
+   * @param port 0 picks a free port (printed at start)
+   * @param publicUrl the address people open, e.g. {@code https://desk.example.com/}; sign-in links start with
+   *     it, and an {@code https} URL makes the session cookie {@code Secure}; empty: the address and port
+   *     the board listens on
+   * @param idle a session ends after this long without a request
+   */
+  public record Web(String address, int port, Optional<URI> publicUrl, Duration idle) {
+    /** How long a session lasts without a request, unless the settings say otherwise. */
+    public static final Duration IDLE = Duration.ofMinutes(30);
+
+    public Web {
+      Objects.requireNonNull(address, "address");
+      Objects.requireNonNull(publicUrl, "publicUrl");
+      if (!Objects.requireNonNull(idle, "idle").isPositive()) {
+        throw new IllegalArgumentException("idle must be positive, got " + idle);
+      }
+    }
+  }
+
+  /**
+   * The knowledge base's live sources, kept fresh while the bot runs ({@code knowledge_base:} as a mapping).
+   *
+   * @param articles a folder of Markdown articles, re-indexed when a file in it changes
+   * @param forums Discourse sites synced incrementally
+   * @param every how often the sources are checked ({@code sync: every 15 minutes})
+   * @param maxAge {@code /health} is degraded once the oldest source's last successful sync is older than this
+   */
+  public record KnowledgeSync(Optional<Path> articles, List<URI> forums, Duration every, Duration maxAge) {
+    /** How often the sources are synced when the settings do not say. */
+    public static final Duration EVERY = Duration.ofMinutes(15);
+
+    public KnowledgeSync {
+      Objects.requireNonNull(articles, "articles");
+      forums = List.copyOf(forums);
+      if (!Objects.requireNonNull(every, "every").isPositive() || !Objects.requireNonNull(maxAge, "maxAge")
+          .isPositive()) {
+        throw new IllegalArgumentException("the sync interval and the age limit must be positive");
+      }
+    }
+
+    /** The default age limit: three missed rounds. */
+    public static Duration defaultMaxAge(Duration every) {
+      return every.multipliedBy(3);
+    }
   }
 
   /**

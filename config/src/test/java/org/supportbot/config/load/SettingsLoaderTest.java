@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalTime;
+import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.supportbot.config.settings.BotSettings;
@@ -65,7 +67,7 @@ class SettingsLoaderTest {
             .containsExactlyInAnyOrder(
                 "bot.yaml:1: databse: unknown key; did you mean \"database\"? allowed here: database, knowledge_base,"
                     + " policies, warnings, intake_expiry, digest, triage, managers, organizations, engineers, slack,"
-                    + " discord, ops",
+                    + " discord, ops, web",
                 "bot.yaml:2: triage: \"slack/T1\" is not an address; write platform/workspace/id with platform slack,"
                     + " discord or console, e.g. slack/T0123/C0456",
                 "bot.yaml:3: intake_expiry: \"forever\" is not a duration; write e.g. \"30 minutes\", \"24 hours\" or"
@@ -220,5 +222,61 @@ class SettingsLoaderTest {
         """, Path.of("/srv"));
     assertThat(SettingsLoader.checkPolicies(s, Set.of("atheer", "atomrock"))).containsExactly(
         "organization acme: policy \"athear\" is not loaded; did you mean \"atheer\"? (loaded: atheer, atomrock)");
+  }
+
+  @Test
+  void theKnowledgeBaseMayNameLiveSourcesAndTheirSchedule() throws Exception {
+    BotSettings s = new SettingsLoader().parse("bot.yaml", """
+        triage: slack/T1/C0
+        organizations: [{ id: acme, key: ACME, policy: atheer }]
+        knowledge_base:
+          index: ../data/kb
+          articles: ../kb/articles
+          forums: [https://forum.example.com]
+          sync: every 15 minutes
+        """, Path.of("/srv/conf"));
+    assertThat(s.knowledgeBase()).contains(Path.of("/srv/conf/../data/kb"));
+    assertThat(s.knowledgeSync()).contains(new BotSettings.KnowledgeSync(Optional.of(Path.of("/srv/conf/../kb/articles")),
+        List.of(java.net.URI.create("https://forum.example.com")), Duration.ofMinutes(15), Duration.ofMinutes(45)));
+    BotSettings hourly = new SettingsLoader().parse("bot.yaml", """
+        triage: slack/T1/C0
+        organizations: [{ id: acme, key: ACME, policy: atheer }]
+        knowledge_base: { index: kb, forums: ["http://127.0.0.1:4300"], sync: every hour, max_sync_age: 4h }
+        """, Path.of("/srv"));
+    assertThat(hourly.knowledgeSync().orElseThrow().every()).isEqualTo(Duration.ofHours(1));
+    assertThat(hourly.knowledgeSync().orElseThrow().maxAge()).isEqualTo(Duration.ofHours(4));
+    BotSettings plain = new SettingsLoader().parse("bot.yaml", """
+        triage: slack/T1/C0
+        organizations: [{ id: acme, key: ACME, policy: atheer }]
+        knowledge_base: ../data/kb
+        """, Path.of("/srv"));
+    assertThat(plain.knowledgeBase()).contains(Path.of("/srv/../data/kb"));
+    assertThat(plain.knowledgeSync()).isEmpty();
+  }
+
+  @Test
+  void badKnowledgeBaseSourcesAreReportedWithTheFix() {
+    String text = """
+        triage: slack/T1/C0
+        organizations: [{ id: acme, key: ACME, policy: atheer }]
+        knowledge_base:
+          articles: ./articles
+          forums: ["ftp://forum.example.com", "https://bot:pw@forum.example.com"]
+          sync: every 5 seconds
+          refresh: yes
+        """;
+    assertThatThrownBy(() -> new SettingsLoader().parse("bot.yaml", text, Path.of("/srv")))
+        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).extracting(Object::toString)
+            .containsExactlyInAnyOrder(
+                "bot.yaml:7: knowledge_base.refresh: unknown key; allowed here: index, articles, forums, sync,"
+                    + " max_sync_age",
+                "bot.yaml:4: knowledge_base.index: is required; name the folder made by supportbot kb index, e.g."
+                    + " index: ../data/kb",
+                "bot.yaml:5: knowledge_base.forums[0]: \"ftp://forum.example.com\" is not an http(s) address; write"
+                    + " the forum's address, e.g. https://forum.example.com",
+                "bot.yaml:5: knowledge_base.forums[1]: \"https://bot:pw@forum.example.com\" carries credentials or a"
+                    + " query; the API key comes from DISCOURSE_API_KEY only",
+                "bot.yaml:6: knowledge_base.sync: \"every 5 seconds\" would ask the forums more often than every 10"
+                    + " seconds; write e.g. \"every 15 minutes\""));
   }
 }

@@ -57,7 +57,44 @@ public final class Evaluator {
    * of those whose top hit is relevant, how many lose it to the floor.
    */
   public record FloorCheck(
-      double floor, int noRelevant, int noRelevantSilenced, int top1Relevant, int top1RelevantSilenced) {}
+      double floor, int noRelevant, int noRelevantSilenced, int top1Relevant, int top1RelevantSilenced,
+      double fittedFloor) {}
+
+  /**
+   * The confidence at which a top hit is as likely relevant as not: a logistic regression of "the top
+   * hit is relevant" on its confidence over every query (no-answer queries included), solved for a
+   * probability of one half. This is how the shipped floors were set (on the SemEval train split); NaN
+   * when the queries cannot tell (every top hit relevant, none, or confidence not rising with relevance).
+   */
+  static double fittedFloor(List<double[]> confidenceAndRelevant) {
+    double a = 0;
+    double b = 0;
+    for (int iteration = 0; iteration < 100; iteration++) {
+      // Newton's method on the log-likelihood (iteratively reweighted least squares)
+      double ga = 0, gb = 0, haa = 0, hab = 0, hbb = 0;
+      for (double[] p : confidenceAndRelevant) {
+        double prob = 1 / (1 + Math.exp(-(a + b * p[0])));
+        double w = prob * (1 - prob);
+        ga += p[1] - prob;
+        gb += (p[1] - prob) * p[0];
+        haa += w;
+        hab += w * p[0];
+        hbb += w * p[0] * p[0];
+      }
+      double det = haa * hbb - hab * hab;
+      if (!(Math.abs(det) > 1e-12)) {
+        return Double.NaN;
+      }
+      double da = (hbb * ga - hab * gb) / det;
+      double db = (haa * gb - hab * ga) / det;
+      a += da;
+      b += db;
+      if (Math.abs(da) + Math.abs(db) < 1e-9) {
+        break;
+      }
+    }
+    return b > 0 && Double.isFinite(a) ? -a / b : Double.NaN;
+  }
 
   /** Measures the searcher's floor ({@link KbSearcher#floor()}) on {@code queries}. */
   public static FloorCheck floorCheck(
@@ -66,10 +103,13 @@ public final class Evaluator {
     int noneSilenced = 0;
     int good = 0;
     int goodSilenced = 0;
+    List<double[]> points = new ArrayList<>();
     for (Map.Entry<String, String> q : queries.entrySet()) {
       List<SearchHit> hits = searcher.search(SearchRequest.of(q.getValue()), 1, false);
       boolean silenced = hits.isEmpty() || hits.get(0).confidence() < searcher.floor();
       Map<String, Integer> rel = qrels.getOrDefault(q.getKey(), Map.of());
+      points.add(new double[] {hits.isEmpty() ? 0 : hits.get(0).confidence(),
+          !hits.isEmpty() && rel.getOrDefault(hits.get(0).id(), 0) > 0 ? 1 : 0});
       if (rel.values().stream().noneMatch(v -> v > 0)) {
         none++;
         noneSilenced += silenced ? 1 : 0;
@@ -78,7 +118,7 @@ public final class Evaluator {
         goodSilenced += silenced ? 1 : 0;
       }
     }
-    return new FloorCheck(searcher.floor(), none, noneSilenced, good, goodSilenced);
+    return new FloorCheck(searcher.floor(), none, noneSilenced, good, goodSilenced, fittedFloor(points));
   }
 
   /** Runs and scores in one go. */

@@ -131,6 +131,11 @@ public final class DiscourseSync {
     this.http = Objects.requireNonNull(http, "http");
   }
 
+  /** The forum's address, without a trailing slash. */
+  public java.net.URI baseUrl() {
+    return config.baseUrl();
+  }
+
   /** The commit-data key holding the last sync's newest bump time for this site. */
   public String watermarkKey() {
     return "discourse.watermark " + config.baseUrl();

@@ -169,22 +169,42 @@ public final class KbIndexWriter implements AutoCloseable {
    * and, when {@code deleteMissing}, deletes documents of that source that are no longer there.
    */
   public IndexReport sync(Source source, Collection<KbDocument> docs, boolean deleteMissing, IndexProgress progress) {
+    return sync(Map.of(source, docs), deleteMissing, progress);
+  }
+
+  /**
+   * Brings each source in line with its documents, as {@link #sync(Source, Collection, boolean,
+   * IndexProgress)} does, in one pass over all of them: each indexing thread writes one segment for
+   * every source together, where a pass per source wrote one per source and thread (a search sets
+   * up each of its clauses once per segment).
+   */
+  public IndexReport sync(Map<Source, ? extends Collection<KbDocument>> bySource, boolean deleteMissing,
+      IndexProgress progress) {
     long t0 = System.nanoTime();
-    Map<String, String> existing = hashes(source);
+    Map<Source, Map<String, String>> existing = new java.util.EnumMap<>(Source.class);
+    Map<Source, Set<String>> present = new java.util.EnumMap<>(Source.class);
+    List<KbDocument> all = new ArrayList<>();
+    for (Map.Entry<Source, ? extends Collection<KbDocument>> e : bySource.entrySet()) {
+      Source source = e.getKey();
+      existing.put(source, hashes(source));
+      Set<String> ids = new HashSet<>();
+      for (KbDocument d : e.getValue()) {
+        if (d.source() != source) {
+          throw new IllegalArgumentException(d.key() + " is not a " + source.label());
+        }
+        ids.add(d.id());
+      }
+      present.put(source, ids);
+      all.addAll(e.getValue());
+    }
     AtomicInteger added = new AtomicInteger();
     AtomicInteger updated = new AtomicInteger();
     AtomicInteger unchanged = new AtomicInteger();
     int deleted = 0;
-    Set<String> present = new HashSet<>();
-    for (KbDocument d : docs) {
-      if (d.source() != source) {
-        throw new IllegalArgumentException(d.key() + " is not a " + source.label());
-      }
-      present.add(d.id());
-    }
-    progress.start("indexing " + source.label() + "s", docs.size());
+    progress.start("indexing " + String.join(" and ", bySource.keySet().stream().sorted()
+        .map(s -> s.label() + "s").toList()), all.size());
     // IndexWriter is thread-safe: analysis (the bulk of the cost) runs on every core
-    List<KbDocument> list = List.copyOf(docs);
+    List<KbDocument> list = List.copyOf(all);
     int threads = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), list.size() / 256));
     ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
       Thread t = new Thread(r, "kb-index");
@@ -200,7 +220,7 @@ public final class KbIndexWriter implements AutoCloseable {
           for (int i = part; i < list.size(); i += parts0) {
             KbDocument d = list.get(i);
             String hash = d.contentHash();
-            String old = existing.get(d.id());
+            String old = existing.get(d.source()).get(d.id());
             if (hash.equals(old)) {
               unchanged.incrementAndGet();
             } else {
@@ -231,10 +251,12 @@ public final class KbIndexWriter implements AutoCloseable {
       progress.close();
     }
     if (deleteMissing) {
-      for (String id : existing.keySet()) {
-        if (!present.contains(id)) {
-          delete(source, id);
-          deleted++;
+      for (Map.Entry<Source, Map<String, String>> e : existing.entrySet()) {
+        for (String id : e.getValue().keySet()) {
+          if (!present.get(e.getKey()).contains(id)) {
+            delete(e.getKey(), id);
+            deleted++;
+          }
         }
       }
     }

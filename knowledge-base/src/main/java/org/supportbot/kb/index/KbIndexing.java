@@ -71,11 +71,16 @@ public final class KbIndexing {
         w.deleteAll();
       }
       w.useEmbedder(want);
+      // both sources in one pass: one segment per indexing thread rather than one per source and thread
+      Map<Source, List<KbDocument>> bySource = new java.util.EnumMap<>(Source.class);
       if (articleDocs != null) {
-        report = report.plus(w.sync(Source.ARTICLE, articleDocs, true, progress));
+        bySource.put(Source.ARTICLE, articleDocs);
       }
       if (forumDocs != null) {
-        report = report.plus(w.sync(Source.FORUM, forumDocs, true, progress));
+        bySource.put(Source.FORUM, forumDocs);
+      }
+      if (!bySource.isEmpty()) {
+        report = report.plus(w.sync(bySource, true, progress));
       }
       w.commit(Map.of());
     }

@@ -58,7 +58,9 @@ import org.supportbot.kb.index.SupportAnalyzers;
 import org.supportbot.kb.index.Versions;
 
 /**
- * Searches one snapshot of the index. Thread-safe; reopen to see later changes.
+ * Searches one snapshot of the index. Thread-safe; reopen to see later changes. A holder that swaps
+ * snapshots while searches run uses {@link #acquire()} and {@link #release()}: the snapshot is closed
+ * when it has been closed and the last search holding it has released it.
  */
 public final class KbSearcher implements AutoCloseable {
   private static final int SNIPPET_CHARS = 220;
@@ -100,10 +102,17 @@ public final class KbSearcher implements AutoCloseable {
    * belong to this reader and die with this searcher; a reopen starts with none.
    */
   private final Map<Term, TermStates> termStates = new ConcurrentHashMap<>();
+  /** Each word's share of the confidence bound over the text fields, kept like {@link #termStates}. */
+  private final Map<String, Double> termBounds = new ConcurrentHashMap<>();
   /** Verdicts applied to similar drafts, and the document number of each document they name. */
   private volatile AppliedFeedback feedback = new AppliedFeedback(FeedbackRanking.NONE, Map.of());
+  /** The opener's reference plus one per search in flight; the snapshot closes at zero. */
+  private final java.util.concurrent.atomic.AtomicInteger refs = new java.util.concurrent.atomic.AtomicInteger(1);
 
   private record AppliedFeedback(FeedbackRanking ranking, Map<Integer, String> keyOfDoc) {}
+
+  /** The products documents of this snapshot are filed under (lower case, e.g. {@code beacon-cloud}). */
+  private final Set<String> products;
 
   /** Candidates re-ranked when verdicts on similar drafts apply, so a boosted document can rise into the top k. */
   private static final int FEEDBACK_CANDIDATES = 50;
@@ -155,6 +164,7 @@ public final class KbSearcher implements AutoCloseable {
       addField(fw, KbFields.ANSWER, settings.body()); // an index built before answers shared the body
     }
     this.fields = List.copyOf(fw);
+    this.products = productsOf(reader);
     Embedder e = null;
     if (settings.semantic() > 0) {
       try {
@@ -165,6 +175,91 @@ public final class KbSearcher implements AutoCloseable {
     }
     this.embedder = e;
   }
+
+  private static Set<String> productsOf(DirectoryReader reader) {
+    Set<String> out = new HashSet<>();
+    try {
+      for (LeafReaderContext leaf : reader.leaves()) {
+        org.apache.lucene.index.Terms terms = leaf.reader().terms(KbFields.PRODUCT);
+        if (terms == null) {
+          continue;
+        }
+        org.apache.lucene.index.TermsEnum te = terms.iterator();
+        for (BytesRef t = te.next(); t != null; t = te.next()) {
+          String p = t.utf8ToString();
+          if (!p.equals(KbFields.NONE)) {
+            out.add(p);
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return Set.copyOf(out);
+  }
+
+  /**
+   * The request with its product and version as filters this index can apply. A draft's product is
+   * what a customer answered ("Beacon", "beacon cloud 3.1", "the Beacon agent"): it filters when it
+   * names a product documents are filed under (the longest such run of its words, joined by
+   * {@code -}), and not at all when it names none, since filtering by a product no document has
+   * would leave only the documents for every product. A version filters when it is one (starts with
+   * a digit, {@code v3.2} included); "none", "latest" or "cloud" do not.
+   */
+  public SearchRequest resolved(SearchRequest request) {
+    String product = resolveProduct(request.product());
+    String version = Versions.normalize(request.version());
+    if (version.isEmpty() || !Character.isDigit(version.charAt(0))) {
+      version = "";
+    }
+    if (product.equals(request.product()) && version.equals(request.version())) {
+      return request;
+    }
+    return new SearchRequest(request.text(), request.errorText(), product, version, request.onlyKeys());
+  }
+
+  private String resolveProduct(String answer) {
+    String a = answer.strip().toLowerCase(Locale.ROOT);
+    if (a.isEmpty() || products.isEmpty()) {
+      return "";
+    }
+    if (products.contains(a)) {
+      return a;
+    }
+    String[] words = a.split("[^\\p{L}\\p{N}]+");
+    String best = "";
+    for (int i = 0; i < words.length; i++) {
+      StringBuilder run = new StringBuilder();
+      for (int j = i; j < words.length; j++) {
+        if (words[j].isEmpty()) {
+          break;
+        }
+        if (j > i) {
+          run.append('-');
+        }
+        run.append(words[j]);
+        String candidate = run.toString();
+        if (products.contains(candidate) && candidate.length() > best.length()) {
+          best = candidate;
+        }
+      }
+    }
+    return best;
+  }
+
+  /**
+   * Whether a draft says enough to suggest anything for: at least two distinct words that carry
+   * meaning (after the stop words and question phrasing are dropped), or a token kept whole (an
+   * error code, a path, a version). One word ("dashboard", "reports", "every") names a topic, not a
+   * problem, and whatever it matches best is as likely as not beside the point.
+   */
+  public boolean informative(SearchRequest request) {
+    QueryTerms t = terms(request);
+    return t.stemmed().size() >= MIN_TERMS || !t.exact().isEmpty();
+  }
+
+  /** Distinct meaningful words a draft needs before anything is suggested for it ({@link #informative}). */
+  public static final int MIN_TERMS = 2;
 
   private static boolean hasField(DirectoryReader reader, String field) {
     for (LeafReaderContext leaf : reader.leaves()) {
@@ -260,6 +355,7 @@ public final class KbSearcher implements AutoCloseable {
     if (k <= 0) {
       throw new IllegalArgumentException("k must be positive, was " + k);
     }
+    request = resolved(request);
     QueryTerms terms = terms(request);
     boolean lexical = !(terms.stemmed().isEmpty() && terms.exact().isEmpty());
     if (!lexical && (embedder == null || request.text().isBlank() && request.errorText().isBlank())) {
@@ -441,25 +537,39 @@ public final class KbSearcher implements AutoCloseable {
 
   QueryTerms terms(SearchRequest request) {
     String text = request.text() + "\n" + request.errorText();
-    Map<String, Integer> stems = new LinkedHashMap<>();
-    for (String t : tokens(queryAnalyzer, KbFields.BODY, text)) {
-      if (stems.size() < MAX_TERMS || stems.containsKey(t)) {
-        stems.merge(t, 1, Integer::sum);
+    // the lead sentence's words are taken from the one pass over the whole text: the tokens that end
+    // within it (the analysis is per token, so they are the tokens of the sentence on its own)
+    int leadEnd = -1;
+    if (settings.lead() != 1f) {
+      String first = LeadSentence.of(request.text());
+      if (!first.isEmpty()) {
+        leadEnd = request.text().indexOf(first) + first.length();
       }
+    }
+    Map<String, Integer> stems = new LinkedHashMap<>();
+    Set<String> lead = new HashSet<>();
+    try (TokenStream ts = queryAnalyzer.tokenStream(KbFields.BODY, text)) {
+      CharTermAttribute term = ts.addAttribute(CharTermAttribute.class);
+      org.apache.lucene.analysis.tokenattributes.OffsetAttribute offset =
+          ts.addAttribute(org.apache.lucene.analysis.tokenattributes.OffsetAttribute.class);
+      ts.reset();
+      while (ts.incrementToken()) {
+        String t = term.toString();
+        if (stems.size() < MAX_TERMS || stems.containsKey(t)) {
+          stems.merge(t, 1, Integer::sum);
+          if (offset.endOffset() <= leadEnd) {
+            lead.add(t);
+          }
+        }
+      }
+      ts.end();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
     Set<String> codes = new HashSet<>();
     for (String c : tokens(exact, KbFields.CODE, text)) {
       if (codes.size() < MAX_EXACT) {
         codes.add(c);
-      }
-    }
-    Set<String> lead = new HashSet<>();
-    String first = LeadSentence.of(request.text());
-    if (!first.isEmpty() && settings.lead() != 1f) {
-      for (String t : tokens(queryAnalyzer, KbFields.BODY, first)) {
-        if (stems.containsKey(t)) {
-          lead.add(t);
-        }
       }
     }
     return new QueryTerms(stems, codes, lead);
@@ -631,14 +741,22 @@ public final class KbSearcher implements AutoCloseable {
   private double upperBound(QueryTerms terms, TermLookup lookup) throws IOException {
     double bound = 0;
     for (String t : terms.stemmed().keySet()) {
-      double max = 0;
-      double sum = 0;
-      for (FieldWeight fw : fields) {
-        double w = fw.weight() * idf(fw.field(), t, lookup);
-        max = Math.max(max, w);
-        sum += w;
+      Double b = termBounds.get(t);
+      if (b == null) {
+        double max = 0;
+        double sum = 0;
+        for (FieldWeight fw : fields) {
+          double w = fw.weight() * idf(fw.field(), t, lookup);
+          max = Math.max(max, w);
+          sum += w;
+        }
+        b = max + settings.tie() * (sum - max);
+        if (termBounds.size() >= MAX_CACHED_TERMS) {
+          termBounds.clear();
+        }
+        termBounds.put(t, b);
       }
-      bound += weight(terms, t) * (max + settings.tie() * (sum - max));
+      bound += weight(terms, t) * b;
     }
     if (settings.code() > 0) {
       for (String c : terms.exact()) {
@@ -704,8 +822,41 @@ public final class KbSearcher implements AutoCloseable {
     return SupportAnalyzers.stemmed(QueryStopWords.WORDS);
   }
 
+  /**
+   * Takes a reference for one search; false when this snapshot is already closed (the caller takes
+   * the holder's newer snapshot instead).
+   */
+  public boolean acquire() {
+    while (true) {
+      int n = refs.get();
+      if (n <= 0) {
+        return false;
+      }
+      if (refs.compareAndSet(n, n + 1)) {
+        return true;
+      }
+    }
+  }
+
+  /** Gives back a reference taken by {@link #acquire()}; the last one closes the snapshot. */
+  public void release() {
+    int n = refs.decrementAndGet();
+    if (n == 0) {
+      closeNow();
+    } else if (n < 0) {
+      throw new IllegalStateException(path + ": searcher released more often than acquired");
+    }
+  }
+
+  /** Gives back the opener's reference: closes now, or when the last search in flight releases it. */
   @Override
   public void close() {
+    if (refs.get() > 0) {
+      release();
+    }
+  }
+
+  private void closeNow() {
     matchers.close();
     try {
       reader.close();

@@ -66,7 +66,7 @@ class ArticleReaderTest {
   @Test
   void sampleFolderIsReadSortedByPath() {
     List<KbDocument> docs = ArticleReader.readFolder(SampleKb.articles());
-    assertThat(docs).hasSize(12);
+    assertThat(docs).hasSize(13);
     assertThat(docs).extracting(KbDocument::id).first().isEqualTo("beacon-001");
   }
 

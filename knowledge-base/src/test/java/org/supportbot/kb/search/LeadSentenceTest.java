@@ -31,4 +31,20 @@ class LeadSentenceTest {
     assertThat(LeadSentence.of("")).isEmpty();
     assertThat(LeadSentence.of("... anyone? The scanner jams")).isEmpty();
   }
+
+  @Test
+  void theHandWrittenScanFindsWhatTheRegularExpressionFinds() {
+    java.util.SplittableRandom random = new java.util.SplittableRandom(19);
+    String alphabet = "ab .?!\n\t\r\u00a0";
+    for (int n = 0; n < 200_000; n++) {
+      StringBuilder b = new StringBuilder();
+      int len = random.nextInt(14);
+      for (int i = 0; i < len; i++) {
+        b.append(alphabet.charAt(random.nextInt(alphabet.length())));
+      }
+      String text = b.toString();
+      org.assertj.core.api.Assertions.assertThat(LeadSentence.of(text)).as("\"" + text + "\"")
+          .isEqualTo(LeadSentence.byPattern(text));
+    }
+  }
 }

@@ -1,0 +1,109 @@
+package org.supportbot.app.discord;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.supportbot.core.testing.Await;
+
+/** Ana answers each intake question while the bot has not yet heard back from Discord about posting it. */
+@Timeout(300)
+class DiscordIntakeRaceTest {
+
+  @TempDir Path dir;
+  private FakeDiscord fake;
+  private DeskFixture world;
+  private DiscordAdapter adapter;
+
+  @BeforeEach
+  void start() throws Exception {
+    fake = new FakeDiscord();
+    world = new DeskFixture(dir);
+    adapter = DiscordAdapter.start(FakeDiscord.TOKEN, world.desk, world.refs, world.clock, DeskFixture.local(fake, false));
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    adapter.jda().shutdownNow();
+    adapter.jda().awaitShutdown(Await.HUNG);
+    adapter.close();
+    fake.close();
+    world.close();
+  }
+
+  @Test
+  void eachQuestionIsAskedWhenTheAnswerComesBeforeTheBotHeardBackAboutThePreviousOne() {
+    // the post of each question is made and shown to Ana, but the bot hears back only after she answered it
+    fake.holdAnswers(c -> c.is("POST", "webhooks/" + FakeDiscord.APP_ID + "/.*")
+        && c.body().path("content").asText().matches("(?s).*\\(\\d+/\\d+\\).*"));
+    int from = fake.calls().size();
+    fake.slash(DeskFixture.ANA, FakeDiscord.SUPPORT_CHANNEL, "support", null);
+    FakeDiscord.Call question = fake.await(from, c -> isQuestion(c, 1), "asking question 1");
+    for (int k = 1; k <= IntakeDriver.ANSWERS.size(); k++) {
+      String counter = k + "/" + IntakeDriver.ANSWERS.size();
+      String messageId = question.response().get("id").asText();
+      String answer = IntakeDriver.ANSWERS.get(k - 1);
+      from = fake.calls().size();
+      if (answer.startsWith("=")) {
+        fake.click(DeskFixture.ANA, messageId, "intake.answer:" + answer.substring(1));
+      } else {
+        String click = fake.click(DeskFixture.ANA, messageId, "form:" + counter);
+        fake.await(from, c -> c.is("POST", "interactions/" + click + "/.*/callback"), "opening the answer form");
+        fake.submit(DeskFixture.ANA, FakeDiscord.SUPPORT_CHANNEL, "form:" + counter, Map.of("answer", answer));
+      }
+      int next = k + 1;
+      FakeDiscord.Call earlier = question;
+      if (next <= IntakeDriver.ANSWERS.size()) {
+        // the answer is handled and the next question posted while the bot still waits to hear about this one
+        question = fake.await(from, c -> isQuestion(c, next), "asking question " + next + "/13");
+      }
+      fake.releaseAnswer(earlier);
+    }
+    fake.await(from, c -> c.is("POST", "channels/" + FakeDiscord.SUPPORT_CHANNEL + "/threads"), "creating the case thread");
+    assertThat(world.desk).isNotNull();
+  }
+
+  /**
+   * The intake race seen under load: one follow-up that Discord did not take (a timeout or a 5xx that JDA's
+   * retries did not get past) left Ana's ephemeral lane waiting for its retry, so the next question, recorded
+   * behind it, was not handed to her answer's interaction; the ticker later sent it as a direct message,
+   * where the intake's buttons do not work. The question must still reach her in the channel, ephemeral,
+   * through her latest interaction.
+   */
+  @Test
+  void aFollowUpDiscordDidNotTakeDoesNotLeaveTheNextQuestionUnasked() {
+    fake.failNext(c -> c.is("POST", "webhooks/" + FakeDiscord.APP_ID + "/.*")
+        && c.body().path("content").asText().startsWith("Let's file a support case"), 1);
+    int from = fake.calls().size();
+    fake.slash(DeskFixture.ANA, FakeDiscord.SUPPORT_CHANNEL, "support", null);
+    FakeDiscord.Call first = fake.await(from, c -> isQuestion(c, 1) && c.status() == 200, "asking question 1");
+    String messageId = first.response().get("id").asText();
+    from = fake.calls().size();
+    String click = fake.click(DeskFixture.ANA, messageId, "form:1/13");
+    fake.await(from, c -> c.is("POST", "interactions/" + click + "/.*/callback"), "opening the answer form");
+    String submitted = fake.submit(DeskFixture.ANA, FakeDiscord.SUPPORT_CHANNEL, "form:1/13", Map.of("answer", "Beacon"));
+    fake.await(from, c -> c.is("POST", "interactions/" + submitted + "/.*/callback"), "acknowledging the answer");
+
+    // the welcome waits for its retry; once it is due, the ticker hands it and the question out again
+    world.clock.advance(java.time.Duration.ofSeconds(6));
+    adapter.tick();
+    FakeDiscord.Call second = fake.await(from, c -> isQuestion(c, 2), "asking question 2");
+    assertThat(second.path()).as("through the answer's interaction").contains("interaction-token-" + submitted);
+    assertThat(second.body().get("flags").asInt() & 64).as("only Ana sees it").isEqualTo(64);
+    FakeDiscord.Call welcome = fake.await(from, c -> c.is("POST", "webhooks/.*") && c.status() == 200
+        && c.body().path("content").asText().startsWith("Let's file a support case"), "the welcome, retried");
+    assertThat(fake.calls().indexOf(welcome)).as("in order").isLessThan(fake.calls().indexOf(second));
+    assertThat(fake.calls()).as("no direct message to Ana").noneMatch(c -> c.is("POST", "users/@me/channels")
+        && c.body().path("recipient_id").asText().equals(DeskFixture.ANA));
+  }
+
+  private static boolean isQuestion(FakeDiscord.Call c, int k) {
+    return c.is("POST", "webhooks/" + FakeDiscord.APP_ID + "/.*")
+        && c.body().path("content").asText().contains("(" + k + "/" + IntakeDriver.ANSWERS.size() + ")");
+  }
+}

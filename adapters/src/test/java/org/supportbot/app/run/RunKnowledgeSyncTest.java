@@ -1,0 +1,181 @@
+package org.supportbot.app.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.supportbot.app.slack.RecordingSlackApi;
+import org.supportbot.core.testing.Await;
+import org.supportbot.core.time.ManualClock;
+import org.supportbot.kb.index.KbIndexing;
+import org.supportbot.kb.search.KbSearcher;
+import org.supportbot.kb.search.SearchHit;
+import org.supportbot.kb.search.SearchRequest;
+import org.supportbot.kb.search.SearchSettings;
+import picocli.CommandLine;
+
+/**
+ * {@code supportbot run} with {@code knowledge_base:} naming live sources: a folder of articles and a
+ * Discourse stand-in on loopback. The index does not exist before the start; the first round fills it
+ * in the background, {@code /health} reports when it synced, and once the injected clock is moved past
+ * the limit with no newer round, {@code /health} is degraded with the age and the limit.
+ */
+@Timeout(300) // only stops a hung test: every wait inside is on a condition, bounded by Await.HUNG
+class RunKnowledgeSyncTest {
+  static final String SLACK_TOKEN = "xoxb-kb-sync-token";
+  static final String SECRET = "kb-sync-signing-secret-0123456789";
+  static final Instant START = Instant.parse("2026-12-03T17:00:00Z");
+
+  @TempDir Path dir;
+  private RecordingSlackApi slack;
+  private HttpServer forum;
+  private final Map<String, String> replies = new ConcurrentHashMap<>();
+  private final ManualClock clock = new ManualClock(START);
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Await.HUNG).build();
+  private final ObjectMapper json = new ObjectMapper();
+  private Path settings;
+
+  @BeforeEach
+  void servers() throws Exception {
+    slack = new RecordingSlackApi(SLACK_TOKEN);
+    forum = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    forum.createContext("/", exchange -> {
+      String path = exchange.getRequestURI().getPath()
+          + (exchange.getRequestURI().getQuery() == null ? "" : "?" + exchange.getRequestURI().getQuery());
+      String body = replies.get(path);
+      byte[] bytes = (body == null ? "{\"errors\":[\"not found\"]}" : body).getBytes(StandardCharsets.UTF_8);
+      exchange.sendResponseHeaders(body == null ? 404 : 200, bytes.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(bytes);
+      }
+    });
+    forum.start();
+    replies.put("/latest.json?page=0", "{\"topic_list\": {\"topics\": [{\"id\": 77, \"title\": \"t\","
+        + " \"bumped_at\": \"2026-12-03T08:00:00Z\"}]}}");
+    replies.put("/t/77.json", """
+        {"id": 77, "title": "Collector queue grows without bound after upgrade",
+         "created_at": "2026-12-01T10:00:00Z",
+         "post_stream": {"posts": [
+           {"post_number": 1, "cooked": "<p>Since 4.2 the collector queue keeps growing until the disk fills.</p>"},
+           {"post_number": 2, "accepted_answer": true,
+            "cooked": "<p>Set queue.max_bytes in collector.yml; 4.2 dropped the old default.</p>"}]}}
+        """);
+    Path articles = Files.createDirectories(dir.resolve("articles"));
+    Files.writeString(articles.resolve("rotate-logs.md"), """
+        ---
+        id: rotate-logs
+        title: "Rotating the agent log file"
+        url: https://docs.example.com/rotate-logs
+        ---
+        Set log.rotate.size in agent.yml to rotate agent.log when it reaches that size.
+        """);
+    settings = dir.resolve("bot.yaml");
+    Files.writeString(settings, """
+        database: data/bot.db
+        triage: slack/T0VENDOR/C0TRIAGE
+        organizations:
+          - { id: acme, key: ACME, policy: atheer, channels: [slack/T0VENDOR/C0ACME], contacts: [slack/T0VENDOR/U0ANA] }
+        knowledge_base:
+          index: data/kb
+          articles: articles
+          forums: ["http://127.0.0.1:%1$d"]
+          sync: every 15 minutes
+          max_sync_age: 45 minutes
+        slack: { mode: http, port: 0, path: /slack/events, api_url: "%2$s" }
+        ops: { address: 127.0.0.1, port: 0 }
+        """.formatted(forum.getAddress().getPort(), slack.prefix()));
+  }
+
+  @AfterEach
+  void close() throws Exception {
+    slack.close();
+    forum.stop(0);
+  }
+
+  @Test
+  void theFirstRoundFillsANewIndexAndHealthDegradesOnceTheLastSyncIsOlderThanTheLimit() throws Exception {
+    RunCommand command = new RunCommand(Map.of("SLACK_BOT_TOKEN", SLACK_TOKEN, "SLACK_SIGNING_SECRET", SECRET), clock);
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cli = new CommandLine(command);
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    int[] exit = {-1};
+    Thread thread = Thread.ofPlatform().name("supportbot-run").start(() -> exit[0] = cli.execute("--config",
+        settings.toString()));
+    try {
+      RunCommand.Started started = command.started().get(Await.HUNG.toSeconds(), TimeUnit.SECONDS);
+      String health = "http://127.0.0.1:" + started.ops().orElseThrow().getPort() + "/health";
+      String site = "http://127.0.0.1:" + forum.getAddress().getPort();
+      assertThat(out.toString()).contains("supportbot: knowledge base synced every 900 s from articles, " + site);
+
+      Await.until(() -> !read(health).path("knowledge_base").path("last_sync").isNull(), "the first round");
+      HttpResponse<String> ok = get(health);
+      assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
+      JsonNode kb = json.readTree(ok.body()).path("knowledge_base");
+      assertThat(kb.path("last_sync").asText()).isEqualTo("2026-12-03T17:00:00Z");
+      assertThat(kb.path("age_seconds").asLong()).isZero();
+      assertThat(kb.path("max_age_seconds").asLong()).isEqualTo(2700);
+      assertThat(kb.path("sources").toString()).isEqualTo("{\"articles\":{\"last_success\":\"2026-12-03T17:00:00Z\"},"
+          + "\"" + site + "\":{\"last_success\":\"2026-12-03T17:00:00Z\"}}");
+      try (KbSearcher s = KbSearcher.open(KbIndexing.luceneDir(dir.resolve("data/kb")), SearchSettings.defaults())) {
+        assertThat(s.search(SearchRequest.of("collector queue keeps growing"), 1, false))
+            .extracting(SearchHit::id).containsExactly("77");
+        assertThat(s.search(SearchRequest.of("rotate the agent log"), 1, false))
+            .extracting(SearchHit::id).containsExactly("rotate-logs");
+      }
+
+      clock.advance(Duration.ofMinutes(45));
+      assertThat(get(health).statusCode()).as("exactly at the limit").isEqualTo(200);
+      clock.advance(Duration.ofSeconds(1));
+      HttpResponse<String> stale = get(health);
+      assertThat(stale.statusCode()).isEqualTo(503);
+      JsonNode body = json.readTree(stale.body());
+      assertThat(body.path("status").asText()).isEqualTo("degraded");
+      assertThat(body.path("knowledge_base").path("age_seconds").asLong()).isEqualTo(2701);
+      assertThat(body.path("problems").toString()).isEqualTo("[\"the knowledge base last synced all its sources"
+          + " 2701 s ago (limit 2700 s); no round has ended since\"]");
+    } finally {
+      command.stop();
+      thread.join(Await.HUNG.toMillis());
+    }
+    assertThat(thread.isAlive()).isFalse();
+    assertThat(exit[0]).as(err.toString()).isZero();
+  }
+
+  private JsonNode read(String url) {
+    try {
+      return json.readTree(get(url).body());
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private HttpResponse<String> get(String url) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofString());
+  }
+}

@@ -1,0 +1,542 @@
+package org.supportbot.bench.live;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The Discord crash harness of the live path: a real {@code supportbot run} process (the application
+ * jar) in Discord mode, with thread replies on, pointed at {@link FakeDiscordApi} (a gateway and REST API
+ * in this process), killed with SIGKILL at random moments and restarted on the same database.
+ *
+ * <p>Traffic is offered open loop at {@code rate} actions/s: filings ({@code /support}, then the 13
+ * questions of the Atheer intake answered as they are asked, by button or by the answer form), replies
+ * typed in case threads by the organization's contact (kept in the fake's history even while the bot is
+ * down, so that the restart must read them back), and Claim clicks by engineers on the status messages.
+ * An interaction offered while no bot is connected is not delivered (Discord would say the application did
+ * not respond); an intake whose next question went to a direct message after a crash is abandoned and
+ * must expire once ({@code intake_expiry: 2 minutes}). The daily digest is set to fall during the run.
+ *
+ * <p>At the end: every interaction acknowledged with a deferred reply or update (callback type 5 or 6)
+ * and every message typed in a case thread must be in {@code inbound_handled} (handled), none more than
+ * once in the case logs; duplicate posts are counted by nonce and by follow-up content per interaction; a
+ * case has one thread; the digest went out once; no intake outlived its expiry and none expired twice.
+ *
+ * <p>Run: {@code ./mvnw -B -ntp -q -Pbenchmarks package -DskipTests -pl adapters,benchmarks -am && $JAVA_HOME/bin/java -cp
+ * benchmarks/target/benchmarks.jar org.supportbot.bench.live.DiscordCrashHarness kills=20 rate=6}; other options:
+ * {@code orgs=4}, {@code seed=1}, {@code jar=adapters/target/supportbot.jar}, {@code dir=target/live-discord}.
+ */
+public final class DiscordCrashHarness {
+  private static final String TOKEN = "fake-discord-harness-token";
+  private static final String MANAGER = "1600000000000009999";
+  private static final int ENGINEERS = 5;
+  private static final Pattern QUESTION = Pattern.compile("\\((\\d+)/(\\d+)\\)");
+  /** Atheer's 13 report questions answered as in the demo; "=" marks a button. */
+  private static final List<String> ANSWERS = List.of("Beacon", "3.2.1", "=incident",
+      "The Beacon agent fails to start with BCN-4012: connection refused on every server", "the agent starts",
+      "systemctl start beacon-agent", "BCN-4012: connection refused", "none", "=yes", "all",
+      "nothing is monitored, no workaround", "=P1", "no");
+
+  private final Map<String, String> opts;
+  private final int orgs;
+  private final Path dir;
+  private final Path jar;
+  private final Random random;
+  private final FakeDiscordApi fake;
+  private final int opsPort;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final ExecutorService people = Executors.newVirtualThreadPerTaskExecutor();
+  private Process bot;
+  private int starts;
+  private final List<Long> startMillis = new CopyOnWriteArrayList<>();
+
+  /** Where one start's time went, by the fake's clock (System.nanoTime): launched, commands registered, read back, serving. */
+  private static final class Phase {
+    volatile long launched;
+    volatile long commands;
+    volatile int readBacks;
+    volatile long lastReadBack;
+    volatile long served;
+  }
+
+  private volatile Phase phase = new Phase();
+  private final List<Phase> phases = new CopyOnWriteArrayList<>();
+
+  /** Who acted in each interaction offered, by interaction id. */
+  private record Person(String user, String channel) {}
+
+  private final Map<String, Person> byInteraction = new ConcurrentHashMap<>();
+  private final Set<String> acked = ConcurrentHashMap.newKeySet();
+  private final Set<String> typed = ConcurrentHashMap.newKeySet();
+  private final Set<String> typedWhileDown = ConcurrentHashMap.newKeySet();
+  private final AtomicInteger notDelivered = new AtomicInteger();
+  private final AtomicInteger filingsStarted = new AtomicInteger();
+  private final AtomicInteger filingsDone = new AtomicInteger();
+  private final AtomicInteger claims = new AtomicInteger();
+  private final Map<Integer, AtomicInteger> callbackTypes = new ConcurrentHashMap<>();
+  /** Case threads by thread id, with the channel they are in, and the status messages with a Claim button. */
+  private final Map<String, String> caseThreads = new ConcurrentHashMap<>();
+  private final Map<String, String> statusClaim = new ConcurrentHashMap<>();
+  private final Set<String> answeredQuestions = ConcurrentHashMap.newKeySet();
+  private final AtomicInteger filerIds = new AtomicInteger();
+
+  private DiscordCrashHarness(Map<String, String> opts) throws IOException, InterruptedException {
+    this.opts = opts;
+    this.orgs = Integer.parseInt(opts.getOrDefault("orgs", "4"));
+    this.dir = Path.of(opts.getOrDefault("dir", "target/live-discord")).toAbsolutePath();
+    this.jar = Path.of(opts.getOrDefault("jar", "adapters/target/supportbot.jar")).toAbsolutePath();
+    this.random = new Random(Long.parseLong(opts.getOrDefault("seed", "1")));
+    List<String> channels = new ArrayList<>();
+    for (int o = 0; o < orgs; o++) {
+      channels.add(channel(o));
+    }
+    this.fake = new FakeDiscordApi(TOKEN, channels);
+    this.opsPort = freePort();
+    fake.listen(this::seen);
+  }
+
+  public static void main(String[] args) throws Exception {
+    Map<String, String> opts = new HashMap<>();
+    for (String a : args) {
+      int eq = a.indexOf('=');
+      if (eq < 1) {
+        System.err.println("error: arguments are name=value, got \"" + a + "\"");
+        System.exit(2);
+      }
+      opts.put(a.substring(0, eq), a.substring(eq + 1));
+    }
+    DiscordCrashHarness h = new DiscordCrashHarness(opts);
+    try {
+      h.crash();
+    } finally {
+      h.close();
+    }
+  }
+
+  private void crash() throws Exception {
+    double rate = Double.parseDouble(opts.getOrDefault("rate", "6"));
+    int kills = Integer.parseInt(opts.getOrDefault("kills", "20"));
+    setUp();
+    startBot();
+    Thread killer = Thread.ofPlatform().start(() -> {
+      try {
+        for (int k = 0; k < kills; k++) {
+          Thread.sleep(3000 + random.nextInt(6000));
+          bot.destroyForcibly().waitFor();
+          Thread.sleep(random.nextInt(1500)); // down for a moment: replies typed now are read back later
+          startBot();
+        }
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    long sent = 0;
+    while (killer.isAlive()) {
+      sent += drive(rate, 3);
+    }
+    killer.join();
+    System.out.println("kills done; letting intakes that stalled expire (2 minutes) and the outbox drain");
+    long settle = System.nanoTime() + Duration.ofSeconds(150).toNanos();
+    while (System.nanoTime() < settle) {
+      Thread.sleep(1000);
+    }
+    awaitQuiet(Duration.ofSeconds(60));
+    stopBot();
+    report(kills, sent);
+  }
+
+  /** Offers {@code rate} actions/s for {@code seconds}, open loop; returns how many were offered. */
+  private long drive(double rate, int seconds) {
+    long start = System.nanoTime();
+    long total = (long) (rate * seconds);
+    for (long i = 0; i < total; i++) {
+      long due = start + (long) (i * 1e9 / rate);
+      long wait = due - System.nanoTime();
+      if (wait > 0) {
+        LockSupport.parkNanos(wait);
+      }
+      double pick = random.nextDouble();
+      List<String> threads = List.copyOf(caseThreads.keySet());
+      if (pick < 0.3 || threads.isEmpty()) {
+        file();
+      } else if (pick < 0.8) {
+        String thread = threads.get(random.nextInt(threads.size()));
+        String channel = caseThreads.get(thread);
+        boolean connected = fake.connected();
+        String id = fake.typed(customer(org(channel), 0), thread, "more detail on the problem, note " + i);
+        typed.add(id);
+        if (!connected || !fake.connected()) {
+          typedWhileDown.add(id);
+        }
+      } else {
+        List<String> statuses = List.copyOf(statusClaim.keySet());
+        if (statuses.isEmpty()) {
+          continue;
+        }
+        String status = statuses.get(random.nextInt(statuses.size()));
+        offer(fake.click(engineer(random.nextInt(ENGINEERS)), status, statusClaim.get(status)),
+            new Person(engineer(0), status));
+        claims.incrementAndGet();
+      }
+    }
+    return total;
+  }
+
+  private void file() {
+    int n = filerIds.getAndIncrement();
+    int org = n % orgs;
+    String user = customer(org, 100 + n / orgs);
+    filingsStarted.incrementAndGet();
+    offer(fake.slash(user, channel(org), "support", null), new Person(user, channel(org)));
+  }
+
+  private void offer(String interaction, Person who) {
+    if (interaction == null) {
+      notDelivered.incrementAndGet();
+      return;
+    }
+    byInteraction.put(interaction, who);
+  }
+
+  /** What the bot called: acknowledgements counted, questions answered, cases and their threads remembered. */
+  private void seen(FakeDiscordApi.Call call) {
+    if (call.status() != 200) {
+      return;
+    }
+    if (call.is("PUT", "applications/[0-9]+/commands")) {
+      phase.commands = call.at();
+      phase.readBacks = 0;
+      phase.lastReadBack = 0;
+    } else if (call.is("GET", "channels/[0-9]+/messages") && phase.served == 0) {
+      phase.readBacks++;
+      phase.lastReadBack = call.at();
+    }
+    String[] p = call.path().split("/");
+    if (call.is("POST", "interactions/[0-9]+/.*/callback")) {
+      int type = call.body().path("type").asInt();
+      callbackTypes.computeIfAbsent(type, t -> new AtomicInteger()).incrementAndGet();
+      if (type == 5 || type == 6) {
+        acked.add(p[1]);
+      }
+      return;
+    }
+    if (call.is("POST", "webhooks/[0-9]+/itok-[0-9]+")) {
+      String interaction = p[2].substring("itok-".length());
+      Person who = byInteraction.get(interaction);
+      Matcher q = QUESTION.matcher(call.body().path("content").asText());
+      if (who == null || !q.find()) {
+        return;
+      }
+      int k = Integer.parseInt(q.group(1));
+      int of = Integer.parseInt(q.group(2));
+      if (of != ANSWERS.size() || !answeredQuestions.add(who.user() + " " + k)) {
+        return; // the same question again (a retry): answered once
+      }
+      String messageId = call.response().get("id").asText();
+      people.execute(() -> answer(who, k, messageId));
+      return;
+    }
+    if (call.is("POST", "channels/[0-9]+/threads")) {
+      caseThreads.put(call.response().get("id").asText(), p[1]);
+      return;
+    }
+    if (call.is("POST", "channels/[0-9]+/messages") && caseThreads.containsKey(p[1])) {
+      for (JsonNode row : call.body().path("components")) {
+        for (JsonNode b : row.path("components")) {
+          if (b.path("custom_id").asText().startsWith("case.claim")) {
+            statusClaim.put(call.response().get("id").asText(), b.get("custom_id").asText());
+            filingsDone.incrementAndGet();
+          }
+        }
+      }
+    }
+  }
+
+  private void answer(Person who, int k, String messageId) {
+    String answer = ANSWERS.get(k - 1);
+    String id;
+    if (answer.startsWith("=")) {
+      id = fake.click(who.user(), messageId, "intake.answer:" + answer.substring(1));
+    } else {
+      id = fake.submit(who.user(), who.channel(), "form:" + k + "/" + ANSWERS.size(), "answer", answer);
+    }
+    offer(id, who);
+  }
+
+  // ---- the bot process ------------------------------------------------------------------------
+
+  private void setUp() throws IOException {
+    if (Files.exists(dir)) {
+      try (var walk = Files.walk(dir)) {
+        walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      }
+    }
+    Files.createDirectories(dir);
+    String g = FakeDiscordApi.GUILD;
+    String digestAt = ZonedDateTime.now(ZoneOffset.UTC).plusSeconds(100).format(DateTimeFormatter.ofPattern("HH:mm"));
+    StringBuilder s = new StringBuilder();
+    s.append("database: bot.db\nintake_expiry: 2 minutes\n");
+    s.append("digest: { at: \"").append(digestAt).append("\", zone: UTC }\n");
+    s.append("triage: discord/").append(g).append('/').append(FakeDiscordApi.TRIAGE).append('\n');
+    s.append("managers: [discord/").append(g).append('/').append(MANAGER).append("]\norganizations:\n");
+    for (int o = 0; o < orgs; o++) {
+      s.append("  - id: org").append(o).append("\n    key: ").append(key(o)).append("\n    name: Org ").append(o)
+          .append("\n    policy: atheer\n    purchased_contacts: 100000\n    channels: [discord/").append(g).append('/')
+          .append(channel(o)).append("]\n    contacts: [discord/").append(g).append('/').append(customer(o, 0));
+      for (int c = 100; c < 100 + 400; c++) {
+        s.append(", discord/").append(g).append('/').append(customer(o, c));
+      }
+      s.append("]\n    escalation:\n      channel: discord/").append(g).append('/').append(FakeDiscordApi.TRIAGE)
+          .append("\n      on_call_role: \"").append(FakeDiscordApi.ON_CALL_ROLE).append("\"\n      on_call_label: on-call\n");
+    }
+    s.append("engineers:\n  - { id: discord/").append(g).append('/').append(MANAGER).append(", name: Max, role: manager }\n");
+    for (int e = 0; e < ENGINEERS; e++) {
+      s.append("  - { id: discord/").append(g).append('/').append(engineer(e)).append(", name: Eng").append(e)
+          .append(", role: engineer }\n");
+    }
+    s.append("discord:\n  message_content: true\n  rest_url: ").append(fake.restBaseUrl()).append("\n  gateway_url: ")
+        .append(fake.gatewayUrl()).append("\nops: { address: 127.0.0.1, port: ").append(opsPort).append(" }\n");
+    Files.writeString(dir.resolve("bot.yaml"), s);
+  }
+
+  private void startBot() throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> command = new ArrayList<>(List.of(java));
+    if (opts.containsKey("jvm")) {
+      command.addAll(List.of(opts.get("jvm").split(" ")));
+    }
+    command.addAll(List.of("-jar", jar.toString(), "run", "--config", dir.resolve("bot.yaml").toString()));
+    ProcessBuilder pb = new ProcessBuilder(command);
+    pb.environment().put("DISCORD_TOKEN", TOKEN);
+    pb.redirectErrorStream(true).redirectOutput(dir.resolve("run-" + (++starts) + ".log").toFile());
+    long launched = System.nanoTime();
+    phase = new Phase();
+    phase.launched = launched;
+    bot = pb.start();
+    HttpRequest health = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + opsPort + "/health"))
+        .timeout(Duration.ofSeconds(2)).build();
+    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!bot.isAlive()) {
+        throw new IllegalStateException("the bot exited with " + bot.exitValue() + "; see " + dir.resolve("run-" + starts
+            + ".log"));
+      }
+      try {
+        if (http.send(health, HttpResponse.BodyHandlers.discarding()).statusCode() > 0 && fake.connected()) {
+          startMillis.add((System.nanoTime() - launched) / 1_000_000);
+          phase.served = System.nanoTime();
+          phases.add(phase);
+          return;
+        }
+      } catch (IOException e) {
+        // not serving yet
+      }
+      Thread.sleep(100);
+    }
+    throw new IllegalStateException("the bot did not answer /health within 120 s");
+  }
+
+  private void stopBot() throws InterruptedException {
+    bot.destroy();
+    if (!bot.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+      bot.destroyForcibly().waitFor();
+    }
+  }
+
+  /** Waits until the fake has seen no call for 5 s, at most {@code max}. */
+  private void awaitQuiet(Duration max) throws InterruptedException {
+    long deadline = System.nanoTime() + max.toNanos();
+    long last = fake.calls();
+    long still = System.nanoTime();
+    while (System.nanoTime() < deadline) {
+      Thread.sleep(250);
+      long now = fake.calls();
+      if (now != last) {
+        last = now;
+        still = System.nanoTime();
+      } else if (System.nanoTime() - still > 5_000_000_000L) {
+        return;
+      }
+    }
+  }
+
+  // ---- figures --------------------------------------------------------------------------------
+
+  private void report(int kills, long offered) throws SQLException {
+    Set<String> handled = new HashSet<>();
+    List<String> twice = new ArrayList<>();
+    int cases;
+    int intakesLeft;
+    int timersMissed;
+    int timersFired;
+    long end = System.currentTimeMillis();
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("bot.db"));
+        Statement s = c.createStatement()) {
+      try (ResultSet r = s.executeQuery("SELECT idem_key FROM inbound_handled")) {
+        while (r.next()) {
+          handled.add(r.getString(1));
+        }
+      }
+      try (ResultSet r = s.executeQuery("SELECT idempotency_key, type, COUNT(*) FROM incident_events"
+          + " GROUP BY idempotency_key, type HAVING COUNT(*) > 1")) {
+        while (r.next()) {
+          twice.add(r.getString(1) + " " + r.getString(2) + " x" + r.getInt(3));
+        }
+      }
+      try (ResultSet r = s.executeQuery("SELECT COUNT(*) FROM incidents")) {
+        cases = r.next() ? r.getInt(1) : 0;
+      }
+      try (ResultSet r = s.executeQuery("SELECT COUNT(*) FROM intakes WHERE last_activity < " + (end - 150_000))) {
+        intakesLeft = r.next() ? r.getInt(1) : 0;
+      }
+      try (ResultSet r = s.executeQuery("SELECT COUNT(*) FROM timers WHERE fired_ms IS NULL AND due_ms < "
+          + (end - 60_000))) {
+        timersMissed = r.next() ? r.getInt(1) : 0;
+      }
+      try (ResultSet r = s.executeQuery("SELECT COUNT(*) FROM timers WHERE fired_ms IS NOT NULL")) {
+        timersFired = r.next() ? r.getInt(1) : 0;
+      }
+    }
+    List<String> lostAcked = acked.stream().filter(k -> !handled.contains(k)).toList();
+    List<String> lostTyped = typed.stream().filter(k -> !handled.contains(k)).toList();
+    long backfilled = typedWhileDown.stream().filter(handled::contains).count();
+
+    // duplicate posts: a nonce that made two messages; a follow-up said twice to one interaction; two threads for a case
+    Map<String, Integer> byNonce = new HashMap<>();
+    Map<String, Integer> followUps = new HashMap<>();
+    Map<String, Integer> digests = new HashMap<>();
+    Map<String, Integer> expiries = new HashMap<>();
+    int withoutNonce = 0;
+    for (JsonNode m : fake.messages()) {
+      String author = m.path("author").path("id").asText();
+      if (!author.equals(FakeDiscordApi.APP_ID)) {
+        continue;
+      }
+      String content = m.path("content").asText();
+      if (m.has("interaction_token")) {
+        followUps.merge(m.get("interaction_token").asText() + "\n" + content + "\n" + m.path("components"), 1,
+            Integer::sum);
+      } else if (m.has("nonce")) {
+        byNonce.merge(m.get("channel_id").asText() + " " + m.get("nonce").asText(), 1, Integer::sum);
+      } else {
+        withoutNonce++;
+      }
+      if (content.startsWith("Daily digest")) {
+        digests.merge(m.get("channel_id").asText(), 1, Integer::sum);
+      }
+      if (content.startsWith("Your unfinished support request has expired")) {
+        expiries.merge(m.get("channel_id").asText(), 1, Integer::sum);
+      }
+    }
+    long dupNonce = byNonce.values().stream().filter(n -> n > 1).count();
+    long dupFollowUps = followUps.values().stream().filter(n -> n > 1).count();
+    long expiredTwice = expiries.values().stream().filter(n -> n > 1).count();
+    Map<String, Integer> threadsPerCase = new HashMap<>();
+    // the fake's threads are named after their case: two for one case would be a second thread
+    for (String t : caseThreads.keySet()) {
+      threadsPerCase.merge(t, 1, Integer::sum);
+    }
+
+    System.out.printf("%d kills, %d starts; %d actions offered (%d interactions not delivered: no bot connected)%n",
+        kills, starts, offered, notDelivered.get());
+    System.out.println("callbacks by type " + callbackTypes + " (5 deferred reply, 6 deferred update, 9 modal, 4 message)");
+    System.out.println("interactions acknowledged (5/6): " + acked.size() + ", never handled: " + lostAcked.size()
+        + (lostAcked.isEmpty() ? "" : " e.g. " + lostAcked.subList(0, Math.min(5, lostAcked.size()))));
+    System.out.println("messages typed in case threads: " + typed.size() + ", never handled: " + lostTyped.size()
+        + "; typed while the bot was down: " + typedWhileDown.size() + ", read back and handled: " + backfilled);
+    System.out.println("effects recorded twice in case logs (same key and type): " + twice.size()
+        + (twice.isEmpty() ? "" : " e.g. " + twice.subList(0, Math.min(5, twice.size()))));
+    System.out.println("filings started: " + filingsStarted.get() + ", cases: " + cases + ", status messages seen: "
+        + filingsDone.get() + ", case threads: " + caseThreads.size() + ", claim clicks offered: " + claims.get());
+    System.out.println("duplicate posts: " + dupNonce + " by nonce (" + fake.nonceReplays()
+        + " retried creates answered from their nonce), " + dupFollowUps + " follow-ups said twice to one interaction, "
+        + withoutNonce + " channel posts without a nonce");
+    System.out.println("timers: digest posts " + digests + " (expected one), intake expiry notices " + expiries.size()
+        + " (twice to one person: " + expiredTwice + "), intakes left past their expiry: " + intakesLeft
+        + ", SLA timers fired " + timersFired + ", due over a minute ago and not fired: " + timersMissed);
+    List<Long> restarts = startMillis.subList(1, startMillis.size()).stream().sorted().toList();
+    if (!restarts.isEmpty()) {
+      System.out.println("restart to connected and serving, ms: p50 " + restarts.get(restarts.size() / 2) + ", max "
+          + restarts.getLast() + " (first start " + startMillis.get(0) + ")");
+      List<Phase> later = phases.subList(1, phases.size());
+      System.out.println("restarts, median ms: launch to commands registered (JVM start, login, GUILD_CREATE) "
+          + median(later.stream().map(f -> f.commands - f.launched).toList()) + ", then to serving (inbox, read-back) "
+          + median(later.stream().map(f -> f.served - f.commands).toList()) + ", of which reading back "
+          + median(later.stream().map(f -> f.readBacks == 0 ? 0 : f.lastReadBack - f.commands).toList()) + " ("
+          + median(later.stream().map(f -> (long) f.readBacks * 1_000_000).toList()) + " history requests)");
+    }
+  }
+
+  private static long median(List<Long> nanos) {
+    List<Long> sorted = nanos.stream().sorted().toList();
+    return sorted.isEmpty() ? 0 : sorted.get(sorted.size() / 2) / 1_000_000;
+  }
+
+  // ---- names ----------------------------------------------------------------------------------
+
+  private static String channel(int org) {
+    return "13000000000000001" + String.format("%02d", org);
+  }
+
+  private int org(String channel) {
+    return Integer.parseInt(channel.substring(channel.length() - 2));
+  }
+
+  private static String key(int org) {
+    char[] k = {'K', (char) ('A' + org / 26 % 26), (char) ('A' + org % 26)};
+    return new String(k);
+  }
+
+  private static String customer(int org, int n) {
+    return "16" + String.format("%02d", org) + String.format("%015d", n);
+  }
+
+  private static String engineer(int n) {
+    return "170000000000000" + String.format("%04d", n);
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  private void close() throws InterruptedException {
+    if (bot != null && bot.isAlive()) {
+      bot.destroyForcibly();
+    }
+    people.shutdownNow();
+    fake.close();
+    http.close();
+  }
+}
