@@ -41,6 +41,10 @@ public final class ConsoleRenderer {
         case Outbound.Actions a -> line(out, String.join(" ", a.actions().stream()
             .map(x -> x.primary() ? "[*" + x.label() + "*]" : "[" + x.label() + "]").toList()));
         case Outbound.SuggestionList s -> suggestions(out, s.suggestions());
+        case Outbound.File f -> {
+          line(out, "[file " + f.name() + "]");
+          f.content().lines().forEach(l -> line(out, "  | " + l));
+        }
       }
     }
     return out.toString();

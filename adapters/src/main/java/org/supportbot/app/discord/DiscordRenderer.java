@@ -56,6 +56,7 @@ public final class DiscordRenderer {
       return new DiscordMessage("", List.of(embed(out, mentions)), rows, mentions.users, mentions.roles, ephemeral);
     }
     StringBuilder content = new StringBuilder();
+    List<Outbound.File> files = new ArrayList<>();
     for (Outbound.Block block : out.blocks()) {
       switch (block) {
         case Outbound.Text t -> line(content, spans(t.spans(), mentions));
@@ -69,10 +70,11 @@ public final class DiscordRenderer {
           }
         }
         case Outbound.Actions a -> { }
+        case Outbound.File f -> files.add(f);
       }
     }
     return new DiscordMessage(truncate(content.toString(), CONTENT_MAX), List.of(), rows, mentions.users, mentions.roles,
-        ephemeral);
+        ephemeral, files);
   }
 
   /** Reads a button's custom id back into what was picked. */
@@ -121,6 +123,7 @@ public final class DiscordRenderer {
         });
         case Outbound.SuggestionList s -> s.suggestions().forEach(sg -> line(description, "- " + link(sg.title(), sg.url())));
         case Outbound.Actions a -> { }
+        case Outbound.File f -> line(description, escape(f.name()) + " could not be attached to this message");
       }
     }
     if (!description.isEmpty()) {

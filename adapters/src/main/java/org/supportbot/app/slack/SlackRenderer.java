@@ -38,6 +38,8 @@ public final class SlackRenderer {
   static final int BUTTON_LABEL = 75;
   static final int BUTTON_VALUE = 2000;
   static final int FALLBACK_TEXT = 3000;
+  /** Slack takes 50 blocks in a message; one is kept for the note that a file was cut. */
+  static final int FILE_BLOCKS_MAX = 49;
 
   /** Separates an action's id from its position, since action ids must be unique in a message. */
   static final char ACTION_SUFFIX = '#';
@@ -103,6 +105,20 @@ public final class SlackRenderer {
           }
           if (!lines.isEmpty()) {
             blocks.add(section(String.join("\n", lines)));
+          }
+        }
+        case Outbound.File f -> {
+          // without the files:write scope the file is shown as code blocks, as many as a message holds
+          fallback.add(f.name());
+          blocks.add(section("*" + escape(f.name()) + "*"));
+          String content = f.content().replace("```", "` ` `");
+          int chunk = SECTION_TEXT - 8;
+          for (int i = 0; i < content.length(); i += chunk) {
+            if (blocks.size() >= FILE_BLOCKS_MAX) {
+              blocks.add(section("_(cut here: the rest of " + escape(f.name()) + " does not fit in one Slack message)_"));
+              break;
+            }
+            blocks.add(section("```" + escape(content.substring(i, Math.min(content.length(), i + chunk))) + "```"));
           }
         }
       }

@@ -45,4 +45,11 @@ class ConsoleRendererTest {
             [*Claim*] [Skip]
         """);
   }
+
+  @Test
+  void aFileIsShownUnderItsNameLineByLine() {
+    Outbound o = Outbound.to(new Outbound.ToPerson(new org.supportbot.core.directory.Identity("console", "demo", "ana")),
+        Outbound.Kind.REPLY).file("ACME-1-transcript.md", "# ACME-1\n\n> hello").build();
+    assertThat(renderer.body(o)).contains("[file ACME-1-transcript.md]").contains("  | # ACME-1").contains("  | > hello");
+  }
 }

@@ -46,6 +46,15 @@ class DemoTranscriptTest {
   }
 
   @Test
+  void atheerTourShowsTheCasesTranscriptAsAMarkdownFile() {
+    String out = run("atheer-tour.txt");
+    inOrder(out, "> /transcript ACME-1", "Transcript of ACME-1, asked for by @eve", "[file ACME-1-transcript.md]",
+        "| # ACME-1: ", "| ## Record", "(customer)", "| Filed the case: severity P1", "(engineer)",
+        "| > collector.host is beacon-collector.internal, port 7443", "| Reopened:",
+        "| > the error is back after the nightly restart");
+  }
+
+  @Test
   void atheerTourFilesClaimsPingsAsksResolvesReopensAndDeflects() {
     String out = run("atheer-tour.txt");
     inOrder(out,

@@ -151,4 +151,20 @@ class DiscordRendererTest {
     assertThat(DiscordRenderer.picked("intake.continue:")).isEqualTo(new Inbound.Picked("intake.continue", ""));
     assertThat(DiscordRenderer.picked("intake.answer:a:b")).isEqualTo(new Inbound.Picked("intake.answer", "a:b"));
   }
+
+  @Test
+  void aFileBecomesAnAttachmentOfTheMessage() throws Exception {
+    Outbound o = Outbound.toPlace(new ChatPlace("discord", "100", "200", "ACME-1"), Outbound.Kind.REPLY)
+        .text("Transcript of ACME-1.").file("ACME-1-transcript.md", "# ACME-1: blank page\n").build();
+    DiscordMessage m = renderer.render(o, false);
+    assertThat(m.content()).isEqualTo("Transcript of ACME-1.");
+    var files = m.create().getFiles();
+    assertThat(files).singleElement().satisfies(f -> {
+      assertThat(f.getName()).isEqualTo("ACME-1-transcript.md");
+      try (var data = f.getData()) {
+        assertThat(new String(data.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8))
+            .isEqualTo("# ACME-1: blank page\n");
+      }
+    });
+  }
 }

@@ -117,4 +117,25 @@ class SlackRendererTest {
         "1. <https://kb.example/1|Agent fails &lt;to&gt; start> _(article)_\n> the *agent* stops\n"
             + "2. *Idle timeouts* _(forum)_");
   }
+
+  @Test
+  void aFileIsShownAsCodeBlocksSplitToSlacksSectionLimitAndCutWhereAMessageIsFull() throws Exception {
+    Outbound small = Outbound.toPlace(CHANNEL, Outbound.Kind.REPLY).text("Transcript of ACME-1.")
+        .file("ACME-1-transcript.md", "# ACME-1: blank page\n\n> a <b> & ```c```").build();
+    JsonNode b = blocks(small);
+    assertThat(b.get(1).path("text").path("text").asText()).isEqualTo("*ACME-1-transcript.md*");
+    assertThat(b.get(2).path("text").path("text").asText()).isEqualTo("```# ACME-1: blank page\n\n&gt; a &lt;b&gt;"
+        + " &amp; ` ` `c` ` ````");
+    assertThat(renderer.render(small).text()).contains("ACME-1-transcript.md");
+
+    String line = "x".repeat(99) + "\n";
+    JsonNode big = blocks(Outbound.toPlace(CHANNEL, Outbound.Kind.REPLY).file("big.md", line.repeat(3000)).build());
+    assertThat(big.size()).isEqualTo(SlackRenderer.FILE_BLOCKS_MAX + 1);
+    for (int i = 1; i < SlackRenderer.FILE_BLOCKS_MAX; i++) {
+      assertThat(big.get(i).path("text").path("text").asText()).startsWith("```").endsWith("```")
+          .hasSizeLessThanOrEqualTo(SlackRenderer.SECTION_TEXT);
+    }
+    assertThat(big.get(SlackRenderer.FILE_BLOCKS_MAX).path("text").path("text").asText())
+        .isEqualTo("_(cut here: the rest of big.md does not fit in one Slack message)_");
+  }
 }

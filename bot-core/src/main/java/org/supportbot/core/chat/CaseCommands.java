@@ -32,6 +32,7 @@ final class CaseCommands {
   void apply(Who who, IncidentSnapshot s, DeskCommand.CaseWork command, Step step) {
     Origin origin = desk.origin(who);
     IncidentNumber n = s.number();
+    String where = "your command on " + n;
     IncidentCommand ic = switch (command) {
       case DeskCommand.Claim x -> new IncidentCommand.Claim(origin, n);
       case DeskCommand.Unclaim x -> new IncidentCommand.Unclaim(origin, n);
@@ -44,19 +45,19 @@ final class CaseCommands {
         yield new IncidentCommand.Assign(origin, n, target);
       }
       case DeskCommand.Ack a -> new IncidentCommand.Acknowledge(origin, n, a.text().isBlank()
-          ? "We have received your case and are looking into it." : desk.redactor.clean(a.text()));
+          ? "We have received your case and are looking into it." : desk.clean(who, s, a.text(), where, step));
       case DeskCommand.Severity v -> who.vendor()
           ? severityChange(who, s, v, origin, step)
-          : new IncidentCommand.RequestSeverityDiscussion(origin, n, desk.redactor.clean(v.level() + " " + v.reason()));
-      case DeskCommand.Info i -> new IncidentCommand.RequestInfo(origin, n, desk.redactor.clean(i.question()));
-      case DeskCommand.Update u -> new IncidentCommand.PublicUpdate(origin, n, desk.redactor.clean(u.text()));
-      case DeskCommand.Escalate e -> new IncidentCommand.Escalate(origin, n, desk.redactor.clean(e.reason()));
+          : new IncidentCommand.RequestSeverityDiscussion(origin, n, desk.clean(who, s, v.level() + " " + v.reason(), where, step));
+      case DeskCommand.Info i -> new IncidentCommand.RequestInfo(origin, n, desk.clean(who, s, i.question(), where, step));
+      case DeskCommand.Update u -> new IncidentCommand.PublicUpdate(origin, n, desk.clean(who, s, u.text(), where, step));
+      case DeskCommand.Escalate e -> new IncidentCommand.Escalate(origin, n, desk.clean(who, s, e.reason(), where, step));
       case DeskCommand.Resolve r -> resolve(who, s, r, origin, step);
       case DeskCommand.Close x -> new IncidentCommand.Close(origin, n, x.reason().isBlank() ? "closed by the vendor"
-          : desk.redactor.clean(x.reason()));
-      case DeskCommand.Reopen r -> new IncidentCommand.Reopen(origin, n, desk.redactor.clean(r.reason()));
+          : desk.clean(who, s, x.reason(), where, step));
+      case DeskCommand.Reopen r -> new IncidentCommand.Reopen(origin, n, desk.clean(who, s, r.reason(), where, step));
       case DeskCommand.Split sp -> new IncidentCommand.Split(origin, n,
-          sp.titles().stream().map(desk.redactor::clean).toList());
+          sp.titles().stream().map(t -> desk.clean(who, s, t, where, step)).toList());
       case DeskCommand.Merge m -> {
         Optional<IncidentSnapshot> into = desk.findCase(who, Optional.of(m.into()));
         if (into.isEmpty() || !into.get().organizationId().equals(s.organizationId())) {
@@ -77,7 +78,10 @@ final class CaseCommands {
    */
   void said(Who who, IncidentSnapshot s, String text, Step step) {
     Origin origin = desk.origin(who);
-    String clean = desk.redactor.clean(text);
+    if (!who.vendor() && !who.contact()) {
+      return;
+    }
+    String clean = desk.clean(who, s, text, "your message on " + s.number(), step);
     if (who.vendor()) {
       desk.silent.add(origin.key());
       desk.outcome(who, desk.incidents.handle(new IncidentCommand.PublicUpdate(origin, s.number(), clean)), step);
@@ -125,7 +129,8 @@ final class CaseCommands {
           .orElse("") + "."));
       return null;
     }
-    return new IncidentCommand.ChangeSeverity(origin, s.number(), level.get(), desk.redactor.clean(v.reason()));
+    return new IncidentCommand.ChangeSeverity(origin, s.number(), level.get(),
+        desk.clean(who, s, v.reason(), "your command on " + s.number(), step));
   }
 
   private IncidentCommand resolve(Who who, IncidentSnapshot s, DeskCommand.Resolve r, Origin origin, Step step) {
@@ -142,6 +147,7 @@ final class CaseCommands {
       step.out.add(desk.reply(who, "Add a note for the customer: /resolve " + r.type() + " what was done."));
       return null;
     }
-    return new IncidentCommand.Resolve(origin, s.number(), type.get(), desk.redactor.clean(r.note()));
+    return new IncidentCommand.Resolve(origin, s.number(), type.get(),
+        desk.clean(who, s, r.note(), "your command on " + s.number(), step));
   }
 }

@@ -27,8 +27,8 @@ public final class CommandParser {
   public static final Map<String, String> USAGE = usage();
 
   /** The commands customers may use; the others are the vendor's engineers' only. */
-  public static final Set<String> FOR_CUSTOMERS = Set.of("support", "severity", "reopen", "escalate", "board",
-      "availability", "help");
+  public static final Set<String> FOR_CUSTOMERS = Set.of("support", "severity", "reopen", "escalate", "transcript",
+      "board", "availability", "help");
 
   private static final Pattern NUMBER = Pattern.compile("#?([A-Za-z][A-Za-z0-9]{0,15}-\\d{1,9})");
   private static final Pattern DURATION = Pattern.compile(
@@ -62,6 +62,8 @@ public final class CommandParser {
     u.put("merge", "/merge [CASE] NUMBER - merge the duplicate CASE (or this thread's case) into NUMBER");
     u.put("time", "/time [CASE] 25m [comm] note - log worked time (comm: communication with the client)");
     u.put("sla", "/sla why [CASE] - the segments behind the next deadline");
+    u.put("transcript", "/transcript [CASE] - the case's whole record as a Markdown file (customers get it by direct"
+        + " message)");
     u.put("queue", "/queue - open cases by next deadline");
     u.put("mine", "/mine - your open cases");
     u.put("board", "/board - a one-time sign-in link to the web board");
@@ -204,6 +206,13 @@ public final class CommandParser {
               + " or /sla why in the case's thread.");
         }
         yield new DeskCommand.SlaWhy();
+      }
+      case "transcript" -> {
+        if (!rest.isEmpty()) {
+          throw new IllegalArgumentException("\"" + rest + "\" is not understood; write /transcript ACME-42, or"
+              + " /transcript in the case's thread.");
+        }
+        yield new DeskCommand.Transcript();
       }
       case "queue" -> new DeskCommand.Queue();
       case "mine" -> new DeskCommand.Mine();

@@ -60,6 +60,9 @@ public sealed interface DeskCommand {
 
   record SlaWhy() implements DeskCommand {}
 
+  /** The case's whole record of communications as a file. */
+  record Transcript() implements DeskCommand {}
+
   record Queue() implements DeskCommand {}
 
   record Mine() implements DeskCommand {}

@@ -1,6 +1,7 @@
 package org.supportbot.core.chat;
 
 import java.time.Clock;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -8,6 +9,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import org.supportbot.config.policy.Privacy;
 import org.supportbot.config.policy.SupportPolicy;
 import org.supportbot.core.chatstate.ConversationStore;
 import org.supportbot.core.conversation.KnowledgeSuggestions;
@@ -37,7 +39,11 @@ final class DeskContext {
   final ConversationStore conversations;
   final DeskSettings settings;
   final Clock clock;
+  /** Secrets and personal data only: for text no policy's case owns. */
   final Redactor redactor = new Redactor();
+  /** Also every kind of identifying data: for replies that echo what anybody typed. */
+  private final Redactor echoes = new Redactor(EnumSet.allOf(Privacy.DeIdentify.class));
+  private final Map<String, Redactor> redactors = new ConcurrentHashMap<>();
   final CaseViews views;
   private final Function<String, Optional<SupportPolicy>> policies;
   private final Map<String, Intake> intakes = new ConcurrentHashMap<>();
@@ -78,7 +84,25 @@ final class DeskContext {
   }
 
   Intake intake(String policyId) {
-    return intakes.computeIfAbsent(policyId, id -> new Intake(policy(id), knowledge, redactor));
+    return intakes.computeIfAbsent(policyId, id -> new Intake(policy(id), knowledge, redactor(id)));
+  }
+
+  /** The redaction a policy asks for: secrets and personal data, and what its {@code privacy} lists. */
+  Redactor redactor(String policyId) {
+    return redactors.computeIfAbsent(policyId, id -> new Redactor(policy(id).privacy().deIdentify()));
+  }
+
+  /**
+   * {@code text} typed by {@code who} about case {@code s}, redacted as the case's policy asks; when
+   * anything was removed, the person is told what (also for replies in a case's thread).
+   */
+  String clean(Who who, IncidentSnapshot s, String text, String where, Step step) {
+    Redactor.Redaction r = redactor(s.policyId()).redact(text);
+    if (r.changed()) {
+      step.out.add(Outbound.toPlace(who.in().place(), Outbound.Kind.REPLY).onlyFor(who.in().person())
+          .text(r.notice(where)).build());
+    }
+    return r.text();
   }
 
   String policyOfOrg(String organizationId) {
@@ -92,11 +116,12 @@ final class DeskContext {
 
   /**
    * A reply to {@code who} only. Replies echo what people typed (a bad argument, a level, a mention),
-   * so they pass the same redaction as stored text before they are recorded in the outbox.
+   * so they pass redaction before they are recorded in the outbox: the strictest there is, with every
+   * kind of identifying data, so no error reply echoes what any policy has removed from the case.
    */
   Outbound reply(Who who, String text) {
     return Outbound.toPlace(who.in().place(), Outbound.Kind.REPLY).onlyFor(who.in().person())
-        .text(redactor.clean(text)).build();
+        .text(echoes.clean(text)).build();
   }
 
   /** Tells the person what came of an incident command, where there is something to tell. */

@@ -101,4 +101,22 @@ final class QueryCommands {
     CaseViews.segments(b, clock.explain(deadline), inc.get().policy().calendar().zone());
     return b.build();
   }
+
+  /**
+   * {@code /transcript}: the case's whole record of communications as a Markdown file; an engineer
+   * gets it in the case's thread, a customer (a named contact of the case's organization) by direct
+   * message, with a short reply where they asked.
+   */
+  void transcript(Who who, IncidentSnapshot s, Step step) {
+    String md = CaseTranscript.markdown(s, desk.policy(s.policyId()), desk.incidents.log(s.number()), desk.clock.instant());
+    String name = CaseTranscript.fileName(s);
+    if (who.vendor()) {
+      step.out.add(Outbound.toPlace(CaseViews.thread(s), Outbound.Kind.REPLY).text("Transcript of " + s.number() + ", asked for by ",
+          who.in().person(), ".").file(name, md).build());
+      return;
+    }
+    step.out.add(Outbound.to(new Outbound.ToPerson(who.in().person()), Outbound.Kind.REPLY)
+        .text("The transcript of " + s.number() + ", as you asked.").file(name, md).build());
+    step.out.add(desk.reply(who, "I sent you the transcript of " + s.number() + " by direct message."));
+  }
 }

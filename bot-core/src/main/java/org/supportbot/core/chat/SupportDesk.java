@@ -275,6 +275,7 @@ public final class SupportDesk {
       case DeskCommand.Mine m -> step.out.add(queries.mine(who));
       case DeskCommand.Availability a -> availability.apply(who, a, step);
       case DeskCommand.SlaWhy x -> onCase(who, name, named, step).ifPresent(s -> step.out.add(queries.slaWhy(who, s)));
+      case DeskCommand.Transcript x -> onCase(who, name, named, step).ifPresent(s -> queries.transcript(who, s, step));
       case DeskCommand.Time t -> onCase(who, name, named, step).ifPresent(s -> time.log(who, s, t, step));
       case DeskCommand.CaseWork w -> onCase(who, name, named, step).ifPresent(s -> caseWork.apply(who, s, w, step));
     }

@@ -17,6 +17,6 @@ final class TimeCommands {
 
   void log(Who who, IncidentSnapshot s, DeskCommand.Time t, Step step) {
     desk.outcome(who, desk.incidents.handle(new IncidentCommand.LogTime(desk.origin(who), s.number(), t.worked(),
-        t.communication(), desk.redactor.clean(t.note()))), step);
+        t.communication(), desk.clean(who, s, t.note(), "your command on " + s.number(), step))), step);
   }
 }

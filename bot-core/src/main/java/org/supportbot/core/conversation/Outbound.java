@@ -113,6 +113,23 @@ public record Outbound(Target to, Optional<Identity> onlyFor, Optional<String> r
     }
   }
 
+  /**
+   * A text file sent with the message (a case's transcript): adapters upload it where the platform
+   * takes files, or show it in a code block where it does not.
+   *
+   * @param name the file name, e.g. {@code ACME-42-transcript.md}
+   * @param content the file's text (Markdown)
+   */
+  public record File(String name, String content) implements Block {
+    public File {
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(content, "content");
+      if (name.isBlank() || name.contains("/") || name.contains("\\")) {
+        throw new IllegalArgumentException("a file name must be a plain name without folders, got \"" + name + "\"");
+      }
+    }
+  }
+
   /** Plain builder for the common message shapes. */
   public static Builder to(Target target, Kind kind) {
     return new Builder(target, kind);
@@ -169,6 +186,12 @@ public record Outbound(Target to, Optional<Identity> onlyFor, Optional<String> r
       return this;
     }
 
+    public Builder file(String name, String content) {
+      flushFacts();
+      blocks.add(new File(name, content));
+      return this;
+    }
+
     public Outbound build() {
       flushFacts();
       return new Outbound(to, Optional.ofNullable(onlyFor), Optional.ofNullable(replaces), kind, blocks);
@@ -214,6 +237,7 @@ public record Outbound(Target to, Optional<Identity> onlyFor, Optional<String> r
         });
         case Actions a -> a.actions().forEach(x -> out.append('[').append(x.label()).append("] "));
         case SuggestionList s -> s.suggestions().forEach(x -> out.append("- ").append(x.title()).append('\n'));
+        case File f -> out.append("[file ").append(f.name()).append("]\n").append(f.content());
       }
     }
     return out.toString().strip();

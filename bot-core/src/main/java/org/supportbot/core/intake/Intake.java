@@ -179,10 +179,8 @@ public final class Intake {
       Redactor.Redaction r = redactor.redact(raw);
       if (r.changed()) {
         text = r.text();
-        int count = r.findings().values().stream().mapToInt(Integer::intValue).sum();
-        redactions += count;
-        out.add(say(state, Outbound.Kind.INTAKE).text("I removed " + count + " item" + (count == 1 ? "" : "s") + " ("
-            + describe(r) + ") from your answer before keeping it; please never paste secrets into chat.").build());
+        redactions += r.count();
+        out.add(say(state, Outbound.Kind.INTAKE).text(r.notice("your answer")).build());
       }
     }
     if (field.kind() == ReportField.Kind.SEVERITY && ACCEPT_SUGGESTION.contains(normal(text))) {
@@ -327,13 +325,6 @@ public final class Intake {
       case TEXT, LONG_TEXT, ATTACHMENT -> true;
       case YES_NO, PERCENT, CHOICE, PRODUCT, VERSION, CATEGORY, SEVERITY, INCIDENT_REFERENCE -> false;
     };
-  }
-
-  private static String describe(Redactor.Redaction r) {
-    List<String> parts = new ArrayList<>();
-    r.findings().forEach((k, n) -> parts.add(n + " " + k.name().toLowerCase(Locale.ROOT).replace('_', ' ')));
-    parts.sort(null);
-    return String.join(", ", parts);
   }
 
   private static String normal(String text) {

@@ -11,6 +11,8 @@ import java.time.LocalDate;
 import java.time.Period;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -33,6 +35,7 @@ import org.supportbot.config.policy.Chargeability;
 import org.supportbot.config.policy.ContactRule;
 import org.supportbot.config.policy.DroppedCaseRule;
 import org.supportbot.config.policy.EscalationRule;
+import org.supportbot.config.policy.Privacy;
 import org.supportbot.config.policy.ReopenRule;
 import org.supportbot.config.policy.ReportField;
 import org.supportbot.config.policy.RequestCategory;
@@ -118,7 +121,7 @@ public final class PolicyLoader {
     SupportPolicy policy(YamlValue doc) {
       doc.onlyKeys("id", "vendor", "source", "requires_current_payment", "change_notice", "calendar", "targets",
           "severities", "contacts", "report", "categories", "severity_change", "escalation", "dropped_case", "reopen",
-          "resolution", "versions", "availability", "chargeability", "exclusions");
+          "resolution", "versions", "availability", "chargeability", "exclusions", "privacy");
       YamlValue idValue = doc.require("id", "write a short lower-case id, e.g. \"id: atheer\"");
       String id = idValue.text("");
       if (!id.isEmpty() && !ID.matcher(id).matches()) {
@@ -146,6 +149,7 @@ public final class PolicyLoader {
       VersionSupport versions = versions(doc.get("versions"));
       Optional<Availability> availability = availability(doc.get("availability"));
       List<String> exclusions = doc.get("exclusions").items().stream().map(v -> v.text("")).toList();
+      Privacy privacy = privacy(doc.get("privacy"));
 
       if (!problems.isEmpty() || calendar == null || severities.isEmpty() || contacts == null || resolution == null
           || versions == null || reopen == null) {
@@ -154,7 +158,7 @@ public final class PolicyLoader {
       try {
         return new SupportPolicy(id, vendor, source, severities, targets, calendar, contacts, report, categories,
             severityChange, escalation, dropped, reopen, resolution, versions, availability, chargeability, payment,
-            exclusions, changeNotice);
+            exclusions, changeNotice, privacy);
       } catch (IllegalArgumentException e) {
         doc.problem(e.getMessage());
         return null;
@@ -650,6 +654,28 @@ public final class PolicyLoader {
       }
       return new VersionSupport(anchor, full.orElse(Period.ZERO), limited.orElse(Period.ZERO),
           v.get("limited_scope").text(""), supported, products);
+    }
+
+    Privacy privacy(YamlValue v) {
+      if (v.isMissing()) {
+        return Privacy.NONE;
+      }
+      v.onlyKeys("de_identify");
+      Set<Privacy.DeIdentify> kinds = EnumSet.noneOf(Privacy.DeIdentify.class);
+      List<String> known = Arrays.stream(Privacy.DeIdentify.values()).map(Privacy.DeIdentify::id).toList();
+      for (YamlValue item : v.require("de_identify", "list what to remove, e.g. \"de_identify: [ip_addresses,"
+          + " host_names, user_names]\"").items()) {
+        String id = item.text("");
+        Optional<Privacy.DeIdentify> kind = Arrays.stream(Privacy.DeIdentify.values())
+            .filter(k -> k.id().equals(id)).findFirst();
+        if (kind.isEmpty()) {
+          item.problem("\"" + id + "\" is not something the desk can de-identify; use " + String.join(", ", known)
+              + Suggestions.closest(id, known).map(x -> " (did you mean " + x + "?)").orElse(""));
+        } else if (!kinds.add(kind.get())) {
+          item.problem("\"" + id + "\" is listed twice; list it once");
+        }
+      }
+      return new Privacy(kinds);
     }
 
     Optional<Availability> availability(YamlValue v) {

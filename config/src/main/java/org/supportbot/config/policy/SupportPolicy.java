@@ -36,7 +36,8 @@ public record SupportPolicy(
     Optional<Chargeability> chargeability,
     boolean requiresCurrentPayment,
     List<String> exclusions,
-    Optional<BusinessDuration> changeNotice) {
+    Optional<BusinessDuration> changeNotice,
+    Privacy privacy) {
 
   public SupportPolicy {
     Objects.requireNonNull(id, "id");
@@ -56,6 +57,7 @@ public record SupportPolicy(
     Objects.requireNonNull(chargeability, "chargeability");
     exclusions = List.copyOf(exclusions);
     Objects.requireNonNull(changeNotice, "changeNotice");
+    Objects.requireNonNull(privacy, "privacy");
     if (severities.isEmpty()) {
       throw new IllegalArgumentException("policy " + id + " has no severity levels");
     }

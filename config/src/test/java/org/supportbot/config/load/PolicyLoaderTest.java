@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.supportbot.config.calendar.TimeWindow;
+import org.supportbot.config.policy.Privacy;
 import org.supportbot.config.policy.BusinessDuration;
 import org.supportbot.config.policy.ContactRule;
 import org.supportbot.config.policy.ResolutionType;
@@ -239,6 +240,25 @@ class PolicyLoaderTest {
     SupportPolicy p = loader.load(POLICIES.resolve("resource-optimizer.yaml"));
     assertThat(p.resolution().recordedIn(ResolutionType.ENHANCEMENT_REQUEST)).contains("the Product Request tool");
     assertThat(p.resolution().recordedIn(ResolutionType.WORKAROUND)).isEmpty();
+  }
+
+  @Test
+  void resourceOptimizerAsksForDeIdentifiedLogsAndOtherPoliciesDoNot() throws Exception {
+    SupportPolicy p = loader.load(POLICIES.resolve("resource-optimizer.yaml"));
+    assertThat(p.privacy().deIdentify()).containsExactlyInAnyOrder(Privacy.DeIdentify.IP_ADDRESSES,
+        Privacy.DeIdentify.HOST_NAMES, Privacy.DeIdentify.USER_NAMES);
+    assertThat(loader.load(POLICIES.resolve("atheer.yaml")).privacy()).isEqualTo(Privacy.NONE);
+  }
+
+  @Test
+  void anUnknownKindToDeIdentifyIsAProblemNamingTheKnownOnes() throws Exception {
+    String text = Files.readString(POLICIES.resolve("atheer.yaml")) + "\nprivacy:\n  de_identify: [ip_address, user_names]\n";
+    ConfigException e = catchThrowableOfType(ConfigException.class, () -> loader.parse("atheer.yaml", text));
+    assertThat(e.problems()).singleElement().satisfies(p -> {
+      assertThat(p.path()).isEqualTo("privacy.de_identify[0]");
+      assertThat(p.message()).isEqualTo("\"ip_address\" is not something the desk can de-identify; use ip_addresses,"
+          + " host_names, user_names (did you mean ip_addresses?)");
+    });
   }
 
   @Test
