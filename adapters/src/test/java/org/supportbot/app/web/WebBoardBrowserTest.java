@@ -51,7 +51,7 @@ import org.supportbot.core.incident.IncidentSnapshot;
  * The web board in a real headless Chromium, against the demo's desk (a real SQLite file, the sample
  * cases, the web server on loopback): sign-in with a link taken from a chat message, the board and
  * its live updates when a case is claimed in chat, a case page and its export, the reports, the
- * screenshots in docs/images, the cross-tenant matrix, and the refusals.
+ * screenshots (in target/screenshots, or docs/images with -Dsupportbot.screenshots=docs), the cross-tenant matrix, and the refusals.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WebBoardBrowserTest {
@@ -154,7 +154,14 @@ class WebBoardBrowserTest {
             + ".then(r => r.text().then(t => done([r.status, t]))).catch(e => done([0, String(e)]));", path);
   }
 
+  /**
+   * Where the screenshots go: {@code target/screenshots} of this module, so that a test run leaves the
+   * work tree clean; with {@code -Dsupportbot.screenshots=docs} the README's own, {@code docs/images}.
+   */
   private static Path images() {
+    if (!"docs".equals(System.getProperty("supportbot.screenshots", ""))) {
+      return Path.of("target", "screenshots").toAbsolutePath();
+    }
     for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
       if (Files.isRegularFile(dir.resolve("config").resolve("slack-app-manifest.yaml"))) {
         return dir.resolve("docs").resolve("images");
