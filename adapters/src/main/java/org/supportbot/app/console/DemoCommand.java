@@ -60,6 +60,16 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--no-web", description = "Do not serve the web board (and file no sample cases).")
   boolean noWeb;
 
+  /** Whether something already listens on the loopback {@code port}. */
+  private static boolean inUse(int port) {
+    try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+      probe.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port));
+      return false;
+    } catch (IOException e) {
+      return true;
+    }
+  }
+
   @Override
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
@@ -83,6 +93,12 @@ public final class DemoCommand implements Callable<Integer> {
       return 1;
     }
     OptionalInt port = script != null || noWeb ? OptionalInt.empty() : OptionalInt.of(webPort);
+    if (port.isPresent() && webPort != 0 && !spec.commandLine().getParseResult().hasMatchedOption("--web-port")
+        && inUse(webPort)) { // the default port is taken: a free one, rather than no demo at all
+      err.println("supportbot demo: 127.0.0.1:" + webPort + " is in use; serving the web board on a free port instead"
+          + " (choose one with --web-port PORT)");
+      port = OptionalInt.of(0);
+    }
     DemoDesk demo;
     try {
       demo = DemoDesk.open(data, begin, catalog, port);
