@@ -602,9 +602,6 @@ public final class SlackChatGateway {
           String channel = opened.response().getChannel().getId();
           switch (lookUp(channel, Optional.empty(), tracked.get())) {
             case Lookup.Found found -> {
-              foundAfterTimeout.incrementAndGet();
-              LOG.info("slack: outbox message {} was already sent to a person (an earlier attempt's answer was lost);"
-                  + " not sending it again", tracked.get().id());
               return new Sent.Done();
             }
             case Lookup.NotFound notFound -> { }
@@ -638,12 +635,7 @@ public final class SlackChatGateway {
         Optional<String> ts = Optional.empty();
         if (tracked.isPresent() && tracked.get().mayHaveBeenSent()) {
           switch (lookUp(place.channel(), thread, tracked.get())) {
-            case Lookup.Found found -> {
-              foundAfterTimeout.incrementAndGet();
-              LOG.info("slack: outbox message {} was already posted in {} (an earlier attempt's answer was lost);"
-                  + " not posting it again", tracked.get().id(), place.channel());
-              ts = Optional.of(found.ts());
-            }
+            case Lookup.Found found -> ts = Optional.of(found.ts());
             case Lookup.NotFound notFound -> { }
             case Lookup.Failed failed -> {
               return failed.outcome();
@@ -690,7 +682,7 @@ public final class SlackChatGateway {
 
   /**
    * Looks for the post of outbox message {@code d} in the channel's history (or its thread's replies)
-   * since shortly before it was recorded, by its metadata. A history Slack will not give us (a missing
+   * since shortly before it was recorded, by its metadata; a post found is counted and logged here. A history Slack will not give us (a missing
    * scope) counts as not found: the post is made, as it would have been without this look-up.
    */
   private Lookup lookUp(String channel, Optional<String> thread, Delivery d) {
@@ -704,9 +696,15 @@ public final class SlackChatGateway {
       case Attempt.Ok<?> ok -> {
         List<Message> messages = ok.response() instanceof ConversationsRepliesResponse r ? r.getMessages()
             : ((ConversationsHistoryResponse) ok.response()).getMessages();
-        yield (messages == null ? List.<Message>of() : messages).stream()
-            .filter(m -> carries(m, d.id()) && m.getTs() != null).map(Message::getTs)
-            .<Lookup>map(Lookup.Found::new).findFirst().orElse(new Lookup.NotFound());
+        Optional<String> ts = (messages == null ? List.<Message>of() : messages).stream()
+            .filter(m -> carries(m, d.id()) && m.getTs() != null).map(Message::getTs).findFirst();
+        if (ts.isEmpty()) {
+          yield new Lookup.NotFound();
+        }
+        foundAfterTimeout.incrementAndGet();
+        LOG.info("slack: outbox message {} was already posted in {} (an earlier attempt's answer was lost);"
+            + " not posting it again", d.id(), channel);
+        yield new Lookup.Found(ts.get());
       }
       case Attempt.Limited<?> limited -> new Lookup.Failed(new Sent.Limited(limited.retryAfterSeconds()));
       case Attempt.Refused<?> refused -> new Lookup.Failed(new Sent.Refused(refused.reason()));

@@ -110,8 +110,11 @@ public final class DiscordCrashHarness {
   private final Set<String> answeredQuestions = ConcurrentHashMap.newKeySet();
   private final AtomicInteger filerIds = new AtomicInteger();
 
-  private DiscordCrashHarness(Map<String, String> opts) throws IOException, InterruptedException {
+  private final java.time.Clock clock;
+
+  private DiscordCrashHarness(Map<String, String> opts, java.time.Clock clock) throws IOException, InterruptedException {
     this.opts = opts;
+    this.clock = clock;
     this.orgs = Integer.parseInt(opts.getOrDefault("orgs", "4"));
     this.dir = Path.of(opts.getOrDefault("dir", "target/live-discord")).toAbsolutePath();
     this.jar = Path.of(opts.getOrDefault("jar", "adapters/target/supportbot.jar")).toAbsolutePath();
@@ -120,7 +123,7 @@ public final class DiscordCrashHarness {
     for (int o = 0; o < orgs; o++) {
       channels.add(channel(o));
     }
-    this.fake = new FakeDiscordApi(TOKEN, channels);
+    this.fake = new FakeDiscordApi(TOKEN, channels, clock);
     this.opsPort = freePort();
     fake.listen(this::seen);
   }
@@ -135,7 +138,8 @@ public final class DiscordCrashHarness {
       }
       opts.put(a.substring(0, eq), a.substring(eq + 1));
     }
-    DiscordCrashHarness h = new DiscordCrashHarness(opts);
+    // the harness talks to a real process on the real clock: the one place it reads the wall clock
+    DiscordCrashHarness h = new DiscordCrashHarness(opts, java.time.Clock.systemUTC());
     try {
       h.crash();
     } finally {
@@ -399,7 +403,7 @@ public final class DiscordCrashHarness {
     int intakesLeft;
     int timersMissed;
     int timersFired;
-    long end = System.currentTimeMillis();
+    long end = clock.millis();
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("bot.db"));
         Statement s = c.createStatement()) {
       try (ResultSet r = s.executeQuery("SELECT idem_key FROM inbound_handled")) {

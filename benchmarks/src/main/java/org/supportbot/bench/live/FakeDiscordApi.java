@@ -78,8 +78,12 @@ public final class FakeDiscordApi implements AutoCloseable {
   private final AtomicLong calls = new AtomicLong();
   private final List<Consumer<Call>> listeners = new CopyOnWriteArrayList<>();
 
-  FakeDiscordApi(String token, List<String> supportChannels) throws IOException, InterruptedException {
+  private final java.time.Clock clock;
+
+  FakeDiscordApi(String token, List<String> supportChannels, java.time.Clock clock)
+      throws IOException, InterruptedException {
     this.token = token;
+    this.clock = clock;
     channels.put(TRIAGE, textChannel(TRIAGE, "triage", 0));
     textChannels.add(TRIAGE);
     int position = 1;
@@ -431,9 +435,9 @@ public final class FakeDiscordApi implements AutoCloseable {
 
   // ---- Discord objects --------------------------------------------------------------------------
 
-  /** A snowflake of the wall clock: JDA reads an interaction's age from its id. */
+  /** A snowflake of the clock's time (the real one against a real bot): JDA reads an interaction's age from its id. */
   String next() {
-    long now = (System.currentTimeMillis() - 1_420_070_400_000L) << 22;
+    long now = (clock.millis() - 1_420_070_400_000L) << 22;
     return Long.toString(snowflakes.updateAndGet(prev -> Math.max(prev + 1, now)));
   }
 
