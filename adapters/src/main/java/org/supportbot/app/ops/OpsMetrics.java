@@ -226,6 +226,7 @@ public final class OpsMetrics implements PlatformMetrics {
       case Inbound.Picked p -> "button";
       case Inbound.Submitted f -> "form";
       case Inbound.Said s -> "message";
+      case Inbound.FileMessage m -> "file_message";
     };
   }
 
@@ -247,6 +248,7 @@ public final class OpsMetrics implements PlatformMetrics {
       }
       case Inbound.Submitted f -> "form";
       case Inbound.Said s -> "message";
+      case Inbound.FileMessage m -> "file_message";
     };
   }
 }

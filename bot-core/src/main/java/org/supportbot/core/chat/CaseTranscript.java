@@ -53,6 +53,7 @@ final class CaseTranscript {
   private static String entry(IncidentEvent e, SupportPolicy policy) {
     return switch (e) {
       case IncidentEvent.Filed f -> "Filed the case" + f.parent().map(p -> " (split from " + p + ")").orElse("")
+          + f.filedBy().map(by -> " (filed by @" + by.userId() + " on their behalf)").orElse("")
           + ": severity " + f.severityId() + (f.product().isBlank() ? "" : ", " + f.product()
           + (f.version().isBlank() ? "" : " " + f.version())) + ".\n\n" + fields(policy, f.fields());
       case IncidentEvent.Acknowledged a -> quote(a.text());

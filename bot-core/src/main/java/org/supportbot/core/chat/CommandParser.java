@@ -28,7 +28,7 @@ public final class CommandParser {
 
   /** The commands customers may use; the others are the vendor's engineers' only. */
   public static final Set<String> FOR_CUSTOMERS = Set.of("support", "severity", "reopen", "escalate", "transcript",
-      "board", "availability", "help");
+      "rate", "board", "availability", "help");
 
   private static final Pattern NUMBER = Pattern.compile("#?([A-Za-z][A-Za-z0-9]{0,15}-\\d{1,9})");
   private static final Pattern DURATION = Pattern.compile(
@@ -64,6 +64,8 @@ public final class CommandParser {
     u.put("sla", "/sla why [CASE] - the segments behind the next deadline");
     u.put("transcript", "/transcript [CASE] - the case's whole record as a Markdown file (customers get it by direct"
         + " message)");
+    u.put("rate", "/rate [CASE] SCORE [comment] - rate a resolved case from 1 (poor) to 5 (excellent), with a comment"
+        + " if you like (customers)");
     u.put("queue", "/queue - open cases by next deadline");
     u.put("mine", "/mine - your open cases");
     u.put("board", "/board - a one-time sign-in link to the web board");
@@ -71,6 +73,7 @@ public final class CommandParser {
     u.put("maintenance", "/maintenance schedule START DURATION note - schedule maintenance, START with its offset"
         + " (2026-12-05T02:00-08:00), DURATION like 2h; the policy's notice and monthly limit apply");
     u.put("availability", "/availability [YYYY-MM] - the month's availability against the policy's target");
+    u.put("report", "/report satisfaction [YYYY-MM] - the month's satisfaction ratings by organization and engineer");
     u.put("help", "/help - this list");
     return java.util.Collections.unmodifiableMap(u);
   }
@@ -107,7 +110,7 @@ public final class CommandParser {
     String rest = args == null ? "" : args.strip();
     Optional<String> incident = Optional.empty();
     switch (cmd) {
-      case "support", "queue", "mine", "board", "help", "outage", "maintenance", "availability" -> { }
+      case "support", "queue", "mine", "board", "help", "outage", "maintenance", "availability", "report" -> { }
       case "merge" -> {
         List<String> words = words(rest);
         if (words.size() == 2 && NUMBER.matcher(words.get(0)).matches()) {
@@ -214,6 +217,15 @@ public final class CommandParser {
         }
         yield new DeskCommand.Transcript();
       }
+      case "rate" -> {
+        String score = firstWord(rest);
+        if (!score.matches("[1-5]")) {
+          throw new IllegalArgumentException((score.isEmpty() ? "Give a score" : "\"" + score + "\" is not a score; give one")
+              + " from 1 (poor) to 5 (excellent), e.g. /rate ACME-42 4 quick and clear.");
+        }
+        yield new DeskCommand.Rate(Integer.parseInt(score), afterFirstWord(rest));
+      }
+      case "report" -> report(rest);
       case "queue" -> new DeskCommand.Queue();
       case "mine" -> new DeskCommand.Mine();
       case "board" -> new DeskCommand.Board();
@@ -232,6 +244,25 @@ public final class CommandParser {
       }
       default -> throw new IllegalStateException("command " + cmd + " is listed but not read");
     };
+  }
+
+  private static DeskCommand report(String rest) {
+    List<String> words = words(rest);
+    if (words.isEmpty() || !words.get(0).equalsIgnoreCase("satisfaction")) {
+      throw new IllegalArgumentException((words.isEmpty() ? "Say which report" : "\"" + words.get(0)
+          + "\" is not a report") + "; the desk has one: /report satisfaction [YYYY-MM].");
+    }
+    if (words.size() > 2) {
+      throw new IllegalArgumentException("Give at most a month after satisfaction, e.g. /report satisfaction 2026-11.");
+    }
+    if (words.size() == 1) {
+      return new DeskCommand.SatisfactionReport(Optional.empty());
+    }
+    try {
+      return new DeskCommand.SatisfactionReport(Optional.of(java.time.YearMonth.parse(words.get(1))));
+    } catch (java.time.format.DateTimeParseException e) {
+      throw new IllegalArgumentException("\"" + words.get(1) + "\" is not a month; write it as YYYY-MM, e.g. 2026-12.");
+    }
   }
 
   private static DeskCommand outage(String rest) {

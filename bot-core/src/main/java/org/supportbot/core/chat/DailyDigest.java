@@ -12,17 +12,19 @@ import org.supportbot.core.incident.IncidentSnapshot;
 
 /**
  * The managers' daily digest: open cases, those breached and those due within four hours, and this
- * month's availability so far under each policy with a target; once a
- * day at the settings' hour, remembered by a mark committed with the messages.
+ * month's availability so far under each policy with a target, and this month's satisfaction
+ * ratings so far; once a day at the settings' hour, remembered by a mark committed with the messages.
  */
 final class DailyDigest {
   private static final String MARK = "digest";
   private final DeskContext desk;
   private final AvailabilityCommands availability;
+  private final SatisfactionCommands satisfaction;
 
-  DailyDigest(DeskContext desk, AvailabilityCommands availability) {
+  DailyDigest(DeskContext desk, AvailabilityCommands availability, SatisfactionCommands satisfaction) {
     this.desk = desk;
     this.availability = availability;
+    this.satisfaction = satisfaction;
   }
 
   /** Adds the digest to {@code step} if it is due at {@code now} and not sent today. */
@@ -40,7 +42,8 @@ final class DailyDigest {
     List<IncidentSnapshot> atRisk = open.stream().filter(s -> !breached.contains(s))
         .filter(s -> CaseViews.next(s).map(n -> n.getValue().isBefore(now.plus(Duration.ofHours(4))))
             .orElse(false)).toList();
-    List<String> uptime = availability.digestLines(now);
+    List<String> uptime = new ArrayList<>(availability.digestLines(now));
+    uptime.addAll(satisfaction.digestLines(now));
     List<Outbound> out = new ArrayList<>();
     for (Identity manager : desk.settings.managers()) {
       Outbound.Builder b = Outbound.to(new Outbound.ToPerson(manager), Outbound.Kind.DIGEST)

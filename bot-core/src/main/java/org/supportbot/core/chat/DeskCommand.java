@@ -9,7 +9,8 @@ import java.util.Objects;
  * is {@link CommandParser#FOR_CUSTOMERS}. Each family of
  * commands is handled by its own class: {@link Support} by {@code IntakeCommands}, {@link CaseWork}
  * by {@code CaseCommands}, {@link Time} by {@code TimeCommands}, {@link Availability} by {@code
- * AvailabilityCommands}, the rest by {@code QueryCommands}.
+ * AvailabilityCommands}, {@link Rate} and {@link SatisfactionReport} by {@code SatisfactionCommands}, the rest
+ * by {@code QueryCommands}.
  */
 public sealed interface DeskCommand {
 
@@ -62,6 +63,19 @@ public sealed interface DeskCommand {
 
   /** The case's whole record of communications as a file. */
   record Transcript() implements DeskCommand {}
+
+  /** {@code /rate [CASE] SCORE [comment]}: a named contact's satisfaction with a resolved case, 1 to 5. */
+  record Rate(int score, String comment) implements DeskCommand {
+    public Rate {
+      if (score < 1 || score > 5) {
+        throw new IllegalArgumentException("a satisfaction score is 1 to 5, got " + score);
+      }
+      Objects.requireNonNull(comment, "comment");
+    }
+  }
+
+  /** {@code /report satisfaction [YYYY-MM]}: the month's ratings by organization and engineer (this month when empty). */
+  record SatisfactionReport(java.util.Optional<java.time.YearMonth> month) implements DeskCommand {}
 
   record Queue() implements DeskCommand {}
 

@@ -68,10 +68,15 @@ final class EventMessages {
               + f.title()).build());
         } else {
           out.add(triage(s, f));
-          Outbound.Builder c = Outbound.toPlace(thread, Outbound.Kind.CONFIRMATION)
-              .text("Thanks ", s.reporter(), ", your case ", new Span.Strong(f.incident().toString()), " is filed: "
-                  + f.title())
-              .fact("Severity", desk.views.severityLabel(s));
+          Outbound.Builder c = Outbound.toPlace(thread, Outbound.Kind.CONFIRMATION);
+          Span.Strong number = new Span.Strong(f.incident().toString());
+          if (f.filedBy().isPresent()) {
+            c.text("Thanks ", s.reporter(), ", your case ", number, " is filed (by ", f.filedBy().get(), " on your behalf): "
+                + f.title());
+          } else {
+            c.text("Thanks ", s.reporter(), ", your case ", number, " is filed: " + f.title());
+          }
+          c.fact("Severity", desk.views.severityLabel(s));
           CaseViews.next(s).ifPresent(n -> c.fact("First deadline", CaseViews.targetLabel(n.getKey()) + " ", n.getValue()));
           outOfHours(s, f.origin().at()).ifPresent(c::text);
           out.add(c.build());
@@ -130,9 +135,18 @@ final class EventMessages {
         boolean recorded = desk.policy(s.policyId()).resolution().recordedIn(r.type()).isPresent();
         out.add(b.text(s.number() + " is resolved (" + r.type().id().replace('_', ' ') + ") by ", by, ": " + r.summary()
             + (recorded ? "" : " Reply /reopen in this thread if it is not fixed.")).build());
+        if (!recorded) {
+          out.add(SatisfactionCommands.question(s));
+        }
       }
-      case IncidentEvent.Closed c -> out.add(b.text(s.number() + " is closed" + (c.automatic() ? " automatically" : "")
-          + (c.reason().isBlank() ? "." : ": " + c.reason())).build());
+      case IncidentEvent.Closed c -> {
+        out.add(b.text(s.number() + " is closed" + (c.automatic() ? " automatically" : "")
+            + (c.reason().isBlank() ? "." : ": " + c.reason())).build());
+        // a type closed once recorded is asked about when it closes, right after its resolution
+        if (!c.automatic() && s.resolution().flatMap(t -> desk.policy(s.policyId()).resolution().recordedIn(t)).isPresent()) {
+          out.add(SatisfactionCommands.question(s));
+        }
+      }
       case IncidentEvent.ReopenRequested r -> out.add(Outbound.toPlace(desk.settings.triage(), Outbound.Kind.NOTICE)
           .text("The customer asks to reopen ", new Span.Strong(s.number().toString()), ": " + r.reason()).build());
       case IncidentEvent.Reopened r -> out.add(b.text(s.number() + " is reopened" + (r.reason().isBlank() ? "."

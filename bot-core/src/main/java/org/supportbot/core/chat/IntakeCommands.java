@@ -8,6 +8,7 @@ import org.supportbot.core.conversation.Inbound;
 import org.supportbot.core.conversation.KnowledgeSuggestions;
 import org.supportbot.core.conversation.Outbound;
 import org.supportbot.core.conversation.Suggestion;
+import org.supportbot.core.directory.Identity;
 import org.supportbot.core.directory.Organization;
 import org.supportbot.core.incident.ChatPlace;
 import org.supportbot.core.incident.IncidentCommand;
@@ -29,9 +30,22 @@ final class IntakeCommands {
     this.desk = desk;
   }
 
-  /** {@code /support}, or a first direct message: starts an intake or shows where the open one stopped. */
+  /** A first direct message: starts an intake or shows where the open one stopped. */
   void start(Who who, Step step) {
+    start(who, "", step);
+  }
+
+  /**
+   * {@code /support [@contact]}: starts an intake or shows where the open one stopped; an engineer
+   * naming a contact starts one on the contact's behalf.
+   */
+  void start(Who who, String args, Step step) {
     Inbound in = who.in();
+    if (who.vendor() && !who.contact() && !in.direct() && args.strip().startsWith("@")) {
+      String user = args.strip().substring(1).split("\\s+", 2)[0];
+      onBehalf(who, new Identity(in.person().platform(), in.person().workspace(), user), "", step);
+      return;
+    }
     if (in.direct() || who.channelOrg().isEmpty()) {
       step.out.add(desk.reply(who, in.direct()
           ? "Please use /support in your organization's support channel, so your colleagues can follow the case."
@@ -57,6 +71,60 @@ final class IntakeCommands {
     ChatPlace place = new ChatPlace(in.place().platform(), in.place().workspace(), in.place().channel(), "");
     IntakeTurn turn = intake.start(in.key(), org.id(), in.person(), place, desk.clock.instant());
     apply(who, Optional.empty(), turn, step);
+  }
+
+  /**
+   * A message filed as a case with the message shortcut or the settings' reaction: a named contact
+   * files it themselves (the intake starts as with {@code /support}); one of the vendor's engineers
+   * files it on behalf of its author.
+   */
+  void fileMessage(Who who, Inbound.FileMessage m, Step step) {
+    if (who.vendor() && !who.contact()) {
+      onBehalf(who, m.author(), m.text(), step);
+    } else {
+      start(who, step);
+    }
+  }
+
+  /**
+   * An engineer files for {@code author}, a named contact of the channel's organization: an intake
+   * is started for the author, its description taken from {@code text}, and the questions it leaves
+   * open are asked of the author in the channel. The case records the engineer as who filed it.
+   */
+  private void onBehalf(Who who, Identity author, String text, Step step) {
+    Inbound in = who.in();
+    if (in.direct() || who.channelOrg().isEmpty()) {
+      step.out.add(desk.reply(who, "Nothing filed: this channel is not connected to a support organization, so there is"
+          + " nobody to file for. Bind it to the customer's organization in the settings first."));
+      return;
+    }
+    Organization org = who.channelOrg().get();
+    if (!desk.directory.isContact(org.id(), author)) {
+      step.out.add(desk.reply(who, "Nothing filed: @" + author.userId() + " is not a named contact of " + org.name()
+          + ", and cases are filed for named contacts only. Name the contact to file for with /support @contact in"
+          + " this channel, or add @" + author.userId() + " as a contact first."));
+      return;
+    }
+    if (org.pastDue() && desk.policy(org.policyId()).requiresCurrentPayment()) {
+      step.out.add(desk.reply(who, "Nothing filed: " + org.name() + "'s account is marked past due and the "
+          + org.policyId() + " policy requires current payment. Clear past_due for " + org.id()
+          + " in the settings once it is paid."));
+      return;
+    }
+    ChatPlace place = new ChatPlace(in.place().platform(), in.place().workspace(), in.place().channel(), "");
+    if (desk.conversations.intake(place.platform(), place.workspace(), place.channel(), author).isPresent()) {
+      step.out.add(desk.reply(who, "Nothing started: @" + author.userId() + " already has a request in progress in"
+          + " this channel. It goes on where it stopped when they answer."));
+      return;
+    }
+    IntakeTurn turn = desk.intake(org.policyId()).startOnBehalf(in.key(), org.id(), author, place, desk.clock.instant(),
+        in.person(), text);
+    step.out.add(desk.reply(who, "Filing for @" + author.userId() + ": I asked them the questions still open in this"
+        + " channel. The case will record that you filed it on their behalf."));
+    step.out.addAll(turn.say());
+    if (turn.state().isPresent()) {
+      step.save = turn.state();
+    }
   }
 
   /** The person's unfinished intake in the channel the inbound came from. */
@@ -120,7 +188,7 @@ final class IntakeCommands {
     step.end = stored;
     String caseKey = "intake:" + stored.map(IntakeState::id).orElse(who.in().key());
     switch (turn.result().orElseThrow()) {
-      case IntakeResult.Ready ready -> file(who, ready, caseKey, step);
+      case IntakeResult.Ready ready -> file(who, ready, caseKey, stored.flatMap(IntakeState::filedBy), step);
       case IntakeResult.Deflected d -> desk.knowledge.feedback(d.solvedBy().id(), d.solvedBy().source(), true, caseKey,
           draft(stored.map(IntakeState::answers).orElse(Map.of())));
       case IntakeResult.Cancelled c -> { }
@@ -129,7 +197,7 @@ final class IntakeCommands {
     }
   }
 
-  private void file(Who who, IntakeResult.Ready ready, String caseKey, Step step) {
+  private void file(Who who, IntakeResult.Ready ready, String caseKey, Optional<Identity> filedBy, Step step) {
     Organization org = who.channelOrg().orElseThrow();
     if (refusedForPayment(who, org, step)) {
       return; // marked past due while the intake was open
@@ -143,7 +211,7 @@ final class IntakeCommands {
     desk.related.put(origin.key(), relatedTo(org.policyId(), ready.title(), ready.answers(), ready.product(),
         ready.version()));
     IncidentOutcome outcome = desk.incidents.handle(new IncidentCommand.File(origin, org.id(), place, ready.severityId(),
-        ready.categoryId(), ready.product(), ready.version(), ready.title(), ready.answers()));
+        ready.categoryId(), ready.product(), ready.version(), ready.title(), ready.answers(), filedBy));
     if (!(outcome instanceof IncidentOutcome.Filed)) {
       desk.outcome(who, outcome, step);
     }

@@ -96,6 +96,7 @@ public final class SupportDesk {
   private final DailyDigest digest;
   private volatile BoardLinks board = BoardLinks.OFF;
   private final AvailabilityCommands availability;
+  private final SatisfactionCommands satisfaction;
   /** The outbox's event cursor as last committed; read from the store on first use; rendering only. */
   private long cursor = -1;
   /** Serializes the inbounds of one conversation: striped by {@link #conversationOf}. */
@@ -119,7 +120,8 @@ public final class SupportDesk {
     this.queries = new QueryCommands(desk);
     this.messages = new EventMessages(desk, intake);
     this.availability = new AvailabilityCommands(desk);
-    this.digest = new DailyDigest(desk, availability);
+    this.satisfaction = new SatisfactionCommands(desk);
+    this.digest = new DailyDigest(desk, availability, satisfaction);
   }
 
   /** Serves {@code /board} with sign-in links from {@code links} (the web board, when it runs). */
@@ -147,6 +149,7 @@ public final class SupportDesk {
         case Inbound.Said s -> said(who, s.text(), step);
         case Inbound.Picked p -> picked(who, p, step);
         case Inbound.Submitted f -> intake.submitted(who, f, step);
+        case Inbound.FileMessage m -> intake.fileMessage(who, m, step);
       }
       List<Delivery> out = renderAndCommit(step);
       desk.conversations.handled(in.key(), desk.clock.instant(), step.save, step.end);
@@ -266,7 +269,7 @@ public final class SupportDesk {
     String name = c.name().toLowerCase(Locale.ROOT).replaceFirst("^/", "");
     Optional<String> named = ok.incident();
     switch (ok.command()) {
-      case DeskCommand.Support s -> intake.start(who, step);
+      case DeskCommand.Support s -> intake.start(who, s.text(), step);
       case DeskCommand.Help h -> step.out.add(queries.help(who));
       case DeskCommand.Board b -> step.out.add(Outbound.toPlace(who.in().place(), Outbound.Kind.REPLY)
           .onlyFor(who.in().person()).text(board.answer(who.in().person(), who.engineer(),
@@ -276,6 +279,9 @@ public final class SupportDesk {
       case DeskCommand.Availability a -> availability.apply(who, a, step);
       case DeskCommand.SlaWhy x -> onCase(who, name, named, step).ifPresent(s -> step.out.add(queries.slaWhy(who, s)));
       case DeskCommand.Transcript x -> onCase(who, name, named, step).ifPresent(s -> queries.transcript(who, s, step));
+      case DeskCommand.Rate r -> onCase(who, name, named, step)
+          .ifPresent(s -> satisfaction.rate(who, s, r.score(), r.comment(), step));
+      case DeskCommand.SatisfactionReport r -> step.out.add(satisfaction.report(who, r.month()));
       case DeskCommand.Time t -> onCase(who, name, named, step).ifPresent(s -> time.log(who, s, t, step));
       case DeskCommand.CaseWork w -> onCase(who, name, named, step).ifPresent(s -> caseWork.apply(who, s, w, step));
     }
@@ -341,6 +347,13 @@ public final class SupportDesk {
     if (p.action().equals(CaseViews.REOPEN)) {
       onCase(who, "reopen", Optional.of(p.value()), step)
           .ifPresent(s -> caseWork.apply(who, s, new DeskCommand.Reopen("pressed Reopen before it closed"), step));
+      return;
+    }
+    if (p.action().equals(SatisfactionCommands.RATE)) {
+      SatisfactionCommands.pressed(p.value()).ifPresentOrElse(
+          pressed -> onCase(who, "rate", Optional.of(pressed.getKey()), step)
+              .ifPresent(s -> satisfaction.rate(who, s, pressed.getValue(), "", step)),
+          () -> step.out.add(desk.reply(who, "That rating button is not one the desk made; use /rate CASE SCORE.")));
       return;
     }
     intake.picked(who, p, step);

@@ -10,7 +10,8 @@ import org.supportbot.core.intake.IntakeState;
 /**
  * Port: what the desk keeps about conversations: unfinished intakes, the inbound keys already
  * handled, pings deferred to business hours, a few named marks (e.g. the last digest), and the
- * service's availability record (outages and scheduled maintenance).
+ * service's availability record (outages and scheduled maintenance), and the customers' satisfaction
+ * ratings of resolved cases.
  * Deferrals, their release and marks are written by {@link org.supportbot.core.outbox.OutboxStore#record}
  * in the transaction that records the messages they stand for; this port reads them.
  */
@@ -65,4 +66,34 @@ public interface ConversationStore {
 
   /** A scheduled maintenance window {@code [start, end)}, announced at {@code scheduledAt}. */
   record Maintenance(long id, Instant start, Instant end, Instant scheduledAt, String note) {}
+
+  // ---- satisfaction ----------------------------------------------------------------------------
+
+  /** Keeps {@code rating} as its case's rating, replacing an earlier one of the same case. */
+  void rate(Rating rating);
+
+  /** The rating of case {@code incident} (as {@code ACME-42}), if it was rated. */
+  Optional<Rating> rating(String incident);
+
+  /** Ratings given within {@code [from, to)}, by when they were given. */
+  List<Rating> ratings(Instant from, Instant to);
+
+  /**
+   * A customer's rating of a resolved case: {@code score} 1 (poor) to 5 (excellent) and a comment
+   * (empty when none), counted for {@code engineer} (the case's owner, or else who resolved it).
+   */
+  record Rating(String incident, String organizationId, Optional<Identity> engineer, int score, String comment,
+      Identity ratedBy, Instant at) {
+    public Rating {
+      java.util.Objects.requireNonNull(incident, "incident");
+      java.util.Objects.requireNonNull(organizationId, "organizationId");
+      java.util.Objects.requireNonNull(engineer, "engineer");
+      java.util.Objects.requireNonNull(comment, "comment");
+      java.util.Objects.requireNonNull(ratedBy, "ratedBy");
+      java.util.Objects.requireNonNull(at, "at");
+      if (score < 1 || score > 5) {
+        throw new IllegalArgumentException("a satisfaction score is 1 to 5, got " + score);
+      }
+    }
+  }
 }

@@ -61,6 +61,18 @@ public record Inbound(String key, Identity person, ChatPlace place, boolean dire
     }
   }
 
+  /**
+   * A chat message filed as a case by the message shortcut ("File as incident") or, where the
+   * settings name an emoji, by that reaction: {@code author} wrote {@code text}; the inbound's person
+   * is who used the shortcut or reacted.
+   */
+  public record FileMessage(Identity author, String text) implements Input {
+    public FileMessage {
+      Objects.requireNonNull(author, "author");
+      text = text == null ? "" : text;
+    }
+  }
+
   /** A submitted form (a Slack modal, a Discord modal): values by field id. */
   public record Submitted(String form, Map<String, String> values) implements Input {
     public Submitted {

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.supportbot.config.policy.ResolutionType;
 import org.supportbot.core.directory.Identity;
 
@@ -19,10 +20,20 @@ public sealed interface IncidentCommand {
     IncidentNumber incident();
   }
 
-  /** Files a new case for an organization; {@code fields} holds the report answers by field id. */
+  /**
+   * Files a new case for an organization; {@code fields} holds the report answers by field id;
+   * {@code filedBy} is the vendor's engineer who filed it on the reporter's (the origin's) behalf.
+   */
   record File(Origin origin, String organizationId, ChatPlace place, String severityId, String categoryId, String product,
-      String version, String title, Map<String, String> fields) implements IncidentCommand {
+      String version, String title, Map<String, String> fields, Optional<Identity> filedBy) implements IncidentCommand {
+    /** A case the reporter files themselves. */
+    public File(Origin origin, String organizationId, ChatPlace place, String severityId, String categoryId,
+        String product, String version, String title, Map<String, String> fields) {
+      this(origin, organizationId, place, severityId, categoryId, product, version, title, fields, Optional.empty());
+    }
+
     public File {
+      Objects.requireNonNull(filedBy, "filedBy");
       Objects.requireNonNull(origin, "origin");
       Objects.requireNonNull(organizationId, "organizationId");
       Objects.requireNonNull(place, "place");

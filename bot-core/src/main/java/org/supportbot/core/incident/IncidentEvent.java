@@ -17,11 +17,24 @@ public sealed interface IncidentEvent {
 
   IncidentNumber incident();
 
+  /**
+   * A new case. The origin's actor is the reporter; {@code filedBy} is the vendor's engineer who
+   * filed it on the reporter's behalf, from the reporter's message.
+   */
   record Filed(Origin origin, IncidentNumber incident, String organizationId, String policyId, ChatPlace place,
       String severityId, String categoryId, String product, String version, String title, Map<String, String> fields,
-      Optional<IncidentNumber> parent) implements IncidentEvent {
+      Optional<IncidentNumber> parent, Optional<Identity> filedBy) implements IncidentEvent {
+    /** A case its reporter filed, or a subordinate case. */
+    public Filed(Origin origin, IncidentNumber incident, String organizationId, String policyId, ChatPlace place,
+        String severityId, String categoryId, String product, String version, String title, Map<String, String> fields,
+        Optional<IncidentNumber> parent) {
+      this(origin, incident, organizationId, policyId, place, severityId, categoryId, product, version, title, fields,
+          parent, Optional.empty());
+    }
+
     public Filed {
       fields = Map.copyOf(fields);
+      filedBy = filedBy == null ? Optional.empty() : filedBy; // events logged before the field existed
     }
   }
 

@@ -71,7 +71,7 @@ public final class Lifecycle {
     IncidentNumber number = lookup.nextNumber(org.key());
     IncidentEvent.Filed filed = new IncidentEvent.Filed(o, number, org.id(), policy.id(), cmd.place(),
         policy.severity(cmd.severityId()).orElseThrow().id(), cmd.categoryId(), cmd.product(), cmd.version(), cmd.title(),
-        extra, Optional.empty());
+        extra, Optional.empty(), cmd.filedBy());
     return new Decision(List.of(filed), new IncidentOutcome.Filed(number, IncidentState.NEW));
   }
 

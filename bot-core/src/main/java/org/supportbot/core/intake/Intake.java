@@ -82,6 +82,33 @@ public final class Intake {
     return IntakeTurn.next(state, out);
   }
 
+  /**
+   * Starts an intake on {@code reporter}'s behalf, by the vendor's engineer {@code filedBy}, from
+   * the reporter's message {@code text} (taken as the description, redacted as the policy asks):
+   * the questions it leaves open are asked in the channel, addressed to the reporter.
+   */
+  public IntakeTurn startOnBehalf(String id, String organizationId, Identity reporter, ChatPlace place, Instant at,
+      Identity filedBy, String text) {
+    Map<String, String> answers = new LinkedHashMap<>();
+    int redactions = 0;
+    String removed = "";
+    if (!text.isBlank() && policy.report().stream().anyMatch(f -> f.id().equals("description"))) {
+      Redactor.Redaction r = redactor.redact(text.strip());
+      answers.put("description", r.text());
+      redactions = r.count();
+      removed = r.changed() ? " " + r.notice("your message") : "";
+    }
+    IntakeState state = new IntakeState(id, organizationId, reporter, place, IntakeState.Phase.ASKING, 0, answers,
+        List.of(), "", redactions, at, at, Optional.of(filedBy));
+    long open = policy.report().stream().filter(f -> !answers.containsKey(f.id())).count();
+    Outbound intro = say(state, Outbound.Kind.INTAKE)
+        .text(reporter, ", ", filedBy, " is filing " + (answers.isEmpty() ? "a support case" : "your message as a"
+            + " support case") + " with ", new Span.Strong(policy.vendor()), " for you. I'll ask " + open + " short"
+            + " questions here; answer each in this channel, or \"cancel\" to stop." + removed)
+        .build();
+    return advance(state, at, List.of(intro));
+  }
+
   /** Reads a typed answer. */
   public IntakeTurn answer(IntakeState state, String text, Instant at) {
     String raw = text == null ? "" : text.strip();
@@ -193,7 +220,7 @@ public final class Intake {
         out.add(say(state, Outbound.Kind.INTAKE).text(r.message()).build());
         yield IntakeTurn.next(new IntakeState(state.id(), state.organizationId(), state.reporter(), state.place(),
             state.phase(), state.field(), state.answers(), state.offered(), state.suggestedSeverity(), redactions,
-            state.startedAt(), at), out);
+            state.startedAt(), at, state.filedBy()), out);
       }
       case Answer.Refused r -> {
         out.add(say(state, Outbound.Kind.INTAKE).text(r.message()).build());
@@ -223,6 +250,9 @@ public final class Intake {
 
   private IntakeTurn advance(IntakeState state, Instant at, List<Outbound> said) {
     List<Outbound> out = new ArrayList<>(said);
+    while (state.field() < policy.report().size() && state.answers().containsKey(policy.report().get(state.field()).id())) {
+      state = state.asking(state.field() + 1, state.answers(), state.redactions(), state.suggestedSeverity(), at);
+    }
     if (state.field() < policy.report().size()) {
       out.add(question(state));
       return IntakeTurn.next(state, out);
@@ -299,8 +329,13 @@ public final class Intake {
         answers.getOrDefault("product", ""), answers.getOrDefault("version", ""), SUGGESTIONS);
   }
 
+  /**
+   * A message of the intake: to the reporter only; in an intake an engineer started on the
+   * reporter's behalf, in the channel, since the reporter did not ask for it.
+   */
   private Outbound.Builder say(IntakeState state, Outbound.Kind kind) {
-    return Outbound.toPlace(state.place(), kind).onlyFor(state.reporter());
+    Outbound.Builder b = Outbound.toPlace(state.place(), kind);
+    return state.filedBy().isPresent() ? b : b.onlyFor(state.reporter());
   }
 
   /** The case title: the description's first sentence or line, at most 80 characters. */

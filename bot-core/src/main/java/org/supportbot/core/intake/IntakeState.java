@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.supportbot.core.conversation.Suggestion;
 import org.supportbot.core.directory.Identity;
 import org.supportbot.core.incident.ChatPlace;
@@ -25,10 +26,20 @@ import org.supportbot.core.incident.ChatPlace;
  * @param redactions how many secrets or personal data items were removed from the answers
  * @param startedAt when the intake began
  * @param lastActivity when the customer last answered; expiry counts from here
+ * @param filedBy the vendor's engineer who started the intake on the reporter's behalf (from the
+ *     reporter's message); its questions are then asked in the channel, not to the reporter only
  */
 public record IntakeState(String id, String organizationId, Identity reporter, ChatPlace place, Phase phase,
     int field, Map<String, String> answers, List<Suggestion> offered, String suggestedSeverity, int redactions,
-    Instant startedAt, Instant lastActivity) {
+    Instant startedAt, Instant lastActivity, Optional<Identity> filedBy) {
+
+  /** An intake the reporter started themselves. */
+  public IntakeState(String id, String organizationId, Identity reporter, ChatPlace place, Phase phase, int field,
+      Map<String, String> answers, List<Suggestion> offered, String suggestedSeverity, int redactions,
+      Instant startedAt, Instant lastActivity) {
+    this(id, organizationId, reporter, place, phase, field, answers, offered, suggestedSeverity, redactions, startedAt,
+        lastActivity, Optional.empty());
+  }
 
   /** What the next answer is read as. */
   public enum Phase {
@@ -49,6 +60,7 @@ public record IntakeState(String id, String organizationId, Identity reporter, C
     suggestedSeverity = suggestedSeverity == null ? "" : suggestedSeverity;
     Objects.requireNonNull(startedAt, "startedAt");
     Objects.requireNonNull(lastActivity, "lastActivity");
+    filedBy = filedBy == null ? Optional.empty() : filedBy; // intakes stored before the field existed
     if (field < 0) {
       throw new IllegalArgumentException("field index cannot be negative: " + field);
     }
@@ -56,11 +68,11 @@ public record IntakeState(String id, String organizationId, Identity reporter, C
 
   IntakeState asking(int nextField, Map<String, String> newAnswers, int newRedactions, String suggested, Instant at) {
     return new IntakeState(id, organizationId, reporter, place, Phase.ASKING, nextField, newAnswers, offered, suggested,
-        newRedactions, startedAt, at);
+        newRedactions, startedAt, at, filedBy);
   }
 
   IntakeState suggesting(List<Suggestion> suggestions, Instant at) {
     return new IntakeState(id, organizationId, reporter, place, Phase.SUGGESTING, field, answers, suggestions,
-        suggestedSeverity, redactions, startedAt, at);
+        suggestedSeverity, redactions, startedAt, at, filedBy);
   }
 }

@@ -189,6 +189,9 @@ class CaseNumbersTest {
         case "question" -> "which browser do you use?";
         case "text" -> "a fix is being tested";
         case "note" -> "restart the export";
+        case "SCORE" -> "4";
+        case "[comment]" -> "quick and clear";
+        case "[2026-11]" -> "2026-11";
         default -> w;
       });
     }
@@ -205,7 +208,7 @@ class CaseNumbersTest {
       IncidentNumber target = ACME_1;
       switch (name) {
         case "unclaim" -> f.command(EVE, ACME, "/claim ACME-1");
-        case "reopen", "close" -> f.command(EVE, ACME, "/resolve ACME-1 workaround restart the export");
+        case "reopen", "close", "rate" -> f.command(EVE, ACME, "/resolve ACME-1 workaround restart the export");
         case "time" -> {
           // of the seed policies only Atollon bills time: the example runs on a Hooli (Atollon) case
           Identity hal = ChatFixture.id("hal");
@@ -226,6 +229,16 @@ class CaseNumbersTest {
       List<IncidentEvent> done = events(f, before);
       if (name.equals("sla")) {
         assertThat(text(out)).startsWith("Why ACME-1 first response is due ");
+        return;
+      }
+      if (name.equals("rate")) {
+        assertThat(f.conversations.rating("ACME-1")).as(text(out)).get()
+            .extracting(r -> r.score(), r -> r.comment()).containsExactly(4, "quick and clear");
+        assertThat(f.conversations.rating("ACME-2")).isEmpty();
+        return;
+      }
+      if (name.equals("report")) {
+        assertThat(text(out)).isEqualTo("No satisfaction ratings in 2026-11 (months in America/Los_Angeles).");
         return;
       }
       if (name.equals("transcript")) {

@@ -228,6 +228,27 @@ abstract class StoreContract {
     assertThat(c.maintenance(T0, start)).isEmpty();
   }
 
+  @Test
+  void aCasesRatingIsKeptOnceAndALaterOneReplacesIt() {
+    ConversationStore c = stores.conversations();
+    Identity ana = new Identity("slack", "T1", "U1");
+    Identity eve = new Identity("slack", "T0", "U9");
+    assertThat(c.rating("ACME-1")).isEmpty();
+    ConversationStore.Rating first = new ConversationStore.Rating("ACME-1", "acme", Optional.of(eve), 2, "", ana, T0);
+    c.rate(first);
+    c.rate(new ConversationStore.Rating("ACME-2", "acme", Optional.empty(), 5, "quick", ana, T0.plusSeconds(60)));
+    assertThat(c.rating("ACME-1")).contains(first);
+    ConversationStore.Rating again = new ConversationStore.Rating("ACME-1", "acme", Optional.of(eve), 4,
+        "fixed after all", ana, T0.plus(Duration.ofDays(1)));
+    c.rate(again);
+    assertThat(c.rating("ACME-1")).contains(again);
+    assertThat(c.ratings(T0, T0.plus(Duration.ofDays(1)))).extracting(ConversationStore.Rating::incident)
+        .containsExactly("ACME-2");
+    assertThat(c.ratings(T0, T0.plus(Duration.ofDays(2)))).extracting(ConversationStore.Rating::incident)
+        .containsExactly("ACME-2", "ACME-1");
+    assertThat(c.ratings(T0.plus(Duration.ofDays(2)), T0.plus(Duration.ofDays(3)))).isEmpty();
+  }
+
   private static Inbound said(String key, String text) {
     Identity ana = new Identity("slack", "T1", "U1");
     return new Inbound(key, ana, new ChatPlace("slack", "T1", "C1", ""), false, T0,

@@ -246,6 +246,7 @@ public final class PostgresInboxStore implements InboxStore {
   private Inbound redacted(Inbound in) {
     Inbound.Input input = switch (in.input()) {
       case Inbound.Said s -> new Inbound.Said(redactor.clean(s.text()));
+      case Inbound.FileMessage m -> new Inbound.FileMessage(m.author(), redactor.clean(m.text()));
       case Inbound.Command cmd -> new Inbound.Command(cmd.name(), redactor.clean(cmd.args()));
       case Inbound.Picked p -> p;
       case Inbound.Submitted f -> {

@@ -11,6 +11,7 @@ import java.util.Objects;
 import java.util.Optional;
 import org.supportbot.core.chatstate.ConversationStore;
 import org.supportbot.core.store.AvailabilitySql;
+import org.supportbot.core.store.SatisfactionSql;
 import org.supportbot.core.directory.Identity;
 import org.supportbot.core.incident.IncidentEvent;
 import org.supportbot.core.intake.IntakeState;
@@ -166,5 +167,23 @@ public final class SqliteConversationStore implements ConversationStore {
   @Override
   public List<Maintenance> maintenance(Instant from, Instant to) {
     return db.read(c -> AvailabilitySql.maintenance(c, from, to));
+  }
+
+  @Override
+  public void rate(Rating rating) {
+    db.write(c -> {
+      SatisfactionSql.rate(c, rating);
+      return null;
+    });
+  }
+
+  @Override
+  public Optional<Rating> rating(String incident) {
+    return db.read(c -> SatisfactionSql.rating(c, incident));
+  }
+
+  @Override
+  public List<Rating> ratings(Instant from, Instant to) {
+    return db.read(c -> SatisfactionSql.ratings(c, from, to));
   }
 }

@@ -211,6 +211,7 @@ public final class SqliteInboxStore implements InboxStore {
   private Inbound redacted(Inbound in) {
     Inbound.Input input = switch (in.input()) {
       case Inbound.Said s -> new Inbound.Said(redactor.clean(s.text()));
+      case Inbound.FileMessage m -> new Inbound.FileMessage(m.author(), redactor.clean(m.text()));
       case Inbound.Command c -> new Inbound.Command(c.name(), redactor.clean(c.args()));
       case Inbound.Picked p -> p;
       case Inbound.Submitted f -> {
