@@ -42,6 +42,7 @@ import net.dv8tion.jda.api.events.interaction.command.SlashCommandInteractionEve
 import net.dv8tion.jda.api.events.interaction.command.UserContextInteractionEvent;
 import net.dv8tion.jda.api.events.interaction.component.ButtonInteractionEvent;
 import net.dv8tion.jda.api.events.message.MessageReceivedEvent;
+import net.dv8tion.jda.api.events.message.react.MessageReactionAddEvent;
 import net.dv8tion.jda.api.events.session.ShutdownEvent;
 import net.dv8tion.jda.api.exceptions.ErrorResponseException;
 import net.dv8tion.jda.api.exceptions.InvalidTokenException;
@@ -446,7 +447,8 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
     Message target = e.getTarget();
     Inbound in = inbound(e.getId(), guild.getId(), e.getUser(), e.getChannel(),
         Optional.of(new MessageRef(DiscordRenderer.PLATFORM, e.getChannel().getId(), target.getId())),
-        new Inbound.Command("support", said(target)));
+        new Inbound.FileMessage(new Identity(DiscordRenderer.PLATFORM, guild.getId(), target.getAuthor().getId()),
+            said(target)));
     storeThenDefer(e, in);
   }
 
@@ -594,6 +596,33 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
     try {
       store(in, Optional.of(new InboxStore.Seen(DiscordRenderer.PLATFORM, e.getChannel().getId(), m.getId())))
           .ifPresent(added -> run(added, in, null, true));
+    } finally {
+      inFlight.decrementAndGet();
+    }
+  }
+
+  /**
+   * A reaction: the settings' {@code file_on_reaction} emoji on a message in a server files it on its
+   * author's behalf, as "File as incident" does; any other reaction is ignored. The gateway gives
+   * the author but not the text (that needs the privileged Message Content intent), so the intake
+   * asks the author for the description. One filing per message and reacting person: the key is
+   * both, so taking the reaction away and adding it again files nothing new.
+   */
+  @Override
+  public void onMessageReactionAdd(MessageReactionAddEvent e) {
+    Optional<String> emoji = settings.fileOnReaction();
+    if (emoji.isEmpty() || !e.isFromGuild() || !emoji.get().equals(e.getEmoji().getName())
+        || e.getMessageAuthorIdLong() == 0 || e.getUserIdLong() == e.getJDA().getSelfUser().getIdLong()) {
+      return;
+    }
+    String guild = e.getGuild().getId();
+    Inbound in = new Inbound("discord:reaction:" + e.getMessageId() + ":" + e.getUserId(),
+        new Identity(DiscordRenderer.PLATFORM, guild, e.getUserId()), place(guild, e.getChannel()), false,
+        clock.instant(), Optional.of(new MessageRef(DiscordRenderer.PLATFORM, e.getChannel().getId(), e.getMessageId())),
+        new Inbound.FileMessage(new Identity(DiscordRenderer.PLATFORM, guild, e.getMessageAuthorId()), ""));
+    inFlight.incrementAndGet();
+    try {
+      store(in, Optional.empty()).ifPresent(added -> run(added, in, null, true));
     } finally {
       inFlight.decrementAndGet();
     }

@@ -16,9 +16,16 @@ import net.dv8tion.jda.api.requests.GatewayIntent;
  * @param tickEvery how often the desk's timers are fired
  * @param restBaseUrl where the REST API is, for a local fake; empty for Discord itself
  * @param gatewayUrl where the gateway is, for a local fake; empty for Discord itself
+ * @param fileOnReaction the emoji (a Unicode emoji, or a custom emoji's name) whose reaction by an
+ *     engineer files a message on its author's behalf; empty: reactions file nothing
  */
 public record DiscordSettings(boolean readThreadReplies, Duration tickEvery, Optional<URI> restBaseUrl,
-    Optional<URI> gatewayUrl) {
+    Optional<URI> gatewayUrl, Optional<String> fileOnReaction) {
+
+  public DiscordSettings(boolean readThreadReplies, Duration tickEvery, Optional<URI> restBaseUrl,
+      Optional<URI> gatewayUrl) {
+    this(readThreadReplies, tickEvery, restBaseUrl, gatewayUrl, Optional.empty());
+  }
 
   public DiscordSettings {
     Objects.requireNonNull(tickEvery, "tickEvery");
@@ -27,6 +34,7 @@ public record DiscordSettings(boolean readThreadReplies, Duration tickEvery, Opt
     }
     Objects.requireNonNull(restBaseUrl, "restBaseUrl");
     Objects.requireNonNull(gatewayUrl, "gatewayUrl");
+    Objects.requireNonNull(fileOnReaction, "fileOnReaction");
   }
 
   /** Discord itself, interactions only, timers every 15 seconds. */
@@ -38,14 +46,18 @@ public record DiscordSettings(boolean readThreadReplies, Duration tickEvery, Opt
    * The gateway intents asked for beyond {@code GUILDS}, which JDA always sends (raw value 1, not
    * privileged) and which the adapter needs anyway: it makes Discord send the server's channels and
    * threads, so the bot can post to the triage and escalation channels outside an interaction. With
-   * {@link #readThreadReplies}, also {@code GUILD_MESSAGES} and the privileged {@code MESSAGE_CONTENT}.
-   * Slash commands, buttons and modals need no intent at all.
+   * {@link #readThreadReplies}, also {@code GUILD_MESSAGES} and the privileged {@code MESSAGE_CONTENT};
+   * with {@link #fileOnReaction}, {@code GUILD_MESSAGE_REACTIONS} (not privileged). Slash commands,
+   * buttons and modals need no intent at all.
    */
   public Set<GatewayIntent> intents() {
     EnumSet<GatewayIntent> intents = EnumSet.noneOf(GatewayIntent.class);
     if (readThreadReplies) {
       intents.add(GatewayIntent.GUILD_MESSAGES);
       intents.add(GatewayIntent.MESSAGE_CONTENT);
+    }
+    if (fileOnReaction.isPresent()) {
+      intents.add(GatewayIntent.GUILD_MESSAGE_REACTIONS);
     }
     return intents;
   }

@@ -398,7 +398,8 @@ public final class RunCommand implements Callable<Integer> {
   private Optional<InetSocketAddress> startSlack(BotSettings.Slack slack, DeskWiring w, DeskLink link,
       OpsMetrics metrics, HealthCheck health, Duration maxFailing, Deque<AutoCloseable> running, PrintWriter out)
       throws IOException {
-    SlackSettings settings = SlackSettings.fromEnvironment(env, slack.socketMode());
+    SlackSettings settings = SlackSettings.fromEnvironment(env, slack.socketMode())
+        .withFileOnReaction(slack.fileOnReaction());
     SlackConfig config = new SlackConfig();
     slack.apiUrl().ifPresent(url -> config.setMethodsEndpointUrlPrefix(url.toString()));
     // every Web API call ends within this, answered or not: a hung call holds only its own lane this long
@@ -443,7 +444,7 @@ public final class RunCommand implements Callable<Integer> {
       HealthCheck health, Duration maxFailing, Deque<AutoCloseable> running, PrintWriter out)
       throws DiscordStartException {
     DiscordSettings settings = new DiscordSettings(discord.messageContent(), DiscordSettings.defaults().tickEvery(),
-        discord.restUrl(), discord.gatewayUrl());
+        discord.restUrl(), discord.gatewayUrl(), discord.fileOnReaction());
     DiscordAdapter adapter = DiscordAdapter.start(env.get("DISCORD_TOKEN"), w.desk, w.discordRefs(), clock,
         settings, link);
     running.addLast(adapter);

@@ -21,6 +21,7 @@ import com.slack.api.util.json.GsonFactory;
 import com.slack.api.model.event.MessageEvent;
 import com.slack.api.model.event.MessageFileShareEvent;
 import com.slack.api.model.event.MessageThreadBroadcastEvent;
+import com.slack.api.model.event.ReactionAddedEvent;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.time.Clock;
@@ -116,6 +117,8 @@ public final class SlackAdapter implements AutoCloseable {
   private final ScheduledExecutorService worker;
   private final InboxStore inbox;
   private final MethodsClient api;
+  /** The emoji whose reaction files a message; empty: reactions file nothing. */
+  private final Optional<String> fileOnReaction;
   private final ObjectMapper json = new ObjectMapper();
   /** Modal answers waiting for the person's verdict on suggestions, by channel and person (one conversation's lane). */
   private final Map<String, Map<String, String>> pendingForms = new ConcurrentHashMap<>();
@@ -165,6 +168,7 @@ public final class SlackAdapter implements AutoCloseable {
     this.messages = Objects.requireNonNull(messages, "messages");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.api = slack.methods(settings.botToken());
+    this.fileOnReaction = settings.fileOnReaction();
     // Our own verifier runs in front (SlackHttpEndpoint); Socket Mode needs none.
     // Bolt's self-event check would call bots.info before the acknowledgement for any event with a
     // bot_id and no user (a hung or refused call delayed or failed the ack): said() ignores the bot's
@@ -386,9 +390,12 @@ public final class SlackAdapter implements AutoCloseable {
       String ts = p.getMessage().getTs();
       Identity person = person(p.getUser().getTeamId(), p.getUser().getId());
       String text = p.getMessage().getText() == null ? "" : p.getMessage().getText();
+      // the message's author: the desk files for them when an engineer used the shortcut (no modal then)
+      Identity author = p.getMessage().getUser() == null ? person
+          : person(nonBlank(p.getMessage().getTeam(), ""), p.getMessage().getUser());
       return accept(new Inbound("slack:trigger:" + p.getTriggerId(), person, place(channel, ""),
           channel.startsWith("D"), clock.instant(), Optional.of(new MessageRef(PLATFORM, channel, ts)),
-          new Inbound.Command("support", "")),
+          new Inbound.FileMessage(author, text)),
           Optional.of(new ModalAsk(p.getTriggerId(), channel, ts, Map.of("description", text))), Optional.empty())
           ? ctx.ack() : unavailable();
     });
@@ -407,6 +414,7 @@ public final class SlackAdapter implements AutoCloseable {
       }
     });
     app.event(MessageEvent.class, (req, ctx) -> heard(eventBody.get()) ? ctx.ack() : unavailable());
+    app.event(ReactionAddedEvent.class, (req, ctx) -> reacted(req.getEventId(), req.getEvent()) ? ctx.ack() : unavailable());
     app.event(MessageThreadBroadcastEvent.class, (req, ctx) -> heard(eventBody.get()) ? ctx.ack() : unavailable());
     app.event(MessageFileShareEvent.class, (req, ctx) -> heard(eventBody.get()) ? ctx.ack() : unavailable());
     // every other delivery (edits, deletions, bots' and system messages) is acknowledged by unmatched()
@@ -478,6 +486,54 @@ public final class SlackAdapter implements AutoCloseable {
     return Optional.of(new Heard(new Inbound(key, person(team, user), place(channel, thread), im, at,
         ts.isEmpty() ? Optional.empty() : Optional.of(new MessageRef(PLATFORM, channel, ts)),
         new Inbound.Said(e.path("text").asText(""))), seen));
+  }
+
+  /**
+   * A reaction: the settings' {@code file_on_reaction} emoji on a message files it, as the message
+   * shortcut does (an engineer's on behalf of the author); any other reaction is acknowledged and
+   * ignored. The event carries no text and no teams: the message is read and the teams are asked
+   * of Slack after the acknowledgement ({@link #withMessageText}, {@link SlackUserTeams}).
+   */
+  private boolean reacted(String eventId, ReactionAddedEvent e) {
+    if (fileOnReaction.isEmpty() || !fileOnReaction.get().equals(e.getReaction()) || e.getItem() == null
+        || !"message".equals(e.getItem().getType()) || e.getUser() == null || e.getItemUser() == null
+        || e.getItem().getChannel() == null || e.getItem().getTs() == null || e.getUser().equals(self.userId())) {
+      return true;
+    }
+    String channel = e.getItem().getChannel();
+    return accept(new Inbound("slack:reaction:" + eventId, person("", e.getUser()), place(channel, ""),
+        channel.startsWith("D"), clock.instant(), Optional.of(new MessageRef(PLATFORM, channel, e.getItem().getTs())),
+        new Inbound.FileMessage(person("", e.getItemUser()), "")), Optional.empty(), Optional.empty());
+  }
+
+  /**
+   * A message filed by its reaction, with its text read from Slack ({@code conversations.replies}
+   * on its ts answers the message itself); when Slack does not answer, the text stays empty and the
+   * intake asks for the description.
+   */
+  private Inbound withMessageText(Inbound in) {
+    if (!(in.input() instanceof Inbound.FileMessage m) || !m.text().isEmpty() || in.message().isEmpty()
+        || !in.key().startsWith("slack:reaction:")) {
+      return in;
+    }
+    MessageRef ref = in.message().get();
+    try {
+      ConversationsRepliesResponse r = api.conversationsReplies(q -> q.channel(ref.channel()).ts(ref.messageId()).limit(1));
+      if (r.isOk() && r.getMessages() != null) {
+        for (Message message : r.getMessages()) {
+          if (ref.messageId().equals(message.getTs()) && message.getText() != null) {
+            return new Inbound(in.key(), in.person(), in.place(), in.direct(), in.at(), in.message(),
+                new Inbound.FileMessage(m.author(), message.getText()));
+          }
+        }
+      }
+      LOG.warn("slack: the reacted message {} in {} was not found ({}); filing without its text", ref.messageId(),
+          ref.channel(), r.isOk() ? "no such message" : r.getError());
+    } catch (IOException | SlackApiException e) {
+      LOG.warn("slack: reading the reacted message {} in {} failed ({}); filing without its text", ref.messageId(),
+          ref.channel(), e.getClass().getSimpleName());
+    }
+    return in;
   }
 
   /** A person of the team the payload gives; without one {@link SlackUserTeams#UNKNOWN}, asked of Slack later. */
@@ -578,7 +634,8 @@ public final class SlackAdapter implements AutoCloseable {
    */
   private void process(InboxStore.Pending entry) {
     long started = System.nanoTime();
-    Inbound in = teams.resolve(entry.inbound()); // a workspace the payload did not give, asked of Slack after the ack
+    // a workspace the payload did not give, and a reacted message's text, asked of Slack after the ack
+    Inbound in = withMessageText(teams.resolve(entry.inbound()));
     try {
       List<Delivery> out = desk.handleTracked(in);
       Optional<ModalAsk> modalAsk = entry.extra().flatMap(this::readAsk);
@@ -832,6 +889,9 @@ public final class SlackAdapter implements AutoCloseable {
         return rest;
       }
       case Inbound.Command c -> {
+        return out;
+      }
+      case Inbound.FileMessage m -> {
         return out;
       }
       case Inbound.Said s -> {

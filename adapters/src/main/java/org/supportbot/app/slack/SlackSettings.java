@@ -14,9 +14,16 @@ import java.util.Optional;
  * @param appToken the app-level token ({@code xapp-...}) for Socket Mode, from {@code SLACK_APP_TOKEN}
  * @param tickEvery how often the desk's timers are fired and held status updates flushed
  * @param updates how often chat.update may touch the status messages
+ * @param fileOnReaction the emoji (its name) whose {@code reaction_added} by an engineer files the
+ *     message on its author's behalf; empty: reactions file nothing
  */
 public record SlackSettings(String botToken, String signingSecret, Optional<String> appToken, Duration tickEvery,
-    SlackChatGateway.UpdateLimits updates) {
+    SlackChatGateway.UpdateLimits updates, Optional<String> fileOnReaction) {
+
+  public SlackSettings(String botToken, String signingSecret, Optional<String> appToken, Duration tickEvery,
+      SlackChatGateway.UpdateLimits updates) {
+    this(botToken, signingSecret, appToken, tickEvery, updates, Optional.empty());
+  }
 
   public SlackSettings {
     Objects.requireNonNull(botToken, "botToken");
@@ -24,6 +31,7 @@ public record SlackSettings(String botToken, String signingSecret, Optional<Stri
     Objects.requireNonNull(appToken, "appToken");
     Objects.requireNonNull(tickEvery, "tickEvery");
     Objects.requireNonNull(updates, "updates");
+    Objects.requireNonNull(fileOnReaction, "fileOnReaction");
     if (tickEvery.isNegative() || tickEvery.isZero()) {
       throw new IllegalArgumentException("the tick interval must be positive, got " + tickEvery);
     }
@@ -61,6 +69,11 @@ public record SlackSettings(String botToken, String signingSecret, Optional<Stri
         app.isBlank() ? Optional.empty() : Optional.of(app), Duration.ofSeconds(1), SlackChatGateway.UpdateLimits.TIER_3);
   }
 
+  /** These settings with {@code emoji} as the reaction that files a message (the settings' {@code file_on_reaction}). */
+  public SlackSettings withFileOnReaction(Optional<String> emoji) {
+    return new SlackSettings(botToken, signingSecret, appToken, tickEvery, updates, emoji);
+  }
+
   private static void append(StringBuilder b, String text) {
     b.append(b.isEmpty() ? "" : "; ").append(text);
   }
@@ -68,6 +81,6 @@ public record SlackSettings(String botToken, String signingSecret, Optional<Stri
   @Override
   public String toString() {
     return "SlackSettings[botToken=***, signingSecret=***, appToken=" + (appToken.isPresent() ? "***" : "none")
-        + ", tickEvery=" + tickEvery + ", updates=" + updates + "]";
+        + ", tickEvery=" + tickEvery + ", updates=" + updates + ", fileOnReaction=" + fileOnReaction + "]";
   }
 }

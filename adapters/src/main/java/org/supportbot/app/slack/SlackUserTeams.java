@@ -61,11 +61,16 @@ final class SlackUserTeams {
   /** {@code in} with its person's workspace filled in when the payload left it {@link #UNKNOWN}. */
   Inbound resolve(Inbound in) {
     Identity person = in.person();
+    Inbound.Input input = in.input();
+    if (input instanceof Inbound.FileMessage m && m.author().workspace().equals(UNKNOWN)) {
+      input = new Inbound.FileMessage(new Identity(m.author().platform(), teamOf(m.author().userId()),
+          m.author().userId()), m.text());
+    }
     if (!person.workspace().equals(UNKNOWN)) {
-      return in;
+      return input == in.input() ? in : new Inbound(in.key(), person, in.place(), in.direct(), in.at(), in.message(), input);
     }
     return new Inbound(in.key(), new Identity(person.platform(), teamOf(person.userId()), person.userId()), in.place(),
-        in.direct(), in.at(), in.message(), in.input());
+        in.direct(), in.at(), in.message(), input);
   }
 
   /** The team of {@code userId}: cached, else asked of Slack, else the home workspace. */

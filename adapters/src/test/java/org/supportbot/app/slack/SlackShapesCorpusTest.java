@@ -73,9 +73,9 @@ class SlackShapesCorpusTest {
     t.put("view-closed-intake.payload.json", new Reaches("slack:view-closed:V0SHAPE2", ANA, Inbound.Picked.class));
     t.put("view-closed-other-modal-ignored.payload.json", new Ignored());
     t.put("shortcut-vendor-contact.payload.json", new Reaches("slack:trigger:7777.8888.shortcutana", ANA,
-        Inbound.Command.class));
+        Inbound.FileMessage.class));
     t.put("shortcut-slack-connect-user-without-team.payload.json", new Reaches("slack:trigger:7777.8888.shortcutcarl",
-        CARL, Inbound.Command.class));
+        CARL, Inbound.FileMessage.class));
     t.put("shortcut-unknown-callback-ignored.payload.json", new Ignored());
     t.put("global-shortcut-ignored.payload.json", new Ignored());
     t.put("unknown-interactivity-type-ignored.payload.json", new Ignored());

@@ -64,6 +64,8 @@ final class SlackWire implements AutoCloseable {
   static final String TEAM = RecordingSlackApi.TEAM;
   static final String CUSTOMER_TEAM = "T0CUSTOMER";
   static final String ACME = "C0ACME";
+  /** The settings' file_on_reaction emoji. */
+  static final String REACTION = "ticket";
   static final String TRIAGE = "C0TRIAGE";
   static final String ESCALATIONS = "C0ESC";
   static final String ON_CALL = "S0ONCALL";
@@ -175,7 +177,8 @@ final class SlackWire implements AutoCloseable {
     config.setHttpClientCallTimeoutMillis(120_000);
     Slack slack = Slack.getInstance(config);
     // ticks are driven by the tests, never by wall time
-    SlackSettings slackSettings = new SlackSettings(TOKEN, SECRET, Optional.of(APP_TOKEN), Duration.ofHours(1), limits);
+    SlackSettings slackSettings = new SlackSettings(TOKEN, SECRET, Optional.of(APP_TOKEN), Duration.ofHours(1), limits,
+        Optional.of(REACTION));
     if (socketUrl == null) {
       running = SlackRunner.startHttp(slackSettings, slack, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
           "/slack/events", desk, directory.store(), catalog::get, db, clock,
@@ -315,6 +318,19 @@ final class SlackWire implements AutoCloseable {
     p.putObject("message").put("type", "message").put("user", author.userId()).put("user_team", author.workspace())
         .put("team", author.workspace()).put("ts", messageTs).put("text", text);
     return p;
+  }
+
+  /** A reaction_added event: {@code who} reacted with {@code emoji} on {@code author}'s message {@code ts}. */
+  String reactionEvent(String eventId, Identity who, String emoji, Identity author, String channel, String ts) {
+    ObjectNode p = json.createObjectNode().put("token", "legacy-verification-token").put("team_id", TEAM)
+        .put("api_app_id", "A0APP").put("type", "event_callback").put("event_id", eventId)
+        .put("event_time", clock.instant().getEpochSecond());
+    ObjectNode e = p.putObject("event").put("type", "reaction_added").put("user", who.userId()).put("reaction", emoji)
+        .put("item_user", author.userId()).put("event_ts", "1764000900.000100");
+    e.putObject("item").put("type", "message").put("channel", channel).put("ts", ts);
+    p.putArray("authorizations").addObject().putNull("enterprise_id").put("team_id", TEAM)
+        .put("user_id", RecordingSlackApi.BOT_USER).put("is_bot", true).put("is_enterprise_install", false);
+    return p.toString();
   }
 
   /**

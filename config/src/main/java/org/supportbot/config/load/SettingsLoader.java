@@ -147,7 +147,7 @@ public final class SettingsLoader {
     Optional<BotSettings.Slack> slack = Optional.empty();
     YamlValue s = doc.get("slack");
     if (!s.isMissing()) {
-      s.onlyKeys("mode", "port", "path", "api_url");
+      s.onlyKeys("mode", "port", "path", "api_url", "file_on_reaction");
       String mode = s.get("mode").text("http").toLowerCase(Locale.ROOT);
       if (!mode.equals("http") && !mode.equals("socket")) {
         s.get("mode").problem("\"" + mode + "\" is not a mode; write http (needs a public URL) or socket (Socket Mode)");
@@ -158,15 +158,18 @@ public final class SettingsLoader {
         s.get("path").problem("\"" + path + "\" is not a path; write the Request URL's path, e.g. /slack/events");
       }
       Optional<URI> api = url(s.get("api_url"), Set.of("http", "https"), "https://slack.com/api/");
-      slack = Optional.of(new BotSettings.Slack(mode.equals("socket"), port, path, api));
+      slack = Optional.of(new BotSettings.Slack(mode.equals("socket"), port, path, api, reaction(s.get("file_on_reaction"),
+          SLACK_EMOJI, "an emoji's name as Slack writes it, without colons, e.g. ticket")));
     }
     Optional<BotSettings.Discord> discord = Optional.empty();
     YamlValue d = doc.get("discord");
     if (!d.isMissing()) {
-      d.onlyKeys("message_content", "rest_url", "gateway_url");
+      d.onlyKeys("message_content", "rest_url", "gateway_url", "file_on_reaction");
       discord = Optional.of(new BotSettings.Discord(d.get("message_content").bool(false),
           url(d.get("rest_url"), Set.of("http", "https"), "https://discord.com/api/v10/"),
-          url(d.get("gateway_url"), Set.of("ws", "wss"), "wss://gateway.discord.gg/")));
+          url(d.get("gateway_url"), Set.of("ws", "wss"), "wss://gateway.discord.gg/"),
+          reaction(d.get("file_on_reaction"), DISCORD_EMOJI, "a Unicode emoji (e.g. \uD83C\uDFAB) or a custom emoji's"
+              + " name (e.g. ticket)")));
     }
     Optional<BotSettings.Ops> ops = Optional.empty();
     YamlValue op = doc.get("ops");
@@ -396,6 +399,25 @@ public final class SettingsLoader {
    * An absolute URL with one of {@code schemes}, for pointing a platform client at a local server or a
    * proxy; a missing trailing slash is added, since the clients append method names and routes to it.
    */
+  /** An emoji's name as Slack writes it: lower case letters, digits, {@code _}, {@code -}, {@code +} and {@code '}. */
+  private static final Pattern SLACK_EMOJI = Pattern.compile("[a-z0-9_+'-]{1,100}");
+  /** A Discord custom emoji's name, or a Unicode emoji (no letters, digits or spaces). */
+  private static final Pattern DISCORD_EMOJI = Pattern.compile("[A-Za-z0-9_]{2,32}|[^\\p{L}\\p{N}\\s:]{1,16}");
+
+  /** {@code file_on_reaction}: the emoji whose reaction files a message, without colons; empty when not set. */
+  private static Optional<String> reaction(YamlValue v, Pattern form, String example) {
+    Optional<String> text = v.text(false, "");
+    if (text.isEmpty()) {
+      return Optional.empty();
+    }
+    String t = text.get().strip().replaceAll("^:|:$", "");
+    if (!form.matcher(t).matches()) {
+      v.problem("\"" + text.get() + "\" is not an emoji; write " + example);
+      return Optional.empty();
+    }
+    return Optional.of(t);
+  }
+
   private static Optional<URI> url(YamlValue v, Set<String> schemes, String example) {
     Optional<String> text = v.text(false, "");
     if (text.isEmpty()) {

@@ -143,11 +143,18 @@ public record BotSettings(Path database, Optional<Path> knowledgeBase, Optional<
    *
    * @param port 0 picks a free port (printed at start)
    * @param apiUrl where Slack's Web API is, ending in {@code /}; only for tests and proxies, empty for Slack itself
+   * @param fileOnReaction the emoji (its name, without colons) whose reaction by an engineer on a
+   *     customer's message files it on the customer's behalf; empty: reactions file nothing
    */
-  public record Slack(boolean socketMode, int port, String path, Optional<URI> apiUrl) {
+  public record Slack(boolean socketMode, int port, String path, Optional<URI> apiUrl, Optional<String> fileOnReaction) {
+    public Slack(boolean socketMode, int port, String path, Optional<URI> apiUrl) {
+      this(socketMode, port, path, apiUrl, Optional.empty());
+    }
+
     public Slack {
       Objects.requireNonNull(path, "path");
       Objects.requireNonNull(apiUrl, "apiUrl");
+      Objects.requireNonNull(fileOnReaction, "fileOnReaction");
     }
   }
 
@@ -156,11 +163,19 @@ public record BotSettings(Path database, Optional<Path> knowledgeBase, Optional<
    *
    * @param restUrl where the REST API is, ending in {@code /}; only for tests and proxies, empty for Discord itself
    * @param gatewayUrl where the gateway is; only for tests and proxies, empty for Discord itself
+   * @param fileOnReaction the emoji (a Unicode emoji, or a custom emoji's name) whose reaction by an
+   *     engineer on a customer's message files it on the customer's behalf; empty: reactions file nothing
    */
-  public record Discord(boolean messageContent, Optional<URI> restUrl, Optional<URI> gatewayUrl) {
+  public record Discord(boolean messageContent, Optional<URI> restUrl, Optional<URI> gatewayUrl,
+      Optional<String> fileOnReaction) {
+    public Discord(boolean messageContent, Optional<URI> restUrl, Optional<URI> gatewayUrl) {
+      this(messageContent, restUrl, gatewayUrl, Optional.empty());
+    }
+
     public Discord {
       Objects.requireNonNull(restUrl, "restUrl");
       Objects.requireNonNull(gatewayUrl, "gatewayUrl");
+      Objects.requireNonNull(fileOnReaction, "fileOnReaction");
     }
   }
 
