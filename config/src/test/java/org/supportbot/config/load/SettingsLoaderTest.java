@@ -128,6 +128,32 @@ class SettingsLoaderTest {
   }
 
   @Test
+  void theReactionThatFilesAMessageIsReadPerPlatformAndABadOneIsReported() throws Exception {
+    BotSettings s = new SettingsLoader().parse("bot.yaml", """
+        triage: slack/T1/C0
+        organizations: [{ id: acme, key: ACME, policy: atheer }]
+        slack: { file_on_reaction: ":ticket:" }
+        discord: { file_on_reaction: "\\U0001F3AB" }
+        """, Path.of("/srv"));
+    assertThat(s.slack().orElseThrow().fileOnReaction()).contains("ticket");
+    assertThat(s.discord().orElseThrow().fileOnReaction()).contains("\uD83C\uDFAB");
+    assertThat(new SettingsLoader().parse("bot.yaml", """
+        triage: slack/T1/C0
+        organizations: [{ id: acme, key: ACME, policy: atheer }]
+        slack: {}
+        """, Path.of("/srv")).slack().orElseThrow().fileOnReaction()).isEmpty();
+    String text = """
+        triage: slack/T1/C0
+        organizations: [{ id: acme, key: ACME, policy: atheer }]
+        slack: { file_on_reaction: "Ticket Please" }
+        """;
+    assertThatThrownBy(() -> new SettingsLoader().parse("bot.yaml", text, Path.of("/srv")))
+        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).extracting(Object::toString)
+            .containsExactly("bot.yaml:3: slack.file_on_reaction: \"Ticket Please\" is not an emoji; write an emoji's"
+                + " name as Slack writes it, without colons, e.g. ticket"));
+  }
+
+  @Test
   void theHealthLimitsAreReadInLongOrShortUnits() throws Exception {
     BotSettings s = new SettingsLoader().parse("bot.yaml", """
         triage: slack/T1/C0
