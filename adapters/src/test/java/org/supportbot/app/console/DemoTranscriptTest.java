@@ -126,6 +126,77 @@ class DemoTranscriptTest {
   }
 
   @Test
+  void atomrockTourDropsACaseAfterTwoUnansweredRequestsAroundTheClock() {
+    String out = run("atomrock-tour.txt");
+    inOrder(out,
+        "Limited support: Atomrock Edge 2.0.0 has limited support until 2027-06-03",
+        // 24/7: two business days are 48 hours, from Monday 09:00 to Wednesday 09:00 Pacific
+        "Thanks @ian@initech, your case INITECH-1 is filed", "First deadline: first response in 2d 0h (Wed 25 Nov 09:00 PST)",
+        "@sam is now handling INITECH-1.",
+        "@ian@initech, we need more information: Which projects does the sync stop at?",
+        "Not done: INITECH-1 is S3, which the atomrock policy does not allow to escalate",
+        "we are still waiting for your answer on INITECH-1",
+        "The request for information on INITECH-1 went unanswered (1 in a row).",
+        "This is request 2 without an answer", "INITECH-1 may be closed, as the policy says: Atomrock may close a case",
+        "The request for information on INITECH-1 went unanswered (2 in a row).",
+        "INITECH-1 is closed as dropped: 2 requests for information went unanswered", "State: dropped",
+        "Open cases by next deadline: none.");
+  }
+
+  @Test
+  void resourceOptimizerTourDeIdentifiesLogsClosesEnhancementRequestsAndReportsSatisfaction() {
+    String out = run("resource-optimizer-tour.txt");
+    inOrder(out,
+        "Resource Optimizer 2024.1 is older than the 2 newest releases that are supported; please upgrade.",
+        "I removed 2 items (1 IP address, 1 host name) from your answer",
+        "Support hours are closed now. They open Monday 23 November 22:00 UTC",
+        "UMB-1 is resolved (workaround) by @eve",
+        "@uma@umbrella, how satisfied are you with how UMB-1 was handled? Press 1 (poor) to 5 (excellent).",
+        "[1] [2] [3] [4] [5]",
+        "Thank you: UMB-1 is rated 4 of 5, with your comment.", "@uma@umbrella rated UMB-1 4 of 5: the workaround is",
+        "UMB-2 is resolved (enhancement request) by @eve: recorded as PR-311",
+        "UMB-2 is closed: recorded in the Product Request tool;", "how satisfied are you with how UMB-2 was handled?",
+        "Thank you: UMB-2 is rated 2 of 5, with your comment.",
+        "max in #umbrella-support> /report satisfaction",
+        "Satisfaction in 2026-11 (months in America/Los_Angeles): 2 ratings, average 3.0 of 5.",
+        "Umbrella: 2 ratings, average 3.0 of 5", "@eve: 2 ratings, average 3.0 of 5",
+        "UMB-1 (4 of 5): the workaround is fine for now", "UMB-2 (2 of 5): we hoped to hear when it ships");
+    String closed = out.substring(out.indexOf("UMB-2 is resolved"), out.indexOf("UMB-2 is closed"));
+    assertThat(closed).doesNotContain("/reopen");
+  }
+
+  @Test
+  void atollonTourBillsByTheQuarterHourUnderTheContractAndSuggestsNothingUnrelated() {
+    String out = run("atollon-tour.txt");
+    inOrder(out,
+        "New case HOOLI-1 (Normal) from @hal@hooli: The invoices of November show a VAT rate",
+        "Logged on HOOLI-1: billed 30m; free: Hooli holds a service_contract contract.",
+        "Logged on HOOLI-1: billed 45m; free: Hooli holds a service_contract contract.",
+        "HOOLI-1 is resolved (explanation) by @sam",
+        "New case HOOLI-2 (low Suggestion) from @hal@hooli: Please add a cost-centre field",
+        "Logged on HOOLI-2: billed 1h 15m; free: one of the 2 free tasks of the service_contract contract.");
+    // the knowledge base is about Beacon: nothing in it answers a VAT rate or a form field, and nothing is offered
+    assertThat(out).doesNotContain("These may already answer it:");
+  }
+
+  /** Every tour in config/demo/ runs to the end and has its key lines checked by a test of this class. */
+  @Test
+  void everyTourRunsAndIsChecked() throws Exception {
+    Path dir = tour("atheer-tour.txt").getParent();
+    java.util.Set<String> checked = java.util.Set.of("atheer-tour.txt", "alectrona-tour.txt", "atomrock-tour.txt",
+        "resource-optimizer-tour.txt", "atollon-tour.txt");
+    try (var files = Files.list(dir)) {
+      java.util.List<String> tours = files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith("-tour.txt"))
+          .sorted().toList();
+      assertThat(tours).containsExactlyInAnyOrderElementsOf(checked);
+      // one tour per seed policy
+      for (String policy : java.util.List.of("atheer", "alectrona", "atomrock", "resource-optimizer", "atollon")) {
+        assertThat(tours).contains(policy + "-tour.txt");
+      }
+    }
+  }
+
+  @Test
   void aMissingScriptIsAUsageError() {
     CliRun run = CliRun.of("demo", "--script", data.resolve("nope.txt").toString(), "--data", data.toString());
     assertThat(run.exitCode()).isEqualTo(2);
