@@ -27,7 +27,11 @@ import org.supportbot.core.incident.ChatPlace;
  * {@code /outage start|end} records outages, {@code /maintenance schedule} plans maintenance within
  * the policy's notice and monthly limit, {@code /availability} reports a month against the target
  * (scheduled maintenance is excluded downtime), and the organizations under such a policy are told
- * in their channels when maintenance is scheduled, starts and ends.
+ * in their channels when maintenance is scheduled, starts and ends. {@code /maintenance emergency}
+ * starts maintenance at once without notice: seed 002 counts "reasonable emergency maintenance" as
+ * Scheduled Maintenance, so it is excluded downtime within the same monthly limit (beyond it, it is
+ * refused: the unavailability is then an outage, downtime). {@code /maintenance cancel} cancels a
+ * window that has not started, and the organizations told of it are told it is cancelled.
  *
  * <p>The notices are sent by the rendering step ({@link #announce}): each window keeps the last
  * phase announced in a desk mark committed with the notices, so a crash neither loses nor repeats
@@ -35,7 +39,7 @@ import org.supportbot.core.incident.ChatPlace;
  */
 final class AvailabilityCommands {
   private static final DateTimeFormatter MONTH = DateTimeFormatter.ofPattern("MMMM yyyy", Locale.ENGLISH);
-  private static final List<String> PHASES = List.of("scheduled", "started", "ended");
+  private static final List<String> PHASES = List.of("scheduled", "started", "ended", "cancelled");
   /** How long after its end a window's end notice is still sent (after a longer outage of the desk it is not). */
   private static final Duration STALE = Duration.ofDays(1);
   /** How far ahead windows are looked at for their notices. */
@@ -53,7 +57,9 @@ final class AvailabilityCommands {
     switch (command) {
       case DeskCommand.OutageStart s -> startOutage(who, s.note(), step);
       case DeskCommand.OutageEnd e -> endOutage(who, e.note(), step);
-      case DeskCommand.ScheduleMaintenance m -> schedule(who, m, step);
+      case DeskCommand.ScheduleMaintenance m -> schedule(who, m.start().toInstant(), m.duration(), m.note(), false, step);
+      case DeskCommand.EmergencyMaintenance m -> schedule(who, desk.clock.instant(), m.duration(), m.note(), true, step);
+      case DeskCommand.CancelMaintenance c -> cancel(who, c, step);
       case DeskCommand.AvailabilityReport r -> step.out.add(report(who, r.month()));
     }
   }
@@ -88,7 +94,12 @@ final class AvailabilityCommands {
 
   // ---- maintenance -----------------------------------------------------------------------------
 
-  private void schedule(Who who, DeskCommand.ScheduleMaintenance m, Step step) {
+  /**
+   * A window {@code [start, start + duration)}: with notice as the policies ask, or in an
+   * {@code emergency} from now without notice; both within the monthly limit and apart from the
+   * windows already scheduled.
+   */
+  private void schedule(Who who, Instant start, Duration duration, String typedNote, boolean emergency, Step step) {
     Map<String, SupportPolicy> policies = policies();
     if (policies.isEmpty()) {
       step.out.add(desk.reply(who, "Nothing scheduled: no organization's policy has an availability section, so"
@@ -96,9 +107,8 @@ final class AvailabilityCommands {
       return;
     }
     Instant now = desk.clock.instant();
-    Instant start = m.start().toInstant();
-    Instant end = start.plus(m.duration());
-    String note = desk.redactor.clean(m.note());
+    Instant end = start.plus(duration);
+    String note = desk.redactor.clean(typedNote);
     scheduling.lock();
     try {
       List<Maintenance> overlapping = desk.conversations.maintenance(start, end);
@@ -111,7 +121,7 @@ final class AvailabilityCommands {
       for (SupportPolicy p : policies.values()) {
         Availability a = p.availability().orElseThrow();
         ZoneId zone = p.calendar().zone();
-        if (!start.isAfter(now) || Duration.between(now, start).compareTo(a.maintenanceNotice()) < 0) {
+        if (!emergency && (!start.isAfter(now) || Duration.between(now, start).compareTo(a.maintenanceNotice()) < 0)) {
           step.out.add(reply(who, "Nothing scheduled: " + p.vendor() + "'s policy (" + p.id() + ") needs at least "
               + CaseViews.hours(a.maintenanceNotice()) + " of notice, and ", start, " is "
               + (start.isAfter(now) ? "only " + CaseViews.hours(Duration.between(now, start)) + " from now" : "not ahead")
@@ -133,20 +143,56 @@ final class AvailabilityCommands {
             step.out.add(desk.reply(who, "Nothing scheduled: " + p.vendor() + "'s policy (" + p.id() + ") allows at"
                 + " most " + CaseViews.hours(a.maxScheduledMaintenancePerMonth()) + " of scheduled maintenance a month; "
                 + month.format(MONTH) + " has " + CaseViews.hours(already) + " scheduled and this adds "
-                + CaseViews.hours(adds) + " (" + CaseViews.hours(already.plus(adds)) + "). Shorten it or move it to"
-                + " another month."));
+                + CaseViews.hours(adds) + " (" + CaseViews.hours(already.plus(adds)) + ")." + (emergency
+                ? " Emergency maintenance counts toward the same limit; record the service's unavailability with"
+                    + " /outage start instead, where it counts as downtime."
+                : " Shorten it or move it to another month.")));
             return;
           }
         }
       }
-      desk.conversations.scheduleMaintenance(start, end, now, who.in().person().toString(), note);
+      desk.conversations.scheduleMaintenance(start, end, now, who.in().person().toString(), note, emergency);
     } finally {
       scheduling.unlock();
     }
     step.availability = true;
-    step.out.add(reply(who, "Maintenance scheduled from ", start, " to ", end, " (" + CaseViews.hours(m.duration())
-        + "): " + note + ". " + channels().size() + " organization channel(s) are told now, when it starts and when"
-        + " it ends."));
+    step.out.add(emergency
+        ? reply(who, "Emergency maintenance recorded from ", start, " to ", end, " (" + CaseViews.hours(duration)
+            + "): " + note + ". It is excluded downtime within the monthly limit. " + channels().size()
+            + " organization channel(s) are told now and when it ends.")
+        : reply(who, "Maintenance scheduled from ", start, " to ", end, " (" + CaseViews.hours(duration)
+            + "): " + note + ". " + channels().size() + " organization channel(s) are told now, when it starts and"
+            + " when it ends."));
+  }
+
+  /** Cancels the window that starts at the given instant, if it has not started; its organizations are told. */
+  private void cancel(Who who, DeskCommand.CancelMaintenance c, Step step) {
+    Instant now = desk.clock.instant();
+    Instant start = c.start().toInstant();
+    scheduling.lock();
+    try {
+      Optional<Maintenance> window = desk.conversations.maintenance(start, start.plusMillis(1)).stream()
+          .filter(w -> w.start().equals(start)).findFirst();
+      if (window.isEmpty()) {
+        step.out.add(reply(who, "Nothing cancelled: no maintenance is scheduled to start at ", start, ". Give the"
+            + " start as it was scheduled, with its offset."));
+        return;
+      }
+      Maintenance w = window.get();
+      if (!now.isBefore(w.start())) {
+        step.out.add(reply(who, "Nothing cancelled: the maintenance from ", w.start(), " to ", w.end(), " ("
+            + w.note() + ") has " + (now.isBefore(w.end()) ? "started" : "ended") + "; only a window that has not"
+            + " started can be cancelled."));
+        return;
+      }
+      desk.conversations.cancelMaintenance(w.id(), now, who.in().person().toString(),
+          desk.redactor.clean(c.reason().strip()));
+    } finally {
+      scheduling.unlock();
+    }
+    step.availability = true;
+    step.out.add(reply(who, "Maintenance from ", start, " cancelled. The organization channels told of it are told"
+        + " now."));
   }
 
   /**
@@ -156,10 +202,27 @@ final class AvailabilityCommands {
    */
   void announce(Instant now, Step step) {
     List<Maintenance> windows = desk.conversations.maintenance(now.minus(STALE), now.plus(AHEAD));
-    if (windows.isEmpty()) {
+    List<Maintenance> cancelled = desk.conversations.cancelledMaintenance(now, now.plus(AHEAD));
+    if (windows.isEmpty() && cancelled.isEmpty()) {
       return;
     }
     List<DirectoryStore.Bound> channels = channels();
+    for (Maintenance w : cancelled) {
+      String mark = "maintenance:" + w.id();
+      Optional<String> done = desk.conversations.mark(mark);
+      if (done.isEmpty() || done.get().equals("cancelled")) {
+        continue; // never announced, or its cancellation already was
+      }
+      step.marks.put(mark, "cancelled");
+      for (DirectoryStore.Bound b : channels) {
+        String vendor = desk.loadedPolicy(b.organization().policyId()).orElseThrow().vendor();
+        step.out.add(Outbound.toPlace(new ChatPlace(b.platform(), b.workspace(), b.channel(), ""), Outbound.Kind.NOTICE)
+            .text("The maintenance of the " + vendor + " service scheduled from ", w.start(), " to ", w.end(), " ("
+                + w.note() + ") is cancelled" + (w.cancelNote().isBlank() ? "." : ": " + w.cancelNote() + ".")
+                + " The service stays available then.")
+            .build());
+      }
+    }
     for (Maintenance w : windows) {
       String mark = "maintenance:" + w.id();
       int done = desk.conversations.mark(mark).map(PHASES::indexOf).orElse(-1);
@@ -172,13 +235,15 @@ final class AvailabilityCommands {
         String vendor = desk.loadedPolicy(b.organization().policyId()).orElseThrow().vendor();
         Outbound.Builder n = Outbound.toPlace(new ChatPlace(b.platform(), b.workspace(), b.channel(), ""),
             Outbound.Kind.NOTICE);
+        String kind = w.emergency() ? "Emergency" : "Scheduled";
         switch (due) {
           case 0 -> n.text("Scheduled maintenance of the " + vendor + " service from ", w.start(), " to ", w.end(),
               " (" + CaseViews.hours(Duration.between(w.start(), w.end())) + "): " + w.note() + ". The service may"
               + " be unavailable then; scheduled maintenance is excluded downtime under your support policy.");
-          case 1 -> n.text("Scheduled maintenance of the " + vendor + " service has started; it ends by ", w.end(),
-              ": " + w.note() + ".");
-          default -> n.text("Scheduled maintenance of the " + vendor + " service has ended (", w.start(), " to ",
+          case 1 -> n.text(kind + " maintenance of the " + vendor + " service has started" + (w.emergency()
+              ? " without notice" : "") + "; it ends by ", w.end(), ": " + w.note() + "." + (w.emergency()
+              ? " Reasonable emergency maintenance is excluded downtime under your support policy." : ""));
+          default -> n.text(kind + " maintenance of the " + vendor + " service has ended (", w.start(), " to ",
               w.end(), "): " + w.note() + ".");
         }
         step.out.add(n.build());

@@ -70,8 +70,9 @@ public final class CommandParser {
     u.put("mine", "/mine - your open cases");
     u.put("board", "/board - a one-time sign-in link to the web board");
     u.put("outage", "/outage start|end [note] - record that the service went down or is back, from now");
-    u.put("maintenance", "/maintenance schedule START DURATION note - schedule maintenance, START with its offset"
-        + " (2026-12-05T02:00-08:00), DURATION like 2h; the policy's notice and monthly limit apply");
+    u.put("maintenance", "/maintenance schedule START DURATION note | emergency DURATION note | cancel START [reason]"
+        + " - schedule maintenance, START with its offset (2026-12-05T02:00-08:00), DURATION like 2h; the policy's"
+        + " notice and monthly limit apply; emergency: from now, without notice; cancel: a window not yet started");
     u.put("availability", "/availability [YYYY-MM] - the month's availability against the policy's target");
     u.put("report", "/report satisfaction [YYYY-MM] - the month's satisfaction ratings by organization and engineer");
     u.put("help", "/help - this list");
@@ -276,24 +277,44 @@ public final class CommandParser {
     };
   }
 
-  private static DeskCommand.ScheduleMaintenance maintenance(String rest) {
+  private static DeskCommand maintenance(String rest) {
     List<String> words = words(rest);
+    if (!words.isEmpty() && words.get(0).equalsIgnoreCase("emergency")) {
+      if (words.size() < 3) {
+        throw new IllegalArgumentException("Give the duration and a note for the customers, e.g. /maintenance"
+            + " emergency 1h the database failed over.");
+      }
+      return new DeskCommand.EmergencyMaintenance(duration(words.get(1)), String.join(" ", words.subList(2,
+          words.size())));
+    }
+    if (!words.isEmpty() && words.get(0).equalsIgnoreCase("cancel")) {
+      if (words.size() < 2) {
+        throw new IllegalArgumentException("Give the start of the window to cancel, as it was scheduled, e.g."
+            + " /maintenance cancel 2026-12-05T02:00-08:00 the upgrade is postponed.");
+      }
+      return new DeskCommand.CancelMaintenance(start(words.get(1)), String.join(" ", words.subList(2, words.size())));
+    }
     if (words.isEmpty() || !words.get(0).equalsIgnoreCase("schedule")) {
-      throw new IllegalArgumentException("Write /maintenance schedule START DURATION note.");
+      throw new IllegalArgumentException((words.isEmpty() ? "Say what to do" : "\"" + words.get(0)
+          + "\" is not one of schedule, emergency or cancel") + ": write /maintenance schedule START DURATION note,"
+          + " /maintenance emergency DURATION note or /maintenance cancel START [reason].");
     }
     if (words.size() < 4) {
       throw new IllegalArgumentException("Give the start, the duration and a note for the customers, e.g."
           + " /maintenance schedule 2026-12-05T02:00-08:00 2h database upgrade.");
     }
-    java.time.OffsetDateTime start;
-    try {
-      start = java.time.OffsetDateTime.parse(words.get(1));
-    } catch (java.time.format.DateTimeParseException e) {
-      throw new IllegalArgumentException("\"" + words.get(1) + "\" is not a start with its offset; write e.g."
-          + " 2026-12-05T02:00-08:00 or 2026-12-05T10:00Z.");
-    }
+    java.time.OffsetDateTime start = start(words.get(1));
     Duration duration = duration(words.get(2));
     return new DeskCommand.ScheduleMaintenance(start, duration, String.join(" ", words.subList(3, words.size())));
+  }
+
+  private static java.time.OffsetDateTime start(String word) {
+    try {
+      return java.time.OffsetDateTime.parse(word);
+    } catch (java.time.format.DateTimeParseException e) {
+      throw new IllegalArgumentException("\"" + word + "\" is not a start with its offset; write e.g."
+          + " 2026-12-05T02:00-08:00 or 2026-12-05T10:00Z.");
+    }
   }
 
   private static DeskCommand.Time time(String rest) {

@@ -104,6 +104,22 @@ public sealed interface DeskCommand {
     }
   }
 
+  /** {@code /maintenance emergency DURATION note}: maintenance from now, without notice. */
+  record EmergencyMaintenance(Duration duration, String note) implements Availability {
+    public EmergencyMaintenance {
+      Objects.requireNonNull(duration, "duration");
+      Objects.requireNonNull(note, "note");
+    }
+  }
+
+  /** {@code /maintenance cancel START [reason]}: cancels the window scheduled to start at {@code start}. */
+  record CancelMaintenance(java.time.OffsetDateTime start, String reason) implements Availability {
+    public CancelMaintenance {
+      Objects.requireNonNull(start, "start");
+      Objects.requireNonNull(reason, "reason");
+    }
+  }
+
   /** {@code /availability [YYYY-MM]}: the month's availability (this month when empty). */
   record AvailabilityReport(java.util.Optional<java.time.YearMonth> month) implements Availability {}
 }

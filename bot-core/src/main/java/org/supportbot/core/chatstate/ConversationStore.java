@@ -56,16 +56,47 @@ public interface ConversationStore {
   List<Outage> outages(Instant from, Instant to);
 
   /** Records a maintenance window {@code [start, end)} scheduled at {@code at}. Returns its id. */
-  long scheduleMaintenance(Instant start, Instant end, Instant at, String by, String note);
+  default long scheduleMaintenance(Instant start, Instant end, Instant at, String by, String note) {
+    return scheduleMaintenance(start, end, at, by, note, false);
+  }
 
-  /** Maintenance windows that overlap {@code [from, to)}, by start. */
+  /**
+   * Records a maintenance window {@code [start, end)} scheduled at {@code at}; {@code emergency}
+   * when it starts at once, without notice. Returns its id.
+   */
+  long scheduleMaintenance(Instant start, Instant end, Instant at, String by, String note, boolean emergency);
+
+  /** Maintenance windows that overlap {@code [from, to)} and are not cancelled, by start. */
   List<Maintenance> maintenance(Instant from, Instant to);
+
+  /**
+   * Cancels window {@code id} at {@code at}, with the reason given ({@code note}, may be empty);
+   * false (and nothing changed) when there is no such window or it is cancelled already.
+   */
+  boolean cancelMaintenance(long id, Instant at, String by, String note);
+
+  /** Cancelled maintenance windows that would have overlapped {@code [from, to)}, by start. */
+  List<Maintenance> cancelledMaintenance(Instant from, Instant to);
 
   /** An outage of the service; {@code end} is empty while it goes on. */
   record Outage(long id, Instant start, Optional<Instant> end, String note, Optional<String> endNote) {}
 
-  /** A scheduled maintenance window {@code [start, end)}, announced at {@code scheduledAt}. */
-  record Maintenance(long id, Instant start, Instant end, Instant scheduledAt, String note) {}
+  /**
+   * A maintenance window {@code [start, end)}, announced at {@code scheduledAt}; an emergency one
+   * started at once, without notice; a cancelled one has when it was cancelled and why.
+   */
+  record Maintenance(long id, Instant start, Instant end, Instant scheduledAt, String note, boolean emergency,
+      Optional<Instant> cancelledAt, String cancelNote) {
+    /** A window scheduled with notice, not cancelled. */
+    public Maintenance(long id, Instant start, Instant end, Instant scheduledAt, String note) {
+      this(id, start, end, scheduledAt, note, false, Optional.empty(), "");
+    }
+
+    public Maintenance {
+      java.util.Objects.requireNonNull(cancelledAt, "cancelledAt");
+      cancelNote = cancelNote == null ? "" : cancelNote;
+    }
+  }
 
   // ---- satisfaction ----------------------------------------------------------------------------
 

@@ -22,8 +22,8 @@ public final class AvailabilitySql {
   private AvailabilitySql() {}
 
   private static final String OUTAGE = "SELECT id, started_ms, ended_ms, note, end_note FROM availability_outages";
-  private static final String MAINTENANCE =
-      "SELECT id, starts_ms, ends_ms, scheduled_ms, note FROM availability_maintenance";
+  private static final String MAINTENANCE = "SELECT id, starts_ms, ends_ms, scheduled_ms, note, emergency,"
+      + " cancelled_ms, cancel_note FROM availability_maintenance";
 
   public static long startOutage(Connection c, Instant at, String by, String note) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("INSERT INTO availability_outages (started_ms, started_by, note)"
@@ -71,30 +71,55 @@ public final class AvailabilitySql {
     }
   }
 
-  public static long scheduleMaintenance(Connection c, Instant start, Instant end, Instant at, String by, String note)
-      throws SQLException {
+  public static long scheduleMaintenance(Connection c, Instant start, Instant end, Instant at, String by, String note,
+      boolean emergency) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("INSERT INTO availability_maintenance (starts_ms, ends_ms,"
-        + " scheduled_ms, scheduled_by, note) VALUES (?, ?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
+        + " scheduled_ms, scheduled_by, note, emergency) VALUES (?, ?, ?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
       ps.setLong(1, start.toEpochMilli());
       ps.setLong(2, end.toEpochMilli());
       ps.setLong(3, at.toEpochMilli());
       ps.setString(4, by);
       ps.setString(5, note);
+      ps.setBoolean(6, emergency);
       ps.executeUpdate();
       return generated(ps);
     }
   }
 
   public static List<Maintenance> maintenance(Connection c, Instant from, Instant to) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(MAINTENANCE
-        + " WHERE starts_ms < ? AND ends_ms > ? ORDER BY starts_ms, id")) {
+    return maintenance(c, from, to, false);
+  }
+
+  public static List<Maintenance> cancelledMaintenance(Connection c, Instant from, Instant to) throws SQLException {
+    return maintenance(c, from, to, true);
+  }
+
+  public static boolean cancelMaintenance(Connection c, long id, Instant at, String by, String note)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("UPDATE availability_maintenance SET cancelled_ms = ?,"
+        + " cancelled_by = ?, cancel_note = ? WHERE id = ? AND cancelled_ms IS NULL")) {
+      ps.setLong(1, at.toEpochMilli());
+      ps.setString(2, by);
+      ps.setString(3, note);
+      ps.setLong(4, id);
+      return ps.executeUpdate() > 0;
+    }
+  }
+
+  private static List<Maintenance> maintenance(Connection c, Instant from, Instant to, boolean cancelled)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(MAINTENANCE + " WHERE starts_ms < ? AND ends_ms > ? AND cancelled_ms IS "
+        + (cancelled ? "NOT NULL" : "NULL") + " ORDER BY starts_ms, id")) {
       ps.setLong(1, to.toEpochMilli());
       ps.setLong(2, from.toEpochMilli());
       List<Maintenance> out = new ArrayList<>();
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
+          long cancelledMs = rs.getLong(7);
+          Optional<Instant> cancelledAt = rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(cancelledMs));
           out.add(new Maintenance(rs.getLong(1), Instant.ofEpochMilli(rs.getLong(2)), Instant.ofEpochMilli(rs.getLong(3)),
-              Instant.ofEpochMilli(rs.getLong(4)), rs.getString(5)));
+              Instant.ofEpochMilli(rs.getLong(4)), rs.getString(5), rs.getBoolean(6), cancelledAt,
+              Optional.ofNullable(rs.getString(8)).orElse("")));
         }
       }
       return out;

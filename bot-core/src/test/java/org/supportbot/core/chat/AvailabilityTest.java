@@ -100,6 +100,69 @@ class AvailabilityTest {
   }
 
   @Test
+  void emergencyMaintenanceStartsAtOnceIsExcludedDowntimeAndCountsTowardTheMonthlyLimit() {
+    try (ChatFixture f = desk("emergency")) {
+      f.clock.set(Instant.parse("2026-12-03T10:00:00Z"));
+      List<Outbound> out = f.command(EVE, TRIAGE, "/maintenance emergency 90m the database failed over");
+      assertThat(text(to(out, in(TRIAGE)))).isEqualTo("Emergency maintenance recorded from <2026-12-03T10:00:00Z> to"
+          + " <2026-12-03T11:30:00Z> (1h 30m): the database failed over. It is excluded downtime within the monthly"
+          + " limit. 1 organization channel(s) are told now and when it ends.");
+      assertThat(text(to(out, in(ACME)))).isEqualTo("Emergency maintenance of the Atheer service has started without"
+          + " notice; it ends by <2026-12-03T11:30:00Z>: the database failed over. Reasonable emergency maintenance is"
+          + " excluded downtime under your support policy.");
+      // the service is down meanwhile: excluded, as seed 002 counts reasonable emergency maintenance as scheduled
+      f.command(EVE, TRIAGE, "/outage start the database failed over");
+      f.clock.set(Instant.parse("2026-12-03T11:30:00Z"));
+      f.command(EVE, TRIAGE, "/outage end");
+      assertThat(text(to(f.desk.tick(), in(ACME)))).isEqualTo("Emergency maintenance of the Atheer service has ended"
+          + " (<2026-12-03T10:00:00Z> to <2026-12-03T11:30:00Z>): the database failed over.");
+      assertThat(text(f.command(EVE, TRIAGE, "/availability"))).startsWith("Availability of Atheer for December 2026"
+          + " so far: 100.00% (target 98.5%, met so far; 0 minutes of downtime, scheduled maintenance excluded).");
+      // 1h 30m used: 6h more are scheduled; an emergency of 1h would pass the 8 hours and is refused
+      f.command(EVE, TRIAGE, "/maintenance schedule 2026-12-12T00:00-08:00 6h storage move");
+      f.clock.set(Instant.parse("2026-12-20T10:00:00Z"));
+      long before = f.conversations.maintenance(TUESDAY_9AM, TUESDAY_9AM.plus(Duration.ofDays(60))).size();
+      assertThat(text(f.command(EVE, TRIAGE, "/maintenance emergency 1h disk full"))).isEqualTo("Nothing scheduled:"
+          + " Atheer's policy (atheer) allows at most 8h of scheduled maintenance a month; December 2026 has 7h 30m"
+          + " scheduled and this adds 1h (8h 30m). Emergency maintenance counts toward the same limit; record the"
+          + " service's unavailability with /outage start instead, where it counts as downtime.");
+      assertThat(f.conversations.maintenance(TUESDAY_9AM, TUESDAY_9AM.plus(Duration.ofDays(60)))).hasSize((int) before);
+    }
+  }
+
+  @Test
+  void aScheduledWindowIsCancelledBeforeItStartsAndTheOrganizationsAreTold() {
+    try (ChatFixture f = desk("cancel")) {
+      f.command(EVE, TRIAGE, "/maintenance schedule 2026-12-03T02:00-08:00 2h database upgrade");
+      assertThat(text(f.command(EVE, TRIAGE, "/maintenance cancel 2026-12-03T03:00-08:00"))).isEqualTo("Nothing"
+          + " cancelled: no maintenance is scheduled to start at <2026-12-03T11:00:00Z>. Give the start as it was"
+          + " scheduled, with its offset.");
+      List<Outbound> out = f.command(EVE, TRIAGE, "/maintenance cancel 2026-12-03T10:00Z the upgrade is postponed");
+      assertThat(text(to(out, in(TRIAGE)))).isEqualTo("Maintenance from <2026-12-03T10:00:00Z> cancelled. The"
+          + " organization channels told of it are told now.");
+      assertThat(text(to(out, in(ACME)))).isEqualTo("The maintenance of the Atheer service scheduled from"
+          + " <2026-12-03T10:00:00Z> to <2026-12-03T12:00:00Z> (database upgrade) is cancelled: the upgrade is"
+          + " postponed. The service stays available then.");
+      assertThat(f.conversations.maintenance(TUESDAY_9AM, TUESDAY_9AM.plus(Duration.ofDays(60)))).isEmpty();
+      assertThat(f.desk.nextDue()).isEmpty();
+      assertThat(to(f.desk.tick(), in(ACME))).isEmpty(); // told once
+      f.clock.set(Instant.parse("2026-12-03T10:00:00Z"));
+      assertThat(to(f.desk.tick(), in(ACME))).isEmpty(); // no start notice
+      assertThat(text(f.command(EVE, TRIAGE, "/maintenance cancel 2026-12-03T10:00Z"))).startsWith("Nothing"
+          + " cancelled: no maintenance is scheduled to start at");
+      // a window that has started is not cancelled
+      f.clock.set(Instant.parse("2026-12-03T10:00:00Z"));
+      f.command(EVE, TRIAGE, "/maintenance schedule 2026-12-05T02:00-08:00 2h storage move");
+      f.clock.set(Instant.parse("2026-12-05T10:30:00Z"));
+      assertThat(text(f.command(EVE, TRIAGE, "/maintenance cancel 2026-12-05T02:00-08:00"))).isEqualTo("Nothing"
+          + " cancelled: the maintenance from <2026-12-05T10:00:00Z> to <2026-12-05T12:00:00Z> (storage move) has"
+          + " started; only a window that has not started can be cancelled.");
+      assertThat(text(f.command(EVE, TRIAGE, "/maintenance postpone 2026-12-05T02:00-08:00"))).startsWith("\"postpone\""
+          + " is not one of schedule, emergency or cancel: write /maintenance schedule START DURATION note,");
+    }
+  }
+
+  @Test
   void badInputAndCustomersAreRefusedWithTheReason() {
     try (ChatFixture f = desk("input")) {
       assertThat(text(f.command(ANA, ACME, "/maintenance schedule 2026-12-05T00:00-08:00 2h x")))
@@ -228,7 +291,8 @@ class AvailabilityTest {
           .startsWith("Availability of Atheer for December 2026 so far: 100.00% (target 98.5%, met so far;");
       // the /help lines: the usage forms, filled in
       assertThat(CommandParser.USAGE.get("outage")).startsWith("/outage start|end [note] - ");
-      assertThat(CommandParser.USAGE.get("maintenance")).startsWith("/maintenance schedule START DURATION note - ");
+      assertThat(CommandParser.USAGE.get("maintenance")).startsWith("/maintenance schedule START DURATION note |"
+          + " emergency DURATION note | cancel START [reason] - ");
       assertThat(CommandParser.USAGE.get("availability")).startsWith("/availability [YYYY-MM] - ");
       assertThat(text(f.command(EVE, TRIAGE, "/help"))).contains(
           "/outage: record that the service went down or is back, from now",

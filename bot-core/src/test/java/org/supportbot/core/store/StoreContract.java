@@ -226,6 +226,17 @@ abstract class StoreContract {
             "database upgrade"));
     assertThat(c.maintenance(start.plus(Duration.ofHours(2)), start.plus(Duration.ofDays(1)))).isEmpty();
     assertThat(c.maintenance(T0, start)).isEmpty();
+
+    long e = c.scheduleMaintenance(T0, T0.plus(Duration.ofMinutes(30)), T0, "slack/T1/U1", "failover", true);
+    assertThat(c.maintenance(T0, T0.plus(Duration.ofMinutes(1)))).singleElement()
+        .satisfies(w -> assertThat(w.emergency()).isTrue());
+    assertThat(c.cancelMaintenance(m, T0.plusSeconds(60), "slack/T1/U1", "postponed")).isTrue();
+    assertThat(c.cancelMaintenance(m, T0.plusSeconds(120), "slack/T1/U1", "again")).isFalse();
+    assertThat(c.maintenance(start, start.plus(Duration.ofDays(1)))).isEmpty();
+    assertThat(c.cancelledMaintenance(start, start.plus(Duration.ofDays(1)))).containsExactly(
+        new ConversationStore.Maintenance(m, start, start.plus(Duration.ofHours(2)), T0, "database upgrade", false,
+            Optional.of(T0.plusSeconds(60)), "postponed"));
+    assertThat(c.cancelMaintenance(e + 1000, T0, "slack/T1/U1", "")).isFalse();
   }
 
   @Test

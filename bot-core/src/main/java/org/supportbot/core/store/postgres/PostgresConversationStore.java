@@ -156,8 +156,18 @@ public final class PostgresConversationStore implements ConversationStore {
   }
 
   @Override
-  public long scheduleMaintenance(Instant start, Instant end, Instant at, String by, String note) {
-    return db.write(c -> AvailabilitySql.scheduleMaintenance(c, start, end, at, by, note));
+  public long scheduleMaintenance(Instant start, Instant end, Instant at, String by, String note, boolean emergency) {
+    return db.write(c -> AvailabilitySql.scheduleMaintenance(c, start, end, at, by, note, emergency));
+  }
+
+  @Override
+  public boolean cancelMaintenance(long id, Instant at, String by, String note) {
+    return db.write(c -> AvailabilitySql.cancelMaintenance(c, id, at, by, note));
+  }
+
+  @Override
+  public List<Maintenance> cancelledMaintenance(Instant from, Instant to) {
+    return db.read(c -> AvailabilitySql.cancelledMaintenance(c, from, to));
   }
 
   @Override
