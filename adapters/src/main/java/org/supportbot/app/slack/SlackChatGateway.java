@@ -3,11 +3,13 @@ package org.supportbot.app.slack;
 import com.slack.api.methods.MethodsClient;
 import com.slack.api.methods.SlackApiException;
 import com.slack.api.methods.SlackApiTextResponse;
+import com.slack.api.methods.SlackFilesUploadV2Exception;
 import com.slack.api.methods.response.chat.ChatPostMessageResponse;
 import com.slack.api.methods.response.chat.ChatUpdateResponse;
 import com.slack.api.methods.response.conversations.ConversationsHistoryResponse;
 import com.slack.api.methods.response.conversations.ConversationsOpenResponse;
 import com.slack.api.methods.response.conversations.ConversationsRepliesResponse;
+import com.slack.api.methods.response.files.FilesUploadV2Response;
 import com.slack.api.model.Message;
 import java.io.IOException;
 import java.time.Clock;
@@ -589,6 +591,15 @@ public final class SlackChatGateway {
   private Sent sendPost(QueuedPost q) {
     Outbound o = q.outbound;
     Optional<Delivery> tracked = q.tracked();
+    Optional<Outbound.File> file = o.blocks().stream().filter(b -> b instanceof Outbound.File)
+        .map(b -> (Outbound.File) b).findFirst();
+    if (file.isPresent() && o.onlyFor().isEmpty() && filesWritable) {
+      Optional<Sent> uploaded = upload(o, file.get());
+      if (uploaded.isPresent()) {
+        return uploaded.get();
+      }
+      // no files:write scope: the file goes out as code blocks in a message, as it is rendered
+    }
     switch (o.to()) {
       case Outbound.ToPerson p -> {
         String user = p.person().userId();
@@ -660,6 +671,76 @@ public final class SlackChatGateway {
       }
     }
   }
+
+  /**
+   * Uploads a message's file ({@code files.uploadV2}: {@code files.getUploadURLExternal}, the upload,
+   * {@code files.completeUploadExternal}) into its channel and thread, or the person's direct
+   * conversation, with the message's text as the comment. Empty when Slack refuses it for a missing
+   * {@code files:write} scope (the file is then posted as code blocks, and no upload is tried again
+   * by this process). A retry after a lost answer uploads again: an upload carries no metadata the
+   * history could be searched by.
+   */
+  private Optional<Sent> upload(Outbound o, Outbound.File file) {
+    String channel;
+    Optional<String> thread = Optional.empty();
+    switch (o.to()) {
+      case Outbound.ToPerson p -> {
+        String user = p.person().userId();
+        Attempt<ConversationsOpenResponse> im = call("conversations.open", user,
+            () -> api.conversationsOpen(b -> b.users(List.of(user)).returnIm(false)));
+        if (!(im instanceof Attempt.Ok<ConversationsOpenResponse> opened) || opened.response().getChannel() == null) {
+          return Optional.of(im instanceof Attempt.Ok<?> ? new Sent.Failed("conversations.open gave no channel")
+              : outcome(im));
+        }
+        channel = opened.response().getChannel().getId();
+      }
+      case Outbound.ToPlace p -> {
+        channel = p.place().channel();
+        thread = threadTs(p.place());
+        if (isNamedThread(p.place()) && thread.isEmpty()) {
+          return Optional.of(new Sent.NoRoot());
+        }
+      }
+    }
+    StringBuilder comment = new StringBuilder();
+    for (Outbound.Block b : o.blocks()) {
+      if (b instanceof Outbound.Text t) {
+        comment.append(comment.isEmpty() ? "" : "\n").append(SlackRenderer.mrkdwn(t.spans()));
+      }
+    }
+    String to = channel;
+    Optional<String> threadTs = thread;
+    Attempt<FilesUploadV2Response> up = call("files.uploadV2", channel, () -> {
+      try {
+        return api.filesUploadV2(b -> {
+          b.channel(to).filename(file.name()).title(file.name()).content(file.content()).requestFileInfo(false);
+          threadTs.ifPresent(b::threadTs);
+          if (!comment.isEmpty()) {
+            b.initialComment(comment.toString());
+          }
+          return b;
+        });
+      } catch (SlackFilesUploadV2Exception e) {
+        FilesUploadV2Response refused = new FilesUploadV2Response();
+        refused.setOk(false);
+        refused.setError(e.getGetURLResponses() == null ? "upload_failed" : e.getGetURLResponses().stream()
+            .filter(r -> !r.isOk()).map(r -> r.getError()).findFirst().orElse("upload_failed"));
+        refused.setNeeded(e.getGetURLResponses() == null ? null : e.getGetURLResponses().stream()
+            .map(r -> r.getNeeded()).filter(Objects::nonNull).findFirst().orElse(null));
+        return refused;
+      }
+    });
+    if (up instanceof Attempt.Failed<?> f && f.reason().equals("missing_scope")) {
+      filesWritable = false;
+      LOG.warn("slack: uploading {} needs the files:write scope; files are posted as code blocks until the app is"
+          + " reinstalled with it", file.name());
+      return Optional.empty();
+    }
+    return Optional.of(outcome(up));
+  }
+
+  /** Whether uploads are tried: false once Slack said the files:write scope is missing. */
+  private volatile boolean filesWritable = true;
 
   private static Sent outcome(Attempt<?> attempt) {
     return switch (attempt) {

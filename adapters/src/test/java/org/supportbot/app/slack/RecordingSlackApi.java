@@ -68,6 +68,7 @@ public final class RecordingSlackApi implements AutoCloseable {
     this.clock = clock;
     this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
     server.createContext("/api/", this::handle);
+    server.createContext("/upload/", this::uploaded);
     // a stalled or hung call must not hold the others back, as on Slack
     server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool(r -> {
       Thread t = new Thread(r, "fake-slack");
@@ -109,6 +110,32 @@ public final class RecordingSlackApi implements AutoCloseable {
   java.util.concurrent.CountDownLatch holdUsersInfo() {
     usersInfoHeld = new java.util.concurrent.CountDownLatch(1);
     return usersInfoHeld;
+  }
+
+  /** The bytes posted to each upload URL files.getUploadURLExternal gave, by file id. */
+  private final Map<String, String> uploads = new java.util.concurrent.ConcurrentHashMap<>();
+  private volatile boolean refuseUploads;
+
+  /** From now on files.getUploadURLExternal answers missing_scope, as for an app without files:write. */
+  void refuseUploads() {
+    refuseUploads = true;
+  }
+
+  /** What was uploaded as file {@code fileId} (UTF-8), or null. */
+  String uploaded(String fileId) {
+    return uploads.get(fileId);
+  }
+
+  private void uploaded(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      String id = exchange.getRequestURI().getPath().substring("/upload/".length());
+      uploads.put(id, new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+      byte[] ok = ("OK - " + uploads.get(id).length()).getBytes(StandardCharsets.UTF_8);
+      exchange.sendResponseHeaders(200, ok.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(ok);
+      }
+    }
   }
 
   /** Makes views.open fail with Slack's {@code error} from now on. */
@@ -286,6 +313,15 @@ public final class RecordingSlackApi implements AutoCloseable {
                 + "\",\"name\":\"someone\",\"deleted\":false,\"is_bot\":false,\"is_stranger\":"
                 + !team.equals(TEAM) + "}}";
           }
+          case "files.getUploadURLExternal" -> {
+            if (refuseUploads) {
+              yield "{\"ok\":false,\"error\":\"missing_scope\",\"needed\":\"files:write\",\"provided\":\"chat:write\"}";
+            }
+            String id = "F0" + sequence.incrementAndGet();
+            yield "{\"ok\":true,\"upload_url\":\"http://127.0.0.1:" + server.getAddress().getPort() + "/upload/" + id
+                + "\",\"file_id\":\"" + id + "\"}";
+          }
+          case "files.completeUploadExternal" -> "{\"ok\":true,\"files\":" + params.getOrDefault("files", "[]") + "}";
           case "views.open" -> viewsOpenError != null ? "{\"ok\":false,\"error\":\"" + viewsOpenError + "\"}"
               : "{\"ok\":true,\"view\":{\"id\":\"V0" + sequence.incrementAndGet() + "\",\"type\":\"modal\"}}";
           default -> "{\"ok\":false,\"error\":\"unknown_method\"}";

@@ -277,6 +277,64 @@ class SlackAdapterWireTest {
   }
 
   @Test
+  void transcriptIsUploadedAsAFileIntoTheCasesThreadAndByDirectMessage() throws Exception {
+    String root = fileCase();
+    int before = wire.api.calls().size();
+    wire.post(SlackWire.FORM, SlackWire.slashCommand(SlackWire.EVE, SlackWire.ACME, "/transcript", "ACME-1",
+        "7001.7002.transcript"));
+    paced();
+    List<Call> calls = wire.api.calls().subList(before, wire.api.calls().size());
+    assertThat(calls).extracting(Call::method).as(wire.api.describe())
+        .containsSubsequence("files.getUploadURLExternal", "files.completeUploadExternal");
+    assertThat(calls).filteredOn(c -> c.method().equals("chat.postMessage"))
+        .noneSatisfy(c -> assertThat(c.param("blocks")).contains("transcript.md"));
+    Call url = wire.api.calls("files.getUploadURLExternal").getFirst();
+    assertThat(url.param("filename")).isEqualTo("ACME-1-transcript.md");
+    Call complete = wire.api.calls("files.completeUploadExternal").getFirst();
+    assertThat(complete.param("channel_id")).isEqualTo(SlackWire.ACME);
+    assertThat(complete.param("thread_ts")).isEqualTo(root);
+    assertThat(complete.param("initial_comment")).isEqualTo("Transcript of ACME-1, asked for by <@U0EVE>.");
+    String fileId = json.readTree(complete.param("files")).get(0).path("id").asText();
+    assertThat(wire.api.uploaded(fileId)).contains("# ACME-1: ").contains("## Record");
+    assertThat(Long.parseLong(url.param("length"))).isEqualTo(wire.api.uploaded(fileId).getBytes(
+        java.nio.charset.StandardCharsets.UTF_8).length);
+
+    // a customer gets it in the direct conversation with the bot
+    wire.post(SlackWire.FORM, SlackWire.slashCommand(SlackWire.ANA, SlackWire.ACME, "/transcript", "ACME-1",
+        "7001.7003.transcript"));
+    paced();
+    assertThat(wire.api.calls("conversations.open")).last().satisfies(c -> assertThat(c.param("users"))
+        .isEqualTo("U0ANA"));
+    assertThat(wire.api.calls("files.completeUploadExternal")).hasSize(2).last().satisfies(c -> {
+      assertThat(c.param("channel_id")).isEqualTo("DU0ANA");
+      assertThat(c.param("initial_comment")).isEqualTo("The transcript of ACME-1, as you asked.");
+    });
+  }
+
+  /** Lets the channel's pace (one post a second, bursts of three) send what the last request left held. */
+  private void paced() throws Exception {
+    wire.settle();
+    wire.clock.advance(Duration.ofSeconds(3));
+    wire.adapter.tick();
+    wire.settle();
+  }
+
+  @Test
+  void withoutTheFilesWriteScopeTheTranscriptIsPostedAsCodeBlocks() throws Exception {
+    String root = fileCase();
+    wire.api.refuseUploads();
+    for (String trigger : List.of("7001.7004.transcript", "7001.7005.transcript")) {
+      wire.post(SlackWire.FORM, SlackWire.slashCommand(SlackWire.EVE, SlackWire.ACME, "/transcript", "ACME-1", trigger));
+      paced();
+    }
+    // asked once: after missing_scope the process posts files as code blocks without trying again
+    assertThat(wire.api.calls("files.getUploadURLExternal")).hasSize(1);
+    assertThat(wire.api.calls("files.completeUploadExternal")).isEmpty();
+    assertThat(wire.api.calls("chat.postMessage")).filteredOn(c -> c.param("blocks").contains("ACME-1-transcript.md"))
+        .hasSize(2).allSatisfy(c -> assertThat(c.param("thread_ts")).isEqualTo(root));
+  }
+
+  @Test
   void fileAsIncidentShortcutOpensTheModalPrefilledFromTheMessage() throws Exception {
     HttpResponse<String> r = wire.post(SlackWire.FORM, SlackWire.interactive(wire.messageShortcut(SlackWire.CARL,
         SlackWire.ACME, SlackWire.CARL, "1764000700.000100", "Dashboards are empty since the upgrade to 3.2.1",
