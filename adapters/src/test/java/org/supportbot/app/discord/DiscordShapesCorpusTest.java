@@ -85,7 +85,7 @@ class DiscordShapesCorpusTest {
     t.put("ix-button-unknown-custom-id.json", new Reaches(DeskFixture.ANA, "Picked", 6, "poll.vote"));
     t.put("ix-button-answer-opens-form.json", new Answered(9, "form:4/13"));
     t.put("ix-modal-unknown-form.json", new Reaches(DeskFixture.ANA, "Submitted", 6, "great support"));
-    t.put("ix-message-command-file-as-incident.json", new Reaches(DeskFixture.ANA, "Command", 5,
+    t.put("ix-message-command-file-as-incident.json", new Reaches(DeskFixture.ANA, "FileMessage", 5,
         "every Beacon agent fails with BCN-4012"));
     t.put("ix-message-command-unknown.json", new Answered(4, DiscordAdapter.UNKNOWN_COMMAND));
     t.put("ix-user-command-unknown.json", new Answered(4, DiscordAdapter.UNKNOWN_COMMAND));
