@@ -170,8 +170,10 @@ public final class LiveLoadHarness {
     }
     int before = filed.get();
     measuring = true;
+    Duration cpuBefore = botCpu();
     long sent = drive(rate, seconds, filings);
     awaitQuiet(Duration.ofSeconds(30));
+    Duration cpu = botCpu().minus(cpuBefore);
     measuring = false;
     int achievedFilings = filed.get() - before;
     fake.releaseHung();
@@ -183,6 +185,14 @@ public final class LiveLoadHarness {
         + percentiles(replyLatencies) + ", unanswered " + awaitingEphemeral.values().stream().mapToInt(Queue::size).sum());
     System.out.printf("filings achieved: %d (%.1f/s)%n", achievedFilings, achievedFilings / (double) seconds);
     System.out.println("duplicate posts: " + duplicates() + ", Web API calls: " + fake.calls());
+    // the bot's own CPU per request: what the figures above cost, whatever else the machine was doing
+    System.out.printf("bot CPU: %.1f s for %d requests answered 2xx, %.2f ms per request%n", cpu.toMillis() / 1000.0,
+        ok(), ok() == 0 ? 0.0 : cpu.toNanos() / 1e6 / ok());
+  }
+
+  /** CPU time the bot process has used so far (user and system, all threads). */
+  private Duration botCpu() {
+    return bot.toHandle().info().totalCpuDuration().orElse(Duration.ZERO);
   }
 
   private void crash() throws Exception {
