@@ -64,7 +64,7 @@ import java.util.regex.Pattern;
  * <p>Run: {@code ./mvnw -B -ntp -Pbenchmarks -pl benchmarks -am package -DskipTests && ./mvnw -B -ntp -q
  * package -DskipTests -pl adapters -am && $JAVA_HOME/bin/java -cp benchmarks/target/benchmarks.jar
  * org.supportbot.bench.live.LiveLoadHarness mode=load rate=500 seconds=60 filings=10}; other options:
- * {@code latency=20} (ms), {@code orgs=20}, {@code hang=false}, {@code kills=20}, {@code seed=1}, {@code kb=DIR}
+ * {@code latency=20} (ms), {@code warmup=20} (s of the same load first, not measured; mode=load), {@code orgs=20}, {@code hang=false}, {@code kills=20}, {@code seed=1}, {@code kb=DIR}
  * (a knowledge-base index, e.g. from {@code supportbot kb index}: filings then get suggestions, which the
  * harness answers "still need help"),
  * {@code jar=adapters/target/supportbot.jar}, {@code dir=target/live}.
@@ -161,12 +161,25 @@ public final class LiveLoadHarness {
     double rate = Double.parseDouble(opts.getOrDefault("rate", "500"));
     int seconds = Integer.parseInt(opts.getOrDefault("seconds", "60"));
     double filings = Double.parseDouble(opts.getOrDefault("filings", "10"));
-    setUp((int) Math.ceil((filings * seconds * 1.2 + orgs * 2) / orgs) + 5);
+    int warmup = Integer.parseInt(opts.getOrDefault("warmup", "20"));
+    setUp((int) Math.ceil((filings * (seconds + warmup) * 1.2 + orgs * 2) / orgs) + 5);
     startBot();
     seed(orgs * 2);
     if (Boolean.parseBoolean(opts.getOrDefault("hang", "false"))) {
       hungChannel = channel(orgs - 1);
       fake.hang(hungChannel);
+    }
+    if (warmup > 0) {
+      // the same load first, unmeasured: the JIT compiles the hot paths (a third of the CPU in the first 30 s)
+      measuring = true;
+      drive(rate, warmup, filings);
+      awaitQuiet(Duration.ofSeconds(60));
+      measuring = false;
+      ackLatencies.clear();
+      replyLatencies.clear();
+      statuses.clear();
+      awaitingEphemeral.clear();
+      System.out.printf("warmed up: %d s of the same load, not measured%n", warmup);
     }
     int before = filed.get();
     measuring = true;

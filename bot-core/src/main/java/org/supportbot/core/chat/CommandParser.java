@@ -64,7 +64,7 @@ public final class CommandParser {
     u.put("sla", "/sla why [CASE] - the segments behind the next deadline");
     u.put("transcript", "/transcript [CASE] - the case's whole record as a Markdown file (customers get it by direct"
         + " message)");
-    u.put("queue", "/queue - open cases by next deadline");
+    u.put("queue", "/queue [page] - open cases by next deadline, 25 at a time");
     u.put("mine", "/mine - your open cases");
     u.put("board", "/board - a one-time sign-in link to the web board");
     u.put("outage", "/outage start|end [note] - record that the service went down or is back, from now");
@@ -214,7 +214,15 @@ public final class CommandParser {
         }
         yield new DeskCommand.Transcript();
       }
-      case "queue" -> new DeskCommand.Queue();
+      case "queue" -> {
+        if (rest.isEmpty()) {
+          yield new DeskCommand.Queue(1);
+        }
+        if (!rest.matches("[1-9][0-9]{0,3}")) {
+          throw new IllegalArgumentException("\"" + rest + "\" is not a page number.");
+        }
+        yield new DeskCommand.Queue(Integer.parseInt(rest));
+      }
       case "mine" -> new DeskCommand.Mine();
       case "board" -> new DeskCommand.Board();
       case "help" -> new DeskCommand.Help();

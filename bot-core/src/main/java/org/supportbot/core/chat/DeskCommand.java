@@ -63,7 +63,14 @@ public sealed interface DeskCommand {
   /** The case's whole record of communications as a file. */
   record Transcript() implements DeskCommand {}
 
-  record Queue() implements DeskCommand {}
+  /** One page of the open cases by next deadline ({@link QueryCommands#QUEUE_PAGE} a page); the first page is 1. */
+  record Queue(int page) implements DeskCommand {
+    public Queue {
+      if (page < 1) {
+        throw new IllegalArgumentException("the first page is 1, got " + page);
+      }
+    }
+  }
 
   record Mine() implements DeskCommand {}
 
