@@ -173,7 +173,7 @@ public final class LiveLoadHarness {
       // the same load first, unmeasured: the JIT compiles the hot paths (a third of the CPU in the first 30 s)
       measuring = true;
       drive(rate, warmup, filings);
-      awaitQuiet(Duration.ofSeconds(60));
+      awaitQuiet(Duration.ofSeconds(10));
       measuring = false;
       ackLatencies.clear();
       replyLatencies.clear();
@@ -184,9 +184,11 @@ public final class LiveLoadHarness {
     int before = filed.get();
     measuring = true;
     Duration cpuBefore = botCpu();
+    Duration ownBefore = ownCpu();
     long sent = drive(rate, seconds, filings);
     awaitQuiet(Duration.ofSeconds(30));
     Duration cpu = botCpu().minus(cpuBefore);
+    Duration own = ownCpu().minus(ownBefore);
     measuring = false;
     int achievedFilings = filed.get() - before;
     fake.releaseHung();
@@ -201,6 +203,11 @@ public final class LiveLoadHarness {
     // the bot's own CPU per request: what the figures above cost, whatever else the machine was doing
     System.out.printf("bot CPU: %.1f s for %d requests answered 2xx, %.2f ms per request%n", cpu.toMillis() / 1000.0,
         ok(), ok() == 0 ? 0.0 : cpu.toNanos() / 1e6 / ok());
+    System.out.printf("harness and fake Web API CPU: %.1f s (on the same machine)%n", own.toMillis() / 1000.0);
+  }
+
+  private static Duration ownCpu() {
+    return ProcessHandle.current().info().totalCpuDuration().orElse(Duration.ZERO);
   }
 
   /** CPU time the bot process has used so far (user and system, all threads). */
