@@ -182,6 +182,8 @@ public final class SlackChatGateway {
   private final PostLimits postLimits;
   /** The posts waiting to be sent, one queue per lane, in the order the desk said them. */
   private final Map<String, Lane> lanes = new LinkedHashMap<>();
+  /** The queued posts of messages that later contents replace (status messages), by workspace and key. */
+  private final Map<String, QueuedPost> waitingByKey = new HashMap<>();
   private final AtomicLong postsRetried = new AtomicLong();
   private final AtomicLong postsDelayed = new AtomicLong();
   private final AtomicLong calls = new AtomicLong();
@@ -418,20 +420,27 @@ public final class SlackChatGateway {
         return lane;
       }
     }
-    lanes.computeIfAbsent(lane, k -> new Lane()).queue.addLast(new QueuedPost(d, message, clock.instant()));
+    QueuedPost q = new QueuedPost(d, message, clock.instant());
+    lanes.computeIfAbsent(lane, k -> new Lane()).queue.addLast(q);
+    waitingKeyOf(q).ifPresent(k -> waitingByKey.put(k, q));
     return lane;
   }
 
+  /** The post waiting for message {@code key} of workspace {@code ws} that may still take newer content. */
   private Optional<QueuedPost> waitingPost(String ws, String key) {
-    for (Lane lane : lanes.values()) {
-      for (QueuedPost q : lane.queue) {
-        if (!q.sending && q.outbound.replaces().equals(Optional.of(key)) && q.outbound.onlyFor().isEmpty()
-            && q.outbound.to() instanceof Outbound.ToPlace p && p.place().workspace().equals(ws)) {
-          return Optional.of(q);
-        }
-      }
-    }
-    return Optional.empty();
+    return Optional.ofNullable(waitingByKey.get(ws + " " + key)).filter(q -> !q.sending);
+  }
+
+  /** Under which key a queued post is found by {@link #waitingPost}: a message that later contents replace. */
+  private static Optional<String> waitingKeyOf(QueuedPost q) {
+    Outbound o = q.outbound;
+    return o.replaces().isPresent() && o.onlyFor().isEmpty() && o.to() instanceof Outbound.ToPlace p
+        ? Optional.of(p.place().workspace() + " " + o.replaces().get()) : Optional.empty();
+  }
+
+  /** Forgets a post taken out of its lane's queue. */
+  private void dequeued(QueuedPost q) {
+    waitingKeyOf(q).ifPresent(k -> waitingByKey.remove(k, q));
   }
 
   /** One call a lane makes next, taken from the state under the lock and made outside it. */
@@ -520,6 +529,7 @@ public final class SlackChatGateway {
   private void settle(String laneKey, Lane lane, QueuedPost q, Sent outcome, Instant now, List<Runnable> reports) {
     {
       lane.queue.remove(q);
+      dequeued(q);
       switch (outcome) {
         case Sent.Done done -> {
           List<Delivery> rs = List.copyOf(q.receipts);
@@ -549,6 +559,7 @@ public final class SlackChatGateway {
       lane.queue.removeIf(behind -> {
         boolean tracked = behind.receipts.stream().anyMatch(Delivery::tracked);
         if (tracked) {
+          dequeued(behind);
           List<Delivery> rs = List.copyOf(behind.receipts);
           reports.add(() -> rs.forEach(r -> r.notTried("an earlier post in lane " + laneKey + " was not delivered")));
         }
