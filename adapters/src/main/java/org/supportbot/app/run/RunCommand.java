@@ -23,8 +23,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import okhttp3.ConnectionPool;
+import okhttp3.OkHttpClient;
 import com.slack.api.Slack;
 import com.slack.api.SlackConfig;
+import com.slack.api.util.http.SlackHttpClient;
 import org.supportbot.app.ops.HealthCheck;
 import org.supportbot.app.ops.OpsMetrics;
 import org.supportbot.app.ops.OpsServer;
@@ -36,6 +39,7 @@ import org.supportbot.config.settings.PostgresLocation;
 import org.supportbot.core.store.postgres.DatabaseUnavailableException;
 import org.supportbot.core.store.postgres.PostgresDatabase;
 import org.supportbot.app.platform.DeskLink;
+import org.supportbot.app.platform.LaneWorkers;
 import org.supportbot.app.platform.OutboundRouter;
 import org.supportbot.app.slack.SlackChatGateway;
 import org.supportbot.app.discord.DiscordAdapter;
@@ -404,7 +408,13 @@ public final class RunCommand implements Callable<Integer> {
     slack.apiUrl().ifPresent(url -> config.setMethodsEndpointUrlPrefix(url.toString()));
     // every Web API call ends within this, answered or not: a hung call holds only its own lane this long
     config.setHttpClientCallTimeoutMillis((int) SlackChatGateway.CALL_TIMEOUT.toMillis());
-    Slack client = Slack.getInstance(config);
+    // one kept-alive connection per call that may be under way, instead of OkHttp's default of 5: with more calls
+    // at once than idle connections kept, each burst opened and closed connections
+    OkHttpClient http = SlackHttpClient.buildOkHttpClient(config).newBuilder()
+        .connectionPool(new ConnectionPool(LaneWorkers.DEFAULT_MAX_CALLS, 5, TimeUnit.MINUTES)).build();
+    SlackHttpClient slackHttp = new SlackHttpClient(http);
+    slackHttp.setConfig(config);
+    Slack client = Slack.getInstance(config, slackHttp);
     SlackChatGateway gateway;
     BooleanSupplier connected;
     Optional<InetSocketAddress> bound = Optional.empty();

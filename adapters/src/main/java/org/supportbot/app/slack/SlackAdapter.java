@@ -122,8 +122,11 @@ public final class SlackAdapter implements AutoCloseable {
   private final ObjectMapper json = new ObjectMapper();
   /** Modal answers waiting for the person's verdict on suggestions, by channel and person (one conversation's lane). */
   private final Map<String, Map<String, String>> pendingForms = new ConcurrentHashMap<>();
-  /** How many conversations are handled at once. */
-  static final int HANDLERS = 8;
+  /**
+   * How many conversations are handled at once. Handling waits as much as it computes (the group commit, a
+   * {@code views.open} or {@code users.info} call): with 8, a busy desk queued work while the CPU had room.
+   */
+  static final int HANDLERS = 32;
   /**
    * Inbox entries are handled here: in arrival order within a conversation ({@link SupportDesk#conversationOf}),
    * conversations side by side, so a slow one (a knowledge-base search, a users.info call) delays only itself.

@@ -143,6 +143,7 @@ public final class SlackChatGateway {
   }
 
   private final MethodsClient api;
+  private final SlackForm form;
   private final SlackMessageStore store;
   private final SlackRenderer renderer;
   private final Clock clock;
@@ -183,6 +184,8 @@ public final class SlackChatGateway {
   private final PostLimits postLimits;
   /** The posts waiting to be sent, one queue per lane, in the order the desk said them. */
   private final Map<String, Lane> lanes = new LinkedHashMap<>();
+  /** The queued posts of messages that later contents replace (status messages), by workspace and key. */
+  private final Map<String, QueuedPost> waitingByKey = new HashMap<>();
   private final AtomicLong postsRetried = new AtomicLong();
   private final AtomicLong postsDelayed = new AtomicLong();
   private final AtomicLong calls = new AtomicLong();
@@ -192,25 +195,26 @@ public final class SlackChatGateway {
   private final AtomicLong foundAfterTimeout = new AtomicLong();
 
   /** A gateway that paces posts to {@link PostLimits#CHAT_POST_MESSAGE} and calls Slack on the caller's thread. */
-  public SlackChatGateway(MethodsClient api, SlackMessageStore store, SlackRenderer renderer, Clock clock,
+  public SlackChatGateway(MethodsClient api, String token, SlackMessageStore store, SlackRenderer renderer, Clock clock,
       UpdateLimits limits) {
-    this(api, store, renderer, clock, limits, PostLimits.CHAT_POST_MESSAGE);
+    this(api, token, store, renderer, clock, limits, PostLimits.CHAT_POST_MESSAGE);
   }
 
   /** A gateway that calls Slack on the caller's thread (one lane at a time): for tests that assert calls at once. */
-  public SlackChatGateway(MethodsClient api, SlackMessageStore store, SlackRenderer renderer, Clock clock,
+  public SlackChatGateway(MethodsClient api, String token, SlackMessageStore store, SlackRenderer renderer, Clock clock,
       UpdateLimits limits, PostLimits postLimits) {
-    this(api, store, renderer, clock, limits, postLimits, LaneWorkers.inline());
+    this(api, token, store, renderer, clock, limits, postLimits, LaneWorkers.inline());
   }
 
   /**
    * @param workers where the calls run; {@link LaneWorkers#pooled} in a running bot, so that no call runs
    *     on the desk's thread. The gateway closes them in {@link #close}.
    */
-  public SlackChatGateway(MethodsClient api, SlackMessageStore store, SlackRenderer renderer, Clock clock,
+  public SlackChatGateway(MethodsClient api, String token, SlackMessageStore store, SlackRenderer renderer, Clock clock,
       UpdateLimits limits, PostLimits postLimits, LaneWorkers workers) {
     this.postLimits = Objects.requireNonNull(postLimits, "postLimits");
     this.api = Objects.requireNonNull(api, "api");
+    this.form = new SlackForm(api, token);
     this.store = Objects.requireNonNull(store, "store");
     this.renderer = Objects.requireNonNull(renderer, "renderer");
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -326,7 +330,7 @@ public final class SlackChatGateway {
 
   /** Opens a modal for the interaction {@code triggerId}; false when Slack refused it. */
   public boolean openView(String triggerId, String view) {
-    return call("views.open", "-", () -> api.viewsOpen(r -> r.triggerId(triggerId).viewAsString(view)))
+    return call("views.open", "-", () -> form.openView(triggerId, view))
         instanceof Attempt.Ok<?>;
   }
 
@@ -418,20 +422,27 @@ public final class SlackChatGateway {
         return lane;
       }
     }
-    lanes.computeIfAbsent(lane, k -> new Lane()).queue.addLast(new QueuedPost(d, message, clock.instant()));
+    QueuedPost q = new QueuedPost(d, message, clock.instant());
+    lanes.computeIfAbsent(lane, k -> new Lane()).queue.addLast(q);
+    waitingKeyOf(q).ifPresent(k -> waitingByKey.put(k, q));
     return lane;
   }
 
+  /** The post waiting for message {@code key} of workspace {@code ws} that may still take newer content. */
   private Optional<QueuedPost> waitingPost(String ws, String key) {
-    for (Lane lane : lanes.values()) {
-      for (QueuedPost q : lane.queue) {
-        if (!q.sending && q.outbound.replaces().equals(Optional.of(key)) && q.outbound.onlyFor().isEmpty()
-            && q.outbound.to() instanceof Outbound.ToPlace p && p.place().workspace().equals(ws)) {
-          return Optional.of(q);
-        }
-      }
-    }
-    return Optional.empty();
+    return Optional.ofNullable(waitingByKey.get(ws + " " + key)).filter(q -> !q.sending);
+  }
+
+  /** Under which key a queued post is found by {@link #waitingPost}: a message that later contents replace. */
+  private static Optional<String> waitingKeyOf(QueuedPost q) {
+    Outbound o = q.outbound;
+    return o.replaces().isPresent() && o.onlyFor().isEmpty() && o.to() instanceof Outbound.ToPlace p
+        ? Optional.of(p.place().workspace() + " " + o.replaces().get()) : Optional.empty();
+  }
+
+  /** Forgets a post taken out of its lane's queue. */
+  private void dequeued(QueuedPost q) {
+    waitingKeyOf(q).ifPresent(k -> waitingByKey.remove(k, q));
   }
 
   /** One call a lane makes next, taken from the state under the lock and made outside it. */
@@ -520,6 +531,7 @@ public final class SlackChatGateway {
   private void settle(String laneKey, Lane lane, QueuedPost q, Sent outcome, Instant now, List<Runnable> reports) {
     {
       lane.queue.remove(q);
+      dequeued(q);
       switch (outcome) {
         case Sent.Done done -> {
           List<Delivery> rs = List.copyOf(q.receipts);
@@ -549,6 +561,7 @@ public final class SlackChatGateway {
       lane.queue.removeIf(behind -> {
         boolean tracked = behind.receipts.stream().anyMatch(Delivery::tracked);
         if (tracked) {
+          dequeued(behind);
           List<Delivery> rs = List.copyOf(behind.receipts);
           reports.add(() -> rs.forEach(r -> r.notTried("an earlier post in lane " + laneKey + " was not delivered")));
         }
@@ -639,8 +652,8 @@ public final class SlackChatGateway {
           if (earlier.isPresent()) {
             // posted by an earlier content whose call was under way when this one came: update it instead
             SlackMessageStore.Posted at = earlier.get();
-            return outcome(call("chat.update", at.channel(), () -> api.chatUpdate(b -> b.channel(at.channel())
-                .ts(at.ts()).text(q.message.text()).blocksAsString(q.message.blocks()))));
+            return outcome(call("chat.update", at.channel(), () -> form.update(at.channel(), at.ts(), q.message.text(),
+                q.message.blocks())));
           }
         }
         Optional<String> ts = Optional.empty();
@@ -835,8 +848,8 @@ public final class SlackChatGateway {
   /** Makes one update a lane took from the held ones; returns the delivery reports to give outside the lock. */
   private List<Runnable> updateNow(Held h) {
     SlackMessageStore.Posted at = h.at();
-    Attempt<ChatUpdateResponse> r = call("chat.update", at.channel(), () -> api.chatUpdate(b -> b.channel(at.channel())
-        .ts(at.ts()).text(h.message().text()).blocksAsString(h.message().blocks())));
+    Attempt<ChatUpdateResponse> r = call("chat.update", at.channel(), () -> form.update(at.channel(), at.ts(),
+        h.message().text(), h.message().blocks()));
     List<Delivery> receipts = List.copyOf(h.receipts());
     return switch (r) {
       case Attempt.Ok<ChatUpdateResponse> ok -> List.of(() -> receipts.forEach(Delivery::sent));
@@ -883,22 +896,14 @@ public final class SlackChatGateway {
   /** A post; one of the outbox carries its id in the message's metadata, to be recognised after a timeout. */
   private Attempt<ChatPostMessageResponse> post(String channel, Optional<String> thread,
       SlackRenderer.SlackMessage message, Optional<Delivery> tracked) {
-    return call("chat.postMessage", channel, () -> api.chatPostMessage(b -> {
-      b.channel(channel).text(message.text()).blocksAsString(message.blocks()).unfurlLinks(false);
-      thread.ifPresent(b::threadTs);
-      tracked.ifPresent(d -> b.metadata(Message.Metadata.builder().eventType(EVENT_TYPE)
-          .eventPayload(Map.of("outbox_id", Long.toString(d.id()))).build()));
-      return b;
-    }));
+    return call("chat.postMessage", channel, () -> form.postMessage(channel, thread, message.text(), message.blocks(),
+        tracked.map(Delivery::id)));
   }
 
   private Attempt<?> ephemeral(String channel, Optional<String> thread, Identity person,
       SlackRenderer.SlackMessage message) {
-    return call("chat.postEphemeral", channel, () -> api.chatPostEphemeral(b -> {
-      b.channel(channel).user(person.userId()).text(message.text()).blocksAsString(message.blocks());
-      thread.ifPresent(b::threadTs);
-      return b;
-    }));
+    return call("chat.postEphemeral", channel, () -> form.postEphemeral(channel, thread, person.userId(),
+        message.text(), message.blocks()));
   }
 
   private Optional<String> threadTs(ChatPlace place) {

@@ -63,7 +63,8 @@ public final class SlackHttpEndpoint implements AutoCloseable {
     this.path = Objects.requireNonNull(path, "path");
     Objects.requireNonNull(health, "health");
     this.parser = new SlackRequestParser(app.config());
-    this.server = HttpServer.create(bind, 64);
+    // a deep accept queue: a burst of Slack's deliveries waits to be read instead of being refused
+    this.server = HttpServer.create(bind, 1024);
     server.setExecutor(executor);
     server.createContext(path, this::slack);
     server.createContext("/health", exchange -> {

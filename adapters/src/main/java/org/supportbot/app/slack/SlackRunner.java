@@ -177,8 +177,8 @@ public final class SlackRunner {
     Objects.requireNonNull(settings, "settings");
     MethodsClient api = slack.methods(settings.botToken());
     String team = checkInstall(api);
-    SlackChatGateway gateway = new SlackChatGateway(api, messages, new SlackRenderer(), clock, settings.updates(),
-        SlackChatGateway.PostLimits.CHAT_POST_MESSAGE, LaneWorkers.pooled("slack", LaneWorkers.DEFAULT_MAX_CALLS));
+    SlackChatGateway gateway = new SlackChatGateway(api, settings.botToken(), messages, new SlackRenderer(), clock,
+        settings.updates(), SlackChatGateway.PostLimits.CHAT_POST_MESSAGE, LaneWorkers.pooled("slack", LaneWorkers.DEFAULT_MAX_CALLS));
     SlackAdapter adapter = new SlackAdapter(settings, slack, team, desk, directory, policies, gateway, messages,
         inbox, clock, link);
     adapter.recover();

@@ -92,7 +92,11 @@ class DiscordEndToEndTest {
     JsonNode severity = put.body().get(names.indexOf("severity"));
     assertThat(severity.get("description").asText()).isEqualTo("change the level (customers: ask to discuss it)");
     assertThat(severity.get("options").get(0).get("description").asText()).isEqualTo("LEVEL reason [CASE]");
-    assertThat(put.body().get(names.indexOf("queue")).get("options")).as("/queue takes nothing").isEmpty();
+    assertThat(put.body().get(names.indexOf("mine")).get("options")).as("/mine takes nothing").isEmpty();
+    JsonNode queue = put.body().get(names.indexOf("queue")).get("options");
+    assertThat(queue).as("/queue takes an optional page").hasSize(1);
+    assertThat(queue.get(0).get("description").asText()).isEqualTo("[page]");
+    assertThat(queue.get(0).get("required").asBoolean()).isFalse();
     assertThat(fake.calls()).as("nothing but the token check and the command set").extracting(FakeDiscord.Call::path)
         .containsExactly("users/@me", "applications/" + FakeDiscord.APP_ID + "/commands");
     assertThat(fake.awaitHeartbeat()).as("heartbeats answered within one interval").isPositive();

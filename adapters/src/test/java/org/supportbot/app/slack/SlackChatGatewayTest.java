@@ -61,7 +61,7 @@ class SlackChatGatewayTest {
     SlackConfig config = new SlackConfig();
     config.setMethodsEndpointUrlPrefix(api.prefix());
     config.setHttpClientCallTimeoutMillis((int) callTimeout.toMillis());
-    return new SlackChatGateway(Slack.getInstance(config).methods(TOKEN), new SqliteSlackMessageStore(db),
+    return new SlackChatGateway(Slack.getInstance(config).methods(TOKEN), TOKEN, new SqliteSlackMessageStore(db),
         new SlackRenderer(), clock, limits, posts, workers);
   }
 
@@ -347,7 +347,7 @@ class SlackChatGatewayTest {
   @Test
   void failedCallsAreCountedAndDoNotStopTheBatch() throws Exception {
     SlackChatGateway g = gateway(SlackChatGateway.UpdateLimits.TIER_3);
-    SlackChatGateway wrongToken = new SlackChatGateway(Slack.getInstance(configFor(api)).methods("xoxb-revoked"),
+    SlackChatGateway wrongToken = new SlackChatGateway(Slack.getInstance(configFor(api)).methods("xoxb-revoked"), "xoxb-revoked",
         new SqliteSlackMessageStore(db), new SlackRenderer(), clock, SlackChatGateway.UpdateLimits.TIER_3);
     wrongToken.send(List.of(Outbound.toPlace(CHANNEL, Outbound.Kind.NOTICE).text("one").build(),
         Outbound.toPlace(CHANNEL, Outbound.Kind.NOTICE).text("two").build()));

@@ -99,7 +99,7 @@ class SlackRateLimitDayTest {
       SlackConfig config = new SlackConfig();
       config.setStatsEnabled(false); // the SDK's per-call metrics store is not what this day measures
       config.setMethodsEndpointUrlPrefix(api.prefix());
-      SlackChatGateway gateway = new SlackChatGateway(Slack.getInstance(config).methods("xoxb-day"),
+      SlackChatGateway gateway = new SlackChatGateway(Slack.getInstance(config).methods("xoxb-day"), "xoxb-day",
           new SqliteSlackMessageStore(db), new SlackRenderer(), clock, SlackChatGateway.UpdateLimits.TIER_3,
           SlackChatGateway.PostLimits.CHAT_POST_MESSAGE);
       int next = 0;

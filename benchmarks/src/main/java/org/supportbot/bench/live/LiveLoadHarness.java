@@ -64,7 +64,7 @@ import java.util.regex.Pattern;
  * <p>Run: {@code ./mvnw -B -ntp -Pbenchmarks -pl benchmarks -am package -DskipTests && ./mvnw -B -ntp -q
  * package -DskipTests -pl adapters -am && $JAVA_HOME/bin/java -cp benchmarks/target/benchmarks.jar
  * org.supportbot.bench.live.LiveLoadHarness mode=load rate=500 seconds=60 filings=10}; other options:
- * {@code latency=20} (ms), {@code orgs=20}, {@code hang=false}, {@code kills=20}, {@code seed=1}, {@code kb=DIR}
+ * {@code latency=20} (ms), {@code warmup=20} (s of the same load first, not measured; mode=load), {@code orgs=20}, {@code hang=false}, {@code kills=20}, {@code seed=1}, {@code kb=DIR}
  * (a knowledge-base index, e.g. from {@code supportbot kb index}: filings then get suggestions, which the
  * harness answers "still need help"),
  * {@code jar=adapters/target/supportbot.jar}, {@code dir=target/live}.
@@ -161,17 +161,34 @@ public final class LiveLoadHarness {
     double rate = Double.parseDouble(opts.getOrDefault("rate", "500"));
     int seconds = Integer.parseInt(opts.getOrDefault("seconds", "60"));
     double filings = Double.parseDouble(opts.getOrDefault("filings", "10"));
-    setUp((int) Math.ceil((filings * seconds * 1.2 + orgs * 2) / orgs) + 5);
+    int warmup = Integer.parseInt(opts.getOrDefault("warmup", "20"));
+    setUp((int) Math.ceil((filings * (seconds + warmup) * 1.2 + orgs * 2) / orgs) + 5);
     startBot();
     seed(orgs * 2);
     if (Boolean.parseBoolean(opts.getOrDefault("hang", "false"))) {
       hungChannel = channel(orgs - 1);
       fake.hang(hungChannel);
     }
+    if (warmup > 0) {
+      // the same load first, unmeasured: the JIT compiles the hot paths (a third of the CPU in the first 30 s)
+      measuring = true;
+      drive(rate, warmup, filings);
+      awaitQuiet(Duration.ofSeconds(10));
+      measuring = false;
+      ackLatencies.clear();
+      replyLatencies.clear();
+      statuses.clear();
+      awaitingEphemeral.clear();
+      System.out.printf("warmed up: %d s of the same load, not measured%n", warmup);
+    }
     int before = filed.get();
     measuring = true;
+    Duration cpuBefore = botCpu();
+    Duration ownBefore = ownCpu();
     long sent = drive(rate, seconds, filings);
     awaitQuiet(Duration.ofSeconds(30));
+    Duration cpu = botCpu().minus(cpuBefore);
+    Duration own = ownCpu().minus(ownBefore);
     measuring = false;
     int achievedFilings = filed.get() - before;
     fake.releaseHung();
@@ -183,6 +200,19 @@ public final class LiveLoadHarness {
         + percentiles(replyLatencies) + ", unanswered " + awaitingEphemeral.values().stream().mapToInt(Queue::size).sum());
     System.out.printf("filings achieved: %d (%.1f/s)%n", achievedFilings, achievedFilings / (double) seconds);
     System.out.println("duplicate posts: " + duplicates() + ", Web API calls: " + fake.calls());
+    // the bot's own CPU per request: what the figures above cost, whatever else the machine was doing
+    System.out.printf("bot CPU: %.1f s for %d requests answered 2xx, %.2f ms per request%n", cpu.toMillis() / 1000.0,
+        ok(), ok() == 0 ? 0.0 : cpu.toNanos() / 1e6 / ok());
+    System.out.printf("harness and fake Web API CPU: %.1f s (on the same machine)%n", own.toMillis() / 1000.0);
+  }
+
+  private static Duration ownCpu() {
+    return ProcessHandle.current().info().totalCpuDuration().orElse(Duration.ZERO);
+  }
+
+  /** CPU time the bot process has used so far (user and system, all threads). */
+  private Duration botCpu() {
+    return bot.toHandle().info().totalCpuDuration().orElse(Duration.ZERO);
   }
 
   private void crash() throws Exception {

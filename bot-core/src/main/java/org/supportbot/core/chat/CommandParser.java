@@ -66,7 +66,7 @@ public final class CommandParser {
         + " message)");
     u.put("rate", "/rate [CASE] SCORE [comment] - rate a resolved case from 1 (poor) to 5 (excellent), with a comment"
         + " if you like (customers)");
-    u.put("queue", "/queue - open cases by next deadline");
+    u.put("queue", "/queue [page] - open cases by next deadline, 25 at a time");
     u.put("mine", "/mine - your open cases");
     u.put("board", "/board - a one-time sign-in link to the web board");
     u.put("outage", "/outage start|end [note] - record that the service went down or is back, from now");
@@ -227,7 +227,15 @@ public final class CommandParser {
         yield new DeskCommand.Rate(Integer.parseInt(score), afterFirstWord(rest));
       }
       case "report" -> report(rest);
-      case "queue" -> new DeskCommand.Queue();
+      case "queue" -> {
+        if (rest.isEmpty()) {
+          yield new DeskCommand.Queue(1);
+        }
+        if (!rest.matches("[1-9][0-9]{0,3}")) {
+          throw new IllegalArgumentException("\"" + rest + "\" is not a page number.");
+        }
+        yield new DeskCommand.Queue(Integer.parseInt(rest));
+      }
       case "mine" -> new DeskCommand.Mine();
       case "board" -> new DeskCommand.Board();
       case "help" -> new DeskCommand.Help();

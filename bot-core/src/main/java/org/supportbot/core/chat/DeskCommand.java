@@ -77,7 +77,14 @@ public sealed interface DeskCommand {
   /** {@code /report satisfaction [YYYY-MM]}: the month's ratings by organization and engineer (this month when empty). */
   record SatisfactionReport(java.util.Optional<java.time.YearMonth> month) implements DeskCommand {}
 
-  record Queue() implements DeskCommand {}
+  /** One page of the open cases by next deadline ({@link QueryCommands#QUEUE_PAGE} a page); the first page is 1. */
+  record Queue(int page) implements DeskCommand {
+    public Queue {
+      if (page < 1) {
+        throw new IllegalArgumentException("the first page is 1, got " + page);
+      }
+    }
+  }
 
   record Mine() implements DeskCommand {}
 

@@ -35,22 +35,48 @@ final class QueryCommands {
     return b.build();
   }
 
-  Outbound queue(Who who) {
-    return list(who, desk.incidents.queue(200), "Open cases by next deadline");
+  /** Cases a page of {@code /queue} shows: a list one reads in a chat message, not a report (that is the board). */
+  static final int QUEUE_PAGE = 25;
+
+  /** How many cases by next deadline {@code /queue} reads at least, to count them for its pages. */
+  static final int QUEUE_DEPTH = 200;
+
+  Outbound queue(Who who, int page) {
+    int from = (page - 1) * QUEUE_PAGE;
+    int depth = Math.max(QUEUE_DEPTH, from + QUEUE_PAGE + 1);
+    List<IncidentSnapshot> read = desk.incidents.queue(depth);
+    List<IncidentSnapshot> visible = visible(who, read);
+    Outbound.Builder b = Outbound.toPlace(who.in().place(), Outbound.Kind.REPLY).onlyFor(who.in().person());
+    String total = visible.size() + (read.size() == depth ? "+" : "");
+    if (visible.isEmpty()) {
+      return b.text("Open cases by next deadline: none.").build();
+    }
+    if (from >= visible.size()) {
+      return b.text("Open cases by next deadline: " + total + " in all, so there is no page " + page + "; the last is "
+          + ((visible.size() - 1) / QUEUE_PAGE + 1) + ".").build();
+    }
+    List<IncidentSnapshot> shown = visible.subList(from, Math.min(visible.size(), from + QUEUE_PAGE));
+    String more = from + shown.size() < visible.size()
+        ? "; /queue " + (page + 1) + " for the next " + Math.min(QUEUE_PAGE, visible.size() - from - shown.size()) : "";
+    b.text("Open cases by next deadline (" + (shown.size() == visible.size() ? total
+        : (from + 1) + "-" + (from + shown.size()) + " of " + total + more) + "):");
+    shown.forEach(s -> desk.views.queueLine(b, s));
+    return b.build();
   }
 
   Outbound mine(Who who) {
-    return list(who, desk.incidents.mine(who.in().person()), "Your open cases");
-  }
-
-  private Outbound list(Who who, List<IncidentSnapshot> cases, String title) {
-    List<IncidentSnapshot> visible = cases.stream()
-        .filter(s -> who.channelOrg().map(o -> o.id().equals(s.organizationId())).orElse(who.vendor()))
-        .toList();
+    List<IncidentSnapshot> visible = visible(who, desk.incidents.mine(who.in().person()));
     Outbound.Builder b = Outbound.toPlace(who.in().place(), Outbound.Kind.REPLY).onlyFor(who.in().person())
-        .text(title + (visible.isEmpty() ? ": none." : " (" + visible.size() + "):"));
+        .text("Your open cases" + (visible.isEmpty() ? ": none." : " (" + visible.size() + "):"));
     visible.forEach(s -> desk.views.queueLine(b, s));
     return b.build();
+  }
+
+  /** The cases {@code who} may see where they asked: in an organization's channel only its own. */
+  private static List<IncidentSnapshot> visible(Who who, List<IncidentSnapshot> cases) {
+    return cases.stream()
+        .filter(s -> who.channelOrg().map(o -> o.id().equals(s.organizationId())).orElse(who.vendor()))
+        .toList();
   }
 
   /**

@@ -274,7 +274,7 @@ public final class SupportDesk {
       case DeskCommand.Board b -> step.out.add(Outbound.toPlace(who.in().place(), Outbound.Kind.REPLY)
           .onlyFor(who.in().person()).text(board.answer(who.in().person(), who.engineer(),
               who.contact() ? who.channelOrg() : Optional.empty())).build());
-      case DeskCommand.Queue q -> step.out.add(queries.queue(who));
+      case DeskCommand.Queue q -> step.out.add(queries.queue(who, q.page()));
       case DeskCommand.Mine m -> step.out.add(queries.mine(who));
       case DeskCommand.Availability a -> availability.apply(who, a, step);
       case DeskCommand.SlaWhy x -> onCase(who, name, named, step).ifPresent(s -> step.out.add(queries.slaWhy(who, s)));

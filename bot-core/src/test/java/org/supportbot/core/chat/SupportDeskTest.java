@@ -118,6 +118,25 @@ class SupportDeskTest {
   }
 
   @Test
+  void theQueueIsShownTwentyFiveCasesAPage() {
+    try (ChatFixture f = new ChatFixture(dir.resolve("desk.db"), MONDAY_9AM)) {
+      for (int i = 1; i <= 27; i++) {
+        f.fileAtheer("Case " + i + ": the export of one team fails", "5", "P3");
+      }
+      String first = text(f.command(EVE, TRIAGE, "/queue"));
+      assertThat(first).startsWith("Open cases by next deadline (1-25 of 27; /queue 2 for the next 2):");
+      assertThat(first.lines().filter(l -> l.startsWith("ACME-"))).hasSize(25);
+      String second = text(f.command(EVE, TRIAGE, "/queue 2"));
+      assertThat(second).startsWith("Open cases by next deadline (26-27 of 27):");
+      assertThat(second.lines().filter(l -> l.startsWith("ACME-"))).hasSize(2);
+      assertThat(text(f.command(EVE, TRIAGE, "/queue 3"))).isEqualTo("Open cases by next deadline: 27 in all, so there"
+          + " is no page 3; the last is 2.");
+      assertThat(text(f.command(EVE, TRIAGE, "/queue next"))).isEqualTo("\"next\" is not a page number. Usage: /queue"
+          + " [page] - open cases by next deadline, 25 at a time");
+    }
+  }
+
+  @Test
   void anotherOrganizationsCasesAreInvisibleFromItsChannelEvenToEngineersAndToItsContacts() {
     try (ChatFixture f = new ChatFixture(dir.resolve("desk.db"), MONDAY_9AM)) {
       f.fileAtheer("The service is down for every user since this morning", "all", "P1");

@@ -96,6 +96,20 @@ abstract class StoreContract {
   }
 
   @Test
+  void listReadsShowEachChangeOfACaseTheyReadBefore() {
+    Organization acme = f.organization("ACME", "atheer");
+    IncidentNumber one = f.file(acme, f.catalogSeverity("atheer"), f.catalogCategory("atheer"));
+    IncidentStore s = stores.incidents();
+    assertThat(s.queue(10)).singleElement().satisfies(q -> assertThat(q.claimedBy()).isEmpty());
+    assertThat(s.openFor(acme.id())).singleElement().satisfies(q -> assertThat(q.claimedBy()).isEmpty());
+    assertThat(f.desk.handle(new IncidentCommand.Claim(f.vendor(), one))).isInstanceOf(IncidentOutcome.Claimed.class);
+    assertThat(s.queue(10)).singleElement().satisfies(q -> assertThat(q.claimedBy()).contains(f.engineer));
+    assertThat(s.openFor(acme.id())).singleElement().satisfies(q -> assertThat(q.claimedBy()).contains(f.engineer));
+    assertThat(s.claimedBy(f.engineer)).singleElement()
+        .satisfies(q -> assertThat(q.eventCount()).isEqualTo(s.snapshot(one).orElseThrow().eventCount()));
+  }
+
+  @Test
   void timersFireOnceWhenDueAndAreCounted() {
     Organization acme = f.organization("ACME", "atheer");
     IncidentNumber one = f.file(acme, f.catalogSeverity("atheer"), f.catalogCategory("atheer"));

@@ -8,6 +8,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -17,8 +18,8 @@ import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 
 /**
- * One SQLite database file in WAL mode with one writer connection and one reader connection,
- * schema migrated by Flyway on open.
+ * One SQLite database file in WAL mode with one writer connection and {@value #READERS} reader connections
+ * (WAL lets reads run side by side and beside the write), schema migrated by Flyway on open.
  *
  * <p>Durability: {@link Durability#NORMAL} ({@code synchronous=NORMAL}) is the default. In WAL
  * mode it syncs at checkpoints, not at every commit: a committed transaction survives a process
@@ -36,18 +37,26 @@ public final class SqliteDatabase implements AutoCloseable {
   /** The default database file. */
   public static final Path DEFAULT_FILE = Path.of("data", "supportbot.db");
 
+  /** Reader connections: reads of different threads run at once on them (one read at a time each). */
+  static final int READERS = 4;
+
   private final Path file;
   private final Connection writer;
-  private final Connection reader;
   private final ReentrantLock writeLock = new ReentrantLock();
-  private final ReentrantLock readLock = new ReentrantLock();
   private final Map<String, PreparedStatement> writerStatements = new HashMap<>();
-  private final Map<String, PreparedStatement> readerStatements = new HashMap<>();
+  /** The reader connections not in use. */
+  private final java.util.concurrent.BlockingQueue<Reader> readers;
+  /** The reader the current thread is reading on, so that a read inside a read uses it again. */
+  private final ThreadLocal<Reader> reading = new ThreadLocal<>();
 
-  private SqliteDatabase(Path file, Connection writer, Connection reader) {
+  /** A reader connection and the statements kept for it. */
+  private record Reader(Connection connection, Map<String, PreparedStatement> statements) {}
+
+  private SqliteDatabase(Path file, Connection writer, List<Connection> readers) {
     this.file = file;
     this.writer = writer;
-    this.reader = reader;
+    this.readers = new java.util.concurrent.ArrayBlockingQueue<>(readers.size());
+    readers.forEach(r -> this.readers.add(new Reader(r, new HashMap<>())));
   }
 
   /**
@@ -168,14 +177,21 @@ public final class SqliteDatabase implements AutoCloseable {
     try {
       Connection w = ds.getConnection();
       w.setAutoCommit(false);
-      Connection r = ds.getConnection();
-      r.setAutoCommit(true);
+      List<Connection> readers = new java.util.ArrayList<>();
+      for (int i = 0; i < READERS; i++) {
+        Connection r = ds.getConnection();
+        r.setAutoCommit(true);
+        try (Statement s = r.createStatement()) {
+          s.execute("PRAGMA cache_size=-16384"); // 16 MB of pages each
+        }
+        readers.add(r);
+      }
       try (Statement s = w.createStatement()) {
         // checkpoint every 4,000 WAL pages (16 MB), and keep 64 MB of pages in memory (default 2 MB)
         s.execute("PRAGMA wal_autocheckpoint=4000");
         s.execute("PRAGMA cache_size=-65536");
       }
-      return new SqliteDatabase(file, w, r);
+      return new SqliteDatabase(file, w, readers);
     } catch (SQLException e) {
       throw new IllegalStateException("cannot open the database " + file + ": " + e.getMessage(), e);
     }
@@ -218,8 +234,8 @@ public final class SqliteDatabase implements AutoCloseable {
     Map<String, PreparedStatement> cache;
     if (c == writer && writeLock.isHeldByCurrentThread()) {
       cache = writerStatements;
-    } else if (c == reader && readLock.isHeldByCurrentThread()) {
-      cache = readerStatements;
+    } else if (reading.get() != null && reading.get().connection() == c) {
+      cache = reading.get().statements();
     } else {
       throw new IllegalStateException("kept statements are only for the connection of a running read or write");
     }
@@ -231,15 +247,33 @@ public final class SqliteDatabase implements AutoCloseable {
     return ps;
   }
 
-  /** Runs a read on the reader connection (sees every committed write). */
+  /** Runs a read on a reader connection (sees every committed write). */
   public <T> T read(SqlWork<T> work) {
-    readLock.lock();
+    Reader held = reading.get();
+    if (held != null) {
+      return run(work, held); // a read inside a read: on the same connection
+    }
+    Reader r;
     try {
-      return work.run(reader);
+      r = readers.take();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting to read " + file, e);
+    }
+    reading.set(r);
+    try {
+      return run(work, r);
+    } finally {
+      reading.remove();
+      readers.add(r);
+    }
+  }
+
+  private <T> T run(SqlWork<T> work, Reader r) {
+    try {
+      return work.run(r.connection());
     } catch (SQLException e) {
       throw new IllegalStateException("reading " + file + " failed: " + e.getMessage(), e);
-    } finally {
-      readLock.unlock();
     }
   }
 
@@ -252,22 +286,31 @@ public final class SqliteDatabase implements AutoCloseable {
   @Override
   public void close() {
     writeLock.lock();
-    readLock.lock();
+    List<Reader> all = new java.util.ArrayList<>();
     try {
+      // every reader back in the queue: reads under way finish first
+      while (all.size() < READERS) {
+        all.add(readers.take());
+      }
       for (PreparedStatement ps : writerStatements.values()) {
         ps.close();
       }
-      for (PreparedStatement ps : readerStatements.values()) {
-        ps.close();
-      }
       writerStatements.clear();
-      readerStatements.clear();
-      reader.close();
+      for (Reader r : all) {
+        for (PreparedStatement ps : r.statements().values()) {
+          ps.close();
+        }
+        r.statements().clear();
+        r.connection().close();
+      }
       writer.close();
     } catch (SQLException e) {
       throw new IllegalStateException("closing " + file + " failed: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while closing " + file, e);
     } finally {
-      readLock.unlock();
+      readers.addAll(all); // closed: a read after this fails as on a closed connection, it does not wait
       writeLock.unlock();
     }
   }

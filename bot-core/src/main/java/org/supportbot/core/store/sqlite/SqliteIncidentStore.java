@@ -34,11 +34,20 @@ public final class SqliteIncidentStore implements IncidentStore {
   private final JsonCodec json = new JsonCodec();
   private final Cache<IncidentNumber, Optional<IncidentSnapshot>> byNumber;
   private final Cache<ChatPlace, List<IncidentSnapshot>> byPlace;
+  /**
+   * Snapshots decoded by list reads ({@code /queue}, an organization's or an engineer's cases), with the text
+   * they were decoded from: a row whose text is the same is not decoded again. Keyed on the text itself, so
+   * it can never serve a snapshot other than the one just read.
+   */
+  private final Cache<String, Decoded> decoded;
+
+  private record Decoded(String text, IncidentSnapshot snapshot) {}
 
   public SqliteIncidentStore(SqliteDatabase db) {
     this.db = Objects.requireNonNull(db, "db");
     this.byNumber = Caffeine.newBuilder().maximumSize(20_000).build();
     this.byPlace = Caffeine.newBuilder().maximumSize(5_000).build();
+    this.decoded = Caffeine.newBuilder().maximumSize(5_000).build();
   }
 
   @Override
@@ -79,7 +88,7 @@ public final class SqliteIncidentStore implements IncidentStore {
 
   @Override
   public List<IncidentSnapshot> openFor(String organizationId) {
-    return snapshots("SELECT snapshot FROM incidents WHERE organization_id = ? AND is_open = 1 ORDER BY org_key, seq",
+    return snapshots("SELECT number, snapshot FROM incidents WHERE organization_id = ? AND is_open = 1 ORDER BY org_key, seq",
         organizationId);
   }
 
@@ -88,14 +97,14 @@ public final class SqliteIncidentStore implements IncidentStore {
     if (limit < 1) {
       throw new IllegalArgumentException("a queue shows at least one incident, got limit " + limit);
     }
-    return snapshots("SELECT snapshot FROM incidents WHERE is_active = 1"
+    return snapshots("SELECT number, snapshot FROM incidents WHERE is_active = 1"
         + " ORDER BY CASE WHEN next_deadline_ms IS NULL THEN 1 ELSE 0 END, next_deadline_ms, org_key, seq LIMIT "
         + limit);
   }
 
   @Override
   public List<IncidentSnapshot> claimedBy(Identity engineer) {
-    return snapshots("SELECT snapshot FROM incidents WHERE claimed_by = ? AND is_active = 1 ORDER BY org_key, seq",
+    return snapshots("SELECT number, snapshot FROM incidents WHERE claimed_by = ? AND is_active = 1 ORDER BY org_key, seq",
         engineer.toString());
   }
 
@@ -113,6 +122,17 @@ public final class SqliteIncidentStore implements IncidentStore {
     });
   }
 
+  /** The snapshot stored as {@code text}, decoded again only when the text differs from the last one decoded. */
+  private IncidentSnapshot decode(String number, String text) {
+    Decoded d = decoded.getIfPresent(number);
+    if (d != null && d.text().equals(text)) {
+      return d.snapshot();
+    }
+    IncidentSnapshot s = json.read(text, IncidentSnapshot.class);
+    decoded.put(number, new Decoded(text, s));
+    return s;
+  }
+
   private List<IncidentSnapshot> snapshots(String sql, String... params) {
     return db.read(c -> {
       try (PreparedStatement ps = c.prepareStatement(sql)) {
@@ -122,7 +142,7 @@ public final class SqliteIncidentStore implements IncidentStore {
         List<IncidentSnapshot> out = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
-            out.add(json.read(rs.getString(1), IncidentSnapshot.class));
+            out.add(decode(rs.getString(1), rs.getString(2)));
           }
         }
         return List.copyOf(out);

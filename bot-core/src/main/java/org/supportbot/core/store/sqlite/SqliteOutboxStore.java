@@ -1,5 +1,7 @@
 package org.supportbot.core.store.sqlite;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Instant;
@@ -20,6 +22,12 @@ import org.supportbot.core.outbox.OutboxStore;
 public final class SqliteOutboxStore implements OutboxStore {
   private final SqliteDatabase db;
   private final JsonCodec json = new JsonCodec();
+  /**
+   * Messages this process recorded, by id, so that handing them out does not decode their body again. A
+   * row's body never changes and ids are never given twice, so an entry is right for as long as its row
+   * exists; entries are added once their transaction committed.
+   */
+  private final Cache<Long, Outbound> recorded = Caffeine.newBuilder().maximumSize(20_000).build();
 
   public SqliteOutboxStore(SqliteDatabase db) {
     this.db = Objects.requireNonNull(db, "db");
@@ -37,6 +45,14 @@ public final class SqliteOutboxStore implements OutboxStore {
 
   @Override
   public List<Long> record(Batch batch) {
+    List<Long> ids = recordRows(batch);
+    for (int i = 0; i < ids.size(); i++) {
+      recorded.put(ids.get(i), batch.messages().get(i));
+    }
+    return ids;
+  }
+
+  private List<Long> recordRows(Batch batch) {
     return db.write(c -> {
       List<Long> ids = new ArrayList<>(batch.messages().size());
       long at = batch.at().toEpochMilli();
@@ -118,7 +134,9 @@ public final class SqliteOutboxStore implements OutboxStore {
         List<Pending> out = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
-            out.add(new Pending(rs.getLong(1), rs.getString(2), json.read(rs.getString(3), Outbound.class),
+            long id = rs.getLong(1);
+            Outbound cached = recorded.getIfPresent(id);
+            out.add(new Pending(id, rs.getString(2), cached != null ? cached : json.read(rs.getString(3), Outbound.class),
                 rs.getInt(4), Instant.ofEpochMilli(rs.getLong(5)), Instant.ofEpochMilli(rs.getLong(6))));
           }
         }
@@ -206,6 +224,7 @@ public final class SqliteOutboxStore implements OutboxStore {
 
   @Override
   public void delivered(long id) {
+    recorded.invalidate(id);
     db.write(c -> {
       try (PreparedStatement ps = c.prepareStatement("DELETE FROM outbox WHERE id = ?")) {
         ps.setLong(1, id);
