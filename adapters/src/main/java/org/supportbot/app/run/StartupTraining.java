@@ -57,6 +57,11 @@ public final class StartupTraining implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  @CommandLine.Option(names = "--native-dir", paramLabel = "DIR", description = "Also put SQLite's native library for"
+      + " this machine in DIR, to be loaded from there (-Dorg.sqlite.lib.path) instead of being unpacked into the"
+      + " temporary folder at every start.")
+  Path nativeDir;
+
   private final Clock clock;
 
   public StartupTraining() {
@@ -92,8 +97,14 @@ public final class StartupTraining implements Callable<Integer> {
       java.util.Optional<String> missed = exercise(started, api);
       run.stop();
       runner.join(LIMIT.toMillis());
-      missed.ifPresent(m -> err.println("error: the training run did not answer: " + m));
-      return missed.isPresent() ? 1 : 0;
+      if (missed.isPresent()) {
+        err.println("error: the training run did not answer: " + missed.get());
+        return 1;
+      }
+      if (nativeDir != null) {
+        unpackSqlite(nativeDir);
+      }
+      return 0;
     } finally {
       try (var files = Files.walk(scratch)) {
         for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
@@ -101,6 +112,29 @@ public final class StartupTraining implements Callable<Integer> {
         }
       }
     }
+  }
+
+  /**
+   * SQLite's native library for this operating system and processor, as sqlite-jdbc would unpack it: written to
+   * a temporary file in {@code dir} and then moved into place, so a start never sees half a library.
+   */
+  static Path unpackSqlite(Path dir) throws IOException {
+    String name = System.mapLibraryName("sqlitejdbc");
+    String resource = "/org/sqlite/native/" + org.sqlite.util.OSInfo.getNativeLibFolderPathForCurrentOS() + "/" + name;
+    Files.createDirectories(dir);
+    Path target = dir.resolve(name);
+    Path partial = Files.createTempFile(dir, name, ".partial");
+    try (var in = org.sqlite.JDBC.class.getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IOException("sqlite-jdbc holds no native library at " + resource);
+      }
+      Files.copy(in, partial, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      Files.move(partial, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      Files.deleteIfExists(partial);
+    }
+    return target;
   }
 
   private static Path settings(Path scratch, WebApi api) throws IOException {

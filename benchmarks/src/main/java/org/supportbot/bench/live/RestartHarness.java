@@ -36,7 +36,9 @@ import java.util.regex.Pattern;
  * <p>Run (after a crash run made {@code target/live}): {@code $JAVA_HOME/bin/java -cp
  * benchmarks/target/benchmarks.jar org.supportbot.bench.live.RestartHarness from=target/live starts=10}; other
  * options: {@code jar=adapters/target/supportbot.jar}, {@code dir=target/restart}, {@code jvm=...} (options
- * for the bot's JVM, space-separated, e.g. {@code jvm=-XX:AOTCache=adapters/target/supportbot.aot}).
+ * for the bot's JVM, space-separated, e.g. {@code jvm=-XX:AOTCache=adapters/target/supportbot.aot}), {@code
+ * versus=...} (other JVM options, e.g. {@code versus=-Xshare:auto}: starts alternate between the two, so a busy
+ * machine's load falls on both alike, and each gets its own summary).
  */
 public final class RestartHarness {
   // the crash harness's bot.yaml was written for these secrets
@@ -92,9 +94,12 @@ public final class RestartHarness {
         }
       });
       SignedSlack slack = new SignedSlack(URI.create("http://127.0.0.1:" + slackPort + "/slack/events"), SECRET, clock);
-      List<Long> acks = new ArrayList<>();
-      List<Long> answers = new ArrayList<>();
-      for (int n = 1; n <= starts; n++) {
+      Map<String, List<Long>> acks = new java.util.LinkedHashMap<>();
+      Map<String, List<Long>> answers = new java.util.LinkedHashMap<>();
+      List<String> variants = opts.containsKey("versus") ? List.of(opts.getOrDefault("jvm", ""), opts.get("versus"))
+          : List.of(opts.getOrDefault("jvm", ""));
+      for (int n = 1; n <= starts * variants.size(); n++) {
+        String jvm = variants.get((n - 1) % variants.size());
         for (String f : List.of("bot.db", "bot.db-wal", "bot.db-shm")) {
           Files.deleteIfExists(dir.resolve(f));
           if (Files.exists(from.resolve(f))) {
@@ -103,8 +108,8 @@ public final class RestartHarness {
         }
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
             .toString()));
-        if (opts.containsKey("jvm")) {
-          command.addAll(List.of(opts.get("jvm").split(" ")));
+        if (!jvm.isBlank()) {
+          command.addAll(List.of(jvm.split(" ")));
         }
         command.addAll(List.of("-jar", jar.toString(), "run", "--config", dir.resolve("bot.yaml").toString()));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
@@ -157,19 +162,23 @@ public final class RestartHarness {
           Thread.sleep(5);
         }
         long answered = ephemeralAt.get();
-        acks.add((ack - launched) / 1_000_000);
-        answers.add(answered == 0 ? -1 : (answered - launched) / 1_000_000);
+        acks.computeIfAbsent(jvm, k -> new ArrayList<>()).add((ack - launched) / 1_000_000);
+        answers.computeIfAbsent(jvm, k -> new ArrayList<>()).add(answered == 0 ? -1 : (answered - launched) / 1_000_000);
         // wait for the started line before the kill, so each start's steps are printed
         while (steps.get().startsWith("(no") && System.nanoTime() < deadline) {
           Thread.sleep(5);
         }
-        System.out.printf("start %d: first request acknowledged %d ms after launch, its answer posted at %d ms; bot: %s%n",
-            n, acks.getLast(), answers.getLast(), steps.get());
+        System.out.printf("start %d [%s]: first request acknowledged %d ms after launch, its answer posted at %d ms;"
+            + " bot: %s%n", n, jvm.isBlank() ? "java -jar" : jvm, acks.get(jvm).getLast(), answers.get(jvm).getLast(),
+            steps.get());
         bot.destroyForcibly().waitFor();
         reader.join();
       }
-      System.out.println("fresh-process restart, launch to first request acknowledged, ms: " + summary(acks)
-          + "; to its answer posted: " + summary(answers) + " (" + starts + " starts, database copied from " + from + ")");
+      for (String jvm : variants) {
+        System.out.println("[" + (jvm.isBlank() ? "java -jar" : jvm) + "] fresh-process restart, launch to first"
+            + " request acknowledged, ms: " + summary(acks.get(jvm)) + "; to its answer posted: "
+            + summary(answers.get(jvm)) + " (" + starts + " starts, database copied from " + from + ")");
+      }
     }
   }
 
