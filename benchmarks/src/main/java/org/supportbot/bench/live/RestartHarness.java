@@ -38,7 +38,8 @@ import java.util.regex.Pattern;
  * options: {@code jar=adapters/target/supportbot.jar}, {@code dir=target/restart}, {@code jvm=...} (options
  * for the bot's JVM, space-separated, e.g. {@code jvm=-XX:AOTCache=adapters/target/supportbot.aot}), {@code
  * versus=...} (other JVM options, e.g. {@code versus=-Xshare:auto}: starts alternate between the two, so a busy
- * machine's load falls on both alike, and each gets its own summary).
+ * machine's load falls on both alike, and each gets its own summary), {@code versusJar=...} (the application jar
+ * of the second setup, e.g. an earlier build; default the same jar).
  */
 public final class RestartHarness {
   // the crash harness's bot.yaml was written for these secrets
@@ -98,8 +99,11 @@ public final class RestartHarness {
       Map<String, List<Long>> answers = new java.util.LinkedHashMap<>();
       List<String> variants = opts.containsKey("versus") ? List.of(opts.getOrDefault("jvm", ""), opts.get("versus"))
           : List.of(opts.getOrDefault("jvm", ""));
+      Path versusJar = Path.of(opts.getOrDefault("versusJar", jar.toString())).toAbsolutePath();
       for (int n = 1; n <= starts * variants.size(); n++) {
+        boolean second = (n - 1) % variants.size() == 1;
         String jvm = variants.get((n - 1) % variants.size());
+        String label = label(jvm, second ? versusJar : jar);
         for (String f : List.of("bot.db", "bot.db-wal", "bot.db-shm")) {
           Files.deleteIfExists(dir.resolve(f));
           if (Files.exists(from.resolve(f))) {
@@ -111,7 +115,8 @@ public final class RestartHarness {
         if (!jvm.isBlank()) {
           command.addAll(List.of(jvm.split(" ")));
         }
-        command.addAll(List.of("-jar", jar.toString(), "run", "--config", dir.resolve("bot.yaml").toString()));
+        command.addAll(List.of("-jar", (second ? versusJar : jar).toString(), "run", "--config",
+            dir.resolve("bot.yaml").toString()));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         pb.environment().put("SLACK_BOT_TOKEN", TOKEN);
         pb.environment().put("SLACK_SIGNING_SECRET", SECRET);
@@ -162,24 +167,28 @@ public final class RestartHarness {
           Thread.sleep(5);
         }
         long answered = ephemeralAt.get();
-        acks.computeIfAbsent(jvm, k -> new ArrayList<>()).add((ack - launched) / 1_000_000);
-        answers.computeIfAbsent(jvm, k -> new ArrayList<>()).add(answered == 0 ? -1 : (answered - launched) / 1_000_000);
-        // wait for the started line before the kill, so each start's steps are printed
-        while (steps.get().startsWith("(no") && System.nanoTime() < deadline) {
+        acks.computeIfAbsent(label, k -> new ArrayList<>()).add((ack - launched) / 1_000_000);
+        answers.computeIfAbsent(label, k -> new ArrayList<>()).add(answered == 0 ? -1 : (answered - launched) / 1_000_000);
+        // wait for the started line before the kill, so each start's steps are printed (an earlier build has none)
+        long printed = Math.min(deadline, System.nanoTime() + Duration.ofSeconds(5).toNanos());
+        while (steps.get().startsWith("(no") && System.nanoTime() < printed) {
           Thread.sleep(5);
         }
         System.out.printf("start %d [%s]: first request acknowledged %d ms after launch, its answer posted at %d ms;"
-            + " bot: %s%n", n, jvm.isBlank() ? "java -jar" : jvm, acks.get(jvm).getLast(), answers.get(jvm).getLast(),
-            steps.get());
+            + " bot: %s%n", n, label, acks.get(label).getLast(), answers.get(label).getLast(), steps.get());
         bot.destroyForcibly().waitFor();
         reader.join();
       }
-      for (String jvm : variants) {
-        System.out.println("[" + (jvm.isBlank() ? "java -jar" : jvm) + "] fresh-process restart, launch to first"
-            + " request acknowledged, ms: " + summary(acks.get(jvm)) + "; to its answer posted: "
-            + summary(answers.get(jvm)) + " (" + starts + " starts, database copied from " + from + ")");
+      for (String label : acks.keySet()) {
+        System.out.println("[" + label + "] fresh-process restart, launch to first request acknowledged, ms: "
+            + summary(acks.get(label)) + "; to its answer posted: " + summary(answers.get(label)) + " (" + starts
+            + " starts, database copied from " + from + ")");
       }
     }
+  }
+
+  private static String label(String jvm, Path jar) {
+    return (jvm.isBlank() ? "" : jvm + " ") + "-jar " + jar;
   }
 
   private static String summary(List<Long> millis) {
