@@ -2,6 +2,12 @@
 # Keeps the caller's JAVA_HOME (or the java on PATH) when it is new enough; otherwise picks
 # the newest JDK under /usr/lib/jvm (or $SUPPORTBOT_JDK_DIRS, space-separated).
 supportbot_java_major() { # $1 = path to a java binary; prints its feature version
+  local release
+  release="$(dirname "$(dirname "$1")")/release"
+  if [ -f "$release" ] && grep -q '^JAVA_VERSION="[0-9]' "$release"; then # read it without starting a JVM
+    sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$release" | head -n1
+    return
+  fi
   "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = //p' | head -n1 | cut -d. -f1
 }
 supportbot_select_jdk() {

@@ -122,12 +122,21 @@ public final class DeskWiring implements AutoCloseable {
    */
   public static DeskWiring build(BotSettings s, PolicyCatalog catalog, Map<String, String> env, Clock clock,
       BiConsumer<List<Timer>, Instant> timersFired) throws Refused {
+    return build(s, catalog, open(s, env, clock), clock, timersFired);
+  }
+
+  /**
+   * Opens (and migrates) the database the settings name, as {@link #build(BotSettings, PolicyCatalog, Map, Clock,
+   * BiConsumer)} does before it registers anything; the caller closes the stores or hands them to
+   * {@link #build(BotSettings, PolicyCatalog, DeskStores, Clock, BiConsumer)}.
+   */
+  public static DeskStores open(BotSettings s, Map<String, String> env, Clock clock) {
     if (s.postgres().isPresent()) {
       PostgresDatabase pg = PostgresDatabase.open(s.postgres().get(), PostgresLocation.password(env),
           Optional.of(instanceName(env)));
-      return build(s, catalog, new PostgresDeskStores(pg, clock), clock, timersFired);
+      return new PostgresDeskStores(pg, clock);
     }
-    return build(s, catalog, s.database(), clock, timersFired);
+    return new SqliteDeskStores(SqliteDatabase.open(s.database(), SqliteDatabase.Durability.NORMAL), clock);
   }
 
   /** This instance's name in the leases it takes: SUPPORTBOT_INSTANCE, else the host name (stable across restarts). */

@@ -19,7 +19,8 @@ import org.sqlite.SQLiteDataSource;
 
 /**
  * One SQLite database file in WAL mode with one writer connection and {@value #READERS} reader connections
- * (WAL lets reads run side by side and beside the write), schema migrated by Flyway on open.
+ * (WAL lets reads run side by side and beside the write), schema migrated by Flyway on open (Flyway is not
+ * started when every migration is applied already; see {@link Migrations}).
  *
  * <p>Durability: {@link Durability#NORMAL} ({@code synchronous=NORMAL}) is the default. In WAL
  * mode it syncs at checkpoints, not at every commit: a committed transaction survives a process
@@ -173,7 +174,9 @@ public final class SqliteDatabase implements AutoCloseable {
     config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
     SQLiteDataSource ds = new SQLiteDataSource(config);
     ds.setUrl("jdbc:sqlite:" + file.toAbsolutePath());
-    Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
+    if (!Migrations.applied(ds)) {
+      Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
+    }
     try {
       Connection w = ds.getConnection();
       w.setAutoCommit(false);
