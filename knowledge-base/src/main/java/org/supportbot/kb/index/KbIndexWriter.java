@@ -23,6 +23,7 @@ import org.apache.lucene.document.KnnFloatVectorField;
 import org.apache.lucene.index.VectorSimilarityFunction;
 import org.supportbot.kb.embed.Embedder;
 import org.supportbot.kb.embed.Embedders;
+import org.apache.lucene.document.BinaryDocValuesField;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.StoredField;
@@ -43,6 +44,7 @@ import org.apache.lucene.search.Weight;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.util.Bits;
+import org.apache.lucene.util.BytesRef;
 import org.supportbot.kb.KbException;
 import org.supportbot.kb.Source;
 import org.supportbot.kb.ingest.KbDocument;
@@ -341,7 +343,7 @@ public final class KbIndexWriter implements AutoCloseable {
     if (snippetSource.length() > SNIPPET_SOURCE_CHARS) {
       snippetSource = snippetSource.substring(0, SNIPPET_SOURCE_CHARS);
     }
-    doc.add(new StoredField(KbFields.SNIPPET_SOURCE, snippetSource));
+    doc.add(new BinaryDocValuesField(KbFields.SNIPPET_TEXT, new BytesRef(snippetSource)));
     doc.add(new StringField(KbFields.PRODUCT,
         d.product().isEmpty() ? KbFields.NONE : d.product().toLowerCase(Locale.ROOT), Field.Store.NO));
     if (d.versions().isEmpty()) {
