@@ -186,6 +186,7 @@ public final class KbIndexWriter implements AutoCloseable {
     Map<Source, Map<String, String>> existing = new java.util.EnumMap<>(Source.class);
     Map<Source, Set<String>> present = new java.util.EnumMap<>(Source.class);
     List<KbDocument> all = new ArrayList<>();
+    Set<String> repeated = new HashSet<>();
     for (Map.Entry<Source, ? extends Collection<KbDocument>> e : bySource.entrySet()) {
       Source source = e.getKey();
       existing.put(source, hashes(source));
@@ -194,7 +195,9 @@ public final class KbIndexWriter implements AutoCloseable {
         if (d.source() != source) {
           throw new IllegalArgumentException(d.key() + " is not a " + source.label());
         }
-        ids.add(d.id());
+        if (!ids.add(d.id())) {
+          repeated.add(d.key());
+        }
       }
       present.put(source, ids);
       all.addAll(e.getValue());
@@ -226,7 +229,9 @@ public final class KbIndexWriter implements AutoCloseable {
             if (hash.equals(old)) {
               unchanged.incrementAndGet();
             } else {
-              put(d, hash);
+              // a document the index does not hold (and that this pass writes once) needs no
+              // delete-by-key: Lucene would look each key up in every segment for nothing
+              put(d, hash, old != null || repeated.contains(d.key()));
               (old == null ? added : updated).incrementAndGet();
             }
             progress.step();
@@ -267,17 +272,21 @@ public final class KbIndexWriter implements AutoCloseable {
 
   /** Adds or replaces one document. */
   public void put(KbDocument d) {
-    put(d, d.contentHash());
+    put(d, d.contentHash(), true);
   }
 
-  private void put(KbDocument d, String hash) {
+  private void put(KbDocument d, String hash, boolean replace) {
     written.add(d.source());
     try {
       Document doc = toLucene(d, hash);
       if (embedder != null) {
         doc.add(new KnnFloatVectorField(KbFields.VECTOR, embedder.embed(embeddingText(d)), VectorSimilarityFunction.DOT_PRODUCT));
       }
-      writer.updateDocument(new Term(KbFields.KEY, d.key()), doc);
+      if (replace) {
+        writer.updateDocument(new Term(KbFields.KEY, d.key()), doc);
+      } else {
+        writer.addDocument(doc);
+      }
     } catch (IOException e) {
       throw new KbException(path + ": cannot write document " + d.key() + ": " + e.getMessage(), e);
     }

@@ -20,19 +20,22 @@ import org.apache.lucene.analysis.tokenattributes.OffsetAttribute;
 public final class StemmedMatcher {
   private final StandardTokenizer source = new StandardTokenizer();
   private final PrefixGate gate = new PrefixGate(source);
-  private final TokenStream chain = new EnglishTermFilter(gate, EnglishAnalyzer.ENGLISH_STOP_WORDS_SET);
+  private final EnglishTermFilter filter = new EnglishTermFilter(gate, EnglishAnalyzer.ENGLISH_STOP_WORDS_SET);
+  private final TokenStream chain = filter;
 
   /**
    * Adds {@code {start, end, hash of the term}} for every token of {@code text} whose stemmed term
    * is in {@code wanted}, in text order.
    *
-   * <p>The tokenizer runs only over the stretches of text that can hold a match. No token spans
-   * ASCII white space, and none starts between two ASCII letters or digits (Unicode word-break
-   * rules WB5 and WB8-WB10 join them), so a white-space-separated chunk is tokenized only when one
-   * of its possible token starts passes {@link PrefixGate#mayStartAt}; chunks longer than the
-   * tokenizer's longest token (which it splits anywhere) are always tokenized. A chunk is
-   * tokenized on its own, the offsets shifted by where it starts: the white space before it is a
-   * token boundary either way. {@code PrefixGateTest} checks the matches against a full pass.
+   * <p>Most of the text is never tokenized. No token spans ASCII white space, and none starts
+   * between two ASCII letters or digits (Unicode word-break rules WB5 and WB8-WB10 join them). So
+   * the text is read as white-space-separated chunks: a chunk of one run of ASCII letters and
+   * digits with only ASCII punctuation around it (not {@code _}, which joins) is that one token,
+   * normalised directly when {@link PrefixGate#mayStartAt} lets its start through; any other chunk
+   * is tokenized on its own (the white space before it is a token boundary either way, so offsets
+   * are only shifted) when one of its possible token starts passes the gate, and always when it is
+   * longer than the tokenizer's longest token (which it splits anywhere). {@code PrefixGateTest}
+   * checks the matches against a full pass of the analyzer.
    */
   public void collect(String text, Set<String> wanted, List<int[]> out) throws IOException {
     if (wanted.isEmpty()) {
@@ -45,8 +48,6 @@ public final class StemmedMatcher {
     }
     text.getChars(0, n, chars, 0);
     CharArraySet lookup = new CharArraySet(wanted, false);
-    int from = -1;
-    int to = -1;
     int i = 0;
     while (i < n) {
       while (i < n && isSpace(chars[i])) {
@@ -55,33 +56,57 @@ public final class StemmedMatcher {
       int start = i;
       boolean open = false;
       boolean afterWordChar = false;
+      int runs = 0;
+      int runStart = -1;
+      int runEnd = -1;
+      boolean plain = true;
       for (; i < n && !isSpace(chars[i]); i++) {
         char c = chars[i];
-        if (!open && !afterWordChar && gate.mayStartAt(chars, i, n)) {
-          open = true;
+        boolean wordChar = c < 128 && WORD[c];
+        if (wordChar) {
+          if (!afterWordChar) {
+            runs++;
+            runStart = i;
+            if (!open && gate.mayStartAt(chars, i, n)) {
+              open = true;
+            }
+          }
+          runEnd = i + 1;
+        } else {
+          if (c >= 128 || c == '_') {
+            plain = false;
+          }
+          if (!open && gate.mayStartAt(chars, i, n)) {
+            open = true;
+          }
         }
-        afterWordChar = c < 128 && Character.isLetterOrDigit(c);
+        afterWordChar = wordChar;
       }
-      if (i == start || !(open || i - start > source.getMaxTokenLength())) {
+      if (i == start) {
         continue;
       }
-      if (from >= 0 && start - to <= JOIN_GAP) {
-        to = i; // one tokenizer pass over both chunks and the few characters between
-      } else {
-        if (from >= 0) {
-          collectRange(from, to, lookup, out);
+      if (plain && runs <= 1 && i - start <= source.getMaxTokenLength()) {
+        // one token or none: no tokenizer needed
+        if (runs == 1 && gate.mayStartAt(chars, runStart, runEnd)) {
+          long hash = filter.termIn(chars, runStart, runEnd - runStart, lookup);
+          if (hash >= 0) {
+            out.add(new int[] {runStart, runEnd, (int) hash});
+          }
         }
-        from = start;
-        to = i;
+      } else if (open || i - start > source.getMaxTokenLength()) {
+        collectRange(start, i, lookup, out);
       }
-    }
-    if (from >= 0) {
-      collectRange(from, to, lookup, out);
     }
   }
 
-  /** Chunks this close together are tokenized in one pass rather than two. */
-  private static final int JOIN_GAP = 64;
+  /** ASCII letters and digits. */
+  private static final boolean[] WORD = new boolean[128];
+
+  static {
+    for (char c = 0; c < 128; c++) {
+      WORD[c] = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9';
+    }
+  }
 
   private char[] chars = new char[1_024];
 

@@ -71,7 +71,7 @@ class SupportAnalyzersTest {
     StringBuilder b = new StringBuilder();
     for (int i = 0; i < words; i++) {
       if (rnd.nextInt(4) == 0) {
-        // a made-up word, so that the remembered words overflow and start afresh
+        // a made-up word, so that remembered words evict one another
         b.append(WORDS[rnd.nextInt(WORDS.length)]).append(Integer.toString(rnd.nextInt(1 << 20), 36));
       } else {
         b.append(WORDS[rnd.nextInt(WORDS.length)]);
