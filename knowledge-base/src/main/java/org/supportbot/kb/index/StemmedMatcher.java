@@ -2,6 +2,7 @@ package org.supportbot.kb.index;
 
 import java.io.CharArrayReader;
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import org.apache.lucene.analysis.CharArraySet;
@@ -42,6 +43,10 @@ public final class StemmedMatcher {
       return;
     }
     gate.allow(wanted);
+    if (!wanted.equals(memoWanted)) {
+      memoWanted = Set.copyOf(wanted);
+      generation++;
+    }
     int n = text.length();
     if (chars.length < n) {
       chars = new char[Math.max(n, 2 * chars.length)];
@@ -88,7 +93,7 @@ public final class StemmedMatcher {
       if (plain && runs <= 1 && i - start <= source.getMaxTokenLength()) {
         // one token or none: no tokenizer needed
         if (runs == 1 && gate.mayStartAt(chars, runStart, runEnd)) {
-          long hash = filter.termIn(chars, runStart, runEnd - runStart, lookup);
+          long hash = termIn(runStart, runEnd - runStart, lookup);
           if (hash >= 0) {
             out.add(new int[] {runStart, runEnd, (int) hash});
           }
@@ -97,6 +102,43 @@ public final class StemmedMatcher {
         collectRange(start, i, lookup, out);
       }
     }
+  }
+
+  /**
+   * What {@link EnglishTermFilter#termIn} said of a short word for the current wanted terms: the
+   * hits of one query share most of their words, and this table (a few KB, direct-mapped, the
+   * words inline) stays in the nearest CPU cache where the analysis's word memory does not.
+   */
+  private static final int MEMO_SLOTS = 512;
+  private static final int MEMO_CHARS = 16;
+  private final char[] memoWords = new char[MEMO_SLOTS * MEMO_CHARS];
+  private final int[] memoLength = new int[MEMO_SLOTS];
+  private final long[] memoTerm = new long[MEMO_SLOTS];
+  private final int[] memoGeneration = new int[MEMO_SLOTS];
+  /** The wanted terms the memo's answers are for; a new set starts a new generation. */
+  private Set<String> memoWanted = Set.of();
+  private int generation = 1;
+
+  private long termIn(int off, int length, CharArraySet lookup) throws IOException {
+    if (length > MEMO_CHARS) {
+      return filter.termIn(chars, off, length, lookup);
+    }
+    int h = 0;
+    for (int i = off; i < off + length; i++) {
+      h = 31 * h + chars[i];
+    }
+    int slot = (h * 0x9E3779B9) >>> (32 - Integer.numberOfTrailingZeros(MEMO_SLOTS));
+    int at = slot * MEMO_CHARS;
+    if (memoGeneration[slot] == generation && memoLength[slot] == length
+        && Arrays.equals(memoWords, at, at + length, chars, off, off + length)) {
+      return memoTerm[slot];
+    }
+    long term = filter.termIn(chars, off, length, lookup);
+    System.arraycopy(chars, off, memoWords, at, length);
+    memoLength[slot] = length;
+    memoTerm[slot] = term;
+    memoGeneration[slot] = generation;
+    return term;
   }
 
   /** ASCII letters and digits. */
