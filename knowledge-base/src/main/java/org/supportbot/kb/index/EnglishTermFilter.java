@@ -23,30 +23,41 @@ import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
  * frequencies are Zipfian: a few thousand words make up most of any text.
  *
  * <p>The memory is direct-mapped, like a CPU cache: each word has one slot, chosen by its hash,
- * holding the word and its result in one array; a word whose slot holds another replaces it. A
- * lookup reads the slot's hash and, only when it agrees, that one array. (A hash table that probes
- * ({@code CharArrayMap}, 0.8 full) dereferenced a key for every probe, and those cache misses were
- * a fifth of indexing.)
+ * and a word whose slot holds another replaces it. A slot is 32 characters of one array, holding
+ * the hash, the word and its result together, so a lookup reads one or two adjacent cache lines.
+ * (A probing hash table ({@code CharArrayMap}) dereferenced a key per probe and then the value,
+ * and those cache misses were a fifth of indexing; so were the separate arrays of each word.)
+ * Words or results longer than 14 characters are normalised every time.
  */
 final class EnglishTermFilter extends FilteringTokenFilter {
-  /** Slots of the memory (a power of two): a few hundred KB per analysing thread. */
-  static final int MAX_REMEMBERED = 1 << 15;
-  /** Longer tokens (long identifiers, pasted junk) are normalised every time. */
-  private static final int MAX_REMEMBERED_LENGTH = 40;
+  /** Slots of an indexing analyzer's memory (a power of two): 1 MB per indexing thread. */
+  static final int MAX_REMEMBERED = 1 << 14;
+  /** Slots of a searching analyzer's memory: 128 KB per searching thread, as a server has many. */
+  static final int SEARCH_REMEMBERED = 1 << 11;
+  /** Longest word, and longest result, a slot holds. */
+  private static final int SLOT_WORD = 14;
+  /** A slot: hash (2 chars), word length (0 = empty), result length or DROPPED, word, result. */
+  private static final int SLOT = 4 + 2 * SLOT_WORD;
   /** The result length that marks a stop word (dropped). */
   private static final char DROPPED = 0xFFFF;
 
   private final CharTermAttribute term = addAttribute(CharTermAttribute.class);
-  /** Per slot: the word's hash. */
-  private final int[] hashes = new int[MAX_REMEMBERED];
-  /** Per slot: {@code [word length, word..., result length or DROPPED, result...]}, or null. */
-  private final char[][] entries = new char[MAX_REMEMBERED][];
+  private final char[] slots;
+  private final int slotBits;
+  /** The result of the last word {@link #slot} could not remember: {@code [length or DROPPED, result...]}. */
+  private char[] unremembered;
   private final Tokenizer word = new KeywordTokenizer();
   private final TokenStream normalise;
   private final CharTermAttribute normalised;
 
-  EnglishTermFilter(TokenStream in, CharArraySet stopWords) {
+  /** @param remembered slots of the memory, a power of two */
+  EnglishTermFilter(TokenStream in, CharArraySet stopWords, int remembered) {
     super(in);
+    if (Integer.bitCount(remembered) != 1) {
+      throw new IllegalArgumentException("remembered must be a power of two, was " + remembered);
+    }
+    slots = new char[remembered * SLOT];
+    slotBits = Integer.numberOfTrailingZeros(remembered);
     TokenStream ts = new EnglishPossessiveFilter(word);
     ts = new LowerCaseFilter(ts);
     ts = new ASCIIFoldingFilter(ts);
@@ -58,12 +69,14 @@ final class EnglishTermFilter extends FilteringTokenFilter {
   @Override
   protected boolean accept() throws IOException {
     int length = term.length();
-    char[] e = entry(term.buffer(), 0, length);
-    char resultLength = e[1 + length];
+    int at = slot(term.buffer(), 0, length);
+    char[] from = at >= 0 ? slots : unremembered;
+    int result = at >= 0 ? at + 4 + SLOT_WORD : 1;
+    char resultLength = from[result - (at >= 0 ? 1 + SLOT_WORD : 1)];
     if (resultLength == DROPPED) {
       return false;
     }
-    term.copyBuffer(e, 2 + length, resultLength);
+    term.copyBuffer(from, result, resultLength);
     return true;
   }
 
@@ -73,54 +86,66 @@ final class EnglishTermFilter extends FilteringTokenFilter {
    * filter.
    */
   long termIn(char[] buffer, int off, int length, CharArraySet wanted) throws IOException {
-    char[] e = entry(buffer, off, length);
-    char resultLength = e[1 + length];
-    if (resultLength == DROPPED || !wanted.contains(e, 2 + length, resultLength)) {
+    int at = slot(buffer, off, length);
+    char[] from = at >= 0 ? slots : unremembered;
+    int result = at >= 0 ? at + 4 + SLOT_WORD : 1;
+    char resultLength = from[result - (at >= 0 ? 1 + SLOT_WORD : 1)];
+    if (resultLength == DROPPED || !wanted.contains(from, result, resultLength)) {
       return -1;
     }
     int h = 0;
-    for (int i = 2 + length; i < 2 + length + resultLength; i++) {
-      h = 31 * h + e[i];
+    for (int i = result; i < result + resultLength; i++) {
+      h = 31 * h + from[i];
     }
     return h & 0xFFFF_FFFFL;
   }
 
-  /** The remembered entry of a word, normalised and remembered now if it is not. */
-  private char[] entry(char[] buffer, int off, int length) throws IOException {
-    if (length > MAX_REMEMBERED_LENGTH) {
-      return normalised(buffer, off, length);
+  /**
+   * The offset in {@link #slots} of the slot remembering the word, normalised and remembered now if
+   * it was not; -1 when the word or its result is too long to remember ({@link #unremembered} then
+   * holds the result).
+   */
+  private int slot(char[] buffer, int off, int length) throws IOException {
+    if (length > SLOT_WORD) {
+      unremembered = normalised(buffer, off, length);
+      return -1;
     }
     int h = 0;
     for (int i = off; i < off + length; i++) {
       h = 31 * h + buffer[i];
     }
-    int slot = (h * 0x9E3779B9) >>> (32 - Integer.numberOfTrailingZeros(MAX_REMEMBERED));
-    char[] e = entries[slot];
-    if (e != null && hashes[slot] == h && e[0] == length
-        && Arrays.equals(e, 1, 1 + length, buffer, off, off + length)) {
-      return e;
+    int at = ((h * 0x9E3779B9) >>> (32 - slotBits)) * SLOT;
+    if (slots[at + 2] == length && slots[at] == (char) (h >>> 16) && slots[at + 1] == (char) h
+        && Arrays.equals(slots, at + 4, at + 4 + length, buffer, off, off + length)) {
+      return at;
     }
-    e = normalised(buffer, off, length);
-    entries[slot] = e;
-    hashes[slot] = h;
-    return e;
+    char[] r = normalised(buffer, off, length);
+    if (r[0] != DROPPED && r[0] > SLOT_WORD) {
+      unremembered = r;
+      return -1;
+    }
+    slots[at] = (char) (h >>> 16);
+    slots[at + 1] = (char) h;
+    slots[at + 2] = (char) length;
+    slots[at + 3] = r[0];
+    System.arraycopy(buffer, off, slots, at + 4, length);
+    System.arraycopy(r, 1, slots, at + 4 + SLOT_WORD, r.length - 1);
+    return at;
   }
 
-  /** Lucene's filters run on the word: {@code [length, word..., result length or DROPPED, result...]}. */
+  /** Lucene's filters run on the word: {@code [result length or DROPPED, result...]}. */
   private char[] normalised(char[] buffer, int off, int length) throws IOException {
     word.setReader(new CharArrayReader(buffer, off, length));
     normalise.reset();
     boolean kept = normalise.incrementToken();
     int resultLength = kept ? normalised.length() : 0;
-    char[] e = new char[2 + length + resultLength];
-    e[0] = (char) length;
-    System.arraycopy(buffer, off, e, 1, length);
-    e[1 + length] = kept ? (char) resultLength : DROPPED;
+    char[] r = new char[1 + resultLength];
+    r[0] = kept ? (char) resultLength : DROPPED;
     if (kept) {
-      System.arraycopy(normalised.buffer(), 0, e, 2 + length, resultLength);
+      System.arraycopy(normalised.buffer(), 0, r, 1, resultLength);
     }
     normalise.end();
     normalise.close();
-    return e;
+    return r;
   }
 }

@@ -21,7 +21,7 @@ import org.apache.lucene.analysis.tokenattributes.OffsetAttribute;
 public final class StemmedMatcher {
   private final StandardTokenizer source = new StandardTokenizer();
   private final PrefixGate gate = new PrefixGate(source);
-  private final EnglishTermFilter filter = new EnglishTermFilter(gate, EnglishAnalyzer.ENGLISH_STOP_WORDS_SET);
+  private final EnglishTermFilter filter = new EnglishTermFilter(gate, EnglishAnalyzer.ENGLISH_STOP_WORDS_SET, EnglishTermFilter.SEARCH_REMEMBERED);
   private final TokenStream chain = filter;
 
   /**
