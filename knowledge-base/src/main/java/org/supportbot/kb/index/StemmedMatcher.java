@@ -14,14 +14,15 @@ import org.apache.lucene.analysis.tokenattributes.OffsetAttribute;
 
 /**
  * Finds where a text holds any of a few stemmed terms: the tokens of {@link SupportAnalyzers#stemmed()}
- * whose term is wanted, with their offsets. Only tokens that {@link PrefixGate} lets through are
- * normalised, so a snippet's matches cost a tokenizer pass and a few lookups instead of one
- * normalisation per word. One instance per thread.
+ * whose term is wanted, with their offsets. Only words that {@link PrefixGate} lets through are
+ * normalised, and the tokenizer runs only over the few chunks of text that are not plain words
+ * (see {@link #collect}). One instance per thread.
  */
 public final class StemmedMatcher {
   private final StandardTokenizer source = new StandardTokenizer();
   private final PrefixGate gate = new PrefixGate(source);
-  private final EnglishTermFilter filter = new EnglishTermFilter(gate, EnglishAnalyzer.ENGLISH_STOP_WORDS_SET, EnglishTermFilter.SEARCH_REMEMBERED);
+  private final EnglishTermFilter filter =
+      new EnglishTermFilter(gate, EnglishAnalyzer.ENGLISH_STOP_WORDS_SET, EnglishTermFilter.SEARCH_REMEMBERED);
   private final TokenStream chain = filter;
 
   /**
