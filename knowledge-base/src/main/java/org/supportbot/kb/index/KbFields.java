@@ -15,7 +15,13 @@ public final class KbFields {
   public static final String PRODUCT = "product";
   /** Normalized version, or {@link #NONE} when the document applies to every version. */
   public static final String VERSION = "version";
-  /** Stored text that snippets are cut from. */
+  /**
+   * The text snippets are cut from, as an uncompressed binary doc value: reading it for a hit is one
+   * bulk copy, where a stored field of up to 8,000 characters had to be decompressed byte by byte
+   * (and made every stored-field read of the document, for its id or title too, decompress it).
+   */
+  public static final String SNIPPET_TEXT = "snippet_text";
+  /** The same text as a stored field, in indexes built before 2026-12-03 (still read where present). */
   public static final String SNIPPET_SOURCE = "snippet_src";
 
   /** Searched with the stemming analyzer. */

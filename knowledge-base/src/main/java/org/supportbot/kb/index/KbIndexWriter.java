@@ -23,6 +23,7 @@ import org.apache.lucene.document.KnnFloatVectorField;
 import org.apache.lucene.index.VectorSimilarityFunction;
 import org.supportbot.kb.embed.Embedder;
 import org.supportbot.kb.embed.Embedders;
+import org.apache.lucene.document.BinaryDocValuesField;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.StoredField;
@@ -43,6 +44,7 @@ import org.apache.lucene.search.Weight;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.util.Bits;
+import org.apache.lucene.util.BytesRef;
 import org.supportbot.kb.KbException;
 import org.supportbot.kb.Source;
 import org.supportbot.kb.ingest.KbDocument;
@@ -184,6 +186,7 @@ public final class KbIndexWriter implements AutoCloseable {
     Map<Source, Map<String, String>> existing = new java.util.EnumMap<>(Source.class);
     Map<Source, Set<String>> present = new java.util.EnumMap<>(Source.class);
     List<KbDocument> all = new ArrayList<>();
+    Set<String> repeated = new HashSet<>();
     for (Map.Entry<Source, ? extends Collection<KbDocument>> e : bySource.entrySet()) {
       Source source = e.getKey();
       existing.put(source, hashes(source));
@@ -192,7 +195,9 @@ public final class KbIndexWriter implements AutoCloseable {
         if (d.source() != source) {
           throw new IllegalArgumentException(d.key() + " is not a " + source.label());
         }
-        ids.add(d.id());
+        if (!ids.add(d.id())) {
+          repeated.add(d.key());
+        }
       }
       present.put(source, ids);
       all.addAll(e.getValue());
@@ -224,7 +229,9 @@ public final class KbIndexWriter implements AutoCloseable {
             if (hash.equals(old)) {
               unchanged.incrementAndGet();
             } else {
-              put(d, hash);
+              // a document the index does not hold (and that this pass writes once) needs no
+              // delete-by-key: Lucene would look each key up in every segment for nothing
+              put(d, hash, old != null || repeated.contains(d.key()));
               (old == null ? added : updated).incrementAndGet();
             }
             progress.step();
@@ -265,17 +272,21 @@ public final class KbIndexWriter implements AutoCloseable {
 
   /** Adds or replaces one document. */
   public void put(KbDocument d) {
-    put(d, d.contentHash());
+    put(d, d.contentHash(), true);
   }
 
-  private void put(KbDocument d, String hash) {
+  private void put(KbDocument d, String hash, boolean replace) {
     written.add(d.source());
     try {
       Document doc = toLucene(d, hash);
       if (embedder != null) {
         doc.add(new KnnFloatVectorField(KbFields.VECTOR, embedder.embed(embeddingText(d)), VectorSimilarityFunction.DOT_PRODUCT));
       }
-      writer.updateDocument(new Term(KbFields.KEY, d.key()), doc);
+      if (replace) {
+        writer.updateDocument(new Term(KbFields.KEY, d.key()), doc);
+      } else {
+        writer.addDocument(doc);
+      }
     } catch (IOException e) {
       throw new KbException(path + ": cannot write document " + d.key() + ": " + e.getMessage(), e);
     }
@@ -341,7 +352,7 @@ public final class KbIndexWriter implements AutoCloseable {
     if (snippetSource.length() > SNIPPET_SOURCE_CHARS) {
       snippetSource = snippetSource.substring(0, SNIPPET_SOURCE_CHARS);
     }
-    doc.add(new StoredField(KbFields.SNIPPET_SOURCE, snippetSource));
+    doc.add(new BinaryDocValuesField(KbFields.SNIPPET_TEXT, new BytesRef(snippetSource)));
     doc.add(new StringField(KbFields.PRODUCT,
         d.product().isEmpty() ? KbFields.NONE : d.product().toLowerCase(Locale.ROOT), Field.Store.NO));
     if (d.versions().isEmpty()) {

@@ -69,6 +69,29 @@ final class PrefixGate extends FilteringTokenFilter {
     return isSet(firsts, first) || isSet(pairs, 128 * first + second(lower(c1)));
   }
 
+  /**
+   * Whether a token that starts at {@code i} of {@code text} (which ends at {@code end}) may
+   * normalise to a wanted term, whatever the token's length: the test of {@link #mayMatch} on its
+   * first two characters. A one-character token normalises to itself lower-cased or to nothing, so
+   * it can match only a wanted one-character term; the character after it is read as if it were
+   * the token's second, which can only let more through.
+   */
+  boolean mayStartAt(char[] text, int i, int end) {
+    char c0 = text[i];
+    if (everything || c0 >= 128) {
+      return true;
+    }
+    int first = lower(c0);
+    if (isSet(firsts, first)) {
+      return true;
+    }
+    if (i + 1 >= end) {
+      return false;
+    }
+    char c1 = text[i + 1];
+    return c1 >= 128 || isSet(pairs, 128 * first + second(lower(c1)));
+  }
+
   private static int lower(char c) {
     return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
   }

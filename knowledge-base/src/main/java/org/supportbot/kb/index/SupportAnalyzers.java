@@ -33,11 +33,16 @@ public final class SupportAnalyzers {
 
   /** The stemmed English analyzer with its own stop words (queries drop more words than documents). */
   public static Analyzer stemmed(CharArraySet stopWords) {
+    return stemmed(stopWords, EnglishTermFilter.SEARCH_REMEMBERED);
+  }
+
+  /** The same, remembering up to {@code remembered} words per thread (a power of two). */
+  private static Analyzer stemmed(CharArraySet stopWords, int remembered) {
     return new Analyzer() {
       @Override
       protected TokenStreamComponents createComponents(String fieldName) {
         Tokenizer source = new StandardTokenizer();
-        return new TokenStreamComponents(source, new EnglishTermFilter(source, stopWords));
+        return new TokenStreamComponents(source, new EnglishTermFilter(source, stopWords, remembered));
       }
 
       @Override
@@ -69,7 +74,8 @@ public final class SupportAnalyzers {
     for (String f : new String[] {KbFields.KEY, KbFields.SOURCE, KbFields.PRODUCT, KbFields.VERSION}) {
       perField.put(f, keyword);
     }
-    return new PerFieldAnalyzerWrapper(stemmed(), perField);
+    return new PerFieldAnalyzerWrapper(
+        stemmed(EnglishAnalyzer.ENGLISH_STOP_WORDS_SET, EnglishTermFilter.MAX_REMEMBERED), perField);
   }
 
   /** An immutable copy of the English stop words used at index time. */

@@ -18,6 +18,7 @@ import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.TokenStream;
 import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
 import org.apache.lucene.document.Document;
+import org.apache.lucene.index.BinaryDocValues;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.FloatVectorValues;
 import org.apache.lucene.index.KnnVectorValues;
@@ -399,10 +400,10 @@ public final class KbSearcher implements AutoCloseable {
       StoredFields stored = searcher.storedFields();
       orderTiesById(ranked, k, stored);
       List<SearchHit> hits = new ArrayList<>(Math.min(k, ranked.size()));
-      Set<String> want = withSnippets ? HIT_AND_SNIPPET_FIELDS : HIT_FIELDS;
       for (Scored sd : ranked.subList(0, Math.min(k, ranked.size()))) {
-        Document d = stored.document(sd.doc(), want);
-        String snippet = withSnippets ? snippet(d, terms) : "";
+        String text = withSnippets ? snippetText(sd.doc()) : null;
+        Document d = stored.document(sd.doc(), withSnippets && text == null ? HIT_AND_SNIPPET_FIELDS : HIT_FIELDS);
+        String snippet = withSnippets ? snippet(text == null ? d.get(KbFields.SNIPPET_SOURCE) : text, d, terms) : "";
         hits.add(new SearchHit(
             d.get(KbFields.ID), Source.parse(d.get(KbFields.SOURCE)), d.get(KbFields.TITLE),
             d.get(KbFields.URL), (float) sd.score(), sd.confidence(), snippet));
@@ -446,7 +447,7 @@ public final class KbSearcher implements AutoCloseable {
   private static final Set<String> ID_FIELD = Set.of(KbFields.ID);
   private static final Set<String> HIT_FIELDS =
       Set.of(KbFields.ID, KbFields.SOURCE, KbFields.TITLE, KbFields.URL);
-  /** A hit's fields and its snippet text, read from the stored fields together. */
+  /** A hit's fields and its snippet text, read from the stored fields together (indexes built before 2026-12-03). */
   private static final Set<String> HIT_AND_SNIPPET_FIELDS =
       Set.of(KbFields.ID, KbFields.SOURCE, KbFields.TITLE, KbFields.URL, KbFields.SNIPPET_SOURCE);
 
@@ -700,8 +701,10 @@ public final class KbSearcher implements AutoCloseable {
     Set<String> want = Set.of(KbFields.TITLE, KbFields.SNIPPET_SOURCE);
     for (int i = 0; i < n; i++) {
       Document d = searcher.storedFields().document(top[i].doc, want);
+      String body = snippetText(top[i].doc);
       Map<String, Integer> tf = new HashMap<>();
-      String text = d.get(KbFields.TITLE) + "\n" + d.get(KbFields.TITLE) + "\n" + d.get(KbFields.SNIPPET_SOURCE);
+      String text = d.get(KbFields.TITLE) + "\n" + d.get(KbFields.TITLE) + "\n"
+          + (body == null ? d.get(KbFields.SNIPPET_SOURCE) : body);
       for (String t : tokens(queryAnalyzer, KbFields.BODY, text)) {
         tf.merge(t, 1, Integer::sum);
       }
@@ -777,8 +780,22 @@ public final class KbSearcher implements AutoCloseable {
     return Math.log(1 + (cs.docCount() - df + 0.5) / (df + 0.5));
   }
 
-  private String snippet(Document d, QueryTerms terms) throws IOException {
-    String text = d.get(KbFields.SNIPPET_SOURCE);
+  /**
+   * The text a document's snippet is cut from, read from its doc value, or null when the document
+   * has none (an index built before 2026-12-03 stored it as {@link KbFields#SNIPPET_SOURCE}).
+   */
+  private String snippetText(int doc) throws IOException {
+    List<LeafReaderContext> leaves = reader.leaves();
+    LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(doc, leaves));
+    BinaryDocValues values = leaf.reader().getBinaryDocValues(KbFields.SNIPPET_TEXT);
+    if (values == null || !values.advanceExact(doc - leaf.docBase)) {
+      return null;
+    }
+    return values.binaryValue().utf8ToString();
+  }
+
+  private String snippet(String source, Document d, QueryTerms terms) throws IOException {
+    String text = source;
     if (text == null || text.isBlank()) {
       text = d.get(KbFields.TITLE);
     }

@@ -2,7 +2,6 @@ package org.supportbot.kb.search;
 
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Arrays;
 import java.util.List;
 
 /** Cuts a short window around the densest matches and marks matched terms as {@code **term**}. */
@@ -18,20 +17,34 @@ final class Snippets {
     if (matches.isEmpty()) {
       return (flat.length() <= maxChars ? flat : cut(flat, 0, maxChars) + "…").replace('\n', ' ');
     }
-    List<int[]> sorted = new ArrayList<>(matches);
-    sorted.sort(Comparator.<int[]>comparingInt(m -> m[0]).thenComparingInt(m -> -m[1]));
+    // the stemmed matches come in text order; only the exact tokens' (appended after them) need a sort
+    List<int[]> sorted = matches;
+    if (!inOrder(matches)) {
+      sorted = new ArrayList<>(matches);
+      sorted.sort(Comparator.<int[]>comparingInt(m -> m[0]).thenComparingInt(m -> -m[1]));
+    }
     // each window opens 40 characters before a match and holds the matches from that one on
     // up to the first that ends beyond it; windows only move right, so one pass over the
     // matches, adding at the right edge and dropping at the left, scores them all
     int bestStart = 0;
     int bestScore = -1;
-    // each match's term as a small number, so that the window's counts are an array
-    int[] terms = sorted.stream().mapToInt(m -> m[2]).distinct().sorted().toArray();
+    // each match's term as a small number, so that the window's counts are an array (a query has
+    // few terms, so a linear search of those seen so far is the cheapest map)
+    int[] terms = new int[sorted.size()];
+    int distinctTerms = 0;
     int[] term = new int[sorted.size()];
     for (int i = 0; i < term.length; i++) {
-      term[i] = Arrays.binarySearch(terms, sorted.get(i)[2]);
+      int hash = sorted.get(i)[2];
+      int t = 0;
+      while (t < distinctTerms && terms[t] != hash) {
+        t++;
+      }
+      if (t == distinctTerms) {
+        terms[distinctTerms++] = hash;
+      }
+      term[i] = t;
     }
-    int[] inWindow = new int[terms.length];
+    int[] inWindow = new int[distinctTerms];
     int distinct = 0;
     int next = 0;
     for (int i = 0; i < sorted.size(); i++) {
@@ -73,6 +86,18 @@ final class Snippets {
       out.append('…');
     }
     return out.toString().replace('\n', ' ').strip();
+  }
+
+  /** Whether the matches are already in the order the window needs: by start, the longer first. */
+  private static boolean inOrder(List<int[]> matches) {
+    for (int i = 1; i < matches.size(); i++) {
+      int[] a = matches.get(i - 1);
+      int[] b = matches.get(i);
+      if (a[0] > b[0] || a[0] == b[0] && a[1] < b[1]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static String cut(String s, int from, int max) {

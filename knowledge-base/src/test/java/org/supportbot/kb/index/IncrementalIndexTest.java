@@ -38,6 +38,24 @@ class IncrementalIndexTest {
   }
 
   @Test
+  void aRebuildAndAnIdGivenTwiceInOnePassLeaveOneDocumentPerKey() {
+    threeArticles();
+    index();
+    KbIndexing.indexFolders(kb, articles, null, "", true, KbIndexing.Mode.LEXICAL, IndexProgress.NONE);
+    // new documents are added without a delete-by-key, except an id that comes twice in one pass
+    org.supportbot.kb.ingest.KbDocument first = new org.supportbot.kb.ingest.KbDocument(
+        "t1", Source.FORUM, "Modem blinking", "", List.of(), "", List.of(), "", "Lights blink.", "", "Reset it.");
+    org.supportbot.kb.ingest.KbDocument again = new org.supportbot.kb.ingest.KbDocument(
+        "t1", Source.FORUM, "Modem blinking red", "", List.of(), "", List.of(), "", "Lights blink.", "", "Call us.");
+    KbIndexing.index(kb, null, List.of(first, again), false, KbIndexing.Mode.LEXICAL, IndexProgress.NONE);
+    try (KbSearcher s = KbSearcher.open(KbIndexing.luceneDir(kb), SearchSettings.defaults().lexicalOnly())) {
+      assertThat(s.size()).isEqualTo(4);
+      assertThat(s.search(SearchRequest.of("printer offline"), 5, false)).extracting(SearchHit::id).containsExactly("a1");
+      assertThat(s.search(SearchRequest.of("modem blinking"), 5, false)).extracting(SearchHit::id).containsExactly("t1");
+    }
+  }
+
+  @Test
   void changedAndDeletedArticlesAreUpdatedAndTheRestSkipped() throws IOException {
     threeArticles();
     assertThat(index()).extracting(IndexReport::added, IndexReport::updated, IndexReport::unchanged, IndexReport::deleted)

@@ -126,6 +126,71 @@ class PrefixGateTest {
     }
   }
 
+  @Test
+  void theMatcherFindsWhatTheFullAnalyzerFindsInTextsOfAnyCharacters() throws IOException {
+    // separators of every kind, joiners (. ' _ : -), digits, non-ASCII letters, ideographs, a
+    // combining mark, a soft hyphen, an emoji keycap and runs longer than the longest token
+    String[] pieces = {
+      " ", "  ", "\n", "\r\n", "\t", ".", ",", "'", "’", "_", ":", "-", "/", "(", ")", "\"", "#", "@",
+      "a", "I", "s", "x", "y", "1", "42", "3.14", "co", "Conn", "connection", "pool", "Pools", "eying",
+      "the", "THE", "café", "e\u0301", "\u00AD", "日本", "\u3000", "\u00A0", "1\uFE0F\u20E3", "ß", "İ",
+      "ＦＵＬＬ", "ﬁ", "über", "ORA-00942", "config.yml", "x".repeat(300), "ab".repeat(140) + ".c",
+    };
+    SplittableRandom rnd = new SplittableRandom(23);
+    StemmedMatcher matcher = new StemmedMatcher();
+    for (int round = 0; round < 2_000; round++) {
+      StringBuilder text = new StringBuilder();
+      int n = 1 + rnd.nextInt(120);
+      for (int i = 0; i < n; i++) {
+        text.append(pieces[rnd.nextInt(pieces.length)]);
+      }
+      List<String> all = terms(text.toString());
+      Set<String> wanted = new HashSet<>();
+      for (int i = 0; i < 1 + rnd.nextInt(4) && !all.isEmpty(); i++) {
+        wanted.add(all.get(rnd.nextInt(all.size())));
+      }
+      if (wanted.isEmpty() || rnd.nextInt(4) == 0) {
+        wanted.add(rnd.nextBoolean() ? "zzznotthere" : "x");
+      }
+      List<int[]> got = new ArrayList<>();
+      matcher.collect(text.toString(), wanted, got);
+      assertThat(got.stream().map(m -> m[0] + "-" + m[1] + ":" + m[2]).toList())
+          .as("text %s, wanted %s", text, wanted)
+          .isEqualTo(fullPass(text.toString(), wanted));
+    }
+  }
+
+  @Test
+  void theMatcherFindsWhatTheFullAnalyzerFindsInTheEvaluationCorpora() throws IOException {
+    Path data = KbEvalData.find().orElse(null);
+    org.junit.jupiter.api.Assumptions.assumeTrue(data != null, "kb-eval data not beside the repository");
+    List<Path> files;
+    try (Stream<Path> walk = Files.walk(data)) {
+      files = walk.filter(Files::isRegularFile).sorted().limit(400).toList();
+    }
+    SplittableRandom rnd = new SplittableRandom(5);
+    StemmedMatcher matcher = new StemmedMatcher();
+    int matched = 0;
+    for (Path f : files) {
+      String text = Files.readString(f);
+      List<String> all = terms(text);
+      if (all.isEmpty()) {
+        continue;
+      }
+      Set<String> wanted = new HashSet<>();
+      for (int i = 0; i < 1 + rnd.nextInt(8); i++) {
+        wanted.add(all.get(rnd.nextInt(all.size())));
+      }
+      List<int[]> got = new ArrayList<>();
+      matcher.collect(text, wanted, got);
+      assertThat(got.stream().map(m -> m[0] + "-" + m[1] + ":" + m[2]).toList())
+          .as("%s, wanted %s", f, wanted)
+          .isEqualTo(fullPass(text, wanted));
+      matched += got.size();
+    }
+    assertThat(matched).isGreaterThan(1_000);
+  }
+
   private record Token(String term, int start, int end) {}
 
   /** The stemmed analyzer's tokens of a text, with their offsets. */
