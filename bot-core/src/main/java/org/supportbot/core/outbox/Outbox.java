@@ -112,14 +112,17 @@ public final class Outbox {
 
   /**
    * Records a batch in one transaction and hands out its messages as deliveries, in order, except
-   * those whose lane still holds an older message that is not in flight (waiting for its retry, or
-   * left by an earlier run): those stay pending behind it and {@link #due} hands them out in turn.
+   * those whose lane still holds an older message that is not in flight (waiting for its retry, left
+   * by an earlier run, or recorded by another instance): those stay pending behind it and {@link #due}
+   * hands them out in turn. On a database several instances share, a message whose lane another
+   * instance holds is not handed out here at all: that instance's {@link #due} delivers it.
    */
   public synchronized List<Delivery> record(OutboxStore.Batch batch) {
     if (batch.isEmpty()) {
       return List.of();
     }
-    List<Long> ids = store.record(batch);
+    OutboxStore.Recorded recorded = store.recordLeasing(batch);
+    List<Long> ids = recorded.ids();
     if (ids.isEmpty()) {
       return List.of();
     }
@@ -127,7 +130,10 @@ public final class Outbox {
     for (int i = 0; i < ids.size(); i++) {
       Outbound message = batch.messages().get(i);
       String lane = lane(message);
-      if (waiting.containsKey(lane)) {
+      if (recorded.elsewhere().contains(lane)) {
+        continue; // another instance holds the lane and delivers it, in order
+      }
+      if (waiting.containsKey(lane) || behindOthers(recorded.before().get(lane))) {
         waits(lane); // behind an older message of its lane that is not in flight
         continue;
       }
@@ -135,6 +141,14 @@ public final class Outbox {
       out.add(new Delivery(ids.get(i), message, 0, batch.at(), this));
     }
     return out;
+  }
+
+  /**
+   * Whether a lane's messages recorded before a batch (as a shared store reports them; null when it does
+   * not) include one that is not in flight here: recorded by another instance, or waiting for its retry.
+   */
+  private boolean behindOthers(List<Long> before) {
+    return before != null && (before.size() >= OutboxStore.BEFORE_LIMIT || !inFlight.containsAll(before));
   }
 
   /**

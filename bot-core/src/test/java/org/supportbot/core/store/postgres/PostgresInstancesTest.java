@@ -198,4 +198,40 @@ class PostgresInstancesTest {
         .containsExactly("slack/T1/C1", "slack/T1/C1", "slack/T1/C2", "slack/T1/C1");
     assertThat(a.pending(10)).isEmpty();
   }
+  private static List<String> texts(List<org.supportbot.core.outbox.Delivery> out) {
+    return out.stream().map(d -> d.message().plainText()).toList();
+  }
+
+  private static OutboxStore.Batch batch(Outbound... messages) {
+    return new OutboxStore.Batch(List.of(messages), OptionalLong.empty(), List.of(), List.of(), Map.of(), T0);
+  }
+
+  @Test
+  void aFreshMessageIsHandedOutAtOnceOnlyByTheInstanceHoldingItsLane() {
+    MutableClock clock = new MutableClock(T0);
+    org.supportbot.core.outbox.Outbox a = new org.supportbot.core.outbox.Outbox(new PostgresOutboxStore(database("a"),
+        clock), clock, org.supportbot.core.outbox.Backoff.DEFAULT);
+    org.supportbot.core.outbox.Outbox b = new org.supportbot.core.outbox.Outbox(new PostgresOutboxStore(database("b"),
+        clock), clock, org.supportbot.core.outbox.Backoff.DEFAULT);
+    ChatPlace c1 = new ChatPlace("slack", "T1", "C1", "");
+    ChatPlace c2 = new ChatPlace("slack", "T1", "C2", "");
+    java.util.function.BiFunction<ChatPlace, String, Outbound> msg = (p, t) -> Outbound.toPlace(p,
+        Outbound.Kind.REPLY).text(t).build();
+
+    List<org.supportbot.core.outbox.Delivery> one = a.record(batch(msg.apply(c1, "one")));
+    assertThat(texts(one)).as("C1 was free: a leases it in the same transaction").containsExactly("one");
+    List<org.supportbot.core.outbox.Delivery> byB = b.record(batch(msg.apply(c1, "two"), msg.apply(c2, "three")));
+    assertThat(texts(byB)).as("C1 is a's: b leaves it to a").containsExactly("three");
+    assertThat(texts(b.due(10))).isEmpty();
+    assertThat(texts(a.due(10))).as("a delivers b's message in C1, after its own").containsExactly("two");
+
+    // a dies with "two" in flight; once C1's lease lapses, b records into C1 and takes the lane over: the
+    // older message goes first, then the new one, never the new one ahead of it
+    one.get(0).sent();
+    clock.set(T0.plus(PostgresDatabase.LEASE).plusSeconds(1));
+    List<org.supportbot.core.outbox.Delivery> four = b.record(batch(msg.apply(c1, "four")));
+    assertThat(texts(four)).as("held behind the older message of its lane").isEmpty();
+    assertThat(texts(b.due(10))).containsExactly("two", "four");
+    assertThat(texts(a.due(10))).as("a coming back holds no lane any more").isEmpty();
+  }
 }
