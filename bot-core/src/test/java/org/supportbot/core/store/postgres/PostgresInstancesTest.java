@@ -234,4 +234,30 @@ class PostgresInstancesTest {
     assertThat(texts(b.due(10))).containsExactly("two", "four");
     assertThat(texts(a.due(10))).as("a coming back holds no lane any more").isEmpty();
   }
+  @Test
+  void aRunningInstanceTakesOverTheInboxEntriesOfOneThatStoppedRenewingItsLeases() {
+    MutableClock clock = new MutableClock(T0);
+    InboxStore a = new PostgresInboxStore(database("a"), clock);
+    InboxStore b = new PostgresInboxStore(database("b"), clock);
+    long id = a.add(said("Ev1"), Optional.empty(), Optional.empty()).id();
+    assertThat(b.takeOver("slack", 10)).as("a's lease holds").isEmpty();
+    assertThat(a.takeOver("slack", 10)).as("a's own entry is not taken over, only renewed").isEmpty();
+
+    // a renews on its ticks while it lives: 20 s after each renewal the lease still holds
+    clock.set(T0.plusSeconds(20));
+    a.takeOver("slack", 10);
+    clock.set(T0.plusSeconds(40));
+    assertThat(b.takeOver("slack", 10)).isEmpty();
+
+    // a dies: 30 s after its last renewal b takes the entry over, once
+    clock.set(T0.plusSeconds(20).plus(PostgresDatabase.LEASE).plusMillis(1));
+    assertThat(b.takeOver("slack", 10)).extracting(InboxStore.Pending::id).containsExactly(id);
+    assertThat(b.takeOver("slack", 10)).as("b holds it now").isEmpty();
+    assertThat(a.takeOver("slack", 10)).as("nor does a coming back take it").isEmpty();
+    assertThat(a.pending("slack", 10)).isEmpty();
+    b.done(id, clock.instant());
+    clock.set(clock.instant().plus(PostgresDatabase.LEASE.multipliedBy(2)));
+    assertThat(a.takeOver("slack", 10)).isEmpty();
+    assertThat(b.takeOver("slack", 10)).isEmpty();
+  }
 }
