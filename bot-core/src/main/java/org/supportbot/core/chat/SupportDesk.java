@@ -429,9 +429,11 @@ public final class SupportDesk {
     }
     rendering.lock();
     try {
-      Step daily = new Step();
-      digest.addIfDue(now, daily);
-      out.addAll(commit(daily));
+      out.addAll(recordRendered(() -> {
+        Step daily = new Step();
+        digest.addIfDue(now, daily);
+        return daily;
+      }));
     } finally {
       rendering.unlock();
     }

@@ -164,14 +164,23 @@ public final class PostgresOutboxStore implements OutboxStore {
       }
     }
     if (!batch.marks().isEmpty()) {
+      // a mark says a step was done (the day's digest, a maintenance notice): set to the value it already has,
+      // another instance did the same step first, and this batch would post it a second time
       try (PreparedStatement ps = c.prepareStatement("INSERT INTO desk_marks (name, value) VALUES (?, ?)"
-          + " ON CONFLICT (name) DO UPDATE SET value = excluded.value")) {
-        for (Map.Entry<String, String> m : new java.util.TreeMap<>(batch.marks()).entrySet()) {
+          + " ON CONFLICT (name) DO UPDATE SET value = excluded.value WHERE desk_marks.value <> excluded.value")) {
+        List<Map.Entry<String, String>> marks = List.copyOf(new java.util.TreeMap<>(batch.marks()).entrySet());
+        for (Map.Entry<String, String> m : marks) {
           ps.setString(1, m.getKey());
           ps.setString(2, m.getValue());
           ps.addBatch();
         }
-        ps.executeBatch();
+        int[] counts = ps.executeBatch();
+        for (int i = 0; i < counts.length; i++) {
+          if (counts[i] == 0) {
+            throw new WrittenElsewhereException("the desk's mark " + marks.get(i).getKey() + " is at "
+                + marks.get(i).getValue() + " already: another instance did this step first");
+          }
+        }
       }
     }
     return List.copyOf(ids);

@@ -260,4 +260,22 @@ class PostgresInstancesTest {
     assertThat(a.takeOver("slack", 10)).isEmpty();
     assertThat(b.takeOver("slack", 10)).isEmpty();
   }
+  @Test
+  void aStepAnotherInstanceMarkedDoneFirstIsRefusedWithItsMessages() {
+    MutableClock clock = new MutableClock(T0);
+    OutboxStore a = new PostgresOutboxStore(database("a"), clock);
+    OutboxStore b = new PostgresOutboxStore(database("b"), clock);
+    Outbound digest = Outbound.toPlace(new ChatPlace("slack", "T1", "C0TRIAGE", ""), Outbound.Kind.NOTICE)
+        .text("Daily digest").build();
+    a.record(new OutboxStore.Batch(List.of(digest), OptionalLong.empty(), List.of(), List.of(),
+        Map.of("digest", "2026-12-01"), T0));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> b.record(new OutboxStore.Batch(List.of(digest),
+        OptionalLong.empty(), List.of(), List.of(), Map.of("digest", "2026-12-01"), T0)))
+        .isInstanceOf(org.supportbot.core.store.WrittenElsewhereException.class)
+        .hasMessageContaining("mark digest is at 2026-12-01 already");
+    assertThat(a.pendingCount()).as("the digest once").isEqualTo(1);
+    b.record(new OutboxStore.Batch(List.of(digest), OptionalLong.empty(), List.of(), List.of(),
+        Map.of("digest", "2026-12-02"), T0));
+    assertThat(a.pendingCount()).as("the next day's").isEqualTo(2);
+  }
 }
