@@ -53,7 +53,9 @@ import org.supportbot.core.store.WrittenElsewhereException;
  * deferred pings, released pings and marks of the same step) in one transaction. A crash after an
  * incident change committed and before its messages were recorded leaves its events past the
  * cursor, so the next step renders them; a crash before the adapter reported a message sent leaves
- * it in the outbox, so the next tick hands it out again.
+ * it in the outbox, so the next tick hands it out again. Several instances on one database share the
+ * cursor: a step whose events another instance recorded first is refused by the outbox and rendered
+ * again from the stored cursor ({@code recordRendered}).
  */
 public final class SupportDesk {
 

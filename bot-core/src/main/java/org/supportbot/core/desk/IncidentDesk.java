@@ -56,6 +56,12 @@ import org.supportbot.core.timer.TimerStore;
  * command is refused with the same reason. Two engineers claiming one case at once: the first
  * claim wins, the second gets {@link IncidentOutcome.HeldBy} naming the holder.
  *
+ * <p>On a store several instances share ({@link IncidentStore#shared()}, PostgreSQL), the writer lock
+ * orders this instance only: incident numbers are read from the store, a cached case is used only while
+ * its event count is the stored one, and a commit another instance overtook ({@link
+ * WrittenElsewhereException}) is decided again from fresh reads, so a case's commands are applied one at
+ * a time across instances and none fails because another instance wrote first.
+ *
  * <p>Reads ({@link #incident}, {@link #openAt}, {@link #openFor}, {@link #queue}, {@link #mine},
  * {@link #log}) may come from any thread and see every completed commit.
  */
