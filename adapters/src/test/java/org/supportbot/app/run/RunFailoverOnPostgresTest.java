@@ -149,6 +149,7 @@ class RunFailoverOnPostgresTest {
     pb.redirectErrorStream(true).redirectOutput(dir.resolve("run-i" + i + "-" + (++starts) + ".log").toFile());
     Process p = pb.start();
     bots[i] = p;
+    Runtime.getRuntime().addShutdownHook(new Thread(p::destroyForcibly)); // the test JVM stopped before @AfterEach
     Await.until(() -> !p.isAlive() || accepts(ports[i]), "instance i" + i + " to serve");
     assertThat(p.isAlive()).as("instance i%d started (see %s)", i, dir).isTrue();
   }
