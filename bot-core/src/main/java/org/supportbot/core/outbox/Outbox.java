@@ -89,6 +89,12 @@ public final class Outbox {
     waiting.computeIfPresent(lane, (l, n) -> n <= 1 ? null : n - 1);
   }
 
+  /**
+   * On a shared store, the ids of the pending messages this instance recorded into lanes it held (no other
+   * instance tried them, so it knows whether they were sent); removed once delivered or set aside.
+   */
+  private final Set<Long> recordedHere = ConcurrentHashMap.newKeySet();
+
   /** Messages up to this id were left pending by an earlier run: they may have been sent before it died. */
   private final long earlierRun;
 
@@ -133,6 +139,9 @@ public final class Outbox {
       if (recorded.elsewhere().contains(lane)) {
         continue; // another instance holds the lane and delivers it, in order
       }
+      if (store.shared()) {
+        recordedHere.add(ids.get(i)); // in a lane this instance holds: no other instance tried it
+      }
       if (waiting.containsKey(lane) || behindOthers(recorded.before().get(lane))) {
         waits(lane); // behind an older message of its lane that is not in flight
         continue;
@@ -176,7 +185,10 @@ public final class Outbox {
       }
       inFlight.add(p.id());
       handedOut(p.lane());
-      out.add(new Delivery(p.id(), p.message(), p.attempts(), p.recordedAt(), this, p.id() <= earlierRun));
+      // left by an earlier run, or (several instances) recorded by another one, which may have sent it and
+      // died before reporting it: the adapter looks for the post before sending it again
+      boolean mayHaveBeenSent = p.id() <= earlierRun || store.shared() && !recordedHere.contains(p.id());
+      out.add(new Delivery(p.id(), p.message(), p.attempts(), p.recordedAt(), this, mayHaveBeenSent));
     }
     return out;
   }
@@ -196,6 +208,7 @@ public final class Outbox {
       store.delivered(d.id());
     } finally {
       inFlight.remove(d.id());
+      recordedHere.remove(d.id());
     }
   }
 
@@ -228,6 +241,7 @@ public final class Outbox {
     Instant now = clock.instant();
     String lane = lane(d.message());
     store.setAside(d.id(), attempts, now, reason);
+    recordedHere.remove(d.id());
     LOG.error("outbox: message {} ({} to {}) was {} after {} attempt(s), the last: {}; set aside, its lane goes on"
         + " with the next message; resend it with `supportbot outbox resend --id {}` once the cause is fixed", d.id(),
         d.message().kind(), lane, why, attempts, reason, d.id());

@@ -59,6 +59,14 @@ public interface OutboxStore {
     }
   }
 
+  /**
+   * Whether other instances record and deliver from this store too (PostgreSQL): a pending message another
+   * instance recorded may have been sent by it before it died. False for a store one process owns.
+   */
+  default boolean shared() {
+    return false;
+  }
+
   /** The most older pending ids {@link #recordLeasing} reports per lane. */
   int BEFORE_LIMIT = 256;
 

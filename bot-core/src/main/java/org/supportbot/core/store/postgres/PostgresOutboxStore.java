@@ -45,6 +45,11 @@ public final class PostgresOutboxStore implements OutboxStore {
   }
 
   @Override
+  public boolean shared() {
+    return true;
+  }
+
+  @Override
   public List<Long> record(Batch batch) {
     return recordLeasing(batch).ids();
   }

@@ -231,7 +231,10 @@ class PostgresInstancesTest {
     clock.set(T0.plus(PostgresDatabase.LEASE).plusSeconds(1));
     List<org.supportbot.core.outbox.Delivery> four = b.record(batch(msg.apply(c1, "four")));
     assertThat(texts(four)).as("held behind the older message of its lane").isEmpty();
-    assertThat(texts(b.due(10))).containsExactly("two", "four");
+    List<org.supportbot.core.outbox.Delivery> takenOver = b.due(10);
+    assertThat(texts(takenOver)).containsExactly("two", "four");
+    assertThat(takenOver.get(0).mayHaveBeenSent()).as("a may have sent it before it died: looked for first").isTrue();
+    assertThat(takenOver.get(1).mayHaveBeenSent()).as("recorded by b into its own lane").isFalse();
     assertThat(texts(a.due(10))).as("a coming back holds no lane any more").isEmpty();
   }
   @Test
