@@ -276,10 +276,8 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
     }
     adapter.recover();
     link.router().register(DiscordRenderer.PLATFORM, adapter::deliverLater);
-    if (link.firesTimers()) {
-      long every = settings.tickEvery().toMillis();
-      adapter.ticker.scheduleWithFixedDelay(adapter::tickSafely, every, every, TimeUnit.MILLISECONDS);
-    }
+    long every = settings.tickEvery().toMillis();
+    adapter.ticker.scheduleWithFixedDelay(adapter::tickSafely, every, every, TimeUnit.MILLISECONDS);
     log.info("Discord adapter ready as {} with intents {}", adapter.jda.getSelfUser().getName(), settings.intents());
     return adapter;
   }
@@ -369,11 +367,22 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
     deliver(desk.tickTracked(), null);
   }
 
+  /** Fires the timers when this adapter is the one that does, and takes over what other instances left. */
   private void tickSafely() {
     try {
-      tick();
+      if (link.firesTimers()) {
+        tick();
+      }
     } catch (RuntimeException e) {
       log.error("firing the desk's timers failed", e);
+    }
+    try {
+      // on a database several instances share: what another instance acknowledged and did not handle
+      for (InboxStore.Pending p : inbox.takeOver(DiscordRenderer.PLATFORM, 500)) {
+        run(new InboxStore.Added(p.id(), false, true), p.inbound(), null, false);
+      }
+    } catch (RuntimeException e) {
+      log.error("taking over the inbox entries of other instances failed ({})", e.getClass().getSimpleName());
     }
   }
 

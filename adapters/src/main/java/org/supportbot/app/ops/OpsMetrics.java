@@ -142,6 +142,15 @@ public final class OpsMetrics implements PlatformMetrics {
   }
 
   /**
+   * How many batches of commands or firings were decided again because another instance on the same
+   * database wrote their case (or number, or timer) first: 0 on SQLite.
+   */
+  public void bindDecidedAgain(LongSupplier decidedAgain) {
+    counter("supportbot.desk.decided.again", "Batches of commands or timer firings decided again because another"
+        + " instance wrote first", decidedAgain);
+  }
+
+  /**
    * A platform's connection state, error count and rate limiting. The 429s counted are those reported
    * through {@link #rateLimited} plus {@code received429}, for a client that counts them itself.
    */

@@ -226,6 +226,7 @@ public final class RunCommand implements Callable<Integer> {
             s.ops().map(BotSettings.Ops::maxOutboxAge).orElse(BotSettings.Ops.MAX_OUTBOX_AGE));
     Duration maxFailing = s.ops().map(BotSettings.Ops::maxFailing).orElse(BotSettings.Ops.MAX_FAILING);
     metrics.bindTimers(() -> wiring.incidents.timerCounts(clock.instant().minus(HealthCheck.LATE_AFTER)));
+    metrics.bindDecidedAgain(wiring.incidents::retriedAfterConflict);
     metrics.bindDropped(router::dropped);
     metrics.bindOutbox(wiring.outbox::pendingCount, wiring.outbox::setAsideCount);
     DeskLink link = new DeskLink(metrics, router, false);

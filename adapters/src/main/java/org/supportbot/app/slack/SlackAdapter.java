@@ -328,6 +328,28 @@ public final class SlackAdapter implements AutoCloseable {
     } catch (RuntimeException e) {
       LOG.error("slack: a timer tick failed", e);
     }
+    takeOver();
+  }
+
+  /** How many entries of a dead instance one tick takes over at most. */
+  private static final int TAKE_OVER_PAGE = 500;
+
+  /**
+   * On a database several instances share: queues the inbox entries another instance acknowledged and did
+   * not handle before its lease lapsed (it died), as a start queues its own; renews this instance's leases.
+   */
+  private void takeOver() {
+    try {
+      List<InboxStore.Pending> taken = inbox.takeOver(PLATFORM, TAKE_OVER_PAGE);
+      if (!taken.isEmpty()) {
+        LOG.info("slack: took over {} inbox entr{} another instance left unhandled", taken.size(),
+            taken.size() == 1 ? "y" : "ies");
+      }
+      taken.forEach(this::queue);
+    } catch (RuntimeException e) {
+      LOG.error("slack: taking over the inbox entries of other instances failed ({}); trying again at the next tick",
+          e.getClass().getSimpleName());
+    }
   }
 
   // ---- translation ----------------------------------------------------------------------------

@@ -399,13 +399,13 @@ public final class RecordingSlackApi implements AutoCloseable {
   }
 
   /** From now on calls of {@code method} are recorded and then held, unanswered, until {@link #release()}. */
-  void hold(String method) {
+  public void hold(String method) {
     held = new java.util.concurrent.CountDownLatch(1);
     heldMethod = method;
   }
 
   /** Answers the held calls and stops holding. */
-  void release() {
+  public void release() {
     heldMethod = "";
     held.countDown();
   }

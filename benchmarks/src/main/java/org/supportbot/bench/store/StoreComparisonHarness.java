@@ -28,6 +28,7 @@ import org.supportbot.core.directory.Organization;
 import org.supportbot.core.incident.Actor;
 import org.supportbot.core.incident.ChatPlace;
 import org.supportbot.core.incident.IncidentCommand;
+import org.supportbot.core.incident.IncidentNumber;
 import org.supportbot.core.incident.IncidentOutcome;
 import org.supportbot.core.incident.MessageRef;
 import org.supportbot.core.incident.Origin;
@@ -41,10 +42,13 @@ import org.supportbot.core.time.ManualClock;
 
 /**
  * The incident desk on SQLite and on PostgreSQL, side by side (not JMH: one-shot measurements of a durable
- * store that grows): durable filings per second from 1 and from 8 callers on one instance, then the
- * timer firings per second of one instance, and, on PostgreSQL, of three instances (three connection
- * pools, three lease names) firing one database's due timers at once (timers are leased by case, so
- * they never fire a timer twice; the test {@code PostgresInstancesTest} checks that).
+ * store that grows): durable filings per second from 1 caller on one instance and from 8 callers spread
+ * over the instances (one organization, so their numbers contend), commands per second (customer replies
+ * to those cases from 8 callers spread over the instances, so cases contend), then the timer firings per
+ * second of one instance, and, on PostgreSQL, of three instances (three connection pools, three lease
+ * names) firing one database's due timers at once (timers are leased by case, so they never fire a timer
+ * twice; the test {@code PostgresInstancesTest} checks that). Prints how often a batch was decided again
+ * because another instance wrote its case or number first.
  *
  * <p>The PostgreSQL database must be empty; the harness works in schemas {@code bench_*} it creates and
  * drops. Run: {@code ./mvnw -B -ntp -Pbenchmarks -pl benchmarks -am package -DskipTests &&
@@ -160,12 +164,14 @@ public final class StoreComparisonHarness {
       int callers = 8;
       ExecutorService pool = Executors.newFixedThreadPool(callers);
       List<Future<?>> done = new ArrayList<>();
+      List<IncidentNumber> filed = java.util.Collections.synchronizedList(new ArrayList<>());
       long start = System.nanoTime();
       for (int c = 0; c < callers; c++) {
         int from = c;
+        Desk at = desks.get(c % instances); // the callers spread over the instances, as a load balancer would
         done.add(pool.submit(() -> {
           for (int i = from; i < n; i += callers) {
-            expectFiled(first.desk().handle(filing(first, "conc-" + i)));
+            filed.add(expectFiled(at.desk().handle(filing(at, "conc-" + i))));
           }
         }));
       }
@@ -173,9 +179,35 @@ public final class StoreComparisonHarness {
         d.get();
       }
       double secs = (System.nanoTime() - start) / 1e9;
-      if (instances == 1) {
-        System.out.printf("%s: filings, %d callers: %d in %.2f s = %.0f filings/s%n", name, callers, n, secs, n / secs);
+      System.out.printf("%s: filings, %d callers over %d instance(s), one organization: %d in %.2f s = %.0f filings/s;"
+          + " decided again after another instance wrote first: %d%n", name, callers, instances, n, secs, n / secs,
+          retries(desks));
+
+      // commands: customer replies to the cases just filed, each case from several callers (and instances)
+      long retriedBefore = retries(desks);
+      done.clear();
+      start = System.nanoTime();
+      for (int c = 0; c < callers; c++) {
+        int from = c;
+        Desk at = desks.get(c % instances);
+        done.add(pool.submit(() -> {
+          for (int i = from; i < n; i += callers) {
+            IncidentNumber on = filed.get((i * 7) % filed.size());
+            Origin o = new Origin("reply-" + i, Actor.customer(at.reporter()), T0, Optional.empty());
+            IncidentOutcome out = at.desk().handle(new IncidentCommand.CustomerReply(o, on, "still failing " + i));
+            if (!(out instanceof IncidentOutcome.Changed)) {
+              throw new IllegalStateException("reply refused: " + out);
+            }
+          }
+        }));
       }
+      for (Future<?> d : done) {
+        d.get();
+      }
+      secs = (System.nanoTime() - start) / 1e9;
+      System.out.printf("%s: commands (customer replies), %d callers over %d instance(s): %d in %.2f s = %.0f"
+          + " commands/s; decided again: %d%n", name, callers, instances, n, secs, n / secs,
+          retries(desks) - retriedBefore);
       long pending = first.stores().timers().pending();
       clock.set(T0.plus(Duration.ofHours(5)));
       long due = first.stores().timers().dueBy(clock.instant());
@@ -208,9 +240,14 @@ public final class StoreComparisonHarness {
     }
   }
 
-  private static void expectFiled(IncidentOutcome out) {
-    if (!(out instanceof IncidentOutcome.Filed)) {
+  private static IncidentNumber expectFiled(IncidentOutcome out) {
+    if (!(out instanceof IncidentOutcome.Filed f)) {
       throw new IllegalStateException("filing refused: " + out);
     }
+    return f.incident();
+  }
+
+  private static long retries(List<Desk> desks) {
+    return desks.stream().mapToLong(d -> d.desk().retriedAfterConflict()).sum();
   }
 }

@@ -24,4 +24,25 @@ final class Step {
   final Map<String, String> marks = new HashMap<>();
   /** Whether an availability record changed: the rendering announces maintenance with this step. */
   boolean availability;
+  /** The outbox's event cursor the first rendering into this step started from; empty before it. */
+  OptionalLong renderedFrom = OptionalLong.empty();
+
+  /** What this step holds now, to go back to when its rendering must be done again. */
+  Mark mark() {
+    return new Mark(out.size(), cursor, deferrals.size(), released.size(), Map.copyOf(marks), renderedFrom);
+  }
+
+  /** Drops what was added after {@code m}: the rendering and the announcements of a refused record. */
+  void reset(Mark m) {
+    out.subList(m.out(), out.size()).clear();
+    cursor = m.cursor();
+    deferrals.subList(m.deferrals(), deferrals.size()).clear();
+    released.subList(m.released(), released.size()).clear();
+    marks.clear();
+    marks.putAll(m.marks());
+    renderedFrom = m.renderedFrom();
+  }
+
+  record Mark(int out, OptionalLong cursor, int deferrals, int released, Map<String, String> marks,
+      OptionalLong renderedFrom) {}
 }

@@ -31,6 +31,7 @@ import org.supportbot.core.outbox.Delivery;
 import org.supportbot.core.outbox.Outbox;
 import org.supportbot.core.outbox.OutboxStore;
 import org.supportbot.core.store.IncidentStore;
+import org.supportbot.core.store.WrittenElsewhereException;
 
 /**
  * The desk in chat. {@link #handleTracked} takes what a person did and returns what the desk says;
@@ -52,7 +53,9 @@ import org.supportbot.core.store.IncidentStore;
  * deferred pings, released pings and marks of the same step) in one transaction. A crash after an
  * incident change committed and before its messages were recorded leaves its events past the
  * cursor, so the next step renders them; a crash before the adapter reported a message sent leaves
- * it in the outbox, so the next tick hands it out again.
+ * it in the outbox, so the next tick hands it out again. Several instances on one database share the
+ * cursor: a step whose events another instance recorded first is refused by the outbox and rendered
+ * again from the stored cursor ({@code recordRendered}).
  */
 public final class SupportDesk {
 
@@ -185,19 +188,51 @@ public final class SupportDesk {
     }
   }
 
-  /** Renders the log past the cursor into {@code step} and records the step, one thread at a time. */
+  /**
+   * Renders the log past the cursor into {@code step} and records the step, one thread at a time. When
+   * another instance on the same database recorded the messages of some of these events first, the
+   * rendering is dropped and done again from the stored cursor.
+   */
   private List<Delivery> renderAndCommit(Step step) {
     rendering.lock();
     try {
-      renderLog(step);
-      if (step.availability) {
-        availability.announce(desk.clock.instant(), step);
-      }
-      return commit(step);
+      Step.Mark mark = step.mark();
+      return recordRendered(() -> {
+        step.reset(mark);
+        renderLog(step);
+        if (step.availability) {
+          availability.announce(desk.clock.instant(), step);
+        }
+        return step;
+      });
     } finally {
       rendering.unlock();
     }
   }
+
+  /**
+   * Records the step {@code render} builds; holds the rendering lock. If the outbox refuses it because
+   * another instance rendered the same events (or released the same deferred pings) first, the cursor is
+   * read again and the step built again, up to {@value #RENDER_ATTEMPTS} times.
+   */
+  private List<Delivery> recordRendered(java.util.function.Supplier<Step> render) {
+    for (int attempt = 1; ; attempt++) {
+      Step step = render.get();
+      try {
+        return commit(step);
+      } catch (WrittenElsewhereException e) {
+        cursor = -1;
+        if (attempt == RENDER_ATTEMPTS) {
+          throw new IllegalStateException("the outbox refused this step's messages " + RENDER_ATTEMPTS + " times in"
+              + " a row because other instances kept rendering the same events first; the events stay in the log and"
+              + " a later step renders them", e);
+        }
+      }
+    }
+  }
+
+  /** How often a step's rendering is done again after another instance rendered the same events first. */
+  private static final int RENDER_ATTEMPTS = 32;
 
   /**
    * Like {@link #handleTracked}, for a caller that shows the messages at once and cannot fail (tests,
@@ -219,6 +254,9 @@ public final class SupportDesk {
   /** Renders the events past the cursor into {@code step} and moves its cursor to the last of them. */
   private void renderLog(Step step) {
     long after = step.cursor.orElse(cursor());
+    if (step.renderedFrom.isEmpty()) {
+      step.renderedFrom = OptionalLong.of(after);
+    }
     while (true) {
       List<IncidentStore.Logged> page = desk.incidents.eventsAfter(after, PAGE);
       if (page.isEmpty()) {
@@ -233,6 +271,13 @@ public final class SupportDesk {
     }
   }
 
+  /** A new step with the log past the cursor rendered into it. */
+  private Step rendered() {
+    Step step = new Step();
+    renderLog(step);
+    return step;
+  }
+
   private long cursor() {
     if (cursor < 0) {
       cursor = outbox.eventCursor();
@@ -243,7 +288,7 @@ public final class SupportDesk {
   /** Records the step's messages with its cursor, deferrals, releases and marks in one transaction. */
   private List<Delivery> commit(Step step) {
     List<Delivery> out = outbox.record(new OutboxStore.Batch(step.out, step.cursor, step.deferrals, step.released,
-        step.marks, desk.clock.instant()));
+        step.marks, desk.clock.instant(), step.cursor.isPresent() ? step.renderedFrom : OptionalLong.empty()));
     step.cursor.ifPresent(c -> cursor = c);
     return out;
   }
@@ -372,26 +417,25 @@ public final class SupportDesk {
     List<Delivery> out = new ArrayList<>();
     rendering.lock();
     try {
-      Step fired = new Step();
-      renderLog(fired); // events a crash left without their messages
+      out.addAll(recordRendered(this::rendered)); // events a crash (or another instance) left without their messages
       while (desk.incidents.fireDue(now, 500) > 0) {
-        renderLog(fired);
-        out.addAll(commit(fired));
-        fired = new Step();
+        out.addAll(recordRendered(this::rendered));
       }
-      out.addAll(commit(fired));
-      Step step = new Step();
-      renderLog(step);
       // live countdowns: the status message again, for platforms that cannot show a ticking deadline
-      for (IncidentNumber n : feed.drainCountdowns()) {
-        desk.incidents.incident(n).filter(s -> s.state().active()).ifPresent(s -> step.out.add(desk.views.status(s)));
-      }
-      for (ConversationStore.Deferred d : desk.conversations.deferredDue(now)) {
-        desk.incidents.incident(d.event().incident()).ifPresent(s -> step.out.addAll(messages.ping(d.event(), s, true, step)));
-        step.released.add(d.id());
-      }
-      availability.announce(now, step);
-      out.addAll(commit(step));
+      Set<IncidentNumber> countdowns = feed.drainCountdowns();
+      out.addAll(recordRendered(() -> {
+        Step step = rendered();
+        for (IncidentNumber n : countdowns) {
+          desk.incidents.incident(n).filter(s -> s.state().active()).ifPresent(s -> step.out.add(desk.views.status(s)));
+        }
+        for (ConversationStore.Deferred d : desk.conversations.deferredDue(now)) {
+          desk.incidents.incident(d.event().incident())
+              .ifPresent(s -> step.out.addAll(messages.ping(d.event(), s, true, step)));
+          step.released.add(d.id());
+        }
+        availability.announce(now, step);
+        return step;
+      }));
     } finally {
       rendering.unlock();
     }
@@ -400,9 +444,11 @@ public final class SupportDesk {
     }
     rendering.lock();
     try {
-      Step daily = new Step();
-      digest.addIfDue(now, daily);
-      out.addAll(commit(daily));
+      out.addAll(recordRendered(() -> {
+        Step daily = new Step();
+        digest.addIfDue(now, daily);
+        return daily;
+      }));
     } finally {
       rendering.unlock();
     }

@@ -39,6 +39,7 @@ import org.supportbot.core.incident.TimerPlan;
 import org.supportbot.core.sla.SlaCalculator;
 import org.supportbot.core.store.ChangeSet;
 import org.supportbot.core.store.IncidentStore;
+import org.supportbot.core.store.WrittenElsewhereException;
 import org.supportbot.core.timer.Timer;
 import org.supportbot.core.timer.TimerFiring;
 import org.supportbot.core.timer.TimerStore;
@@ -54,6 +55,12 @@ import org.supportbot.core.timer.TimerStore;
  * moment: group commit, see {@link #handle}). Refusals are recorded too, so a replay of a refused
  * command is refused with the same reason. Two engineers claiming one case at once: the first
  * claim wins, the second gets {@link IncidentOutcome.HeldBy} naming the holder.
+ *
+ * <p>On a store several instances share ({@link IncidentStore#shared()}, PostgreSQL), the writer lock
+ * orders this instance only: incident numbers are read from the store, a cached case is used only while
+ * its event count is the stored one, and a commit another instance overtook ({@link
+ * WrittenElsewhereException}) is decided again from fresh reads, so a case's commands are applied one at
+ * a time across instances and none fails because another instance wrote first.
  *
  * <p>Reads ({@link #incident}, {@link #openAt}, {@link #openFor}, {@link #queue}, {@link #mine},
  * {@link #log}) may come from any thread and see every completed commit.
@@ -102,7 +109,12 @@ public final class IncidentDesk implements TimerFiring {
   /** Timers that failed to fire alone, by key, with their due time. */
   private final Map<String, Instant> setAside = new ConcurrentHashMap<>();
   private final Map<String, SlaCalculator> calculators = new ConcurrentHashMap<>();
+  /** The last incident number per organization key (a store only this process writes to). */
   private final Map<String, Integer> lastNumbers = new HashMap<>();
+  /** How many times a batch or a firing was decided again because another instance wrote first. */
+  private final java.util.concurrent.atomic.AtomicLong retried = new java.util.concurrent.atomic.AtomicLong();
+  /** How often a batch is decided again after another instance wrote first, before its commands fail. */
+  static final int ATTEMPTS = 32;
   private final Cache<IncidentNumber, Incident> live = Caffeine.newBuilder().maximumSize(20_000).build();
 
   public IncidentDesk(IncidentStore store, TimerStore timers, Directory directory,
@@ -205,11 +217,38 @@ public final class IncidentDesk implements TimerFiring {
     }
   }
 
+  /**
+   * Decides and commits a batch. When another instance on a shared database wrote first what a decision
+   * was based on (the store refuses the commit with {@link WrittenElsewhereException}), the batch is read
+   * and decided again, up to {@value #ATTEMPTS} times: a case's commands are applied one at a time across
+   * instances, and a command is not failed because another instance wrote first.
+   */
   private void writeBatch(List<Request> batch) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        tryBatch(batch);
+        return;
+      } catch (WrittenElsewhereException e) {
+        if (attempt == ATTEMPTS) {
+          IllegalStateException failed = new IllegalStateException("the commands were refused " + ATTEMPTS
+              + " times in a row because other instances kept writing the same cases first; nothing of them is"
+              + " stored, and a retry with the same idempotency keys handles them once", e);
+          batch.forEach(r -> r.result().completeExceptionally(failed));
+          return;
+        }
+        retried.incrementAndGet();
+        LOG.debug("another instance wrote first ({}); deciding the {} command(s) again, attempt {}", e.getMessage(),
+            batch.size(), attempt + 1);
+      }
+    }
+  }
+
+  private void tryBatch(List<Request> batch) {
     Lookup lookup = new Lookup();
     Work work = new Work(lookup);
     Map<String, IncidentOutcome> outcomes = new LinkedHashMap<>();
     Map<Request, IncidentOutcome> results = new LinkedHashMap<>();
+    Map<Request, RuntimeException> failures = new LinkedHashMap<>();
     for (Request r : batch) {
       String key = r.command().origin().key();
       IncidentOutcome known = outcomes.get(key);
@@ -242,17 +281,23 @@ public final class IncidentDesk implements TimerFiring {
         });
         lookup.reserved.clear();
         lookup.reserved.putAll(reserved);
-        r.result().completeExceptionally(e);
+        failures.put(r, e);
       }
     }
     List<IncidentEvent> appended;
     try {
       appended = work.commit(outcomes, List.of());
+    } catch (WrittenElsewhereException e) {
+      throw e;
     } catch (RuntimeException e) {
+      failures.forEach((r, f) -> r.result().completeExceptionally(f));
       results.keySet().forEach(r -> r.result().completeExceptionally(e));
       return;
     }
-    lastNumbers.putAll(lookup.reserved);
+    if (!store.shared()) {
+      lastNumbers.putAll(lookup.reserved);
+    }
+    failures.forEach((r, f) -> r.result().completeExceptionally(f));
     results.forEach((r, o) -> r.result().complete(o));
     publish(appended);
   }
@@ -308,28 +353,47 @@ public final class IncidentDesk implements TimerFiring {
     }
     writer.lock();
     try {
-      List<Timer> due = timers.due(now, limit + setAside.size()).stream()
-          .filter(t -> !setAside.containsKey(t.key())).limit(limit).toList();
-      if (due.isEmpty()) {
-        return 0;
-      }
-      try {
-        return fire(due, now);
-      } catch (RuntimeException batchFailed) {
-        int fired = 0;
-        for (Timer t : due) {
-          try {
-            fired += fire(List.of(t), now);
-          } catch (RuntimeException e) {
-            setAside.put(t.key(), t.dueAt());
-            LOG.error("timer {} cannot fire; it is set aside until the next start", t.key(), e);
+      for (int attempt = 1; ; attempt++) {
+        try {
+          return fireLeased(now, limit);
+        } catch (WrittenElsewhereException e) {
+          // another instance fired one of them, or changed one of their cases, since this one read them
+          if (attempt == ATTEMPTS) {
+            throw new IllegalStateException("the due timers were refused " + ATTEMPTS + " times in a row because"
+                + " other instances kept writing their cases first; they stay due and fire on a later tick", e);
           }
+          retried.incrementAndGet();
         }
-        return fired;
       }
     } finally {
       writer.unlock();
       serveStranded();
+    }
+  }
+
+  private int fireLeased(Instant now, int limit) {
+    List<Timer> due = timers.due(now, limit + setAside.size()).stream()
+        .filter(t -> !setAside.containsKey(t.key())).limit(limit).toList();
+    if (due.isEmpty()) {
+      return 0;
+    }
+    try {
+      return fire(due, now);
+    } catch (WrittenElsewhereException e) {
+      throw e;
+    } catch (RuntimeException batchFailed) {
+      int fired = 0;
+      for (Timer t : due) {
+        try {
+          fired += fire(List.of(t), now);
+        } catch (WrittenElsewhereException e) {
+          throw e;
+        } catch (RuntimeException e) {
+          setAside.put(t.key(), t.dueAt());
+          LOG.error("timer {} cannot fire; it is set aside until the next start", t.key(), e);
+        }
+      }
+      return fired;
     }
   }
 
@@ -347,7 +411,6 @@ public final class IncidentDesk implements TimerFiring {
     }
     work.now = now;
     List<IncidentEvent> appended = work.commit(Map.of(), due);
-    lastNumbers.putAll(lookup.reserved);
     publish(appended);
     try {
       listener.timersFired(due, now);
@@ -373,6 +436,14 @@ public final class IncidentDesk implements TimerFiring {
     long overdue = timers.dueBy(lateIfDueBy);
     long setAsideOverdue = setAside.values().stream().filter(due -> !due.isAfter(lateIfDueBy)).count();
     return new TimerCounts(pending, Math.max(0, overdue - setAsideOverdue), setAside.size());
+  }
+
+  /**
+   * How many times a batch of commands or a firing was read and decided again because another instance on
+   * the same database wrote first (0 on a store only this process writes to).
+   */
+  public long retriedAfterConflict() {
+    return retried.get();
   }
 
   /** Timers set aside because they fail to fire, by key. */
@@ -445,9 +516,14 @@ public final class IncidentDesk implements TimerFiring {
             + " policies folder"))));
   }
 
+  /**
+   * The incident from the cache, or rebuilt from its log. On a store other instances write to, a cached
+   * incident is used only while its event count is the stored one (one read by primary key): another
+   * instance's write makes it stale, and it is rebuilt.
+   */
   private Optional<Incident> load(IncidentNumber number) {
     Incident cached = live.getIfPresent(number);
-    if (cached != null) {
+    if (cached != null && (!store.shared() || store.eventCount(number) == cached.eventCount())) {
       return Optional.of(cached);
     }
     Optional<Incident> rebuilt = rebuild(number);
@@ -468,8 +544,9 @@ public final class IncidentDesk implements TimerFiring {
 
     @Override
     public IncidentNumber nextNumber(String orgKey) {
+      // on a shared store the last number is read from the database: another instance may have filed since
       int last = reserved.containsKey(orgKey) ? reserved.get(orgKey)
-          : lastNumbers.computeIfAbsent(orgKey, store::lastNumber);
+          : store.shared() ? store.lastNumber(orgKey) : lastNumbers.computeIfAbsent(orgKey, store::lastNumber);
       reserved.put(orgKey, last + 1);
       return new IncidentNumber(orgKey, last + 1);
     }

@@ -35,6 +35,16 @@ public interface InboxStore {
   /** Entries of {@code platform} not yet done, oldest first, at most {@code limit}. */
   List<Pending> pending(String platform, int limit);
 
+  /**
+   * For a running instance, on every tick: renews the leases of the entries this instance holds, and leases
+   * to it the pending entries of {@code platform} that another instance leased and did not renew (it died
+   * or hangs) or that nobody holds, oldest first, at most {@code limit}. A store one process owns has no
+   * such entries (its pending entries are read at start with {@link #pending}): it returns none.
+   */
+  default List<Pending> takeOver(String platform, int limit) {
+    return List.of();
+  }
+
   /** The entry was handled (or given up on): it is no longer pending. */
   void done(long id, Instant at);
 

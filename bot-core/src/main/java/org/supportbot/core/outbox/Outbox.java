@@ -89,6 +89,12 @@ public final class Outbox {
     waiting.computeIfPresent(lane, (l, n) -> n <= 1 ? null : n - 1);
   }
 
+  /**
+   * On a shared store, the ids of the pending messages this instance recorded into lanes it held (no other
+   * instance tried them, so it knows whether they were sent); removed once delivered or set aside.
+   */
+  private final Set<Long> recordedHere = ConcurrentHashMap.newKeySet();
+
   /** Messages up to this id were left pending by an earlier run: they may have been sent before it died. */
   private final long earlierRun;
 
@@ -112,14 +118,17 @@ public final class Outbox {
 
   /**
    * Records a batch in one transaction and hands out its messages as deliveries, in order, except
-   * those whose lane still holds an older message that is not in flight (waiting for its retry, or
-   * left by an earlier run): those stay pending behind it and {@link #due} hands them out in turn.
+   * those whose lane still holds an older message that is not in flight (waiting for its retry, left
+   * by an earlier run, or recorded by another instance): those stay pending behind it and {@link #due}
+   * hands them out in turn. On a database several instances share, a message whose lane another
+   * instance holds is not handed out here at all: that instance's {@link #due} delivers it.
    */
   public synchronized List<Delivery> record(OutboxStore.Batch batch) {
     if (batch.isEmpty()) {
       return List.of();
     }
-    List<Long> ids = store.record(batch);
+    OutboxStore.Recorded recorded = store.recordLeasing(batch);
+    List<Long> ids = recorded.ids();
     if (ids.isEmpty()) {
       return List.of();
     }
@@ -127,7 +136,13 @@ public final class Outbox {
     for (int i = 0; i < ids.size(); i++) {
       Outbound message = batch.messages().get(i);
       String lane = lane(message);
-      if (waiting.containsKey(lane)) {
+      if (recorded.elsewhere().contains(lane)) {
+        continue; // another instance holds the lane and delivers it, in order
+      }
+      if (store.shared()) {
+        recordedHere.add(ids.get(i)); // in a lane this instance holds: no other instance tried it
+      }
+      if (waiting.containsKey(lane) || behindOthers(recorded.before().get(lane))) {
         waits(lane); // behind an older message of its lane that is not in flight
         continue;
       }
@@ -135,6 +150,14 @@ public final class Outbox {
       out.add(new Delivery(ids.get(i), message, 0, batch.at(), this));
     }
     return out;
+  }
+
+  /**
+   * Whether a lane's messages recorded before a batch (as a shared store reports them; null when it does
+   * not) include one that is not in flight here: recorded by another instance, or waiting for its retry.
+   */
+  private boolean behindOthers(List<Long> before) {
+    return before != null && (before.size() >= OutboxStore.BEFORE_LIMIT || !inFlight.containsAll(before));
   }
 
   /**
@@ -162,7 +185,10 @@ public final class Outbox {
       }
       inFlight.add(p.id());
       handedOut(p.lane());
-      out.add(new Delivery(p.id(), p.message(), p.attempts(), p.recordedAt(), this, p.id() <= earlierRun));
+      // left by an earlier run, or (several instances) recorded by another one, which may have sent it and
+      // died before reporting it: the adapter looks for the post before sending it again
+      boolean mayHaveBeenSent = p.id() <= earlierRun || store.shared() && !recordedHere.contains(p.id());
+      out.add(new Delivery(p.id(), p.message(), p.attempts(), p.recordedAt(), this, mayHaveBeenSent));
     }
     return out;
   }
@@ -182,6 +208,7 @@ public final class Outbox {
       store.delivered(d.id());
     } finally {
       inFlight.remove(d.id());
+      recordedHere.remove(d.id());
     }
   }
 
@@ -214,6 +241,7 @@ public final class Outbox {
     Instant now = clock.instant();
     String lane = lane(d.message());
     store.setAside(d.id(), attempts, now, reason);
+    recordedHere.remove(d.id());
     LOG.error("outbox: message {} ({} to {}) was {} after {} attempt(s), the last: {}; set aside, its lane goes on"
         + " with the next message; resend it with `supportbot outbox resend --id {}` once the cause is fixed", d.id(),
         d.message().kind(), lane, why, attempts, reason, d.id());

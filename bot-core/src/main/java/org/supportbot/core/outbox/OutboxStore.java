@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import org.supportbot.core.conversation.Outbound;
 import org.supportbot.core.incident.IncidentEvent;
 
@@ -23,8 +24,51 @@ public interface OutboxStore {
   /**
    * Writes a batch in one transaction: its messages become pending, the cursor and the rest move with
    * them. Returns the ids given to the messages, in their order.
+   *
+   * @throws org.supportbot.core.store.WrittenElsewhereException when the batch says which cursor its
+   *     messages were rendered from ({@link Batch#renderedFrom}) and the stored cursor is not that one any
+   *     more: another instance rendered (some of) the same events first; nothing is written
    */
   List<Long> record(Batch batch);
+
+  /**
+   * Like {@link #record}, and says what the caller needs to hand the new messages out at once without
+   * breaking a lane's order. A store other instances share leases each lane of the batch to this instance
+   * in the same transaction when it is free or its lease lapsed, and reports the lanes another instance
+   * holds ({@code elsewhere}: that one delivers them) and, for the lanes this instance holds, the messages
+   * still pending that were recorded before the batch ({@code before}, by whichever instance). A store one
+   * process owns reports neither (the outbox keeps that count itself).
+   */
+  default Recorded recordLeasing(Batch batch) {
+    return new Recorded(record(batch), Set.of(), Map.of());
+  }
+
+  /**
+   * What {@link #recordLeasing} wrote.
+   *
+   * @param ids the ids given to the messages, in their order
+   * @param elsewhere lanes of the batch that another instance holds: not to be handed out here
+   * @param before per lane of the batch this instance holds, the ids of pending messages recorded before the
+   *     batch, oldest first (at most {@link #BEFORE_LIMIT}: a lane with that many counts as backed up)
+   */
+  record Recorded(List<Long> ids, Set<String> elsewhere, Map<String, List<Long>> before) {
+    public Recorded {
+      ids = List.copyOf(ids);
+      elsewhere = Set.copyOf(elsewhere);
+      before = Map.copyOf(before);
+    }
+  }
+
+  /**
+   * Whether other instances record and deliver from this store too (PostgreSQL): a pending message another
+   * instance recorded may have been sent by it before it died. False for a store one process owns.
+   */
+  default boolean shared() {
+    return false;
+  }
+
+  /** The most older pending ids {@link #recordLeasing} reports per lane. */
+  int BEFORE_LIMIT = 256;
 
   /** Undelivered messages in the order they were recorded, at most {@code limit}. */
   List<Pending> pending(int limit);
@@ -126,12 +170,25 @@ public interface OutboxStore {
    * @param released deferred pings (by id) whose messages are in {@code messages}
    * @param marks named marks of the desk to set (e.g. the day of the last digest)
    * @param at when the batch is recorded
+   * @param renderedFrom when present, the cursor the rendering of these messages started from: the batch is
+   *     recorded only if the stored cursor is still that one (no other instance rendered the same events)
    */
   record Batch(List<Outbound> messages, OptionalLong eventCursor, List<Deferral> deferrals, List<Long> released,
-      Map<String, String> marks, Instant at) {
+      Map<String, String> marks, Instant at, OptionalLong renderedFrom) {
+    /** A batch that does not check the cursor it was rendered from. */
+    public Batch(List<Outbound> messages, OptionalLong eventCursor, List<Deferral> deferrals, List<Long> released,
+        Map<String, String> marks, Instant at) {
+      this(messages, eventCursor, deferrals, released, marks, at, OptionalLong.empty());
+    }
+
     public Batch {
       messages = List.copyOf(messages);
       Objects.requireNonNull(eventCursor, "eventCursor");
+      Objects.requireNonNull(renderedFrom, "renderedFrom");
+      if (renderedFrom.isPresent() && eventCursor.isPresent() && renderedFrom.getAsLong() > eventCursor.getAsLong()) {
+        throw new IllegalArgumentException("a batch rendered from event " + renderedFrom.getAsLong()
+            + " cannot move the cursor back to " + eventCursor.getAsLong());
+      }
       deferrals = List.copyOf(deferrals);
       released = List.copyOf(released);
       marks = Map.copyOf(marks);

@@ -52,6 +52,30 @@ public interface IncidentStore {
   /** The highest incident number issued for an organization key; 0 when none. */
   int lastNumber(String orgKey);
 
-  /** Writes a change set atomically and durably. */
+  /**
+   * How many events the log of an incident holds (its version); 0 when there is no such incident. A
+   * cached incident with fewer events is older than the stored one.
+   */
+  default long eventCount(IncidentNumber number) {
+    return snapshot(number).map(IncidentSnapshot::eventCount).orElse(0L);
+  }
+
+  /**
+   * Whether other instances may write to this store at the same time (PostgreSQL): then the caller
+   * may cache nothing it does not check against {@link #eventCount} or {@link #lastNumber}, and
+   * {@link #commit} may fail with {@link WrittenElsewhereException}. False for a store one process
+   * owns (SQLite).
+   */
+  default boolean shared() {
+    return false;
+  }
+
+  /**
+   * Writes a change set atomically and durably.
+   *
+   * @throws WrittenElsewhereException when another instance wrote first an event at the same place
+   *     of a log, the same incident number, the outcome of the same key, or fired the same timer;
+   *     nothing is written
+   */
   void commit(ChangeSet changes);
 }

@@ -190,6 +190,29 @@ abstract class StoreContract {
   }
 
   @Test
+  void messagesRenderedFromACursorThatMovedMeanwhileAreRefusedAndChangeNothing() {
+    OutboxStore o = stores.outbox();
+    o.record(new OutboxStore.Batch(List.of(message("C1", "first")), OptionalLong.of(4), List.of(), List.of(), Map.of(),
+        T0, OptionalLong.of(0)));
+    assertThat(o.eventCursor()).isEqualTo(4);
+    // rendered from 0 as well (events 1 to 6), but the messages of 1 to 4 were recorded meanwhile
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> o.record(new OutboxStore.Batch(
+        List.of(message("C1", "again")), OptionalLong.of(6), List.of(), List.of(), Map.of(), T0, OptionalLong.of(0))))
+        .isInstanceOf(org.supportbot.core.store.WrittenElsewhereException.class)
+        .hasMessageContaining("cursor is at 4, not at 0");
+    assertThat(o.eventCursor()).isEqualTo(4);
+    assertThat(o.pending(10)).extracting(p -> p.message().plainText()).containsExactly("first");
+    // rendered again from where the cursor is
+    o.record(new OutboxStore.Batch(List.of(message("C1", "fifth and sixth")), OptionalLong.of(6), List.of(), List.of(),
+        Map.of(), T0, OptionalLong.of(4)));
+    assertThat(o.eventCursor()).isEqualTo(6);
+    assertThat(o.pending(10)).extracting(p -> p.message().plainText()).containsExactly("first", "fifth and sixth");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new OutboxStore.Batch(List.of(), OptionalLong.of(3),
+        List.of(), List.of(), Map.of(), T0, OptionalLong.of(4))).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("a batch rendered from event 4 cannot move the cursor back to 3");
+  }
+
+  @Test
   void deferralsAndMarksCommitWithTheBatchAndAreReadAsConversations() {
     Organization acme = f.organization("ACME", "atheer");
     f.file(acme, f.catalogSeverity("atheer"), f.catalogCategory("atheer"));

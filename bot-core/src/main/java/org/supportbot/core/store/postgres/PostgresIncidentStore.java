@@ -17,6 +17,7 @@ import org.supportbot.core.incident.IncidentOutcome;
 import org.supportbot.core.incident.IncidentSnapshot;
 import org.supportbot.core.store.ChangeSet;
 import org.supportbot.core.store.IncidentStore;
+import org.supportbot.core.store.WrittenElsewhereException;
 import org.supportbot.core.store.sqlite.JsonCodec;
 import org.supportbot.core.timer.Timer;
 
@@ -156,6 +157,23 @@ public final class PostgresIncidentStore implements IncidentStore {
   }
 
   @Override
+  public long eventCount(IncidentNumber number) {
+    return count("SELECT COALESCE(MAX(event_count), 0) FROM incidents WHERE number = ?", number.toString());
+  }
+
+  @Override
+  public boolean shared() {
+    return true;
+  }
+
+  /**
+   * Writes the change set in one transaction. Another instance may have written first what this one decided
+   * from an older read: the unique {@code (incident, seq)} of the log, the unique incident number and the
+   * primary key of the outcomes refuse it (SQLSTATE 23505), as does a timer that is no longer unfired; the
+   * transaction is rolled back and {@link WrittenElsewhereException} tells the desk to read again and decide
+   * again.
+   */
+  @Override
   public void commit(ChangeSet changes) {
     if (changes.isEmpty()) {
       return;
@@ -167,13 +185,38 @@ public final class PostgresIncidentStore implements IncidentStore {
           lock.executeQuery().close();
         }
       }
-      appendEvents(c, changes.events());
-      saveSnapshots(c, changes.snapshots());
-      markFired(c, changes.fired(), changes.at().toEpochMilli());
-      syncTimers(c, changes.timers());
-      saveOutcomes(c, changes.outcomes(), changes.at().toEpochMilli());
+      try {
+        appendEvents(c, changes.events());
+        saveSnapshots(c, changes.snapshots());
+        markFired(c, changes.fired(), changes.at().toEpochMilli());
+        syncTimers(c, changes.timers());
+        saveOutcomes(c, changes.outcomes(), changes.at().toEpochMilli());
+      } catch (SQLException e) {
+        if (uniqueViolation(e)) {
+          throw new WrittenElsewhereException("another instance wrote first to "
+              + changes.events().stream().map(a -> a.incident().toString()).distinct().limit(5).toList()
+              + " or the same command (" + firstLine(e) + ")", e);
+        }
+        throw e;
+      }
       return null;
     });
+  }
+
+  /** Whether {@code e} (or the batch error it chains) is PostgreSQL's unique_violation. */
+  static boolean uniqueViolation(SQLException e) {
+    for (SQLException s = e; s != null; s = s.getNextException()) {
+      if ("23505".equals(s.getSQLState())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String firstLine(SQLException e) {
+    SQLException first = e.getNextException() != null ? e.getNextException() : e;
+    String m = String.valueOf(first.getMessage());
+    return m.lines().findFirst().orElse("").trim();
   }
 
   private void appendEvents(Connection c, List<ChangeSet.Appended> events) throws SQLException {
@@ -276,8 +319,8 @@ public final class PostgresIncidentStore implements IncidentStore {
       int[] counts = ps.executeBatch();
       for (int i = 0; i < counts.length; i++) {
         if (counts[i] == 0) {
-          throw new IllegalStateException("timer " + fired.get(i).key() + " was already fired or cancelled;"
-              + " the firing is rolled back so its effect is not applied twice");
+          throw new WrittenElsewhereException("timer " + fired.get(i).key() + " was already fired or cancelled"
+              + " (by another instance); the firing is rolled back so its effect is not applied twice");
         }
       }
     }

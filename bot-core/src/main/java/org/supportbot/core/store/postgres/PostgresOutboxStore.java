@@ -14,6 +14,7 @@ import java.util.Optional;
 import org.supportbot.core.conversation.Outbound;
 import org.supportbot.core.outbox.Outbox;
 import org.supportbot.core.outbox.OutboxStore;
+import org.supportbot.core.store.WrittenElsewhereException;
 import org.supportbot.core.store.sqlite.JsonCodec;
 
 /**
@@ -44,66 +45,150 @@ public final class PostgresOutboxStore implements OutboxStore {
   }
 
   @Override
+  public boolean shared() {
+    return true;
+  }
+
+  @Override
   public List<Long> record(Batch batch) {
+    return recordLeasing(batch).ids();
+  }
+
+  /**
+   * Records the batch and, in the same transaction, leases its lanes to this instance where they are free,
+   * already this instance's, or their lease lapsed; a lane another instance holds is left to it. Lanes are
+   * locked in name order, so two instances recording into the same lanes never deadlock.
+   */
+  @Override
+  public Recorded recordLeasing(Batch batch) {
+    long now = clock.instant().toEpochMilli();
     return db.write(c -> {
-      List<Long> ids = takeIds(c, batch.messages().size());
-      long at = batch.at().toEpochMilli();
-      if (!batch.messages().isEmpty()) {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO outbox (id, lane, kind, body, recorded_ms, attempts,"
-            + " next_attempt_ms) VALUES (?, ?, ?, ?, ?, 0, ?)")) {
-          for (int i = 0; i < ids.size(); i++) {
-            Outbound o = batch.messages().get(i);
-            ps.setLong(1, ids.get(i));
-            ps.setString(2, Outbox.lane(o));
-            ps.setString(3, o.kind().name());
-            ps.setString(4, json.write(o));
-            ps.setLong(5, at);
-            ps.setLong(6, at);
-            ps.addBatch();
+      List<Long> ids = write(c, batch);
+      java.util.SortedSet<String> lanes = new java.util.TreeSet<>();
+      batch.messages().forEach(o -> lanes.add(Outbox.lane(o)));
+      java.util.Set<String> elsewhere = new java.util.HashSet<>();
+      Map<String, List<Long>> before = new java.util.HashMap<>();
+      try (PreparedStatement lease = c.prepareStatement("INSERT INTO outbox_lanes (lane, claimed_by, lease_until_ms)"
+          + " VALUES (?, ?, ?) ON CONFLICT (lane) DO UPDATE SET claimed_by = excluded.claimed_by,"
+          + " lease_until_ms = excluded.lease_until_ms WHERE outbox_lanes.claimed_by = excluded.claimed_by"
+          + " OR outbox_lanes.lease_until_ms < ? RETURNING lane");
+          PreparedStatement older = c.prepareStatement("SELECT id FROM outbox WHERE lane = ? AND id < ? ORDER BY id"
+              + " LIMIT " + BEFORE_LIMIT)) {
+        for (String lane : lanes) {
+          lease.setString(1, lane);
+          lease.setString(2, db.instance());
+          lease.setLong(3, now + PostgresDatabase.LEASE.toMillis());
+          lease.setLong(4, now);
+          boolean mine;
+          try (ResultSet rs = lease.executeQuery()) {
+            mine = rs.next();
           }
-          ps.executeBatch();
-        }
-      }
-      if (batch.eventCursor().isPresent()) {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE outbox_cursor SET last_event_id = ? WHERE name = 'events'"
-            + " AND last_event_id < ?")) {
-          ps.setLong(1, batch.eventCursor().getAsLong());
-          ps.setLong(2, batch.eventCursor().getAsLong());
-          ps.executeUpdate();
-        }
-      }
-      if (!batch.deferrals().isEmpty()) {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO deferred_pings (release_at, body) VALUES (?, ?)")) {
-          for (Deferral d : batch.deferrals()) {
-            ps.setLong(1, d.releaseAt().toEpochMilli());
-            ps.setString(2, json.write(d.event()));
-            ps.addBatch();
+          if (!mine) {
+            elsewhere.add(lane);
+            continue;
           }
-          ps.executeBatch();
-        }
-      }
-      if (!batch.released().isEmpty()) {
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM deferred_pings WHERE id = ?")) {
-          for (long id : batch.released()) {
-            ps.setLong(1, id);
-            ps.addBatch();
+          older.setString(1, lane);
+          older.setLong(2, ids.get(0));
+          List<Long> found = new ArrayList<>();
+          try (ResultSet rs = older.executeQuery()) {
+            while (rs.next()) {
+              found.add(rs.getLong(1));
+            }
           }
-          ps.executeBatch();
+          before.put(lane, found);
         }
       }
-      if (!batch.marks().isEmpty()) {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO desk_marks (name, value) VALUES (?, ?)"
-            + " ON CONFLICT (name) DO UPDATE SET value = excluded.value")) {
-          for (Map.Entry<String, String> m : new java.util.TreeMap<>(batch.marks()).entrySet()) {
-            ps.setString(1, m.getKey());
-            ps.setString(2, m.getValue());
-            ps.addBatch();
-          }
-          ps.executeBatch();
-        }
-      }
-      return List.copyOf(ids);
+      return new Recorded(ids, elsewhere, before);
     });
+  }
+
+  /** Writes the batch (see {@link #record}); returns the ids given to its messages. */
+  private List<Long> write(Connection c, Batch batch) throws SQLException {
+    if (batch.eventCursor().isPresent() && batch.renderedFrom().isPresent()) {
+      try (PreparedStatement ps = c.prepareStatement("SELECT last_event_id FROM outbox_cursor WHERE name = 'events'"
+          + " FOR UPDATE")) {
+        try (ResultSet rs = ps.executeQuery()) {
+          long stored = rs.next() ? rs.getLong(1) : 0L;
+          if (stored != batch.renderedFrom().getAsLong()) {
+            throw new WrittenElsewhereException("the outbox's event cursor is at " + stored + ", not at "
+                + batch.renderedFrom().getAsLong() + " where this rendering started: another instance recorded the"
+                + " messages of these events first");
+          }
+        }
+      }
+    }
+    List<Long> ids = takeIds(c, batch.messages().size());
+    long at = batch.at().toEpochMilli();
+    if (!batch.messages().isEmpty()) {
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO outbox (id, lane, kind, body, recorded_ms, attempts,"
+          + " next_attempt_ms) VALUES (?, ?, ?, ?, ?, 0, ?)")) {
+        for (int i = 0; i < ids.size(); i++) {
+          Outbound o = batch.messages().get(i);
+          ps.setLong(1, ids.get(i));
+          ps.setString(2, Outbox.lane(o));
+          ps.setString(3, o.kind().name());
+          ps.setString(4, json.write(o));
+          ps.setLong(5, at);
+          ps.setLong(6, at);
+          ps.addBatch();
+        }
+        ps.executeBatch();
+      }
+    }
+    if (batch.eventCursor().isPresent()) {
+      try (PreparedStatement ps = c.prepareStatement("UPDATE outbox_cursor SET last_event_id = ? WHERE name = 'events'"
+          + " AND last_event_id < ?")) {
+        ps.setLong(1, batch.eventCursor().getAsLong());
+        ps.setLong(2, batch.eventCursor().getAsLong());
+        ps.executeUpdate();
+      }
+    }
+    if (!batch.deferrals().isEmpty()) {
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO deferred_pings (release_at, body) VALUES (?, ?)")) {
+        for (Deferral d : batch.deferrals()) {
+          ps.setLong(1, d.releaseAt().toEpochMilli());
+          ps.setString(2, json.write(d.event()));
+          ps.addBatch();
+        }
+        ps.executeBatch();
+      }
+    }
+    if (!batch.released().isEmpty()) {
+      try (PreparedStatement ps = c.prepareStatement("DELETE FROM deferred_pings WHERE id = ?")) {
+        for (long id : batch.released()) {
+          ps.setLong(1, id);
+          ps.addBatch();
+        }
+        int[] counts = ps.executeBatch();
+        for (int i = 0; i < counts.length; i++) {
+          if (counts[i] == 0) {
+            throw new WrittenElsewhereException("deferred ping " + batch.released().get(i) + " was released by another"
+                + " instance first");
+          }
+        }
+      }
+    }
+    if (!batch.marks().isEmpty()) {
+      // a mark says a step was done (the day's digest, a maintenance notice): set to the value it already has,
+      // another instance did the same step first, and this batch would post it a second time
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO desk_marks (name, value) VALUES (?, ?)"
+          + " ON CONFLICT (name) DO UPDATE SET value = excluded.value WHERE desk_marks.value <> excluded.value")) {
+        List<Map.Entry<String, String>> marks = List.copyOf(new java.util.TreeMap<>(batch.marks()).entrySet());
+        for (Map.Entry<String, String> m : marks) {
+          ps.setString(1, m.getKey());
+          ps.setString(2, m.getValue());
+          ps.addBatch();
+        }
+        int[] counts = ps.executeBatch();
+        for (int i = 0; i < counts.length; i++) {
+          if (counts[i] == 0) {
+            throw new WrittenElsewhereException("the desk's mark " + marks.get(i).getKey() + " is at "
+                + marks.get(i).getValue() + " already: another instance did this step first");
+          }
+        }
+      }
+    }
+    return List.copyOf(ids);
   }
 
   /** {@code n} fresh ids from the sequence, ascending. */

@@ -13,6 +13,7 @@ import java.util.Optional;
 import org.supportbot.core.conversation.Outbound;
 import org.supportbot.core.outbox.Outbox;
 import org.supportbot.core.outbox.OutboxStore;
+import org.supportbot.core.store.WrittenElsewhereException;
 
 /**
  * {@link OutboxStore} on SQLite: one row per undelivered message (deleted once delivered) and the
@@ -54,6 +55,18 @@ public final class SqliteOutboxStore implements OutboxStore {
 
   private List<Long> recordRows(Batch batch) {
     return db.write(c -> {
+      if (batch.eventCursor().isPresent() && batch.renderedFrom().isPresent()) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT last_event_id FROM outbox_cursor WHERE name = 'events'")) {
+          try (ResultSet rs = ps.executeQuery()) {
+            long stored = rs.next() ? rs.getLong(1) : 0L;
+            if (stored != batch.renderedFrom().getAsLong()) {
+              throw new WrittenElsewhereException("the outbox's event cursor is at " + stored + ", not at "
+                  + batch.renderedFrom().getAsLong() + " where this rendering started: another instance recorded the"
+                  + " messages of these events first");
+            }
+          }
+        }
+      }
       List<Long> ids = new ArrayList<>(batch.messages().size());
       long at = batch.at().toEpochMilli();
       if (!batch.messages().isEmpty()) {

@@ -198,4 +198,87 @@ class PostgresInstancesTest {
         .containsExactly("slack/T1/C1", "slack/T1/C1", "slack/T1/C2", "slack/T1/C1");
     assertThat(a.pending(10)).isEmpty();
   }
+  private static List<String> texts(List<org.supportbot.core.outbox.Delivery> out) {
+    return out.stream().map(d -> d.message().plainText()).toList();
+  }
+
+  private static OutboxStore.Batch batch(Outbound... messages) {
+    return new OutboxStore.Batch(List.of(messages), OptionalLong.empty(), List.of(), List.of(), Map.of(), T0);
+  }
+
+  @Test
+  void aFreshMessageIsHandedOutAtOnceOnlyByTheInstanceHoldingItsLane() {
+    MutableClock clock = new MutableClock(T0);
+    org.supportbot.core.outbox.Outbox a = new org.supportbot.core.outbox.Outbox(new PostgresOutboxStore(database("a"),
+        clock), clock, org.supportbot.core.outbox.Backoff.DEFAULT);
+    org.supportbot.core.outbox.Outbox b = new org.supportbot.core.outbox.Outbox(new PostgresOutboxStore(database("b"),
+        clock), clock, org.supportbot.core.outbox.Backoff.DEFAULT);
+    ChatPlace c1 = new ChatPlace("slack", "T1", "C1", "");
+    ChatPlace c2 = new ChatPlace("slack", "T1", "C2", "");
+    java.util.function.BiFunction<ChatPlace, String, Outbound> msg = (p, t) -> Outbound.toPlace(p,
+        Outbound.Kind.REPLY).text(t).build();
+
+    List<org.supportbot.core.outbox.Delivery> one = a.record(batch(msg.apply(c1, "one")));
+    assertThat(texts(one)).as("C1 was free: a leases it in the same transaction").containsExactly("one");
+    List<org.supportbot.core.outbox.Delivery> byB = b.record(batch(msg.apply(c1, "two"), msg.apply(c2, "three")));
+    assertThat(texts(byB)).as("C1 is a's: b leaves it to a").containsExactly("three");
+    assertThat(texts(b.due(10))).isEmpty();
+    assertThat(texts(a.due(10))).as("a delivers b's message in C1, after its own").containsExactly("two");
+
+    // a dies with "two" in flight; once C1's lease lapses, b records into C1 and takes the lane over: the
+    // older message goes first, then the new one, never the new one ahead of it
+    one.get(0).sent();
+    clock.set(T0.plus(PostgresDatabase.LEASE).plusSeconds(1));
+    List<org.supportbot.core.outbox.Delivery> four = b.record(batch(msg.apply(c1, "four")));
+    assertThat(texts(four)).as("held behind the older message of its lane").isEmpty();
+    List<org.supportbot.core.outbox.Delivery> takenOver = b.due(10);
+    assertThat(texts(takenOver)).containsExactly("two", "four");
+    assertThat(takenOver.get(0).mayHaveBeenSent()).as("a may have sent it before it died: looked for first").isTrue();
+    assertThat(takenOver.get(1).mayHaveBeenSent()).as("recorded by b into its own lane").isFalse();
+    assertThat(texts(a.due(10))).as("a coming back holds no lane any more").isEmpty();
+  }
+  @Test
+  void aRunningInstanceTakesOverTheInboxEntriesOfOneThatStoppedRenewingItsLeases() {
+    MutableClock clock = new MutableClock(T0);
+    InboxStore a = new PostgresInboxStore(database("a"), clock);
+    InboxStore b = new PostgresInboxStore(database("b"), clock);
+    long id = a.add(said("Ev1"), Optional.empty(), Optional.empty()).id();
+    assertThat(b.takeOver("slack", 10)).as("a's lease holds").isEmpty();
+    assertThat(a.takeOver("slack", 10)).as("a's own entry is not taken over, only renewed").isEmpty();
+
+    // a renews on its ticks while it lives: 20 s after each renewal the lease still holds
+    clock.set(T0.plusSeconds(20));
+    a.takeOver("slack", 10);
+    clock.set(T0.plusSeconds(40));
+    assertThat(b.takeOver("slack", 10)).isEmpty();
+
+    // a dies: 30 s after its last renewal b takes the entry over, once
+    clock.set(T0.plusSeconds(20).plus(PostgresDatabase.LEASE).plusMillis(1));
+    assertThat(b.takeOver("slack", 10)).extracting(InboxStore.Pending::id).containsExactly(id);
+    assertThat(b.takeOver("slack", 10)).as("b holds it now").isEmpty();
+    assertThat(a.takeOver("slack", 10)).as("nor does a coming back take it").isEmpty();
+    assertThat(a.pending("slack", 10)).isEmpty();
+    b.done(id, clock.instant());
+    clock.set(clock.instant().plus(PostgresDatabase.LEASE.multipliedBy(2)));
+    assertThat(a.takeOver("slack", 10)).isEmpty();
+    assertThat(b.takeOver("slack", 10)).isEmpty();
+  }
+  @Test
+  void aStepAnotherInstanceMarkedDoneFirstIsRefusedWithItsMessages() {
+    MutableClock clock = new MutableClock(T0);
+    OutboxStore a = new PostgresOutboxStore(database("a"), clock);
+    OutboxStore b = new PostgresOutboxStore(database("b"), clock);
+    Outbound digest = Outbound.toPlace(new ChatPlace("slack", "T1", "C0TRIAGE", ""), Outbound.Kind.NOTICE)
+        .text("Daily digest").build();
+    a.record(new OutboxStore.Batch(List.of(digest), OptionalLong.empty(), List.of(), List.of(),
+        Map.of("digest", "2026-12-01"), T0));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> b.record(new OutboxStore.Batch(List.of(digest),
+        OptionalLong.empty(), List.of(), List.of(), Map.of("digest", "2026-12-01"), T0)))
+        .isInstanceOf(org.supportbot.core.store.WrittenElsewhereException.class)
+        .hasMessageContaining("mark digest is at 2026-12-01 already");
+    assertThat(a.pendingCount()).as("the digest once").isEqualTo(1);
+    b.record(new OutboxStore.Batch(List.of(digest), OptionalLong.empty(), List.of(), List.of(),
+        Map.of("digest", "2026-12-02"), T0));
+    assertThat(a.pendingCount()).as("the next day's").isEqualTo(2);
+  }
 }
