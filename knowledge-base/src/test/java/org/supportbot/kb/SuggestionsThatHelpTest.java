@@ -87,9 +87,14 @@ class SuggestionsThatHelpTest {
     assertThat(ids(lexical, new IncidentDraft("", sso, "", "Beacon", ""))).doesNotContain("beacon-005");
     assertThat(ids(lexical, new IncidentDraft("", sso, "", "the Beacon server", ""))).doesNotContain("beacon-005");
     assertThat(ids(hybrid, new IncidentDraft("", sso, "", "Beacon", ""))).doesNotContain("beacon-005");
-    // a product no document is filed under filters nothing out
-    assertThat(ids(lexical, new IncidentDraft("", sso, "", "Atheer AiR Enterprise", "")))
-        .isEqualTo(ids(lexical, new IncidentDraft("", sso, "", "", "")));
+    // a product no document is filed under gets only documents filed under no product
+    String csv = "Export a report to CSV fails";
+    assertThat(ids(lexical, new IncidentDraft("", csv, "", "", ""))).contains("beacon-008");
+    assertThat(ids(lexical, new IncidentDraft("", csv, "", "Beacon Cloud", ""))).contains("beacon-008");
+    assertThat(ids(lexical, new IncidentDraft("", csv, "", "Beacon", ""))).contains("beacon-008");
+    assertThat(ids(lexical, new IncidentDraft("", csv, "", "Atollon Accounting", ""))).doesNotContain("beacon-008");
+    assertThat(ids(hybrid, new IncidentDraft("", csv, "", "Atollon Accounting", ""))).doesNotContain("beacon-008");
+    assertThat(ids(lexical, new IncidentDraft("", sso, "", "Atollon Accounting", ""))).doesNotContain("beacon-005");
   }
 
   @Test

@@ -353,8 +353,15 @@ public final class KbIndexWriter implements AutoCloseable {
       snippetSource = snippetSource.substring(0, SNIPPET_SOURCE_CHARS);
     }
     doc.add(new BinaryDocValuesField(KbFields.SNIPPET_TEXT, new BytesRef(snippetSource)));
-    doc.add(new StringField(KbFields.PRODUCT,
-        d.product().isEmpty() ? KbFields.NONE : d.product().toLowerCase(Locale.ROOT), Field.Store.NO));
+    // a document may be filed under several products ("beacon,beacon-cloud"), or under none: every product
+    List<String> products = java.util.Arrays.stream(d.product().split(",")).map(String::strip)
+        .filter(x -> !x.isEmpty()).map(x -> x.toLowerCase(Locale.ROOT)).toList();
+    if (products.isEmpty()) {
+      doc.add(new StringField(KbFields.PRODUCT, KbFields.NONE, Field.Store.NO));
+    }
+    for (String product : products) {
+      doc.add(new StringField(KbFields.PRODUCT, product, Field.Store.NO));
+    }
     if (d.versions().isEmpty()) {
       doc.add(new StringField(KbFields.VERSION, KbFields.NONE, Field.Store.NO));
     } else {

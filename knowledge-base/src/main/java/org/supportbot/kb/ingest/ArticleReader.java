@@ -128,7 +128,8 @@ public final class ArticleReader {
         title,
         scalar(meta, "url"),
         list(meta, "tags"),
-        scalar(meta, "product"),
+        // product: beacon, or products: [beacon, beacon-cloud] for an article that applies to several
+        meta.containsKey("products") ? String.join(",", list(meta, "products")) : scalar(meta, "product"),
         list(meta, "versions"),
         scalar(meta, "updated"),
         "",

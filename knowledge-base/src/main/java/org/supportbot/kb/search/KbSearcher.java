@@ -203,8 +203,10 @@ public final class KbSearcher implements AutoCloseable {
    * The request with its product and version as filters this index can apply. A draft's product is
    * what a customer answered ("Beacon", "beacon cloud 3.1", "the Beacon agent"): it filters when it
    * names a product documents are filed under (the longest such run of its words, joined by
-   * {@code -}), and not at all when it names none, since filtering by a product no document has
-   * would leave only the documents for every product. A version filters when it is one (starts with
+   * {@code -}). A case about a product no document is filed under ("Atollon Accounting" on a knowledge
+   * base about Beacon) gets only the documents filed under no product: an article about another
+   * product is not an answer, however well its words match. No product answered, or an index whose
+   * documents name no product at all, filters nothing. A version filters when it is one (starts with
    * a digit, {@code v3.2} included); "none", "latest" or "cloud" do not.
    */
   public SearchRequest resolved(SearchRequest request) {
@@ -245,7 +247,7 @@ public final class KbSearcher implements AutoCloseable {
         }
       }
     }
-    return best;
+    return best.isEmpty() ? KbFields.NONE : best;
   }
 
   /**
