@@ -37,20 +37,18 @@ final class SlackForm {
 
   private final MethodsClient api;
   private final String token;
-  /** The SDK's client and settings, or null for a client that is not the SDK's own (then the SDK posts). */
   private final OkHttpClient http;
   private final Gson gson;
 
+  /** @param api the SDK's own client ({@code Slack.methods(token)}), whose HTTP client and settings are used */
   SlackForm(MethodsClient api, String token) {
     this.api = Objects.requireNonNull(api, "api");
     this.token = Objects.requireNonNull(token, "token");
-    if (api instanceof MethodsClientImpl impl) {
-      this.http = impl.getSlackHttpClient().getOkHttpClient();
-      this.gson = GsonFactory.createSnakeCase(impl.getSlackHttpClient().getConfig());
-    } else {
-      this.http = null;
-      this.gson = null;
+    if (!(api instanceof MethodsClientImpl impl)) {
+      throw new IllegalArgumentException("the Slack SDK's own methods client is needed, got " + api.getClass().getName());
     }
+    this.http = impl.getSlackHttpClient().getOkHttpClient();
+    this.gson = GsonFactory.createSnakeCase(impl.getSlackHttpClient().getConfig());
   }
 
   ViewsOpenResponse openView(String triggerId, String view) throws IOException, SlackApiException {
@@ -79,33 +77,23 @@ final class SlackForm {
   /** Posts the given names and values (a null value is left out) with the bot token; Slack's answer parsed. */
   private <T extends SlackApiTextResponse> T post(String method, Class<T> type, String... namesAndValues)
       throws IOException, SlackApiException {
-    if (http != null) {
-      StringBuilder body = new StringBuilder(256);
-      for (int i = 0; i < namesAndValues.length; i += 2) {
-        if (namesAndValues[i + 1] != null) {
-          body.append(body.isEmpty() ? "" : "&").append(namesAndValues[i]).append('=')
-              .append(encode(namesAndValues[i + 1]));
-        }
-      }
-      Request request = new Request.Builder().url(api.getEndpointUrlPrefix() + method)
-          .header("Authorization", "Bearer " + token)
-          .post(RequestBody.create(body.toString().getBytes(StandardCharsets.US_ASCII), FORM)).build();
-      try (Response response = http.newCall(request).execute()) {
-        String text = response.body() == null ? "" : response.body().string();
-        if (!response.isSuccessful()) {
-          throw new SlackApiException(response, text);
-        }
-        return gson.fromJson(text, type);
+    StringBuilder body = new StringBuilder(256);
+    for (int i = 0; i < namesAndValues.length; i += 2) {
+      if (namesAndValues[i + 1] != null) {
+        body.append(body.isEmpty() ? "" : "&").append(namesAndValues[i]).append('=')
+            .append(encode(namesAndValues[i + 1]));
       }
     }
-    return api.postFormWithTokenAndParseResponse(form -> {
-      for (int i = 0; i < namesAndValues.length; i += 2) {
-        if (namesAndValues[i + 1] != null) {
-          form.addEncoded(namesAndValues[i], encode(namesAndValues[i + 1]));
-        }
+    Request request = new Request.Builder().url(api.getEndpointUrlPrefix() + method)
+        .header("Authorization", "Bearer " + token)
+        .post(RequestBody.create(body.toString().getBytes(StandardCharsets.US_ASCII), FORM)).build();
+    try (Response response = http.newCall(request).execute()) {
+      String text = response.body() == null ? "" : response.body().string();
+      if (!response.isSuccessful()) {
+        throw new SlackApiException(response, text);
       }
-      return form;
-    }, method, token, type);
+      return gson.fromJson(text, type);
+    }
   }
 
   /**

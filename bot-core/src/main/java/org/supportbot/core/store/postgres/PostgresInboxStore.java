@@ -90,54 +90,37 @@ public final class PostgresInboxStore implements InboxStore {
 
   @Override
   public List<Pending> pending(String platform, int limit) {
-    Objects.requireNonNull(platform, "platform");
-    if (limit < 1) {
-      throw new IllegalArgumentException("limit must be at least 1, was " + limit);
-    }
-    long now = clock.instant().toEpochMilli();
-    List<Pending> out = db.write(c -> {
-      try (PreparedStatement ps = c.prepareStatement("UPDATE inbox i SET claimed_by = ?, lease_until_ms = ?"
-          + " FROM (SELECT id FROM inbox WHERE platform = ? AND done_ms IS NULL"
-          + " AND (claimed_by IS NULL OR claimed_by = ? OR lease_until_ms < ?) ORDER BY id LIMIT ?"
-          + " FOR UPDATE SKIP LOCKED) p WHERE i.id = p.id RETURNING i.id, i.body, i.extra, i.attempts")) {
-        ps.setString(1, db.instance());
-        ps.setLong(2, now + PostgresDatabase.LEASE.toMillis());
-        ps.setString(3, platform);
-        ps.setString(4, db.instance());
-        ps.setLong(5, now);
-        ps.setInt(6, limit);
-        List<Pending> taken = new ArrayList<>();
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            taken.add(new Pending(rs.getLong(1), json.read(rs.getString(2), Inbound.class),
-                Optional.ofNullable(rs.getString(3)), rs.getInt(4)));
-          }
-        }
-        return taken;
-      }
-    });
-    out.sort(Comparator.comparingLong(Pending::id));
-    return out;
+    return lease(platform, limit, false, "claimed_by IS NULL OR claimed_by = ? OR lease_until_ms < ?");
   }
 
   @Override
   public List<Pending> takeOver(String platform, int limit) {
+    return lease(platform, limit, true, "claimed_by IS NULL OR (claimed_by <> ? AND lease_until_ms < ?)");
+  }
+
+  /**
+   * Leases to this instance, oldest first, at most {@code limit} pending entries of {@code platform} that
+   * {@code whose} selects (a condition on this instance's name and now, in that order); with
+   * {@code renewOwn}, first renews the leases this instance holds, in the same transaction.
+   */
+  private List<Pending> lease(String platform, int limit, boolean renewOwn, String whose) {
     Objects.requireNonNull(platform, "platform");
     if (limit < 1) {
       throw new IllegalArgumentException("limit must be at least 1, was " + limit);
     }
     long now = clock.instant().toEpochMilli();
     List<Pending> out = db.write(c -> {
-      try (PreparedStatement renew = c.prepareStatement("UPDATE inbox SET lease_until_ms = ? WHERE claimed_by = ?"
-          + " AND platform = ? AND done_ms IS NULL")) {
-        renew.setLong(1, now + PostgresDatabase.LEASE.toMillis());
-        renew.setString(2, db.instance());
-        renew.setString(3, platform);
-        renew.executeUpdate();
+      if (renewOwn) {
+        try (PreparedStatement renew = c.prepareStatement("UPDATE inbox SET lease_until_ms = ? WHERE claimed_by = ?"
+            + " AND platform = ? AND done_ms IS NULL")) {
+          renew.setLong(1, now + PostgresDatabase.LEASE.toMillis());
+          renew.setString(2, db.instance());
+          renew.setString(3, platform);
+          renew.executeUpdate();
+        }
       }
       try (PreparedStatement ps = c.prepareStatement("UPDATE inbox i SET claimed_by = ?, lease_until_ms = ?"
-          + " FROM (SELECT id FROM inbox WHERE platform = ? AND done_ms IS NULL"
-          + " AND (claimed_by IS NULL OR (claimed_by <> ? AND lease_until_ms < ?)) ORDER BY id LIMIT ?"
+          + " FROM (SELECT id FROM inbox WHERE platform = ? AND done_ms IS NULL AND (" + whose + ") ORDER BY id LIMIT ?"
           + " FOR UPDATE SKIP LOCKED) p WHERE i.id = p.id RETURNING i.id, i.body, i.extra, i.attempts")) {
         ps.setString(1, db.instance());
         ps.setLong(2, now + PostgresDatabase.LEASE.toMillis());
