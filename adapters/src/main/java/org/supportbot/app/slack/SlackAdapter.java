@@ -120,8 +120,6 @@ public final class SlackAdapter implements AutoCloseable {
   /** The emoji whose reaction files a message; empty: reactions file nothing. */
   private final Optional<String> fileOnReaction;
   private final ObjectMapper json = new ObjectMapper();
-  /** Modal answers waiting for the person's verdict on suggestions, by channel and person (one conversation's lane). */
-  private final Map<String, Map<String, String>> pendingForms = new ConcurrentHashMap<>();
   /**
    * How many conversations are handled at once. Handling waits as much as it computes (the group commit, a
    * {@code views.open} or {@code users.info} call): with 8, a busy desk queued work while the CPU had room.
@@ -667,7 +665,7 @@ public final class SlackAdapter implements AutoCloseable {
       if (modalAsk.isPresent()) {
         out = openModal(in, modalAsk.get(), out);
       }
-      deliver(link.router().keep(PLATFORM, resumeForm(in, out)));
+      deliver(link.router().keep(PLATFORM, out));
       inbox.done(entry.id(), clock.instant());
       link.metrics().handled(PLATFORM, in, true, java.time.Duration.ofNanos(System.nanoTime() - started));
     } catch (RuntimeException e) {
@@ -876,53 +874,6 @@ public final class SlackAdapter implements AutoCloseable {
       }
     }
     return rest;
-  }
-
-  /**
-   * The knowledge base may stop a submitted modal at the description with suggestions; the
-   * modal's other answers are kept until the person decides. "Still need help" then hands them to
-   * the desk again, which answers the remaining questions from them and files the case; any other
-   * choice drops them. Kept in memory only: after a restart the intake goes on question by question.
-   */
-  private List<Delivery> resumeForm(Inbound in, List<Delivery> out) {
-    String who = in.place().channel() + " " + in.person();
-    Optional<Identity> person = Optional.of(in.person());
-    switch (in.input()) {
-      case Inbound.Submitted f -> {
-        if (out.stream().map(Delivery::message)
-            .anyMatch(o -> o.kind() == Outbound.Kind.SUGGESTIONS && o.onlyFor().equals(person))) {
-          pendingForms.put(who, f.values());
-        }
-        return out;
-      }
-      case Inbound.Picked p -> {
-        Map<String, String> form = pendingForms.remove(who);
-        if (form == null || !p.action().equals(Intake.CONTINUE)) {
-          return out;
-        }
-        List<Delivery> rest = new ArrayList<>();
-        for (Delivery d : out) {
-          if (d.message().kind() == Outbound.Kind.INTAKE && d.message().onlyFor().equals(person)) {
-            d.sent(); // the form answers the question
-          } else {
-            rest.add(d);
-          }
-        }
-        rest.addAll(desk.handleTracked(new Inbound(in.key() + ":form", in.person(), new ChatPlace(PLATFORM, homeTeam,
-            in.place().channel(), ""), false, in.at(), in.message(), new Inbound.Submitted(SlackIntakeModal.CALLBACK,
-            form))));
-        return rest;
-      }
-      case Inbound.Command c -> {
-        return out;
-      }
-      case Inbound.FileMessage m -> {
-        return out;
-      }
-      case Inbound.Said s -> {
-        return out;
-      }
-    }
   }
 
   /** A Slack ts for an instant, microseconds after the dot as Slack writes them. */

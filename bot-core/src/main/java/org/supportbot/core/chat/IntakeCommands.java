@@ -159,23 +159,12 @@ final class IntakeCommands {
     }
     Intake intake = desk.intake(desk.policyOfOrg(open.get().organizationId()));
     IntakeState state = open.get();
-    IntakeTurn turn = null;
-    for (var field : intake.policy().report()) {
-      if (!f.values().containsKey(field.id()) || state.phase() != IntakeState.Phase.ASKING
-          || !intake.policy().report().get(state.field()).id().equals(field.id())) {
-        continue;
-      }
-      turn = intake.answer(state, f.values().get(field.id()), desk.clock.instant());
-      if (turn.ended() || turn.state().orElseThrow().field() == state.field()) {
-        break;
-      }
-      state = turn.state().orElseThrow();
-    }
-    if (turn == null) {
-      step.out.add(intake.question(state));
+    if (state.phase() != IntakeState.Phase.ASKING
+        || !f.values().containsKey(intake.policy().report().get(state.field()).id())) {
+      step.out.add(intake.question(state)); // a form for a question already answered: ask the current one again
       return;
     }
-    apply(who, open, turn, step);
+    apply(who, open, intake.answerForm(state, f.values(), desk.clock.instant()), step);
   }
 
   /** Keeps or ends the intake; {@code stored} is the intake as it was stored before this inbound. */

@@ -131,13 +131,27 @@ public final class Intake {
               .map(s -> deflect(state, s))
               .orElseGet(() -> repromptVerdict(state))
           : IntakeTurn.next(state, List.of(notNow(state)));
-      case CONTINUE -> state.phase() == IntakeState.Phase.SUGGESTING
-          ? advance(state.asking(state.field() + 1, state.answers(), state.redactions(), state.suggestedSeverity(), at),
-              at, List.of(say(state, Outbound.Kind.INTAKE).text("OK, let's go on.").build()))
+      case CONTINUE -> state.phase() == IntakeState.Phase.SUGGESTING ? goOn(state, at)
           : IntakeTurn.next(state, List.of(notNow(state)));
       default -> IntakeTurn.next(state, List.of(say(state, Outbound.Kind.INTAKE)
           .text("That button belongs to an earlier step; here is the current question again.").build(), question(state)));
     };
+  }
+
+  /**
+   * "Still need help": the next question, or the case filed at once when every answer is in (a form
+   * answered them all before the suggestions).
+   */
+  private IntakeTurn goOn(IntakeState state, Instant at) {
+    IntakeState next = state.asking(state.field() + 1, state.answers(), state.redactions(), state.suggestedSeverity(), at);
+    IntakeTurn turn = advance(next, at, List.of());
+    if (turn.ended()) {
+      return turn;
+    }
+    List<Outbound> out = new ArrayList<>();
+    out.add(say(state, Outbound.Kind.INTAKE).text("OK, let's go on.").build());
+    out.addAll(turn.say());
+    return IntakeTurn.next(turn.state().orElseThrow(), out);
   }
 
   /** Ends the intake when it has been idle for {@code ttl}; otherwise returns empty. */
@@ -197,7 +211,56 @@ public final class Intake {
     return b.build();
   }
 
+  /**
+   * Reads a form's answers (a Slack modal, a Discord form) in the policy's order, from the question the
+   * intake waits on, stopping at the first answer that needs fixing or the first question the form does
+   * not carry. The knowledge base is asked once the form is read, with every answer it gave (the error
+   * messages as well as the description), and the answers after the description stay answered while the
+   * customer reads the suggestions: "still need help" files the case at once.
+   */
+  public IntakeTurn answerForm(IntakeState state, Map<String, String> values, Instant at) {
+    List<Outbound> out = new ArrayList<>();
+    boolean described = false;
+    while (state.phase() == IntakeState.Phase.ASKING && state.field() < policy.report().size()) {
+      ReportField field = policy.report().get(state.field());
+      if (state.answers().containsKey(field.id()) && !values.containsKey(field.id())) {
+        state = state.asking(state.field() + 1, state.answers(), state.redactions(), state.suggestedSeverity(), at);
+        continue; // answered before the form (a message filed on someone's behalf gives the description)
+      }
+      String value = values.get(field.id());
+      if (value == null) {
+        break;
+      }
+      IntakeTurn turn = answerField(state, value.strip(), at, true);
+      out.addAll(turn.say());
+      if (turn.ended()) {
+        return IntakeTurn.end(turn.result().orElseThrow(), out);
+      }
+      IntakeState next = turn.state().orElseThrow();
+      if (next.field() == state.field()) {
+        return IntakeTurn.next(next, out); // this answer needs fixing: its question was asked again
+      }
+      described |= field.id().equals("description");
+      state = next;
+    }
+    if (described && state.phase() == IntakeState.Phase.ASKING) {
+      List<Suggestion> suggestions = suggestFor(state.answers());
+      if (!suggestions.isEmpty()) {
+        IntakeState suggesting = state.asking(state.field() - 1, state.answers(), state.redactions(),
+            state.suggestedSeverity(), at).suggesting(suggestions, at);
+        out.add(suggestionsMessage(suggesting));
+        return IntakeTurn.next(suggesting, out);
+      }
+    }
+    return advance(state, at, out);
+  }
+
   private IntakeTurn answerField(IntakeState state, String raw, Instant at) {
+    return answerField(state, raw, at, false);
+  }
+
+  /** One answer; in a form ({@code inForm}) neither suggestions nor the next question follow it. */
+  private IntakeTurn answerField(IntakeState state, String raw, Instant at, boolean inForm) {
     ReportField field = policy.report().get(state.field());
     String text = raw;
     int redactions = state.redactions();
@@ -235,6 +298,9 @@ public final class Intake {
         String suggested = field.kind() == ReportField.Kind.SEVERITY
             ? SeveritySuggestion.suggest(policy, state.answers()).severityId() : state.suggestedSeverity();
         IntakeState answered = state.asking(state.field(), answers, redactions, suggested, at);
+        if (inForm) {
+          yield IntakeTurn.next(answered.asking(state.field() + 1, answers, redactions, suggested, at), out);
+        }
         if (field.id().equals("description")) {
           List<Suggestion> suggestions = suggestFor(answers);
           if (!suggestions.isEmpty()) {

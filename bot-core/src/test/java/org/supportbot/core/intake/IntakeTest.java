@@ -125,6 +125,63 @@ class IntakeTest {
     assertThat(turn.say().get(turn.say().size() - 1).plainText()).contains("What should have happened?");
   }
 
+  private static java.util.Map<String, String> atheerForm() {
+    java.util.Map<String, String> form = new java.util.LinkedHashMap<>();
+    form.put("product", "Atheer AiR Enterprise");
+    form.put("version", "none");
+    form.put("category", "incident");
+    form.put("description", "The sync of my device fails every morning with a token error");
+    form.put("expected_result", "the sync finishes");
+    form.put("steps_to_reproduce", "open the app at 8:00");
+    form.put("error_messages", "ERR_TOKEN_EXPIRED");
+    form.put("logs", "none");
+    form.put("reproducible", "yes");
+    form.put("users_affected", "10");
+    form.put("business_impact", "the field team waits");
+    form.put("severity", "P3");
+    form.put("existing_incident", "no");
+    return form;
+  }
+
+  @Test
+  void aFormIsReadWholeBeforeSuggestionsAndStillNeedHelpFilesWithEveryAnswer() {
+    FixedKnowledge kb = new FixedKnowledge(List.of(ARTICLE));
+    Intake intake = new Intake(CATALOG.get("atheer").orElseThrow(), kb, new Redactor());
+    IntakeState started = intake.start("in-1", "acme", ANA, PLACE, T0).state().orElseThrow();
+
+    IntakeTurn turn = intake.answerForm(started, atheerForm(), T0.plusSeconds(60));
+
+    // one search, once the whole form is read
+    assertThat(kb.queries).containsExactly("The sync of my device fails every morning with a token error");
+    IntakeState suggesting = turn.state().orElseThrow();
+    assertThat(suggesting.phase()).isEqualTo(IntakeState.Phase.SUGGESTING);
+    assertThat(suggesting.answers()).containsEntry("error_messages", "ERR_TOKEN_EXPIRED").containsEntry("severity", "P3");
+    assertThat(turn.say()).extracting(Outbound::kind).containsExactly(Outbound.Kind.SUGGESTIONS);
+
+    IntakeTurn filed = intake.pick(suggesting, Intake.CONTINUE, "", T0.plusSeconds(90));
+    IntakeResult.Ready ready = (IntakeResult.Ready) filed.result().orElseThrow();
+    assertThat(ready.severityId()).isEqualTo("P3");
+    assertThat(ready.answers()).isEqualTo(suggesting.answers());
+    assertThat(ready.offered()).containsExactly(ARTICLE);
+    assertThat(kb.queries).hasSize(1);
+  }
+
+  @Test
+  void aFormWithoutSuggestionsEndsReadyAndOneNeedingAFixStopsThere() {
+    Intake intake = new Intake(CATALOG.get("atheer").orElseThrow(), KnowledgeSuggestions.NONE, new Redactor());
+    IntakeState started = intake.start("in-1", "acme", ANA, PLACE, T0).state().orElseThrow();
+    assertThat(intake.answerForm(started, atheerForm(), T0.plusSeconds(60)).result().orElseThrow())
+        .isInstanceOf(IntakeResult.Ready.class);
+
+    java.util.Map<String, String> wrong = atheerForm();
+    wrong.put("users_affected", "lots");
+    IntakeTurn fix = intake.answerForm(started, wrong, T0.plusSeconds(60));
+    IntakeState waiting = fix.state().orElseThrow();
+    assertThat(waiting.phase()).isEqualTo(IntakeState.Phase.ASKING);
+    assertThat(intake.policy().report().get(waiting.field()).id()).isEqualTo("users_affected");
+    assertThat(waiting.answers()).containsEntry("error_messages", "ERR_TOKEN_EXPIRED").doesNotContainKey("users_affected");
+  }
+
   @Test
   void cancelWorksAtAnyStep() {
     Intake intake = new Intake(CATALOG.get("alectrona").orElseThrow(), KnowledgeSuggestions.NONE, new Redactor());

@@ -355,6 +355,15 @@ public final class KbSearcher implements AutoCloseable {
 
   /** The best {@code k} documents for the request, best first. */
   public List<SearchHit> search(SearchRequest request, int k, boolean withSnippets) {
+    return search(request, k, withSnippets, Double.NEGATIVE_INFINITY);
+  }
+
+  /**
+   * As {@link #search(SearchRequest, int, boolean)}, with snippets cut only for hits whose confidence is at
+   * least {@code snippetFloor}: the knowledge base shows nothing below its floor, so the text of those hits
+   * is not read (their snippet is empty).
+   */
+  public List<SearchHit> search(SearchRequest request, int k, boolean withSnippets, double snippetFloor) {
     if (k <= 0) {
       throw new IllegalArgumentException("k must be positive, was " + k);
     }
@@ -403,9 +412,10 @@ public final class KbSearcher implements AutoCloseable {
       orderTiesById(ranked, k, stored);
       List<SearchHit> hits = new ArrayList<>(Math.min(k, ranked.size()));
       for (Scored sd : ranked.subList(0, Math.min(k, ranked.size()))) {
-        String text = withSnippets ? snippetText(sd.doc()) : null;
-        Document d = stored.document(sd.doc(), withSnippets && text == null ? HIT_AND_SNIPPET_FIELDS : HIT_FIELDS);
-        String snippet = withSnippets ? snippet(text == null ? d.get(KbFields.SNIPPET_SOURCE) : text, d, terms) : "";
+        boolean snip = withSnippets && sd.confidence() >= snippetFloor;
+        String text = snip ? snippetText(sd.doc()) : null;
+        Document d = stored.document(sd.doc(), snip && text == null ? HIT_AND_SNIPPET_FIELDS : HIT_FIELDS);
+        String snippet = snip ? snippet(text == null ? d.get(KbFields.SNIPPET_SOURCE) : text, d, terms) : "";
         hits.add(new SearchHit(
             d.get(KbFields.ID), Source.parse(d.get(KbFields.SOURCE)), d.get(KbFields.TITLE),
             d.get(KbFields.URL), (float) sd.score(), sd.confidence(), snippet));
