@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -203,6 +204,9 @@ public final class RunCommand implements Callable<Integer> {
       return 1;
     }
     steps.done("settings");
+    // Slack's client, the token check (a round trip) and Bolt's app need neither the database nor the desk:
+    // made beside them, they are ready (or refused) by the time the desk is
+    CompletableFuture<SlackStart> slackStart = s.slack().map(this::prepareSlack).orElse(null);
     OpsMetrics metrics = new OpsMetrics();
     OutboundRouter router = new OutboundRouter();
     DeskWiring wiring;
@@ -244,7 +248,7 @@ public final class RunCommand implements Callable<Integer> {
       }
       try {
         if (s.slack().isPresent()) {
-          slackHttp = startSlack(s.slack().get(), wiring, link, metrics, health, maxFailing, running, out);
+          slackHttp = startSlack(s.slack().get(), slackStart, wiring, link, metrics, health, maxFailing, running, out);
           steps.done("slack");
         }
         if (s.discord().isPresent()) {
@@ -431,30 +435,43 @@ public final class RunCommand implements Callable<Integer> {
     }
   }
 
-  private Optional<InetSocketAddress> startSlack(BotSettings.Slack slack, DeskWiring w, DeskLink link,
-      OpsMetrics metrics, HealthCheck health, Duration maxFailing, Deque<AutoCloseable> running, PrintWriter out)
-      throws IOException {
-    SlackSettings settings = SlackSettings.fromEnvironment(env, slack.socketMode())
-        .withFileOnReaction(slack.fileOnReaction());
-    SlackConfig config = new SlackConfig();
-    slack.apiUrl().ifPresent(url -> config.setMethodsEndpointUrlPrefix(url.toString()));
-    // every Web API call ends within this, answered or not: a hung call holds only its own lane this long
-    config.setHttpClientCallTimeoutMillis((int) SlackChatGateway.CALL_TIMEOUT.toMillis());
-    // one kept-alive connection per call that may be under way, instead of OkHttp's default of 5: with more calls
-    // at once than idle connections kept, each burst opened and closed connections
-    OkHttpClient http = SlackHttpClient.buildOkHttpClient(config).newBuilder()
-        .connectionPool(new ConnectionPool(LaneWorkers.DEFAULT_MAX_CALLS, 5, TimeUnit.MINUTES)).build();
-    SlackHttpClient slackHttp = new SlackHttpClient(http);
-    slackHttp.setConfig(config);
-    Slack client = Slack.getInstance(config, slackHttp);
+  /** What {@link #prepareSlack} makes: the settings and, once ready, the checked token and Bolt's app. */
+  private record SlackStart(SlackSettings settings, SlackRunner.Prepared prepared) {}
+
+  /** Starts making Slack's side ready on a thread of its own; its failure surfaces when the desk joins it. */
+  private CompletableFuture<SlackStart> prepareSlack(BotSettings.Slack slack) {
+    CompletableFuture<SlackStart> ready = new CompletableFuture<>();
+    Thread.ofPlatform().name("slack-prepare").daemon().start(() -> {
+      try {
+        SlackSettings settings = SlackSettings.fromEnvironment(env, slack.socketMode())
+            .withFileOnReaction(slack.fileOnReaction());
+        ready.complete(new SlackStart(settings, SlackRunner.prepare(settings, slackClient(slack))));
+      } catch (RuntimeException e) {
+        ready.completeExceptionally(e);
+      }
+    });
+    return ready;
+  }
+
+  private Optional<InetSocketAddress> startSlack(BotSettings.Slack slack, CompletableFuture<SlackStart> start,
+      DeskWiring w, DeskLink link, OpsMetrics metrics, HealthCheck health, Duration maxFailing,
+      Deque<AutoCloseable> running, PrintWriter out) throws IOException {
+    SlackStart ready;
+    try {
+      ready = start.join();
+    } catch (CompletionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : e;
+    }
+    SlackSettings settings = ready.settings();
+    SlackRunner.Prepared prepared = ready.prepared();
     SlackChatGateway gateway;
     BooleanSupplier connected;
     Optional<InetSocketAddress> bound = Optional.empty();
     if (slack.socketMode()) {
       SlackRunner.SocketRunning r;
       try {
-        r = SlackRunner.startSocketMode(settings, client, w.desk, w.directory.store(), w.policies(), w.slackMessages(),
-            w.stores.inbox(), clock, link);
+        r = SlackRunner.startSocketMode(settings, prepared, w.desk, w.directory.store(), w.policies(),
+            w.slackMessages(), w.stores.inbox(), clock, link);
       } catch (IOException | RuntimeException e) {
         throw e;
       } catch (Exception e) {
@@ -466,8 +483,8 @@ public final class RunCommand implements Callable<Integer> {
       connected = r::connected;
       out.println("supportbot: connected to Slack in Socket Mode");
     } else {
-      SlackRunner.Running r = SlackRunner.startHttp(settings, client, new InetSocketAddress(slack.port()), slack.path(),
-          w.desk, w.directory.store(), w.policies(), w.slackMessages(), w.stores.inbox(), clock, link);
+      SlackRunner.Running r = SlackRunner.startHttp(settings, prepared, new InetSocketAddress(slack.port()),
+          slack.path(), w.desk, w.directory.store(), w.policies(), w.slackMessages(), w.stores.inbox(), clock, link);
       running.addLast(r);
       gateway = r.adapter().gateway();
       connected = r::connected;
@@ -480,6 +497,21 @@ public final class RunCommand implements Callable<Integer> {
     metrics.bindSlack(gateway::calls, gateway::held, gateway::coalesced);
     metrics.bindSlackPosts(gateway::postsHeld, gateway::postsRetried, gateway::postsDelayed);
     return bound;
+  }
+
+  /** The Slack client the run uses: Web API calls with a deadline, and a connection kept per call in flight. */
+  private static Slack slackClient(BotSettings.Slack slack) {
+    SlackConfig config = new SlackConfig();
+    slack.apiUrl().ifPresent(url -> config.setMethodsEndpointUrlPrefix(url.toString()));
+    // every Web API call ends within this, answered or not: a hung call holds only its own lane this long
+    config.setHttpClientCallTimeoutMillis((int) SlackChatGateway.CALL_TIMEOUT.toMillis());
+    // one kept-alive connection per call that may be under way, instead of OkHttp's default of 5: with more calls
+    // at once than idle connections kept, each burst opened and closed connections
+    OkHttpClient http = SlackHttpClient.buildOkHttpClient(config).newBuilder()
+        .connectionPool(new ConnectionPool(LaneWorkers.DEFAULT_MAX_CALLS, 5, TimeUnit.MINUTES)).build();
+    SlackHttpClient slackHttp = new SlackHttpClient(http);
+    slackHttp.setConfig(config);
+    return Slack.getInstance(config, slackHttp);
   }
 
   private void startDiscord(BotSettings.Discord discord, DeskWiring w, DeskLink link, OpsMetrics metrics,

@@ -157,7 +157,31 @@ public final class SlackAdapter implements AutoCloseable {
   public SlackAdapter(SlackSettings settings, Slack slack, String homeTeam, SupportDesk desk, DirectoryStore directory,
       Function<String, Optional<SupportPolicy>> policies, SlackChatGateway gateway, SlackMessageStore messages,
       InboxStore inbox, Clock clock, DeskLink link) {
+    this(settings, boltApp(settings, slack), slack, homeTeam, desk, directory, policies, gateway, messages, inbox, clock,
+        link);
+  }
+
+  /**
+   * Bolt's app for {@code settings}, without handlers yet: it needs no desk, so a start builds it beside the
+   * database open. Our own verifier runs in front ({@link SlackHttpEndpoint}); Socket Mode needs none.
+   * Bolt's self-event check would call bots.info before the acknowledgement for any event with a bot_id
+   * and no user (a hung or refused call delayed or failed the ack): said() ignores the bot's own messages
+   * from the payload instead. The auth.test answer is kept for the process's life, so no acknowledgement
+   * waits on it either. Requests no handler takes (message subtypes the subscriptions deliver but the
+   * desk does not read) are acknowledged, so Slack does not retry them.
+   */
+  static App boltApp(SlackSettings settings, Slack slack) {
+    return new App(AppConfig.builder().singleTeamBotToken(settings.botToken()).signingSecret(settings.signingSecret())
+        .slack(slack).requestVerificationEnabled(false).ignoringSelfEventsEnabled(false)
+        .authTestCacheExpirationMillis(-1).unmatchedRequestHandler(SlackAdapter::unmatched).build());
+  }
+
+  /** Like the constructor above, on a Bolt app made by {@link #boltApp} (the handlers are registered here). */
+  SlackAdapter(SlackSettings settings, App app, Slack slack, String homeTeam, SupportDesk desk,
+      DirectoryStore directory, Function<String, Optional<SupportPolicy>> policies, SlackChatGateway gateway,
+      SlackMessageStore messages, InboxStore inbox, Clock clock, DeskLink link) {
     Objects.requireNonNull(settings, "settings");
+    this.app = Objects.requireNonNull(app, "app");
     this.inbox = Objects.requireNonNull(inbox, "inbox");
     this.link = Objects.requireNonNull(link, "link");
     Objects.requireNonNull(slack, "slack");
@@ -170,15 +194,6 @@ public final class SlackAdapter implements AutoCloseable {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.api = slack.methods(settings.botToken());
     this.fileOnReaction = settings.fileOnReaction();
-    // Our own verifier runs in front (SlackHttpEndpoint); Socket Mode needs none.
-    // Bolt's self-event check would call bots.info before the acknowledgement for any event with a
-    // bot_id and no user (a hung or refused call delayed or failed the ack): said() ignores the bot's
-    // own messages from the payload instead. The auth.test answer is kept for the process's life, so
-    // no acknowledgement waits on it either. Requests no handler takes (message subtypes the
-    // subscriptions deliver but the desk does not read) are acknowledged, so Slack does not retry them.
-    this.app = new App(AppConfig.builder().singleTeamBotToken(settings.botToken()).signingSecret(settings.signingSecret())
-        .slack(slack).requestVerificationEnabled(false).ignoringSelfEventsEnabled(false)
-        .authTestCacheExpirationMillis(-1).unmatchedRequestHandler(SlackAdapter::unmatched).build());
     this.teams = new SlackUserTeams(api, homeTeam, USERS_INFO_TIMEOUT, clock);
     ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(1, r -> {
       Thread t = new Thread(r, "slack-desk");

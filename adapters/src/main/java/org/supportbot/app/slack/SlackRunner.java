@@ -55,6 +55,28 @@ public final class SlackRunner {
   }
 
   /**
+   * What the Slack side needs before the desk: the token checked ({@code auth.test}) and Bolt's app built.
+   * Neither needs the database, so {@code run} makes them beside the database open and the desk.
+   */
+  public record Prepared(Slack slack, String team, com.slack.api.bolt.App app) {
+    public Prepared {
+      Objects.requireNonNull(slack, "slack");
+      Objects.requireNonNull(team, "team");
+      Objects.requireNonNull(app, "app");
+    }
+  }
+
+  /**
+   * Checks the token and its scopes and builds Bolt's app.
+   *
+   * @throws SlackSetupException when the token is rejected or a required scope is missing
+   */
+  public static Prepared prepare(SlackSettings settings, Slack slack) {
+    String team = checkInstall(slack.methods(settings.botToken()));
+    return new Prepared(slack, team, SlackAdapter.boltApp(settings, slack));
+  }
+
+  /**
    * Checks the token with {@code auth.test} and returns the installing workspace's team id.
    *
    * @throws SlackSetupException when the token is rejected or a required scope is missing
@@ -113,7 +135,15 @@ public final class SlackRunner {
   public static Running startHttp(SlackSettings settings, Slack slack, InetSocketAddress bind, String path,
       SupportDesk desk, DirectoryStore directory, Function<String, Optional<SupportPolicy>> policies,
       SlackMessageStore messages, InboxStore inbox, Clock clock, DeskLink link) throws IOException {
-    SlackAdapter adapter = adapter(settings, slack, desk, directory, policies, messages, inbox, clock, link);
+    return startHttp(settings, prepare(settings, slack), bind, path, desk, directory, policies, messages, inbox, clock,
+        link);
+  }
+
+  /** HTTP mode on what {@link #prepare} made. */
+  public static Running startHttp(SlackSettings settings, Prepared prepared, InetSocketAddress bind, String path,
+      SupportDesk desk, DirectoryStore directory, Function<String, Optional<SupportPolicy>> policies,
+      SlackMessageStore messages, InboxStore inbox, Clock clock, DeskLink link) throws IOException {
+    SlackAdapter adapter = adapter(settings, prepared, desk, directory, policies, messages, inbox, clock, link);
     SlackHttpEndpoint endpoint = new SlackHttpEndpoint(adapter.app(), new SlackRequestVerifier(settings.signingSecret(),
         clock), bind, path, () -> health(adapter.gateway()));
     return new Running(adapter, endpoint.start());
@@ -162,25 +192,33 @@ public final class SlackRunner {
   public static SocketRunning startSocketMode(SlackSettings settings, Slack slack, SupportDesk desk,
       DirectoryStore directory, Function<String, Optional<SupportPolicy>> policies, SlackMessageStore messages,
       InboxStore inbox, Clock clock, DeskLink link) throws Exception {
+    return startSocketMode(settings, prepare(settings, slack), desk, directory, policies, messages, inbox, clock, link);
+  }
+
+  /** Socket Mode on what {@link #prepare} made. */
+  public static SocketRunning startSocketMode(SlackSettings settings, Prepared prepared, SupportDesk desk,
+      DirectoryStore directory, Function<String, Optional<SupportPolicy>> policies, SlackMessageStore messages,
+      InboxStore inbox, Clock clock, DeskLink link) throws Exception {
     String appToken = settings.appToken().orElseThrow(() -> new SlackSetupException("missing_app_token", List.of(),
         SlackSettings.APP_TOKEN + " is not set; create an app-level token with the connections:write scope under"
             + " Basic Information > App-Level Tokens, or use HTTP mode"));
-    SlackAdapter adapter = adapter(settings, slack, desk, directory, policies, messages, inbox, clock, link);
+    SlackAdapter adapter = adapter(settings, prepared, desk, directory, policies, messages, inbox, clock, link);
     SocketModeApp socket = new SocketModeApp(appToken, SocketModeClient.Backend.JavaWebSocket, adapter.app());
     socket.startAsync();
     return new SocketRunning(adapter, socket);
   }
 
-  private static SlackAdapter adapter(SlackSettings settings, Slack slack, SupportDesk desk, DirectoryStore directory,
-      Function<String, Optional<SupportPolicy>> policies, SlackMessageStore messages, InboxStore inbox, Clock clock,
-      DeskLink link) {
+  private static SlackAdapter adapter(SlackSettings settings, Prepared prepared, SupportDesk desk,
+      DirectoryStore directory, Function<String, Optional<SupportPolicy>> policies, SlackMessageStore messages,
+      InboxStore inbox, Clock clock, DeskLink link) {
     Objects.requireNonNull(settings, "settings");
+    Slack slack = prepared.slack();
+    String team = prepared.team();
     MethodsClient api = slack.methods(settings.botToken());
-    String team = checkInstall(api);
     SlackChatGateway gateway = new SlackChatGateway(api, settings.botToken(), messages, new SlackRenderer(), clock,
         settings.updates(), SlackChatGateway.PostLimits.CHAT_POST_MESSAGE, LaneWorkers.pooled("slack", LaneWorkers.DEFAULT_MAX_CALLS));
-    SlackAdapter adapter = new SlackAdapter(settings, slack, team, desk, directory, policies, gateway, messages,
-        inbox, clock, link);
+    SlackAdapter adapter = new SlackAdapter(settings, prepared.app(), slack, team, desk, directory, policies, gateway,
+        messages, inbox, clock, link);
     adapter.recover();
     return adapter;
   }
