@@ -67,7 +67,14 @@ final class IntakeCommands {
           rest = rest.strip().contains(" ") ? rest.strip().split("\\s+", 2)[1] : "";
         }
       }
-      onBehalf(who, new Identity(in.person().platform(), in.person().workspace(), mention.userId()), rest, level, step);
+      // a mention carries the user id only: a contact of the channel's organization with that id on this
+      // platform (on Slack Connect in the customer's own workspace, and Slack's user ids are unique), else
+      // the engineer's workspace
+      Identity named = who.channelOrg().stream().flatMap(o -> desk.directory.store().contacts(o.id()).stream())
+          .map(c -> c.identity()).filter(id -> id.platform().equals(in.person().platform())
+              && id.userId().equals(mention.userId())).findFirst()
+          .orElse(new Identity(in.person().platform(), in.person().workspace(), mention.userId()));
+      onBehalf(who, named, rest, level, step);
       return;
     }
     if (in.direct() || who.channelOrg().isEmpty()) {
