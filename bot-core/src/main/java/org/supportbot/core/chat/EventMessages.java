@@ -114,8 +114,8 @@ final class EventMessages {
         }
       }
       case IncidentEvent.DetailRecorded d -> {
-        out.add(b.text("Recorded ", by, "'s answer for " + s.number() + ": " + d.field().replace('_', ' ') + " "
-            + (d.value().length() > 80 ? d.value().substring(0, 79).strip() + "…" : d.value()) + ".").build());
+        out.add(b.text("Recorded ", by, "'s answer on " + s.number() + " (" + d.field().replace('_', ' ') + "): "
+            + (d.value().length() > 80 ? d.value().substring(0, 79).strip() + "…" : d.value())).build());
         if (s.asksDetails()) {
           out.add(nextDetail(s, thread));
         } else if (s.state().active()) {

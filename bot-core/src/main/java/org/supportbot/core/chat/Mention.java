@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
 record Mention(String userId) {
   /** Slack {@code <@U123ABC>} / {@code <@U123ABC|name>}, Discord {@code <@123>} / {@code <@!123>}. */
   private static final Pattern PERSON = Pattern.compile("<@!?([A-Za-z0-9]+)(?:\\|[^>]*)?>");
-  private static final Pattern PLAIN = Pattern.compile("@([A-Za-z0-9][A-Za-z0-9._-]*)");
+  private static final Pattern PLAIN = Pattern.compile("@([^\\s<>@][^\\s<>]*)");
 
   Mention {
     Objects.requireNonNull(userId, "userId");

@@ -88,7 +88,7 @@ class FileOnBehalfTest {
       assertThat(acme1(f).pendingDetails()).hasSize(7);
 
       List<Outbound> product = f.say(ANA, THREAD, "Atheer AiR Enterprise");
-      assertThat(text(product)).contains("Recorded @ana's answer for ACME-1: product Atheer AiR Enterprise.\n---\n@ana"
+      assertThat(text(product)).contains("Recorded @ana's answer on ACME-1 (product): Atheer AiR Enterprise\n---\n@ana"
           + " (6 questions left) What kind of request is this?");
       assertThat(acme1(f).product()).isEqualTo("Atheer AiR Enterprise");
       // the same buttons as in the intake
@@ -98,7 +98,7 @@ class FileOnBehalfTest {
               .contains(org.assertj.core.groups.Tuple.tuple(Intake.ANSWER, "incident"))));
       // the category by its button
       List<Outbound> category = f.press(ANA, THREAD, Intake.ANSWER, "incident");
-      assertThat(text(category)).contains("Recorded @ana's answer for ACME-1: category incident.");
+      assertThat(text(category)).contains("Recorded @ana's answer on ACME-1 (category): incident");
       assertThat(acme1(f).categoryId()).isEqualTo("incident");
       f.say(ANA, THREAD, "open the export, pick the sales team, press run");
       // an answer that needs fixing is asked again, only of Ana, and nothing is recorded
@@ -121,7 +121,7 @@ class FileOnBehalfTest {
       List<Outbound> severity = f.say(ANA, THREAD, "P2");
       assertThat(text(severity)).contains("Severity changed from P4 to P2 by @ana: the reporter's answer to the"
           + " severity question")
-          .contains("Recorded @ana's answer for ACME-1: severity P2.\n---\nThanks @ana, ACME-1 has every detail its"
+          .contains("Recorded @ana's answer on ACME-1 (severity): P2\n---\nThanks @ana, ACME-1 has every detail its"
               + " policy asks for now.");
       IncidentSnapshot done = acme1(f);
       assertThat(done.severityId()).isEqualTo("P2");
