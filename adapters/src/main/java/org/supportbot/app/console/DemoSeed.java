@@ -78,6 +78,8 @@ final class DemoSeed {
         new Step(51, () -> time(n.get("h2"), "sam", 15, true, "explained cost centres")),
         new Step(56, () -> n.put("i2", file("initech", "ian@initech", 1, "Login page loops after SSO change"))),
         new Step(57, () -> claim(n.get("i2"), "eve")),
+        // Eve files a message of Ana's in the channel for her: its details are still pending
+        new Step(60, () -> fileFor("acme", "ana@acme", "eve", "Excel export drops the last column of every sheet")),
         new Step(66, () -> n.put("a3", file("acme", "ana@acme", 0, "Collector cluster down in eu-west"))),
         new Step(68, () -> n.put("u2", file("umbrella", "uma@umbrella", 2, "Import wizard rejects UTF-8 file names"))),
         new Step(70, () -> n.put("g3", file("globex", "gina@globex", 1, "Refunds stuck in pending since Friday"))),
@@ -185,6 +187,14 @@ final class DemoSeed {
     SupportPolicy p = catalog.get(incidents.incident(n).orElseThrow().policyId()).orElseThrow();
     incidents.handle(new IncidentCommand.Resolve(origin(Actor.engineer(DemoWorld.person(engineer))), n,
         p.resolution().types().getFirst(), summary));
+  }
+
+  /** {@code engineer} files {@code contact}'s message as a case on their behalf, as the message shortcut does. */
+  private void fileFor(String org, String contact, String engineer, String message) {
+    DemoWorld.Customer c = DemoWorld.CUSTOMERS.stream().filter(x -> x.org().id().equals(org)).findFirst().orElseThrow();
+    desk.handle(new Inbound("demo-seed-" + (++keys), DemoWorld.person(engineer),
+        new ChatPlace(DemoWorld.PLATFORM, DemoWorld.WORKSPACE, c.channel(), ""), false, clock.instant(),
+        Optional.empty(), new Inbound.FileMessage(DemoWorld.person(contact), message)));
   }
 
   /** The contact rates the resolved case in the organization's channel, with /rate as a customer types it. */

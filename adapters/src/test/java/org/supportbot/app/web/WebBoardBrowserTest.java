@@ -316,6 +316,12 @@ class WebBoardBrowserTest {
     assertThat(rows.getFirst().getAttribute("class")).contains("own");
     assertThat(rows.getFirst().findElement(By.cssSelector(".owner")).getText()).isEqualTo("sam");
     assertThat(driver.findElement(By.id("rows")).getText()).contains("ACME-").contains("UMB-");
+    // a case an engineer filed on a contact's behalf shows that its details are still pending
+    WebElement onBehalf = driver.findElements(By.cssSelector("#rows tr[data-case]")).stream()
+        .filter(r -> r.getText().contains("Excel export drops the last column")).findFirst().orElseThrow();
+    assertThat(onBehalf.findElement(By.cssSelector("td[data-label='State']")).getText())
+        .isEqualTo("new · details pending");
+    assertThat(onBehalf.getText()).contains("(provisional)");
   }
 
   // ---- the cross-tenant matrix ---------------------------------------------------------------------
