@@ -80,14 +80,15 @@ public final class DemoDesk implements AutoCloseable {
           catalog::get, new TimerPlan(List.of(50, 75, 90)), clock, feed);
       Path kbDir = SampleKnowledgeBase.ensureIndexed(data.resolve("kb"));
       kb = LuceneKnowledgeBase.open(kbDir, clock);
+      SqliteConversationStore conversations = new SqliteConversationStore(db);
       SupportDesk desk = new SupportDesk(incidents, feed, new Outbox(new SqliteOutboxStore(db), clock, Backoff.DEFAULT),
-          directory, catalog::get, new LuceneSuggestions(kb, clock), new SqliteConversationStore(db), DemoWorld.settings(),
+          directory, catalog::get, new LuceneSuggestions(kb, clock), conversations, DemoWorld.settings(),
           clock);
       if (webPort.isPresent()) {
         new DemoSeed(incidents, desk, clock, catalog).run(begin);
         web = WebServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), webPort.getAsInt()),
             Optional.empty(), BotSettings.Web.IDLE, new WebServer.Parts(incidents, directory.store(), catalog::get,
-                WebServer.deflection(Optional.of(kbDir)), clock));
+                WebServer.deflection(Optional.of(kbDir)), clock, conversations::ratings));
         desk.boardLinks(web);
       }
       return new DemoDesk(clock, db, directory, incidents, desk, kb, Optional.ofNullable(web));

@@ -5,10 +5,12 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.supportbot.config.load.PolicyCatalog;
 import org.supportbot.config.policy.ReportField;
 import org.supportbot.config.policy.SupportPolicy;
 import org.supportbot.core.chat.SupportDesk;
+import org.supportbot.core.conversation.Inbound;
 import org.supportbot.core.desk.IncidentDesk;
 import org.supportbot.core.incident.Actor;
 import org.supportbot.core.incident.ChatPlace;
@@ -76,6 +78,8 @@ final class DemoSeed {
         new Step(51, () -> time(n.get("h2"), "sam", 15, true, "explained cost centres")),
         new Step(56, () -> n.put("i2", file("initech", "ian@initech", 1, "Login page loops after SSO change"))),
         new Step(57, () -> claim(n.get("i2"), "eve")),
+        // Eve files a message of Ana's in the channel for her: its details are still pending
+        new Step(60, () -> fileFor("acme", "ana@acme", "eve", "Excel export drops the last column of every sheet")),
         new Step(66, () -> n.put("a3", file("acme", "ana@acme", 0, "Collector cluster down in eu-west"))),
         new Step(68, () -> n.put("u2", file("umbrella", "uma@umbrella", 2, "Import wizard rejects UTF-8 file names"))),
         new Step(70, () -> n.put("g3", file("globex", "gina@globex", 1, "Refunds stuck in pending since Friday"))),
@@ -107,6 +111,9 @@ final class DemoSeed {
         steps.add(new Step(at + 2, () -> time(n.get(k), engineer, 25 + 10 * (k % 4), k % 3 == 0, "investigation")));
       }
       steps.add(new Step(at + (i % 4 == 3 ? 44 : 22), () -> resolve(n.get(k), engineer, "fixed; see the thread for the details")));
+      if (i % 3 != 2) { // most customers rate the resolved case: the reports' satisfaction
+        steps.add(new Step(at + (i % 4 == 3 ? 45 : 23), () -> rate(n.get(k), org, contact, 3 + k % 3)));
+      }
     }
     steps.sort(java.util.Comparator.comparingDouble(Step::hoursIn));
     for (Step step : steps) {
@@ -180,6 +187,22 @@ final class DemoSeed {
     SupportPolicy p = catalog.get(incidents.incident(n).orElseThrow().policyId()).orElseThrow();
     incidents.handle(new IncidentCommand.Resolve(origin(Actor.engineer(DemoWorld.person(engineer))), n,
         p.resolution().types().getFirst(), summary));
+  }
+
+  /** {@code engineer} files {@code contact}'s message as a case on their behalf, as the message shortcut does. */
+  private void fileFor(String org, String contact, String engineer, String message) {
+    DemoWorld.Customer c = DemoWorld.CUSTOMERS.stream().filter(x -> x.org().id().equals(org)).findFirst().orElseThrow();
+    desk.handle(new Inbound("demo-seed-" + (++keys), DemoWorld.person(engineer),
+        new ChatPlace(DemoWorld.PLATFORM, DemoWorld.WORKSPACE, c.channel(), ""), false, clock.instant(),
+        Optional.empty(), new Inbound.FileMessage(DemoWorld.person(contact), message)));
+  }
+
+  /** The contact rates the resolved case in the organization's channel, with /rate as a customer types it. */
+  private void rate(IncidentNumber n, String org, String contact, int score) {
+    DemoWorld.Customer c = DemoWorld.CUSTOMERS.stream().filter(x -> x.org().id().equals(org)).findFirst().orElseThrow();
+    desk.handle(new Inbound("demo-seed-" + (++keys), DemoWorld.person(contact),
+        new ChatPlace(DemoWorld.PLATFORM, DemoWorld.WORKSPACE, c.channel(), ""), false, clock.instant(),
+        Optional.empty(), new Inbound.Command("rate", n + " " + score + (score < 5 ? " took a while" : " quick and clear"))));
   }
 
   private Origin origin(Actor actor) {

@@ -422,7 +422,7 @@ public final class RunCommand implements Callable<Integer> {
     try {
       WebServer web = WebServer.start(new InetSocketAddress(InetAddress.getByName(w.address()), w.port()),
           w.publicUrl(), w.idle(), new WebServer.Parts(wiring.incidents, wiring.directory.store(),
-              wiring.policies(), WebServer.deflection(s.knowledgeBase()), clock));
+              wiring.policies(), WebServer.deflection(s.knowledgeBase()), clock, wiring.stores.conversations()::ratings));
       running.addLast(web);
       wiring.desk.boardLinks(web);
       out.println("supportbot: web board on http://" + hostPort(web.address()) + "/ (links point at " + web.publicUrl()

@@ -367,13 +367,22 @@ public final class SlackAdapter implements AutoCloseable {
 
   // ---- translation ----------------------------------------------------------------------------
 
+  /**
+   * A slash command's text as typed: Slack sends {@code &}, {@code <} and {@code >} escaped, and with
+   * the manifest's {@code should_escape: true} (for /support and /assign) a mention as
+   * {@code <@U123|name>}, which the desk reads as the person.
+   */
+  static String unescape(String text) {
+    return text == null ? "" : text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&");
+  }
+
   private void register() {
     app.command(Pattern.compile("^/.+$"), (req, ctx) -> {
       SlashCommandPayload p = req.getPayload();
       Identity person = person(p.getTeamId(), p.getUserId());
       String name = p.getCommand().startsWith("/") ? p.getCommand().substring(1) : p.getCommand();
       Inbound in = new Inbound("slack:trigger:" + p.getTriggerId(), person, place(p.getChannelId(), ""),
-          p.getChannelId().startsWith("D"), clock.instant(), Optional.empty(), new Inbound.Command(name, p.getText()));
+          p.getChannelId().startsWith("D"), clock.instant(), Optional.empty(), new Inbound.Command(name, unescape(p.getText())));
       return accept(in, name.equalsIgnoreCase("support") ? Optional.of(new ModalAsk(p.getTriggerId(), p.getChannelId(),
           "", Map.of())) : Optional.empty(), Optional.empty()) ? ctx.ack() : unavailable();
     });

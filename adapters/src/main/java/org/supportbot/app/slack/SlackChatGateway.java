@@ -607,7 +607,7 @@ public final class SlackChatGateway {
     Optional<Outbound.File> file = o.blocks().stream().filter(b -> b instanceof Outbound.File)
         .map(b -> (Outbound.File) b).findFirst();
     if (file.isPresent() && o.onlyFor().isEmpty() && filesWritable) {
-      Optional<Sent> uploaded = upload(o, file.get());
+      Optional<Sent> uploaded = upload(o, file.get(), tracked);
       if (uploaded.isPresent()) {
         return uploaded.get();
       }
@@ -690,10 +690,12 @@ public final class SlackChatGateway {
    * {@code files.completeUploadExternal}) into its channel and thread, or the person's direct
    * conversation, with the message's text as the comment. Empty when Slack refuses it for a missing
    * {@code files:write} scope (the file is then posted as code blocks, and no upload is tried again
-   * by this process). A retry after a lost answer uploads again: an upload carries no metadata the
-   * history could be searched by.
+   * by this process). A tracked upload's title carries its outbox id ({@link #fileTitle}); a retry
+   * after an attempt whose answer was lost first looks for a file share with that title in the
+   * channel's history (or the thread's replies), as {@link #lookUp} does for posts, and uploads
+   * again only when there is none.
    */
-  private Optional<Sent> upload(Outbound o, Outbound.File file) {
+  private Optional<Sent> upload(Outbound o, Outbound.File file, Optional<Delivery> tracked) {
     String channel;
     Optional<String> thread = Optional.empty();
     switch (o.to()) {
@@ -715,6 +717,18 @@ public final class SlackChatGateway {
         }
       }
     }
+    if (tracked.isPresent() && tracked.get().mayHaveBeenSent()) {
+      switch (lookUp(channel, thread, tracked.get())) {
+        case Lookup.Found found -> {
+          return Optional.of(new Sent.Done());
+        }
+        case Lookup.NotFound notFound -> { }
+        case Lookup.Failed failed -> {
+          return Optional.of(failed.outcome());
+        }
+      }
+    }
+    String title = tracked.map(d -> fileTitle(file.name(), d.id())).orElse(file.name());
     StringBuilder comment = new StringBuilder();
     for (Outbound.Block b : o.blocks()) {
       if (b instanceof Outbound.Text t) {
@@ -726,7 +740,7 @@ public final class SlackChatGateway {
     Attempt<FilesUploadV2Response> up = call("files.uploadV2", channel, () -> {
       try {
         return api.filesUploadV2(b -> {
-          b.channel(to).filename(file.name()).title(file.name()).content(file.content()).requestFileInfo(false);
+          b.channel(to).filename(file.name()).title(title).content(file.content()).requestFileInfo(false);
           threadTs.ifPresent(b::threadTs);
           if (!comment.isEmpty()) {
             b.initialComment(comment.toString());
@@ -807,8 +821,23 @@ public final class SlackChatGateway {
     };
   }
 
-  /** Whether a message from the history carries the metadata of outbox message {@code id}. */
+  /**
+   * The title of an uploaded file of outbox message {@code id}: its name and the id, by which a
+   * retry finds a file share whose answer was lost ({@code ACME-1-transcript.md · #42}).
+   */
+  static String fileTitle(String name, long id) {
+    return name + " · #" + id;
+  }
+
+  /**
+   * Whether a message from the history carries the metadata of outbox message {@code id}, or shares
+   * a file uploaded for it (titled by {@link #fileTitle}).
+   */
   static boolean carries(Message m, long id) {
+    if (m.getFiles() != null && m.getFiles().stream()
+        .anyMatch(f -> f.getTitle() != null && f.getTitle().endsWith(" · #" + id))) {
+      return true;
+    }
     if (m.getMetadata() == null || !EVENT_TYPE.equals(m.getMetadata().getEventType())
         || m.getMetadata().getEventPayload() == null) {
       return false;

@@ -159,7 +159,9 @@ public final class Board {
         id -> directory.organization(id).map(Organization::name).orElse(id));
     String owner = s.claimedBy().map(id -> people.computeIfAbsent(id, this::personName)).orElse("unassigned");
     return new Row(s.number().toString(), s.title(), s.organizationId(), org, s.policyId(), s.severityId(),
-        severityLabel(s), s.state().name().toLowerCase(java.util.Locale.ROOT), s.state().label(), owner, viewer.owns(s),
+        severityLabel(s) + (s.asksDetails() && s.pendingDetails().contains("severity") ? " (provisional)" : ""),
+        s.state().name().toLowerCase(java.util.Locale.ROOT),
+        s.state().label() + (s.asksDetails() ? " · details pending" : ""), owner, viewer.owns(s),
         next.map(n -> n.getKey().replace('_', ' ')), next.map(Map.Entry::getValue), u);
   }
 

@@ -94,6 +94,7 @@ public record CaseFile(Board.Row row, IncidentSnapshot snapshot, String reporter
       case IncidentEvent.SplitInto sp -> new Entry("split", "into " + String.join(", ",
           sp.parts().stream().map(Object::toString).toList()));
       case IncidentEvent.MergedInto m -> new Entry("merged", "continues in " + m.into());
+      case IncidentEvent.DetailRecorded d -> new Entry("detail", d.field().replace('_', ' ') + ": " + d.value());
       case IncidentEvent.DuplicateMerged m -> new Entry("duplicate merged", m.duplicate() + " merged into this case");
       case IncidentEvent.TimeLogged t -> new Entry("time", Time.span(t.worked()) + " worked, " + Time.span(t.billed())
           + " billed (" + t.zone().replace('_', ' ') + ", " + (t.chargeable() ? "charged" : "free") + ")"

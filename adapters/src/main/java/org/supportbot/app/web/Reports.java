@@ -16,7 +16,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
+import org.supportbot.core.chatstate.ConversationStore;
 import org.supportbot.core.desk.IncidentDesk;
 import org.supportbot.core.incident.Incident;
 import org.supportbot.core.incident.IncidentEvent;
@@ -27,8 +29,9 @@ import org.supportbot.kb.DeflectionReport;
 /**
  * The reports: SLA attainment per week (by policy, severity and organization), first-response and
  * update times against their targets, the backlog over time, deflection by source and article, and
- * Atollon billed time by zone. Read from the whole event log; a contact's reports cover their
- * organization only and leave out deflection (which is not kept per organization).
+ * Atollon billed time by zone, and customer satisfaction per organization, engineer and month. Read
+ * from the whole event log and the ratings; a contact's reports cover their organization only and
+ * leave out deflection (which is not kept per organization).
  */
 public final class Reports {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -38,10 +41,23 @@ public final class Reports {
 
   private final IncidentDesk incidents;
   private final Supplier<Optional<DeflectionReport>> deflection;
+  private final BiFunction<Instant, Instant, List<ConversationStore.Rating>> ratings;
 
-  Reports(IncidentDesk incidents, Supplier<Optional<DeflectionReport>> deflection) {
+  Reports(IncidentDesk incidents, Supplier<Optional<DeflectionReport>> deflection,
+      BiFunction<Instant, Instant, List<ConversationStore.Rating>> ratings) {
     this.incidents = incidents;
     this.deflection = deflection;
+    this.ratings = ratings;
+  }
+
+  /**
+   * The satisfaction ratings of one organization's cases for one engineer in one month (UTC, by when
+   * the rating was given): how many and their average score (1 to 5).
+   */
+  public record Satisfaction(String month, String organization, String engineer, int ratings, int total) {
+    public String average() {
+      return String.format(java.util.Locale.ROOT, "%.1f", (double) total / ratings);
+    }
   }
 
   /** One attainment cell: met of total cases filed that week. */
@@ -56,8 +72,8 @@ public final class Reports {
 
   /** The page's data: tables for reading without JavaScript, and the charts' data as JSON. */
   public record View(Viewer viewer, List<Table> attainment, Map<String, int[]> response, List<String> buckets,
-      List<String[]> backlog, Optional<DeflectionReport> deflection, Map<String, long[]> billedByZone, int cases,
-      String chartsJson) {}
+      List<String[]> backlog, Optional<DeflectionReport> deflection, Map<String, long[]> billedByZone,
+      List<Satisfaction> satisfaction, int cases, String chartsJson) {}
 
   private static final class Case {
     String org;
@@ -103,8 +119,55 @@ public final class Reports {
     }
     List<String[]> backlog = backlog(cases.values(), now);
     Optional<DeflectionReport> defl = viewer.vendor() ? deflection.get() : Optional.empty();
-    String json = charts(attainment.getFirst(), response, backlog, defl, billed);
-    return new View(viewer, attainment, response, List.of(BUCKETS), backlog, defl, billed, cases.size(), json);
+    List<Satisfaction> satisfaction = satisfaction(viewer, now);
+    ObjectNode json = charts(attainment.getFirst(), response, backlog, defl, billed);
+    satisfactionChart(json, satisfaction);
+    return new View(viewer, attainment, response, List.of(BUCKETS), backlog, defl, billed, satisfaction, cases.size(),
+        serialized(json));
+  }
+
+  /** The ratings the viewer may see, by month, organization and engineer (the case's owner, or who resolved it). */
+  private List<Satisfaction> satisfaction(Viewer viewer, Instant now) {
+    Map<List<String>, int[]> by = new TreeMap<>(java.util.Comparator.comparing((List<String> k) -> k.get(0))
+        .thenComparing(k -> k.get(1)).thenComparing(k -> k.get(2)));
+    for (ConversationStore.Rating r : ratings.apply(Instant.EPOCH, now)) {
+      if (!viewer.sees(r.organizationId())) {
+        continue;
+      }
+      String month = java.time.YearMonth.from(r.at().atZone(ZoneOffset.UTC)).toString();
+      int[] n = by.computeIfAbsent(List.of(month, r.organizationId(), r.engineer().map(e -> e.userId())
+          .orElse("unassigned")), k -> new int[2]);
+      n[0]++;
+      n[1] += r.score();
+    }
+    List<Satisfaction> out = new ArrayList<>();
+    by.forEach((k, n) -> out.add(new Satisfaction(k.get(0), k.get(1), k.get(2), n[0], n[1])));
+    return out;
+  }
+
+  /** The satisfaction chart: the average score per month, one series per organization. */
+  private static void satisfactionChart(ObjectNode root, List<Satisfaction> rows) {
+    ObjectNode sat = root.putObject("satisfaction");
+    List<String> months = rows.stream().map(Satisfaction::month).distinct().sorted().toList();
+    months.forEach(sat.putArray("labels")::add);
+    ArrayNode ds = sat.putArray("datasets");
+    Map<String, Map<String, int[]>> byOrg = new TreeMap<>();
+    for (Satisfaction s : rows) {
+      int[] n = byOrg.computeIfAbsent(s.organization(), k -> new HashMap<>()).computeIfAbsent(s.month(), k -> new int[2]);
+      n[0] += s.ratings();
+      n[1] += s.total();
+    }
+    byOrg.forEach((org, byMonth) -> {
+      ArrayNode data = ds.addObject().put("label", org).putArray("data");
+      for (String m : months) {
+        int[] n = byMonth.get(m);
+        if (n == null) {
+          data.addNull();
+        } else {
+          data.add(Math.round(10.0 * n[1] / n[0]) / 10.0);
+        }
+      }
+    });
   }
 
   private static void fold(Map<IncidentNumber, Case> cases, Map<String, long[]> billed, IncidentEvent e, Viewer viewer) {
@@ -210,7 +273,7 @@ public final class Reports {
     return out;
   }
 
-  private static String charts(Table byPolicy, Map<String, int[]> response, List<String[]> backlog,
+  private static ObjectNode charts(Table byPolicy, Map<String, int[]> response, List<String[]> backlog,
       Optional<DeflectionReport> deflection, Map<String, long[]> billed) {
     ObjectNode root = JSON.createObjectNode();
     ObjectNode att = root.putObject("attainment");
@@ -264,6 +327,10 @@ public final class Reports {
       charged.add(Math.round(m[0] / 6.0) / 10.0);
       free.add(Math.round(m[1] / 6.0) / 10.0);
     });
+    return root;
+  }
+
+  private static String serialized(ObjectNode root) {
     try {
       // inside <script type="application/json">: no "<" may close the element early
       return JSON.writeValueAsString(root).replace("<", "\\u003c");

@@ -32,6 +32,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.supportbot.config.policy.SupportPolicy;
 import org.supportbot.core.chat.BoardLinks;
+import org.supportbot.core.chatstate.ConversationStore;
 import org.supportbot.core.desk.IncidentDesk;
 import org.supportbot.core.directory.DirectoryStore;
 import org.supportbot.core.directory.Engineer;
@@ -70,10 +71,21 @@ public final class WebServer implements BoardLinks, AutoCloseable {
   private final Live live;
   private final TemplateEngine templates = TemplateEngine.createPrecompiled(ContentType.Html);
 
-  /** What the web board needs from the desk. */
+  /**
+   * What the web board needs from the desk; {@code ratings} gives the satisfaction ratings given in
+   * {@code [from, to)} ({@code ConversationStore::ratings}).
+   */
   public record Parts(IncidentDesk incidents, DirectoryStore directory, Function<String, Optional<SupportPolicy>> policies,
-      Supplier<Optional<DeflectionReport>> deflection, Clock clock) {
+      Supplier<Optional<DeflectionReport>> deflection, Clock clock,
+      java.util.function.BiFunction<java.time.Instant, java.time.Instant, List<ConversationStore.Rating>> ratings) {
+    /** A board without satisfaction ratings (none were given). */
+    public Parts(IncidentDesk incidents, DirectoryStore directory, Function<String, Optional<SupportPolicy>> policies,
+        Supplier<Optional<DeflectionReport>> deflection, Clock clock) {
+      this(incidents, directory, policies, deflection, clock, (from, to) -> List.of());
+    }
+
     public Parts {
+      Objects.requireNonNull(ratings, "ratings");
       Objects.requireNonNull(incidents, "incidents");
       Objects.requireNonNull(directory, "directory");
       Objects.requireNonNull(policies, "policies");
@@ -104,7 +116,7 @@ public final class WebServer implements BoardLinks, AutoCloseable {
     this.clock = parts.clock();
     this.signIns = new SignIns(clock, idle);
     this.board = new Board(incidents, directory, parts.policies());
-    this.reports = new Reports(incidents, parts.deflection());
+    this.reports = new Reports(incidents, parts.deflection(), parts.ratings());
     this.live = new Live(incidents);
     server.setExecutor(executor);
     server.createContext("/", this::serve);

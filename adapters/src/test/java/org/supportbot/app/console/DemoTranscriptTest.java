@@ -95,7 +95,26 @@ class DemoTranscriptTest {
         "carl@acme in #acme-support> 1", "Glad that answered it. Nothing was filed",
         // not a named contact
         "stranger@acme in #acme-support> /support", "Only named support contacts of Acme Corp can file cases.");
-    assertThat(out).doesNotContain("ACME-2");
+    // the deflected request filed nothing: ACME-2 is the next case, filed by Eve for Carl
+    assertThat(out.substring(0, out.indexOf("eve in #acme-support> /support @carl@acme"))).doesNotContain("ACME-2");
+  }
+
+  @Test
+  void atheerTourFilesOnBehalfAndAsksTheOpenQuestionsInTheCaseThread() {
+    String out = run("atheer-tour.txt");
+    inOrder(out,
+        "eve in #acme-support> /support @carl@acme P3 The sales dashboard export times out after the upgrade",
+        "Filed ACME-2 for @carl@acme at P3; I ask them the 6 open questions in its thread, one at a time.",
+        "New case ACME-2 (P3 Minor Impact) from @carl@acme",
+        "[#acme-support › ACME-2] bot:", "your case ACME-2 is filed (by @eve on your behalf)",
+        "Details pending: 6 questions, asked here one at a time",
+        "@carl@acme (6 questions left) Which Atheer Service is affected?",
+        "Details pending: product, category, steps to reproduce, reproducible, users affected, business impact",
+        "carl@acme in #acme-support › ACME-2> Beacon", "Recorded @carl@acme's answer on ACME-2 (product): Beacon",
+        "@carl@acme (5 questions left) What kind of request is this?",
+        "carl@acme in #acme-support › ACME-2> perhaps", "(only carl@acme sees this):", "Please answer yes, no or sometimes.",
+        "carl@acme in #acme-support › ACME-2> yes", "Recorded @carl@acme's answer on ACME-2 (reproducible): yes",
+        "Thanks @carl@acme, ACME-2 has every detail its policy asks for now.");
   }
 
   @Test

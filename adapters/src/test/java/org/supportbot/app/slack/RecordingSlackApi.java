@@ -90,6 +90,13 @@ public final class RecordingSlackApi implements AutoCloseable {
   }
 
   private volatile String postError = "";
+  private final AtomicInteger uploadFailures = new AtomicInteger();
+
+  /** Makes the next {@code n} files.completeUploadExternal calls answer {@code ok:false}, nothing shared. */
+  void failNextUploads(int n) {
+    uploadFailures.set(n);
+  }
+
   private final AtomicInteger postFailures = new AtomicInteger();
 
   /**
@@ -168,8 +175,15 @@ public final class RecordingSlackApi implements AutoCloseable {
     postsPerWindow = perWindow;
   }
 
-  /** A message chat.postMessage applied: what conversations.history and conversations.replies give back. */
-  private record Posted(String channel, String ts, String threadTs, String metadata) {}
+  /**
+   * A message chat.postMessage applied, or a file share files.completeUploadExternal applied ({@code
+   * files} its files as JSON): what conversations.history and conversations.replies give back.
+   */
+  private record Posted(String channel, String ts, String threadTs, String metadata, String files) {
+    Posted(String channel, String ts, String threadTs, String metadata) {
+      this(channel, ts, threadTs, metadata, "");
+    }
+  }
 
   private final List<Posted> history = new CopyOnWriteArrayList<>();
   private final AtomicInteger stallAfterApplying = new AtomicInteger();
@@ -182,6 +196,16 @@ public final class RecordingSlackApi implements AutoCloseable {
    */
   void applyThenStall(int n) {
     stallAfterApplying.set(n);
+  }
+
+  private final AtomicInteger stallUploadsAfterApplying = new AtomicInteger();
+
+  /**
+   * The next {@code n} files.completeUploadExternal calls are applied (the file is shared in the channel
+   * or thread, as its history shows) but their answer never comes: the client's timeout ends the call.
+   */
+  void applyUploadThenStall(int n) {
+    stallUploadsAfterApplying.set(n);
   }
 
   /** Every chat.postMessage to {@code channel} hangs, unapplied, until {@link #release(String)}. */
@@ -321,7 +345,22 @@ public final class RecordingSlackApi implements AutoCloseable {
             yield "{\"ok\":true,\"upload_url\":\"http://127.0.0.1:" + server.getAddress().getPort() + "/upload/" + id
                 + "\",\"file_id\":\"" + id + "\"}";
           }
-          case "files.completeUploadExternal" -> "{\"ok\":true,\"files\":" + params.getOrDefault("files", "[]") + "}";
+          case "files.completeUploadExternal" -> {
+            if (uploadFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+              yield "{\"ok\":false,\"error\":\"internal_error\"}";
+            }
+            history.add(new Posted(params.getOrDefault("channel_id", ""), nextTs(), params.getOrDefault("thread_ts", ""),
+                "", params.getOrDefault("files", "[]")));
+            if (stallUploadsAfterApplying.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+              try {
+                released.await(); // the answer is lost: the client times out
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              yield "{\"ok\":false,\"error\":\"fake_closed\"}";
+            }
+            yield "{\"ok\":true,\"files\":" + params.getOrDefault("files", "[]") + "}";
+          }
           case "views.open" -> viewsOpenError != null ? "{\"ok\":false,\"error\":\"" + viewsOpenError + "\"}"
               : "{\"ok\":true,\"view\":{\"id\":\"V0" + sequence.incrementAndGet() + "\",\"type\":\"modal\"}}";
           default -> "{\"ok\":false,\"error\":\"unknown_method\"}";
@@ -355,7 +394,8 @@ public final class RecordingSlackApi implements AutoCloseable {
       if (in) {
         out.add("{\"type\":\"message\",\"user\":\"" + BOT_USER + "\",\"bot_id\":\"B0BOT\",\"ts\":\"" + p.ts() + "\""
             + (p.threadTs().isEmpty() ? "" : ",\"thread_ts\":\"" + p.threadTs() + "\"")
-            + (metadata && !p.metadata().isEmpty() ? ",\"metadata\":" + p.metadata() : "") + "}");
+            + (metadata && !p.metadata().isEmpty() ? ",\"metadata\":" + p.metadata() : "")
+            + (p.files().isEmpty() ? "" : ",\"subtype\":\"file_share\",\"files\":" + p.files()) + "}");
       }
     }
     // a channel's history newest first, a thread's replies oldest first (its root at the top), as Slack answers

@@ -237,6 +237,57 @@ class SlackChatGatewayTest {
   }
 
   @Test
+  void anUploadWhoseAnswerWasLostIsFoundByItsTitleAndNotUploadedAgain() throws Exception {
+    SlackChatGateway g = gateway(SlackChatGateway.UpdateLimits.TIER_3, UNPACED, Duration.ofMillis(300),
+        LaneWorkers.inline());
+    Outbox outbox = new Outbox(new SqliteOutboxStore(db), clock, Backoff.DEFAULT);
+    api.applyUploadThenStall(1);
+    Outbound transcript = Outbound.toPlace(CHANNEL, Outbound.Kind.REPLY).text("Transcript of ACME-1.")
+        .file("ACME-1-transcript.md", "# ACME-1\n\nThe record.").build();
+    List<Delivery> first = outbox.record(new OutboxStore.Batch(List.of(transcript), OptionalLong.empty(), List.of(),
+        List.of(), Map.of(), clock.instant()));
+    g.deliver(first); // Slack shares the file; the answer to files.completeUploadExternal is lost to the timeout
+    assertThat(outbox.pendingCount()).isEqualTo(1);
+    long id = first.getFirst().id();
+    assertThat(api.calls("files.completeUploadExternal")).singleElement()
+        .satisfies(c -> assertThat(c.param("files")).contains("\"title\":\"ACME-1-transcript.md · #" + id + "\""));
+
+    clock.advance(Duration.ofSeconds(5));
+    g.deliver(outbox.due(10));
+    // looked up in the channel's history, found by its title, and not uploaded again
+    assertThat(api.calls()).extracting(Call::method).containsExactly("files.getUploadURLExternal",
+        "files.completeUploadExternal", "conversations.history");
+    assertThat(api.calls("conversations.history").getFirst().param("oldest"))
+        .isEqualTo(SlackChatGateway.slackTs(clock.instant().minusSeconds(5 + 60)));
+    assertThat(g.foundAfterTimeout()).isEqualTo(1);
+    assertThat(outbox.pendingCount()).isZero();
+    assertThat(api.applied("C1")).isEqualTo(1);
+  }
+
+  @Test
+  void anUploadThatFailedIsLookedForAndUploadedAgainWhenItIsNotThere() throws Exception {
+    SlackChatGateway g = gateway(SlackChatGateway.UpdateLimits.TIER_3, UNPACED, Duration.ofMillis(300),
+        LaneWorkers.inline());
+    Outbox outbox = new Outbox(new SqliteOutboxStore(db), clock, Backoff.DEFAULT);
+    api.failNextUploads(1);
+    List<Delivery> first = outbox.record(new OutboxStore.Batch(List.of(Outbound.toPlace(CHANNEL, Outbound.Kind.REPLY)
+        .text("Transcript of ACME-1.").file("ACME-1-transcript.md", "# ACME-1").build()), OptionalLong.empty(),
+        List.of(), List.of(), Map.of(), clock.instant()));
+    g.deliver(first);
+    assertThat(outbox.pendingCount()).isEqualTo(1);
+    assertThat(api.applied("C1")).isZero();
+
+    clock.advance(Duration.ofSeconds(5));
+    g.deliver(outbox.due(10));
+    assertThat(api.calls()).extracting(Call::method).containsExactly("files.getUploadURLExternal",
+        "files.completeUploadExternal", "conversations.history", "files.getUploadURLExternal",
+        "files.completeUploadExternal");
+    assertThat(g.foundAfterTimeout()).isZero();
+    assertThat(outbox.pendingCount()).isZero();
+    assertThat(api.applied("C1")).isEqualTo(1);
+  }
+
+  @Test
   void aDirectMessageWhoseAnswerWasLostIsFoundInTheDirectConversationAndNotSentAgain() throws Exception {
     SlackChatGateway g = gateway(SlackChatGateway.UpdateLimits.TIER_3, UNPACED, Duration.ofMillis(300),
         LaneWorkers.inline());

@@ -60,6 +60,8 @@ class WebBoardBrowserTest {
    * (Thanksgiving among them), its recent ones the last three days.
    */
   private static final Instant BEGIN = Instant.parse("2026-12-01T18:00:00Z");
+  /** A row of the reports' satisfaction table: its organization. */
+  private static final Pattern SATISFACTION_ROW = Pattern.compile("<tr><th>\\d{4}-\\d{2}</th><td>([^<]+)</td>");
   private static final Pattern LINK = Pattern.compile("(http://\\S+/signin\\?token=[0-9a-f]{64})");
   private static final Map<String, String> CONTACTS = Map.of("acme", "ana@acme", "globex", "gina@globex",
       "initech", "ian@initech", "umbrella", "uma@umbrella", "hooli", "hal@hooli");
@@ -284,8 +286,18 @@ class WebBoardBrowserTest {
     waiting().until(d -> "drawn".equals(((JavascriptExecutor) d).executeScript("return document.body.dataset.charts")));
     assertThat(driver.findElement(By.id("chart-attainment")).getAttribute("data-drawn")).isEqualTo("true");
     assertThat(driver.findElement(By.id("chart-billing")).getAttribute("data-drawn")).isEqualTo("true");
+    assertThat(driver.findElement(By.id("chart-satisfaction")).getAttribute("data-drawn")).isEqualTo("true");
     String page = driver.findElement(By.tagName("main")).getText();
     assertThat(page).contains("SLA attainment per week").contains("atollon").contains("Backlog over time");
+    // satisfaction per organization, engineer and month: the vendor sees every organization's ratings
+    List<WebElement> rated = driver.findElements(By.cssSelector("#satisfaction tbody tr"));
+    assertThat(rated).extracting(r -> r.findElements(By.tagName("td")).get(0).getText())
+        .containsAll(CONTACTS.keySet());
+    assertThat(rated).extracting(r -> r.findElements(By.tagName("td")).get(1).getText()).contains("eve", "sam");
+    assertThat(rated).allSatisfy(r -> {
+      assertThat(r.findElement(By.tagName("th")).getText()).matches("\\d{4}-\\d{2}");
+      assertThat(r.findElements(By.tagName("td")).get(3).getText()).matches("[1-5]\\.\\d");
+    });
     driver.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 1600));
     waiting().until(d -> "drawn".equals(((JavascriptExecutor) d).executeScript("return document.body.dataset.charts")));
     screenshot("reports.png");
@@ -304,6 +316,12 @@ class WebBoardBrowserTest {
     assertThat(rows.getFirst().getAttribute("class")).contains("own");
     assertThat(rows.getFirst().findElement(By.cssSelector(".owner")).getText()).isEqualTo("sam");
     assertThat(driver.findElement(By.id("rows")).getText()).contains("ACME-").contains("UMB-");
+    // a case an engineer filed on a contact's behalf shows that its details are still pending
+    WebElement onBehalf = driver.findElements(By.cssSelector("#rows tr[data-case]")).stream()
+        .filter(r -> r.getText().contains("Excel export drops the last column")).findFirst().orElseThrow();
+    assertThat(onBehalf.findElement(By.cssSelector("td[data-label='State']")).getText())
+        .isEqualTo("new · details pending");
+    assertThat(onBehalf.getText()).contains("(provisional)");
   }
 
   // ---- the cross-tenant matrix ---------------------------------------------------------------------
@@ -339,6 +357,15 @@ class WebBoardBrowserTest {
         }
         for (String path : pages) {
           String body = (String) fetch(path).get(1);
+          if (path.equals("/reports")) { // the satisfaction table: the contact's own organization only
+            Matcher rated = SATISFACTION_ROW.matcher(body);
+            int rows = 0;
+            while (rated.find()) {
+              rows++;
+              assertThat(rated.group(1)).as(org + "'s satisfaction report").isEqualTo(org);
+            }
+            assertThat(rows).as(org + "'s own ratings").isPositive();
+          }
           for (IncidentSnapshot s : other.getValue()) {
             assertThat(body).as(org + "'s " + path + " shows nothing of " + other.getKey()).doesNotContain(s.title())
                 .doesNotContain(s.number() + "<").doesNotContain("\"" + s.number() + "\"");

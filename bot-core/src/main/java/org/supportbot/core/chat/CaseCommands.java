@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import org.supportbot.config.load.Suggestions;
 import org.supportbot.config.policy.ResolutionType;
@@ -14,6 +15,8 @@ import org.supportbot.core.incident.IncidentCommand;
 import org.supportbot.core.incident.IncidentNumber;
 import org.supportbot.core.incident.IncidentSnapshot;
 import org.supportbot.core.incident.Origin;
+import org.supportbot.core.intake.Answer;
+import org.supportbot.core.intake.Intake;
 import org.supportbot.core.sla.BusinessClock;
 
 /**
@@ -81,6 +84,10 @@ final class CaseCommands {
     if (!who.vendor() && !who.contact()) {
       return;
     }
+    if (!who.vendor() && s.asksDetails() && who.in().person().equals(s.reporter())) {
+      detail(who, s, text, step);
+      return;
+    }
     String clean = desk.clean(who, s, text, "your message on " + s.number(), step);
     if (who.vendor()) {
       desk.silent.add(origin.key());
@@ -89,6 +96,40 @@ final class CaseCommands {
       desk.outcome(who, desk.incidents.handle(new IncidentCommand.CustomerReply(origin, s.number(), clean)), step);
       outOfHours(who, s, step);
     }
+  }
+
+  /**
+   * The reporter's answer (typed or a button) to the first pending detail of case {@code s}, filed
+   * on their behalf: redacted as the policy asks, read and validated as in the intake, and recorded
+   * on the case; an answer that needs fixing is asked again with the reason. A version the policy
+   * does not support is recorded with the policy's reason, for the engineers to decide on.
+   */
+  void detail(Who who, IncidentSnapshot s, String text, Step step) {
+    String field = s.pendingDetails().getFirst();
+    String clean = desk.clean(who, s, text, "your answer on " + s.number(), step);
+    Answer answer = desk.intake(s.policyId()).readDetail(field, clean, s.details(), desk.clock.instant());
+    String value = switch (answer) {
+      case Answer.Reprompt r -> {
+        step.out.add(desk.reply(who, r.message()));
+        yield null;
+      }
+      case Answer.Refused r -> {
+        step.out.add(desk.reply(who, r.message() + " I recorded your answer; the engineers on " + s.number()
+            + " will tell you how it goes on."));
+        yield clean.strip();
+      }
+      case Answer.Accepted a -> {
+        a.notes().forEach(note -> step.out.add(desk.reply(who, note)));
+        yield a.value();
+      }
+    };
+    if (value == null) {
+      return;
+    }
+    String title = field.equals("description") && !s.details().containsKey("description")
+        ? Intake.title(Map.of("description", value)) : "";
+    desk.outcome(who, desk.incidents.handle(new IncidentCommand.RecordDetail(desk.origin(who), s.number(), field, value,
+        title)), step);
   }
 
   /**

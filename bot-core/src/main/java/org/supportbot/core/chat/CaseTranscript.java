@@ -54,7 +54,8 @@ final class CaseTranscript {
     return switch (e) {
       case IncidentEvent.Filed f -> "Filed the case" + f.parent().map(p -> " (split from " + p + ")").orElse("")
           + f.filedBy().map(by -> " (filed by @" + by.userId() + " on their behalf)").orElse("")
-          + ": severity " + f.severityId() + (f.product().isBlank() ? "" : ", " + f.product()
+          + ": severity " + f.severityId() + (f.pending().contains("severity") ? " (provisional)" : "")
+          + (f.product().isBlank() ? "" : ", " + f.product()
           + (f.version().isBlank() ? "" : " " + f.version())) + ".\n\n" + fields(policy, f.fields());
       case IncidentEvent.Acknowledged a -> quote(a.text());
       case IncidentEvent.Claimed c -> "Took the case.";
@@ -63,6 +64,8 @@ final class CaseTranscript {
       case IncidentEvent.Escalated x -> "Escalated (" + x.severityId() + "):\n\n" + quote(x.reason());
       case IncidentEvent.SeverityChanged c -> "Changed the severity from " + c.from() + " to " + c.to() + ":\n\n"
           + quote(c.reason());
+      case IncidentEvent.DetailRecorded d -> "Answered " + policy.report().stream().filter(f -> f.id().equals(d.field()))
+          .map(f -> "\"" + f.prompt() + "\"").findFirst().orElse(d.field()) + ":\n\n" + quote(d.value());
       case IncidentEvent.SeverityDiscussionRequested r -> "Asked to discuss the severity:\n\n" + quote(r.reason());
       case IncidentEvent.InfoRequested r -> "Asked for information (request " + r.request() + "):\n\n" + quote(r.text());
       case IncidentEvent.CustomerReplied r -> quote(r.text());

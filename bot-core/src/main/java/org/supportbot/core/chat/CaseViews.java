@@ -73,8 +73,12 @@ final class CaseViews {
     Outbound.Builder b = Outbound.toPlace(thread(s), Outbound.Kind.STATUS).replaces(statusKey(s))
         .text(new Span.Strong(s.number() + ": " + s.title()))
         .fact("State", state(s))
-        .fact("Severity", severityLabel(s))
+        .fact("Severity", severityLabel(s) + (s.pendingDetails().contains("severity") ? " (provisional)" : ""))
         .fact("Owner", s.claimedBy().<Object>map(id -> id).orElse("unassigned"));
+    if (s.detailsPending()) {
+      b.fact("Details pending", String.join(", ", s.pendingDetails().stream().map(f -> f.replace('_', ' ')).toList())
+          + " (asked of ", s.reporter(), " in this thread)");
+    }
     Optional<Map.Entry<String, Instant>> next = next(s);
     if (next.isPresent()) {
       b.fact("Next deadline", targetLabel(next.get().getKey()) + " ", next.get().getValue());
@@ -97,7 +101,7 @@ final class CaseViews {
   /** One line of a queue: number, severity, state, title, next deadline. */
   void queueLine(Outbound.Builder b, IncidentSnapshot s) {
     Optional<Map.Entry<String, Instant>> next = next(s);
-    String head = s.severityId() + " · " + state(s) + " · " + s.title()
+    String head = s.severityId() + " · " + state(s) + (s.detailsPending() ? " · details pending" : "") + " · " + s.title()
         + s.claimedBy().map(id -> " · @" + id.userId()).orElse(" · unassigned");
     if (next.isPresent()) {
       b.fact(s.number().toString(), head + " · " + targetLabel(next.get().getKey()) + " ", next.get().getValue());

@@ -161,11 +161,12 @@ public final class CommandParser {
       case "claim" -> new DeskCommand.Claim();
       case "unclaim" -> new DeskCommand.Unclaim();
       case "assign" -> {
-        String who = firstWord(rest).replaceFirst("^@", "");
+        String who = firstWord(rest);
         if (who.isEmpty()) {
           throw new IllegalArgumentException("Say whom to assign: /assign @person.");
         }
-        yield new DeskCommand.Assign(who);
+        yield new DeskCommand.Assign(Mention.read(who.startsWith("@") || who.startsWith("<") ? who : "@" + who,
+            "/assign @sam").userId());
       }
       case "ack" -> new DeskCommand.Ack(rest);
       case "severity" -> {

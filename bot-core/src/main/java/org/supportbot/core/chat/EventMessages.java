@@ -76,10 +76,19 @@ final class EventMessages {
           } else {
             c.text("Thanks ", s.reporter(), ", your case ", number, " is filed: " + f.title());
           }
-          c.fact("Severity", desk.views.severityLabel(s));
+          boolean provisional = f.pending().contains("severity");
+          c.fact("Severity", desk.views.severityLabel(s) + (provisional
+              ? " (provisional until you answer the severity question)" : ""));
           CaseViews.next(s).ifPresent(n -> c.fact("First deadline", CaseViews.targetLabel(n.getKey()) + " ", n.getValue()));
+          if (!f.pending().isEmpty()) {
+            c.fact("Details pending", f.pending().size() + " question" + (f.pending().size() == 1 ? "" : "s")
+                + ", asked here one at a time; the engineers work the case meanwhile");
+          }
           outOfHours(s, f.origin().at()).ifPresent(c::text);
           out.add(c.build());
+          if (!f.pending().isEmpty() && s.pendingDetails().equals(f.pending())) {
+            out.add(nextDetail(s, thread));
+          }
           ChatPlace channel = new ChatPlace(thread.platform(), thread.workspace(), thread.channel(), "");
           if (!channel.equals(thread)) {
             Outbound.Builder top = Outbound.toPlace(channel, Outbound.Kind.CONFIRMATION)
@@ -102,6 +111,16 @@ final class EventMessages {
         out.add(b.text("Severity changed from " + c.from() + " to " + c.to() + " by ", by, ": " + c.reason()).build());
         if (desk.views.urgent(s) && !wasUrgent(s.policyId(), c.from())) {
           out.add(escalationPing(s, "Raised to " + desk.views.severityLabel(s)));
+        }
+      }
+      case IncidentEvent.DetailRecorded d -> {
+        out.add(b.text("Recorded ", by, "'s answer on " + s.number() + " (" + d.field().replace('_', ' ') + "): "
+            + (d.value().length() > 80 ? d.value().substring(0, 79).strip() + "…" : d.value())).build());
+        if (s.asksDetails()) {
+          out.add(nextDetail(s, thread));
+        } else if (s.state().active()) {
+          out.add(Outbound.toPlace(thread, Outbound.Kind.NOTICE).text("Thanks ", s.reporter(), ", " + s.number()
+              + " has every detail its policy asks for now.").build());
         }
       }
       case IncidentEvent.SeverityDiscussionRequested d -> {
@@ -149,8 +168,12 @@ final class EventMessages {
       }
       case IncidentEvent.ReopenRequested r -> out.add(Outbound.toPlace(desk.settings.triage(), Outbound.Kind.NOTICE)
           .text("The customer asks to reopen ", new Span.Strong(s.number().toString()), ": " + r.reason()).build());
-      case IncidentEvent.Reopened r -> out.add(b.text(s.number() + " is reopened" + (r.reason().isBlank() ? "."
-          : ": " + r.reason())).build());
+      case IncidentEvent.Reopened r -> {
+        out.add(b.text(s.number() + " is reopened" + (r.reason().isBlank() ? "." : ": " + r.reason())).build());
+        if (s.asksDetails()) {
+          out.add(nextDetail(s, thread)); // the questions left open when it was resolved are asked again
+        }
+      }
       case IncidentEvent.Dropped d -> out.add(b.text(s.number() + " is closed as dropped: " + d.reason()).build());
       case IncidentEvent.SplitInto sp -> out.add(b.text(s.number() + " is split into " + String.join(", ",
           sp.parts().stream().map(Object::toString).toList()) + "; each is handled separately.").build());
@@ -173,6 +196,12 @@ final class EventMessages {
           + " went unanswered (" + l.unanswered() + " in a row).").build());
     }
     return out;
+  }
+
+  /** The first of the case's pending details, asked of its reporter in the case's thread. */
+  private Outbound nextDetail(IncidentSnapshot s, ChatPlace thread) {
+    return desk.intake(s.policyId()).detailQuestion(thread, s.reporter(), s.pendingDetails().getFirst(),
+        s.pendingDetails().size(), s.details());
   }
 
   /**

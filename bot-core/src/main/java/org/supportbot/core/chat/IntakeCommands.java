@@ -1,8 +1,10 @@
 package org.supportbot.core.chat;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.supportbot.config.policy.ReportField;
 import org.supportbot.config.policy.SupportPolicy;
 import org.supportbot.core.conversation.Inbound;
 import org.supportbot.core.conversation.KnowledgeSuggestions;
@@ -10,6 +12,7 @@ import org.supportbot.core.conversation.Outbound;
 import org.supportbot.core.conversation.Suggestion;
 import org.supportbot.core.directory.Identity;
 import org.supportbot.core.directory.Organization;
+import org.supportbot.core.incident.Actor;
 import org.supportbot.core.incident.ChatPlace;
 import org.supportbot.core.incident.IncidentCommand;
 import org.supportbot.core.incident.IncidentOutcome;
@@ -18,6 +21,7 @@ import org.supportbot.core.intake.Intake;
 import org.supportbot.core.intake.IntakeResult;
 import org.supportbot.core.intake.IntakeState;
 import org.supportbot.core.intake.IntakeTurn;
+import org.supportbot.core.redact.Redactor;
 
 /**
  * Filing a case: {@code /support}, the intake's questions answered by messages, buttons and forms,
@@ -36,14 +40,41 @@ final class IntakeCommands {
   }
 
   /**
-   * {@code /support [@contact]}: starts an intake or shows where the open one stopped; an engineer
-   * naming a contact starts one on the contact's behalf.
+   * {@code /support [@contact [LEVEL] [description]]}: starts an intake or shows where the open one
+   * stopped; an engineer naming a contact ({@code @ana}, Slack's {@code <@U123|ana>}, Discord's
+   * {@code <@123>}) files a case on the contact's behalf at once, at the level named (else the
+   * policy's lowest, provisional) and asks the contact what is still open in the case's thread.
    */
   void start(Who who, String args, Step step) {
     Inbound in = who.in();
-    if (who.vendor() && !who.contact() && !in.direct() && args.strip().startsWith("@")) {
-      String user = args.strip().substring(1).split("\\s+", 2)[0];
-      onBehalf(who, new Identity(in.person().platform(), in.person().workspace(), user), "", step);
+    if (who.vendor() && !who.contact() && !in.direct() && !args.isBlank()) {
+      String[] words = args.strip().split("\\s+", 2);
+      Mention mention;
+      try {
+        mention = Mention.read(words[0], "/support @ana");
+      } catch (IllegalArgumentException e) {
+        step.out.add(desk.reply(who, "Nothing filed: " + e.getMessage()));
+        return;
+      }
+      String rest = words.length > 1 ? words[1] : "";
+      Optional<String> level = Optional.empty();
+      Optional<SupportPolicy> policy = who.channelOrg().map(o -> desk.policy(o.policyId()));
+      if (policy.isPresent() && !rest.isBlank()) {
+        String first = rest.split("\\s+", 2)[0];
+        level = policy.get().severities().stream().filter(v -> v.id().equalsIgnoreCase(first)).map(v -> v.id())
+            .findFirst();
+        if (level.isPresent()) {
+          rest = rest.strip().contains(" ") ? rest.strip().split("\\s+", 2)[1] : "";
+        }
+      }
+      // a mention carries the user id only: a contact of the channel's organization with that id on this
+      // platform (on Slack Connect in the customer's own workspace, and Slack's user ids are unique), else
+      // the engineer's workspace
+      Identity named = who.channelOrg().stream().flatMap(o -> desk.directory.store().contacts(o.id()).stream())
+          .map(c -> c.identity()).filter(id -> id.platform().equals(in.person().platform())
+              && id.userId().equals(mention.userId())).findFirst()
+          .orElse(new Identity(in.person().platform(), in.person().workspace(), mention.userId()));
+      onBehalf(who, named, rest, level, step);
       return;
     }
     if (in.direct() || who.channelOrg().isEmpty()) {
@@ -80,18 +111,21 @@ final class IntakeCommands {
    */
   void fileMessage(Who who, Inbound.FileMessage m, Step step) {
     if (who.vendor() && !who.contact()) {
-      onBehalf(who, m.author(), m.text(), step);
+      onBehalf(who, m.author(), m.text(), Optional.empty(), step);
     } else {
       start(who, step);
     }
   }
 
   /**
-   * An engineer files for {@code author}, a named contact of the channel's organization: an intake
-   * is started for the author, its description taken from {@code text}, and the questions it leaves
-   * open are asked of the author in the channel. The case records the engineer as who filed it.
+   * An engineer files for {@code author}, a named contact of the channel's organization, at once:
+   * the case is filed now (its SLA clocks count from now) from the author's message {@code text}
+   * (the description, redacted as the policy asks), at {@code level} or else the policy's lowest
+   * level, provisional until the author answers; the required questions the message leaves open are
+   * the case's pending details, asked of the author in the case's thread one at a time
+   * ({@link CaseCommands#detail}). The case records the engineer as who filed it.
    */
-  private void onBehalf(Who who, Identity author, String text, Step step) {
+  private void onBehalf(Who who, Identity author, String text, Optional<String> level, Step step) {
     Inbound in = who.in();
     if (in.direct() || who.channelOrg().isEmpty()) {
       step.out.add(desk.reply(who, "Nothing filed: this channel is not connected to a support organization, so there is"
@@ -105,25 +139,43 @@ final class IntakeCommands {
           + " this channel, or add @" + author.userId() + " as a contact first."));
       return;
     }
-    if (org.pastDue() && desk.policy(org.policyId()).requiresCurrentPayment()) {
+    SupportPolicy policy = desk.policy(org.policyId());
+    if (org.pastDue() && policy.requiresCurrentPayment()) {
       step.out.add(desk.reply(who, "Nothing filed: " + org.name() + "'s account is marked past due and the "
           + org.policyId() + " policy requires current payment. Clear past_due for " + org.id()
           + " in the settings once it is paid."));
       return;
     }
-    ChatPlace place = new ChatPlace(in.place().platform(), in.place().workspace(), in.place().channel(), "");
-    if (desk.conversations.intake(place.platform(), place.workspace(), place.channel(), author).isPresent()) {
-      step.out.add(desk.reply(who, "Nothing started: @" + author.userId() + " already has a request in progress in"
-          + " this channel. It goes on where it stopped when they answer."));
-      return;
+    Map<String, String> answers = new LinkedHashMap<>();
+    boolean asksDescription = policy.report().stream().anyMatch(f -> f.id().equals("description"));
+    if (!text.isBlank() && asksDescription) {
+      Redactor.Redaction r = desk.redactor(policy.id()).redact(text.strip());
+      answers.put("description", r.text());
+      if (r.changed()) {
+        step.out.add(Outbound.toPlace(new ChatPlace(in.place().platform(), in.place().workspace(),
+            in.place().channel(), ""), Outbound.Kind.NOTICE).text(author, " " + r.notice("your message")).build());
+      }
     }
-    IntakeTurn turn = desk.intake(org.policyId()).startOnBehalf(in.key(), org.id(), author, place, desk.clock.instant(),
-        in.person(), text);
-    step.out.add(desk.reply(who, "Filing for @" + author.userId() + ": I asked them the questions still open in this"
-        + " channel. The case will record that you filed it on their behalf."));
-    step.out.addAll(turn.say());
-    if (turn.state().isPresent()) {
-      step.save = turn.state();
+    String severity = level.orElse(policy.severities().getLast().id());
+    if (level.isPresent()) {
+      answers.put("severity", severity);
+    }
+    List<String> pending = policy.report().stream().filter(ReportField::required).map(ReportField::id)
+        .filter(id -> !answers.containsKey(id)).toList();
+    ChatPlace place = new ChatPlace(in.place().platform(), in.place().workspace(), in.place().channel(), "");
+    Origin origin = new Origin(in.key(), Actor.customer(author), desk.clock.instant(), in.message());
+    String title = answers.containsKey("description") ? Intake.title(answers)
+        : "Support request of @" + author.userId();
+    desk.related.put(origin.key(), relatedTo(org.policyId(), title, answers, "", ""));
+    IncidentOutcome outcome = desk.incidents.handle(new IncidentCommand.File(origin, org.id(), place, severity, "", "",
+        "", title, answers, Optional.of(in.person()), pending));
+    if (outcome instanceof IncidentOutcome.Filed filed) {
+      step.out.add(desk.reply(who, "Filed " + filed.incident() + " for @" + author.userId() + " at " + severity
+          + (level.isPresent() ? "" : " (provisional)") + (pending.isEmpty() ? "."
+          : "; I ask them the " + pending.size() + " open question" + (pending.size() == 1 ? "" : "s")
+          + " in its thread, one at a time.") + " The case records that you filed it on their behalf."));
+    } else {
+      desk.outcome(who, outcome, step);
     }
   }
 

@@ -384,6 +384,20 @@ public final class SupportDesk {
   }
 
   private void picked(Who who, Inbound.Picked p, Step step) {
+    if (p.action().equals(org.supportbot.core.intake.Intake.ANSWER) && !who.in().place().thread().isEmpty()) {
+      // a button of a question asked in a case's thread: the answer to the case's pending detail
+      Optional<IncidentSnapshot> s = desk.findCase(who, Optional.empty());
+      if (s.isPresent()) {
+        if (s.get().asksDetails() && who.in().person().equals(s.get().reporter())) {
+          caseWork.detail(who, s.get(), p.value(), step);
+        } else {
+          step.out.add(desk.reply(who, s.get().asksDetails() ? "Only @" + s.get().reporter().userId() + ", who the"
+              + " case was filed for, answers its questions." : "That question of " + s.get().number()
+              + " is no longer asked: it is answered, or the case is " + s.get().state().label() + "."));
+        }
+        return;
+      }
+    }
     if (p.action().equals(CaseViews.CLAIM)) {
       onCase(who, "claim", Optional.of(p.value()), step)
           .ifPresent(s -> caseWork.apply(who, s, new DeskCommand.Claim(), step));

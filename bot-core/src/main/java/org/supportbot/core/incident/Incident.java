@@ -64,6 +64,8 @@ public final class Incident {
   private Duration billed = Duration.ZERO;
   private boolean freeTaskUsed;
   private Map<String, TargetClock> clocks = Map.of();
+  private List<String> pendingDetails = List.of();
+  private Map<String, String> details = Map.of();
   private long eventCount;
   private Instant lastEventAt;
 
@@ -102,6 +104,8 @@ public final class Incident {
     c.billed = billed;
     c.freeTaskUsed = freeTaskUsed;
     c.clocks = clocks;
+    c.pendingDetails = pendingDetails;
+    c.details = details;
     c.eventCount = eventCount;
     c.lastEventAt = lastEventAt;
     return c;
@@ -137,6 +141,8 @@ public final class Incident {
     inc.product = filed.product();
     inc.version = filed.version();
     inc.parent = filed.parent();
+    inc.pendingDetails = filed.pending();
+    inc.details = Map.copyOf(filed.fields());
     inc.state = IncidentState.NEW;
     Instant at = filed.origin().at();
     Severity sev = inc.severity();
@@ -184,6 +190,21 @@ public final class Incident {
         n.clocks = Map.copyOf(cl);
       }
       case IncidentEvent.SeverityDiscussionRequested e -> n.severityDiscussions++;
+      case IncidentEvent.DetailRecorded e -> {
+        n.pendingDetails = pendingDetails.stream().filter(f -> !f.equals(e.field())).toList();
+        Map<String, String> d = new LinkedHashMap<>(details);
+        d.put(e.field(), e.value());
+        n.details = Map.copyOf(d);
+        switch (e.field()) {
+          case "product" -> n.product = e.value();
+          case "version" -> n.version = e.value();
+          case "category" -> n.categoryId = e.value();
+          default -> { } // severity: the SeverityChanged that follows re-rates the case
+        }
+        if (!e.title().isBlank()) {
+          n.title = e.title();
+        }
+      }
       case IncidentEvent.InfoRequested e -> {
         n.vendorResponded(at, Response.REPLY);
         n.requests = e.request();
@@ -459,6 +480,11 @@ public final class Incident {
     return clocks;
   }
 
+  /** The report fields still to be asked of the reporter in the case's thread, in the policy's order. */
+  public List<String> pendingDetails() {
+    return pendingDetails;
+  }
+
   public long eventCount() {
     return eventCount;
   }
@@ -473,7 +499,7 @@ public final class Incident {
         c.clock().deadline(), c.breachedAt())));
     return new IncidentSnapshot(number, organizationId, sla.policy().id(), place, reporter, title, severityId, categoryId,
         product, version, state, claimedBy, resolution, parent, parts, mergedInto, duplicates, openRequest, unanswered,
-        severityDiscussions, reopenRequested, billed, freeTaskUsed, views, eventCount, lastEventAt);
+        severityDiscussions, reopenRequested, billed, freeTaskUsed, views, eventCount, lastEventAt, pendingDetails, details);
   }
 
   @Override

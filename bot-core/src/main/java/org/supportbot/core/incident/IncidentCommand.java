@@ -22,18 +22,33 @@ public sealed interface IncidentCommand {
 
   /**
    * Files a new case for an organization; {@code fields} holds the report answers by field id;
-   * {@code filedBy} is the vendor's engineer who filed it on the reporter's (the origin's) behalf.
+   * {@code filedBy} is the vendor's engineer who filed it on the reporter's (the origin's) behalf;
+   * {@code pending} lists the report fields still to be asked of the reporter in the case's thread
+   * (only a case filed on someone's behalf has any; its severity is provisional while "severity" is
+   * among them).
    */
   record File(Origin origin, String organizationId, ChatPlace place, String severityId, String categoryId, String product,
-      String version, String title, Map<String, String> fields, Optional<Identity> filedBy) implements IncidentCommand {
+      String version, String title, Map<String, String> fields, Optional<Identity> filedBy, List<String> pending)
+      implements IncidentCommand {
     /** A case the reporter files themselves. */
     public File(Origin origin, String organizationId, ChatPlace place, String severityId, String categoryId,
         String product, String version, String title, Map<String, String> fields) {
       this(origin, organizationId, place, severityId, categoryId, product, version, title, fields, Optional.empty());
     }
 
+    /** A case with every answer in. */
+    public File(Origin origin, String organizationId, ChatPlace place, String severityId, String categoryId,
+        String product, String version, String title, Map<String, String> fields, Optional<Identity> filedBy) {
+      this(origin, organizationId, place, severityId, categoryId, product, version, title, fields, filedBy, List.of());
+    }
+
     public File {
       Objects.requireNonNull(filedBy, "filedBy");
+      pending = List.copyOf(pending);
+      if (!pending.isEmpty() && filedBy.isEmpty()) {
+        throw new IllegalArgumentException("only a case filed on someone's behalf may leave report fields " + pending
+            + " to be asked after filing");
+      }
       Objects.requireNonNull(origin, "origin");
       Objects.requireNonNull(organizationId, "organizationId");
       Objects.requireNonNull(place, "place");
@@ -152,6 +167,21 @@ public sealed interface IncidentCommand {
     public Merge {
       on(origin, incident);
       Objects.requireNonNull(into, "into");
+    }
+  }
+
+  /**
+   * The reporter's answer to report field {@code field}, one of the case's pending details (asked in
+   * its thread after it was filed on their behalf); {@code title} is the case's new title when the
+   * answer gives it one (a description answered after filing), else empty.
+   */
+  record RecordDetail(Origin origin, IncidentNumber incident, String field, String value, String title)
+      implements OnIncident {
+    public RecordDetail {
+      on(origin, incident);
+      Objects.requireNonNull(field, "field");
+      Objects.requireNonNull(value, "value");
+      title = title == null ? "" : title;
     }
   }
 

@@ -19,24 +19,38 @@ public sealed interface IncidentEvent {
 
   /**
    * A new case. The origin's actor is the reporter; {@code filedBy} is the vendor's engineer who
-   * filed it on the reporter's behalf, from the reporter's message.
+   * filed it on the reporter's behalf, from the reporter's message; {@code pending} are the report
+   * fields still to be asked of the reporter in the case's thread.
    */
   record Filed(Origin origin, IncidentNumber incident, String organizationId, String policyId, ChatPlace place,
       String severityId, String categoryId, String product, String version, String title, Map<String, String> fields,
-      Optional<IncidentNumber> parent, Optional<Identity> filedBy) implements IncidentEvent {
+      Optional<IncidentNumber> parent, Optional<Identity> filedBy, List<String> pending) implements IncidentEvent {
     /** A case its reporter filed, or a subordinate case. */
     public Filed(Origin origin, IncidentNumber incident, String organizationId, String policyId, ChatPlace place,
         String severityId, String categoryId, String product, String version, String title, Map<String, String> fields,
         Optional<IncidentNumber> parent) {
       this(origin, incident, organizationId, policyId, place, severityId, categoryId, product, version, title, fields,
-          parent, Optional.empty());
+          parent, Optional.empty(), List.of());
+    }
+
+    /** A case with every answer in. */
+    public Filed(Origin origin, IncidentNumber incident, String organizationId, String policyId, ChatPlace place,
+        String severityId, String categoryId, String product, String version, String title, Map<String, String> fields,
+        Optional<IncidentNumber> parent, Optional<Identity> filedBy) {
+      this(origin, incident, organizationId, policyId, place, severityId, categoryId, product, version, title, fields,
+          parent, filedBy, List.of());
     }
 
     public Filed {
       fields = Map.copyOf(fields);
       filedBy = filedBy == null ? Optional.empty() : filedBy; // events logged before the field existed
+      pending = pending == null ? List.of() : List.copyOf(pending); // likewise
     }
   }
+
+  /** The reporter answered pending report field {@code field}; {@code title} is the new title, or empty. */
+  record DetailRecorded(Origin origin, IncidentNumber incident, String field, String value, String title)
+      implements IncidentEvent {}
 
   record Acknowledged(Origin origin, IncidentNumber incident, String text) implements IncidentEvent {}
 

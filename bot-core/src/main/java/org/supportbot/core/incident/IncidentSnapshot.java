@@ -39,11 +39,25 @@ public record IncidentSnapshot(
     boolean freeTaskUsed,
     Map<String, ClockView> clocks,
     long eventCount,
-    Instant lastEventAt) {
+    Instant lastEventAt,
+    List<String> pendingDetails,
+    Map<String, String> details) {
   public IncidentSnapshot {
     parts = List.copyOf(parts);
+    pendingDetails = pendingDetails == null ? List.of() : List.copyOf(pendingDetails); // stored before they existed
+    details = details == null ? Map.of() : Map.copyOf(details);
     duplicates = List.copyOf(duplicates);
     clocks = Map.copyOf(clocks);
+  }
+
+  /** Whether report answers are still to come from the reporter (a case filed on their behalf). */
+  public boolean detailsPending() {
+    return !pendingDetails.isEmpty();
+  }
+
+  /** Whether the reporter is being asked for them: details pending on a case still worked on. */
+  public boolean asksDetails() {
+    return detailsPending() && state.active();
   }
 
   /** The earliest deadline of a running SLA clock: what the queue is ordered by. */

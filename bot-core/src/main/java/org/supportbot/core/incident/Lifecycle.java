@@ -42,14 +42,22 @@ public final class Lifecycle {
       return Decision.refuse("severity \"" + cmd.severityId() + "\" is not a level of the " + policy.id()
           + " policy; choose one of " + policy.severityIds());
     }
-    if (!policy.categories().isEmpty() && policy.categories().stream().noneMatch(c -> c.id().equals(cmd.categoryId()))) {
+    for (String field : cmd.pending()) {
+      if (policy.report().stream().noneMatch(f -> f.id().equals(field))) {
+        return Decision.refuse("\"" + field + "\" is not a report question of the " + policy.id() + " policy, so it"
+            + " cannot be asked after filing; the questions are " + policy.report().stream().map(f -> f.id()).toList());
+      }
+    }
+    boolean categoryPending = cmd.pending().contains("category") && cmd.categoryId().isEmpty();
+    if (!categoryPending && !policy.categories().isEmpty()
+        && policy.categories().stream().noneMatch(c -> c.id().equals(cmd.categoryId()))) {
       return Decision.refuse("category \"" + cmd.categoryId() + "\" is not a request category of the " + policy.id()
           + " policy; choose one of " + policy.categories().stream().map(c -> c.id()).toList());
     }
     List<String> missing = new ArrayList<>();
     for (ReportField f : policy.report()) {
-      if (!f.required()) {
-        continue;
+      if (!f.required() || cmd.pending().contains(f.id())) {
+        continue; // a pending answer is asked in the case's thread after filing
       }
       String value = switch (f.id()) {
         case "product" -> cmd.product();
@@ -71,7 +79,7 @@ public final class Lifecycle {
     IncidentNumber number = lookup.nextNumber(org.key());
     IncidentEvent.Filed filed = new IncidentEvent.Filed(o, number, org.id(), policy.id(), cmd.place(),
         policy.severity(cmd.severityId()).orElseThrow().id(), cmd.categoryId(), cmd.product(), cmd.version(), cmd.title(),
-        extra, Optional.empty(), cmd.filedBy());
+        extra, Optional.empty(), cmd.filedBy(), cmd.pending());
     return new Decision(List.of(filed), new IncidentOutcome.Filed(number, IncidentState.NEW));
   }
 
@@ -296,6 +304,7 @@ public final class Lifecycle {
             new IncidentEvent.DuplicateMerged(o, c.into(), n)),
             new IncidentOutcome.Changed(n, IncidentState.CLOSED, inc.eventCount() + 1));
       }
+      case IncidentCommand.RecordDetail c -> recordDetail(inc, c);
       case IncidentCommand.LogTime c -> {
         if (!vendor) {
           yield vendorOnly(inc, "log time on");
@@ -318,6 +327,51 @@ public final class Lifecycle {
             new IncidentOutcome.TimeRecorded(n, charge.billed(), charge.chargeable(), charge.reason()));
       }
     };
+  }
+
+  /**
+   * A pending detail answered: recorded on the case; a severity answer re-rates it (its deadlines
+   * stay counted from the submission), a product, version or category answer replaces the case's.
+   */
+  private Decision recordDetail(Incident inc, IncidentCommand.RecordDetail c) {
+    IncidentNumber n = inc.number();
+    SupportPolicy policy = inc.policy();
+    if (!inc.pendingDetails().contains(c.field())) {
+      return Decision.refuse(inc.pendingDetails().isEmpty() ? n + " has no details pending"
+          : "\"" + c.field() + "\" is not pending on " + n + "; pending are " + inc.pendingDetails());
+    }
+    if (!WORKABLE.contains(inc.state())) {
+      return illegal(inc, "given details", WORKABLE);
+    }
+    Origin o = c.origin();
+    List<IncidentEvent> events = new ArrayList<>();
+    switch (c.field()) {
+      case "severity" -> {
+        var to = policy.severity(c.value());
+        if (to.isEmpty()) {
+          return Decision.refuse("severity \"" + c.value() + "\" is not a level of the " + policy.id()
+              + " policy; choose one of " + policy.severityIds());
+        }
+        if (!to.get().id().equals(inc.severityId())) {
+          events.add(new IncidentEvent.SeverityChanged(o, n, inc.severityId(), to.get().id(),
+              "the reporter's answer to the severity question"));
+        }
+        events.add(new IncidentEvent.DetailRecorded(o, n, c.field(), to.get().id(), c.title()));
+      }
+      case "category" -> {
+        if (!policy.categories().isEmpty() && policy.categories().stream().noneMatch(k -> k.id().equals(c.value()))) {
+          return Decision.refuse("category \"" + c.value() + "\" is not a request category of the " + policy.id()
+              + " policy; choose one of " + policy.categories().stream().map(k -> k.id()).toList());
+        }
+        events.add(new IncidentEvent.DetailRecorded(o, n, c.field(), c.value(), c.title()));
+      }
+      default -> events.add(new IncidentEvent.DetailRecorded(o, n, c.field(), c.value(), c.title()));
+    }
+    Incident after = inc;
+    for (IncidentEvent e : events) {
+      after = after.apply(e);
+    }
+    return new Decision(List.copyOf(events), new IncidentOutcome.Changed(n, after.state(), after.eventCount()));
   }
 
   private Decision reopen(Incident inc, IncidentCommand.Reopen c, ReopenRule rule) {

@@ -82,33 +82,6 @@ public final class Intake {
     return IntakeTurn.next(state, out);
   }
 
-  /**
-   * Starts an intake on {@code reporter}'s behalf, by the vendor's engineer {@code filedBy}, from
-   * the reporter's message {@code text} (taken as the description, redacted as the policy asks):
-   * the questions it leaves open are asked in the channel, addressed to the reporter.
-   */
-  public IntakeTurn startOnBehalf(String id, String organizationId, Identity reporter, ChatPlace place, Instant at,
-      Identity filedBy, String text) {
-    Map<String, String> answers = new LinkedHashMap<>();
-    int redactions = 0;
-    String removed = "";
-    if (!text.isBlank() && policy.report().stream().anyMatch(f -> f.id().equals("description"))) {
-      Redactor.Redaction r = redactor.redact(text.strip());
-      answers.put("description", r.text());
-      redactions = r.count();
-      removed = r.changed() ? " " + r.notice("your message") : "";
-    }
-    IntakeState state = new IntakeState(id, organizationId, reporter, place, IntakeState.Phase.ASKING, 0, answers,
-        List.of(), "", redactions, at, at, Optional.of(filedBy));
-    long open = policy.report().stream().filter(f -> !answers.containsKey(f.id())).count();
-    Outbound intro = say(state, Outbound.Kind.INTAKE)
-        .text(reporter, ", ", filedBy, " is filing " + (answers.isEmpty() ? "a support case" : "your message as a"
-            + " support case") + " with ", new Span.Strong(policy.vendor()), " for you. I'll ask " + open + " short"
-            + " questions here; answer each in this channel, or \"cancel\" to stop." + removed)
-        .build();
-    return advance(state, at, List.of(intro));
-  }
-
   /** Reads a typed answer. */
   public IntakeTurn answer(IntakeState state, String text, Instant at) {
     String raw = text == null ? "" : text.strip();
@@ -171,16 +144,53 @@ public final class Intake {
     if (state.phase() == IntakeState.Phase.SUGGESTING) {
       return suggestionsMessage(state);
     }
-    ReportField field = policy.report().get(state.field());
-    Outbound.Builder b = say(state, Outbound.Kind.INTAKE);
     String counter = "(" + (state.field() + 1) + "/" + policy.report().size() + ") ";
+    return ask(say(state, Outbound.Kind.INTAKE), List.of(counter), policy.report().get(state.field()), state.answers());
+  }
+
+  /**
+   * Report question {@code fieldId} asked of {@code reporter} in the thread of a case filed on their
+   * behalf, with the same buttons as in the intake; {@code left} counts the questions still open,
+   * this one included; {@code answers} are the case's answers so far (for the suggested severity).
+   */
+  public Outbound detailQuestion(ChatPlace thread, Identity reporter, String fieldId, int left,
+      Map<String, String> answers) {
+    ReportField field = field(fieldId);
+    return ask(Outbound.toPlace(thread, Outbound.Kind.INTAKE),
+        List.of(reporter, " (" + left + " question" + (left == 1 ? "" : "s") + " left) "), field, answers);
+  }
+
+  /**
+   * Reads {@code raw} as the answer to report question {@code fieldId} of a case filed on the
+   * reporter's behalf: validated as in the intake; a severity answer of "ok" takes the suggested level.
+   */
+  public Answer readDetail(String fieldId, String raw, Map<String, String> answers, Instant at) {
+    ReportField field = field(fieldId);
+    String text = raw.strip();
+    if (field.kind() == ReportField.Kind.SEVERITY && ACCEPT_SUGGESTION.contains(normal(text))) {
+      text = SeveritySuggestion.suggest(policy, answers).severityId();
+    }
+    return reader.read(field, text, answers, at.atZone(policy.calendar().zone()).toLocalDate());
+  }
+
+  private ReportField field(String fieldId) {
+    return policy.report().stream().filter(f -> f.id().equals(fieldId)).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("\"" + fieldId + "\" is not a report question of the "
+            + policy.id() + " policy"));
+  }
+
+  /** Asks {@code field}, its prompt after {@code lead} (a counter, or whom it is asked of). */
+  private Outbound ask(Outbound.Builder b, List<Object> lead, ReportField field, Map<String, String> answers) {
+    List<Object> head = new ArrayList<>(lead);
+    head.add(new Span.Strong(field.prompt()));
+    Object[] prompt = head.toArray();
     switch (field.kind()) {
       case SEVERITY -> {
-        b.text(counter, new Span.Strong(field.prompt()));
+        b.text(prompt);
         for (Severity s : policy.severities()) {
           b.fact(s.id() + " " + s.name(), s.definition().strip());
         }
-        SeveritySuggestion suggestion = SeveritySuggestion.suggest(policy, state.answers());
+        SeveritySuggestion suggestion = SeveritySuggestion.suggest(policy, answers);
         b.text("From your answers I suggest ", new Span.Strong(suggestion.severityId()), ": "
             + String.join("; ", suggestion.reasons()) + ". Answer \"ok\" to take it, or name another level.");
         b.actions(policy.severities().stream()
@@ -188,25 +198,28 @@ public final class Intake {
             .toArray(Action[]::new));
       }
       case CATEGORY -> {
-        b.text(counter, new Span.Strong(field.prompt()));
+        b.text(prompt);
         for (RequestCategory c : policy.categories()) {
           b.fact(c.name(), c.description().isBlank() ? c.id() : c.description().strip());
         }
         b.actions(policy.categories().stream().map(c -> new Action(ANSWER, c.name(), c.id(), false)).toArray(Action[]::new));
       }
-      case YES_NO -> b.text(counter, new Span.Strong(field.prompt()))
+      case YES_NO -> b.text(prompt)
           .actions(new Action(ANSWER, "Yes", "yes", false), new Action(ANSWER, "No", "no", false),
               new Action(ANSWER, "Sometimes", "sometimes", false));
-      case CHOICE -> b.text(counter, new Span.Strong(field.prompt()))
+      case CHOICE -> b.text(prompt)
           .actions(field.choices().stream().map(c -> new Action(ANSWER, c, c, false)).toArray(Action[]::new));
       case PRODUCT -> {
-        b.text(counter, new Span.Strong(field.prompt()));
+        b.text(prompt);
         if (!policy.versions().products().isEmpty()) {
           b.actions(policy.versions().products().stream().map(p -> new Action(ANSWER, p.name(), p.id(), false))
               .toArray(Action[]::new));
         }
       }
-      default -> b.text(counter, new Span.Strong(field.prompt()), field.required() ? "" : " (optional: answer \"none\" to skip)");
+      default -> {
+        head.add(field.required() ? "" : " (optional: answer \"none\" to skip)");
+        b.text(head.toArray());
+      }
     }
     return b.build();
   }

@@ -76,6 +76,7 @@
     draw('chart-backlog', 'line', c.backlog, { y: { beginAtZero: true } });
     draw('chart-deflection', 'bar', c.deflection, pct);
     draw('chart-billing', 'bar', c.billing, {}, true);
+    draw('chart-satisfaction', 'bar', c.satisfaction, { y: { min: 0, max: 5 } });
     document.body.dataset.charts = 'drawn';
   }
 
