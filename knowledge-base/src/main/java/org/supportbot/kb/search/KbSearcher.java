@@ -355,8 +355,22 @@ public final class KbSearcher implements AutoCloseable {
 
   /** The best {@code k} documents for the request, best first. */
   public List<SearchHit> search(SearchRequest request, int k, boolean withSnippets) {
+    return search(request, k, withSnippets ? 0 : Double.POSITIVE_INFINITY);
+  }
+
+  /**
+   * The best {@code k} documents for the request, best first, with snippets only for the hits
+   * whose confidence is at least {@code snippetFloor}; the others have an empty snippet. A
+   * suggestion list leaves out the hits below the confidence floor ({@link #floor()}), so cutting
+   * their snippets is work for nothing: pass {@link #floor()} there, 0 for every snippet and
+   * infinity for none.
+   */
+  public List<SearchHit> search(SearchRequest request, int k, double snippetFloor) {
     if (k <= 0) {
       throw new IllegalArgumentException("k must be positive, was " + k);
+    }
+    if (Double.isNaN(snippetFloor)) {
+      throw new IllegalArgumentException("snippetFloor must be a number (0 for every snippet, infinity for none)");
     }
     request = resolved(request);
     QueryTerms terms = terms(request);
@@ -403,6 +417,7 @@ public final class KbSearcher implements AutoCloseable {
       orderTiesById(ranked, k, stored);
       List<SearchHit> hits = new ArrayList<>(Math.min(k, ranked.size()));
       for (Scored sd : ranked.subList(0, Math.min(k, ranked.size()))) {
+        boolean withSnippets = sd.confidence() >= snippetFloor;
         String text = withSnippets ? snippetText(sd.doc()) : null;
         Document d = stored.document(sd.doc(), withSnippets && text == null ? HIT_AND_SNIPPET_FIELDS : HIT_FIELDS);
         String snippet = withSnippets ? snippet(text == null ? d.get(KbFields.SNIPPET_SOURCE) : text, d, terms) : "";
