@@ -79,14 +79,14 @@ public final class LuceneKnowledgeBase implements KnowledgeBase {
       if (!current.informative(request)) {
         return List.of();
       }
+      // hits below the floor are not shown: their snippets are not cut
       double floor = current.floor();
-      // hits below the floor are never shown, so their snippets are not cut
-      List<SearchHit> hits = current.search(request, k, true, floor);
+      List<SearchHit> hits = current.search(request, k, floor);
       List<Suggestion> out = distinctAboveFloor(hits, k, floor);
-      if (hits.size() == k && k < MAX_K && out.size() < hits.stream().filter(h -> h.confidence() >= floor).count()) {
-        // copies took places in the list: fill it from the next hits (rare, so the usual search stays k long)
-        out = distinctAboveFloor(current.search(request, Math.min(k + DUPLICATE_ALLOWANCE, MAX_K), true, floor), k,
-            floor);
+      if (hits.size() == k && k < MAX_K && hits.stream().map(CopyKey::of).distinct().count() < k) {
+        // copies took places in the list (only hits at or above the floor have a snippet, so only
+        // they can be copies): fill it from the next hits (rare, so the usual search stays k long)
+        out = distinctAboveFloor(current.search(request, Math.min(k + DUPLICATE_ALLOWANCE, MAX_K), floor), k, floor);
       }
       return out;
     } finally {

@@ -37,9 +37,9 @@ import org.supportbot.kb.ingest.KbDocument;
 
 /**
  * The reference the knowledge base is measured against: plain Lucene as its documentation sets it
- * up. {@link EnglishAnalyzer}, the default similarity (BM25), default {@link IndexWriterConfig},
- * a stored {@code title} and a {@code body} field (question, accepted answer and body of a
- * {@link KbDocument} joined), and a stored {@code id}. A query is every analysed word as a
+ * up. {@link EnglishAnalyzer}, the default similarity (BM25), the writer settings the knowledge
+ * base builds with ({@link #config()}), a stored {@code title} and a {@code body} field (question,
+ * accepted answer and body of a {@link KbDocument} joined), and a stored {@code id}. A query is every analysed word as a
  * {@code SHOULD} clause in both fields (what {@code MultiFieldQueryParser} builds for a plain
  * text), top 5 by {@link IndexSearcher#search(org.apache.lucene.search.Query, int)}, each hit's
  * id and title read from the stored fields. Indexing uses two threads, as the knowledge base does
@@ -55,7 +55,7 @@ final class PlainLucene {
   /** Indexes {@code n} documents (from {@code doc}) into a new index in {@code dir}, on {@code threads} threads. */
   static void index(Path dir, int n, IntFunction<Document> doc, int threads) throws IOException {
     try (Directory d = FSDirectory.open(dir);
-        IndexWriter w = new IndexWriter(d, new IndexWriterConfig(new EnglishAnalyzer()))) {
+        IndexWriter w = new IndexWriter(d, config())) {
       ExecutorService pool = Executors.newFixedThreadPool(threads);
       try {
         List<Future<?>> parts = new ArrayList<>();
@@ -78,6 +78,18 @@ final class PlainLucene {
       }
       w.commit();
     }
+  }
+
+  /**
+   * Lucene's defaults but for the settings the knowledge base's own writer changes for a build
+   * ({@code KbIndexWriter.open}): a 256 MB RAM buffer and no compound files. Both sides of a
+   * comparison build with the same writer settings, so the ratio measures the documents' work.
+   */
+  static IndexWriterConfig config() {
+    IndexWriterConfig cfg = new IndexWriterConfig(new EnglishAnalyzer());
+    cfg.setRAMBufferSizeMB(256);
+    cfg.setUseCompoundFile(false);
+    return cfg;
   }
 
   /** The Lucene document of a generated {@link KbDocument}. */

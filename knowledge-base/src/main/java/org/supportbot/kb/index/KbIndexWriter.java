@@ -353,6 +353,7 @@ public final class KbIndexWriter implements AutoCloseable {
       snippetSource = snippetSource.substring(0, SNIPPET_SOURCE_CHARS);
     }
     doc.add(new BinaryDocValuesField(KbFields.SNIPPET_TEXT, new BytesRef(snippetSource)));
+    doc.add(new BinaryDocValuesField(KbFields.HIT, HitFields.encode(d)));
     // a document may be filed under several products ("beacon,beacon-cloud"), or under none: every product
     List<String> products = java.util.Arrays.stream(d.product().split(",")).map(String::strip)
         .filter(x -> !x.isEmpty()).map(x -> x.toLowerCase(Locale.ROOT)).toList();

@@ -46,6 +46,7 @@ import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.search.TopScoreDocCollectorManager;
 import org.apache.lucene.util.CloseableThreadLocal;
+import org.supportbot.kb.index.HitFields;
 import org.supportbot.kb.index.StemmedMatcher;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
@@ -355,17 +356,22 @@ public final class KbSearcher implements AutoCloseable {
 
   /** The best {@code k} documents for the request, best first. */
   public List<SearchHit> search(SearchRequest request, int k, boolean withSnippets) {
-    return search(request, k, withSnippets, Double.NEGATIVE_INFINITY);
+    return search(request, k, withSnippets ? 0 : Double.POSITIVE_INFINITY);
   }
 
   /**
-   * As {@link #search(SearchRequest, int, boolean)}, with snippets cut only for hits whose confidence is at
-   * least {@code snippetFloor}: the knowledge base shows nothing below its floor, so the text of those hits
-   * is not read (their snippet is empty).
+   * The best {@code k} documents for the request, best first, with snippets only for the hits
+   * whose confidence is at least {@code snippetFloor}; the others have an empty snippet. A
+   * suggestion list leaves out the hits below the confidence floor ({@link #floor()}), so cutting
+   * their snippets is work for nothing: pass {@link #floor()} there, 0 for every snippet and
+   * infinity for none.
    */
-  public List<SearchHit> search(SearchRequest request, int k, boolean withSnippets, double snippetFloor) {
+  public List<SearchHit> search(SearchRequest request, int k, double snippetFloor) {
     if (k <= 0) {
       throw new IllegalArgumentException("k must be positive, was " + k);
+    }
+    if (Double.isNaN(snippetFloor)) {
+      throw new IllegalArgumentException("snippetFloor must be a number (0 for every snippet, infinity for none)");
     }
     request = resolved(request);
     QueryTerms terms = terms(request);
@@ -412,13 +418,20 @@ public final class KbSearcher implements AutoCloseable {
       orderTiesById(ranked, k, stored);
       List<SearchHit> hits = new ArrayList<>(Math.min(k, ranked.size()));
       for (Scored sd : ranked.subList(0, Math.min(k, ranked.size()))) {
-        boolean snip = withSnippets && sd.confidence() >= snippetFloor;
-        String text = snip ? snippetText(sd.doc()) : null;
-        Document d = stored.document(sd.doc(), snip && text == null ? HIT_AND_SNIPPET_FIELDS : HIT_FIELDS);
-        String snippet = snip ? snippet(text == null ? d.get(KbFields.SNIPPET_SOURCE) : text, d, terms) : "";
+        boolean withSnippets = sd.confidence() >= snippetFloor;
+        HitFields f = hitFields(sd.doc());
+        String text = withSnippets ? snippetText(sd.doc()) : null;
+        Document d = null;
+        if (f == null || withSnippets && text == null) {
+          // a document of an index built before its doc values: read from the stored fields
+          d = stored.document(sd.doc(), withSnippets && text == null ? HIT_AND_SNIPPET_FIELDS : HIT_FIELDS);
+          if (f == null) {
+            f = new HitFields(d.get(KbFields.ID), d.get(KbFields.SOURCE), d.get(KbFields.TITLE), d.get(KbFields.URL));
+          }
+        }
+        String snippet = withSnippets ? snippet(text == null ? d.get(KbFields.SNIPPET_SOURCE) : text, f.title(), terms) : "";
         hits.add(new SearchHit(
-            d.get(KbFields.ID), Source.parse(d.get(KbFields.SOURCE)), d.get(KbFields.TITLE),
-            d.get(KbFields.URL), (float) sd.score(), sd.confidence(), snippet));
+            f.id(), Source.parse(f.source()), f.title(), f.url(), (float) sd.score(), sd.confidence(), snippet));
       }
       return hits;
     } catch (IOException e) {
@@ -806,10 +819,24 @@ public final class KbSearcher implements AutoCloseable {
     return values.binaryValue().utf8ToString();
   }
 
-  private String snippet(String source, Document d, QueryTerms terms) throws IOException {
+  /**
+   * What a hit shows, read from its doc value, or null when the document has none (an index built
+   * before 2026-12-04 has only the stored fields).
+   */
+  private HitFields hitFields(int doc) throws IOException {
+    List<LeafReaderContext> leaves = reader.leaves();
+    LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(doc, leaves));
+    BinaryDocValues values = leaf.reader().getBinaryDocValues(KbFields.HIT);
+    if (values == null || !values.advanceExact(doc - leaf.docBase)) {
+      return null;
+    }
+    return HitFields.decode(values.binaryValue());
+  }
+
+  private String snippet(String source, String title, QueryTerms terms) throws IOException {
     String text = source;
     if (text == null || text.isBlank()) {
-      text = d.get(KbFields.TITLE);
+      text = title;
     }
     return Snippets.highlight(text, matches(text, terms), SNIPPET_CHARS);
   }

@@ -1,6 +1,7 @@
 package org.supportbot.kb.search;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -92,6 +93,38 @@ class KbSearcherTest {
         assertThat(hit.score()).isLessThan(oldScore).isEqualTo(search(fresh, "scanner lid").get(0).score());
       }
       assertThat(search(before, "scanner lid").get(0).score()).isEqualTo(oldScore);
+    }
+  }
+
+  @Test
+  void onlyHitsAtOrAboveTheSnippetFloorGetTheirSnippetCut() {
+    TestArticles.write(articles, "a1", "Scanner jams", "", "Open the scanner lid and remove the jammed paper.");
+    TestArticles.write(articles, "a2", "Scanner driver", "", "Install the scanner driver from the vendor.");
+    TestArticles.write(articles, "a3", "Printer offline", "", "Turn the printer off and on.");
+    index();
+    try (KbSearcher s = open()) {
+      SearchRequest q = SearchRequest.of("scanner paper jammed lid");
+      List<SearchHit> all = s.search(q, 5, 0);
+      assertThat(all).hasSize(2);
+      assertThat(all.get(0).confidence()).isGreaterThan(all.get(1).confidence());
+      assertThat(all).isEqualTo(s.search(q, 5, true));
+      assertThat(all).extracting(SearchHit::snippet).allMatch(x -> x.contains("**scanner**"));
+
+      // a floor between the two hits' confidences: the first keeps its snippet, the second has none
+      double between = (all.get(0).confidence() + all.get(1).confidence()) / 2;
+      List<SearchHit> cut = s.search(q, 5, between);
+      assertThat(cut).extracting(SearchHit::id).containsExactly("a1", "a2");
+      assertThat(cut.get(0)).isEqualTo(all.get(0));
+      assertThat(cut.get(1).snippet()).isEmpty();
+      assertThat(cut.get(1).score()).isEqualTo(all.get(1).score());
+      // a hit exactly at the floor is shown, so it keeps its snippet
+      assertThat(s.search(q, 5, all.get(1).confidence())).isEqualTo(all);
+
+      List<SearchHit> none = s.search(q, 5, Double.POSITIVE_INFINITY);
+      assertThat(none).isEqualTo(s.search(q, 5, false));
+      assertThat(none).extracting(SearchHit::snippet).containsOnly("");
+      assertThatThrownBy(() -> s.search(q, 5, Double.NaN))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("snippetFloor");
     }
   }
 }

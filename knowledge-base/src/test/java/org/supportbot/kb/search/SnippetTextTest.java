@@ -19,6 +19,7 @@ import org.apache.lucene.store.FSDirectory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.supportbot.kb.Source;
+import org.supportbot.kb.index.HitFields;
 import org.supportbot.kb.index.IndexProgress;
 import org.supportbot.kb.index.KbFields;
 import org.supportbot.kb.index.KbIndexWriter;
@@ -27,8 +28,9 @@ import org.supportbot.kb.index.SupportAnalyzers;
 import org.supportbot.kb.ingest.KbDocument;
 
 /**
- * Snippets are cut from a doc value since 2026-12-03; documents of an older index, which stored the
- * text as a stored field, keep their snippets, also beside new documents in the same index.
+ * Snippets are cut from a doc value since 2026-12-03, and what a hit shows is read from one since
+ * 2026-12-04; documents of an older index, which had only stored fields, keep their snippets and
+ * fields, also beside new documents in the same index.
  */
 class SnippetTextTest {
   private static final SearchSettings LEXICAL = SearchSettings.defaults().lexicalOnly();
@@ -69,12 +71,38 @@ class SnippetTextTest {
         null, false, KbIndexing.Mode.LEXICAL, IndexProgress.NONE);
     try (KbSearcher s = KbSearcher.open(lucene, LEXICAL)) {
       assertThat(s.segments()).isEqualTo(2);
-      assertThat(s.search(SearchRequest.of("spooler"), 5, true)).extracting(SearchHit::snippet)
+      List<SearchHit> hits = s.search(SearchRequest.of("spooler"), 5, true);
+      assertThat(hits).extracting(SearchHit::snippet)
           .containsExactlyInAnyOrder("Flush the **spooler** queue.", "Restart the **spooler** service.");
+      // the old document has no hit doc value: its id, source, title and link come from the stored fields
+      assertThat(hits).extracting(h -> h.source() + ":" + h.id() + " " + h.title() + " <" + h.url() + ">")
+          .containsExactlyInAnyOrder("FORUM:1 Printer offline <>", "ARTICLE:a1 Spooler stuck <https://kb.example/a1>");
+      assertThat(s.search(SearchRequest.of("spooler"), 5, false)).extracting(SearchHit::id)
+          .containsExactlyElementsOf(hits.stream().map(SearchHit::id).toList());
+    }
+  }
+
+  @Test
+  void aNewIndexKeepsWhatAHitShowsAsADocValue(@TempDir Path kb) throws IOException {
+    KbIndexing.index(kb, List.of(article("a1", "Spooler stuck: “Zeichen” ✓", "Restart the spooler service.")),
+        null, false, KbIndexing.Mode.LEXICAL, IndexProgress.NONE);
+    try (FSDirectory dir = FSDirectory.open(KbIndexing.luceneDir(kb)); DirectoryReader r = DirectoryReader.open(dir)) {
+      var values = r.leaves().get(0).reader().getBinaryDocValues(KbFields.HIT);
+      assertThat(values.advanceExact(0)).isTrue();
+      assertThat(HitFields.decode(values.binaryValue()))
+          .isEqualTo(new HitFields("a1", "article", "Spooler stuck: “Zeichen” ✓", "https://kb.example/a1"));
+    }
+    try (KbSearcher s = KbSearcher.open(KbIndexing.luceneDir(kb), LEXICAL)) {
+      assertThat(s.search(SearchRequest.of("spooler service"), 5, false)).singleElement().satisfies(h -> {
+        assertThat(h.id()).isEqualTo("a1");
+        assertThat(h.source()).isEqualTo(Source.ARTICLE);
+        assertThat(h.title()).isEqualTo("Spooler stuck: “Zeichen” ✓");
+        assertThat(h.url()).isEqualTo("https://kb.example/a1");
+      });
     }
   }
 
   private static KbDocument article(String id, String title, String body) {
-    return new KbDocument(id, Source.ARTICLE, title, "", List.of(), "", List.of(), "", "", "", body);
+    return new KbDocument(id, Source.ARTICLE, title, "https://kb.example/" + id, List.of(), "", List.of(), "", "", "", body);
   }
 }
