@@ -378,7 +378,8 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
           ? "Discord refused the Message Content intent; enable it in the Developer Portal (Bot > Privileged Gateway"
               + " Intents > Message Content) or turn off reading thread replies"
           : code == CloseCode.INVALID_SHARD || code == CloseCode.SHARDING_REQUIRED
-              ? "Discord refused the shards " + shards.thisInstance() + " of " + shards.total() + " (" + code + "); set"
+              ? "Discord refused the shards " + shards.thisInstance() + " of " + shards.total() + " (" + code.name()
+                  + "); set"
                   + " discord.shards.total to what the bot needs (Discord asks for one shard per 2,500 servers at"
                   + " most) on every instance"
               : "the Discord gateway closed the connection while logging in" + (code == null ? "" : " (" + code + ")"), e);
