@@ -470,8 +470,12 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
     if (m == null) {
       return jda;
     }
-    JDA shard = m.getShardById(settings.shards().orElseThrow().shardOf(Long.parseUnsignedLong(guild)));
-    return shard != null ? shard : jda;
+    try {
+      JDA shard = m.getShardById(settings.shards().orElseThrow().shardOf(Long.parseUnsignedLong(guild)));
+      return shard != null ? shard : jda;
+    } catch (NumberFormatException e) {
+      return jda;
+    }
   }
 
   /** Interactions and messages being handled right now. */

@@ -294,7 +294,7 @@ public final class FakeDiscord implements AutoCloseable {
    * Discord archives a thread (after a week without messages), locked or not; it is then left out of
    * the active threads GUILD_CREATE lists. A connected bot is told with THREAD_UPDATE, as Discord does.
    */
-  void archive(String threadId, boolean locked) {
+  public void archive(String threadId, boolean locked) {
     ObjectNode t = thread(threadId);
     ((ObjectNode) t.get("thread_metadata")).put("archived", true).put("locked", locked);
     if (gateway.connected()) {
