@@ -23,7 +23,9 @@ import okhttp3.RequestBody;
  * <p>JDA 6.5 has no public call that posts to a channel it has not cached, so this goes through
  * {@code RestActionImpl}, one of JDA's internal classes, as {@link ThreadLookup} does: the request still
  * goes through JDA's requester, so its rate limits and retries stay JDA's. {@code RunDiscordShardsOnPostgresTest}
- * exercises every call here through the real JDA, so an upgrade that breaks it fails the build.
+ * (send, edit, the thread's state) and {@code DiscordShardsElsewhereTest} (a locked thread replaced by a new one)
+ * exercise these calls through the real JDA, so an upgrade that breaks them fails the build; {@link #unarchive}
+ * is the one call no test is sure to take.
  */
 final class RemoteChannels {
   private RemoteChannels() {}

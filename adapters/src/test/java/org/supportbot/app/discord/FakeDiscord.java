@@ -300,8 +300,9 @@ public final class FakeDiscord implements AutoCloseable {
     if (gateway.connected()) {
       try {
         gateway.dispatch("THREAD_UPDATE", t);
-      } catch (org.java_websocket.exceptions.WebsocketNotConnectedException e) {
-        // the bot was just disconnecting: it learns of the archive from GET channels/{id} later
+      } catch (org.java_websocket.exceptions.WebsocketNotConnectedException | IllegalStateException e) {
+        // the bot was just disconnecting, or no session holds the thread's shard: it learns of the archive
+        // from GET channels/{id} later
       }
     }
   }
@@ -313,7 +314,7 @@ public final class FakeDiscord implements AutoCloseable {
   }
 
   /** Whether the thread is archived now. */
-  boolean archived(String threadId) {
+  public boolean archived(String threadId) {
     return thread(threadId).get("thread_metadata").get("archived").asBoolean();
   }
 
