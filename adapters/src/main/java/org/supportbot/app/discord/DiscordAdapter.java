@@ -60,6 +60,11 @@ import net.dv8tion.jda.api.modals.Modal;
 import net.dv8tion.jda.api.requests.CloseCode;
 import net.dv8tion.jda.api.requests.ErrorResponse;
 import net.dv8tion.jda.api.requests.RestConfig;
+import net.dv8tion.jda.api.sharding.DefaultShardManagerBuilder;
+import net.dv8tion.jda.api.sharding.ShardManager;
+import net.dv8tion.jda.api.sharding.ThreadPoolProvider;
+import net.dv8tion.jda.api.entities.channel.attribute.IGuildChannelContainer;
+import net.dv8tion.jda.api.utils.SessionController;
 import net.dv8tion.jda.api.utils.Compression;
 import net.dv8tion.jda.api.utils.SessionControllerAdapter;
 import org.slf4j.Logger;
@@ -164,6 +169,8 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
   /** Direct-message channels by user id; opening one is a REST call, so it is done once per person. */
   private final Map<String, PrivateChannel> directChannels = new ConcurrentHashMap<>();
   private final Object threads = new Object();
+  /** Case threads of other instances' servers checked in this process (usable, not locked): not asked again. */
+  private final Set<String> checkedElsewhere = ConcurrentHashMap.newKeySet();
   /**
    * Each person's latest interaction per channel, by the lane of the replies only they see there
    * ({@link Outbox#lane}): a reply the outbox hands out later (after a failed attempt, or held behind one)
@@ -175,7 +182,10 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
   private final AtomicLong platformErrors = new AtomicLong();
   private final AtomicInteger inFlight = new AtomicInteger();
   private volatile boolean closing;
+  /** The connection; with shards, the first shard this instance connects (its REST calls serve any server). */
   private volatile JDA jda;
+  /** With {@link DiscordSettings#shards()}: JDA's shard manager holding this instance's shards; null without. */
+  private volatile ShardManager shardManager;
   private volatile CloseCode closeCode;
   /** Released when JDA reports its shutdown (on the event pool, so after awaitReady may have returned). */
   private final CountDownLatch shutDown = new CountDownLatch(1);
@@ -229,6 +239,23 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
     if (settings.readThreadReplies()) {
       adapter.rememberMarks();
     }
+    if (settings.shards().isPresent()) {
+      connectShards(adapter, token, settings, link);
+    } else {
+      connect(adapter, token, settings, link);
+    }
+    adapter.recover();
+    link.router().register(DiscordRenderer.PLATFORM, adapter::deliverLater);
+    long every = settings.tickEvery().toMillis();
+    adapter.ticker.scheduleWithFixedDelay(adapter::tickSafely, every, every, TimeUnit.MILLISECONDS);
+    log.info("Discord adapter ready as {} with intents {}{}", adapter.jda.getSelfUser().getName(), settings.intents(),
+        settings.shards().map(sh -> ", shards " + sh.thisInstance() + " of " + sh.total()).orElse(""));
+    return adapter;
+  }
+
+  /** One gateway connection for every server: JDA itself, as without {@code discord.shards}. */
+  private static void connect(DiscordAdapter adapter, String token, DiscordSettings settings, DeskLink link)
+      throws DiscordStartException {
     JDABuilder builder = JDABuilder.createLight(token.strip(), settings.intents())
         .setEventPool(Executors.newVirtualThreadPerTaskExecutor(), true)
         .setHttpClientBuilder(RateLimitCounter.httpClient(link.metrics()))
@@ -274,12 +301,95 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
               + " applications.commands scope (see the invite URL in the README)"
           : "registering the slash commands failed: " + e.getMeaning(), e);
     }
-    adapter.recover();
-    link.router().register(DiscordRenderer.PLATFORM, adapter::deliverLater);
-    long every = settings.tickEvery().toMillis();
-    adapter.ticker.scheduleWithFixedDelay(adapter::tickSafely, every, every, TimeUnit.MILLISECONDS);
-    log.info("Discord adapter ready as {} with intents {}", adapter.jda.getSelfUser().getName(), settings.intents());
-    return adapter;
+  }
+
+  /**
+   * This instance's shards of the bot's gateway ({@code discord.shards}), through JDA's shard manager: it asks
+   * {@code GET gateway/bot} where the gateway is, then identifies each shard with {@code [id, total]}, so that
+   * Discord sends each shard the events of its servers only. Returns once every shard is ready.
+   */
+  private static void connectShards(DiscordAdapter adapter, String token, DiscordSettings settings, DeskLink link)
+      throws DiscordStartException {
+    org.supportbot.config.settings.BotSettings.Shards shards = settings.shards().orElseThrow();
+    DefaultShardManagerBuilder builder = DefaultShardManagerBuilder.createLight(token.strip(), settings.intents())
+        .setShardsTotal(shards.total())
+        .setShards(shards.thisInstance())
+        .setEventPoolProvider(new ThreadPoolProvider<>() {
+          @Override
+          public java.util.concurrent.ExecutorService provide(int shardId) {
+            return Executors.newVirtualThreadPerTaskExecutor();
+          }
+
+          @Override
+          public boolean shouldShutdownAutomatically(int shardId) {
+            return true;
+          }
+        })
+        .setHttpClientBuilder(RateLimitCounter.httpClient(link.metrics()))
+        .addEventListeners(adapter);
+    settings.restBaseUrl().ifPresent(url -> builder.setRestConfig(new RestConfig().setBaseUrl(url.toString())));
+    settings.gatewayUrl().ifPresent(url -> builder
+        .setSessionController(new SessionControllerAdapter() {
+          @Override
+          public String getGateway() {
+            return url.toString();
+          }
+
+          @Override
+          public SessionController.ShardedGateway getShardedGateway(JDA api) {
+            SessionController.ShardedGateway asked = super.getShardedGateway(api);
+            return new SessionController.ShardedGateway(url.toString(), asked.getShardTotal(), asked.getConcurrency());
+          }
+        })
+        .setCompression(Compression.NONE));
+    try {
+      adapter.shardManager = builder.build();
+    } catch (InvalidTokenException e) {
+      adapter.ticker.shutdownNow();
+      throw new DiscordStartException("Discord rejected the token in DISCORD_TOKEN (401 Unauthorized); reset it in the"
+          + " Developer Portal (Bot > Reset Token) and set the new one", e);
+    } catch (ErrorResponseException e) {
+      adapter.ticker.shutdownNow();
+      throw new DiscordStartException(unreachable(settings, e), e);
+    }
+    try {
+      for (int id : shards.thisInstance()) {
+        JDA shard;
+        // the manager builds the first shard at once and the others one after another on its own thread
+        while ((shard = adapter.shardManager.getShardById(id)) == null) {
+          if (adapter.shutDown.getCount() == 0) {
+            throw new IllegalStateException("a shard shut down while the others were connecting");
+          }
+          Thread.sleep(20);
+        }
+        shard.awaitReady();
+      }
+      adapter.jda = adapter.shardManager.getShardById(shards.thisInstance().getFirst());
+      adapter.jda.updateCommands().addCommands(allCommands()).complete();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      adapter.close();
+      throw new DiscordStartException("interrupted while connecting to Discord", e);
+    } catch (IllegalStateException e) {
+      adapter.awaitShutdownEvent();
+      CloseCode code = adapter.closeCode;
+      adapter.close();
+      throw new DiscordStartException(code == CloseCode.DISALLOWED_INTENTS
+          ? "Discord refused the Message Content intent; enable it in the Developer Portal (Bot > Privileged Gateway"
+              + " Intents > Message Content) or turn off reading thread replies"
+          : code == CloseCode.INVALID_SHARD || code == CloseCode.SHARDING_REQUIRED
+              ? "Discord refused the shards " + shards.thisInstance() + " of " + shards.total() + " (" + code.name()
+                  + "); set"
+                  + " discord.shards.total to what the bot needs (Discord asks for one shard per 2,500 servers at"
+                  + " most) on every instance"
+              : "the Discord gateway closed the connection while logging in" + (code == null ? "" : " (" + code + ")"), e);
+    } catch (ErrorResponseException e) {
+      adapter.close();
+      throw new DiscordStartException(e.getErrorResponse() == ErrorResponse.MISSING_ACCESS
+          ? "Discord refused to register the slash commands (Missing Access); invite the bot with the"
+              + " applications.commands scope (see the invite URL in the README)"
+          : "registering the slash commands failed: " + e.getMeaning(), e);
+    }
   }
 
   /** Why logging in failed before Discord answered (no network, a proxy, a wrong {@code rest_url}), with the fix. */
@@ -338,8 +448,34 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
 
   /** Whether the gateway connection is up (JDA's status is CONNECTED), for the health check. */
   public boolean connected() {
+    ShardManager m = shardManager;
+    if (m != null) {
+      List<JDA> shards = m.getShards();
+      return !closing && shards.size() == settings.shards().orElseThrow().thisInstance().size()
+          && shards.stream().allMatch(s -> s.getStatus() == JDA.Status.CONNECTED);
+    }
     JDA j = jda;
     return j != null && !closing && j.getStatus() == JDA.Status.CONNECTED;
+  }
+
+  /** Where cached channels are looked up: every shard this instance connects, or the one connection. */
+  private IGuildChannelContainer<Channel> cache() {
+    ShardManager m = shardManager;
+    return m != null ? m : jda;
+  }
+
+  /** The connection that holds the server {@code guild} (with shards, its shard; it must be one of ours). */
+  private JDA connectionOf(String guild) {
+    ShardManager m = shardManager;
+    if (m == null) {
+      return jda;
+    }
+    try {
+      JDA shard = m.getShardById(settings.shards().orElseThrow().shardOf(Long.parseUnsignedLong(guild)));
+      return shard != null ? shard : jda;
+    } catch (NumberFormatException e) {
+      return jda;
+    }
   }
 
   /** Interactions and messages being handled right now. */
@@ -747,6 +883,9 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
   /** Reads the last message seen in each open case's thread, before live messages can move the marks. */
   private void rememberMarks() {
     for (InboxStore.OpenCase c : inbox.openCases(DiscordRenderer.PLATFORM)) {
+      if (!settings.serves(c.workspace())) {
+        continue; // the instance that connects its server's shard reads it back
+      }
       refs.thread(c.workspace(), c.channel(), c.thread()).ifPresent(thread ->
           seenBeforeConnecting.put(thread, inbox.lastSeen(DiscordRenderer.PLATFORM, thread)));
     }
@@ -760,13 +899,16 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
   private int backfill() {
     int read = 0;
     for (InboxStore.OpenCase c : inbox.openCases(DiscordRenderer.PLATFORM)) {
+      if (!settings.serves(c.workspace())) {
+        continue; // another instance connects this server's shard and reads its threads back
+      }
       Optional<String> threadId = refs.thread(c.workspace(), c.channel(), c.thread());
       if (threadId.isEmpty()) {
         continue;
       }
-      ThreadChannel thread = jda.getThreadChannelById(threadId.get());
+      ThreadChannel thread = cache().getThreadChannelById(threadId.get());
       if (thread == null) {
-        thread = ThreadLookup.retrieve(jda, threadId.get()).orElse(null);
+        thread = ThreadLookup.retrieve(connectionOf(c.workspace()), threadId.get()).orElse(null);
       }
       if (thread == null) {
         continue;
@@ -1010,6 +1152,10 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
     if (!DiscordRenderer.PLATFORM.equals(place.platform())) {
       return;
     }
+    if (!settings.serves(place.workspace())) {
+      postElsewhere(place, o, nonce);
+      return;
+    }
     GuildMessageChannel channel = channel(place);
     DiscordMessage m = renderer.render(o, false);
     if (o.replaces().isEmpty()) {
@@ -1034,6 +1180,77 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
   }
 
   /**
+   * Posts to a server whose shard another instance connects, by channel id through the REST API (no cached
+   * channel here), as {@link #post(ChatPlace, Outbound, Optional)} does for this instance's servers: a case's
+   * thread is created on first use and remembered, a status message is edited in place, an archived thread
+   * is unarchived for an edit, and a locked or deleted thread is replaced by a new one.
+   */
+  private void postElsewhere(ChatPlace place, Outbound o, Optional<String> nonce) {
+    JDA rest = jda;
+    String target = remoteTarget(rest, place);
+    DiscordMessage m = renderer.render(o, false);
+    if (o.replaces().isEmpty()) {
+      RemoteChannels.send(rest, target, m.create(), nonce);
+      return;
+    }
+    String key = o.replaces().get();
+    Optional<String> earlier = refs.message(place.workspace(), key);
+    if (earlier.isPresent()) {
+      try {
+        try {
+          RemoteChannels.edit(rest, target, earlier.get(), m.edit());
+        } catch (ErrorResponseException e) {
+          if (e.getErrorResponse() != ErrorResponse.ILLEGAL_OPERATION_ARCHIVED_THREAD) {
+            throw e;
+          }
+          RemoteChannels.unarchive(rest, target);
+          RemoteChannels.edit(rest, target, earlier.get(), m.edit());
+        }
+        return;
+      } catch (ErrorResponseException e) {
+        if (e.getErrorResponse() != ErrorResponse.UNKNOWN_MESSAGE) {
+          throw e;
+        }
+        log.info("the earlier {} message was deleted; posting it again", key);
+      }
+    }
+    String sent = RemoteChannels.send(rest, target, m.create(), nonce);
+    refs.saveMessage(place.workspace(), key, sent);
+  }
+
+  /** The channel id to post to for a place on another instance's shard; a case's thread is made on first use. */
+  private String remoteTarget(JDA rest, ChatPlace place) {
+    String thread = place.thread();
+    if (thread.isEmpty() || thread.chars().allMatch(Character::isDigit)) {
+      return thread.isEmpty() ? place.channel() : thread;
+    }
+    synchronized (threads) {
+      Optional<String> known = refs.thread(place.workspace(), place.channel(), place.thread());
+      if (known.isPresent()) {
+        if (checkedElsewhere.contains(known.get())) {
+          return known.get();
+        }
+        Optional<RemoteChannels.ThreadState> state = RemoteChannels.thread(rest, known.get());
+        if (state.isEmpty()) {
+          log.info("the thread of {} is gone; opening a new one", place.thread());
+        } else if (state.get().locked()) {
+          log.info("the thread of {} is locked; opening a new one", place.thread());
+        } else {
+          if (state.get().archived()) {
+            RemoteChannels.unarchive(rest, known.get());
+          }
+          checkedElsewhere.add(known.get());
+          return known.get();
+        }
+      }
+      String id = RemoteChannels.createThread(rest, place.channel(), place.thread());
+      checkedElsewhere.add(id);
+      refs.saveThread(place.workspace(), place.channel(), place.thread(), id);
+      return id;
+    }
+  }
+
+  /**
    * Edits a message; in a thread Discord archived while the bot ran (its messages cannot be edited then),
    * the thread is unarchived and the edit made again.
    */
@@ -1054,7 +1271,7 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
     String thread = place.thread();
     if (thread.isEmpty() || thread.chars().allMatch(Character::isDigit)) {
       String id = thread.isEmpty() ? place.channel() : thread;
-      return require(jda.getChannelById(GuildMessageChannel.class, id), () -> "channel " + id);
+      return require(cache().getChannelById(GuildMessageChannel.class, id), () -> "channel " + id);
     }
     return caseThread(place);
   }
@@ -1072,11 +1289,11 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
       if (known.isPresent()) {
         ThreadChannel t = created.get(known.get());
         if (t == null) {
-          t = jda.getThreadChannelById(known.get());
+          t = cache().getThreadChannelById(known.get());
         }
         boolean fetched = false;
         if (t == null) {
-          t = ThreadLookup.retrieve(jda, known.get()).orElse(null);
+          t = ThreadLookup.retrieve(connectionOf(place.workspace()), known.get()).orElse(null);
           fetched = true;
           if (t == null) {
             log.info("the thread of {} is gone; opening a new one", place.thread());
@@ -1092,7 +1309,7 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
           return t;
         }
       }
-      TextChannel parent = require(jda.getTextChannelById(place.channel()), () -> "channel " + place.channel());
+      TextChannel parent = require(cache().getTextChannelById(place.channel()), () -> "channel " + place.channel());
       ThreadChannel t = parent.createThreadChannel(place.thread())
           .setAutoArchiveDuration(ThreadChannel.AutoArchiveDuration.TIME_1_WEEK)
           .complete();
@@ -1156,6 +1373,23 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
     }
     // the posts queued by the timer run and the interactions go out before JDA disconnects
     lanes.close(Duration.ofSeconds(10));
+    ShardManager m = shardManager;
+    if (m != null) {
+      List<JDA> shards = m.getShards();
+      m.shutdown();
+      try {
+        for (JDA shard : shards) {
+          if (!shard.awaitShutdown(Duration.ofSeconds(10))) {
+            shard.shutdownNow();
+            shard.awaitShutdown();
+          }
+        }
+      } catch (InterruptedException e) {
+        shards.forEach(JDA::shutdownNow);
+        Thread.currentThread().interrupt();
+      }
+      return;
+    }
     JDA j = jda;
     if (j == null) {
       return;

@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import net.dv8tion.jda.api.requests.GatewayIntent;
+import org.supportbot.config.settings.BotSettings;
 
 /**
  * How the adapter connects.
@@ -18,9 +19,16 @@ import net.dv8tion.jda.api.requests.GatewayIntent;
  * @param gatewayUrl where the gateway is, for a local fake; empty for Discord itself
  * @param fileOnReaction the emoji (a Unicode emoji, or a custom emoji's name) whose reaction by an
  *     engineer files a message on its author's behalf; empty: reactions file nothing
+ * @param shards the gateway shards this instance connects, through JDA's shard manager; empty: one
+ *     connection for every server (today's single instance)
  */
 public record DiscordSettings(boolean readThreadReplies, Duration tickEvery, Optional<URI> restBaseUrl,
-    Optional<URI> gatewayUrl, Optional<String> fileOnReaction) {
+    Optional<URI> gatewayUrl, Optional<String> fileOnReaction, Optional<BotSettings.Shards> shards) {
+
+  public DiscordSettings(boolean readThreadReplies, Duration tickEvery, Optional<URI> restBaseUrl,
+      Optional<URI> gatewayUrl, Optional<String> fileOnReaction) {
+    this(readThreadReplies, tickEvery, restBaseUrl, gatewayUrl, fileOnReaction, Optional.empty());
+  }
 
   public DiscordSettings(boolean readThreadReplies, Duration tickEvery, Optional<URI> restBaseUrl,
       Optional<URI> gatewayUrl) {
@@ -35,6 +43,28 @@ public record DiscordSettings(boolean readThreadReplies, Duration tickEvery, Opt
     Objects.requireNonNull(restBaseUrl, "restBaseUrl");
     Objects.requireNonNull(gatewayUrl, "gatewayUrl");
     Objects.requireNonNull(fileOnReaction, "fileOnReaction");
+    Objects.requireNonNull(shards, "shards");
+  }
+
+  /** These settings, connecting only {@code shards} of the bot's gateway. */
+  public DiscordSettings withShards(BotSettings.Shards shards) {
+    return new DiscordSettings(readThreadReplies, tickEvery, restBaseUrl, gatewayUrl, fileOnReaction,
+        Optional.of(shards));
+  }
+
+  /**
+   * Whether this instance serves the server (guild) {@code guildId}: always without shards; with them,
+   * when it connects the server's shard. A workspace that is not a guild id (never on Discord) counts as served.
+   */
+  public boolean serves(String guildId) {
+    if (shards.isEmpty()) {
+      return true;
+    }
+    try {
+      return shards.get().holds(Long.parseUnsignedLong(guildId));
+    } catch (NumberFormatException e) {
+      return true;
+    }
   }
 
   /** Discord itself, interactions only, timers every 15 seconds. */

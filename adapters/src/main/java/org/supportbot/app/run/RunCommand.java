@@ -518,14 +518,15 @@ public final class RunCommand implements Callable<Integer> {
       HealthCheck health, Duration maxFailing, Deque<AutoCloseable> running, PrintWriter out)
       throws DiscordStartException {
     DiscordSettings settings = new DiscordSettings(discord.messageContent(), DiscordSettings.defaults().tickEvery(),
-        discord.restUrl(), discord.gatewayUrl(), discord.fileOnReaction());
+        discord.restUrl(), discord.gatewayUrl(), discord.fileOnReaction(), discord.shards());
     DiscordAdapter adapter = DiscordAdapter.start(env.get("DISCORD_TOKEN"), w.desk, w.discordRefs(), clock,
         settings, link);
     running.addLast(adapter);
     health.platform("discord", adapter::connected).refusals("discord", new RefusalWatch(
         () -> metrics.answeredCount("discord", true), () -> metrics.answeredCount("discord", false), clock), maxFailing);
     metrics.bindPlatform("discord", adapter::connected, adapter::platformErrors, () -> 0);
-    out.println("supportbot: connected to Discord");
+    out.println("supportbot: connected to Discord" + discord.shards().map(s -> " (shards " + s.thisInstance()
+        + " of " + s.total() + ")").orElse(""));
   }
 
   /** Builds the whole desk on a scratch copy of nothing (a temporary database) to prove the settings hold. */
@@ -548,7 +549,8 @@ public final class RunCommand implements Callable<Integer> {
           + (wiring.hasKnowledgeBase() ? s.knowledgeBase().orElseThrow() : "none (no suggestions)")
           + "; slack: " + s.slack().map(sl -> sl.socketMode() ? "socket mode" : "http on :" + sl.port() + sl.path())
               .orElse("off")
-          + "; discord: " + s.discord().map(d -> d.messageContent() ? "on (message content)" : "on").orElse("off")
+          + "; discord: " + s.discord().map(d -> (d.messageContent() ? "on (message content)" : "on")
+              + d.shards().map(sh -> ", shards " + sh.thisInstance() + " of " + sh.total()).orElse("")).orElse("off")
           + "; ops: " + s.ops().map(o -> o.address() + ":" + o.port()).orElse("off")
           + postgres.map(p -> "; database: " + p + " (reachable)").orElse(""));
       return 0;

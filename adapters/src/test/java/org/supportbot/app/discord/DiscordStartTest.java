@@ -3,16 +3,19 @@ package org.supportbot.app.discord;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.node.IntNode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.supportbot.core.testing.Await;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.supportbot.config.settings.BotSettings;
 
 /** Starting against the fake: what a missing or rejected token, or a refused intent, tells the operator. */
 @Timeout(300) // only stops a hung test: every wait inside is on a condition, bounded by Await.HUNG
@@ -54,6 +57,32 @@ class DiscordStartTest {
             + " (Bot > Reset Token) and set the new one")
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain(wrong).doesNotContain("\n"));
     assertThat(fake.calls()).extracting(FakeDiscord.Call::status).containsExactly(401);
+  }
+
+  @Test
+  void aRejectedTokenWithShardsIsTheSameOneLine() {
+    String wrong = "MTIzNDU2Nzg5.wrong.token-value";
+
+    assertThatThrownBy(() -> DiscordAdapter.start(wrong, world.desk, world.refs, world.clock,
+        DeskFixture.local(fake, false).withShards(new BotSettings.Shards(2, List.of(1)))))
+        .isInstanceOf(DiscordStartException.class)
+        .hasMessage("Discord rejected the token in DISCORD_TOKEN (401 Unauthorized); reset it in the Developer Portal"
+            + " (Bot > Reset Token) and set the new one")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain(wrong).doesNotContain("\n"));
+    assertThat(fake.calls()).extracting(FakeDiscord.Call::status).containsOnly(401);
+  }
+
+  @Test
+  void tooFewShardsForTheBotSaysToRaiseTheTotalOnEveryInstance() throws Exception {
+    try (FakeDiscord needsTwo = FakeDiscord.sharded(2)) {
+      assertThatThrownBy(() -> DiscordAdapter.start(FakeDiscord.TOKEN, world.desk, world.refs, world.clock,
+          DeskFixture.local(needsTwo, false).withShards(new BotSettings.Shards(1, List.of(0)))))
+          .isInstanceOf(DiscordStartException.class)
+          .hasMessage("Discord refused the shards [0] of 1 (SHARDING_REQUIRED); set discord.shards.total to what the"
+              + " bot needs (Discord asks for one shard per 2,500 servers at most) on every instance");
+      assertThat(needsTwo.identify().get("shard")).as("the shard manager identified with [id, total]")
+          .containsExactly(new IntNode(0), new IntNode(1));
+    }
   }
 
   @Test

@@ -45,11 +45,22 @@ import org.supportbot.core.testing.Await;
  * <p>The server has one guild with three text channels (a customer's support channel, the vendor's
  * triage and escalation channels), an on-call role, and a role for the bot that grants exactly
  * {@link DiscordAdapter#PERMISSIONS}, so JDA's own permission checks run against the documented set.
+ *
+ * <p>{@link #sharded} makes a fake with a second guild ({@link #GUILD_B}, one support channel) and a gateway
+ * split into shards as Discord splits it: {@code GET gateway/bot} answers the shard count, each session serves
+ * the shard its IDENTIFY names ({@code shard: [id, total]}; none is {@code [0, 1]}), READY and GUILD_CREATE list
+ * only that shard's guilds ({@code (guild_id >> 22) % total}), and a guild's events go only to the session of its
+ * shard (events of no guild to shard 0's, as Discord sends direct messages).
  */
 public final class FakeDiscord implements AutoCloseable {
 
   public static final String APP_ID = "1100000000000000001";
   public static final String GUILD = "1200000000000000001";
+  /** The second guild of a {@link #sharded} fake: on shard 0 of 2, where {@link #GUILD} is on shard 1. */
+  public static final String GUILD_B = "1200000000004194305";
+  /** The support channel of {@link #GUILD_B}. */
+  public static final String SUPPORT_CHANNEL_B = "1300000000000000011";
+  static final String BOT_ROLE_B = "1400000000000000012";
   public static final String SUPPORT_CHANNEL = "1300000000000000001";
   public static final String TRIAGE = "1300000000000000002";
   public static final String ESCALATIONS = "1300000000000000003";
@@ -115,7 +126,26 @@ public final class FakeDiscord implements AutoCloseable {
   private volatile long bucketMillis;
   private final Map<String, Window> windows = new ConcurrentHashMap<>();
 
+  /** How many shards {@code GET gateway/bot} recommends; with more than one, {@link #GUILD_B} exists. */
+  private final int shardsTotal;
+
   public FakeDiscord() throws IOException, InterruptedException {
+    this(1);
+  }
+
+  /**
+   * A fake whose {@code GET gateway/bot} answers {@code total} shards, with a second guild {@link #GUILD_B} (on
+   * shard 0 of 2; {@link #GUILD} is on shard 1) whose support channel is {@link #SUPPORT_CHANNEL_B}.
+   */
+  public static FakeDiscord sharded(int total) throws IOException, InterruptedException {
+    return new FakeDiscord(total);
+  }
+
+  private FakeDiscord(int shardsTotal) throws IOException, InterruptedException {
+    this.shardsTotal = shardsTotal;
+    if (shardsTotal > 1) {
+      channels.put(SUPPORT_CHANNEL_B, textChannel(SUPPORT_CHANNEL_B, GUILD_B, "beta-support", 0));
+    }
     channels.put(SUPPORT_CHANNEL, textChannel(SUPPORT_CHANNEL, "acme-support", 0));
     channels.put(TRIAGE, textChannel(TRIAGE, "triage", 1));
     channels.put(ESCALATIONS, textChannel(ESCALATIONS, "escalations", 2));
@@ -158,7 +188,7 @@ public final class FakeDiscord implements AutoCloseable {
 
   /** Whether the app may use the privileged Message Content intent (off, as for a new app). */
   /** Message Content is allowed, and the bot's role has {@link DiscordAdapter#THREAD_REPLY_PERMISSIONS}. */
-  void enableMessageContent() {
+  public void enableMessageContent() {
     messageContentEnabled = true;
   }
 
@@ -264,14 +294,15 @@ public final class FakeDiscord implements AutoCloseable {
    * Discord archives a thread (after a week without messages), locked or not; it is then left out of
    * the active threads GUILD_CREATE lists. A connected bot is told with THREAD_UPDATE, as Discord does.
    */
-  void archive(String threadId, boolean locked) {
+  public void archive(String threadId, boolean locked) {
     ObjectNode t = thread(threadId);
     ((ObjectNode) t.get("thread_metadata")).put("archived", true).put("locked", locked);
     if (gateway.connected()) {
       try {
         gateway.dispatch("THREAD_UPDATE", t);
-      } catch (org.java_websocket.exceptions.WebsocketNotConnectedException e) {
-        // the bot was just disconnecting: it learns of the archive from GET channels/{id} later
+      } catch (org.java_websocket.exceptions.WebsocketNotConnectedException | IllegalStateException e) {
+        // the bot was just disconnecting, or no session holds the thread's shard: it learns of the archive
+        // from GET channels/{id} later
       }
     }
   }
@@ -283,7 +314,7 @@ public final class FakeDiscord implements AutoCloseable {
   }
 
   /** Whether the thread is archived now. */
-  boolean archived(String threadId) {
+  public boolean archived(String threadId) {
     return thread(threadId).get("thread_metadata").get("archived").asBoolean();
   }
 
@@ -313,7 +344,8 @@ public final class FakeDiscord implements AutoCloseable {
 
   /** A slash command typed by {@code user} in {@code channel}; returns the interaction id. */
   public String slash(String user, String channel, String name, String text) {
-    ObjectNode data = JSON.createObjectNode().put("id", next()).put("name", name).put("type", 1).put("guild_id", GUILD);
+    ObjectNode data = JSON.createObjectNode().put("id", next()).put("name", name).put("type", 1)
+        .put("guild_id", guildOf(channel));
     ArrayNode options = data.putArray("options");
     if (text != null) {
       options.addObject().put("name", DiscordAdapter.TEXT_OPTION).put("type", 3).put("value", text);
@@ -322,7 +354,7 @@ public final class FakeDiscord implements AutoCloseable {
   }
 
   /** A click on the button {@code customId} of message {@code messageId}; returns the interaction id. */
-  String click(String user, String messageId, String customId) {
+  public String click(String user, String messageId, String customId) {
     ObjectNode message = message(messageId);
     ObjectNode data = JSON.createObjectNode().put("custom_id", customId).put("component_type", 2);
     return push(3, user, message.get("channel_id").asText(), data, message);
@@ -351,7 +383,7 @@ public final class FakeDiscord implements AutoCloseable {
    * A message typed by {@code user} in {@code channel} while the bot is not connected: kept in the channel's
    * history ({@code GET channels/{id}/messages}), no MESSAGE_CREATE; returns the message id.
    */
-  String typedWhileAway(String user, String channel, String content) {
+  public String typedWhileAway(String user, String channel, String content) {
     return typedMessage(user, channel, content).get("id").asText();
   }
 
@@ -387,7 +419,7 @@ public final class FakeDiscord implements AutoCloseable {
 
   private ObjectNode typedMessage(String user, String channel, String content) {
     String id = next();
-    ObjectNode m = JSON.createObjectNode().put("id", id).put("channel_id", channel).put("guild_id", GUILD)
+    ObjectNode m = JSON.createObjectNode().put("id", id).put("channel_id", channel).put("guild_id", guildOf(channel))
         .put("content", content).put("type", 0).put("timestamp", "2026-11-23T17:05:00.000000+00:00")
         .putNull("edited_timestamp").put("tts", false).put("mention_everyone", false).put("pinned", false)
         .put("flags", 0);
@@ -445,17 +477,28 @@ public final class FakeDiscord implements AutoCloseable {
     return id;
   }
 
+  /** The guild of a channel the fake has (the first guild for one it does not, e.g. a corpus shape's). */
+  private String guildOf(String channel) {
+    ObjectNode c = channels.get(channel);
+    return c == null ? GUILD : c.path("guild_id").asText(GUILD);
+  }
+
+  /** The channel of each interaction by its token: its follow-ups are messages in that channel, as on Discord. */
+  private final Map<String, String> interactionChannels = new ConcurrentHashMap<>();
+
   private ObjectNode envelope(String id, int type, String user, String channel, ObjectNode data, ObjectNode message) {
+    String guild = guildOf(channel);
+    interactionChannels.put("interaction-token-" + id, channel);
     ObjectNode d = JSON.createObjectNode();
     d.put("id", id).put("application_id", APP_ID).put("type", type).put("token", "interaction-token-" + id)
-        .put("version", 1).put("guild_id", GUILD).put("channel_id", channel).put("locale", "en-US")
+        .put("version", 1).put("guild_id", guild).put("channel_id", channel).put("locale", "en-US")
         .put("guild_locale", "en-US").put("app_permissions", Long.toString(Permission.getRaw(DiscordAdapter.PERMISSIONS)))
         .put("context", 0).put("attachment_size_limit", 10485760);
     d.set("channel", channels.get(channel));
-    ObjectNode partialGuild = d.putObject("guild").put("id", GUILD).put("locale", "en-US");
+    ObjectNode partialGuild = d.putObject("guild").put("id", guild).put("locale", "en-US");
     partialGuild.putArray("features");
     d.putArray("entitlements");
-    d.putObject("authorizing_integration_owners").put("0", GUILD);
+    d.putObject("authorizing_integration_owners").put("0", guild);
     ObjectNode member = d.putObject("member");
     member.set("user", user(user, false));
     member.putArray("roles");
@@ -698,7 +741,7 @@ public final class FakeDiscord implements AutoCloseable {
       return ok(user(APP_ID, true));
     }
     if (method.equals("GET") && path.equals("gateway/bot")) {
-      ObjectNode g = JSON.createObjectNode().put("url", gatewayUrl().toString()).put("shards", 1);
+      ObjectNode g = JSON.createObjectNode().put("url", gatewayUrl().toString()).put("shards", shardsTotal);
       g.putObject("session_start_limit").put("total", 1000).put("remaining", 1000).put("reset_after", 0)
           .put("max_concurrency", 1);
       return ok(g);
@@ -722,13 +765,13 @@ public final class FakeDiscord implements AutoCloseable {
     }
     if (p.length >= 3 && p[0].equals("webhooks") && p[1].equals(APP_ID)) {
       if (method.equals("POST") && p.length == 3) {
-        return ok(store(next(), null, body, true));
+        return ok(store(next(), interactionChannels.get(p[2]), body, true));
       }
       if (method.equals("DELETE")) {
         return new Answer(204, null);
       }
       if (method.equals("PATCH")) {
-        return ok(store(next(), null, body, true));
+        return ok(store(next(), interactionChannels.get(p[2]), body, true));
       }
     }
     if (p.length == 2 && p[0].equals("channels")) {
@@ -777,7 +820,7 @@ public final class FakeDiscord implements AutoCloseable {
     if (method.equals("POST") && p.length == 3 && p[0].equals("channels") && p[2].equals("threads")
         && channels.containsKey(p[1])) {
       String id = next();
-      ObjectNode t = thread(id, p[1], body.get("name").asText());
+      ObjectNode t = thread(id, channels.get(p[1]).path("guild_id").asText(GUILD), p[1], body.get("name").asText());
       channels.put(id, t);
       return ok(t);
     }
@@ -852,15 +895,19 @@ public final class FakeDiscord implements AutoCloseable {
   }
 
   private static ObjectNode textChannel(String id, String name, int position) {
-    ObjectNode c = JSON.createObjectNode().put("id", id).put("type", 0).put("guild_id", GUILD).put("name", name)
+    return textChannel(id, GUILD, name, position);
+  }
+
+  private static ObjectNode textChannel(String id, String guild, String name, int position) {
+    ObjectNode c = JSON.createObjectNode().put("id", id).put("type", 0).put("guild_id", guild).put("name", name)
         .put("position", position).putNull("parent_id").putNull("topic").put("nsfw", false)
         .put("rate_limit_per_user", 0).putNull("last_message_id").put("flags", 0);
     c.putArray("permission_overwrites");
     return c;
   }
 
-  private static ObjectNode thread(String id, String parent, String name) {
-    ObjectNode t = JSON.createObjectNode().put("id", id).put("type", 11).put("guild_id", GUILD).put("parent_id", parent)
+  private static ObjectNode thread(String id, String guild, String parent, String name) {
+    ObjectNode t = JSON.createObjectNode().put("id", id).put("type", 11).put("guild_id", guild).put("parent_id", parent)
         .put("name", name).put("owner_id", APP_ID).put("member_count", 1).put("message_count", 0)
         .put("total_message_sent", 0).put("rate_limit_per_user", 0).put("flags", 0).putNull("last_message_id");
     t.putObject("thread_metadata").put("archived", false).put("auto_archive_duration", 10080)
@@ -878,8 +925,16 @@ public final class FakeDiscord implements AutoCloseable {
     return r;
   }
 
-  private ObjectNode guild() {
-    ObjectNode g = JSON.createObjectNode().put("id", GUILD).put("name", "Acme Support").put("owner_id", "1500000000000000999")
+  /** The guilds of shard {@code shard} of {@code total}, as Discord assigns them: {@code (guild_id >> 22) % total}. */
+  private List<String> guildsOf(int shard, int total) {
+    List<String> all = shardsTotal > 1 ? List.of(GUILD, GUILD_B) : List.of(GUILD);
+    return all.stream().filter(g -> (Long.parseUnsignedLong(g) >>> 22) % total == shard).toList();
+  }
+
+  private ObjectNode guild(String id) {
+    boolean first = id.equals(GUILD);
+    ObjectNode g = JSON.createObjectNode().put("id", id).put("name", first ? "Acme Support" : "Beta Support")
+        .put("owner_id", "1500000000000000999")
         .put("member_count", 4).put("unavailable", false).put("large", false).put("lazy", true)
         .put("joined_at", "2026-01-05T10:00:00.000000+00:00").put("premium_tier", 0).put("preferred_locale", "en-US")
         .put("system_channel_flags", 0).put("verification_level", 0).put("mfa_level", 0).put("explicit_content_filter", 0)
@@ -889,22 +944,24 @@ public final class FakeDiscord implements AutoCloseable {
         .putNull("public_updates_channel_id").putNull("safety_alerts_channel_id").put("max_members", 500000)
         .put("premium_subscription_count", 0);
     ArrayNode roles = g.putArray("roles");
-    roles.add(role(GUILD, "@everyone", 0, 0L, false));
-    roles.add(role(ON_CALL_ROLE, "on-call", 1, 0L, true));
-    roles.add(role(BOT_ROLE, "supportbot", 2, Permission.getRaw(messageContentEnabled
+    roles.add(role(id, "@everyone", 0, 0L, false));
+    if (first) {
+      roles.add(role(ON_CALL_ROLE, "on-call", 1, 0L, true));
+    }
+    roles.add(role(first ? BOT_ROLE : BOT_ROLE_B, "supportbot", 2, Permission.getRaw(messageContentEnabled
         ? DiscordAdapter.THREAD_REPLY_PERMISSIONS : DiscordAdapter.PERMISSIONS), false));
     ArrayNode chans = g.putArray("channels");
-    chans.add(channels.get(SUPPORT_CHANNEL));
-    chans.add(channels.get(TRIAGE));
-    chans.add(channels.get(ESCALATIONS));
+    for (String c : first ? List.of(SUPPORT_CHANNEL, TRIAGE, ESCALATIONS) : List.of(SUPPORT_CHANNEL_B)) {
+      chans.add(channels.get(c));
+    }
     ObjectNode self = g.putArray("members").addObject();
     self.set("user", user(APP_ID, true));
-    self.putArray("roles").add(BOT_ROLE);
+    self.putArray("roles").add(first ? BOT_ROLE : BOT_ROLE_B);
     self.put("joined_at", "2026-01-05T10:00:00.000000+00:00").put("deaf", false).put("mute", false).put("flags", 0)
         .put("pending", false).putNull("nick").putNull("avatar").putNull("premium_since")
         .putNull("communication_disabled_until");
     ArrayNode threads = g.putArray("threads"); // active threads, as Discord lists them on (re)connect
-    channels.values().stream().filter(c -> c.path("type").asInt() == 11)
+    channels.values().stream().filter(c -> c.path("type").asInt() == 11).filter(c -> c.path("guild_id").asText().equals(id))
         .filter(c -> !c.get("thread_metadata").get("archived").asBoolean()).forEach(threads::add);
     for (String empty : List.of("guild_scheduled_events", "emojis", "stickers", "voice_states", "presences",
         "features", "soundboard_sounds", "stage_instances")) {
@@ -915,10 +972,30 @@ public final class FakeDiscord implements AutoCloseable {
 
   // ---- gateway --------------------------------------------------------------------------------
 
+  /** One gateway session: the shard its IDENTIFY named and its own sequence of events. */
+  private static final class Session {
+    final WebSocket conn;
+    final AtomicInteger seq = new AtomicInteger();
+    volatile int shard;
+    volatile int total = 1;
+    volatile boolean identified;
+
+    Session(WebSocket conn) {
+      this.conn = conn;
+    }
+  }
+
+  /** The shard each IDENTIFY named, in order ({@code [id, total]}; {@code [0, 1]} when it named none). */
+  private final List<List<Integer>> identifiedShards = new CopyOnWriteArrayList<>();
+
+  /** The shards sessions identified with so far, in order. */
+  public List<List<Integer>> identifiedShards() {
+    return List.copyOf(identifiedShards);
+  }
+
   private final class Gateway extends WebSocketServer {
     final CountDownLatch started = new CountDownLatch(1);
-    private final AtomicInteger seq = new AtomicInteger();
-    private volatile WebSocket client;
+    private final Map<WebSocket, Session> sessions = new ConcurrentHashMap<>();
 
     Gateway() {
       super(new InetSocketAddress("127.0.0.1", 0));
@@ -933,7 +1010,7 @@ public final class FakeDiscord implements AutoCloseable {
 
     @Override
     public void onOpen(WebSocket conn, ClientHandshake handshake) {
-      client = conn;
+      sessions.put(conn, new Session(conn));
       ObjectNode hello = JSON.createObjectNode().put("op", 10).putNull("s").putNull("t");
       hello.putObject("d").put("heartbeat_interval", 1000);
       conn.send(hello.toString());
@@ -959,18 +1036,43 @@ public final class FakeDiscord implements AutoCloseable {
             conn.close(4014, "Disallowed intent(s).");
             return;
           }
-          ObjectNode ready = JSON.createObjectNode().put("v", 10).put("session_id", "fake-session")
+          Session session = sessions.get(conn);
+          JsonNode shard = identify.path("shard");
+          int id = shard.isArray() ? shard.get(0).asInt() : 0;
+          int total = shard.isArray() ? shard.get(1).asInt() : 1;
+          if (total < 1 || id < 0 || id >= total) {
+            identified.countDown();
+            conn.close(4010, "Invalid shard.");
+            return;
+          }
+          if (total < shardsTotal) {
+            identified.countDown();
+            conn.close(4011, "Sharding required.");
+            return;
+          }
+          session.shard = id;
+          session.total = total;
+          identifiedShards.add(List.of(id, total));
+          List<String> guilds = guildsOf(id, total);
+          ObjectNode ready = JSON.createObjectNode().put("v", 10).put("session_id", "fake-session-" + id)
               .put("resume_gateway_url", gatewayUrl().toString());
           ready.set("user", user(APP_ID, true));
-          ready.putArray("guilds").addObject().put("id", GUILD).put("unavailable", true);
+          ArrayNode listed = ready.putArray("guilds");
+          guilds.forEach(g -> listed.addObject().put("id", g).put("unavailable", true));
           ready.putArray("private_channels");
           ready.putArray("presences");
           ready.putArray("relationships");
           ready.putArray("guild_join_requests");
           ready.putArray("_trace").add("fake-discord");
           ready.putObject("application").put("id", APP_ID).put("flags", 0);
-          dispatch("READY", ready);
-          dispatch("GUILD_CREATE", guild());
+          if (shard.isArray()) {
+            ready.putArray("shard").add(id).add(total);
+          }
+          send(session, "READY", ready);
+          for (String g : guilds) {
+            send(session, "GUILD_CREATE", guild(g));
+          }
+          session.identified = true;
           identified.countDown();
         }
         default -> { }
@@ -978,27 +1080,39 @@ public final class FakeDiscord implements AutoCloseable {
     }
 
     boolean connected() {
-      WebSocket c = client;
-      return c != null && c.isOpen();
+      return sessions.values().stream().anyMatch(s -> s.identified && s.conn.isOpen());
     }
 
+    /**
+     * Sends the event to the session of the shard that owns its guild ({@code guild_id}, or the guild of its
+     * {@code channel_id}); an event of no guild goes to shard 0's session.
+     */
     int dispatch(String type, JsonNode data) {
-      int s = seq.incrementAndGet();
+      String guild = data.path("guild_id").asText("");
+      if (guild.isEmpty() && data.hasNonNull("channel_id") && channels.containsKey(data.get("channel_id").asText())) {
+        guild = channels.get(data.get("channel_id").asText()).path("guild_id").asText("");
+      }
+      long g = guild.isEmpty() ? -1 : Long.parseUnsignedLong(guild);
+      for (Session s : sessions.values()) {
+        if (s.identified && (g < 0 ? s.shard == 0 : (g >>> 22) % s.total == s.shard)) {
+          return send(s, type, data);
+        }
+      }
+      throw new IllegalStateException("JDA is not connected to the fake gateway" + (guild.isEmpty() ? ""
+          : " on the shard of guild " + guild));
+    }
+
+    private int send(Session session, String type, JsonNode data) {
+      int s = session.seq.incrementAndGet();
       ObjectNode event = JSON.createObjectNode().put("op", 0).put("s", s).put("t", type);
       event.set("d", data);
-      WebSocket c = client;
-      if (c == null) {
-        throw new IllegalStateException("JDA is not connected to the fake gateway");
-      }
-      c.send(event.toString());
+      session.conn.send(event.toString());
       return s;
     }
 
     @Override
     public void onClose(WebSocket conn, int code, String reason, boolean remote) {
-      if (conn == client) {
-        client = null;
-      }
+      sessions.remove(conn);
     }
 
     @Override
@@ -1017,7 +1131,7 @@ public final class FakeDiscord implements AutoCloseable {
   }
 
   /** Calls in order from {@code from}, for assertions. */
-  List<Call> since(int from) {
+  public List<Call> since(int from) {
     List<Call> all = calls();
     return new ArrayList<>(all.subList(Math.min(from, all.size()), all.size()));
   }

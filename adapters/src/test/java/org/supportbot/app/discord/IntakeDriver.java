@@ -9,7 +9,7 @@ import java.util.Map;
  * Ana files a case through the fake: /support, then Atheer's 13 report questions answered as in
  * the demo tour, choices by button and typed answers through the "Answer…" modal.
  */
-final class IntakeDriver {
+public final class IntakeDriver {
 
   /** The answers in order; "=" marks a button press. */
   static final List<String> ANSWERS = List.of("Beacon", "3.2.1", "=incident",
@@ -21,8 +21,13 @@ final class IntakeDriver {
 
   /** Runs the intake and checks each acknowledgement; returns the call index from which the filing shows. */
   static int fileCase(FakeDiscord fake) {
+    return fileCase(fake, DeskFixture.ANA, FakeDiscord.SUPPORT_CHANNEL);
+  }
+
+  /** Like {@link #fileCase(FakeDiscord)}, by {@code user} in {@code channel} (of whichever guild). */
+  public static int fileCase(FakeDiscord fake, String user, String channel) {
     int from = fake.calls().size();
-    String slash = fake.slash(DeskFixture.ANA, FakeDiscord.SUPPORT_CHANNEL, "support", null);
+    String slash = fake.slash(user, channel, "support", null);
     FakeDiscord.Call deferred = fake.await(from, c -> c.is("POST", "interactions/" + slash + "/.*/callback"),
         "acknowledging /support");
     assertThat(deferred.body().get("type").asInt()).as("deferred reply").isEqualTo(5);
@@ -36,17 +41,17 @@ final class IntakeDriver {
       String answer = ANSWERS.get(k - 1);
       from = fake.calls().size();
       if (answer.startsWith("=")) {
-        String click = fake.click(DeskFixture.ANA, messageId, "intake.answer:" + answer.substring(1));
+        String click = fake.click(user, messageId, "intake.answer:" + answer.substring(1));
         FakeDiscord.Call ack = fake.await(from, c -> c.is("POST", "interactions/" + click + "/.*/callback"), "ack");
         assertThat(ack.body().get("type").asInt()).as("deferred update").isEqualTo(6);
       } else {
-        String click = fake.click(DeskFixture.ANA, messageId, "form:" + counter);
+        String click = fake.click(user, messageId, "form:" + counter);
         FakeDiscord.Call modal = fake.await(from, c -> c.is("POST", "interactions/" + click + "/.*/callback"),
             "opening the answer form");
         assertThat(modal.body().get("type").asInt()).as("modal").isEqualTo(9);
         assertThat(modal.body().get("data").get("custom_id").asText()).isEqualTo("form:" + counter);
         from = fake.calls().size();
-        fake.submit(DeskFixture.ANA, FakeDiscord.SUPPORT_CHANNEL, "form:" + counter, Map.of("answer", answer));
+        fake.submit(user, channel, "form:" + counter, Map.of("answer", answer));
       }
     }
     return from;

@@ -69,6 +69,38 @@ class RunCommandTest {
   }
 
   @Test
+  void checkReportsDiscordShardsAndEveryWrongShardSetting() throws Exception {
+    String base = """
+        database: data/bot.db
+        triage: discord/1200000000000000001/1300000000000000002
+        organizations:
+          - { id: acme, key: ACME, policy: atheer, channels: [discord/1200000000000000001/1300000000000000001] }
+        """;
+    CliRun good = CliRun.of("run", "--config", settings(base + "discord: { shards: { total: 4, this_instance: [2, 0] } }\n")
+        .toString(), "--check");
+    assertThat(good.err()).isEmpty();
+    assertThat(good.exitCode()).isZero();
+    assertThat(good.out()).contains("discord: on, shards [0, 2] of 4;");
+    Path bad = settings(base + """
+        discord:
+          shards:
+            total: 2
+            this_instance: [1, 2, 1]
+        """);
+    CliRun refused = CliRun.of("run", "--config", bad.toString(), "--check");
+    assertThat(refused.exitCode()).isEqualTo(1);
+    assertThat(refused.err()).contains(bad + ":8: discord.shards.this_instance[1]: shard 2 is not below total (2);"
+        + " shards are numbered 0 to 1")
+        .contains(bad + ":8: discord.shards.this_instance[2]: shard 1 is listed twice; list each shard once");
+    CliRun none = CliRun.of("run", "--config", settings(base + "discord: { shards: { total: 0, this_instance: [] } }\n")
+        .toString(), "--check");
+    assertThat(none.exitCode()).isEqualTo(1);
+    assertThat(none.err()).contains("discord.shards.total: 0 is too small; it must be at least 1")
+        .contains("discord.shards.this_instance: is empty; list at least one shard this instance connects");
+    assertThat(dir.resolve("data")).doesNotExist();
+  }
+
+  @Test
   void aMissingFileSaysSo() {
     CliRun run = CliRun.of("run", "--config", dir.resolve("none.yaml").toString(), "--check");
     assertThat(run.exitCode()).isEqualTo(1);

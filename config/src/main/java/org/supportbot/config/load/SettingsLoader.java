@@ -164,12 +164,13 @@ public final class SettingsLoader {
     Optional<BotSettings.Discord> discord = Optional.empty();
     YamlValue d = doc.get("discord");
     if (!d.isMissing()) {
-      d.onlyKeys("message_content", "rest_url", "gateway_url", "file_on_reaction");
+      d.onlyKeys("message_content", "rest_url", "gateway_url", "file_on_reaction", "shards");
       discord = Optional.of(new BotSettings.Discord(d.get("message_content").bool(false),
           url(d.get("rest_url"), Set.of("http", "https"), "https://discord.com/api/v10/"),
           url(d.get("gateway_url"), Set.of("ws", "wss"), "wss://gateway.discord.gg/"),
           reaction(d.get("file_on_reaction"), DISCORD_EMOJI, "a Unicode emoji (e.g. \uD83C\uDFAB) or a custom emoji's"
-              + " name (e.g. ticket)")));
+              + " name (e.g. ticket)"),
+          shards(d.get("shards"))));
     }
     Optional<BotSettings.Ops> ops = Optional.empty();
     YamlValue op = doc.get("ops");
@@ -194,6 +195,56 @@ public final class SettingsLoader {
     }
     return new BotSettings(database, kb, policies, warnings, expiry, digestAt, zone, triage, managers, orgs, engineers,
         slack, discord, ops, postgres, web, kbSync);
+  }
+
+  /**
+   * {@code discord.shards: {total: N, this_instance: [ids]}}: empty when absent (one shard, this instance).
+   * Each problem names what is wrong and how to fix it; nothing is returned when any is found.
+   */
+  private static Optional<BotSettings.Shards> shards(YamlValue v) {
+    if (v.isMissing()) {
+      return Optional.empty();
+    }
+    String example = "e.g. shards: {total: 2, this_instance: [0]} here and {total: 2, this_instance: [1]} on the"
+        + " other instance";
+    if (!v.isMap()) {
+      v.problem("must be a mapping of total and this_instance; " + example);
+      return Optional.empty();
+    }
+    v.onlyKeys("total", "this_instance");
+    Optional<Integer> total = v.get("total").integer(true, 1,
+        "write how many shards the bot's gateway is split into, the same number on every instance, " + example);
+    YamlValue mine = v.get("this_instance");
+    if (mine.isMissing()) {
+      mine.problem("is required; list the shards this instance connects, " + example);
+      return Optional.empty();
+    }
+    List<YamlValue> items = mine.items();
+    if (items.isEmpty() && mine.isList()) {
+      mine.problem("is empty; list at least one shard this instance connects (an instance with no shard"
+          + " would serve no server), " + example);
+    }
+    List<Integer> ids = new ArrayList<>();
+    boolean ok = !items.isEmpty();
+    for (YamlValue item : items) {
+      Optional<Integer> id = item.integer(true, 0, "write a shard number from 0 to total - 1");
+      if (id.isEmpty()) {
+        ok = false;
+      } else if (total.isPresent() && id.get() >= total.get()) {
+        item.problem("shard " + id.get() + " is not below total (" + total.get() + "); shards are numbered 0 to "
+            + (total.get() - 1));
+        ok = false;
+      } else if (ids.contains(id.get())) {
+        item.problem("shard " + id.get() + " is listed twice; list each shard once");
+        ok = false;
+      } else {
+        ids.add(id.get());
+      }
+    }
+    if (total.isEmpty() || !ok) {
+      return Optional.empty();
+    }
+    return Optional.of(new BotSettings.Shards(total.get(), ids));
   }
 
   /** {@code knowledge_base:} as a mapping: the live sources and their schedule. */

@@ -167,15 +167,60 @@ public record BotSettings(Path database, Optional<Path> knowledgeBase, Optional<
    *     engineer on a customer's message files it on the customer's behalf; empty: reactions file nothing
    */
   public record Discord(boolean messageContent, Optional<URI> restUrl, Optional<URI> gatewayUrl,
-      Optional<String> fileOnReaction) {
+      Optional<String> fileOnReaction, Optional<Shards> shards) {
     public Discord(boolean messageContent, Optional<URI> restUrl, Optional<URI> gatewayUrl) {
       this(messageContent, restUrl, gatewayUrl, Optional.empty());
+    }
+
+    public Discord(boolean messageContent, Optional<URI> restUrl, Optional<URI> gatewayUrl,
+        Optional<String> fileOnReaction) {
+      this(messageContent, restUrl, gatewayUrl, fileOnReaction, Optional.empty());
     }
 
     public Discord {
       Objects.requireNonNull(restUrl, "restUrl");
       Objects.requireNonNull(gatewayUrl, "gatewayUrl");
       Objects.requireNonNull(fileOnReaction, "fileOnReaction");
+      Objects.requireNonNull(shards, "shards");
+    }
+  }
+
+  /**
+   * {@code discord.shards}: the bot's gateway split into {@code total} shards, of which this instance
+   * connects {@code thisInstance}. A server (guild) belongs to shard {@code (guild_id >> 22) % total}, as
+   * Discord assigns them; every shard must be held by exactly one instance for every server to be served.
+   *
+   * @param total how many shards the bot's gateway is split into, at least 1
+   * @param thisInstance the shards this instance connects, sorted, each in {@code [0, total)}, not empty
+   */
+  public record Shards(int total, List<Integer> thisInstance) {
+    public Shards {
+      if (total < 1) {
+        throw new IllegalArgumentException("total must be at least 1, got " + total);
+      }
+      thisInstance = List.copyOf(thisInstance);
+      if (thisInstance.isEmpty()) {
+        throw new IllegalArgumentException("this_instance must name at least one shard");
+      }
+      if (thisInstance.stream().distinct().count() != thisInstance.size()) {
+        throw new IllegalArgumentException("this_instance names a shard twice: " + thisInstance);
+      }
+      for (int id : thisInstance) {
+        if (id < 0 || id >= total) {
+          throw new IllegalArgumentException("shard " + id + " is not in [0, " + total + ")");
+        }
+      }
+      thisInstance = thisInstance.stream().sorted().toList();
+    }
+
+    /** The shard a server belongs to, as Discord assigns it: {@code (guild_id >> 22) % total}. */
+    public int shardOf(long guildId) {
+      return (int) ((guildId >>> 22) % total);
+    }
+
+    /** Whether this instance connects the shard of the server {@code guildId}. */
+    public boolean holds(long guildId) {
+      return thisInstance.contains(shardOf(guildId));
     }
   }
 
