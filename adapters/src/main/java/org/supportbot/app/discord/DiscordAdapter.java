@@ -982,6 +982,8 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
           Via live = hooks.get(Outbox.lane(o));
           if (live != null && live.actor.equals(o.onlyFor().get()) && usable(live)) {
             live.hook.sendMessage(renderer.render(o, true).create()).setEphemeral(true).complete();
+          } else if (interactive(o)) {
+            addressed(p.place(), o, nonce(d));
           } else {
             direct(o.onlyFor().get(), o, nonce(d)); // with no live interaction, "only for you" is a direct message
           }
@@ -1004,6 +1006,24 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
     PrivateChannel channel = directChannels.computeIfAbsent(person.userId(),
         id -> jda.openPrivateChannelById(id).complete());
     withNonce(channel.sendMessage(renderer.render(o, false).create()), nonce).complete();
+  }
+
+  /**
+   * Whether a message only for one person must stay where its buttons work: an intake's question or step, or
+   * any message with buttons. Discord delivers no button click from a direct message to a server's desk, so
+   * when no interaction of the person is at hand (the process restarted mid-intake) such a message goes to the
+   * channel where it belongs, addressed to them, rather than by direct message.
+   */
+  private boolean interactive(Outbound o) {
+    return o.kind() == Outbound.Kind.INTAKE || !renderer.render(o, false).rows().isEmpty();
+  }
+
+  /** Posts a message only for one person in its place, as a normal message opening with their mention. */
+  private void addressed(ChatPlace place, Outbound o, Optional<String> nonce) {
+    if (!DiscordRenderer.PLATFORM.equals(place.platform())) {
+      return;
+    }
+    withNonce(channel(place).sendMessage(renderer.addressed(o, o.onlyFor().orElseThrow()).create()), nonce).complete();
   }
 
   private void post(ChatPlace place, Outbound o, Optional<String> nonce) {
