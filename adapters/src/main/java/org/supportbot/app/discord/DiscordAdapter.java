@@ -93,9 +93,11 @@ import org.supportbot.core.outbox.Outbox;
  *
  * <p>Every interaction and every message typed in a case thread is written to the durable {@link InboxStore}
  * before it is acknowledged, handled from there and marked done; a write that fails is answered with an
- * ephemeral "try again". At start, what is still in the inbox is handled first, then (with thread replies
+ * ephemeral "try again". At start, what is still in the inbox is handled first; then (with thread replies
  * on) the messages typed in open case threads while the bot was down are read back
- * ({@code GET channels/{id}/messages?after=}) and handled once, keyed by their message id as live.
+ * ({@code GET channels/{id}/messages?after=}) and handled once, keyed by their message id as live, several
+ * threads at a time beside the live traffic ({@link ThreadReadBack}): new interactions are answered meanwhile,
+ * and a message typed live in a thread not yet read back waits for that thread only.
  *
  * <p>Each message is a {@link Delivery} of the desk's outbox, reported sent once Discord accepted
  * it. One Discord refused is reported failed, and so are the messages after it for the same place
@@ -150,7 +152,11 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
    * down, so the read-back starts from these.
    */
   private final Map<String, Optional<String>> seenBeforeConnecting = new ConcurrentHashMap<>();
-  /** Released once the start's own work (the inbox, then the history) is done; live inbounds wait for it. */
+  /** The open cases by their thread's id, as found before connecting: the threads the start reads back. */
+  private final Map<String, InboxStore.OpenCase> openThreads = new ConcurrentHashMap<>();
+  /** The read-back of the open case threads, beside the live traffic (nothing to read until the marks are taken). */
+  private volatile ThreadReadBack readBack = new ThreadReadBack(List.of());
+  /** Released once what the inbox held at start is handled; live inbounds wait for it (not for the read-back). */
   private final CountDownLatch recovered = new CountDownLatch(1);
   private final DiscordRefs refs;
   private final DiscordRenderer renderer = new DiscordRenderer();
@@ -218,7 +224,8 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
   /**
    * Like {@link #start(String, SupportDesk, DiscordRefs, Clock, DiscordSettings, DeskLink)}, with the inbox
    * that inbounds are written to before they are acknowledged. Before returning, handles what the inbox
-   * still holds and reads back what was typed in open case threads while the bot was down.
+   * still holds and starts reading back, beside the live traffic, what was typed in open case threads while
+   * the bot was down.
    */
   public static DiscordAdapter start(String token, SupportDesk desk, DiscordRefs refs, InboxStore inbox, Clock clock,
       DiscordSettings settings, DeskLink link) throws DiscordStartException {
@@ -603,8 +610,15 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
         new Inbound.Said(said(m)));
     inFlight.incrementAndGet();
     try {
-      store(in, Optional.of(new InboxStore.Seen(DiscordRenderer.PLATFORM, e.getChannel().getId(), m.getId())))
-          .ifPresent(added -> run(added, in, null, true));
+      // in a thread still to be read back the mark is left to the read-back: a crash before it must not leave
+      // the mark past the messages typed while the bot was down
+      String thread = e.getChannel().getId();
+      Optional<InboxStore.Seen> seen = readBack.pending(thread) ? Optional.empty()
+          : Optional.of(new InboxStore.Seen(DiscordRenderer.PLATFORM, thread, m.getId()));
+      store(in, seen).ifPresent(added -> {
+        readBack.awaitThread(thread); // the thread's earlier messages, typed while the bot was down, first
+        run(added, in, null, true);
+      });
     } finally {
       inFlight.decrementAndGet();
     }
@@ -718,7 +732,10 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
 
   // ---- start: the inbox, then the history missed while down ------------------------------------
 
-  /** Handles what the inbox still holds, in order, then reads back the open case threads; then lets live inbounds in. */
+  /**
+   * Handles what the inbox still holds, in order, then starts reading back the open case threads beside the
+   * live traffic ({@link ThreadReadBack}) and lets live inbounds in.
+   */
   private void recover() {
     try {
       inbox.prune(clock.instant().minus(InboxStore.KEEP_DONE));
@@ -732,10 +749,7 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
         }
       }
       if (settings.readThreadReplies()) {
-        int read = backfill();
-        if (read > 0) {
-          log.info("read back {} message(s) typed in case threads while the bot was down", read);
-        }
+        readBack.start(this::backfill);
       }
     } catch (RuntimeException e) {
       log.error("handling what was pending at start failed", e);
@@ -747,65 +761,68 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
   /** Reads the last message seen in each open case's thread, before live messages can move the marks. */
   private void rememberMarks() {
     for (InboxStore.OpenCase c : inbox.openCases(DiscordRenderer.PLATFORM)) {
-      refs.thread(c.workspace(), c.channel(), c.thread()).ifPresent(thread ->
-          seenBeforeConnecting.put(thread, inbox.lastSeen(DiscordRenderer.PLATFORM, thread)));
+      refs.thread(c.workspace(), c.channel(), c.thread()).ifPresent(thread -> {
+        seenBeforeConnecting.put(thread, inbox.lastSeen(DiscordRenderer.PLATFORM, thread));
+        openThreads.putIfAbsent(thread, c);
+      });
     }
+    readBack = new ThreadReadBack(List.copyOf(openThreads.keySet()));
+  }
+
+  /** Waits until the start's read-back of the open case threads is done (for tests); false on timeout. */
+  boolean awaitReadBack(Duration timeout) throws InterruptedException {
+    return readBack.awaitDone(timeout);
   }
 
   /**
-   * Reads back the messages typed in each open case's thread after the last one seen there (or since the
+   * Reads back the messages typed in one open case's thread after the last one seen there (or since the
    * thread was created, its id being the first possible message id), at most {@link #HISTORY_PAGES} pages
-   * of {@link #HISTORY_PAGE}, and handles them in order through the inbox, keyed by message id.
+   * of {@link #HISTORY_PAGE}, and handles them in order through the inbox, keyed by message id; returns how
+   * many it handed to the desk. Runs on a read-back task ({@link ThreadReadBack}), never on JDA's threads.
    */
-  private int backfill() {
+  private int backfill(String threadId) {
+    InboxStore.OpenCase c = openThreads.get(threadId);
+    ThreadChannel thread = jda.getThreadChannelById(threadId);
+    if (thread == null) {
+      thread = ThreadLookup.retrieve(jda, threadId).orElse(null);
+    }
+    if (c == null || thread == null) {
+      return 0;
+    }
+    Optional<String> before = seenBeforeConnecting.get(threadId);
+    String after = (before != null ? before : inbox.lastSeen(DiscordRenderer.PLATFORM, threadId)).orElse(threadId);
+    List<Message> found = new ArrayList<>();
+    try {
+      MessageHistory history = MessageHistory.getHistoryAfter(thread, after).limit(HISTORY_PAGE).complete();
+      found.addAll(history.getRetrievedHistory());
+      List<Message> page = history.getRetrievedHistory();
+      for (int n = 1; n < HISTORY_PAGES && page.size() == HISTORY_PAGE; n++) {
+        page = history.retrieveFuture(HISTORY_PAGE).complete();
+        found.addAll(page);
+      }
+    } catch (net.dv8tion.jda.api.exceptions.InsufficientPermissionException e) {
+      log.warn("cannot read back the thread {}: the bot lacks {}; give it Read Message History in {}", threadId,
+          e.getPermission().getName(), c.channel());
+      return 0;
+    } catch (ErrorResponseException e) {
+      log.warn("reading back the thread {} failed: {}", threadId, reason(e));
+      return 0;
+    }
+    found.sort(java.util.Comparator.comparingLong(Message::getIdLong));
     int read = 0;
-    for (InboxStore.OpenCase c : inbox.openCases(DiscordRenderer.PLATFORM)) {
-      Optional<String> threadId = refs.thread(c.workspace(), c.channel(), c.thread());
-      if (threadId.isEmpty()) {
+    for (Message m : found) {
+      if (!writtenByAPerson(m)) {
         continue;
       }
-      ThreadChannel thread = jda.getThreadChannelById(threadId.get());
-      if (thread == null) {
-        thread = ThreadLookup.retrieve(jda, threadId.get()).orElse(null);
-      }
-      if (thread == null) {
-        continue;
-      }
-      Optional<String> before = seenBeforeConnecting.get(thread.getId());
-      String after = (before != null ? before : inbox.lastSeen(DiscordRenderer.PLATFORM, thread.getId()))
-          .orElse(thread.getId());
-      List<Message> found = new ArrayList<>();
-      try {
-        MessageHistory history = MessageHistory.getHistoryAfter(thread, after).limit(HISTORY_PAGE).complete();
-        found.addAll(history.getRetrievedHistory());
-        List<Message> page = history.getRetrievedHistory();
-        for (int n = 1; n < HISTORY_PAGES && page.size() == HISTORY_PAGE; n++) {
-          page = history.retrieveFuture(HISTORY_PAGE).complete();
-          found.addAll(page);
-        }
-      } catch (net.dv8tion.jda.api.exceptions.InsufficientPermissionException e) {
-        log.warn("cannot read back the thread {}: the bot lacks {}; give it Read Message History in {}", thread.getId(),
-            e.getPermission().getName(), c.channel());
-        continue;
-      } catch (ErrorResponseException e) {
-        log.warn("reading back the thread {} failed: {}", thread.getId(), reason(e));
-        continue;
-      }
-      found.sort(java.util.Comparator.comparingLong(Message::getIdLong));
-      for (Message m : found) {
-        if (!writtenByAPerson(m)) {
-          continue;
-        }
-        Inbound in = new Inbound(m.getId(), new Identity(DiscordRenderer.PLATFORM, c.workspace(), m.getAuthor().getId()),
-            place(c.workspace(), thread), false, m.getTimeCreated().toInstant(),
-            Optional.of(new MessageRef(DiscordRenderer.PLATFORM, thread.getId(), m.getId())),
-            new Inbound.Said(said(m)));
-        Optional<InboxStore.Added> stored = store(in, Optional.of(new InboxStore.Seen(DiscordRenderer.PLATFORM,
-            thread.getId(), m.getId())));
-        if (stored.isPresent()) {
-          run(stored.get(), in, null, false);
-          read++;
-        }
+      Inbound in = new Inbound(m.getId(), new Identity(DiscordRenderer.PLATFORM, c.workspace(), m.getAuthor().getId()),
+          place(c.workspace(), thread), false, m.getTimeCreated().toInstant(),
+          Optional.of(new MessageRef(DiscordRenderer.PLATFORM, threadId, m.getId())),
+          new Inbound.Said(said(m)));
+      Optional<InboxStore.Added> stored = store(in, Optional.of(new InboxStore.Seen(DiscordRenderer.PLATFORM,
+          threadId, m.getId())));
+      if (stored.isPresent()) {
+        run(stored.get(), in, null, false);
+        read++;
       }
     }
     return read;
@@ -1161,6 +1178,7 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
   public void close() {
     stopAccepting();
     recovered.countDown(); // a start that failed midway must not keep live inbounds waiting
+    readBack.close(); // what it has not read is read at the next start: its threads' marks have not moved past it
     ticker.shutdown();
     try {
       if (!ticker.awaitTermination(10, TimeUnit.SECONDS)) {
