@@ -1130,6 +1130,15 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
         }
       }
       TextChannel parent = require(jda.getTextChannelById(place.channel()), () -> "channel " + place.channel());
+      if (known.isEmpty()) {
+        Optional<ThreadChannel> made = unremembered(parent, place.thread());
+        if (made.isPresent()) {
+          log.info("adopting the thread of {} made before a restart that did not store it", place.thread());
+          created.put(made.get().getId(), made.get());
+          refs.saveThread(place.workspace(), place.channel(), place.thread(), made.get().getId());
+          return made.get();
+        }
+      }
       ThreadChannel t = parent.createThreadChannel(place.thread())
           .setAutoArchiveDuration(ThreadChannel.AutoArchiveDuration.TIME_1_WEEK)
           .complete();
@@ -1137,6 +1146,20 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
       refs.saveThread(place.workspace(), place.channel(), place.thread(), t.getId());
       return t;
     }
+  }
+
+  /**
+   * A thread this bot made for the case in {@code parent} whose id it never stored: Discord made it, and the
+   * process stopped before the answer was stored. Discord lists active threads on connect, so it is in JDA's
+   * cache; taking it keeps one thread per case and the messages typed there (which the read-back of open case
+   * threads would not see in a thread the bot does not know).
+   */
+  private Optional<ThreadChannel> unremembered(TextChannel parent, String caseKey) {
+    long self = jda.getSelfUser().getIdLong();
+    return parent.getThreadChannels().stream()
+        .filter(t -> t.getName().equals(caseKey) && t.getOwnerIdLong() == self && !t.isLocked() && !t.isArchived())
+        .filter(t -> refs.caseOf(t.getId()).isEmpty())
+        .findFirst();
   }
 
   /** A channel the bot cannot see: gone, or the bot was removed from it. */
