@@ -620,6 +620,17 @@ public final class DiscordCrashHarness {
     long dupNonce = byNonce.values().stream().filter(n -> n > 1).count();
     long dupFollowUps = followUps.values().stream().filter(n -> n > 1).count();
     long expiredTwice = expiries.values().stream().filter(n -> n > 1).count();
+    followUps.forEach((k, n) -> {
+      if (n > 1) {
+        System.out.println("  follow-up said " + n + " times to one interaction: " + k.replace('\n', ' ')
+            .substring(0, Math.min(120, k.length())));
+      }
+    });
+    expiries.forEach((channel, n) -> {
+      if (n > 1) {
+        System.out.println("  intake expiry notice " + n + " times in channel " + channel);
+      }
+    });
     Map<String, Integer> threadsPerCase = new HashMap<>();
     // the fake's threads are named after their case: two for one case would be a second thread
     for (String t : caseThreads.keySet()) {
