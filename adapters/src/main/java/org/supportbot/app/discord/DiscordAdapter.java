@@ -748,12 +748,12 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
           run(new InboxStore.Added(p.id(), false, true), p.inbound(), null, false);
         }
       }
-      if (settings.readThreadReplies()) {
-        readBack.start(this::backfill);
-      }
     } catch (RuntimeException e) {
       log.error("handling what was pending at start failed", e);
     } finally {
+      if (settings.readThreadReplies()) {
+        readBack.start(this::backfill); // also after a failure above: live messages in its threads wait for it
+      }
       recovered.countDown();
     }
   }
