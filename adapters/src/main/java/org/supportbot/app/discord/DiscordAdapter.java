@@ -98,9 +98,11 @@ import org.supportbot.core.outbox.Outbox;
  *
  * <p>Every interaction and every message typed in a case thread is written to the durable {@link InboxStore}
  * before it is acknowledged, handled from there and marked done; a write that fails is answered with an
- * ephemeral "try again". At start, what is still in the inbox is handled first, then (with thread replies
+ * ephemeral "try again". At start, what is still in the inbox is handled first; then (with thread replies
  * on) the messages typed in open case threads while the bot was down are read back
- * ({@code GET channels/{id}/messages?after=}) and handled once, keyed by their message id as live.
+ * ({@code GET channels/{id}/messages?after=}) and handled once, keyed by their message id as live, several
+ * threads at a time beside the live traffic ({@link ThreadReadBack}): new interactions are answered meanwhile,
+ * and a message typed live in a thread not yet read back waits for that thread only.
  *
  * <p>Each message is a {@link Delivery} of the desk's outbox, reported sent once Discord accepted
  * it. One Discord refused is reported failed, and so are the messages after it for the same place
@@ -155,7 +157,11 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
    * down, so the read-back starts from these.
    */
   private final Map<String, Optional<String>> seenBeforeConnecting = new ConcurrentHashMap<>();
-  /** Released once the start's own work (the inbox, then the history) is done; live inbounds wait for it. */
+  /** The open cases by their thread's id, as found before connecting: the threads the start reads back. */
+  private final Map<String, InboxStore.OpenCase> openThreads = new ConcurrentHashMap<>();
+  /** The read-back of the open case threads, beside the live traffic (nothing to read until the marks are taken). */
+  private volatile ThreadReadBack readBack = new ThreadReadBack(List.of());
+  /** Released once what the inbox held at start is handled; live inbounds wait for it (not for the read-back). */
   private final CountDownLatch recovered = new CountDownLatch(1);
   private final DiscordRefs refs;
   private final DiscordRenderer renderer = new DiscordRenderer();
@@ -228,7 +234,8 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
   /**
    * Like {@link #start(String, SupportDesk, DiscordRefs, Clock, DiscordSettings, DeskLink)}, with the inbox
    * that inbounds are written to before they are acknowledged. Before returning, handles what the inbox
-   * still holds and reads back what was typed in open case threads while the bot was down.
+   * still holds and starts reading back, beside the live traffic, what was typed in open case threads while
+   * the bot was down.
    */
   public static DiscordAdapter start(String token, SupportDesk desk, DiscordRefs refs, InboxStore inbox, Clock clock,
       DiscordSettings settings, DeskLink link) throws DiscordStartException {
@@ -739,8 +746,15 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
         new Inbound.Said(said(m)));
     inFlight.incrementAndGet();
     try {
-      store(in, Optional.of(new InboxStore.Seen(DiscordRenderer.PLATFORM, e.getChannel().getId(), m.getId())))
-          .ifPresent(added -> run(added, in, null, true));
+      // in a thread still to be read back the mark is left to the read-back: a crash before it must not leave
+      // the mark past the messages typed while the bot was down
+      String thread = e.getChannel().getId();
+      Optional<InboxStore.Seen> seen = readBack.pending(thread) ? Optional.empty()
+          : Optional.of(new InboxStore.Seen(DiscordRenderer.PLATFORM, thread, m.getId()));
+      store(in, seen).ifPresent(added -> {
+        readBack.awaitThread(thread); // the thread's earlier messages, typed while the bot was down, first
+        run(added, in, null, true);
+      });
     } finally {
       inFlight.decrementAndGet();
     }
@@ -854,7 +868,10 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
 
   // ---- start: the inbox, then the history missed while down ------------------------------------
 
-  /** Handles what the inbox still holds, in order, then reads back the open case threads; then lets live inbounds in. */
+  /**
+   * Handles what the inbox still holds, in order, then starts reading back the open case threads beside the
+   * live traffic ({@link ThreadReadBack}) and lets live inbounds in.
+   */
   private void recover() {
     try {
       inbox.prune(clock.instant().minus(InboxStore.KEEP_DONE));
@@ -867,15 +884,12 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
           run(new InboxStore.Added(p.id(), false, true), p.inbound(), null, false);
         }
       }
-      if (settings.readThreadReplies()) {
-        int read = backfill();
-        if (read > 0) {
-          log.info("read back {} message(s) typed in case threads while the bot was down", read);
-        }
-      }
     } catch (RuntimeException e) {
       log.error("handling what was pending at start failed", e);
     } finally {
+      if (settings.readThreadReplies()) {
+        readBack.start(this::backfill); // also after a failure above: live messages in its threads wait for it
+      }
       recovered.countDown();
     }
   }
@@ -886,68 +900,71 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
       if (!settings.serves(c.workspace())) {
         continue; // the instance that connects its server's shard reads it back
       }
-      refs.thread(c.workspace(), c.channel(), c.thread()).ifPresent(thread ->
-          seenBeforeConnecting.put(thread, inbox.lastSeen(DiscordRenderer.PLATFORM, thread)));
+      refs.thread(c.workspace(), c.channel(), c.thread()).ifPresent(thread -> {
+        seenBeforeConnecting.put(thread, inbox.lastSeen(DiscordRenderer.PLATFORM, thread));
+        openThreads.putIfAbsent(thread, c);
+      });
     }
+    readBack = new ThreadReadBack(List.copyOf(openThreads.keySet()));
+  }
+
+  /** Waits until the start's read-back of the open case threads is done (for tests); false on timeout. */
+  boolean awaitReadBack(Duration timeout) throws InterruptedException {
+    return readBack.awaitDone(timeout);
   }
 
   /**
-   * Reads back the messages typed in each open case's thread after the last one seen there (or since the
+   * Reads back the messages typed in one open case's thread after the last one seen there (or since the
    * thread was created, its id being the first possible message id), at most {@link #HISTORY_PAGES} pages
-   * of {@link #HISTORY_PAGE}, and handles them in order through the inbox, keyed by message id.
+   * of {@link #HISTORY_PAGE}, and handles them in order through the inbox, keyed by message id; returns how
+   * many it handed to the desk. Runs on a read-back task ({@link ThreadReadBack}), never on JDA's threads.
    */
-  private int backfill() {
+  private int backfill(String threadId) {
+    InboxStore.OpenCase c = openThreads.get(threadId);
+    if (c == null) {
+      return 0;
+    }
+    ThreadChannel thread = cache().getThreadChannelById(threadId);
+    if (thread == null) {
+      thread = ThreadLookup.retrieve(connectionOf(c.workspace()), threadId).orElse(null);
+    }
+    if (thread == null) {
+      return 0;
+    }
+    Optional<String> before = seenBeforeConnecting.get(threadId);
+    String after = (before != null ? before : inbox.lastSeen(DiscordRenderer.PLATFORM, threadId)).orElse(threadId);
+    List<Message> found = new ArrayList<>();
+    try {
+      MessageHistory history = MessageHistory.getHistoryAfter(thread, after).limit(HISTORY_PAGE).complete();
+      found.addAll(history.getRetrievedHistory());
+      List<Message> page = history.getRetrievedHistory();
+      for (int n = 1; n < HISTORY_PAGES && page.size() == HISTORY_PAGE; n++) {
+        page = history.retrieveFuture(HISTORY_PAGE).complete();
+        found.addAll(page);
+      }
+    } catch (net.dv8tion.jda.api.exceptions.InsufficientPermissionException e) {
+      log.warn("cannot read back the thread {}: the bot lacks {}; give it Read Message History in {}", threadId,
+          e.getPermission().getName(), c.channel());
+      return 0;
+    } catch (ErrorResponseException e) {
+      log.warn("reading back the thread {} failed: {}", threadId, reason(e));
+      return 0;
+    }
+    found.sort(java.util.Comparator.comparingLong(Message::getIdLong));
     int read = 0;
-    for (InboxStore.OpenCase c : inbox.openCases(DiscordRenderer.PLATFORM)) {
-      if (!settings.serves(c.workspace())) {
-        continue; // another instance connects this server's shard and reads its threads back
-      }
-      Optional<String> threadId = refs.thread(c.workspace(), c.channel(), c.thread());
-      if (threadId.isEmpty()) {
+    for (Message m : found) {
+      if (!writtenByAPerson(m)) {
         continue;
       }
-      ThreadChannel thread = cache().getThreadChannelById(threadId.get());
-      if (thread == null) {
-        thread = ThreadLookup.retrieve(connectionOf(c.workspace()), threadId.get()).orElse(null);
-      }
-      if (thread == null) {
-        continue;
-      }
-      Optional<String> before = seenBeforeConnecting.get(thread.getId());
-      String after = (before != null ? before : inbox.lastSeen(DiscordRenderer.PLATFORM, thread.getId()))
-          .orElse(thread.getId());
-      List<Message> found = new ArrayList<>();
-      try {
-        MessageHistory history = MessageHistory.getHistoryAfter(thread, after).limit(HISTORY_PAGE).complete();
-        found.addAll(history.getRetrievedHistory());
-        List<Message> page = history.getRetrievedHistory();
-        for (int n = 1; n < HISTORY_PAGES && page.size() == HISTORY_PAGE; n++) {
-          page = history.retrieveFuture(HISTORY_PAGE).complete();
-          found.addAll(page);
-        }
-      } catch (net.dv8tion.jda.api.exceptions.InsufficientPermissionException e) {
-        log.warn("cannot read back the thread {}: the bot lacks {}; give it Read Message History in {}", thread.getId(),
-            e.getPermission().getName(), c.channel());
-        continue;
-      } catch (ErrorResponseException e) {
-        log.warn("reading back the thread {} failed: {}", thread.getId(), reason(e));
-        continue;
-      }
-      found.sort(java.util.Comparator.comparingLong(Message::getIdLong));
-      for (Message m : found) {
-        if (!writtenByAPerson(m)) {
-          continue;
-        }
-        Inbound in = new Inbound(m.getId(), new Identity(DiscordRenderer.PLATFORM, c.workspace(), m.getAuthor().getId()),
-            place(c.workspace(), thread), false, m.getTimeCreated().toInstant(),
-            Optional.of(new MessageRef(DiscordRenderer.PLATFORM, thread.getId(), m.getId())),
-            new Inbound.Said(said(m)));
-        Optional<InboxStore.Added> stored = store(in, Optional.of(new InboxStore.Seen(DiscordRenderer.PLATFORM,
-            thread.getId(), m.getId())));
-        if (stored.isPresent()) {
-          run(stored.get(), in, null, false);
-          read++;
-        }
+      Inbound in = new Inbound(m.getId(), new Identity(DiscordRenderer.PLATFORM, c.workspace(), m.getAuthor().getId()),
+          place(c.workspace(), thread), false, m.getTimeCreated().toInstant(),
+          Optional.of(new MessageRef(DiscordRenderer.PLATFORM, threadId, m.getId())),
+          new Inbound.Said(said(m)));
+      Optional<InboxStore.Added> stored = store(in, Optional.of(new InboxStore.Seen(DiscordRenderer.PLATFORM,
+          threadId, m.getId())));
+      if (stored.isPresent()) {
+        run(stored.get(), in, null, false);
+        read++;
       }
     }
     return read;
@@ -1124,6 +1141,8 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
           Via live = hooks.get(Outbox.lane(o));
           if (live != null && live.actor.equals(o.onlyFor().get()) && usable(live)) {
             live.hook.sendMessage(renderer.render(o, true).create()).setEphemeral(true).complete();
+          } else if (interactive(o)) {
+            addressed(p.place(), o, nonce(d));
           } else {
             direct(o.onlyFor().get(), o, nonce(d)); // with no live interaction, "only for you" is a direct message
           }
@@ -1146,6 +1165,24 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
     PrivateChannel channel = directChannels.computeIfAbsent(person.userId(),
         id -> jda.openPrivateChannelById(id).complete());
     withNonce(channel.sendMessage(renderer.render(o, false).create()), nonce).complete();
+  }
+
+  /**
+   * Whether a message only for one person must stay where its buttons work: an intake's question or step, or
+   * any message with buttons. Discord delivers no button click from a direct message to a server's desk, so
+   * when no interaction of the person is at hand (the process restarted mid-intake) such a message goes to the
+   * channel where it belongs, addressed to them, rather than by direct message.
+   */
+  private boolean interactive(Outbound o) {
+    return o.kind() == Outbound.Kind.INTAKE || !renderer.render(o, false).rows().isEmpty();
+  }
+
+  /** Posts a message only for one person in its place, as a normal message opening with their mention. */
+  private void addressed(ChatPlace place, Outbound o, Optional<String> nonce) {
+    if (!DiscordRenderer.PLATFORM.equals(place.platform())) {
+      return;
+    }
+    withNonce(channel(place).sendMessage(renderer.addressed(o, o.onlyFor().orElseThrow()).create()), nonce).complete();
   }
 
   private void post(ChatPlace place, Outbound o, Optional<String> nonce) {
@@ -1310,6 +1347,15 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
         }
       }
       TextChannel parent = require(cache().getTextChannelById(place.channel()), () -> "channel " + place.channel());
+      if (known.isEmpty()) {
+        Optional<ThreadChannel> made = unremembered(parent, place.thread());
+        if (made.isPresent()) {
+          log.info("adopting the thread of {} made before a restart that did not store it", place.thread());
+          created.put(made.get().getId(), made.get());
+          refs.saveThread(place.workspace(), place.channel(), place.thread(), made.get().getId());
+          return made.get();
+        }
+      }
       ThreadChannel t = parent.createThreadChannel(place.thread())
           .setAutoArchiveDuration(ThreadChannel.AutoArchiveDuration.TIME_1_WEEK)
           .complete();
@@ -1317,6 +1363,20 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
       refs.saveThread(place.workspace(), place.channel(), place.thread(), t.getId());
       return t;
     }
+  }
+
+  /**
+   * A thread this bot made for the case in {@code parent} whose id it never stored: Discord made it, and the
+   * process stopped before the answer was stored. Discord lists active threads on connect, so it is in JDA's
+   * cache; taking it keeps one thread per case and the messages typed there (which the read-back of open case
+   * threads would not see in a thread the bot does not know).
+   */
+  private Optional<ThreadChannel> unremembered(TextChannel parent, String caseKey) {
+    long self = jda.getSelfUser().getIdLong();
+    return parent.getThreadChannels().stream()
+        .filter(t -> t.getName().equals(caseKey) && t.getOwnerIdLong() == self && !t.isLocked() && !t.isArchived())
+        .filter(t -> refs.caseOf(t.getId()).isEmpty())
+        .findFirst();
   }
 
   /** A channel the bot cannot see: gone, or the bot was removed from it. */
@@ -1358,6 +1418,7 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
   public void close() {
     stopAccepting();
     recovered.countDown(); // a start that failed midway must not keep live inbounds waiting
+    readBack.close(); // what it has not read is read at the next start: its threads' marks have not moved past it
     ticker.shutdown();
     try {
       if (!ticker.awaitTermination(10, TimeUnit.SECONDS)) {

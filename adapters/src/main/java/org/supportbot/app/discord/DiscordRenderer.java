@@ -77,6 +77,24 @@ public final class DiscordRenderer {
         ephemeral, files);
   }
 
+  /**
+   * Renders a message meant only for {@code person} as a normal message in the channel, addressed to them:
+   * their mention (which pings them and no one else) opens the content, and the buttons stay, so that their
+   * clicks come back as interactions of the server. Used when no interaction of theirs is at hand to carry
+   * it as an ephemeral follow-up (after a restart), instead of a direct message, where buttons do not work.
+   */
+  public DiscordMessage addressed(Outbound out, Identity person) {
+    DiscordMessage m = render(out, false);
+    if (!PLATFORM.equals(person.platform()) || !person.userId().chars().allMatch(Character::isDigit)
+        || person.userId().isEmpty()) {
+      return m;
+    }
+    Set<String> users = new LinkedHashSet<>(m.users());
+    users.add(person.userId());
+    return new DiscordMessage(truncate("<@" + person.userId() + "> " + m.content(), CONTENT_MAX), m.embeds(), m.rows(),
+        users, m.roles(), false, m.files());
+  }
+
   /** Reads a button's custom id back into what was picked. */
   public static Inbound.Picked picked(String customId) {
     int colon = customId.indexOf(':');

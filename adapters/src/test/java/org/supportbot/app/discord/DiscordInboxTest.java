@@ -109,6 +109,7 @@ class DiscordInboxTest {
     disconnect();
     int second = fake.calls().size();
     adapter = connect();
+    assertThat(adapter.awaitReadBack(Await.HUNG)).as("the read-back done").isTrue();
     assertThat(fake.since(second)).noneMatch(c -> c.path().startsWith("users/@me/channels")
         || c.path().equals("channels/" + dmChannel + "/messages"));
   }
@@ -130,7 +131,8 @@ class DiscordInboxTest {
     String away1 = fake.typedWhileAway(DeskFixture.ANA, thread, "restarting the agent did not help");
     String away2 = fake.typedWhileAway(DeskFixture.ANA, thread, "logs attached in the portal");
     int restart = fake.calls().size();
-    adapter = connect(); // handles what it reads back before it returns
+    adapter = connect(); // starts reading back beside the live traffic
+    assertThat(adapter.awaitReadBack(Await.HUNG)).as("the read-back done").isTrue();
 
     assertThat(fake.since(restart)).filteredOn(c -> c.is("GET", "channels/" + thread + "/messages"))
         .singleElement().satisfies(c -> assertThat(c.query()).contains("after=" + seen));
@@ -150,6 +152,7 @@ class DiscordInboxTest {
     disconnect();
     int second = fake.calls().size();
     adapter = connect();
+    assertThat(adapter.awaitReadBack(Await.HUNG)).as("the read-back done").isTrue();
     assertThat(fake.since(second)).filteredOn(c -> c.is("GET", "channels/" + thread + "/messages"))
         .singleElement().satisfies(c -> assertThat(c.query()).doesNotContain("after=" + seen)
             .doesNotContain("after=" + away1));

@@ -44,13 +44,19 @@ import java.util.regex.Pattern;
  * typed in case threads by the organization's contact (kept in the fake's history even while the bot is
  * down, so that the restart must read them back), and Claim clicks by engineers on the status messages.
  * An interaction offered while no bot is connected is not delivered (Discord would say the application did
- * not respond); an intake whose next question went to a direct message after a crash is abandoned and
- * must expire once ({@code intake_expiry: 2 minutes}). The daily digest is set to fall during the run.
+ * not respond); an intake whose answer was lost that way stalls and must expire once ({@code intake_expiry:
+ * 2 minutes}); one whose next question the restarted bot asks in the channel, addressed to the customer,
+ * is answered there. The daily digest is set to fall during the run. P1 (what every filing picks) has a
+ * first-response target of {@code target=2} minutes, so that pre-breach warnings and breaches fire while
+ * the bot is killed and restarted.
  *
  * <p>At the end: every interaction acknowledged with a deferred reply or update (callback type 5 or 6)
  * and every message typed in a case thread must be in {@code inbound_handled} (handled), none more than
  * once in the case logs; duplicate posts are counted by nonce and by follow-up content per interaction; a
- * case has one thread; the digest went out once; no intake outlived its expiry and none expired twice.
+ * case has one thread; the digest went out once; no intake outlived its expiry and none expired twice. Then,
+ * as {@code LiveLoadHarness mode=crash} does on Slack, once every timer due by the end of the load has fired:
+ * no timer missed, each SLA firing once in the event log, each pre-breach warning posted exactly once or still
+ * waiting in the outbox, never both and never twice.
  *
  * <p>Run: {@code ./mvnw -B -ntp -q -Pbenchmarks package -DskipTests -pl adapters,benchmarks -am && $JAVA_HOME/bin/java -cp
  * benchmarks/target/benchmarks.jar org.supportbot.bench.live.DiscordCrashHarness kills=20 rate=6}; other options:
@@ -61,6 +67,8 @@ public final class DiscordCrashHarness {
   private static final String MANAGER = "1600000000000009999";
   private static final int ENGINEERS = 5;
   private static final Pattern QUESTION = Pattern.compile("\\((\\d+)/(\\d+)\\)");
+  /** The mention that opens a message addressed to one person in a channel. */
+  private static final Pattern ADDRESSED = Pattern.compile("^<@(\\d+)> ");
   /** Atheer's 13 report questions answered as in the demo; "=" marks a button. */
   private static final List<String> ANSWERS = List.of("Beacon", "3.2.1", "=incident",
       "The Beacon agent fails to start with BCN-4012: connection refused on every server", "the agent starts",
@@ -98,6 +106,8 @@ public final class DiscordCrashHarness {
   private final Map<String, Person> byInteraction = new ConcurrentHashMap<>();
   private final Set<String> acked = ConcurrentHashMap.newKeySet();
   private final Set<String> typed = ConcurrentHashMap.newKeySet();
+  /** The thread each message was typed in, by message id. */
+  private final Map<String, String> typedIn = new ConcurrentHashMap<>();
   private final Set<String> typedWhileDown = ConcurrentHashMap.newKeySet();
   private final AtomicInteger notDelivered = new AtomicInteger();
   private final AtomicInteger filingsStarted = new AtomicInteger();
@@ -109,6 +119,8 @@ public final class DiscordCrashHarness {
   private final Map<String, String> statusClaim = new ConcurrentHashMap<>();
   private final Set<String> answeredQuestions = ConcurrentHashMap.newKeySet();
   private final AtomicInteger filerIds = new AtomicInteger();
+  /** Intake questions asked in the channel, addressed to the customer (the intake went on after a restart). */
+  private final AtomicInteger askedInChannel = new AtomicInteger();
 
   private final java.time.Clock clock;
 
@@ -169,14 +181,115 @@ public final class DiscordCrashHarness {
       sent += drive(rate, 3);
     }
     killer.join();
+    long driveEnd = clock.millis();
     System.out.println("kills done; letting intakes that stalled expire (2 minutes) and the outbox drain");
     long settle = System.nanoTime() + Duration.ofSeconds(150).toNanos();
     while (System.nanoTime() < settle) {
       Thread.sleep(1000);
     }
+    awaitTimers(driveEnd, Duration.ofSeconds(120));
     awaitQuiet(Duration.ofSeconds(60));
     stopBot();
     report(kills, sent);
+    timerCheck(driveEnd);
+  }
+
+  /** Waits until no timer due by {@code end} is unfired (the bot is running), at most {@code max}. */
+  private void awaitTimers(long end, Duration max) throws InterruptedException, SQLException {
+    long deadline = System.nanoTime() + max.toNanos();
+    while (System.nanoTime() < deadline && unfired(end) > 0) {
+      Thread.sleep(500);
+    }
+  }
+
+  private int unfired(long end) throws SQLException {
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("bot.db"));
+        Statement s = c.createStatement();
+        ResultSet r = s.executeQuery("SELECT COUNT(*) FROM timers WHERE fired_ms IS NULL AND due_ms <= " + end)) {
+      return r.next() ? r.getInt(1) : 0;
+    }
+  }
+
+  /**
+   * Timers in the crash run, as {@code LiveLoadHarness mode=crash} checks them on Slack: every timer due by
+   * the end of the load has fired (none missed); each firing is in the event log once; each pre-breach
+   * warning fired is posted exactly once (to triage, or to the engineer who claimed the case) or still
+   * waits in the outbox, never both and never twice.
+   */
+  private void timerCheck(long end) throws SQLException {
+    int due = 0;
+    List<String> missed = new ArrayList<>();
+    List<Long> lateness = new ArrayList<>();
+    Map<String, Integer> firings = new HashMap<>();
+    Map<String, Integer> warnings = new HashMap<>();
+    int breaches = 0;
+    Pattern warning = Pattern.compile("([A-Z]{2,10}-\\d+)\\W{0,12}\\s*\\(.*?has used (\\d+)% of its");
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("bot.db"));
+        Statement s = c.createStatement()) {
+      try (ResultSet r = s.executeQuery("SELECT incident, kind, version, due_ms, fired_ms FROM timers WHERE due_ms <= "
+          + end)) {
+        while (r.next()) {
+          due++;
+          long fired = r.getLong(5);
+          if (r.wasNull()) {
+            missed.add(r.getString(1) + "/" + r.getString(2) + "/" + r.getLong(3));
+          } else {
+            lateness.add(fired - r.getLong(4));
+          }
+        }
+      }
+      try (ResultSet r = s.executeQuery("SELECT idempotency_key, type, body FROM incident_events"
+          + " WHERE type IN ('SlaWarningIssued', 'SlaBreached')")) {
+        while (r.next()) {
+          firings.merge(r.getString(1), 1, Integer::sum);
+          if (r.getString(2).equals("SlaWarningIssued")) {
+            JsonNode e = read(json, r.getString(3));
+            warnings.put(e.path("incident").path("orgKey").asText() + "-" + e.path("incident").path("seq").asLong() + " "
+                + e.path("percent").asInt(), 0);
+          } else {
+            breaches++;
+          }
+        }
+      }
+      try (ResultSet r = s.executeQuery("SELECT body FROM outbox WHERE kind = 'PRE_BREACH_PING'")) {
+        while (r.next()) {
+          StringBuilder text = new StringBuilder();
+          read(json, r.getString(1)).findValues("text").forEach(t -> text.append(t.asText()));
+          Matcher m = warning.matcher(text);
+          if (m.find()) {
+            warnings.merge(m.group(1) + " " + m.group(2), 1, Integer::sum);
+          }
+        }
+      }
+    }
+    for (JsonNode m : fake.messages()) {
+      if (!m.path("author").path("id").asText().equals(FakeDiscordApi.APP_ID)) {
+        continue;
+      }
+      Matcher w = warning.matcher(m.path("content").asText().replace("\\", ""));
+      if (w.find()) {
+        warnings.merge(w.group(1) + " " + w.group(2), 1, Integer::sum);
+      }
+    }
+    long twice = firings.values().stream().filter(n -> n > 1).count();
+    long once = warnings.values().stream().filter(n -> n == 1).count();
+    long notOnce = warnings.size() - once;
+    List<Long> sorted = lateness.stream().sorted().toList();
+    System.out.printf("timers due by the end of the load: %d, missed: %d%s; lateness of those fired ms: p50 %d, max %d%n",
+        due, missed.size(), missed.isEmpty() ? "" : " e.g. " + missed.subList(0, Math.min(5, missed.size())),
+        sorted.isEmpty() ? 0 : sorted.get(sorted.size() / 2), sorted.isEmpty() ? 0 : sorted.getLast());
+    System.out.printf("SLA firings in the event log: %d (%d breaches), recorded twice: %d; pre-breach warnings fired: %d,"
+        + " posted or waiting in the outbox exactly once: %d, otherwise (never, twice, or both): %d%n", firings.size(),
+        breaches, twice, warnings.size(), once, notOnce);
+  }
+
+  private static JsonNode read(com.fasterxml.jackson.databind.ObjectMapper json, String text) {
+    try {
+      return json.readTree(text);
+    } catch (IOException e) {
+      throw new IllegalStateException("unreadable JSON in the database: " + e.getMessage(), e);
+    }
   }
 
   /** Offers {@code rate} actions/s for {@code seconds}, open loop; returns how many were offered. */
@@ -199,6 +312,7 @@ public final class DiscordCrashHarness {
         boolean connected = fake.connected();
         String id = fake.typed(customer(org(channel), 0), thread, "more detail on the problem, note " + i);
         typed.add(id);
+        typedIn.put(id, thread);
         if (!connected || !fake.connected()) {
           typedWhileDown.add(id);
         }
@@ -241,7 +355,7 @@ public final class DiscordCrashHarness {
       phase.commands = call.at();
       phase.readBacks = 0;
       phase.lastReadBack = 0;
-    } else if (call.is("GET", "channels/[0-9]+/messages") && phase.served == 0) {
+    } else if (call.is("GET", "channels/[0-9]+/messages")) { // beside serving: the read-back no longer holds it up
       phase.readBacks++;
       phase.lastReadBack = call.at();
     }
@@ -268,6 +382,22 @@ public final class DiscordCrashHarness {
       }
       String messageId = call.response().get("id").asText();
       people.execute(() -> answer(who, k, messageId));
+      return;
+    }
+    if (call.is("POST", "channels/[0-9]+/messages") && !caseThreads.containsKey(p[1])) {
+      // after a restart an intake's next question comes in its channel, addressed to the customer, with buttons
+      String content = call.body().path("content").asText();
+      Matcher to = ADDRESSED.matcher(content);
+      Matcher q = QUESTION.matcher(content);
+      if (to.find() && q.find() && Integer.parseInt(q.group(2)) == ANSWERS.size()) {
+        int k = Integer.parseInt(q.group(1));
+        Person who = new Person(to.group(1), p[1]);
+        if (answeredQuestions.add(who.user() + " " + k)) {
+          askedInChannel.incrementAndGet();
+          String messageId = call.response().get("id").asText();
+          people.execute(() -> answer(who, k, messageId));
+        }
+      }
       return;
     }
     if (call.is("POST", "channels/[0-9]+/threads")) {
@@ -307,9 +437,23 @@ public final class DiscordCrashHarness {
     }
     Files.createDirectories(dir);
     String g = FakeDiscordApi.GUILD;
+    // P1 (what every filing here picks) gets a first-response target of target=N minutes (calendar time, 2 by
+    // default), so that pre-breach warnings and breaches fall due, and fire, while the bot is being killed
+    Path policies = Files.createDirectories(dir.resolve("policies"));
+    Path bundled = Path.of("config/policies/atheer.yaml");
+    if (!Files.isRegularFile(bundled)) {
+      throw new IllegalStateException("run the harness from the repository's top folder: " + bundled + " is missing");
+    }
+    String policy = Files.readString(bundled);
+    String p1 = "targets: { first_response: 4 business hours }";
+    if (!policy.contains(p1)) {
+      throw new IllegalStateException(bundled + " no longer says \"" + p1 + "\"; update the harness");
+    }
+    Files.writeString(policies.resolve("atheer.yaml"), policy.replace(p1, "targets: { first_response: "
+        + Integer.parseInt(opts.getOrDefault("target", "2")) + " minutes }"));
     String digestAt = ZonedDateTime.now(ZoneOffset.UTC).plusSeconds(100).format(DateTimeFormatter.ofPattern("HH:mm"));
     StringBuilder s = new StringBuilder();
-    s.append("database: bot.db\nintake_expiry: 2 minutes\n");
+    s.append("database: bot.db\npolicies: policies\nintake_expiry: 2 minutes\n");
     s.append("digest: { at: \"").append(digestAt).append("\", zone: UTC }\n");
     s.append("triage: discord/").append(g).append('/').append(FakeDiscordApi.TRIAGE).append('\n');
     s.append("managers: [discord/").append(g).append('/').append(MANAGER).append("]\norganizations:\n");
@@ -433,6 +577,17 @@ public final class DiscordCrashHarness {
     }
     List<String> lostAcked = acked.stream().filter(k -> !handled.contains(k)).toList();
     List<String> lostTyped = typed.stream().filter(k -> !handled.contains(k)).toList();
+    Set<String> remembered = new HashSet<>();
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("bot.db"));
+        Statement s = c.createStatement();
+        ResultSet r = s.executeQuery("SELECT value FROM discord_refs WHERE name LIKE 'thread:%'")) {
+      while (r.next()) {
+        remembered.add(r.getString(1));
+      }
+    }
+    // a thread Discord made whose id the bot never stored (killed between the two): it reads no history there
+    long lostInUnknownThreads = lostTyped.stream().filter(k -> !remembered.contains(typedIn.get(k))).count();
+    long unknownThreads = caseThreads.keySet().stream().filter(t -> !remembered.contains(t)).count();
     long backfilled = typedWhileDown.stream().filter(handled::contains).count();
 
     // duplicate posts: a nonce that made two messages; a follow-up said twice to one interaction; two threads for a case
@@ -465,6 +620,17 @@ public final class DiscordCrashHarness {
     long dupNonce = byNonce.values().stream().filter(n -> n > 1).count();
     long dupFollowUps = followUps.values().stream().filter(n -> n > 1).count();
     long expiredTwice = expiries.values().stream().filter(n -> n > 1).count();
+    followUps.forEach((k, n) -> {
+      if (n > 1) {
+        System.out.println("  follow-up said " + n + " times to one interaction: " + k.replace('\n', ' ')
+            .substring(0, Math.min(120, k.length())));
+      }
+    });
+    expiries.forEach((channel, n) -> {
+      if (n > 1) {
+        System.out.println("  intake expiry notice " + n + " times in channel " + channel);
+      }
+    });
     Map<String, Integer> threadsPerCase = new HashMap<>();
     // the fake's threads are named after their case: two for one case would be a second thread
     for (String t : caseThreads.keySet()) {
@@ -476,12 +642,16 @@ public final class DiscordCrashHarness {
     System.out.println("callbacks by type " + callbackTypes + " (5 deferred reply, 6 deferred update, 9 modal, 4 message)");
     System.out.println("interactions acknowledged (5/6): " + acked.size() + ", never handled: " + lostAcked.size()
         + (lostAcked.isEmpty() ? "" : " e.g. " + lostAcked.subList(0, Math.min(5, lostAcked.size()))));
+    System.out.println("case threads Discord made that the bot does not remember (killed between creating and storing"
+        + " one): " + unknownThreads + "; messages typed in them and never handled: " + lostInUnknownThreads);
     System.out.println("messages typed in case threads: " + typed.size() + ", never handled: " + lostTyped.size()
         + "; typed while the bot was down: " + typedWhileDown.size() + ", read back and handled: " + backfilled);
     System.out.println("effects recorded twice in case logs (same key and type): " + twice.size()
         + (twice.isEmpty() ? "" : " e.g. " + twice.subList(0, Math.min(5, twice.size()))));
     System.out.println("filings started: " + filingsStarted.get() + ", cases: " + cases + ", status messages seen: "
         + filingsDone.get() + ", case threads: " + caseThreads.size() + ", claim clicks offered: " + claims.get());
+    System.out.println("intake questions asked in the channel, addressed to the customer (an intake going on after a"
+        + " restart): " + askedInChannel.get() + ", answered there by button or form");
     System.out.println("duplicate posts: " + dupNonce + " by nonce (" + fake.nonceReplays()
         + " retried creates answered from their nonce), " + dupFollowUps + " follow-ups said twice to one interaction, "
         + withoutNonce + " channel posts without a nonce");
@@ -494,8 +664,8 @@ public final class DiscordCrashHarness {
           + restarts.getLast() + " (first start " + startMillis.get(0) + ")");
       List<Phase> later = phases.subList(1, phases.size());
       System.out.println("restarts, median ms: launch to commands registered (JVM start, login, GUILD_CREATE) "
-          + median(later.stream().map(f -> f.commands - f.launched).toList()) + ", then to serving (inbox, read-back) "
-          + median(later.stream().map(f -> f.served - f.commands).toList()) + ", of which reading back "
+          + median(later.stream().map(f -> f.commands - f.launched).toList()) + ", then to serving (the inbox) "
+          + median(later.stream().map(f -> f.served - f.commands).toList()) + "; reading back (beside serving) "
           + median(later.stream().map(f -> f.readBacks == 0 ? 0 : f.lastReadBack - f.commands).toList()) + " ("
           + median(later.stream().map(f -> (long) f.readBacks * 1_000_000).toList()) + " history requests)");
     }
