@@ -234,7 +234,8 @@ class RunDiscordShardsOnPostgresTest {
     String awayB = discord.typedWhileAway(BEN, threadB, "our dashboards are down too");
     int restart = discord.calls().size();
     try (Instance zero = new Instance(0); Instance one = new Instance(1)) {
-      // each start reads back its own servers' open case threads before it reports started
+      // each start reads back its own servers' open case threads, beside serving: wait until both are handled
+      Await.until(() -> handled(awayA) && handled(awayB), "the messages typed while away read back and handled");
       assertThat(discord.since(restart)).filteredOn(c -> c.is("GET", "channels/" + threadA + "/messages"))
           .as("Acme's thread read back once (by instance 1)").hasSize(1);
       assertThat(discord.since(restart)).filteredOn(c -> c.is("GET", "channels/" + threadB + "/messages"))
@@ -281,6 +282,16 @@ class RunDiscordShardsOnPostgresTest {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return Double.NaN;
+    }
+  }
+
+  /** Whether the message {@code id} typed while the instances were away is in the inbox and handled. */
+  private boolean handled(String id) {
+    try (Connection c = pg.connect(desk.database()); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT COUNT(done_ms) FROM inbox WHERE idem_key LIKE '%" + id + "'")) {
+      return rs.next() && rs.getLong(1) > 0;
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
     }
   }
 }
