@@ -179,6 +179,30 @@ public final class PostgresDatabase implements AutoCloseable {
     }
   }
 
+  /**
+   * Runs {@code work} holding the session advisory lock {@code key} on a connection of its own, so that no
+   * other instance runs work under the same key meanwhile (it waits). The lock ends with the work, or with the
+   * connection if this process dies. {@code work} takes its own connections from the pool.
+   */
+  public <T> T holding(long key, java.util.function.Supplier<T> work) {
+    try (Connection c = pool.getConnection()) {
+      try (var lock = c.prepareStatement("SELECT pg_advisory_lock(?)")) {
+        lock.setLong(1, key);
+        lock.executeQuery().close();
+      }
+      try {
+        return work.get();
+      } finally {
+        try (var unlock = c.prepareStatement("SELECT pg_advisory_unlock(?)")) {
+          unlock.setLong(1, key);
+          unlock.executeQuery().close();
+        }
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("locking on " + location + " failed: " + firstLine(e), e);
+    }
+  }
+
   /** Runs a read outside a transaction (sees every committed write). */
   public <T> T read(SqlWork<T> work) {
     try (Connection c = pool.getConnection()) {
