@@ -47,7 +47,8 @@ import org.supportbot.core.timer.Timer;
  * <p>Three incident desks in this one JVM, each with its own connection pool and lease name (as three
  * {@code supportbot run} processes would have; what is not here is the rendering of the fired events into the
  * outbox and the HTTP serving of a {@code run} process). Each desk fires its due timers the way
- * {@code supportbot run} does: every second (fixed delay) it fires everything due, 500 timers per transaction.
+ * {@code supportbot run}'s ticker does: everything due, 500 timers per transaction, then it pauses until the next
+ * timer is due, at least 100 ms and at most 1 s.
  *
  * <ol>
  *   <li><b>seed</b>: {@code timers / 4} S1 cases of the Atomrock policy with its first-response target shortened
@@ -200,9 +201,13 @@ public final class TimerLatenessHarness {
             errors.add(d.name() + ": " + e);
           }
           try {
-            Thread.sleep(1000); // supportbot run's tick: fixed delay of 1 s
+            // as supportbot run's DeskTicker: until the next timer is due, at least 100 ms and at most 1 s
+            long pause = d.desk().nextDue().map(n -> Duration.between(clock.instant(), n).toMillis()).orElse(1000L);
+            Thread.sleep(Math.clamp(pause, 100L, 1000L));
           } catch (InterruptedException e) {
             return;
+          } catch (RuntimeException e) {
+            errors.add(d.name() + ": " + e);
           }
         }
       }));

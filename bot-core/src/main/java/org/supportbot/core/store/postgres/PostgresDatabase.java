@@ -23,9 +23,11 @@ public final class PostgresDatabase implements AutoCloseable {
 
   /**
    * How long a lease on an inbox entry, a due timer or an outbox lane holds without being renewed: another
-   * instance takes the work over once it lapses (the instance holding it died or hangs).
+   * instance takes the work over once it lapses (the instance holding it died or hangs). An instance renews its
+   * inbox leases every tick (1 s) and a lane's on every hand-out, so 20 s is 20 missed renewals; it bounds the
+   * takeover after a {@code kill -9} to about 20 s plus one tick (measured: docs/postgresql.md, "Measured").
    */
-  public static final java.time.Duration LEASE = java.time.Duration.ofSeconds(30);
+  public static final java.time.Duration LEASE = java.time.Duration.ofSeconds(20);
 
   private final PostgresLocation location;
   private final HikariDataSource pool;
