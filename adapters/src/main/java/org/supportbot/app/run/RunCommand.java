@@ -270,7 +270,7 @@ public final class RunCommand implements Callable<Integer> {
         out.println("supportbot: knowledge base synced every " + ks.every().toSeconds() + " s from "
             + String.join(", ", live.status().sources().keySet()));
       }
-      ticker = new DeskTicker(wiring.desk, router, TICK);
+      ticker = new DeskTicker(wiring.desk, router, TICK, clock);
       sampler = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("health-sample").daemon()
           .factory());
       sampler.scheduleWithFixedDelay(health::sample, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);

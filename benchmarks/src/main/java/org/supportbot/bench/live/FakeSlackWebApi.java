@@ -82,7 +82,7 @@ final class FakeSlackWebApi implements AutoCloseable {
     userTeams.put(userId, team);
   }
 
-  /** Calls for {@code channel} wait until {@link #releaseHung()}. */
+  /** Calls for {@code channel} (or with that {@code trigger_id}, e.g. views.open) wait until {@link #releaseHung()}. */
   void hang(String channel) {
     hung.add(channel);
   }
@@ -109,7 +109,8 @@ final class FakeSlackWebApi implements AutoCloseable {
       String given = auth != null && auth.startsWith("Bearer ") ? auth.substring(7) : params.getOrDefault("token", "");
       calls.incrementAndGet();
       String channel = params.getOrDefault("channel", "");
-      if (!channel.isEmpty() && hung.contains(channel)) {
+      String trigger = params.getOrDefault("trigger_id", "");
+      if (!channel.isEmpty() && hung.contains(channel) || !trigger.isEmpty() && hung.contains(trigger)) {
         try {
           release.await();
         } catch (InterruptedException e) {

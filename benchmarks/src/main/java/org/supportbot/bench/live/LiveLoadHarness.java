@@ -22,6 +22,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Queue;
 import java.util.Random;
 import java.util.Set;
@@ -34,6 +35,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.supportbot.config.settings.PostgresLocation;
 
 /**
  * Load and crash harness of the live path: a real {@code supportbot run} process (the application
@@ -59,7 +61,16 @@ import java.util.regex.Pattern;
  *       database; at the end every request that was answered 2xx must have been handled exactly once
  *       (its idempotency key in {@code inbound_handled}), every acknowledged filing must be a case, and
  *       no message may have been posted twice.
+ *   <li>{@code mode=timers}: timer firings per second of the running instances (see {@link #timers()}).
+ *   <li>{@code mode=takeover}: the time from {@code kill -9} of an instance holding leases to another instance
+ *       doing its work (see {@link #takeover()}).
  * </ul>
+ *
+ * <p>Several instances: {@code instances=3 database=postgresql pg=postgresql://127.0.0.1:5432/live?user=NAME} starts
+ * three {@code run} processes (each its own ports and {@code SUPPORTBOT_INSTANCE}) on one PostgreSQL database, which
+ * the harness drops and creates; requests go to the instances in turn, as a round-robin load balancer sends them.
+ * {@code database=postgresql} with {@code instances=1} is one process on PostgreSQL. In load mode on PostgreSQL the
+ * harness samples {@code pg_stat_activity} every 500 ms and prints what the active connections waited for.
  *
  * <p>Run: {@code ./mvnw -B -ntp -Pbenchmarks -pl benchmarks -am package -DskipTests && ./mvnw -B -ntp -q
  * package -DskipTests -pl adapters -am && $JAVA_HOME/bin/java -cp benchmarks/target/benchmarks.jar
@@ -87,10 +98,17 @@ public final class LiveLoadHarness {
   private final ObjectMapper json = new ObjectMapper();
   private final HttpClient http = HttpClient.newBuilder().executor(Executors.newVirtualThreadPerTaskExecutor())
       .connectTimeout(Duration.ofSeconds(5)).build();
-  private final int slackPort;
-  private final int opsPort;
+  /** How many {@code run} processes serve the desk; requests go to them in turn (a load balancer's round robin). */
+  private final int instances;
+  /** Empty: SQLite ({@code bot.db}); else the PostgreSQL database all instances use (created afresh). */
+  private final Optional<PostgresLocation> postgres;
+  private final int[] slackPorts;
+  private final int[] opsPorts;
+  private final Process[] bots;
+  private final AtomicLong nextInstance = new AtomicLong();
+  /** When not negative, every request goes to this instance (the takeover run aims at one). */
+  private volatile int aim = -1;
   private SignedSlack slack;
-  private Process bot;
   private int starts;
   /** From starting each bot process to its first answer on /health (the endpoint serves by then), ms. */
   private final List<Long> startMillis = new CopyOnWriteArrayList<>();
@@ -104,6 +122,9 @@ public final class LiveLoadHarness {
   /** Filers by user id: they answer the knowledge base's suggestions with "still need help". */
   private final Map<String, SignedSlack.Person> filerByUser = new ConcurrentHashMap<>();
   private final Map<String, Queue<Long>> awaitingEphemeral = new ConcurrentHashMap<>();
+  /** Ephemeral messages the fake received, by user. */
+  private final Map<String, AtomicInteger> ephemeralTo = new ConcurrentHashMap<>();
+  private final Map<String, List<String>> ephemeralTexts = new ConcurrentHashMap<>();
   private final List<Long> replyLatencies = Collections.synchronizedList(new ArrayList<>());
   private final List<Long> ackLatencies = Collections.synchronizedList(new ArrayList<>());
   private final Map<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
@@ -124,8 +145,29 @@ public final class LiveLoadHarness {
     this.random = new Random(Long.parseLong(opts.getOrDefault("seed", "1")));
     this.fake = new FakeSlackWebApi(TOKEN, Duration.ofMillis(Long.parseLong(opts.getOrDefault("latency", "20"))),
         clock);
-    this.slackPort = freePort();
-    this.opsPort = freePort();
+    this.instances = Integer.parseInt(opts.getOrDefault("instances", "1"));
+    String database = opts.getOrDefault("database", "sqlite");
+    if (database.equals("postgresql")) {
+      if (!opts.containsKey("pg")) {
+        throw new IllegalArgumentException("database=postgresql needs pg=postgresql://HOST:PORT/DB?user=NAME (a"
+            + " server the harness may drop and create database DB on; the password, if any, in SUPPORTBOT_DB_PASSWORD)");
+      }
+      this.postgres = Optional.of(PostgresLocation.parse(opts.get("pg")));
+    } else if (database.equals("sqlite")) {
+      if (instances != 1) {
+        throw new IllegalArgumentException("several instances need database=postgresql (a SQLite file has one writer)");
+      }
+      this.postgres = Optional.empty();
+    } else {
+      throw new IllegalArgumentException("database is sqlite or postgresql, got " + database);
+    }
+    this.slackPorts = new int[instances];
+    this.opsPorts = new int[instances];
+    this.bots = new Process[instances];
+    for (int i = 0; i < instances; i++) {
+      slackPorts[i] = freePort();
+      opsPorts[i] = freePort();
+    }
     fake.listen(this::seen);
   }
 
@@ -145,8 +187,10 @@ public final class LiveLoadHarness {
       switch (opts.getOrDefault("mode", "load")) {
         case "load" -> h.load();
         case "crash" -> h.crash();
+        case "timers" -> h.timers();
+        case "takeover" -> h.takeover();
         default -> {
-          System.err.println("error: mode is load or crash");
+          System.err.println("error: mode is load, crash, timers or takeover");
           System.exit(2);
         }
       }
@@ -163,7 +207,7 @@ public final class LiveLoadHarness {
     double filings = Double.parseDouble(opts.getOrDefault("filings", "10"));
     int warmup = Integer.parseInt(opts.getOrDefault("warmup", "20"));
     setUp((int) Math.ceil((filings * (seconds + warmup) * 1.2 + orgs * 2) / orgs) + 5);
-    startBot();
+    startAll();
     seed(orgs * 2);
     if (Boolean.parseBoolean(opts.getOrDefault("hang", "false"))) {
       hungChannel = channel(orgs - 1);
@@ -185,15 +229,25 @@ public final class LiveLoadHarness {
     measuring = true;
     Duration cpuBefore = botCpu();
     Duration ownBefore = ownCpu();
+    DatabaseSampler sampler = postgres.map(DatabaseSampler::new).orElse(null);
     long sent = drive(rate, seconds, filings);
+    long driven = System.nanoTime();
+    String contention = sampler == null ? "" : sampler.stop();
     awaitQuiet(Duration.ofSeconds(30));
+    // handled = the bot did what the request asked (acknowledged requests' keys in inbound_handled)
+    double drainSecs = (System.nanoTime() - driven) / 1e9;
     Duration cpu = botCpu().minus(cpuBefore);
     Duration own = ownCpu().minus(ownBefore);
     measuring = false;
     int achievedFilings = filed.get() - before;
     fake.releaseHung();
-    stopBot();
+    long handled = handledCount();
+    stopAll();
+    System.out.printf("%d instance(s) on %s, load average %s%n", instances, postgres.isPresent() ? "PostgreSQL" : "SQLite",
+        loadAverage());
     System.out.printf("offered %.0f requests/s for %d s (%d sent), %.1f filings/s offered%n", rate, seconds, sent, filings);
+    System.out.printf("handled (acknowledged keys in inbound_handled, warm-up and seeding included): %d; drained %.1f s"
+        + " after the load ended%n", handled, drainSecs);
     System.out.printf("acknowledged 2xx: %d (%.0f/s); statuses %s%n", ok(), ok() / (double) seconds, statuses);
     System.out.println("ack latency ms: " + percentiles(ackLatencies));
     System.out.println("ephemeral reply latency ms" + (hungChannel.isEmpty() ? "" : " (channels not hung)") + ": "
@@ -204,6 +258,196 @@ public final class LiveLoadHarness {
     System.out.printf("bot CPU: %.1f s for %d requests answered 2xx, %.2f ms per request%n", cpu.toMillis() / 1000.0,
         ok(), ok() == 0 ? 0.0 : cpu.toNanos() / 1e6 / ok());
     System.out.printf("harness and fake Web API CPU: %.1f s (on the same machine)%n", own.toMillis() / 1000.0);
+    if (!contention.isEmpty()) {
+      System.out.println("PostgreSQL during the load (pg_stat_activity, samples every 500 ms):");
+      System.out.print(contention);
+    }
+  }
+
+  /**
+   * Timer firings per second: {@code cases} cases are filed through the instances (S3 with a first-response
+   * target of {@code target} minutes: 4 timers each), the instances are stopped, and once every one of those
+   * timers is due they are started again; firings/s = the backlog of due timers divided by the time from the
+   * first instance serving to none of them left unfired (each firing renders its warning into the outbox; the
+   * posts follow through the fake Web API).
+   */
+  private void timers() throws Exception {
+    int n = Integer.parseInt(opts.getOrDefault("cases", "1000"));
+    int target = Integer.parseInt(opts.getOrDefault("target", "3"));
+    setUp(n / orgs + 5);
+    startAll();
+    long seeded = System.nanoTime();
+    seed(n, Double.parseDouble(opts.getOrDefault("seedrate", "40")));
+    System.out.printf("seeded %d cases in %.1f s%n", n, (System.nanoTime() - seeded) / 1e9);
+    awaitQuiet(Duration.ofSeconds(30));
+    stopAll();
+    long allDue;
+    try (Connection c = deskConnection(); Statement st = c.createStatement();
+        ResultSet r = st.executeQuery("SELECT MAX(due_ms) FROM timers WHERE fired_ms IS NULL")) {
+      r.next();
+      allDue = r.getLong(1);
+    }
+    long wait = allDue - clock.millis() + 1000;
+    System.out.printf("instances stopped; waiting %.0f s until every timer is due%n", Math.max(0, wait) / 1000.0);
+    if (wait > 0) {
+      Thread.sleep(wait);
+    }
+    long backlog = unfired(clock.millis());
+    long callsBefore = fake.calls();
+    long started = System.nanoTime();
+    startAll();
+    long serving = System.nanoTime();
+    long left;
+    while ((left = unfired(clock.millis())) > 0) {
+      Thread.sleep(200);
+    }
+    double secs = (System.nanoTime() - serving) / 1e9;
+    awaitQuiet(Duration.ofSeconds(60));
+    double posted = (System.nanoTime() - serving) / 1e9;
+    stopAll();
+    System.out.printf("%d instance(s) on %s, load average %s: %d due timers fired in %.1f s after the instances served"
+        + " (their start took %.1f s) = %.0f firings/s; Web API calls until quiet: %d in %.1f s; duplicate posts: %d%n",
+        instances, postgres.isPresent() ? "PostgreSQL" : "SQLite", loadAverage(), backlog, secs, (serving - started) / 1e9,
+        backlog / secs, fake.calls() - callsBefore, posted, duplicates());
+  }
+
+  /**
+   * The time another instance takes to do the work of a {@code kill -9}ed one that held leases: instance 1 is
+   * sent a {@code /support} whose {@code views.open} the fake holds (the handler waits in it, holding the
+   * person's conversation), then two {@code /help} of the same person (acknowledged, written to the shared
+   * inbox and leased to instance 1, waiting behind the {@code /support}), and an {@code /update} of a case
+   * whose channel the fake holds (the update is recorded in the outbox, in the channel's lane leased to
+   * instance 1, and its post waits). Instance 1 is then killed with SIGKILL and the fake lets go. Printed: the
+   * time from the kill until another instance answered the {@code /help} (inbox taken over) and posted the
+   * update (lane taken over), and that each happened once.
+   */
+  private void takeover() throws Exception {
+    if (postgres.isEmpty() || instances < 2) {
+      throw new IllegalArgumentException("mode=takeover needs database=postgresql and instances=2 or more");
+    }
+    setUp(10);
+    startAll();
+    seed(orgs);
+    Case onHeld = cases.stream().filter(c -> c.channel().equals(channel(1))).findFirst().orElseThrow();
+    SignedSlack.Person ana = customer(0, 7);
+    // the seeding's lane leases lapse unused, so that instance 1 takes the lane of the update's channel
+    Thread.sleep(Duration.ofSeconds(32));
+    String held = "t-held-" + sequence.incrementAndGet();
+    fake.hang(held);
+    fake.hang(channel(1));
+    aim = 1;
+    long t = System.nanoTime();
+    List<String> keys = new ArrayList<>(List.of("slack:trigger:" + held));
+    send(slack.slash(ana, channel(0), "/support", "", held), keys.getFirst(), t, null);
+    Thread.sleep(1000); // the /support is in views.open on instance 1 before the /help arrive
+    for (int i = 0; i < 2; i++) {
+      String trigger = "t" + sequence.incrementAndGet();
+      keys.add("slack:trigger:" + trigger);
+      send(slack.slash(ana, channel(0), "/help", "", trigger), keys.getLast(), t, null);
+    }
+    String update = "takeover update " + sequence.incrementAndGet();
+    String trigger = "t" + sequence.incrementAndGet();
+    keys.add("slack:trigger:" + trigger);
+    send(slack.slash(engineer(5), TRIAGE, "/update", onHeld.number() + " " + update, trigger), keys.getLast(), t, null);
+    aim = -1;
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (!ackedKeys.containsAll(keys) && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
+    if (!ackedKeys.containsAll(keys)) {
+      throw new IllegalStateException("instance 1 did not acknowledge the 4 requests within 30 s");
+    }
+    Thread.sleep(2000); // instance 1 recorded the update and handed it to its lane worker, which waits
+    long posted = countPosts(update);
+    long helped = countEphemeral(ana.user());
+    bots[1].destroyForcibly().waitFor();
+    long killed = System.nanoTime();
+    fake.releaseHung();
+    System.out.printf("killed instance 1 (kill -9) holding the inbox entries of a /support and 2 /help and the lane of"
+        + " %s with an update; before the kill: update posted %d times, /help answered %d times%n", channel(1), posted,
+        helped);
+    long helpAt = -1;
+    long updateAt = -1;
+    deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
+    while ((helpAt < 0 || updateAt < 0 || countEphemeral(ana.user()) < helped + 2) && System.nanoTime() < deadline) {
+      if (helpAt < 0 && countEphemeral(ana.user()) > helped) {
+        helpAt = System.nanoTime();
+      }
+      if (updateAt < 0 && countPosts(update) > posted) {
+        updateAt = System.nanoTime();
+      }
+      Thread.sleep(100);
+    }
+    awaitQuiet(Duration.ofSeconds(30));
+    System.out.printf("load average %s; takeover after kill -9: inbox (first /help answered by another instance) %s s,"
+        + " outbox lane (the update posted) %s s; /help answered %d times in all (2 sent), update posted %d times;"
+        + " duplicate posts: %d%n", loadAverage(), helpAt < 0 ? "never" : String.format("%.1f", (helpAt - killed) / 1e9),
+        updateAt < 0 ? "never" : String.format("%.1f", (updateAt - killed) / 1e9), countEphemeral(ana.user()),
+        countPosts(update), duplicates());
+    ephemeralTexts.getOrDefault(ana.user(), List.of()).forEach(text -> System.out.println("  ephemeral to the"
+        + " /help sender: " + text.substring(0, Math.min(100, text.length())).replace('\n', ' ')));
+    for (int i = 0; i < instances; i++) {
+      if (i != 1) {
+        stopBot(i);
+      }
+    }
+  }
+
+  private long countPosts(String text) {
+    return fake.posts().stream().filter(p -> p.text().contains(text)).count();
+  }
+
+  private long countEphemeral(String user) {
+    return ephemeralTo.getOrDefault(user, new AtomicInteger()).get();
+  }
+
+  /**
+   * Samples {@code pg_stat_activity} of the desk's database every 500 ms while the load runs: how many
+   * connections were active and what they waited for (lock waits are the contention between instances).
+   */
+  private final class DatabaseSampler {
+    private final Map<String, Integer> seen = new java.util.TreeMap<>();
+    private final Thread thread;
+    private volatile boolean running = true;
+    private int samples;
+
+    DatabaseSampler(PostgresLocation l) {
+      thread = Thread.ofPlatform().daemon().start(() -> {
+        try (Connection c = pgConnection(l.database()); Statement st = c.createStatement()) {
+          while (running) {
+            samples++;
+            try (ResultSet r = st.executeQuery("SELECT COALESCE(wait_event_type, 'CPU') || ':' ||"
+                + " COALESCE(wait_event, '-') || ' ' || regexp_replace(left(query, 48), '\\s+', ' ', 'g')"
+                + " FROM pg_stat_activity WHERE datname = current_database() AND state = 'active'"
+                + " AND pid <> pg_backend_pid()")) {
+              while (r.next()) {
+                synchronized (seen) {
+                  seen.merge(r.getString(1), 1, Integer::sum);
+                }
+              }
+            }
+            Thread.sleep(500);
+          }
+        } catch (SQLException | InterruptedException e) {
+          System.err.println("sampling pg_stat_activity stopped: " + e.getMessage());
+        }
+      });
+    }
+
+    /** Stops sampling; returns the 12 most frequent (wait, query) pairs, with active connections per sample. */
+    String stop() throws InterruptedException {
+      running = false;
+      thread.join();
+      StringBuilder out = new StringBuilder();
+      synchronized (seen) {
+        int total = seen.values().stream().mapToInt(Integer::intValue).sum();
+        out.append(String.format("  %d samples, %.2f active connections per sample%n", samples,
+            samples == 0 ? 0.0 : total / (double) samples));
+        seen.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(12)
+            .forEach(e -> out.append(String.format("  %5d  %s%n", e.getValue(), e.getKey())));
+      }
+      return out.toString();
+    }
   }
 
   private static Duration ownCpu() {
@@ -212,23 +456,31 @@ public final class LiveLoadHarness {
 
   /** CPU time the bot process has used so far (user and system, all threads). */
   private Duration botCpu() {
-    return bot.toHandle().info().totalCpuDuration().orElse(Duration.ZERO);
+    Duration sum = Duration.ZERO;
+    for (Process p : bots) {
+      sum = sum.plus(p.toHandle().info().totalCpuDuration().orElse(Duration.ZERO));
+    }
+    return sum;
   }
 
   private void crash() throws Exception {
     double rate = Double.parseDouble(opts.getOrDefault("rate", "30"));
     int kills = Integer.parseInt(opts.getOrDefault("kills", "20"));
     double filings = Double.parseDouble(opts.getOrDefault("filings", "5"));
+    if (instances != 1 || postgres.isPresent()) {
+      throw new IllegalArgumentException("mode=crash runs one instance on SQLite; for instances on PostgreSQL use"
+          + " mode=takeover");
+    }
     setUp((int) Math.ceil((filings * kills * 16 + orgs) / orgs) + 5);
-    startBot();
+    startBot(0);
     seed(orgs);
     measuring = true;
     Thread killer = Thread.ofPlatform().start(() -> {
       try {
         for (int k = 0; k < kills; k++) {
           Thread.sleep(2000 + random.nextInt(6000));
-          bot.destroyForcibly().waitFor();
-          startBot();
+          bots[0].destroyForcibly().waitFor();
+          startBot(0);
         }
       } catch (Exception e) {
         throw new IllegalStateException(e);
@@ -243,7 +495,7 @@ public final class LiveLoadHarness {
     awaitTimers(driveEnd, Duration.ofSeconds(120));
     awaitQuiet(Duration.ofSeconds(60));
     measuring = false;
-    stopBot();
+    stopAll();
     List<String> lost = new ArrayList<>();
     int cases;
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("bot.db"));
@@ -362,6 +614,10 @@ public final class LiveLoadHarness {
     if (expect != null && measuring && !expect.startsWith(hungChannel.isEmpty() ? "\0" : hungChannel + " ")) {
       awaitingEphemeral.computeIfAbsent(expect, k -> new ConcurrentLinkedQueue<>()).add(due);
     }
+    int to = aim >= 0 ? aim : (int) (nextInstance.getAndIncrement() % instances);
+    if (to != 0) {
+      request = HttpRequest.newBuilder(request, (name, value) -> true).uri(endpoint(to)).build();
+    }
     http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((r, e) -> {
       int status = e != null ? -1 : r.statusCode();
       statuses.computeIfAbsent(status, s -> new AtomicInteger()).incrementAndGet();
@@ -422,6 +678,8 @@ public final class LiveLoadHarness {
               "slack:action:" + trigger, System.nanoTime(), null);
           return;
         }
+        ephemeralTo.computeIfAbsent(call.param("user"), u -> new AtomicInteger()).incrementAndGet();
+        ephemeralTexts.computeIfAbsent(call.param("user"), u -> new CopyOnWriteArrayList<>()).add(call.param("text"));
         Queue<Long> q = awaitingEphemeral.get(call.param("channel") + " " + call.param("user"));
         Long due = q == null ? null : q.poll();
         if (due != null && measuring) {
@@ -455,7 +713,7 @@ public final class LiveLoadHarness {
     if (opts.containsKey("kb")) { // the knowledge base production asks for suggestions, e.g. made by kb index
       s.append("knowledge_base: ").append(Path.of(opts.get("kb")).toAbsolutePath()).append('\n');
     }
-    if (opts.getOrDefault("mode", "load").equals("crash")) { // targets short enough that timers fire during the run
+    if (List.of("crash", "timers").contains(opts.getOrDefault("mode", "load"))) { // targets short enough that timers fire during the run
       Path policies = Files.createDirectories(dir.resolve("policies"));
       Path bundled = Path.of("config/policies/atomrock.yaml");
       if (!Files.isRegularFile(bundled)) {
@@ -467,10 +725,14 @@ public final class LiveLoadHarness {
         throw new IllegalStateException(bundled + " no longer says \"" + s3 + "\"; update the harness");
       }
       Files.writeString(policies.resolve("atomrock.yaml"), policy.replace(s3, "targets: { first_response: "
-          + Integer.parseInt(opts.getOrDefault("target", "1")) + " minutes }"));
+          + Integer.parseInt(opts.getOrDefault("target", opts.get("mode").equals("timers") ? "3" : "1")) + " minutes }"));
       s.append("policies: policies\n");
     }
-    s.append("database: bot.db\ntriage: slack/T0VENDOR/").append(TRIAGE).append("\nmanagers: [slack/T0VENDOR/UMGR]\n");
+    if (postgres.isPresent()) {
+      recreateDatabase();
+    }
+    s.append("database: ").append(postgres.map(l -> "\"" + opts.get("pg") + "\"").orElse("bot.db"))
+        .append("\ntriage: slack/T0VENDOR/").append(TRIAGE).append("\nmanagers: [slack/T0VENDOR/UMGR]\n");
     s.append("digest: { at: \"08:00\", zone: America/Los_Angeles }\norganizations:\n");
     for (int o = 0; o < orgs; o++) {
       s.append("  - id: org").append(o).append("\n    key: ").append(key(o)).append("\n    policy: atomrock\n")
@@ -489,31 +751,120 @@ public final class LiveLoadHarness {
       s.append("  - { id: slack/T0VENDOR/").append(engineer(e).user()).append(", name: Eng").append(e)
           .append(", role: engineer }\n");
     }
-    s.append("slack:\n  mode: http\n  port: ").append(slackPort).append("\n  path: /slack/events\n  api_url: ")
-        .append(fake.prefix()).append("\nops: { address: 127.0.0.1, port: ").append(opsPort).append(" }\n");
-    Files.writeString(dir.resolve("bot.yaml"), s);
-    slack = new SignedSlack(URI.create("http://127.0.0.1:" + slackPort + "/slack/events"), SECRET, clock);
+    for (int i = 0; i < instances; i++) { // the same settings but the ports, one file per instance
+      Files.writeString(dir.resolve(config(i)), s + "slack:\n  mode: http\n  port: " + slackPorts[i]
+          + "\n  path: /slack/events\n  api_url: " + fake.prefix() + "\nops: { address: 127.0.0.1, port: " + opsPorts[i]
+          + " }\n");
+    }
+    slack = new SignedSlack(endpoint(0), SECRET, clock);
   }
 
-  private void startBot() throws Exception {
+  private URI endpoint(int instance) {
+    return URI.create("http://127.0.0.1:" + slackPorts[instance] + "/slack/events");
+  }
+
+  private static String config(int instance) {
+    return instance == 0 ? "bot.yaml" : "bot-" + instance + ".yaml";
+  }
+
+  /** Drops and creates the PostgreSQL database of {@code pg=} (on the same server's {@code postgres} database). */
+  private void recreateDatabase() {
+    PostgresLocation l = postgres.orElseThrow();
+    try (Connection c = pgConnection("postgres"); Statement st = c.createStatement()) {
+      st.execute("DROP DATABASE IF EXISTS " + l.database() + " WITH (FORCE)");
+      st.execute("CREATE DATABASE " + l.database());
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot create the harness's database " + l.database() + " at " + l.host() + ":"
+          + l.port() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private Connection pgConnection(String database) throws SQLException {
+    PostgresLocation l = postgres.orElseThrow();
+    java.util.Properties p = new java.util.Properties();
+    p.setProperty("user", l.user());
+    PostgresLocation.password(System.getenv()).ifPresent(pw -> p.setProperty("password", pw));
+    return DriverManager.getConnection(new PostgresLocation(l.host(), l.port(), database, l.user(), l.options()).jdbcUrl(),
+        p);
+  }
+
+  /** A connection to the desk's database, SQLite or PostgreSQL. */
+  private Connection deskConnection() throws SQLException {
+    return postgres.isPresent() ? pgConnection(postgres.get().database())
+        : DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("bot.db"));
+  }
+
+  private long handledCount() throws SQLException {
+    Set<String> handled = new HashSet<>();
+    try (Connection c = deskConnection(); Statement st = c.createStatement();
+        ResultSet r = st.executeQuery("SELECT idem_key FROM inbound_handled")) {
+      while (r.next()) {
+        handled.add(r.getString(1));
+      }
+    }
+    return ackedKeys.stream().filter(handled::contains).count();
+  }
+
+  private static String loadAverage() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+    } catch (IOException e) {
+      return "unknown";
+    }
+  }
+
+  private void startAll() throws Exception {
+    List<Thread> starting = new ArrayList<>();
+    List<Exception> failed = new CopyOnWriteArrayList<>();
+    for (int i = 0; i < instances; i++) {
+      int at = i;
+      starting.add(Thread.ofPlatform().start(() -> {
+        try {
+          startBot(at);
+        } catch (Exception e) {
+          failed.add(e);
+        }
+      }));
+    }
+    for (Thread t : starting) {
+      t.join();
+    }
+    if (!failed.isEmpty()) {
+      throw failed.get(0);
+    }
+  }
+
+  private void stopAll() throws InterruptedException {
+    for (int i = 0; i < instances; i++) {
+      stopBot(i);
+    }
+  }
+
+  private void startBot(int instance) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> command = new ArrayList<>(List.of(java));
     if (opts.containsKey("jvm")) { // e.g. jvm=-XX:StartFlightRecording=filename=run.jfr to profile the bot
       command.addAll(List.of(opts.get("jvm").split(" ")));
     }
-    command.addAll(List.of("-jar", jar.toString(), "run", "--config", dir.resolve("bot.yaml").toString()));
+    command.addAll(List.of("-jar", jar.toString(), "run", "--config", dir.resolve(config(instance)).toString()));
     ProcessBuilder pb = new ProcessBuilder(command);
     pb.environment().put("SLACK_BOT_TOKEN", TOKEN);
     pb.environment().put("SLACK_SIGNING_SECRET", SECRET);
-    pb.redirectErrorStream(true).redirectOutput(dir.resolve("run-" + (++starts) + ".log").toFile());
+    pb.environment().put("SUPPORTBOT_INSTANCE", "i" + instance);
+    int start;
+    synchronized (this) {
+      start = ++starts;
+    }
+    pb.redirectErrorStream(true).redirectOutput(dir.resolve("run-" + start + ".log").toFile());
     long launched = System.nanoTime();
-    bot = pb.start();
-    HttpRequest health = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + opsPort + "/health"))
+    Process bot = pb.start();
+    bots[instance] = bot;
+    HttpRequest health = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + opsPorts[instance] + "/health"))
         .timeout(Duration.ofSeconds(2)).build();
     long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
     while (System.nanoTime() < deadline) {
       if (!bot.isAlive()) {
-        throw new IllegalStateException("the bot exited with " + bot.exitValue() + "; see " + dir.resolve("run-" + starts
+        throw new IllegalStateException("the bot exited with " + bot.exitValue() + "; see " + dir.resolve("run-" + start
             + ".log"));
       }
       try {
@@ -528,7 +879,8 @@ public final class LiveLoadHarness {
     throw new IllegalStateException("the bot did not answer /health within 120 s");
   }
 
-  private void stopBot() throws InterruptedException {
+  private void stopBot(int instance) throws InterruptedException {
+    Process bot = bots[instance];
     bot.destroy();
     if (!bot.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
       bot.destroyForcibly().waitFor();
@@ -537,12 +889,22 @@ public final class LiveLoadHarness {
 
   /** Files {@code n} cases at 20/s and waits until they are posted. */
   private void seed(int n) throws InterruptedException {
+    seed(n, 20);
+  }
+
+  /** Files {@code n} cases at {@code rate}/s and waits until they are posted. */
+  private void seed(int n, double rate) throws InterruptedException {
     long start = System.nanoTime();
+    long step = (long) (1e9 / rate);
     for (int i = 0; i < n; i++) {
-      file(start + i * 50_000_000L);
-      Thread.sleep(50);
+      long due = start + i * step;
+      long wait = due - System.nanoTime();
+      if (wait > 0) {
+        LockSupport.parkNanos(wait);
+      }
+      file(due);
     }
-    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+    long deadline = System.nanoTime() + Duration.ofSeconds(120 + (long) (n / rate)).toNanos();
     while (filed.get() < n && System.nanoTime() < deadline) {
       Thread.sleep(100);
     }
@@ -604,7 +966,7 @@ public final class LiveLoadHarness {
   }
 
   private int unfired(long end) throws SQLException {
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("bot.db"));
+    try (Connection c = deskConnection();
         Statement s = c.createStatement();
         ResultSet r = s.executeQuery("SELECT COUNT(*) FROM timers WHERE fired_ms IS NULL AND due_ms <= " + end)) {
       return r.next() ? r.getInt(1) : 0;
@@ -729,8 +1091,10 @@ public final class LiveLoadHarness {
   }
 
   private void close() {
-    if (bot != null && bot.isAlive()) {
-      bot.destroyForcibly();
+    for (Process bot : bots) {
+      if (bot != null && bot.isAlive()) {
+        bot.destroyForcibly();
+      }
     }
     fake.close();
     http.close();

@@ -476,8 +476,7 @@ public final class SupportDesk {
    */
   private List<Delivery> expireIfIdle(IntakeState seen, Instant now) {
     ChatPlace p = seen.place();
-    ReentrantLock lock = conversationLock(p.platform() + "/" + p.workspace() + "/" + p.channel() + "/@"
-        + seen.reporter().workspace() + "/" + seen.reporter().userId());
+    ReentrantLock lock = conversationLock(conversation(seen));
     lock.lock();
     try {
       Optional<IntakeState> current = desk.conversations.intake(p.platform(), p.workspace(), p.channel(), seen.reporter());
@@ -493,15 +492,52 @@ public final class SupportDesk {
       if (expired.isEmpty()) {
         return List.of();
       }
-      Step step = new Step();
-      step.out.addAll(expired.get().say());
-      List<Delivery> out = renderAndCommit(step);
-      desk.conversations.handled("expire:" + s.id() + ":" + s.lastActivity().toEpochMilli(), now, Optional.empty(),
-          Optional.of(s));
+      // The notice is recorded with a mark naming the intake's last activity, in one outbox transaction: of
+      // several instances expiring the same intake at once, the outbox takes one mark of that value (the others'
+      // batches are refused), and the others, rendering again, find the mark set and leave the notice out.
+      String markName = "expired:" + sha256(conversation(s)); // a mark's name holds at most 100 characters
+      String markValue = Long.toString(s.lastActivity().toEpochMilli());
+      boolean[] ours = {false};
+      List<Delivery> out;
+      rendering.lock();
+      try {
+        out = recordRendered(() -> {
+          Step step = new Step();
+          ours[0] = !desk.conversations.mark(markName).filter(markValue::equals).isPresent();
+          if (ours[0]) {
+            step.out.addAll(expired.get().say());
+            step.marks.put(markName, markValue);
+          }
+          renderLog(step);
+          return step;
+        });
+      } finally {
+        rendering.unlock();
+      }
+      if (ours[0]) {
+        desk.conversations.handled("expire:" + s.id() + ":" + s.lastActivity().toEpochMilli(), now, Optional.empty(),
+            Optional.of(s));
+      }
       return out;
     } finally {
       lock.unlock();
     }
+  }
+
+  private static String sha256(String text) {
+    try {
+      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+          .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    }
+  }
+
+  /** The conversation that holds an intake: its person in its channel (as {@link #conversationOf}). */
+  private static String conversation(IntakeState s) {
+    ChatPlace p = s.place();
+    return p.platform() + "/" + p.workspace() + "/" + p.channel() + "/@" + s.reporter().workspace() + "/"
+        + s.reporter().userId();
   }
 
   /**

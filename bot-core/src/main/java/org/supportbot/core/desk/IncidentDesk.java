@@ -224,6 +224,19 @@ public final class IncidentDesk implements TimerFiring {
    * instances, and a command is not failed because another instance wrote first.
    */
   private void writeBatch(List<Request> batch) {
+    if (store.shared() && batch.stream().anyMatch(r -> r.command() instanceof IncidentCommand.File)) {
+      // every instance numbers its filings from the last stored number: taken one instance at a time, a
+      // batch of filings is not decided again for each batch another instance committed meanwhile
+      store.exclusive("incident-numbers", () -> {
+        writeBatchOptimistic(batch);
+        return null;
+      });
+    } else {
+      writeBatchOptimistic(batch);
+    }
+  }
+
+  private void writeBatchOptimistic(List<Request> batch) {
     for (int attempt = 1; ; attempt++) {
       try {
         tryBatch(batch);

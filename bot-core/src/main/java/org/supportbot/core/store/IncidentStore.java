@@ -71,6 +71,16 @@ public interface IncidentStore {
   }
 
   /**
+   * Runs {@code work} while no other instance on a shared store runs work under the same {@code name}, and
+   * returns what it returns: e.g. the filings' numbering, which every instance decides from the last stored
+   * number and would otherwise decide again and again while the others commit theirs. A store one process
+   * owns runs it at once.
+   */
+  default <T> T exclusive(String name, java.util.function.Supplier<T> work) {
+    return work.get();
+  }
+
+  /**
    * Writes a change set atomically and durably.
    *
    * @throws WrittenElsewhereException when another instance wrote first an event at the same place

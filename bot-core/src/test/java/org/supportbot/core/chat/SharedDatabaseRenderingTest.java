@@ -235,4 +235,33 @@ class SharedDatabaseRenderingTest {
     assertThat(all).extracting(Delivery::id).doesNotHaveDuplicates();
     assertThat(outboxRows(a.db()).values()).allMatch(n -> n == 1);
   }
+
+  @Test
+  void anIdleIntakeExpiredByTwoInstancesAtOnceIsAnnouncedOnceAndEnded() {
+    Instance a = instance("a");
+    Instance b = instance("b");
+    Directory directory = new Directory(new org.supportbot.core.store.postgres.PostgresDirectoryStore(a.db()),
+        CATALOG::get);
+    directory.register(Organization.of("acme", "ACME", "Acme Corp", "atheer"));
+    directory.store().bindChannel("test", "W", "acme", "acme");
+    directory.addContact(new Contact("acme", ANA, "Ana"));
+    a.desk().handleTracked(new Inbound("k" + (++keys), ANA, ACME, false, clock.instant(), Optional.empty(),
+        new Inbound.Command("support", "")));
+    say(a, ANA, ACME, "Atheer AiR Enterprise");
+    clock.advance(Duration.ofHours(25)); // past the expiry of 24 hours
+
+    // both ticks find the idle intake; b's whole tick runs just before a records its expiry notice
+    List<Delivery> byB = new ArrayList<>();
+    a.hook().set(() -> byB.addAll(b.desk().tickTracked()));
+    List<Delivery> byA = a.desk().tickTracked();
+
+    Map<String, Integer> rows = outboxRows(a.db());
+    assertThat(rows.entrySet().stream().filter(r -> r.getKey().contains("has expired")).mapToInt(Map.Entry::getValue)
+        .sum()).as("the expiry notice recorded once").isEqualTo(1);
+    assertThat(byB).extracting(d -> d.message().plainText()).anyMatch(t -> t.contains("has expired"));
+    assertThat(byA).extracting(d -> d.message().plainText()).noneMatch(t -> t.contains("has expired"));
+    assertThat(b.desk().tickTracked()).isEmpty();
+    assertThat(a.desk().tickTracked()).isEmpty();
+    assertThat(new PostgresDeskStores(a.db(), clock).conversations().intakes()).as("the intake ended").isEmpty();
+  }
 }

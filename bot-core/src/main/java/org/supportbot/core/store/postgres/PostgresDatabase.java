@@ -23,9 +23,11 @@ public final class PostgresDatabase implements AutoCloseable {
 
   /**
    * How long a lease on an inbox entry, a due timer or an outbox lane holds without being renewed: another
-   * instance takes the work over once it lapses (the instance holding it died or hangs).
+   * instance takes the work over once it lapses (the instance holding it died or hangs). An instance renews its
+   * inbox leases every tick (1 s) and a lane's on every hand-out, so 20 s is 20 missed renewals; it bounds the
+   * takeover after a {@code kill -9} to about 20 s plus one tick (measured: docs/postgresql.md, "Measured").
    */
-  public static final java.time.Duration LEASE = java.time.Duration.ofSeconds(30);
+  public static final java.time.Duration LEASE = java.time.Duration.ofSeconds(20);
 
   private final PostgresLocation location;
   private final HikariDataSource pool;
@@ -176,6 +178,30 @@ public final class PostgresDatabase implements AutoCloseable {
       }
     } catch (SQLException e) {
       throw new IllegalStateException("writing to " + location + " failed: " + firstLine(e), e);
+    }
+  }
+
+  /**
+   * Runs {@code work} holding the session advisory lock {@code key} on a connection of its own, so that no
+   * other instance runs work under the same key meanwhile (it waits). The lock ends with the work, or with the
+   * connection if this process dies. {@code work} takes its own connections from the pool.
+   */
+  public <T> T holding(long key, java.util.function.Supplier<T> work) {
+    try (Connection c = pool.getConnection()) {
+      try (var lock = c.prepareStatement("SELECT pg_advisory_lock(?)")) {
+        lock.setLong(1, key);
+        lock.executeQuery().close();
+      }
+      try {
+        return work.get();
+      } finally {
+        try (var unlock = c.prepareStatement("SELECT pg_advisory_unlock(?)")) {
+          unlock.setLong(1, key);
+          unlock.executeQuery().close();
+        }
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("locking on " + location + " failed: " + firstLine(e), e);
     }
   }
 

@@ -166,6 +166,12 @@ public final class PostgresIncidentStore implements IncidentStore {
     return true;
   }
 
+  /** Holds a session advisory lock named {@code name} (released when the work ends or the instance dies). */
+  @Override
+  public <T> T exclusive(String name, java.util.function.Supplier<T> work) {
+    return db.holding(0x5375_7070_0000_0000L | (name.hashCode() & 0xffff_ffffL), work);
+  }
+
   /**
    * Writes the change set in one transaction. Another instance may have written first what this one decided
    * from an older read: the unique {@code (incident, seq)} of the log, the unique incident number and the

@@ -323,4 +323,95 @@ class PostgresSharedDeskTest {
       pool.shutdownNow();
     }
   }
+
+  private DeskFixture plain(String name) {
+    DeskFixture f = new DeskFixture(clock -> new PostgresDeskStores(PostgresDatabase.open(desk,
+        Optional.of(pg.password()), Optional.of(name)), clock), T0);
+    open.add(f);
+    return f;
+  }
+
+  @Test
+  void aFilingWaitsWhileAnotherInstanceNumbersItsFilings() throws Exception {
+    DeskFixture a = plain("a");
+    DeskFixture b = plain("b");
+    Organization acme = a.organization("ACME", "atheer");
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try {
+      CompletableFuture<IncidentNumber> byA = b.store.exclusive("incident-numbers", () -> {
+        CompletableFuture<IncidentNumber> filing = CompletableFuture.supplyAsync(
+            () -> a.file(acme, a.catalogSeverity("atheer"), a.catalogCategory("atheer")), pool);
+        // a's filing waits for the numbering lock b holds (seen in pg_locks), and has not been written
+        while (advisoryWaits() == 0 && !filing.isDone()) {
+          try {
+            Thread.sleep(20);
+          } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+          }
+        }
+        assertThat(filing).isNotDone();
+        assertThat(a.store.lastNumber("ACME")).isZero();
+        return filing;
+      });
+      assertThat(byA.get(60, TimeUnit.SECONDS).toString()).isEqualTo("ACME-1");
+      assertThat(a.desk.retriedAfterConflict()).isZero();
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private int advisoryWaits() {
+    try (var c = pg.connect(desk.database()); var s = c.createStatement();
+        var r = s.executeQuery("SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")) {
+      r.next();
+      return r.getInt(1);
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
+  void threeInstancesFilingForOneOrganizationAtOnceNeverDecideAFilingAgain() throws Exception {
+    List<DeskFixture> instances = List.of(plain("a"), plain("b"), plain("c"));
+    Organization acme = instances.get(0).organization("ACME", "atheer");
+    int callers = 3;
+    int each = 15;
+    CyclicBarrier together = new CyclicBarrier(instances.size() * callers);
+    ExecutorService pool = Executors.newFixedThreadPool(instances.size() * callers);
+    try {
+      List<CompletableFuture<List<IncidentOutcome>>> runs = new ArrayList<>();
+      for (DeskFixture f : instances) {
+        for (int c = 0; c < callers; c++) {
+          runs.add(CompletableFuture.supplyAsync(() -> {
+            try {
+              together.await(60, TimeUnit.SECONDS);
+            } catch (Exception e) {
+              throw new IllegalStateException(e);
+            }
+            List<IncidentOutcome> out = new ArrayList<>();
+            for (int i = 0; i < each; i++) {
+              out.add(f.desk.handle(f.fileCommand(acme, f.catalogSeverity("atheer"), f.catalogCategory("atheer"))));
+            }
+            return out;
+          }, pool));
+        }
+      }
+      Set<String> numbers = new HashSet<>();
+      for (CompletableFuture<List<IncidentOutcome>> run : runs) {
+        for (IncidentOutcome o : run.get(120, TimeUnit.SECONDS)) {
+          assertThat(o).isInstanceOf(IncidentOutcome.Filed.class);
+          assertThat(numbers.add(((IncidentOutcome.Filed) o).incident().toString())).as("never given twice").isTrue();
+        }
+      }
+      Set<String> expected = new HashSet<>();
+      for (int i = 1; i <= instances.size() * callers * each; i++) {
+        expected.add("ACME-" + i);
+      }
+      assertThat(numbers).isEqualTo(expected);
+      assertThat(instances).as("numbered one instance at a time: no filing decided again")
+          .allSatisfy(f -> assertThat(f.desk.retriedAfterConflict()).isZero());
+    } finally {
+      pool.shutdownNow();
+    }
+  }
 }
