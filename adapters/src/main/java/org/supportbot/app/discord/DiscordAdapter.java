@@ -276,16 +276,7 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
           }
         })
         .setCompression(Compression.NONE));
-    try {
-      adapter.jda = builder.build();
-    } catch (InvalidTokenException e) {
-      adapter.ticker.shutdownNow();
-      throw new DiscordStartException("Discord rejected the token in DISCORD_TOKEN (401 Unauthorized); reset it in the"
-          + " Developer Portal (Bot > Reset Token) and set the new one", e);
-    } catch (ErrorResponseException e) {
-      adapter.ticker.shutdownNow();
-      throw new DiscordStartException(unreachable(settings, e), e);
-    }
+    adapter.jda = adapter.connecting(settings, builder::build);
     try {
       adapter.jda.awaitReady();
       adapter.jda.updateCommands().addCommands(allCommands()).complete();
@@ -315,6 +306,20 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
    * {@code GET gateway/bot} where the gateway is, then identifies each shard with {@code [id, total]}, so that
    * Discord sends each shard the events of its servers only. Returns once every shard is ready.
    */
+  /** Builds the connection (one, or the shard manager); a rejected token or an unreachable Discord is one line. */
+  private <T> T connecting(DiscordSettings settings, java.util.function.Supplier<T> build) throws DiscordStartException {
+    try {
+      return build.get();
+    } catch (InvalidTokenException e) {
+      ticker.shutdownNow();
+      throw new DiscordStartException("Discord rejected the token in DISCORD_TOKEN (401 Unauthorized); reset it in the"
+          + " Developer Portal (Bot > Reset Token) and set the new one", e);
+    } catch (ErrorResponseException e) {
+      ticker.shutdownNow();
+      throw new DiscordStartException(unreachable(settings, e), e);
+    }
+  }
+
   private static void connectShards(DiscordAdapter adapter, String token, DiscordSettings settings, DeskLink link)
       throws DiscordStartException {
     org.supportbot.config.settings.BotSettings.Shards shards = settings.shards().orElseThrow();
@@ -349,16 +354,7 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
           }
         })
         .setCompression(Compression.NONE));
-    try {
-      adapter.shardManager = builder.build();
-    } catch (InvalidTokenException e) {
-      adapter.ticker.shutdownNow();
-      throw new DiscordStartException("Discord rejected the token in DISCORD_TOKEN (401 Unauthorized); reset it in the"
-          + " Developer Portal (Bot > Reset Token) and set the new one", e);
-    } catch (ErrorResponseException e) {
-      adapter.ticker.shutdownNow();
-      throw new DiscordStartException(unreachable(settings, e), e);
-    }
+    adapter.shardManager = adapter.connecting(settings, builder::build);
     try {
       for (int id : shards.thisInstance()) {
         JDA shard;
