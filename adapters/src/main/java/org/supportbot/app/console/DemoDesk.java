@@ -24,7 +24,7 @@ import org.supportbot.core.directory.Directory;
 import org.supportbot.core.incident.TimerPlan;
 import org.supportbot.core.outbox.Backoff;
 import org.supportbot.core.outbox.Outbox;
-import org.supportbot.core.store.sqlite.SqliteConversationStore;
+import org.supportbot.core.store.JdbcConversationStore;
 import org.supportbot.core.store.sqlite.SqliteDatabase;
 import org.supportbot.core.store.sqlite.SqliteDirectoryStore;
 import org.supportbot.core.store.sqlite.SqliteIncidentStore;
@@ -80,7 +80,7 @@ public final class DemoDesk implements AutoCloseable {
           catalog::get, new TimerPlan(List.of(50, 75, 90)), clock, feed);
       Path kbDir = SampleKnowledgeBase.ensureIndexed(data.resolve("kb"));
       kb = LuceneKnowledgeBase.open(kbDir, clock);
-      SqliteConversationStore conversations = new SqliteConversationStore(db);
+      JdbcConversationStore conversations = new JdbcConversationStore(db);
       SupportDesk desk = new SupportDesk(incidents, feed, new Outbox(new SqliteOutboxStore(db), clock, Backoff.DEFAULT),
           directory, catalog::get, new LuceneSuggestions(kb, clock), conversations, DemoWorld.settings(),
           clock);

@@ -8,6 +8,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.supportbot.core.inbox.InboxStore;
+import org.supportbot.core.store.JdbcDatabase;
 import org.supportbot.core.store.postgres.PostgresDatabase;
 import org.supportbot.core.store.postgres.PostgresInboxStore;
 import org.supportbot.core.store.sqlite.SqliteDatabase;
@@ -47,24 +48,19 @@ public final class DiscordRefs {
       }
       return null;
     });
-    this.table = new Table() {
-      @Override
-      public Optional<String> get(String name) {
-        return db.read(c -> select(c, name));
-      }
-
-      @Override
-      public void put(String name, String value) {
-        db.write(c -> upsert(c, name, value));
-      }
-    };
+    this.table = table(db);
     this.inbox = clock -> new SqliteInboxStore(db, clock);
   }
 
   /** The references in a PostgreSQL desk (table created by db/postgresql V30). */
   public DiscordRefs(PostgresDatabase db) {
     Objects.requireNonNull(db, "db");
-    this.table = new Table() {
+    this.table = table(db);
+    this.inbox = clock -> new PostgresInboxStore(db, clock);
+  }
+
+  private static Table table(JdbcDatabase db) {
+    return new Table() {
       @Override
       public Optional<String> get(String name) {
         return db.read(c -> select(c, name));
@@ -75,7 +71,6 @@ public final class DiscordRefs {
         db.write(c -> upsert(c, name, value));
       }
     };
-    this.inbox = clock -> new PostgresInboxStore(db, clock);
   }
 
   private static Optional<String> select(java.sql.Connection c, String name) throws java.sql.SQLException {

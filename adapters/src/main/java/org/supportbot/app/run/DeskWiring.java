@@ -31,9 +31,8 @@ import org.supportbot.core.incident.TimerPlan;
 import org.supportbot.core.outbox.Backoff;
 import org.supportbot.core.outbox.Outbox;
 import org.supportbot.app.discord.DiscordRefs;
-import org.supportbot.app.slack.PostgresSlackMessageStore;
+import org.supportbot.app.slack.JdbcSlackMessageStore;
 import org.supportbot.app.slack.SlackMessageStore;
-import org.supportbot.app.slack.SqliteSlackMessageStore;
 import org.supportbot.config.settings.PostgresLocation;
 import org.supportbot.core.store.DeskStores;
 import org.supportbot.core.store.postgres.PostgresDatabase;
@@ -257,7 +256,7 @@ public final class DeskWiring implements AutoCloseable {
 
   /** Where the Slack adapter keeps its message refs, in the desk's database. */
   public SlackMessageStore slackMessages() {
-    return postgres.<SlackMessageStore>map(PostgresSlackMessageStore::new).orElseGet(() -> new SqliteSlackMessageStore(db));
+    return new JdbcSlackMessageStore(postgres.<org.supportbot.core.store.JdbcDatabase>map(pg -> pg).orElse(db));
   }
 
   /** The Discord adapter's references, in the desk's database. */

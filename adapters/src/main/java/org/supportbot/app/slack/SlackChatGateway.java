@@ -282,7 +282,7 @@ public final class SlackChatGateway {
       // a case's status message is the root of its thread: queue it first so the rest can go under it
       for (Delivery d : batch) {
         if (rootsThread(d.message()) && store.find(workspaceOf(d.message()), d.message().replaces().get()).isEmpty()
-            && store.find(workspaceOf(d.message()), SqliteSlackMessageStore.THREAD + placeOf(d.message()).thread())
+            && store.find(workspaceOf(d.message()), JdbcSlackMessageStore.THREAD + placeOf(d.message()).thread())
             .isEmpty()) {
           touched.add(accept(d));
           first.add(d);
@@ -677,7 +677,7 @@ public final class SlackChatGateway {
           SlackMessageStore.Posted at = new SlackMessageStore.Posted(place.channel(), ts.get());
           o.replaces().ifPresent(key -> store.remember(ws, key, at));
           if (roots) {
-            store.remember(ws, SqliteSlackMessageStore.THREAD + place.thread(), at);
+            store.remember(ws, JdbcSlackMessageStore.THREAD + place.thread(), at);
           }
         }
         return new Sent.Done();
@@ -942,7 +942,7 @@ public final class SlackChatGateway {
     if (TS.matcher(place.thread()).matches()) {
       return Optional.of(place.thread());
     }
-    return store.find(place.workspace(), SqliteSlackMessageStore.THREAD + place.thread())
+    return store.find(place.workspace(), JdbcSlackMessageStore.THREAD + place.thread())
         .filter(p -> p.channel().equals(place.channel())).map(SlackMessageStore.Posted::ts);
   }
 

@@ -126,7 +126,7 @@ public final class SlackRunner {
   public static Running startHttp(SlackSettings settings, Slack slack, InetSocketAddress bind, String path,
       SupportDesk desk, DirectoryStore directory, Function<String, Optional<SupportPolicy>> policies, SqliteDatabase db,
       Clock clock, DeskLink link) throws IOException {
-    return startHttp(settings, slack, bind, path, desk, directory, policies, new SqliteSlackMessageStore(db),
+    return startHttp(settings, slack, bind, path, desk, directory, policies, new JdbcSlackMessageStore(db),
         new SqliteInboxStore(db, clock), clock, link);
   }
 
@@ -183,7 +183,7 @@ public final class SlackRunner {
   public static SocketRunning startSocketMode(SlackSettings settings, Slack slack, SupportDesk desk,
       DirectoryStore directory, Function<String, Optional<SupportPolicy>> policies, SqliteDatabase db, Clock clock,
       DeskLink link) throws Exception {
-    return startSocketMode(settings, slack, desk, directory, policies, new SqliteSlackMessageStore(db),
+    return startSocketMode(settings, slack, desk, directory, policies, new JdbcSlackMessageStore(db),
         new SqliteInboxStore(db, clock), clock, link);
   }
 

@@ -24,7 +24,7 @@ import org.supportbot.core.incident.ChatPlace;
 import org.supportbot.core.incident.TimerPlan;
 import org.supportbot.core.outbox.Backoff;
 import org.supportbot.core.outbox.Outbox;
-import org.supportbot.core.store.sqlite.SqliteConversationStore;
+import org.supportbot.core.store.JdbcConversationStore;
 import org.supportbot.core.store.sqlite.SqliteDatabase;
 import org.supportbot.core.store.sqlite.SqliteDirectoryStore;
 import org.supportbot.core.store.sqlite.SqliteIncidentStore;
@@ -72,7 +72,7 @@ final class DeskFixture implements AutoCloseable {
         Duration.ofHours(24), LocalTime.of(8, 0), ZoneId.of("America/Los_Angeles"));
     outbox = new Outbox(new SqliteOutboxStore(db), clock, Backoff.DEFAULT, Optional.of(place(FakeDiscord.TRIAGE)));
     desk = new SupportDesk(incidents, feed, outbox, directory, catalog::get, KnowledgeSuggestions.NONE,
-        new SqliteConversationStore(db), settings, clock);
+        new JdbcConversationStore(db), settings, clock);
     refs = new DiscordRefs(db);
   }
 

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.supportbot.core.incident.IncidentEvent;
 import org.supportbot.core.incident.IncidentNumber;
-import org.supportbot.core.store.sqlite.SqliteConversationStore;
+import org.supportbot.core.store.JdbcConversationStore;
 import org.supportbot.core.store.sqlite.SqliteIncidentStore;
 import org.supportbot.core.testing.Await;
 
@@ -73,7 +73,7 @@ class DiscordFileOnBehalfTest {
         + " questions left) **Which Atheer Service is affected?**");
     fake.await(from, c -> c.is("POST", "channels/" + thread + "/messages") && c.body().path("embeds").size() == 1,
         "posting the status");
-    assertThat(new SqliteConversationStore(world.db).intakes()).isEmpty();
+    assertThat(new JdbcConversationStore(world.db).intakes()).isEmpty();
     IncidentEvent.Filed filed = (IncidentEvent.Filed) new SqliteIncidentStore(world.db).events(ACME_1).getFirst();
     assertThat(filed.origin().actor().identity()).isEqualTo(DeskFixture.person(DeskFixture.ANA));
     assertThat(filed.filedBy()).contains(DeskFixture.person(DeskFixture.EVE));

@@ -61,7 +61,7 @@ class SlackChatGatewayTest {
     SlackConfig config = new SlackConfig();
     config.setMethodsEndpointUrlPrefix(api.prefix());
     config.setHttpClientCallTimeoutMillis((int) callTimeout.toMillis());
-    return new SlackChatGateway(Slack.getInstance(config).methods(TOKEN), TOKEN, new SqliteSlackMessageStore(db),
+    return new SlackChatGateway(Slack.getInstance(config).methods(TOKEN), TOKEN, new JdbcSlackMessageStore(db),
         new SlackRenderer(), clock, limits, posts, workers);
   }
 
@@ -195,7 +195,7 @@ class SlackChatGatewayTest {
     assertThat(posts).extracting(c -> c.param("text") + " thread=" + c.param("thread_ts")).containsExactly(
         "ACME-1 status thread=", "ACME-1 status thread=", "ACME-1 status thread=",
         "filed, thanks thread=1764000000.000001");
-    assertThat(new SqliteSlackMessageStore(db).threadAt("T1", "C1", "1764000000.000001")).hasValue("ACME-1");
+    assertThat(new JdbcSlackMessageStore(db).threadAt("T1", "C1", "1764000000.000001")).hasValue("ACME-1");
     assertThat(outbox.pendingCount()).isZero();
   }
 
@@ -399,7 +399,7 @@ class SlackChatGatewayTest {
   void failedCallsAreCountedAndDoNotStopTheBatch() throws Exception {
     SlackChatGateway g = gateway(SlackChatGateway.UpdateLimits.TIER_3);
     SlackChatGateway wrongToken = new SlackChatGateway(Slack.getInstance(configFor(api)).methods("xoxb-revoked"), "xoxb-revoked",
-        new SqliteSlackMessageStore(db), new SlackRenderer(), clock, SlackChatGateway.UpdateLimits.TIER_3);
+        new JdbcSlackMessageStore(db), new SlackRenderer(), clock, SlackChatGateway.UpdateLimits.TIER_3);
     wrongToken.send(List.of(Outbound.toPlace(CHANNEL, Outbound.Kind.NOTICE).text("one").build(),
         Outbound.toPlace(CHANNEL, Outbound.Kind.NOTICE).text("two").build()));
 

@@ -14,7 +14,7 @@ import org.supportbot.core.incident.IncidentEvent;
 import org.supportbot.core.incident.IncidentNumber;
 import org.supportbot.core.incident.IncidentSnapshot;
 import org.supportbot.core.intake.Intake;
-import org.supportbot.core.store.sqlite.SqliteConversationStore;
+import org.supportbot.core.store.JdbcConversationStore;
 import org.supportbot.core.store.sqlite.SqliteIncidentStore;
 
 /**
@@ -72,7 +72,7 @@ class SlackFileOnBehalfTest {
             + " severity question)"))
         .last().isEqualTo("<@U0CARL> (7 questions left) *Which Atheer Service is affected?*");
     assertThat(wire.api.calls("views.open")).isEmpty();
-    assertThat(new SqliteConversationStore(wire.db).intakes()).isEmpty();
+    assertThat(new JdbcConversationStore(wire.db).intakes()).isEmpty();
     IncidentEvent.Filed filed = (IncidentEvent.Filed) new SqliteIncidentStore(wire.db).events(ACME_1).getFirst();
     assertThat(filed.origin().actor().identity()).isEqualTo(SlackWire.CARL);
     assertThat(filed.origin().at()).isEqualTo(SlackWire.START);

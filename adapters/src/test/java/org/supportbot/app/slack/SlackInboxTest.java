@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.supportbot.app.slack.RecordingSlackApi.Call;
 import org.supportbot.core.directory.Identity;
-import org.supportbot.core.store.sqlite.SqliteConversationStore;
+import org.supportbot.core.store.JdbcConversationStore;
 import org.supportbot.core.store.sqlite.SqliteInboxStore;
 
 /**
@@ -95,7 +95,7 @@ class SlackInboxTest {
 
     assertThat(api.calls("conversations.history")).singleElement()
         .satisfies(c -> assertThat(c.param("oldest")).isEqualTo("1795453200.000000"));
-    assertThat(new SqliteConversationStore(wire.db).seen(SlackAdapter.messageKey(SlackWire.ACME, quiet))).isTrue();
+    assertThat(new JdbcConversationStore(wire.db).seen(SlackAdapter.messageKey(SlackWire.ACME, quiet))).isTrue();
   }
 
   @Test
@@ -132,7 +132,7 @@ class SlackInboxTest {
     });
     assertThat(api.calls("conversations.history")).singleElement()
         .satisfies(c -> assertThat(c.param("oldest")).isEqualTo(seenChatter));
-    SqliteConversationStore handled = new SqliteConversationStore(wire.db);
+    JdbcConversationStore handled = new JdbcConversationStore(wire.db);
     assertThat(handled.seen(SlackAdapter.messageKey(SlackWire.ACME, missedReply))).isTrue();
     assertThat(handled.seen(SlackAdapter.messageKey(SlackWire.ACME, missedChatter))).isTrue();
     assertThat(customerReplyNotices(before)).as(api.describe()).hasSize(1);

@@ -100,7 +100,7 @@ class SlackRateLimitDayTest {
       config.setStatsEnabled(false); // the SDK's per-call metrics store is not what this day measures
       config.setMethodsEndpointUrlPrefix(api.prefix());
       SlackChatGateway gateway = new SlackChatGateway(Slack.getInstance(config).methods("xoxb-day"), "xoxb-day",
-          new SqliteSlackMessageStore(db), new SlackRenderer(), clock, SlackChatGateway.UpdateLimits.TIER_3,
+          new JdbcSlackMessageStore(db), new SlackRenderer(), clock, SlackChatGateway.UpdateLimits.TIER_3,
           SlackChatGateway.PostLimits.CHAT_POST_MESSAGE);
       int next = 0;
       Instant end = said.get(said.size() - 1).at().plus(Duration.ofHours(1));

@@ -43,7 +43,7 @@ import org.supportbot.core.incident.ChatPlace;
 import org.supportbot.core.incident.TimerPlan;
 import org.supportbot.core.outbox.Backoff;
 import org.supportbot.core.outbox.Outbox;
-import org.supportbot.core.store.sqlite.SqliteConversationStore;
+import org.supportbot.core.store.JdbcConversationStore;
 import org.supportbot.core.store.sqlite.SqliteDatabase;
 import org.supportbot.core.store.sqlite.SqliteDirectoryStore;
 import org.supportbot.core.store.sqlite.SqliteIncidentStore;
@@ -169,7 +169,7 @@ final class SlackWire implements AutoCloseable {
         Duration.ofHours(24), LocalTime.of(8, 0), ZoneId.of("America/Los_Angeles"));
     desk = new SupportDesk(incidents, feed,
         new Outbox(new SqliteOutboxStore(db), clock, Backoff.DEFAULT), directory, catalog::get, knowledge,
-        new SqliteConversationStore(db), settings, clock);
+        new JdbcConversationStore(db), settings, clock);
     SlackConfig config = new SlackConfig();
     config.setMethodsEndpointUrlPrefix(api != null ? api.prefix() : apiPrefix);
     // a call the fake hangs stays under way until the test lets it go, however busy the machine
@@ -193,7 +193,7 @@ final class SlackWire implements AutoCloseable {
       socket = SlackRunner.startSocketMode(slackSettings, slack, desk, directory.store(), catalog::get, db, clock);
       adapter = socket.adapter();
     }
-    messages = new SqliteSlackMessageStore(db);
+    messages = new JdbcSlackMessageStore(db);
   }
 
   static ChatPlace place(String channel) {

@@ -42,7 +42,7 @@ import org.supportbot.core.incident.ChatPlace;
 import org.supportbot.core.incident.TimerPlan;
 import org.supportbot.core.outbox.Backoff;
 import org.supportbot.core.outbox.Outbox;
-import org.supportbot.core.store.sqlite.SqliteConversationStore;
+import org.supportbot.core.store.JdbcConversationStore;
 import org.supportbot.core.store.sqlite.SqliteDatabase;
 import org.supportbot.core.store.sqlite.SqliteDirectoryStore;
 import org.supportbot.core.store.sqlite.SqliteIncidentStore;
@@ -102,7 +102,7 @@ public class DeskBenchmark {
         Duration.ofHours(24), LocalTime.of(8, 0), ZoneId.of("UTC"));
     desk = new SupportDesk(incidents, feed,
         new Outbox(new SqliteOutboxStore(db), clock, Backoff.DEFAULT), directory, catalog::get, KnowledgeSuggestions.NONE,
-        new SqliteConversationStore(db), settings, clock);
+        new JdbcConversationStore(db), settings, clock);
     SupportPolicy policy = catalog.get("resource-optimizer").orElseThrow();
     script.add(new Inbound.Command("support", ""));
     for (ReportField f : policy.report()) {

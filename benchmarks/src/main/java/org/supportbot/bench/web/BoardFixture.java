@@ -32,7 +32,7 @@ import org.supportbot.core.incident.Origin;
 import org.supportbot.core.incident.TimerPlan;
 import org.supportbot.core.outbox.Backoff;
 import org.supportbot.core.outbox.Outbox;
-import org.supportbot.core.store.sqlite.SqliteConversationStore;
+import org.supportbot.core.store.JdbcConversationStore;
 import org.supportbot.core.store.sqlite.SqliteDatabase;
 import org.supportbot.core.store.sqlite.SqliteDirectoryStore;
 import org.supportbot.core.store.sqlite.SqliteIncidentStore;
@@ -75,7 +75,7 @@ final class BoardFixture implements AutoCloseable {
     incidents = new IncidentDesk(new SqliteIncidentStore(db), new SqliteTimerStore(db), directory, catalog::get,
         new TimerPlan(List.of(50, 75, 90)), clock, feed);
     desk = new SupportDesk(incidents, feed, new Outbox(new SqliteOutboxStore(db), clock, Backoff.DEFAULT), directory,
-        catalog::get, KnowledgeSuggestions.NONE, new SqliteConversationStore(db),
+        catalog::get, KnowledgeSuggestions.NONE, new JdbcConversationStore(db),
         new DeskSettings(new ChatPlace("bench", "W", "triage", ""), List.of(MANAGER), Map.of(), Duration.ofHours(24),
             LocalTime.of(8, 0), ZoneId.of("UTC")), clock);
     for (int i = 0; i < open; i++) {

@@ -25,7 +25,7 @@ import org.supportbot.core.incident.TimerPlan;
 import org.supportbot.core.outbox.Delivery;
 import org.supportbot.core.outbox.Backoff;
 import org.supportbot.core.outbox.Outbox;
-import org.supportbot.core.store.sqlite.SqliteConversationStore;
+import org.supportbot.core.store.JdbcConversationStore;
 import org.supportbot.core.store.sqlite.SqliteDatabase;
 import org.supportbot.core.store.sqlite.SqliteDirectoryStore;
 import org.supportbot.core.store.sqlite.SqliteIncidentStore;
@@ -54,7 +54,7 @@ final class ChatFixture implements AutoCloseable {
   final SqliteDatabase db;
   final Directory directory;
   final IncidentDesk incidents;
-  final SqliteConversationStore conversations;
+  final JdbcConversationStore conversations;
   final SupportDesk desk;
   final Outbox outbox;
   final List<Suggestion> suggestions = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -96,7 +96,7 @@ final class ChatFixture implements AutoCloseable {
     SupportDesk.EventFeed feed = new SupportDesk.EventFeed();
     this.incidents = new IncidentDesk(new SqliteIncidentStore(db), new SqliteTimerStore(db), directory, CATALOG::get,
         new TimerPlan(List.of(50, 75, 90), countdowns), clock, feed);
-    this.conversations = new SqliteConversationStore(db);
+    this.conversations = new JdbcConversationStore(db);
     KnowledgeSuggestions kb = new KnowledgeSuggestions() {
       @Override
       public List<Suggestion> suggest(String title, String description, String errorText, String product,

@@ -11,13 +11,14 @@ import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.supportbot.config.settings.PostgresLocation;
+import org.supportbot.core.store.JdbcDatabase;
 
 /**
  * A desk's PostgreSQL database: a small pool of connections (HikariCP), the schema migrated by Flyway from
  * {@code db/postgresql} on open (Flyway's lock makes concurrent starts of several instances safe), and the
  * name this instance writes into the leases it takes.
  */
-public final class PostgresDatabase implements AutoCloseable {
+public final class PostgresDatabase implements JdbcDatabase, AutoCloseable {
   /** Connections per instance: one writer of the desk, the adapters' inbox and outbox, readers. */
   static final int POOL_SIZE = 8;
 
@@ -156,6 +157,7 @@ public final class PostgresDatabase implements AutoCloseable {
   }
 
   /** Runs {@code work} in one transaction; commits, or rolls back on failure. */
+  @Override
   public <T> T write(SqlWork<T> work) {
     try (Connection c = pool.getConnection()) {
       c.setAutoCommit(false);
@@ -206,6 +208,7 @@ public final class PostgresDatabase implements AutoCloseable {
   }
 
   /** Runs a read outside a transaction (sees every committed write). */
+  @Override
   public <T> T read(SqlWork<T> work) {
     try (Connection c = pool.getConnection()) {
       return work.run(c);
@@ -224,11 +227,6 @@ public final class PostgresDatabase implements AutoCloseable {
     }
   }
 
-  /** A unit of JDBC work. */
-  @FunctionalInterface
-  public interface SqlWork<T> {
-    T run(Connection c) throws SQLException;
-  }
 
   @Override
   public void close() {

@@ -8,6 +8,7 @@ import org.supportbot.core.inbox.InboxStore;
 import org.supportbot.core.outbox.OutboxStore;
 import org.supportbot.core.store.DeskStores;
 import org.supportbot.core.store.IncidentStore;
+import org.supportbot.core.store.JdbcConversationStore;
 import org.supportbot.core.timer.TimerStore;
 
 /** The store ports of a desk on PostgreSQL, for one instance of several. */
@@ -17,7 +18,7 @@ public final class PostgresDeskStores implements DeskStores {
   private final PostgresTimerStore timers;
   private final PostgresOutboxStore outbox;
   private final PostgresInboxStore inbox;
-  private final PostgresConversationStore conversations;
+  private final JdbcConversationStore conversations;
   private final PostgresDirectoryStore directory;
 
   public PostgresDeskStores(PostgresDatabase db, Clock clock) {
@@ -26,7 +27,7 @@ public final class PostgresDeskStores implements DeskStores {
     this.timers = new PostgresTimerStore(db, clock);
     this.outbox = new PostgresOutboxStore(db, clock);
     this.inbox = new PostgresInboxStore(db, clock);
-    this.conversations = new PostgresConversationStore(db);
+    this.conversations = new JdbcConversationStore(db);
     this.directory = new PostgresDirectoryStore(db);
   }
 

@@ -16,6 +16,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.flywaydb.core.Flyway;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
+import org.supportbot.core.store.JdbcDatabase;
 
 /**
  * One SQLite database file in WAL mode with one writer connection and {@value #READERS} reader connections
@@ -28,7 +29,7 @@ import org.sqlite.SQLiteDataSource;
  * may be lost on power loss or an OS crash. {@link Durability#FULL} syncs the WAL at every commit
  * and survives power loss, at the cost of one fsync per (group) commit.
  */
-public final class SqliteDatabase implements AutoCloseable {
+public final class SqliteDatabase implements JdbcDatabase, AutoCloseable {
   /** How hard each commit is pushed to disk. */
   public enum Durability {
     NORMAL,
@@ -205,6 +206,7 @@ public final class SqliteDatabase implements AutoCloseable {
   }
 
   /** Runs {@code work} in one write transaction; commits, or rolls back on failure. */
+  @Override
   public <T> T write(SqlWork<T> work) {
     writeLock.lock();
     try {
@@ -251,6 +253,7 @@ public final class SqliteDatabase implements AutoCloseable {
   }
 
   /** Runs a read on a reader connection (sees every committed write). */
+  @Override
   public <T> T read(SqlWork<T> work) {
     Reader held = reading.get();
     if (held != null) {
@@ -280,11 +283,6 @@ public final class SqliteDatabase implements AutoCloseable {
     }
   }
 
-  /** A unit of JDBC work. */
-  @FunctionalInterface
-  public interface SqlWork<T> {
-    T run(Connection c) throws SQLException;
-  }
 
   @Override
   public void close() {

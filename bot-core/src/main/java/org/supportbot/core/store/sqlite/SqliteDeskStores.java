@@ -8,6 +8,7 @@ import org.supportbot.core.inbox.InboxStore;
 import org.supportbot.core.outbox.OutboxStore;
 import org.supportbot.core.store.DeskStores;
 import org.supportbot.core.store.IncidentStore;
+import org.supportbot.core.store.JdbcConversationStore;
 import org.supportbot.core.timer.TimerStore;
 
 /** The store ports of a desk on its SQLite file. */
@@ -17,7 +18,7 @@ public final class SqliteDeskStores implements DeskStores {
   private final SqliteTimerStore timers;
   private final SqliteOutboxStore outbox;
   private final SqliteInboxStore inbox;
-  private final SqliteConversationStore conversations;
+  private final JdbcConversationStore conversations;
   private final SqliteDirectoryStore directory;
 
   public SqliteDeskStores(SqliteDatabase db, Clock clock) {
@@ -26,7 +27,7 @@ public final class SqliteDeskStores implements DeskStores {
     this.timers = new SqliteTimerStore(db);
     this.outbox = new SqliteOutboxStore(db);
     this.inbox = new SqliteInboxStore(db, clock);
-    this.conversations = new SqliteConversationStore(db);
+    this.conversations = new JdbcConversationStore(db);
     this.directory = new SqliteDirectoryStore(db);
   }
 

@@ -1,5 +1,6 @@
-package org.supportbot.core.store.postgres;
+package org.supportbot.core.store;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -9,19 +10,20 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.supportbot.core.chatstate.ConversationStore;
-import org.supportbot.core.store.AvailabilitySql;
-import org.supportbot.core.store.SatisfactionSql;
 import org.supportbot.core.directory.Identity;
 import org.supportbot.core.incident.IncidentEvent;
 import org.supportbot.core.intake.IntakeState;
 import org.supportbot.core.store.sqlite.JsonCodec;
 
-/** {@link ConversationStore} on PostgreSQL: intakes as JSON rows keyed by channel and person, as on SQLite. */
-public final class PostgresConversationStore implements ConversationStore {
-  private final PostgresDatabase db;
+/**
+ * {@link ConversationStore} on either database (the SQL is the same on SQLite and PostgreSQL): intakes as JSON
+ * rows keyed by channel and person, the handled keys, availability records and satisfaction ratings.
+ */
+public final class JdbcConversationStore implements ConversationStore {
+  private final JdbcDatabase db;
   private final JsonCodec json = new JsonCodec();
 
-  public PostgresConversationStore(PostgresDatabase db) {
+  public JdbcConversationStore(JdbcDatabase db) {
     this.db = Objects.requireNonNull(db, "db");
   }
 
@@ -47,11 +49,7 @@ public final class PostgresConversationStore implements ConversationStore {
         ps.executeUpdate();
       }
       if (end.isPresent()) {
-        try (PreparedStatement ps = c.prepareStatement(
-            "DELETE FROM intakes WHERE platform = ? AND workspace = ? AND channel = ? AND person = ?")) {
-          bindKey(ps, end.get());
-          ps.executeUpdate();
-        }
+        delete(c, end.get());
       }
       if (save.isPresent()) {
         IntakeState s = save.get();
@@ -66,6 +64,14 @@ public final class PostgresConversationStore implements ConversationStore {
       }
       return null;
     });
+  }
+
+  private static void delete(Connection c, IntakeState s) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "DELETE FROM intakes WHERE platform = ? AND workspace = ? AND channel = ? AND person = ?")) {
+      bindKey(ps, s);
+      ps.executeUpdate();
+    }
   }
 
   private static void bindKey(PreparedStatement ps, IntakeState s) throws SQLException {

@@ -4,13 +4,18 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.Objects;
 import java.util.Optional;
-import org.supportbot.core.store.postgres.PostgresDatabase;
+import org.supportbot.core.store.JdbcDatabase;
 
-/** {@link SlackMessageStore} in the desk's PostgreSQL database (table {@code slack_messages}, db/postgresql V30). */
-public final class PostgresSlackMessageStore implements SlackMessageStore {
-  private final PostgresDatabase db;
+/**
+ * {@link SlackMessageStore} in the desk's database, SQLite or PostgreSQL (table {@code slack_messages}: migration
+ * V30 in {@code db/migration} and {@code db/postgresql}).
+ */
+public final class JdbcSlackMessageStore implements SlackMessageStore {
+  static final String THREAD = "thread:";
 
-  public PostgresSlackMessageStore(PostgresDatabase db) {
+  private final JdbcDatabase db;
+
+  public JdbcSlackMessageStore(JdbcDatabase db) {
     this.db = Objects.requireNonNull(db, "db");
   }
 
@@ -50,8 +55,7 @@ public final class PostgresSlackMessageStore implements SlackMessageStore {
         s.setString(2, channel);
         s.setString(3, ts);
         try (ResultSet r = s.executeQuery()) {
-          return r.next() ? Optional.of(r.getString(1).substring(SqliteSlackMessageStore.THREAD.length()))
-              : Optional.empty();
+          return r.next() ? Optional.of(r.getString(1).substring(THREAD.length())) : Optional.empty();
         }
       }
     });
