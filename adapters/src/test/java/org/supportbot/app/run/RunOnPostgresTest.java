@@ -3,15 +3,10 @@ package org.supportbot.app.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -28,7 +23,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.supportbot.app.slack.RecordingSlackApi;
-import org.supportbot.app.slack.SlackRequestVerifier;
 import org.supportbot.config.settings.PostgresLocation;
 import org.supportbot.core.testing.Await;
 import org.supportbot.core.testing.PostgresCluster;
@@ -127,12 +121,12 @@ class RunOnPostgresTest {
   @Test
   void aCaseFiledInSlackLivesInPostgresqlAndItsTimerFiresOnceAfterARestart() throws Exception {
     try (Bot bot = new Bot()) {
-      assertThat(postToSlack(bot, "application/x-www-form-urlencoded", slashCommand("/support", "1001.2002.pg"))
+      assertThat(postToSlack(bot, "application/x-www-form-urlencoded", SignedSlackRequests.slashCommand("/support", "1001.2002.pg"))
           .statusCode()).isEqualTo(200);
       Await.until(() -> !slack.calls("views.open").isEmpty(), "views.open");
       String metadata = json.readTree(slack.calls("views.open").getFirst().param("view")).path("private_metadata")
           .asText();
-      assertThat(postToSlack(bot, "application/x-www-form-urlencoded", viewSubmission(metadata)).statusCode())
+      assertThat(postToSlack(bot, "application/x-www-form-urlencoded", SignedSlackRequests.viewSubmission(metadata)).statusCode())
           .isEqualTo(200);
       Await.until(() -> slack.calls("chat.postMessage").stream().anyMatch(c -> c.param("text").contains("is filed")),
           "the confirmation of ACME-1");
@@ -206,52 +200,7 @@ class RunOnPostgresTest {
 
   // ---- helpers --------------------------------------------------------------------------------
 
-
-
   private HttpResponse<String> postToSlack(Bot bot, String contentType, String body) throws Exception {
-    String ts = Long.toString(clock.instant().getEpochSecond());
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + bot.started.slackHttp().orElseThrow()
-            .getPort() + "/slack/events"))
-        .header("Content-Type", contentType)
-        .header("X-Slack-Request-Timestamp", ts)
-        .header("X-Slack-Signature", new SlackRequestVerifier(SECRET, clock).signatureFor(ts, bytes))
-        .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)).build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static String slashCommand(String command, String trigger) {
-    return form(Map.of("team_id", RecordingSlackApi.TEAM, "channel_id", "C0ACME", "user_id", "U0ANA", "command",
-        command, "text", "", "api_app_id", "A0APP", "trigger_id", trigger, "response_url",
-        "http://127.0.0.1:9/commands/" + trigger));
-  }
-
-  private String viewSubmission(String metadata) {
-    ObjectNode p = json.createObjectNode().put("type", "view_submission");
-    p.putObject("team").put("id", RecordingSlackApi.TEAM).put("domain", "vendor");
-    p.putObject("user").put("id", "U0ANA").put("username", "ana").put("team_id", RecordingSlackApi.TEAM);
-    p.put("api_app_id", "A0APP").put("trigger_id", "7000.1.run");
-    ObjectNode view = p.putObject("view").put("id", "V0RUN1").put("team_id", RecordingSlackApi.TEAM)
-        .put("type", "modal").put("callback_id", "intake").put("private_metadata", metadata);
-    view.putArray("blocks");
-    ObjectNode values = view.putObject("state").putObject("values");
-    Map.of("product", "Beacon", "version", "3.2.1", "description",
-        "The Beacon agent fails to start with BCN-4012: connection refused on every server", "expected_result",
-        "the agent starts", "steps_to_reproduce", "systemctl start beacon-agent", "error_messages",
-        "BCN-4012: connection refused", "users_affected", "all", "business_impact",
-        "nothing is monitored, no workaround").forEach((id, v) -> values.putObject(id).putObject(id)
-        .put("type", "plain_text_input").put("value", v));
-    Map.of("category", "incident", "reproducible", "yes", "severity", "P1").forEach((id, v) -> {
-      ObjectNode s = values.putObject(id).putObject(id).put("type", "static_select");
-      s.putObject("selected_option").put("value", v).putObject("text").put("type", "plain_text").put("text", v);
-    });
-    p.putArray("response_urls");
-    return "payload=" + URLEncoder.encode(p.toString(), StandardCharsets.UTF_8);
-  }
-
-  private static String form(Map<String, String> fields) {
-    StringBuilder b = new StringBuilder();
-    fields.forEach((k, v) -> b.append(b.isEmpty() ? "" : "&").append(URLEncoder.encode(k, StandardCharsets.UTF_8))
-        .append('=').append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
-    return b.toString();
+    return new SignedSlackRequests(http, SECRET, clock).post(bot.started.slackHttp().orElseThrow(), contentType, body);
   }
 }
