@@ -26,7 +26,7 @@ import org.supportbot.core.outbox.Backoff;
 import org.supportbot.core.outbox.Outbox;
 import org.supportbot.core.store.JdbcConversationStore;
 import org.supportbot.core.store.sqlite.SqliteDatabase;
-import org.supportbot.core.store.sqlite.SqliteDirectoryStore;
+import org.supportbot.core.store.JdbcDirectoryStore;
 import org.supportbot.core.store.sqlite.SqliteIncidentStore;
 import org.supportbot.core.store.sqlite.SqliteOutboxStore;
 import org.supportbot.core.store.sqlite.SqliteTimerStore;
@@ -73,7 +73,7 @@ public final class DemoDesk implements AutoCloseable {
     LuceneKnowledgeBase kb = null;
     WebServer web = null;
     try {
-      Directory directory = new Directory(new SqliteDirectoryStore(db), catalog::get);
+      Directory directory = new Directory(JdbcDirectoryStore.owned(db), catalog::get);
       DemoWorld.populate(directory);
       SupportDesk.EventFeed feed = new SupportDesk.EventFeed();
       IncidentDesk incidents = new IncidentDesk(new SqliteIncidentStore(db), new SqliteTimerStore(db), directory,

@@ -26,7 +26,7 @@ import org.supportbot.core.outbox.Backoff;
 import org.supportbot.core.outbox.Outbox;
 import org.supportbot.core.store.JdbcConversationStore;
 import org.supportbot.core.store.sqlite.SqliteDatabase;
-import org.supportbot.core.store.sqlite.SqliteDirectoryStore;
+import org.supportbot.core.store.JdbcDirectoryStore;
 import org.supportbot.core.store.sqlite.SqliteIncidentStore;
 import org.supportbot.core.store.sqlite.SqliteOutboxStore;
 import org.supportbot.core.store.sqlite.SqliteTimerStore;
@@ -56,7 +56,7 @@ final class DeskFixture implements AutoCloseable {
   DeskFixture(Path dir) throws ConfigException {
     db = SqliteDatabase.open(dir.resolve("desk.db"), SqliteDatabase.Durability.NORMAL);
     PolicyCatalog catalog = PolicyCatalog.bundled();
-    held = org.supportbot.core.testing.HeldDirectoryStore.wrap(new SqliteDirectoryStore(db));
+    held = org.supportbot.core.testing.HeldDirectoryStore.wrap(JdbcDirectoryStore.owned(db));
     Directory directory = new Directory(held.store(), catalog::get);
     directory.register(Organization.of("acme", "ACME", "Acme Corp", "atheer"));
     directory.store().bindChannel("discord", FakeDiscord.GUILD, FakeDiscord.SUPPORT_CHANNEL, "acme");

@@ -45,7 +45,7 @@ import org.supportbot.core.outbox.Backoff;
 import org.supportbot.core.outbox.Outbox;
 import org.supportbot.core.store.JdbcConversationStore;
 import org.supportbot.core.store.sqlite.SqliteDatabase;
-import org.supportbot.core.store.sqlite.SqliteDirectoryStore;
+import org.supportbot.core.store.JdbcDirectoryStore;
 import org.supportbot.core.store.sqlite.SqliteIncidentStore;
 import org.supportbot.core.store.sqlite.SqliteOutboxStore;
 import org.supportbot.core.store.sqlite.SqliteTimerStore;
@@ -153,7 +153,7 @@ final class SlackWire implements AutoCloseable {
       }
     }
     db = SqliteDatabase.open(dir.resolve("desk.db"), SqliteDatabase.Durability.NORMAL);
-    held = org.supportbot.core.testing.HeldDirectoryStore.wrap(new SqliteDirectoryStore(db));
+    held = org.supportbot.core.testing.HeldDirectoryStore.wrap(JdbcDirectoryStore.owned(db));
     Directory directory = new Directory(held.store(), catalog::get);
     directory.register(Organization.of("acme", "ACME", "Acme Corp", "atheer").withPurchasedContacts(1));
     directory.store().bindChannel("slack", TEAM, ACME, "acme");

@@ -44,7 +44,7 @@ import org.supportbot.core.outbox.Backoff;
 import org.supportbot.core.outbox.Outbox;
 import org.supportbot.core.store.JdbcConversationStore;
 import org.supportbot.core.store.sqlite.SqliteDatabase;
-import org.supportbot.core.store.sqlite.SqliteDirectoryStore;
+import org.supportbot.core.store.JdbcDirectoryStore;
 import org.supportbot.core.store.sqlite.SqliteIncidentStore;
 import org.supportbot.core.store.sqlite.SqliteOutboxStore;
 import org.supportbot.core.store.sqlite.SqliteTimerStore;
@@ -88,7 +88,7 @@ public class DeskBenchmark {
     dir = Files.createTempDirectory("desk-bench");
     PolicyCatalog catalog = PolicyCatalog.bundled();
     db = SqliteDatabase.open(dir.resolve("desk.db"), SqliteDatabase.Durability.NORMAL);
-    Directory directory = new Directory(new SqliteDirectoryStore(db), catalog::get);
+    Directory directory = new Directory(JdbcDirectoryStore.owned(db), catalog::get);
     directory.register(Organization.of("umbrella", "UMB", "Umbrella", "resource-optimizer"));
     directory.store().bindChannel("bench", "W", "umbrella", "umbrella");
     for (int i = 0; i < CUSTOMERS; i++) {

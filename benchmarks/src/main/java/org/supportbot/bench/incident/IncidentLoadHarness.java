@@ -26,7 +26,7 @@ import org.supportbot.core.incident.MessageRef;
 import org.supportbot.core.incident.Origin;
 import org.supportbot.core.incident.TimerPlan;
 import org.supportbot.core.store.sqlite.SqliteDatabase;
-import org.supportbot.core.store.sqlite.SqliteDirectoryStore;
+import org.supportbot.core.store.JdbcDirectoryStore;
 import org.supportbot.core.store.sqlite.SqliteIncidentStore;
 import org.supportbot.core.store.sqlite.SqliteTimerStore;
 import org.supportbot.core.timer.TimerScheduler;
@@ -73,7 +73,7 @@ public final class IncidentLoadHarness {
   static Rig rig(Path file, SqliteDatabase.Durability durability, Clock clock, IncidentDesk.Listener listener) {
     SqliteDatabase db = SqliteDatabase.open(file, durability);
     SqliteTimerStore timers = new SqliteTimerStore(db);
-    Directory directory = new Directory(new SqliteDirectoryStore(db), CATALOG::get);
+    Directory directory = new Directory(JdbcDirectoryStore.owned(db), CATALOG::get);
     Organization org = Organization.of("acme", "ACME", "Acme", "atomrock").withLicences(10, 0);
     Identity reporter = new Identity("slack", "T1", "U1");
     directory.register(org);

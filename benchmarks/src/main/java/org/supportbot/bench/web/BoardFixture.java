@@ -34,7 +34,7 @@ import org.supportbot.core.outbox.Backoff;
 import org.supportbot.core.outbox.Outbox;
 import org.supportbot.core.store.JdbcConversationStore;
 import org.supportbot.core.store.sqlite.SqliteDatabase;
-import org.supportbot.core.store.sqlite.SqliteDirectoryStore;
+import org.supportbot.core.store.JdbcDirectoryStore;
 import org.supportbot.core.store.sqlite.SqliteIncidentStore;
 import org.supportbot.core.store.sqlite.SqliteOutboxStore;
 import org.supportbot.core.store.sqlite.SqliteTimerStore;
@@ -59,7 +59,7 @@ final class BoardFixture implements AutoCloseable {
   BoardFixture(Path dir, int open, Clock clock) throws IOException, org.supportbot.config.load.ConfigException {
     PolicyCatalog catalog = PolicyCatalog.bundled();
     db = SqliteDatabase.open(dir.resolve("board.db"), SqliteDatabase.Durability.NORMAL);
-    Directory directory = new Directory(new SqliteDirectoryStore(db), catalog::get);
+    Directory directory = new Directory(JdbcDirectoryStore.owned(db), catalog::get);
     for (String[] o : ORGS) {
       Organization org = Organization.of(o[0], o[1], o[0], o[2]);
       if (o[2].equals("atomrock")) {

@@ -27,7 +27,7 @@ import org.supportbot.core.outbox.Backoff;
 import org.supportbot.core.outbox.Outbox;
 import org.supportbot.core.store.JdbcConversationStore;
 import org.supportbot.core.store.sqlite.SqliteDatabase;
-import org.supportbot.core.store.sqlite.SqliteDirectoryStore;
+import org.supportbot.core.store.JdbcDirectoryStore;
 import org.supportbot.core.store.sqlite.SqliteIncidentStore;
 import org.supportbot.core.store.sqlite.SqliteOutboxStore;
 import org.supportbot.core.store.sqlite.SqliteTimerStore;
@@ -82,7 +82,7 @@ final class ChatFixture implements AutoCloseable {
     this.file = file;
     this.clock = clock;
     this.db = SqliteDatabase.open(file, SqliteDatabase.Durability.NORMAL);
-    this.directory = new Directory(new SqliteDirectoryStore(db), CATALOG::get);
+    this.directory = new Directory(JdbcDirectoryStore.owned(db), CATALOG::get);
     if (populate) {
       directory.register(Organization.of("acme", "ACME", "Acme Corp", "atheer"));
       directory.store().bindChannel("test", "W", "acme", "acme");

@@ -198,7 +198,7 @@ class SharedDatabaseRenderingTest {
   void theMessagesOfTheLogAreRecordedOnceWhenAnotherInstanceRendersTheSameEventsFirst() {
     Instance a = instance("a");
     Instance b = instance("b");
-    Directory directory = new Directory(new org.supportbot.core.store.postgres.PostgresDirectoryStore(a.db()),
+    Directory directory = new Directory(org.supportbot.core.store.JdbcDirectoryStore.shared(a.db()),
         CATALOG::get);
     directory.register(Organization.of("acme", "ACME", "Acme Corp", "atheer"));
     directory.store().bindChannel("test", "W", "acme", "acme");
@@ -240,7 +240,7 @@ class SharedDatabaseRenderingTest {
   void anIdleIntakeExpiredByTwoInstancesAtOnceIsAnnouncedOnceAndEnded() {
     Instance a = instance("a");
     Instance b = instance("b");
-    Directory directory = new Directory(new org.supportbot.core.store.postgres.PostgresDirectoryStore(a.db()),
+    Directory directory = new Directory(org.supportbot.core.store.JdbcDirectoryStore.shared(a.db()),
         CATALOG::get);
     directory.register(Organization.of("acme", "ACME", "Acme Corp", "atheer"));
     directory.store().bindChannel("test", "W", "acme", "acme");

@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.supportbot.core.store.sqlite.SqliteDatabase;
-import org.supportbot.core.store.sqlite.SqliteDirectoryStore;
+import org.supportbot.core.store.JdbcDirectoryStore;
 import org.supportbot.core.testing.DeskFixture;
 
 /** The seed policies' contact rules, enforced when a contact is added. */
@@ -21,7 +21,7 @@ class ContactLimitsTest {
   @Test
   void atomrockAllowsOneContactPerActiveCommercialLicenceNotCountingEvaluations() {
     try (SqliteDatabase db = SqliteDatabase.open(dir.resolve("a.db"), SqliteDatabase.Durability.NORMAL)) {
-      Directory d = new Directory(new SqliteDirectoryStore(db), DeskFixture.catalog()::get);
+      Directory d = new Directory(JdbcDirectoryStore.owned(db), DeskFixture.catalog()::get);
       Organization org = Organization.of("acme", "ACME", "Acme", "atomrock").withLicences(2, 5);
       d.register(org);
       assertThat(add(d, org, 1)).isInstanceOf(ContactAdmission.Admitted.class);
@@ -40,7 +40,7 @@ class ContactLimitsTest {
   @Test
   void atheerAllowsOneNamedContactUnlessMoreArePurchased() {
     try (SqliteDatabase db = SqliteDatabase.open(dir.resolve("b.db"), SqliteDatabase.Durability.NORMAL)) {
-      Directory d = new Directory(new SqliteDirectoryStore(db), DeskFixture.catalog()::get);
+      Directory d = new Directory(JdbcDirectoryStore.owned(db), DeskFixture.catalog()::get);
       Organization org = Organization.of("beta", "BETA", "Beta", "atheer");
       d.register(org);
       assertThat(add(d, org, 1)).isInstanceOf(ContactAdmission.Admitted.class);
@@ -58,7 +58,7 @@ class ContactLimitsTest {
   @Test
   void resourceOptimizerAllowsAnyNumberOfAuthorisedContacts() {
     try (SqliteDatabase db = SqliteDatabase.open(dir.resolve("c.db"), SqliteDatabase.Durability.NORMAL)) {
-      Directory d = new Directory(new SqliteDirectoryStore(db), DeskFixture.catalog()::get);
+      Directory d = new Directory(JdbcDirectoryStore.owned(db), DeskFixture.catalog()::get);
       Organization org = Organization.of("ro", "RO", "Ro Customer", "resource-optimizer");
       d.register(org);
       for (int i = 0; i < 40; i++) {
@@ -71,7 +71,7 @@ class ContactLimitsTest {
   @Test
   void aContactOfAnUnknownOrganizationIsRefused() {
     try (SqliteDatabase db = SqliteDatabase.open(dir.resolve("d.db"), SqliteDatabase.Durability.NORMAL)) {
-      Directory d = new Directory(new SqliteDirectoryStore(db), DeskFixture.catalog()::get);
+      Directory d = new Directory(JdbcDirectoryStore.owned(db), DeskFixture.catalog()::get);
       assertThat(d.addContact(new Contact("nobody", new Identity("slack", "T1", "U1"), "X")))
           .isEqualTo(new ContactAdmission.Refused("there is no organization \"nobody\"; register it first"));
     }
@@ -89,7 +89,7 @@ class ContactLimitsTest {
   @Test
   void organizationsAreFoundByTheirBoundChannel() {
     try (SqliteDatabase db = SqliteDatabase.open(dir.resolve("e.db"), SqliteDatabase.Durability.NORMAL)) {
-      SqliteDirectoryStore store = new SqliteDirectoryStore(db);
+      JdbcDirectoryStore store = JdbcDirectoryStore.owned(db);
       Directory d = new Directory(store, DeskFixture.catalog()::get);
       d.register(Organization.of("acme", "ACME", "Acme", "atomrock"));
       d.register(Organization.of("beta", "BETA", "Beta", "atheer"));
@@ -105,7 +105,7 @@ class ContactLimitsTest {
   @Test
   void engineersAndManagersAreKnownByIdentity() {
     try (SqliteDatabase db = SqliteDatabase.open(dir.resolve("f.db"), SqliteDatabase.Durability.NORMAL)) {
-      SqliteDirectoryStore store = new SqliteDirectoryStore(db);
+      JdbcDirectoryStore store = JdbcDirectoryStore.owned(db);
       Identity onSlack = new Identity("slack", "T1", "U9");
       Identity onDiscord = new Identity("discord", "guild-7", "4411");
       store.saveEngineer(new Engineer(onSlack, "Erin", Engineer.Role.ENGINEER));

@@ -9,6 +9,7 @@ import org.supportbot.core.outbox.OutboxStore;
 import org.supportbot.core.store.DeskStores;
 import org.supportbot.core.store.IncidentStore;
 import org.supportbot.core.store.JdbcConversationStore;
+import org.supportbot.core.store.JdbcDirectoryStore;
 import org.supportbot.core.timer.TimerStore;
 
 /** The store ports of a desk on PostgreSQL, for one instance of several. */
@@ -19,7 +20,7 @@ public final class PostgresDeskStores implements DeskStores {
   private final PostgresOutboxStore outbox;
   private final PostgresInboxStore inbox;
   private final JdbcConversationStore conversations;
-  private final PostgresDirectoryStore directory;
+  private final JdbcDirectoryStore directory;
 
   public PostgresDeskStores(PostgresDatabase db, Clock clock) {
     this.db = Objects.requireNonNull(db, "db");
@@ -28,7 +29,7 @@ public final class PostgresDeskStores implements DeskStores {
     this.outbox = new PostgresOutboxStore(db, clock);
     this.inbox = new PostgresInboxStore(db, clock);
     this.conversations = new JdbcConversationStore(db);
-    this.directory = new PostgresDirectoryStore(db);
+    this.directory = JdbcDirectoryStore.shared(db);
   }
 
   /** The database these stores live in. */

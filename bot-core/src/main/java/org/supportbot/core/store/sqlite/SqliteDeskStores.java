@@ -9,6 +9,7 @@ import org.supportbot.core.outbox.OutboxStore;
 import org.supportbot.core.store.DeskStores;
 import org.supportbot.core.store.IncidentStore;
 import org.supportbot.core.store.JdbcConversationStore;
+import org.supportbot.core.store.JdbcDirectoryStore;
 import org.supportbot.core.timer.TimerStore;
 
 /** The store ports of a desk on its SQLite file. */
@@ -19,7 +20,7 @@ public final class SqliteDeskStores implements DeskStores {
   private final SqliteOutboxStore outbox;
   private final SqliteInboxStore inbox;
   private final JdbcConversationStore conversations;
-  private final SqliteDirectoryStore directory;
+  private final JdbcDirectoryStore directory;
 
   public SqliteDeskStores(SqliteDatabase db, Clock clock) {
     this.db = Objects.requireNonNull(db, "db");
@@ -28,7 +29,7 @@ public final class SqliteDeskStores implements DeskStores {
     this.outbox = new SqliteOutboxStore(db);
     this.inbox = new SqliteInboxStore(db, clock);
     this.conversations = new JdbcConversationStore(db);
-    this.directory = new SqliteDirectoryStore(db);
+    this.directory = JdbcDirectoryStore.owned(db);
   }
 
   /** The database file these stores live in. */
