@@ -71,18 +71,17 @@ class PostgresConversationOrderTest {
         new Inbound.Said(text));
   }
 
-  private static Pending pending(InboxStore.Added added, Inbound in) {
-    return new Pending(added.id(), in, Optional.empty(), 0);
+  /** Adds {@code in} on {@code store}'s instance; the entry as that instance queues it. */
+  private static Pending add(InboxStore store, Inbound in) {
+    return new Pending(store.add(in, Optional.empty(), Optional.empty()).id(), in, Optional.empty(), 0);
   }
 
   @Test
   void anEntryWaitsForAnEarlierOneOfItsConversationOnAnotherInstanceWhichHandsItOn() {
     PostgresInboxStore a = inbox("a");
     PostgresInboxStore b = inbox("b");
-    Inbound first = said("Ev1", ANA, "my agent is down");
-    Inbound second = said("Ev2", ANA, "S1");
-    Pending one = pending(a.add(first, Optional.empty(), Optional.empty()), first);
-    Pending two = pending(b.add(second, Optional.empty(), Optional.empty()), second);
+    Pending one = add(a, said("Ev1", ANA, "one"));
+    Pending two = add(b, said("Ev2", ANA, "two"));
 
     assertThat(b.takeTurn(two)).as("Ev1 of the same conversation is pending on a").isFalse();
     assertThat(a.takeTurn(one)).isTrue();
@@ -102,13 +101,11 @@ class PostgresConversationOrderTest {
   void anotherConversationIsNotHeldUp() {
     PostgresInboxStore a = inbox("a");
     PostgresInboxStore b = inbox("b");
-    Inbound ana = said("Ev1", ANA, "my agent is down");
-    Inbound carl = said("Ev2", CARL, "and mine");
     Inbound inThread = new Inbound("Ev3", ANA, new ChatPlace("slack", "T1", "C1", "ACME-1"), false, T0,
         Optional.empty(), new Inbound.Said("any news?"));
-    Pending one = pending(a.add(ana, Optional.empty(), Optional.empty()), ana);
-    Pending two = pending(b.add(carl, Optional.empty(), Optional.empty()), carl);
-    Pending three = pending(b.add(inThread, Optional.empty(), Optional.empty()), inThread);
+    Pending one = add(a, said("Ev1", ANA, "my agent is down"));
+    Pending two = add(b, said("Ev2", CARL, "and mine"));
+    Pending three = add(b, inThread);
 
     assertThat(a.takeTurn(one)).isTrue();
     assertThat(b.takeTurn(two)).as("Carl in the same channel is another conversation").isTrue();
@@ -121,8 +118,7 @@ class PostgresConversationOrderTest {
     PostgresInboxStore b = inbox("b");
     List<Pending> added = new ArrayList<>();
     for (int i = 1; i <= 3; i++) {
-      Inbound in = said("Ev" + i, ANA, "message " + i);
-      added.add(pending(a.add(in, Optional.empty(), Optional.empty()), in));
+      added.add(add(a, said("Ev" + i, ANA, "message " + i)));
     }
     assertThat(a.takeTurn(added.get(0))).isTrue();
     // a dies here: it renews nothing any more
@@ -146,13 +142,11 @@ class PostgresConversationOrderTest {
   void aTurnHeldByALiveInstanceHoldsEvenWithoutAnEarlierEntryAndLapsesWithItsLease() {
     PostgresInboxStore a = inbox("a");
     PostgresInboxStore b = inbox("b");
-    Inbound first = said("Ev1", ANA, "one");
-    Inbound second = said("Ev2", ANA, "two");
-    Pending one = pending(a.add(first, Optional.empty(), Optional.empty()), first);
+    Pending one = add(a, said("Ev1", ANA, "one"));
     assertThat(a.takeTurn(one)).isTrue();
     // as when Ev1 failed on a (it no longer holds up the others) but a is still at it: here, a's turn is held on
     database("sql").write(c -> c.createStatement().executeUpdate("UPDATE inbox SET attempts = 1 WHERE id = " + one.id()));
-    Pending two = pending(b.add(second, Optional.empty(), Optional.empty()), second);
+    Pending two = add(b, said("Ev2", ANA, "two"));
     assertThat(b.takeTurn(two)).as("a holds the conversation's turn").isFalse();
 
     clock.advance(Duration.ofSeconds(10));
@@ -171,10 +165,8 @@ class PostgresConversationOrderTest {
   void aFailedEntryEndsItsTurnAndNoLongerHoldsUpItsConversation() {
     PostgresInboxStore a = inbox("a");
     PostgresInboxStore b = inbox("b");
-    Inbound first = said("Ev1", ANA, "one");
-    Inbound second = said("Ev2", ANA, "two");
-    Pending one = pending(a.add(first, Optional.empty(), Optional.empty()), first);
-    Pending two = pending(b.add(second, Optional.empty(), Optional.empty()), second);
+    Pending one = add(a, said("Ev1", ANA, "one"));
+    Pending two = add(b, said("Ev2", ANA, "two"));
     assertThat(a.takeTurn(one)).isTrue();
     assertThat(b.takeTurn(two)).isFalse();
     assertThat(a.failed(one.id())).isEqualTo(1);
