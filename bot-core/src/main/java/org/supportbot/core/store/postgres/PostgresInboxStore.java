@@ -170,6 +170,12 @@ public final class PostgresInboxStore implements InboxStore {
     long now = clock.instant().toEpochMilli();
     return db.write(c -> {
       lockConversation(c, conversation);
+      try (PreparedStatement name = c.prepareStatement("UPDATE inbox SET conversation = ? WHERE id = ?"
+          + " AND conversation IS NULL")) {
+        name.setString(1, conversation); // an entry written before conversations were kept: named now
+        name.setLong(2, entry.id());
+        name.executeUpdate();
+      }
       boolean earlier;
       try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM inbox WHERE conversation = ? AND id < ?"
           + " AND done_ms IS NULL AND attempts = 0 LIMIT 1")) {
@@ -215,6 +221,10 @@ public final class PostgresInboxStore implements InboxStore {
         return List.<Pending>of();
       }
       String conv = conversation.get();
+      if (!turnFree(c, conv, now)) {
+        // another instance took the turn over meanwhile (this one's lease lapsed while it handled): it hands on
+        return List.<Pending>of();
+      }
       try (PreparedStatement next = c.prepareStatement("UPDATE inbox SET claimed_by = ?, lease_until_ms = ?"
           + " WHERE id = (SELECT id FROM inbox WHERE conversation = ? AND done_ms IS NULL AND attempts = 0"
           + " ORDER BY id LIMIT 1) AND (claimed_by IS NULL OR claimed_by = ? OR lease_until_ms < ?)"
