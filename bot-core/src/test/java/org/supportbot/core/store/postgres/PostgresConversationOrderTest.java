@@ -175,6 +175,36 @@ class PostgresConversationOrderTest {
     assertThat(b.takeTurn(two)).isTrue();
   }
 
+  @Test
+  void aHolderWhoseTurnWasTakenOverMeanwhileHandsNothingOn() {
+    PostgresInboxStore a = inbox("a");
+    PostgresInboxStore b = inbox("b");
+    Pending one = add(a, said("Ev1", ANA, "one"));
+    Pending two = add(a, said("Ev2", ANA, "two"));
+    assertThat(a.takeTurn(one)).isTrue();
+    // a stalls for longer than its lease; b takes the conversation's first entry over and gets the turn
+    clock.advance(PostgresDatabase.LEASE.plusSeconds(1));
+    assertThat(b.takeOver("slack", 10)).extracting(Pending::id).containsExactly(one.id());
+    assertThat(b.takeTurn(one)).isTrue();
+
+    assertThat(a.handOn(one.id(), clock.instant())).as("a finishes late: the turn is b's").isEmpty();
+    assertThat(b.handOn(one.id(), clock.instant())).extracting(Pending::id).as("b hands on").containsExactly(two.id());
+    assertThat(b.takeTurn(two)).isTrue();
+  }
+
+  @Test
+  void anEntryWrittenBeforeConversationsWereKeptIsNamedAtItsTurnAndHoldsUpTheNextFromThen() {
+    PostgresInboxStore a = inbox("a");
+    PostgresInboxStore b = inbox("b");
+    Pending one = add(a, said("Ev1", ANA, "one"));
+    database("sql").write(c -> c.createStatement().executeUpdate("UPDATE inbox SET conversation = NULL WHERE id = "
+        + one.id()));
+    assertThat(a.takeTurn(one)).isTrue();
+    Pending two = add(b, said("Ev2", ANA, "two"));
+    assertThat(b.takeTurn(two)).as("Ev1 is named now, pending, and a holds the turn").isFalse();
+    assertThat(a.handOn(one.id(), clock.instant())).extracting(Pending::id).containsExactly(two.id());
+  }
+
   /**
    * Two instances, each handling on its own lanes as the Slack adapter does, get the entries of 6 conversations
    * alternately (the first of a conversation on a, the second on b, ...), while handling: every entry is handled
