@@ -516,9 +516,12 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
       log.error("firing the desk's timers failed", e);
     }
     try {
-      // on a database several instances share: what another instance acknowledged and did not handle
-      for (InboxStore.Pending p : inbox.takeOver(DiscordRenderer.PLATFORM, 500)) {
-        run(new InboxStore.Added(p.id(), false, true), p.inbound(), null, false);
+      // on a database several instances share: what another instance acknowledged and did not handle; a
+      // takeover gives the first pending entry of each conversation, so take again until none is left
+      for (List<InboxStore.Pending> taken; !(taken = inbox.takeOver(DiscordRenderer.PLATFORM, 500)).isEmpty(); ) {
+        for (InboxStore.Pending p : taken) {
+          run(new InboxStore.Added(p.id(), false, true), p.inbound(), null, false);
+        }
       }
     } catch (RuntimeException e) {
       log.error("taking over the inbox entries of other instances failed ({})", e.getClass().getSimpleName());

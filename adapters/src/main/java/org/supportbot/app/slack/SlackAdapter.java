@@ -678,19 +678,30 @@ public final class SlackAdapter implements AutoCloseable {
    * Handles an inbox entry (on its conversation's lane, or read back at start) and marks it done. The desk ignores a key it has handled, so an
    * entry handled before a crash but not yet marked done has no second effect. A failure leaves the entry
    * pending for Slack's retry or the next start, up to {@link #MAX_ATTEMPTS}.
+   *
+   * <p>On a database several instances share, the entry is handled only when it is its conversation's turn
+   * ({@link InboxStore#takeTurn}): an earlier entry of the conversation another instance holds goes first, and
+   * that instance hands this one on when done. Once done here, the conversation's next entry, if handed on to
+   * this instance, is queued on the lane.
    */
   private void process(InboxStore.Pending entry) {
     long started = System.nanoTime();
-    // a workspace the payload did not give, and a reacted message's text, asked of Slack after the ack
-    Inbound in = withMessageText(teams.resolve(entry.inbound()));
+    List<InboxStore.Pending> next = List.of();
+    Inbound in = entry.inbound();
     try {
+      if (!inbox.takeTurn(entry)) {
+        LOG.debug("slack: {} waits for an earlier entry of its conversation", entry.inbound().key());
+        return;
+      }
+      // a workspace the payload did not give, and a reacted message's text, asked of Slack after the ack
+      in = withMessageText(teams.resolve(entry.inbound()));
       List<Delivery> out = desk.handleTracked(in);
       Optional<ModalAsk> modalAsk = entry.extra().flatMap(this::readAsk);
       if (modalAsk.isPresent()) {
         out = openModal(in, modalAsk.get(), out);
       }
       deliver(link.router().keep(PLATFORM, out));
-      inbox.done(entry.id(), clock.instant());
+      next = inbox.handOn(entry.id(), clock.instant());
       link.metrics().handled(PLATFORM, in, true, java.time.Duration.ofNanos(System.nanoTime() - started));
     } catch (RuntimeException e) {
       LOG.error("slack: handling {} failed", in.key(), e);
@@ -699,6 +710,7 @@ public final class SlackAdapter implements AutoCloseable {
     } finally {
       queued.remove(entry.id());
     }
+    next.forEach(this::queue);
   }
 
   private void giveUpAfterAttempts(InboxStore.Pending entry) {

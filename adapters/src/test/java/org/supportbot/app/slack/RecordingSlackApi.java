@@ -41,8 +41,8 @@ public final class RecordingSlackApi implements AutoCloseable {
   private final List<Call> limited = new CopyOnWriteArrayList<>();
   private final AtomicInteger sequence = new AtomicInteger();
   private volatile String viewsOpenError;
-  private volatile String appToken = "";
-  private volatile String socketUrl = "";
+  /** Socket Mode URLs by app-level token. */
+  private final Map<String, String> sockets = new java.util.concurrent.ConcurrentHashMap<>();
   private volatile String scopes = "commands,chat:write,chat:write.public,channels:history,groups:history,im:history,users:read";
 
   /** Tier 3 as Slack enforces it: chat.update calls per minute per workspace before 429s. */
@@ -152,8 +152,7 @@ public final class RecordingSlackApi implements AutoCloseable {
 
   /** Answers apps.connections.open for {@code token} (an app-level token) with {@code url}. */
   void openSocketsAt(String token, String url) {
-    appToken = token;
-    socketUrl = url;
+    sockets.put(token, url);
   }
 
   /** The scopes auth.test reports in its X-OAuth-Scopes header, as Slack does. */
@@ -298,7 +297,7 @@ public final class RecordingSlackApi implements AutoCloseable {
       }
       String body;
       if (method.equals("apps.connections.open")) {
-        body = !appToken.isEmpty() && given.equals(appToken) ? "{\"ok\":true,\"url\":\"" + socketUrl + "\"}"
+        body = sockets.containsKey(given) ? "{\"ok\":true,\"url\":\"" + sockets.get(given) + "\"}"
             : "{\"ok\":false,\"error\":\"invalid_auth\"}";
       } else if (!given.equals(token)) {
         body = "{\"ok\":false,\"error\":\"invalid_auth\"}";

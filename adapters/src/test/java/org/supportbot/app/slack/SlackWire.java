@@ -106,7 +106,7 @@ final class SlackWire implements AutoCloseable {
   };
   final SlackRequestVerifier signer = new SlackRequestVerifier(SECRET, clock);
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Await.HUNG).build();
-  private final ObjectMapper json = new ObjectMapper();
+  private static final ObjectMapper json = new ObjectMapper();
 
   static final String APP_TOKEN = "xapp-test-socket-token";
 
@@ -258,13 +258,13 @@ final class SlackWire implements AutoCloseable {
     return "payload=" + URLEncoder.encode(payload.toString(), StandardCharsets.UTF_8);
   }
 
-  ObjectNode user(ObjectNode parent, Identity who) {
+  static ObjectNode user(ObjectNode parent, Identity who) {
     return parent.putObject("user").put("id", who.userId()).put("username", who.userId().toLowerCase())
         .put("name", who.userId().toLowerCase()).put("team_id", who.workspace());
   }
 
   /** A view_submission of the intake modal with these answers. */
-  ObjectNode viewSubmission(Identity who, String viewId, String privateMetadata, Map<String, String> typed,
+  static ObjectNode viewSubmission(Identity who, String viewId, String privateMetadata, Map<String, String> typed,
       Map<String, String> selected) {
     ObjectNode p = json.createObjectNode().put("type", "view_submission");
     p.putObject("team").put("id", TEAM).put("domain", "vendor");
@@ -338,9 +338,15 @@ final class SlackWire implements AutoCloseable {
    * team, the app's authorization is the vendor's.
    */
   String messageEvent(String eventId, Identity author, String channel, String ts, String threadTs, String text) {
+    return messageEvent(clock.instant(), eventId, author, channel, ts, threadTs, text);
+  }
+
+  /** {@link #messageEvent(String, Identity, String, String, String, String)} sent at {@code at}. */
+  static String messageEvent(Instant at, String eventId, Identity author, String channel, String ts, String threadTs,
+      String text) {
     ObjectNode p = json.createObjectNode().put("token", "legacy-verification-token").put("team_id", author.workspace())
         .put("context_team_id", TEAM).put("api_app_id", "A0APP").put("type", "event_callback")
-        .put("event_id", eventId).put("event_time", clock.instant().getEpochSecond())
+        .put("event_id", eventId).put("event_time", at.getEpochSecond())
         .put("is_ext_shared_channel", true).put("event_context", "4-eyJldCI6Im1lc3NhZ2UifQ");
     ObjectNode e = p.putObject("event").put("type", "message").put("channel", channel).put("user", author.userId())
         .put("text", text).put("ts", ts).put("team", author.workspace()).put("user_team", author.workspace())

@@ -166,16 +166,9 @@ public final class SupportDesk {
     }
   }
 
-  /**
-   * The conversation an inbound belongs to, within which inbounds are handled one at a time and in
-   * order: the case thread it was typed in, or else the person in that channel (or direct message),
-   * which also holds the person's unfinished intake there.
-   */
+  /** The conversation an inbound belongs to ({@link Inbound#conversation}). */
   public static String conversationOf(Inbound in) {
-    ChatPlace p = in.place();
-    String channel = p.platform() + "/" + p.workspace() + "/" + p.channel();
-    return p.thread().isEmpty() ? channel + "/@" + in.person().workspace() + "/" + in.person().userId()
-        : channel + "/" + p.thread();
+    return in.conversation();
   }
 
   private ReentrantLock conversationLock(String conversation) {

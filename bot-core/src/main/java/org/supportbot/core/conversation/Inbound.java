@@ -34,6 +34,17 @@ public record Inbound(String key, Identity person, ChatPlace place, boolean dire
     Objects.requireNonNull(input, "input");
   }
 
+  /**
+   * The conversation this inbound belongs to, within which inbounds are handled one at a time and in
+   * order: the case thread it was typed in, or else the person in that channel (or direct message),
+   * which also holds the person's unfinished intake there.
+   */
+  public String conversation() {
+    String channel = place.platform() + "/" + place.workspace() + "/" + place.channel();
+    return place.thread().isEmpty() ? channel + "/@" + person.workspace() + "/" + person.userId()
+        : channel + "/" + place.thread();
+  }
+
   /** What a person did. */
   public sealed interface Input {}
 

@@ -45,10 +45,37 @@ public interface InboxStore {
     return List.of();
   }
 
-  /** The entry was handled (or given up on): it is no longer pending. */
+  /**
+   * Whether this instance may handle {@code entry} now, keeping the order of its conversation
+   * ({@link Inbound#conversation}) across instances: true when no earlier entry of the conversation is
+   * pending (one that failed before does not count) and no other live instance holds the conversation's turn;
+   * this instance then holds the turn until it {@link #handOn hands it on}. When false, the entry is left to
+   * the instance whose turn it is, which {@link #handOn hands it on} once done with the earlier one (or, if
+   * that instance dies, to whichever instance {@link #takeOver takes it over} once its lease lapses). A store
+   * one process owns keeps no turns (the process orders a conversation in memory): always true.
+   */
+  default boolean takeTurn(Pending entry) {
+    return true;
+  }
+
+  /**
+   * Marks the entry {@link #done} and hands its conversation's turn on: returns the conversation's next pending
+   * entry, now leased to this instance, when no other live instance holds it (handle it next, in this order);
+   * otherwise the turn is released and the holder of the next entry takes it. A store one process owns: as
+   * {@link #done}, returning none.
+   */
+  default List<Pending> handOn(long id, Instant at) {
+    done(id, at);
+    return List.of();
+  }
+
+  /** The entry was handled (or given up on): it is no longer pending; a turn this instance held for it ends. */
   void done(long id, Instant at);
 
-  /** Handling the entry failed; it stays pending. Returns the number of failed attempts so far. */
+  /**
+   * Handling the entry failed; it stays pending, and a turn this instance held for it ends (a failed entry no
+   * longer holds up the later ones of its conversation). Returns the number of failed attempts so far.
+   */
   int failed(long id);
 
   /** How many entries of {@code platform} are pending. */

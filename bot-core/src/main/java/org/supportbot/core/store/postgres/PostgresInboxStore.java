@@ -21,6 +21,12 @@ import org.supportbot.core.store.sqlite.JsonCodec;
  * for {@link PostgresDatabase#LEASE}; {@link #pending} leases the entries nobody holds (or whose lease lapsed)
  * with {@code FOR UPDATE SKIP LOCKED}, so two instances never get the same entry; and a retried delivery of
  * a key another instance holds comes back not {@link Added#pending() pending} here, so only the holder handles it.
+ *
+ * <p>One conversation's entries are handled one at a time and in inbox order across instances ({@link #takeTurn},
+ * {@link #handOn}): each entry names its conversation, an instance holds the conversation's turn (a row of
+ * {@code inbox_turns}, leased and renewed like the entries) while it handles one, and the checks and hand-overs of
+ * one conversation run under a transaction-scoped advisory lock on its name, so they never interleave. Nothing is
+ * held across transactions but the leased turn: an instance that dies loses it when the lease lapses.
  * What people typed is redacted before it is stored, as on SQLite.
  */
 public final class PostgresInboxStore implements InboxStore {
@@ -45,8 +51,8 @@ public final class PostgresInboxStore implements InboxStore {
     return db.write(c -> {
       Optional<Long> inserted;
       try (PreparedStatement insert = c.prepareStatement("INSERT INTO inbox (idem_key, platform, body, extra, received_ms,"
-          + " attempts, claimed_by, lease_until_ms) VALUES (?, ?, ?, ?, ?, 0, ?, ?) ON CONFLICT (idem_key) DO NOTHING"
-          + " RETURNING id")) {
+          + " attempts, claimed_by, lease_until_ms, conversation) VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?)"
+          + " ON CONFLICT (idem_key) DO NOTHING RETURNING id")) {
         insert.setString(1, in.key());
         insert.setString(2, in.place().platform());
         insert.setString(3, body);
@@ -54,6 +60,7 @@ public final class PostgresInboxStore implements InboxStore {
         insert.setLong(5, now);
         insert.setString(6, db.instance());
         insert.setLong(7, leaseUntil);
+        insert.setString(8, in.conversation());
         try (ResultSet rs = insert.executeQuery()) {
           inserted = rs.next() ? Optional.of(rs.getLong(1)) : Optional.empty();
         }
@@ -93,9 +100,15 @@ public final class PostgresInboxStore implements InboxStore {
     return lease(platform, limit, false, "claimed_by IS NULL OR claimed_by = ? OR lease_until_ms < ?");
   }
 
+  /**
+   * Also renews the conversation turns this instance holds. Of a conversation it takes only the first pending
+   * entry: the later ones are handed on by whoever handles it ({@link #handOn}).
+   */
   @Override
   public List<Pending> takeOver(String platform, int limit) {
-    return lease(platform, limit, true, "claimed_by IS NULL OR (claimed_by <> ? AND lease_until_ms < ?)");
+    return lease(platform, limit, true, "(claimed_by IS NULL OR (claimed_by <> ? AND lease_until_ms < ?))"
+        + " AND NOT EXISTS (SELECT 1 FROM inbox e WHERE e.conversation = inbox.conversation AND e.done_ms IS NULL"
+        + " AND e.attempts = 0 AND e.id < inbox.id)");
   }
 
   /**
@@ -111,11 +124,19 @@ public final class PostgresInboxStore implements InboxStore {
     long now = clock.instant().toEpochMilli();
     List<Pending> out = db.write(c -> {
       if (renewOwn) {
-        try (PreparedStatement renew = c.prepareStatement("UPDATE inbox SET lease_until_ms = ? WHERE claimed_by = ?"
-            + " AND platform = ? AND done_ms IS NULL")) {
+        // rows another transaction is changing right now are skipped (renewed at the next tick): a renewal never
+        // waits on a hand-over, so the two cannot deadlock
+        try (PreparedStatement renew = c.prepareStatement("UPDATE inbox SET lease_until_ms = ? WHERE id IN (SELECT id"
+            + " FROM inbox WHERE claimed_by = ? AND platform = ? AND done_ms IS NULL FOR UPDATE SKIP LOCKED)")) {
           renew.setLong(1, now + PostgresDatabase.LEASE.toMillis());
           renew.setString(2, db.instance());
           renew.setString(3, platform);
+          renew.executeUpdate();
+        }
+        try (PreparedStatement renew = c.prepareStatement("UPDATE inbox_turns SET lease_until_ms = ? WHERE conversation IN"
+            + " (SELECT conversation FROM inbox_turns WHERE holder = ? FOR UPDATE SKIP LOCKED)")) {
+          renew.setLong(1, now + PostgresDatabase.LEASE.toMillis());
+          renew.setString(2, db.instance());
           renew.executeUpdate();
         }
       }
@@ -143,21 +164,120 @@ public final class PostgresInboxStore implements InboxStore {
   }
 
   @Override
+  public boolean takeTurn(Pending entry) {
+    Objects.requireNonNull(entry, "entry");
+    String conversation = entry.inbound().conversation();
+    long now = clock.instant().toEpochMilli();
+    return db.write(c -> {
+      lockConversation(c, conversation);
+      try (PreparedStatement name = c.prepareStatement("UPDATE inbox SET conversation = ? WHERE id = ?"
+          + " AND conversation IS NULL")) {
+        name.setString(1, conversation); // an entry written before conversations were kept: named now
+        name.setLong(2, entry.id());
+        name.executeUpdate();
+      }
+      boolean earlier;
+      try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM inbox WHERE conversation = ? AND id < ?"
+          + " AND done_ms IS NULL AND attempts = 0 LIMIT 1")) {
+        ps.setString(1, conversation);
+        ps.setLong(2, entry.id());
+        try (ResultSet rs = ps.executeQuery()) {
+          earlier = rs.next();
+        }
+      }
+      if (!earlier && turnFree(c, conversation, now)) {
+        try (PreparedStatement mine = c.prepareStatement("UPDATE inbox SET lease_until_ms = ? WHERE id = ?"
+            + " AND done_ms IS NULL AND claimed_by = ?")) {
+          mine.setLong(1, now + PostgresDatabase.LEASE.toMillis());
+          mine.setLong(2, entry.id());
+          mine.setString(3, db.instance());
+          if (mine.executeUpdate() == 0) {
+            return false; // done meanwhile, or taken over by another instance after this one's lease lapsed
+          }
+        }
+        holdTurn(c, conversation, now);
+        return true;
+      }
+      // not this entry's turn yet: leave it to the instance whose turn it is, which hands it on
+      try (PreparedStatement release = c.prepareStatement("UPDATE inbox SET claimed_by = NULL, lease_until_ms = NULL"
+          + " WHERE id = ? AND claimed_by = ? AND done_ms IS NULL")) {
+        release.setLong(1, entry.id());
+        release.setString(2, db.instance());
+        release.executeUpdate();
+      }
+      return false;
+    });
+  }
+
+  @Override
+  public List<Pending> handOn(long id, Instant at) {
+    Objects.requireNonNull(at, "at");
+    long now = clock.instant().toEpochMilli();
+    return db.write(c -> {
+      Optional<String> conversation = conversationOf(c, id);
+      conversation.ifPresent(conv -> lockConversation(c, conv));
+      markDone(c, id, at);
+      if (conversation.isEmpty()) {
+        return List.<Pending>of();
+      }
+      String conv = conversation.get();
+      if (!turnFree(c, conv, now)) {
+        // another instance took the turn over meanwhile (this one's lease lapsed while it handled): it hands on
+        return List.<Pending>of();
+      }
+      try (PreparedStatement next = c.prepareStatement("UPDATE inbox SET claimed_by = ?, lease_until_ms = ?"
+          + " WHERE id = (SELECT id FROM inbox WHERE conversation = ? AND done_ms IS NULL AND attempts = 0"
+          + " ORDER BY id LIMIT 1) AND (claimed_by IS NULL OR claimed_by = ? OR lease_until_ms < ?)"
+          + " RETURNING id, body, extra, attempts")) {
+        next.setString(1, db.instance());
+        next.setLong(2, now + PostgresDatabase.LEASE.toMillis());
+        next.setString(3, conv);
+        next.setString(4, db.instance());
+        next.setLong(5, now);
+        try (ResultSet rs = next.executeQuery()) {
+          if (rs.next()) {
+            Pending p = new Pending(rs.getLong(1), json.read(rs.getString(2), Inbound.class),
+                Optional.ofNullable(rs.getString(3)), rs.getInt(4));
+            holdTurn(c, conv, now);
+            return List.of(p);
+          }
+        }
+      }
+      releaseTurn(c, conv);
+      return List.<Pending>of();
+    });
+  }
+
+  @Override
   public void done(long id, Instant at) {
     Objects.requireNonNull(at, "at");
     db.write(c -> {
-      try (PreparedStatement ps = c.prepareStatement("UPDATE inbox SET done_ms = ?, claimed_by = NULL,"
-          + " lease_until_ms = NULL WHERE id = ? AND done_ms IS NULL")) {
-        ps.setLong(1, at.toEpochMilli());
-        ps.setLong(2, id);
-        return ps.executeUpdate();
+      Optional<String> conversation = conversationOf(c, id);
+      if (conversation.isPresent()) {
+        lockConversation(c, conversation.get());
+        releaseTurn(c, conversation.get());
       }
+      return markDone(c, id, at);
     });
+  }
+
+  private static int markDone(Connection c, long id, Instant at) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("UPDATE inbox SET done_ms = ?, claimed_by = NULL,"
+        + " lease_until_ms = NULL WHERE id = ? AND done_ms IS NULL")) {
+      ps.setLong(1, at.toEpochMilli());
+      ps.setLong(2, id);
+      return ps.executeUpdate();
+    }
   }
 
   @Override
   public int failed(long id) {
     return db.write(c -> {
+      Optional<String> conversation = conversationOf(c, id);
+      if (conversation.isPresent()) {
+        lockConversation(c, conversation.get());
+        releaseTurn(c, conversation.get());
+      }
       try (PreparedStatement ps = c.prepareStatement("UPDATE inbox SET attempts = attempts + 1 WHERE id = ?"
           + " RETURNING attempts")) {
         ps.setLong(1, id);
@@ -166,6 +286,62 @@ public final class PostgresInboxStore implements InboxStore {
         }
       }
     });
+  }
+
+  /** The conversation an entry belongs to; empty for an unknown id or an entry written before conversations were kept. */
+  private static Optional<String> conversationOf(Connection c, long id) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT conversation FROM inbox WHERE id = ?")) {
+      ps.setLong(1, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
+      }
+    }
+  }
+
+  /** The key space of the conversation locks ("Inbx"), apart from the other advisory locks' 64-bit keys. */
+  private static final int CONVERSATION_LOCKS = 0x496e_6278;
+
+  /**
+   * Serializes this transaction with every other check or hand-over of {@code conversation} (on any instance)
+   * until it ends. Each transaction takes one such lock, before any row lock, so they cannot deadlock.
+   */
+  private static void lockConversation(Connection c, String conversation) {
+    try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(?, hashtext(?))")) {
+      ps.setInt(1, CONVERSATION_LOCKS);
+      ps.setString(2, conversation);
+      ps.executeQuery().close();
+    } catch (SQLException e) {
+      throw new IllegalStateException("locking a conversation of the inbox failed (" + e.getSQLState() + ")", e);
+    }
+  }
+
+  /** Whether nobody, this instance, or an instance whose lease lapsed holds the conversation's turn. */
+  private boolean turnFree(Connection c, String conversation, long now) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT holder, lease_until_ms FROM inbox_turns WHERE conversation = ?")) {
+      ps.setString(1, conversation);
+      try (ResultSet rs = ps.executeQuery()) {
+        return !rs.next() || rs.getString(1).equals(db.instance()) || rs.getLong(2) < now;
+      }
+    }
+  }
+
+  private void holdTurn(Connection c, String conversation, long now) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO inbox_turns (conversation, holder, lease_until_ms)"
+        + " VALUES (?, ?, ?) ON CONFLICT (conversation) DO UPDATE SET holder = excluded.holder,"
+        + " lease_until_ms = excluded.lease_until_ms")) {
+      ps.setString(1, conversation);
+      ps.setString(2, db.instance());
+      ps.setLong(3, now + PostgresDatabase.LEASE.toMillis());
+      ps.executeUpdate();
+    }
+  }
+
+  private void releaseTurn(Connection c, String conversation) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("DELETE FROM inbox_turns WHERE conversation = ? AND holder = ?")) {
+      ps.setString(1, conversation);
+      ps.setString(2, db.instance());
+      ps.executeUpdate();
+    }
   }
 
   @Override
