@@ -60,7 +60,10 @@ import java.util.regex.Pattern;
  *
  * <p>Run: {@code ./mvnw -B -ntp -q -Pbenchmarks package -DskipTests -pl adapters,benchmarks -am && $JAVA_HOME/bin/java -cp
  * benchmarks/target/benchmarks.jar org.supportbot.bench.live.DiscordCrashHarness kills=20 rate=6}; other options:
- * {@code orgs=4}, {@code seed=1}, {@code jar=adapters/target/supportbot.jar}, {@code dir=target/live-discord}.
+ * {@code orgs=4}, {@code seed=1}, {@code jar=adapters/target/supportbot.jar}, {@code dir=target/live-discord},
+ * {@code lose=0.02} (the fake makes that fraction of message creates and interaction follow-ups and then closes
+ * the connection without answering, as a lost answer or a request timed out after Discord made the message).
+ * Intake-expiry notices are counted per person (one intake each here), wherever they went.
  */
 public final class DiscordCrashHarness {
   private static final String TOKEN = "fake-discord-harness-token";
@@ -138,6 +141,7 @@ public final class DiscordCrashHarness {
     this.fake = new FakeDiscordApi(TOKEN, channels, clock);
     this.opsPort = freePort();
     fake.listen(this::seen);
+    fake.loseAnswers(Double.parseDouble(opts.getOrDefault("lose", "0")), Long.parseLong(opts.getOrDefault("seed", "1")));
   }
 
   public static void main(String[] args) throws Exception {
@@ -614,7 +618,8 @@ public final class DiscordCrashHarness {
         digests.merge(m.get("channel_id").asText(), 1, Integer::sum);
       }
       if (content.startsWith("Your unfinished support request has expired")) {
-        expiries.merge(m.get("channel_id").asText(), 1, Integer::sum);
+        // one intake per person here: a second notice to one person is a duplicate, wherever it went
+        expiries.merge(expiredFor(m), 1, Integer::sum);
       }
     }
     long dupNonce = byNonce.values().stream().filter(n -> n > 1).count();
@@ -626,9 +631,9 @@ public final class DiscordCrashHarness {
             .substring(0, Math.min(120, k.length())));
       }
     });
-    expiries.forEach((channel, n) -> {
+    expiries.forEach((person, n) -> {
       if (n > 1) {
-        System.out.println("  intake expiry notice " + n + " times in channel " + channel);
+        System.out.println("  intake expiry notice " + n + " times to " + person);
       }
     });
     Map<String, Integer> threadsPerCase = new HashMap<>();
@@ -654,9 +659,10 @@ public final class DiscordCrashHarness {
         + " restart): " + askedInChannel.get() + ", answered there by button or form");
     System.out.println("duplicate posts: " + dupNonce + " by nonce (" + fake.nonceReplays()
         + " retried creates answered from their nonce), " + dupFollowUps + " follow-ups said twice to one interaction, "
-        + withoutNonce + " channel posts without a nonce");
-    System.out.println("timers: digest posts " + digests + " (expected one), intake expiry notices " + expiries.size()
-        + " (twice to one person: " + expiredTwice + "), intakes left past their expiry: " + intakesLeft
+        + withoutNonce + " channel posts without a nonce; answers the fake lost after making the message (lose="
+        + opts.getOrDefault("lose", "0") + "): " + fake.lostAnswers());
+    System.out.println("timers: digest posts " + digests + " (expected one), intake expiry notices to " + expiries.size()
+        + " people (twice to one person: " + expiredTwice + "), intakes left past their expiry: " + intakesLeft
         + ", SLA timers fired " + timersFired + ", due over a minute ago and not fired: " + timersMissed);
     List<Long> restarts = startMillis.subList(1, startMillis.size()).stream().sorted().toList();
     if (!restarts.isEmpty()) {
@@ -669,6 +675,25 @@ public final class DiscordCrashHarness {
           + median(later.stream().map(f -> f.readBacks == 0 ? 0 : f.lastReadBack - f.commands).toList()) + " ("
           + median(later.stream().map(f -> (long) f.readBacks * 1_000_000).toList()) + " history requests)");
     }
+  }
+
+  /**
+   * Whom an intake-expiry notice was for: the person whose interaction it followed up (ephemeral, in the
+   * organization's channel), the person of a direct-message channel, or the person a channel message is
+   * addressed to; the channel itself when none of these tells.
+   */
+  private String expiredFor(JsonNode m) {
+    String channel = m.get("channel_id").asText();
+    if (m.has("interaction_token")) {
+      Person who = byInteraction.get(m.get("interaction_token").asText().substring("itok-".length()));
+      return who != null ? who.user() : "an interaction in " + channel;
+    }
+    String recipient = fake.recipient(channel);
+    if (recipient != null) {
+      return recipient;
+    }
+    Matcher to = ADDRESSED.matcher(m.path("content").asText());
+    return to.find() ? to.group(1) : "channel " + channel;
   }
 
   private static long median(List<Long> nanos) {
