@@ -1189,7 +1189,9 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
         return false;
       }
       if (t instanceof java.io.IOException) {
-        return !(t instanceof java.net.SocketTimeoutException) || !String.valueOf(t.getMessage()).startsWith("connect");
+        // a connect timeout ("Connect timed out") sent nothing; a read or write timeout may hide a call carried out
+        return !(t instanceof java.net.SocketTimeoutException)
+            || !String.valueOf(t.getMessage()).toLowerCase(java.util.Locale.ROOT).startsWith("connect");
       }
     }
     return false;

@@ -86,4 +86,20 @@ class RateLimitCounterTest {
     }
     assertThat(posts.get()).as("each request sent once by the client").isEqualTo(7);
   }
+
+  /** Which failures may hide a call Discord carried out: those after the request went out, not before. */
+  @Test
+  void anAnswerIsLostWhenTheCallWentOutAndNoAnswerCame() {
+    assertThat(DiscordAdapter.answerLost(new RuntimeException(new java.net.SocketTimeoutException("timeout"))))
+        .as("read timeout").isTrue();
+    assertThat(DiscordAdapter.answerLost(new RuntimeException(new IOException("unexpected end of stream"))))
+        .as("connection broken before the answer").isTrue();
+    assertThat(DiscordAdapter.answerLost(new RuntimeException(new RateLimitCounter.AnswerLost(504))))
+        .as("the edge lost the answer").isTrue();
+    assertThat(DiscordAdapter.answerLost(new RuntimeException(new java.net.SocketTimeoutException("Connect timed out"))))
+        .as("connect timeout: nothing sent").isFalse();
+    assertThat(DiscordAdapter.answerLost(new RuntimeException(new java.net.ConnectException("Connection refused"))))
+        .as("refused connection: nothing sent").isFalse();
+    assertThat(DiscordAdapter.answerLost(new IllegalStateException("Discord answered 404"))).as("an answer").isFalse();
+  }
 }
