@@ -25,7 +25,7 @@ import org.supportbot.core.testing.Await;
 class DiscordLostAnswerTest {
 
   /** The request timeout of the test that holds an answer past it; the others keep the default. */
-  private static final Duration SHORT_TIMEOUT = Duration.ofSeconds(2);
+  private static final Duration SHORT_TIMEOUT = Duration.ofSeconds(5);
 
   @TempDir Path dir;
   private FakeDiscord fake;
