@@ -106,7 +106,10 @@ import org.supportbot.core.outbox.Outbox;
  *
  * <p>Each message is a {@link Delivery} of the desk's outbox, reported sent once Discord accepted
  * it. One Discord refused is reported failed, and so are the messages after it for the same place
- * in that batch, unsent: the outbox hands them out again, in order, after its backoff.
+ * in that batch, unsent: the outbox hands them out again, in order, after its backoff. No call is repeated
+ * blindly (JDA's retry of a timed-out request and OkHttp's retry after a broken connection are off): a
+ * message whose answer was lost is sent again with its nonce, which Discord answers with the message it made,
+ * and an interaction follow-up, which has none, is said at most once ({@link #followUp}).
  */
 public final class DiscordAdapter extends ListenerAdapter implements AutoCloseable {
   /** What a start without a token says: the variable and where the token is found. */
