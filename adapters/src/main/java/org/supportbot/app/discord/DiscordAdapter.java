@@ -106,7 +106,10 @@ import org.supportbot.core.outbox.Outbox;
  *
  * <p>Each message is a {@link Delivery} of the desk's outbox, reported sent once Discord accepted
  * it. One Discord refused is reported failed, and so are the messages after it for the same place
- * in that batch, unsent: the outbox hands them out again, in order, after its backoff.
+ * in that batch, unsent: the outbox hands them out again, in order, after its backoff. No call is repeated
+ * blindly (JDA's retry of a timed-out request and OkHttp's retry after a broken connection are off): a
+ * message whose answer was lost is sent again with its nonce, which Discord answers with the message it made,
+ * and an interaction follow-up, which has none, is said at most once ({@link #followUp}).
  */
 public final class DiscordAdapter extends ListenerAdapter implements AutoCloseable {
   /** What a start without a token says: the variable and where the token is found. */
@@ -186,6 +189,7 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
   private final Map<String, Via> hooks = new ConcurrentHashMap<>();
   private final AtomicLong handled = new AtomicLong();
   private final AtomicLong platformErrors = new AtomicLong();
+  private final AtomicLong followUpsUnanswered = new AtomicLong();
   private final AtomicInteger inFlight = new AtomicInteger();
   private volatile boolean closing;
   /** The connection; with shards, the first shard this instance connects (its REST calls serve any server). */
@@ -265,7 +269,9 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
       throws DiscordStartException {
     JDABuilder builder = JDABuilder.createLight(token.strip(), settings.intents())
         .setEventPool(Executors.newVirtualThreadPerTaskExecutor(), true)
-        .setHttpClientBuilder(RateLimitCounter.httpClient(link.metrics()))
+        .setHttpClientBuilder(RateLimitCounter.httpClient(link.metrics(), settings.requestTimeout()))
+        // a call that timed out may have been carried out: the adapter decides what to do, JDA does not repeat it
+        .setRequestTimeoutRetry(false)
         .addEventListeners(adapter);
     settings.restBaseUrl().ifPresent(url -> builder.setRestConfig(new RestConfig().setBaseUrl(url.toString())));
     settings.gatewayUrl().ifPresent(url -> builder
@@ -337,7 +343,9 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
             return true;
           }
         })
-        .setHttpClientBuilder(RateLimitCounter.httpClient(link.metrics()))
+        .setHttpClientBuilder(RateLimitCounter.httpClient(link.metrics(), settings.requestTimeout()))
+        // a call that timed out may have been carried out: the adapter decides what to do, JDA does not repeat it
+        .setRequestTimeoutRetry(false)
         .addEventListeners(adapter);
     settings.restBaseUrl().ifPresent(url -> builder.setRestConfig(new RestConfig().setBaseUrl(url.toString())));
     settings.gatewayUrl().ifPresent(url -> builder
@@ -1063,7 +1071,7 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
       Outbound o = d.message();
       if (via != null && o.onlyFor().equals(Optional.of(via.actor)) && o.to() instanceof Outbound.ToPlace) {
         try {
-          via.hook.sendMessage(renderer.render(o, true).create()).setEphemeral(true).complete();
+          followUp(via, d);
           via.answered = true;
           d.sent();
         } catch (RuntimeException e) {
@@ -1139,7 +1147,7 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
         if (o.onlyFor().isPresent()) {
           Via live = hooks.get(Outbox.lane(o));
           if (live != null && live.actor.equals(o.onlyFor().get()) && usable(live)) {
-            live.hook.sendMessage(renderer.render(o, true).create()).setEphemeral(true).complete();
+            followUp(live, d);
           } else if (interactive(o)) {
             addressed(p.place(), o, nonce(d));
           } else {
@@ -1150,6 +1158,54 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
         }
       }
     }
+  }
+
+  /**
+   * Says a reply only the person sees as an ephemeral follow-up of their interaction, at most once. A follow-up
+   * ({@code POST webhooks/{application}/{token}}) carries no nonce and cannot be looked up afterwards, so one whose
+   * answer was lost after it was sent (a timeout, a broken connection, the edge's 502 or 504) may have been made,
+   * and sending it again could show it twice: it counts as said, is logged and counted
+   * ({@link #followUpsUnanswered()}), and is not sent again. Refusals Discord answered (an expired token, a rate
+   * limit JDA could not wait out, a 500 that JDA's retries did not get past) were not made and fail as before, for
+   * the outbox to send again. If a lost follow-up was an intake's question, {@code /support} asks it again, and an
+   * intake left waiting expires with its notice.
+   */
+  private void followUp(Via via, Delivery d) {
+    try {
+      via.hook.sendMessage(renderer.render(d.message(), true).create()).setEphemeral(true).complete();
+    } catch (RuntimeException e) {
+      if (!answerLost(e)) {
+        throw e;
+      }
+      followUpsUnanswered.incrementAndGet();
+      platformErrors.incrementAndGet();
+      log.warn("the answer to a {} follow-up ({}) was lost after it was sent; it may have been made and is not sent"
+          + " again", d.message().kind(), d);
+    }
+  }
+
+  /**
+   * Whether a failed call was sent and may have been carried out, without Discord's answer saying so: it timed
+   * out or its connection broke after the request went out (not a connection that was never made), or the edge
+   * lost the answer ({@link RateLimitCounter.AnswerLost}).
+   */
+  static boolean answerLost(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.net.ConnectException || t instanceof java.net.UnknownHostException) {
+        return false;
+      }
+      if (t instanceof java.io.IOException) {
+        // a connect timeout ("Connect timed out") sent nothing; a read or write timeout may hide a call carried out
+        return !(t instanceof java.net.SocketTimeoutException)
+            || !String.valueOf(t.getMessage()).toLowerCase(java.util.Locale.ROOT).startsWith("connect");
+      }
+    }
+    return false;
+  }
+
+  /** Follow-ups whose answer was lost after they were sent: counted as said, not sent again. */
+  public long followUpsUnanswered() {
+    return followUpsUnanswered.get();
   }
 
   private static net.dv8tion.jda.api.requests.restaction.MessageCreateAction withNonce(

@@ -21,9 +21,21 @@ import org.supportbot.config.settings.BotSettings;
  *     engineer files a message on its author's behalf; empty: reactions file nothing
  * @param shards the gateway shards this instance connects, through JDA's shard manager; empty: one
  *     connection for every server (today's single instance)
+ * @param requestTimeout how long a REST call may wait for Discord's answer (connecting, sending, reading)
+ *     before it fails; a call that fails this way after it was sent may have been carried out, and it is
+ *     never repeated blindly (see {@link DiscordAdapter})
  */
 public record DiscordSettings(boolean readThreadReplies, Duration tickEvery, Optional<URI> restBaseUrl,
-    Optional<URI> gatewayUrl, Optional<String> fileOnReaction, Optional<BotSettings.Shards> shards) {
+    Optional<URI> gatewayUrl, Optional<String> fileOnReaction, Optional<BotSettings.Shards> shards,
+    Duration requestTimeout) {
+
+  /** How long a REST call waits for Discord's answer unless told otherwise: OkHttp's default, as JDA has it. */
+  public static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
+
+  public DiscordSettings(boolean readThreadReplies, Duration tickEvery, Optional<URI> restBaseUrl,
+      Optional<URI> gatewayUrl, Optional<String> fileOnReaction, Optional<BotSettings.Shards> shards) {
+    this(readThreadReplies, tickEvery, restBaseUrl, gatewayUrl, fileOnReaction, shards, REQUEST_TIMEOUT);
+  }
 
   public DiscordSettings(boolean readThreadReplies, Duration tickEvery, Optional<URI> restBaseUrl,
       Optional<URI> gatewayUrl, Optional<String> fileOnReaction) {
@@ -44,12 +56,21 @@ public record DiscordSettings(boolean readThreadReplies, Duration tickEvery, Opt
     Objects.requireNonNull(gatewayUrl, "gatewayUrl");
     Objects.requireNonNull(fileOnReaction, "fileOnReaction");
     Objects.requireNonNull(shards, "shards");
+    Objects.requireNonNull(requestTimeout, "requestTimeout");
+    if (requestTimeout.isNegative() || requestTimeout.isZero()) {
+      throw new IllegalArgumentException("requestTimeout must be positive, got " + requestTimeout);
+    }
   }
 
   /** These settings, connecting only {@code shards} of the bot's gateway. */
   public DiscordSettings withShards(BotSettings.Shards shards) {
     return new DiscordSettings(readThreadReplies, tickEvery, restBaseUrl, gatewayUrl, fileOnReaction,
-        Optional.of(shards));
+        Optional.of(shards), requestTimeout);
+  }
+
+  /** These settings, with REST calls failing after {@code timeout} without an answer. */
+  public DiscordSettings withRequestTimeout(Duration timeout) {
+    return new DiscordSettings(readThreadReplies, tickEvery, restBaseUrl, gatewayUrl, fileOnReaction, shards, timeout);
   }
 
   /**

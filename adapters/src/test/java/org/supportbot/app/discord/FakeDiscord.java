@@ -101,6 +101,9 @@ public final class FakeDiscord implements AutoCloseable {
   private final Map<String, CountDownLatch> hung = new ConcurrentHashMap<>();
   /** Paths whose answers are held after the call is applied and shown to {@link #await} (see {@link #holdAnswers}). */
   private final List<Predicate<Call>> holding = new CopyOnWriteArrayList<>();
+  /** Calls applied whose answers are lost, with how many more to lose (see {@link #loseAnswers}). */
+  private final Map<Predicate<Call>, AtomicInteger> losing = new ConcurrentHashMap<>();
+  private final AtomicInteger lostAnswers = new AtomicInteger();
   /** Calls answered 500 without being applied, with how many more to fail (see {@link #failNext}). */
   private final Map<Predicate<Call>, AtomicInteger> failing = new ConcurrentHashMap<>();
   /** The held calls, by identity, each until {@link #releaseAnswer}. */
@@ -667,6 +670,13 @@ public final class FakeDiscord implements AutoCloseable {
         a = new Answer(500, JSON.createObjectNode().put("message", "500: Internal Server Error").put("code", 0));
       }
       Call call = record(new Call(method, path, query, body, a.status(), a.body(), Instant.now()));
+      if (losing.entrySet().stream().anyMatch(l -> l.getKey().test(call)
+          && l.getValue().getAndUpdate(n -> Math.max(0, n - 1)) > 0)) {
+        // applied, but the connection closes before any answer: the bot cannot tell whether it was made
+        lostAnswers.incrementAndGet();
+        answered(call);
+        return;
+      }
       if (holding.stream().anyMatch(h -> h.test(call))) {
         // the call is applied and visible (a person sees the message), but the bot has not heard back yet
         CountDownLatch answerHeld = new CountDownLatch(1);
@@ -700,6 +710,19 @@ public final class FakeDiscord implements AutoCloseable {
    */
   void failNext(Predicate<Call> matching, int times) {
     failing.put(matching, new AtomicInteger(times));
+  }
+
+  /**
+   * The next {@code times} calls {@code matching} are applied (a person sees the message), then the connection is
+   * closed without an answer, as when a response is lost on the way: the bot cannot tell whether the call was made.
+   */
+  void loseAnswers(Predicate<Call> matching, int times) {
+    losing.put(matching, new AtomicInteger(times));
+  }
+
+  /** How many answers were lost by {@link #loseAnswers} so far. */
+  int lostAnswers() {
+    return lostAnswers.get();
   }
 
   /** Sends the bot the held answer of {@code call}. */

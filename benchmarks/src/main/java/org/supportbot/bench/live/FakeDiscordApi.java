@@ -79,6 +79,9 @@ public final class FakeDiscordApi implements AutoCloseable {
   private final List<Consumer<Call>> listeners = new CopyOnWriteArrayList<>();
 
   private final java.time.Clock clock;
+  private volatile double lose;
+  private volatile java.util.Random losing = new java.util.Random(1);
+  private final AtomicInteger lostAnswers = new AtomicInteger();
 
   FakeDiscordApi(String token, List<String> supportChannels, java.time.Clock clock)
       throws IOException, InterruptedException {
@@ -122,6 +125,30 @@ public final class FakeDiscordApi implements AutoCloseable {
   /** Creates answered from a nonce seen before (a retry after a lost answer or a crash): not made twice. */
   int nonceReplays() {
     return nonceReplays.get();
+  }
+
+  /**
+   * Loses the answer of this fraction of message creates and interaction follow-ups, chosen with {@code seed}: the
+   * call is applied (the message is there), then the connection closes without an answer, as when a response is
+   * lost or the bot's request times out after Discord made the message.
+   */
+  void loseAnswers(double fraction, long seed) {
+    if (fraction < 0 || fraction > 1) {
+      throw new IllegalArgumentException("lose must be a fraction between 0 and 1, got " + fraction);
+    }
+    this.lose = fraction;
+    this.losing = new java.util.Random(seed);
+  }
+
+  /** Answers lost by {@link #loseAnswers}. */
+  int lostAnswers() {
+    return lostAnswers.get();
+  }
+
+  /** The person a direct-message channel is with; null for any other channel. */
+  String recipient(String channelId) {
+    ObjectNode c = channels.get(channelId);
+    return c == null || c.path("type").asInt() != 1 ? null : c.get("recipients").get(0).get("id").asText();
   }
 
   /** Whether a bot is connected to the gateway and identified. */
@@ -236,14 +263,25 @@ public final class FakeDiscordApi implements AutoCloseable {
         a = answer(method, path, query, body);
       }
       calls.incrementAndGet();
+      boolean create = method.equals("POST") && (path.matches("channels/[0-9]+/messages")
+          || path.matches("webhooks/[0-9]+/[^/]+"));
+      if (create && a.status() == 200 && lose > 0 && losing.nextDouble() < lose) {
+        lostAnswers.incrementAndGet();
+        // applied, and the exchange closes without an answer: the bot's call fails with the connection broken
+        tell(new Call(method, path, query, body, a.status(), a.body(), System.nanoTime()));
+        return;
+      }
       send(x, a.status(), a.body());
-      Call call = new Call(method, path, query, body, a.status(), a.body(), System.nanoTime());
-      for (Consumer<Call> l : listeners) {
-        try {
-          l.accept(call);
-        } catch (RuntimeException e) {
-          System.err.println("harness listener failed on " + method + " " + path + ": " + e);
-        }
+      tell(new Call(method, path, query, body, a.status(), a.body(), System.nanoTime()));
+    }
+  }
+
+  private void tell(Call call) {
+    for (Consumer<Call> l : listeners) {
+      try {
+        l.accept(call);
+      } catch (RuntimeException e) {
+        System.err.println("harness listener failed on " + call.method() + " " + call.path() + ": " + e);
       }
     }
   }
