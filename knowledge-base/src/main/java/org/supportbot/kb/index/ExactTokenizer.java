@@ -24,6 +24,15 @@ final class ExactTokenizer extends Tokenizer {
   /** Longest token, in chars, as {@code WhitespaceTokenizer} cuts them (its default). */
   private static final int MAX_TOKEN = 255;
 
+  /** {@link Character#isWhitespace} of each ASCII char. */
+  private static final boolean[] ASCII_SPACE = new boolean[0x80];
+
+  static {
+    for (char c = 0; c < 0x80; c++) {
+      ASCII_SPACE[c] = Character.isWhitespace(c);
+    }
+  }
+
   private final CharTermAttribute term = addAttribute(CharTermAttribute.class);
   private final OffsetAttribute offset = addAttribute(OffsetAttribute.class);
   private final PositionIncrementAttribute position = addAttribute(PositionIncrementAttribute.class);
@@ -59,9 +68,11 @@ final class ExactTokenizer extends Tokenizer {
       int start = -1;
       int end = at;
       while (end < length) {
-        int c = Character.codePointAt(text, end, length);
-        int n = Character.charCount(c);
-        if (Character.isWhitespace(c)) {
+        char ch = text[end];
+        // ASCII (nearly all of it) without decoding a code point
+        int c = ch < 0x80 ? ch : Character.codePointAt(text, end, length);
+        int n = ch < 0x80 ? 1 : Character.charCount(c);
+        if (ch < 0x80 ? ASCII_SPACE[ch] : Character.isWhitespace(c)) {
           if (start >= 0) {
             break;
           }
