@@ -24,12 +24,20 @@ final class ExactTokenizer extends Tokenizer {
   /** Longest token, in chars, as {@code WhitespaceTokenizer} cuts them (its default). */
   private static final int MAX_TOKEN = 255;
 
-  /** {@link Character#isWhitespace} of each ASCII char. */
-  private static final boolean[] ASCII_SPACE = new boolean[0x80];
+  /** Classes of ASCII chars: white space, lower-case letter, trimmed but no shape, anything else. */
+  private static final byte SPACE = 1;
+  private static final byte LOWER = 2;
+  private static final byte TRIM_ONLY = 4;
+  private static final byte OTHER = 8;
+  private static final byte[] ASCII = new byte[0x80];
 
   static {
     for (char c = 0; c < 0x80; c++) {
-      ASCII_SPACE[c] = Character.isWhitespace(c);
+      boolean shape = c >= '0' && c <= '9' || "_./\\:-#@=".indexOf(c) >= 0;
+      ASCII[c] = Character.isWhitespace(c) ? SPACE
+          : c >= 'a' && c <= 'z' ? LOWER
+          : trimmed(c) && !shape ? TRIM_ONLY
+          : OTHER;
     }
   }
 
@@ -65,33 +73,58 @@ final class ExactTokenizer extends Tokenizer {
     clearAttributes();
     while (true) {
       // the next white-space token [start, end), cut at MAX_TOKEN chars as CharTokenizer does
-      int start = -1;
-      int end = at;
-      while (end < length) {
-        char ch = text[end];
-        // ASCII (nearly all of it) without decoding a code point
-        int c = ch < 0x80 ? ch : Character.codePointAt(text, end, length);
-        int n = ch < 0x80 ? 1 : Character.charCount(c);
-        if (ch < 0x80 ? ASCII_SPACE[ch] : Character.isWhitespace(c)) {
-          if (start >= 0) {
+      int start = at;
+      while (start < length) {
+        char ch = text[start];
+        if (ch < 0x80) {
+          if (ASCII[ch] != SPACE) {
             break;
           }
-          end += n;
-          continue;
+          start++;
+        } else {
+          int c = Character.codePointAt(text, start, length);
+          if (!Character.isWhitespace(c)) {
+            break;
+          }
+          start += Character.charCount(c);
         }
-        if (start < 0) {
-          start = end;
+      }
+      if (start >= length) {
+        at = length;
+        return false;
+      }
+      int end = start;
+      int seen = 0;
+      while (end < length) {
+        char ch = text[end];
+        if (ch < 0x80) {
+          byte k = ASCII[ch];
+          if (k == SPACE) {
+            break;
+          }
+          seen |= k;
+          end++;
+        } else {
+          int c = Character.codePointAt(text, end, length);
+          if (Character.isWhitespace(c)) {
+            break;
+          }
+          seen |= OTHER;
+          end += Character.charCount(c);
         }
-        end += n;
         if (end - start >= MAX_TOKEN) {
           break;
         }
       }
-      if (start < 0) {
-        at = length;
-        return false;
-      }
       at = end;
+      if ((seen & OTHER) == 0) {
+        // lower-case letters and punctuation that is trimmed: a plain word (a dropped token that
+        // takes a position), or nothing left once trimmed (gone without one)
+        if ((seen & LOWER) != 0) {
+          skipped++;
+        }
+        continue;
+      }
       while (start < end && trimmed(text[start])) {
         start++;
       }
