@@ -93,7 +93,7 @@ final class FrontMatter {
     for (int i = from; i < to; i++) {
       char c = s.charAt(i);
       if (c == ':') {
-        return NOT_TEXT.contains(s.substring(from, i).toLowerCase(Locale.ROOT)) ? -1 : i;
+        return notText(s.substring(from, i)) ? -1 : i;
       }
       if (!asciiLetter(c) && !asciiDigit(c) && c != '_' && c != '-') {
         return -1;
@@ -183,7 +183,7 @@ final class FrontMatter {
       }
     }
     String v = s.substring(from, to);
-    return NOT_TEXT.contains(v.toLowerCase(Locale.ROOT)) ? null : v;
+    return notText(v) ? null : v;
   }
 
   /** A plain item of a {@code [a, b]} list: starts with a letter, then letters, digits, {@code _ . -}. */
@@ -198,7 +198,12 @@ final class FrontMatter {
       }
     }
     String v = s.substring(from, to);
-    return NOT_TEXT.contains(v.toLowerCase(Locale.ROOT)) ? null : v;
+    return notText(v) ? null : v;
+  }
+
+  /** Whether YAML reads the plain word as a boolean or null rather than text. */
+  private static boolean notText(String word) {
+    return (word.length() == 4 || word.length() == 5) && NOT_TEXT.contains(word.toLowerCase(Locale.ROOT));
   }
 
   private static boolean asciiLetter(char c) {

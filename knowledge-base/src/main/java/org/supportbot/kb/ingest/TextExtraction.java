@@ -189,7 +189,10 @@ public final class TextExtraction {
       boolean space = false;
       for (int i = from; i < to; i++) {
         char c = in[i];
-        if (c == ' ' || c == '\t' || c == '\u000B' || c == '\f' || c == '\u00a0') {
+        if (c > ' ' && c != '\u00a0') {
+          out[p++] = c; // the usual case first: one comparison for most chars
+          space = false;
+        } else if (c == ' ' || c == '\t' || c == '\u000B' || c == '\f' || c == '\u00a0') {
           if (!space) {
             out[p++] = ' ';
             space = true;
