@@ -1,6 +1,7 @@
 package org.supportbot.kb.index;
 
 import java.io.IOException;
+import java.util.Arrays;
 import org.apache.lucene.analysis.CharacterUtils;
 import org.apache.lucene.analysis.Tokenizer;
 import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
@@ -23,6 +24,8 @@ import org.apache.lucene.analysis.tokenattributes.PositionIncrementAttribute;
 final class ExactTokenizer extends Tokenizer {
   /** Longest token, in chars, as {@code WhitespaceTokenizer} cuts them (its default). */
   private static final int MAX_TOKEN = 255;
+  /** Largest text buffer kept from one text to the next (the whole text is read at reset). */
+  private static final int MAX_KEPT_BUFFER = 1 << 16;
 
   /** Classes of ASCII chars: white space, lower-case letter, trimmed but no shape, anything else. */
   private static final byte SPACE = 1;
@@ -54,9 +57,12 @@ final class ExactTokenizer extends Tokenizer {
   public void reset() throws IOException {
     super.reset();
     length = 0;
+    if (text.length > MAX_KEPT_BUFFER) {
+      text = new char[4096]; // one long text must not keep its buffer for the life of the thread
+    }
     while (true) {
       if (length == text.length) {
-        text = java.util.Arrays.copyOf(text, text.length * 2);
+        text = Arrays.copyOf(text, text.length * 2);
       }
       int n = input.read(text, length, text.length - length);
       if (n < 0) {

@@ -97,7 +97,8 @@ class ExactTokenizerTest {
     Analyzer reference = reference();
     for (String text : new String[] {"", " ", "\n\n", "a", "a1", "plain words only", "x".repeat(255),
         "x".repeat(254) + "😀", "x".repeat(510) + "1", "1" + "x".repeat(600), "...", "(4.2)", "\uD83D",
-        "words then ORA-00942", "ORA-00942 then words", "ab\u00a0c1 d2"}) {
+        "words then ORA-00942", "ORA-00942 then words", "ab\u00a0c1 d2", "ab1 ".repeat(40_000) + "v2",
+        "after a long text: v3"}) {
       assertThat(analyse(fast, text)).as(text).isEqualTo(analyse(reference, text));
     }
     // the same stream, reused on a second text, starts afresh
