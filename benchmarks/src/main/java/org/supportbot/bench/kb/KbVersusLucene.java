@@ -29,7 +29,9 @@ import org.supportbot.kb.search.SearchSettings;
  * <ul>
  *   <li>{@code index}: full builds of {@code docs} documents, ours then plain, then plain then
  *       ours, {@code rounds} times; documents per second of wall time and per CPU-second of the
- *       whole process (both index on two threads).
+ *       whole process (both index on two threads). Before them, {@code warmbuilds} (default 1)
+ *       uncounted builds of each side, so that neither pays the JIT's first compilation of Lucene's
+ *       indexing chain for both ({@code warmbuilds=0}: the first counted build pays it).
  *   <li>{@code search}: one index of each kind; every query runs on both, in alternating order,
  *       top 5 on one thread (ours with snippets, without, and with snippets only for the hits at
  *       or above the confidence floor, as {@code suggest} asks); wall and thread-CPU p50 and p99.
@@ -56,7 +58,8 @@ public final class KbVersusLucene {
   public static void main(String[] args) throws IOException {
     List<String> parts = List.of("index", "search", "files");
     if (args.length == 0 || !parts.contains(args[0])) {
-      System.err.println("usage: KbVersusLucene index|search|files [docs=N[,N...]] [rounds=N] [warmup=N] [queries=N]");
+      System.err.println("usage: KbVersusLucene index|search|files [docs=N[,N...]] [rounds=N] [warmbuilds=N]"
+          + " [warmup=N] [queries=N]");
       System.exit(2);
     }
     KbCorpus corpus = KbCorpus.load();
@@ -65,10 +68,10 @@ public final class KbVersusLucene {
     for (String size : arg(args, "docs", "10000,100000").split(",")) {
       int docs = Integer.parseInt(size.strip());
       switch (args[0]) {
-        case "index" -> index(corpus.documents(42, docs), rounds);
+        case "index" -> index(corpus.documents(42, docs), rounds, intArg(args, "warmbuilds", 1));
         case "search" -> search(corpus, corpus.documents(42, docs), intArg(args, "warmup", 3_000),
             intArg(args, "queries", 5_000));
-        default -> files(docs, rounds);
+        default -> files(docs, rounds, intArg(args, "warmbuilds", 1));
       }
     }
   }
@@ -95,15 +98,15 @@ public final class KbVersusLucene {
     }
   }
 
-  private static void index(List<KbDocument> all, int rounds) throws IOException {
+  private static void index(List<KbDocument> all, int rounds, int warmBuilds) throws IOException {
     List<KbDocument> articles = all.stream().filter(d -> d.source() == Source.ARTICLE).toList();
     List<KbDocument> forum = all.stream().filter(d -> d.source() == Source.FORUM).toList();
     Build ours = dir -> KbIndexing.index(dir, articles, forum, true, KbIndexing.Mode.LEXICAL, IndexProgress.NONE);
     Build plain = dir -> PlainLucene.index(dir, all.size(), i -> PlainLucene.document(all.get(i)), 2);
-    compareBuilds("index " + all.size() + " docs", all.size(), ours, plain, rounds);
+    compareBuilds("index " + all.size() + " docs", all.size(), ours, plain, rounds, warmBuilds);
   }
 
-  private static void files(int docs, int rounds) throws IOException {
+  private static void files(int docs, int rounds, int warmBuilds) throws IOException {
     Path files = Files.createTempDirectory("kb-vs-lucene-files");
     try {
       long t0 = System.nanoTime();
@@ -114,13 +117,21 @@ public final class KbVersusLucene {
         List<Path> paths = PlainLucene.markdownFiles(files);
         PlainLucene.index(dir, paths.size(), i -> PlainLucene.fromFile(paths.get(i)), 2);
       };
-      compareBuilds("kb index --rebuild, " + docs + " Markdown files", docs, ours, plain, rounds);
+      compareBuilds("kb index --rebuild, " + docs + " Markdown files", docs, ours, plain, rounds, warmBuilds);
     } finally {
       KbBench.deleteTree(files);
     }
   }
 
-  private static void compareBuilds(String what, int docs, Build ours, Build plain, int rounds) throws IOException {
+  private static void compareBuilds(String what, int docs, Build ours, Build plain, int rounds, int warmBuilds)
+      throws IOException {
+    // uncounted builds of each side first: the JIT compiles Lucene's indexing chain during the first
+    // build in a JVM (several CPU-seconds on the compiler threads, which process CPU counts), and
+    // without them whichever side builds first pays that for both
+    for (int r = 0; r < warmBuilds; r++) {
+      report(what + " (warm-up, not counted)", "ours ", docs, timed(ours));
+      report(what + " (warm-up, not counted)", "plain", docs, timed(plain));
+    }
     List<Cost> o = new ArrayList<>();
     List<Cost> p = new ArrayList<>();
     for (int r = 0; r < rounds; r++) {

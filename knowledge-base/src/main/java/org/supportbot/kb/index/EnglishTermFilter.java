@@ -30,8 +30,8 @@ import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
  * Words or results longer than 14 characters are normalised every time.
  */
 final class EnglishTermFilter extends FilteringTokenFilter {
-  /** Slots of an indexing analyzer's memory (a power of two): 1 MB per indexing thread. */
-  static final int MAX_REMEMBERED = 1 << 14;
+  /** Slots of an indexing analyzer's memory (a power of two): 2 MB per indexing thread. */
+  static final int MAX_REMEMBERED = 1 << 15;
   /** Slots of a searching analyzer's memory: 128 KB per searching thread, as a server has many. */
   static final int SEARCH_REMEMBERED = 1 << 11;
   /** Longest word, and longest result, a slot holds. */

@@ -8,7 +8,6 @@ import org.apache.lucene.analysis.LowerCaseFilter;
 import org.apache.lucene.analysis.TokenStream;
 import org.apache.lucene.analysis.Tokenizer;
 import org.apache.lucene.analysis.core.KeywordAnalyzer;
-import org.apache.lucene.analysis.core.WhitespaceTokenizer;
 import org.apache.lucene.analysis.en.EnglishAnalyzer;
 import org.apache.lucene.analysis.miscellaneous.ASCIIFoldingFilter;
 import org.apache.lucene.analysis.miscellaneous.PerFieldAnalyzerWrapper;
@@ -57,11 +56,8 @@ public final class SupportAnalyzers {
     return new Analyzer() {
       @Override
       protected TokenStreamComponents createComponents(String fieldName) {
-        Tokenizer source = new WhitespaceTokenizer();
-        TokenStream ts = new TrimPunctuationFilter(source);
-        ts = new ExactTokenFilter(ts);
-        ts = new LowerCaseFilter(ts);
-        return new TokenStreamComponents(source, ts);
+        Tokenizer source = new ExactTokenizer();
+        return new TokenStreamComponents(source, source);
       }
     };
   }

@@ -9,9 +9,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.snakeyaml.engine.v2.api.Load;
-import org.snakeyaml.engine.v2.api.LoadSettings;
-import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 import org.supportbot.kb.Source;
 
 /**
@@ -20,9 +17,6 @@ import org.supportbot.kb.Source;
  * {@code product}, {@code versions} and {@code updated} are optional.
  */
 public final class ArticleReader {
-
-  /** Settings of the front-matter parser; immutable, shared (a {@link Load} is made per file). */
-  private static final LoadSettings YAML = LoadSettings.builder().build();
 
   private ArticleReader() {}
 
@@ -95,20 +89,7 @@ public final class ArticleReader {
     String yaml = s.substring(4, end);
     int bodyStart = s.indexOf('\n', end + 4);
     String body = bodyStart < 0 ? "" : s.substring(bodyStart + 1);
-    Map<?, ?> meta;
-    try {
-      Object loaded = new Load(YAML).loadFromString(yaml);
-      if (loaded == null) {
-        meta = Map.of();
-      } else if (loaded instanceof Map<?, ?> m) {
-        meta = m;
-      } else {
-        throw new IngestException(where + ": front matter is not a set of \"key: value\" lines");
-      }
-    } catch (YamlEngineException e) {
-      throw new IngestException(
-          where + ": front matter is not valid YAML (" + e.getMessage().lines().findFirst().orElse("") + ")", e);
-    }
+    Map<?, ?> meta = FrontMatter.parse(yaml, where);
     String id = scalar(meta, "id");
     if (id.isEmpty()) {
       throw new IngestException(where + ": front matter has no \"id\"; add \"id: " + suggestedId + "\"");

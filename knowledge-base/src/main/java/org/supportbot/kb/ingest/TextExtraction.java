@@ -62,14 +62,19 @@ public final class TextExtraction {
     if (markdown == null || markdown.isBlank()) {
       return "";
     }
-    PlainText text = new PlainText();
+    PlainText text = new PlainText(markdown.length());
     MARKDOWN.parse(markdown).accept(text);
     return tidy(text.out.toString());
   }
 
   /** Collects the text of a parsed Markdown document, one line per block. */
   private static final class PlainText extends AbstractVisitor {
-    final StringBuilder out = new StringBuilder();
+    final StringBuilder out;
+
+    /** @param expected about how long the text will be (the Markdown's length), so it is not grown step by step */
+    PlainText(int expected) {
+      out = new StringBuilder(expected);
+    }
 
     private void line() {
       if (!out.isEmpty() && out.charAt(out.length() - 1) != '\n') {
@@ -165,41 +170,56 @@ public final class TextExtraction {
 
   /**
    * One line per non-blank line: no-break spaces, tabs and runs of spaces become one space, each
-   * line is stripped, blank lines are dropped. One pass, no regular expressions.
+   * line is stripped ({@link String#strip()}), blank lines are dropped. One pass over one array: no
+   * string per line, no regular expressions.
    */
   static String tidy(String text) {
-    StringBuilder out = new StringBuilder(text.length());
-    StringBuilder line = new StringBuilder();
+    char[] in = text.toCharArray();
+    char[] out = new char[in.length];
+    int n = 0;
     int from = 0;
-    while (from <= text.length()) {
-      int to = text.indexOf('\n', from);
-      if (to < 0) {
-        to = text.length();
+    while (from <= in.length) {
+      int to = from;
+      while (to < in.length && in[to] != '\n') {
+        to++;
       }
-      line.setLength(0);
+      // the line with its runs of spaces collapsed, written where it will stay
+      int lineStart = n == 0 ? 0 : n + 1;
+      int p = lineStart;
       boolean space = false;
       for (int i = from; i < to; i++) {
-        char c = text.charAt(i);
-        if (c == ' ' || c == '\t' || c == '\u000B' || c == '\f' || c == '\u00a0') {
+        char c = in[i];
+        if (c > ' ' && c != '\u00a0') {
+          out[p++] = c; // the usual case first: one comparison for most chars
+          space = false;
+        } else if (c == ' ' || c == '\t' || c == '\u000B' || c == '\f' || c == '\u00a0') {
           if (!space) {
-            line.append(' ');
+            out[p++] = ' ';
             space = true;
           }
         } else {
-          line.append(c);
+          out[p++] = c;
           space = false;
         }
       }
-      String t = line.toString().strip();
-      if (!t.isEmpty()) {
-        if (!out.isEmpty()) {
-          out.append('\n');
+      // String.strip(): white space by Character.isWhitespace, which no surrogate is
+      int a = lineStart;
+      while (a < p && Character.isWhitespace(out[a])) {
+        a++;
+      }
+      while (p > a && Character.isWhitespace(out[p - 1])) {
+        p--;
+      }
+      if (p > a) {
+        if (n > 0) {
+          out[n++] = '\n';
         }
-        out.append(t);
+        System.arraycopy(out, a, out, n, p - a);
+        n += p - a;
       }
       from = to + 1;
     }
-    return out.toString();
+    return new String(out, 0, n);
   }
 
 }

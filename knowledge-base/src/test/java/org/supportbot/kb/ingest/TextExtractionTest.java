@@ -50,7 +50,8 @@ class TextExtractionTest {
 
   @Test
   void tidyGivesWhatTheRegularExpressionsGaveOnRandomText() {
-    char[] alphabet = {' ', ' ', '\t', '\u000B', '\f', '\u00a0', '\n', '\n', '\r', '\u2003', 'a', 'b', '.', 'x'};
+    char[] alphabet = {' ', ' ', '\t', '\u000B', '\f', '\u00a0', '\n', '\n', '\r', '\u2003', '\u3000', '\u001C',
+        '\uD83D', '\uDE00', 'a', 'b', '.', 'x'};
     SplittableRandom rnd = new SplittableRandom(19);
     for (int n = 0; n < 20_000; n++) {
       StringBuilder b = new StringBuilder();

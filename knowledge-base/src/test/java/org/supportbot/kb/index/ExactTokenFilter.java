@@ -8,7 +8,8 @@ import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
 /**
  * Keeps only tokens that look like identifiers, error codes, versions or paths: they contain a
  * digit, one of {@code _ . / \ : - # @ =}, or an upper-case letter after a lower-case one
- * ({@code camelCase}). Plain words are left to the stemmed fields.
+ * ({@code camelCase}). Plain words are left to the stemmed fields. The reference {@link
+ * ExactTokenizer} is checked against (the index's filter until 2026-12-04).
  */
 final class ExactTokenFilter extends FilteringTokenFilter {
   private final CharTermAttribute term = addAttribute(CharTermAttribute.class);

@@ -6,7 +6,10 @@ import org.apache.lucene.analysis.TokenStream;
 import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
 import org.apache.lucene.analysis.tokenattributes.OffsetAttribute;
 
-/** Strips sentence punctuation, quotes and brackets from both ends of a whitespace token. */
+/**
+ * Strips sentence punctuation, quotes and brackets from both ends of a whitespace token: the
+ * reference {@link ExactTokenizer} is checked against (it was the index's filter until 2026-12-04).
+ */
 final class TrimPunctuationFilter extends TokenFilter {
   private final CharTermAttribute term = addAttribute(CharTermAttribute.class);
   private final OffsetAttribute offset = addAttribute(OffsetAttribute.class);

@@ -1,0 +1,93 @@
+package org.supportbot.kb.index;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.Field;
+import org.apache.lucene.document.TextField;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.LeafReader;
+import org.apache.lucene.index.NumericDocValues;
+import org.apache.lucene.index.PostingsEnum;
+import org.apache.lucene.index.TermsEnum;
+import org.apache.lucene.store.ByteBuffersDirectory;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.util.BytesRef;
+import org.junit.jupiter.api.Test;
+import org.supportbot.kb.Source;
+import org.supportbot.kb.ingest.KbDocument;
+
+/**
+ * The exact-token field written one value per text holds what it held as the texts joined: the
+ * same terms with the same frequencies per document, and the same field lengths (BM25's norms).
+ */
+class CodeFieldTest {
+  private static final String[] PIECES = {
+    "ORA-00942", "4.2.1", "config.yml", "ERR_POOL_TIMEOUT_MS", "maxPoolSize", "/etc/app.yml", "word", "the",
+    "(v2)", "x", "...", "ERR-4821", "café", "a-b", " ", "\n", "\t",
+  };
+
+  private static String text(SplittableRandom rnd, int max) {
+    StringBuilder b = new StringBuilder();
+    for (int i = rnd.nextInt(max + 1); i > 0; i--) {
+      b.append(PIECES[rnd.nextInt(PIECES.length)]).append(rnd.nextInt(5) == 0 ? "\n" : " ");
+    }
+    return b.toString();
+  }
+
+  /** Every term of the field, each with its documents and frequencies, then each document's norm. */
+  private static List<String> contents(List<Document> docs) throws IOException {
+    try (Directory dir = new ByteBuffersDirectory()) {
+      try (IndexWriter w = new IndexWriter(dir, new IndexWriterConfig(SupportAnalyzers.forIndex()))) {
+        for (Document d : docs) {
+          w.addDocument(d);
+        }
+        w.forceMerge(1);
+      }
+      List<String> out = new ArrayList<>();
+      try (DirectoryReader r = DirectoryReader.open(dir)) {
+        LeafReader leaf = r.leaves().get(0).reader();
+        TermsEnum te = leaf.terms(KbFields.CODE).iterator();
+        for (BytesRef t = te.next(); t != null; t = te.next()) {
+          StringBuilder b = new StringBuilder(t.utf8ToString()).append(':');
+          PostingsEnum pe = te.postings(null, PostingsEnum.FREQS);
+          for (int d = pe.nextDoc(); d != PostingsEnum.NO_MORE_DOCS; d = pe.nextDoc()) {
+            b.append(' ').append(d).append('x').append(pe.freq());
+          }
+          out.add(b.toString());
+        }
+        NumericDocValues norms = leaf.getNormValues(KbFields.CODE);
+        for (int d = norms.nextDoc(); d != NumericDocValues.NO_MORE_DOCS; d = norms.nextDoc()) {
+          out.add("norm " + d + " " + norms.longValue());
+        }
+      }
+      return out;
+    }
+  }
+
+  @Test
+  void oneValuePerTextIndexesWhatTheJoinedTextsDid() throws IOException {
+    SplittableRandom rnd = new SplittableRandom(20_261_204L);
+    List<Document> ours = new ArrayList<>();
+    List<Document> joined = new ArrayList<>();
+    for (int i = 0; i < 500; i++) {
+      KbDocument k = new KbDocument("d" + i, Source.FORUM, text(rnd, 6), "", List.of(), "", List.of(), "",
+          text(rnd, rnd.nextInt(3) == 0 ? 0 : 30), text(rnd, rnd.nextInt(2) == 0 ? 0 : 30), text(rnd, 60));
+      ours.add(KbIndexWriter.toLucene(k, "hash"));
+      Document d = new Document();
+      d.add(new TextField(KbFields.CODE,
+          String.join("\n", k.title(), k.question(), k.acceptedAnswer(), k.body()), Field.Store.NO));
+      joined.add(d);
+    }
+    List<String> expected = contents(joined);
+    assertThat(expected.stream().filter(s -> s.startsWith("norm")).count()).as("documents with exact tokens")
+        .isGreaterThan(400);
+    assertThat(contents(ours)).isEqualTo(expected);
+  }
+}
