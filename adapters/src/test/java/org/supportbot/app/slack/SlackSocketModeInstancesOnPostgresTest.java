@@ -151,7 +151,7 @@ class SlackSocketModeInstancesOnPostgresTest {
       SlackSettings slackSettings = new SlackSettings(SlackWire.TOKEN, SlackWire.SECRET, Optional.of(appToken),
           Duration.ofHours(1), SlackChatGateway.UpdateLimits.TIER_3, Optional.of(SlackWire.REACTION));
       socket = SlackRunner.startSocketMode(slackSettings, slack, supportDesk, stores.directory(), catalog::get,
-          new PostgresSlackMessageStore(db), stores.inbox(), clock,
+          new JdbcSlackMessageStore(db), stores.inbox(), clock,
           new DeskLink(PlatformMetrics.NONE, new OutboundRouter(), true));
     }
 
@@ -213,7 +213,7 @@ class SlackSocketModeInstancesOnPostgresTest {
     String metadata = json.readTree(api.calls("views.open").getLast().param("view")).path("private_metadata").asText();
     send("i1", interactive(SlackWire.viewSubmission(ANA, "V0FILE", metadata, SlackWire.typedAnswers(),
         SlackWire.selectedAnswers())), Optional.empty());
-    PostgresSlackMessageStore refs = new PostgresSlackMessageStore(instances.getFirst().db);
+    JdbcSlackMessageStore refs = new JdbcSlackMessageStore(instances.getFirst().db);
     settleUntil(() -> refs.find(TEAM, "thread:ACME-1").isPresent(), "ACME-1's thread");
     String root = refs.find(TEAM, "thread:ACME-1").orElseThrow().ts();
 
