@@ -94,4 +94,13 @@ final class DeskFixture implements AutoCloseable {
   public void close() {
     db.close();
   }
+
+  /** Stops a test's adapter (its JDA connection first, waiting for it), then the fake Discord and this desk. */
+  static void stop(DiscordAdapter adapter, FakeDiscord fake, DeskFixture world) throws Exception {
+    adapter.jda().shutdownNow();
+    adapter.jda().awaitShutdown(org.supportbot.core.testing.Await.HUNG);
+    adapter.close();
+    fake.close();
+    world.close();
+  }
 }

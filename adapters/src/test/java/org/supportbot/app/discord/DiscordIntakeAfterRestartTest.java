@@ -49,11 +49,7 @@ class DiscordIntakeAfterRestartTest {
 
   @AfterEach
   void stop() throws Exception {
-    adapter.jda().shutdownNow();
-    adapter.jda().awaitShutdown(Await.HUNG);
-    adapter.close();
-    fake.close();
-    world.close();
+    DeskFixture.stop(adapter, fake, world);
   }
 
   @Test

@@ -12,7 +12,6 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.supportbot.core.testing.Await;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.supportbot.core.incident.Actor;
@@ -48,11 +47,7 @@ class DiscordLoadTest {
 
   @AfterEach
   void stop() throws Exception {
-    adapter.jda().shutdownNow();
-    adapter.jda().awaitShutdown(Await.HUNG);
-    adapter.close();
-    fake.close();
-    world.close();
+    DeskFixture.stop(adapter, fake, world);
   }
 
   @Test

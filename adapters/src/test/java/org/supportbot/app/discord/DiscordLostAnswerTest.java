@@ -45,11 +45,7 @@ class DiscordLostAnswerTest {
 
   @AfterEach
   void stop() throws Exception {
-    adapter.jda().shutdownNow();
-    adapter.jda().awaitShutdown(Await.HUNG);
-    adapter.close();
-    fake.close();
-    world.close();
+    DeskFixture.stop(adapter, fake, world);
   }
 
   @Test

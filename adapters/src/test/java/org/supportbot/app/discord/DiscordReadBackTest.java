@@ -52,11 +52,7 @@ class DiscordReadBackTest {
 
   @AfterEach
   void stop() throws Exception {
-    adapter.jda().shutdownNow();
-    adapter.jda().awaitShutdown(Await.HUNG);
-    adapter.close();
-    fake.close();
-    world.close();
+    DeskFixture.stop(adapter, fake, world);
   }
 
   @Test

@@ -34,11 +34,7 @@ class DiscordThreadRepliesTest {
 
   @AfterEach
   void stop() throws Exception {
-    adapter.jda().shutdownNow();
-    adapter.jda().awaitShutdown(Await.HUNG);
-    adapter.close();
-    fake.close();
-    world.close();
+    DeskFixture.stop(adapter, fake, world);
   }
 
   @Test
