@@ -18,7 +18,12 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.lucene.document.FieldType;
+import org.apache.lucene.index.FieldInfo;
+import org.apache.lucene.index.FieldInfos;
+import org.apache.lucene.index.IndexOptions;
 import org.apache.lucene.document.KnnFloatVectorField;
 import org.apache.lucene.index.VectorSimilarityFunction;
 import org.supportbot.kb.embed.Embedder;
@@ -72,9 +77,12 @@ public final class KbIndexWriter implements AutoCloseable {
    */
   private volatile boolean emptyAtStart;
   private final Set<Source> written = ConcurrentHashMap.newKeySet();
+  /** Whether text fields get positions: only in an index that already has them (see {@link #TEXT}). */
+  private final AtomicBoolean positional;
 
-  private KbIndexWriter(Path path, Directory directory, IndexWriter writer) {
+  private KbIndexWriter(Path path, Directory directory, IndexWriter writer, AtomicBoolean positional) {
     this.path = path;
+    this.positional = positional;
     this.directory = directory;
     this.writer = writer;
     this.embedder = Embedders.byName(userData().get(EMBEDDER_KEY)).orElse(null);
@@ -99,13 +107,14 @@ public final class KbIndexWriter implements AutoCloseable {
     try {
       Files.createDirectories(luceneDir);
       Directory dir = FSDirectory.open(luceneDir);
-      IndexWriterConfig cfg = new IndexWriterConfig(SupportAnalyzers.forIndex());
+      AtomicBoolean positional = new AtomicBoolean(positional(dir));
+      IndexWriterConfig cfg = new IndexWriterConfig(SupportAnalyzers.forIndex(() -> !positional.get()));
       cfg.setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
       cfg.setRAMBufferSizeMB(256);
       cfg.setUseCompoundFile(false);
       cfg.setCommitOnClose(false);
       cfg.setSimilarity(KbSimilarity.create());
-      return new KbIndexWriter(luceneDir, dir, new IndexWriter(dir, cfg));
+      return new KbIndexWriter(luceneDir, dir, new IndexWriter(dir, cfg), positional);
     } catch (IOException e) {
       throw new KbException(
           luceneDir + ": cannot open the index for writing (" + e.getMessage()
@@ -278,7 +287,7 @@ public final class KbIndexWriter implements AutoCloseable {
   private void put(KbDocument d, String hash, boolean replace) {
     written.add(d.source());
     try {
-      Document doc = toLucene(d, hash);
+      Document doc = toLucene(d, hash, positional.get());
       if (embedder != null) {
         doc.add(new KnnFloatVectorField(KbFields.VECTOR, embedder.embed(embeddingText(d)), VectorSimilarityFunction.DOT_PRODUCT));
       }
@@ -305,6 +314,8 @@ public final class KbIndexWriter implements AutoCloseable {
   public void deleteAll() {
     try {
       writer.deleteAll();
+      // the fields go with the documents: the rebuilt index takes the current layout
+      positional.set(false);
       emptyAtStart = true;
       written.clear();
     } catch (IOException e) {
@@ -331,7 +342,17 @@ public final class KbIndexWriter implements AutoCloseable {
     }
   }
 
-  static Document toLucene(KbDocument d, String hash) {
+  /**
+   * Text fields are indexed with documents and term frequencies, without positions: nothing
+   * searches them by position (the error text's phrase is checked in the hit's text, {@code
+   * ErrorPhrase}), and without positions a text's terms are handed to Lucene once each with their
+   * counts ({@link CountingTokenizer}). Indexes built before keep their positions until rebuilt.
+   */
+  private static final FieldType TEXT = withoutPositions(TextField.TYPE_NOT_STORED);
+  private static final FieldType STORED_TEXT = withoutPositions(TextField.TYPE_STORED);
+
+  /** The Lucene document; {@code positional} for an index of the layout before 2026-12-04. */
+  static Document toLucene(KbDocument d, String hash, boolean positional) {
     Document doc = new Document();
     doc.add(new StringField(KbFields.KEY, d.key(), Field.Store.YES));
     doc.add(new StoredField(KbFields.ID, d.id()));
@@ -339,17 +360,18 @@ public final class KbIndexWriter implements AutoCloseable {
     doc.add(new StoredField(KbFields.URL, d.url()));
     doc.add(new StoredField(KbFields.HASH, hash));
     doc.add(new StoredField(KbFields.UPDATED, d.updated()));
-    doc.add(new TextField(KbFields.TITLE, d.title(), Field.Store.YES));
+    FieldType text = positional ? TextField.TYPE_NOT_STORED : TEXT;
+    doc.add(new Field(KbFields.TITLE, d.title(), positional ? TextField.TYPE_STORED : STORED_TEXT));
     if (!d.tags().isEmpty()) {
-      doc.add(new TextField(KbFields.TAGS, String.join(" ", d.tags()).replace('-', ' '), Field.Store.NO));
+      doc.add(new Field(KbFields.TAGS, String.join(" ", d.tags()).replace('-', ' '), text));
     }
-    addText(doc, KbFields.QUESTION, d.question());
+    addText(doc, KbFields.QUESTION, d.question(), text);
     // the accepted answer shares the body field (same weight): one scored clause fewer per query word
-    addText(doc, KbFields.BODY, String.join("\n", nonEmpty(d.acceptedAnswer(), d.body())));
+    addText(doc, KbFields.BODY, String.join("\n", nonEmpty(d.acceptedAnswer(), d.body())), text);
     // one value per text rather than the texts joined: no exact token spans white space, so the
     // terms, frequencies and field length (all BM25 reads) are the same, without copying every text
-    for (String text : new String[] {d.title(), d.question(), d.acceptedAnswer(), d.body()}) {
-      addText(doc, KbFields.CODE, text);
+    for (String t : new String[] {d.title(), d.question(), d.acceptedAnswer(), d.body()}) {
+      addText(doc, KbFields.CODE, t, text);
     }
     String snippetSource = String.join("\n", nonEmpty(d.question(), d.acceptedAnswer(), d.body()));
     if (snippetSource.length() > SNIPPET_SOURCE_CHARS) {
@@ -380,10 +402,40 @@ public final class KbIndexWriter implements AutoCloseable {
     return java.util.Arrays.stream(parts).filter(p -> !p.isBlank()).toList();
   }
 
-  private static void addText(Document doc, String field, String text) {
+  private static void addText(Document doc, String field, String text, FieldType type) {
     if (!text.isEmpty()) {
-      doc.add(new TextField(field, text, Field.Store.NO));
+      doc.add(new Field(field, text, type));
     }
+  }
+
+  /** A text field of {@code base}'s kind indexed without positions (documents and frequencies). */
+  private static FieldType withoutPositions(FieldType base) {
+    FieldType t = new FieldType(base);
+    t.setIndexOptions(IndexOptions.DOCS_AND_FREQS);
+    t.freeze();
+    return t;
+  }
+
+  /** Whether the index in {@code dir} holds a text field with positions (the layout before 2026-12-04). */
+  private static boolean positional(Directory dir) throws IOException {
+    if (!DirectoryReader.indexExists(dir)) {
+      return false;
+    }
+    try (DirectoryReader reader = DirectoryReader.open(dir)) {
+      FieldInfos infos = FieldInfos.getMergedFieldInfos(reader);
+      for (String f : KbFields.STEMMED) {
+        FieldInfo info = infos.fieldInfo(f);
+        if (info != null && info.getIndexOptions().compareTo(IndexOptions.DOCS_AND_FREQS_AND_POSITIONS) >= 0) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
+
+  /** Whether this writer writes text fields with positions, as the index it opened has them. */
+  boolean positional() {
+    return positional.get();
   }
 
   /**

@@ -2,6 +2,8 @@ package org.supportbot.kb.index;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.apache.lucene.analysis.DelegatingAnalyzerWrapper;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.CharArraySet;
 import org.apache.lucene.analysis.LowerCaseFilter;
@@ -10,7 +12,6 @@ import org.apache.lucene.analysis.Tokenizer;
 import org.apache.lucene.analysis.core.KeywordAnalyzer;
 import org.apache.lucene.analysis.en.EnglishAnalyzer;
 import org.apache.lucene.analysis.miscellaneous.ASCIIFoldingFilter;
-import org.apache.lucene.analysis.miscellaneous.PerFieldAnalyzerWrapper;
 import org.apache.lucene.analysis.standard.StandardTokenizer;
 
 /**
@@ -51,6 +52,19 @@ public final class SupportAnalyzers {
     };
   }
 
+  /**
+   * The stemmed analyzer's terms, each once with its number of occurrences ({@link
+   * CountingTokenizer}), for fields indexed without positions.
+   */
+  static Analyzer counting(CharArraySet stopWords) {
+    return new Analyzer() {
+      @Override
+      protected TokenStreamComponents createComponents(String fieldName) {
+        return new TokenStreamComponents(new CountingTokenizer(stopWords, EnglishTermFilter.MAX_REMEMBERED));
+      }
+    };
+  }
+
   /** The exact-token analyzer for identifiers, versions, error codes and paths. */
   public static Analyzer exact() {
     return new Analyzer() {
@@ -62,16 +76,34 @@ public final class SupportAnalyzers {
     };
   }
 
-  /** The analyzer for every field of the index. */
+  /**
+   * The analyzer for every field of an index whose text fields have positions (the layout before
+   * 2026-12-04): every token one by one.
+   */
   public static Analyzer forIndex() {
+    return forIndex(() -> false);
+  }
+
+  /**
+   * The analyzer for every field of the index: the stemmed fields' terms counted ({@link
+   * #counting}) while {@code counting} says so (fields without positions), else token by token.
+   */
+  static Analyzer forIndex(BooleanSupplier counting) {
     Map<String, Analyzer> perField = new HashMap<>();
     perField.put(KbFields.CODE, exact());
     KeywordAnalyzer keyword = new KeywordAnalyzer();
     for (String f : new String[] {KbFields.KEY, KbFields.SOURCE, KbFields.PRODUCT, KbFields.VERSION}) {
       perField.put(f, keyword);
     }
-    return new PerFieldAnalyzerWrapper(
-        stemmed(EnglishAnalyzer.ENGLISH_STOP_WORDS_SET, EnglishTermFilter.MAX_REMEMBERED), perField);
+    Analyzer counted = counting(EnglishAnalyzer.ENGLISH_STOP_WORDS_SET);
+    Analyzer perToken = stemmed(EnglishAnalyzer.ENGLISH_STOP_WORDS_SET, EnglishTermFilter.MAX_REMEMBERED);
+    return new DelegatingAnalyzerWrapper(Analyzer.PER_FIELD_REUSE_STRATEGY) {
+      @Override
+      protected Analyzer getWrappedAnalyzer(String fieldName) {
+        Analyzer a = perField.get(fieldName);
+        return a != null ? a : counting.getAsBoolean() ? counted : perToken;
+      }
+    };
   }
 
   /** An immutable copy of the English stop words used at index time. */

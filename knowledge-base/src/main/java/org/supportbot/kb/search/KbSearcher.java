@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -12,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.lucene.analysis.Analyzer;
@@ -51,7 +53,6 @@ import org.supportbot.kb.index.StemmedMatcher;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.util.BytesRef;
-import org.apache.lucene.util.QueryBuilder;
 import org.supportbot.kb.KbException;
 import org.supportbot.kb.Source;
 import org.supportbot.kb.index.KbFields;
@@ -78,6 +79,8 @@ public final class KbSearcher implements AutoCloseable {
    * what follows, and only then is the search widened to order the whole tie.
    */
   private static final int TIE_MARGIN = 1;
+  /** Best matches of a search's words that an error text's phrase re-ranks. */
+  private static final int PHRASE_CANDIDATES = 100;
   /** The widest a lexical search grows to take in every document tied at the cut-off. */
   private static final int MAX_TIED = 1_000;
 
@@ -392,15 +395,22 @@ public final class KbSearcher implements AutoCloseable {
       if (lexical) {
         TermLookup lookup = new TermLookup();
         Query query = buildQuery(request, terms, Map.of(), lookup);
-        TopDocs top = topDocs(query, n);
+        Optional<ErrorPhrase> phrase = settings.phrase() > 0 && !request.errorText().isBlank()
+            ? ErrorPhrase.of(stemmed, request.errorText()) : Optional.empty();
+        // the error text's phrase re-ranks the best matches of its words: look at enough of them
+        int lexN = phrase.isPresent() ? Math.max(n, PHRASE_CANDIDATES) : n;
+        TopDocs top = topDocs(query, lexN);
         if (settings.prfDocs() > 0 && settings.prfTerms() > 0 && top.scoreDocs.length > 0) {
           Map<String, Float> expansion = expansion(top.scoreDocs, terms);
           if (!expansion.isEmpty()) {
             query = buildQuery(request, terms, expansion, lookup);
-            top = topDocs(query, n);
+            top = topDocs(query, lexN);
           }
         }
         lex = top.scoreDocs;
+        if (phrase.isPresent()) {
+          lex = withPhrase(lex, phrase.get(), lookup);
+        }
         bound = upperBound(terms, lookup);
       }
       List<Scored> ranked = new ArrayList<>();
@@ -440,6 +450,48 @@ public final class KbSearcher implements AutoCloseable {
   }
 
   private record Scored(int doc, double score, double confidence) {}
+
+  /**
+   * Each candidate's score plus the error text's phrase score, best first again: {@code phrase}
+   * times the better of the title's and the text's (question, answer, body) BM25 of the phrase,
+   * whose weight is the sum of its terms' idf in that field and whose frequency is {@link
+   * ErrorPhrase#frequency} (saturated by k1, not normalised by length). The same form as the
+   * disjunction of per-field phrase queries it replaces, for an index without positions.
+   */
+  private ScoreDoc[] withPhrase(ScoreDoc[] lex, ErrorPhrase phrase, TermLookup lookup) throws IOException {
+    double titleIdf = 0;
+    double textIdf = 0;
+    for (String t : phrase.terms()) {
+      titleIdf += idf(KbFields.TITLE, t, lookup);
+      textIdf += idf(KbFields.BODY, t, lookup);
+    }
+    StemmedMatcher matcher = matchers.get();
+    StoredFields stored = searcher.storedFields();
+    ScoreDoc[] out = new ScoreDoc[lex.length];
+    for (int i = 0; i < lex.length; i++) {
+      ScoreDoc sd = lex[i];
+      HitFields f = hitFields(sd.doc);
+      String text = snippetText(sd.doc);
+      String title;
+      if (f == null || text == null) {
+        Document d = stored.document(sd.doc, HIT_AND_SNIPPET_FIELDS);
+        title = d.get(KbFields.TITLE);
+        text = text == null ? d.get(KbFields.SNIPPET_SOURCE) : text;
+      } else {
+        title = f.title();
+      }
+      double bonus = Math.max(settings.title() * titleIdf * saturated(phrase.frequency(title, matcher)),
+          settings.body() * textIdf * saturated(phrase.frequency(text, matcher)));
+      out[i] = new ScoreDoc(sd.doc, (float) (sd.score + settings.phrase() * bonus), sd.shardIndex);
+    }
+    Arrays.sort(out, Comparator.comparingDouble((ScoreDoc sd) -> -sd.score).thenComparingInt(sd -> sd.doc));
+    return out;
+  }
+
+  /** BM25's term-frequency part without length normalisation. */
+  private double saturated(double freq) {
+    return freq <= 0 ? 0 : (settings.k1() + 1) * freq / (freq + settings.k1());
+  }
 
   /**
    * Puts documents of equal score in the order of their own ids. Lucene breaks ties by its
@@ -645,19 +697,6 @@ public final class KbSearcher implements AutoCloseable {
     if (settings.code() > 0) {
       for (String c : terms.exact()) {
         q.add(new BoostQuery(lookup.query(KbFields.CODE, c), settings.code()), BooleanClause.Occur.SHOULD);
-        }
-    }
-    if (settings.phrase() > 0 && !request.errorText().isBlank()) {
-      QueryBuilder qb = new QueryBuilder(stemmed);
-      List<Query> phrases = new ArrayList<>();
-      for (FieldWeight fw : fields) {
-        Query p = qb.createPhraseQuery(fw.field(), request.errorText(), 1);
-        if (p != null) {
-          phrases.add(new BoostQuery(p, fw.weight()));
-        }
-      }
-      if (!phrases.isEmpty()) {
-        q.add(new BoostQuery(new DisjunctionMaxQuery(phrases, 0f), settings.phrase()), BooleanClause.Occur.SHOULD);
         }
     }
     addFilters(q, request);

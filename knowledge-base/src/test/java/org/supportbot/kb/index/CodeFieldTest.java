@@ -79,7 +79,7 @@ class CodeFieldTest {
     for (int i = 0; i < 500; i++) {
       KbDocument k = new KbDocument("d" + i, Source.FORUM, text(rnd, 6), "", List.of(), "", List.of(), "",
           text(rnd, rnd.nextInt(3) == 0 ? 0 : 30), text(rnd, rnd.nextInt(2) == 0 ? 0 : 30), text(rnd, 60));
-      ours.add(KbIndexWriter.toLucene(k, "hash"));
+      ours.add(KbIndexWriter.toLucene(k, "hash", false));
       Document d = new Document();
       d.add(new TextField(KbFields.CODE,
           String.join("\n", k.title(), k.question(), k.acceptedAnswer(), k.body()), Field.Store.NO));

@@ -1,0 +1,210 @@
+package org.supportbot.kb.index;
+
+import java.io.CharArrayReader;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.lucene.analysis.CharArraySet;
+import org.apache.lucene.analysis.Tokenizer;
+import org.apache.lucene.analysis.standard.StandardTokenizer;
+import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
+import org.apache.lucene.analysis.tokenattributes.OffsetAttribute;
+import org.apache.lucene.analysis.tokenattributes.TermFrequencyAttribute;
+
+/**
+ * The stemmed analyzer ({@link SupportAnalyzers#stemmed()}) at index time, for fields indexed
+ * without positions: it reads the whole text, counts its terms, and gives each distinct term once
+ * with its number of occurrences as its {@link TermFrequencyAttribute}. Lucene then adds a term to
+ * its in-memory postings once per document rather than once per occurrence (that hash lookup and
+ * postings write, per token, were a third of indexing), and the field's length (the sum of the
+ * frequencies, which BM25 reads) and each term's frequency are what the per-token analyzer gives.
+ *
+ * <p>Most words never go through the tokenizer either. No token of {@link StandardTokenizer}
+ * spans ASCII white space, and none starts between two ASCII letters or digits (Unicode word-break
+ * rules WB5 and WB8-WB10 join them), so the text is read as white-space-separated chunks: a chunk
+ * of one run of ASCII letters and digits with only ASCII punctuation around it (not {@code _},
+ * which joins) is that one token, looked up in the {@link WordMemory} straight from the text; any
+ * other chunk (two runs, non-ASCII, longer than the longest token) is tokenized on its own. (The
+ * same reading as {@link StemmedMatcher}'s.) {@code CountingTokenizerTest} compares terms,
+ * frequencies and lengths with the per-token analyzer on random text over a hostile alphabet.
+ */
+final class CountingTokenizer extends Tokenizer {
+  /** Largest text buffer kept from one text to the next. */
+  private static final int MAX_KEPT_BUFFER = 1 << 16;
+  /** ASCII letters and digits. */
+  private static final boolean[] WORD = new boolean[128];
+
+  static {
+    for (char c = 0; c < 128; c++) {
+      WORD[c] = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9';
+    }
+  }
+
+  private final CharTermAttribute term = addAttribute(CharTermAttribute.class);
+  private final TermFrequencyAttribute frequency = addAttribute(TermFrequencyAttribute.class);
+  private final OffsetAttribute offset = addAttribute(OffsetAttribute.class);
+  private final WordMemory memory;
+  private final StandardTokenizer chunks = new StandardTokenizer();
+  private final CharTermAttribute chunkTerm = chunks.addAttribute(CharTermAttribute.class);
+  private char[] text = new char[4096];
+  private int length;
+  /** Occurrences of each numbered term in this text; zero again once given out. */
+  private int[] counts = new int[1024];
+  /** The numbers of this text's terms, in order of first occurrence. */
+  private int[] seen = new int[256];
+  private int seenCount;
+  private int next;
+  /** Terms of words too long for the memory, with their counts. */
+  private final Map<String, int[]> longTerms = new LinkedHashMap<>();
+  private Iterator<Map.Entry<String, int[]>> longNext;
+
+  /** @param remembered slots of the word memory, a power of two */
+  CountingTokenizer(CharArraySet stopWords, int remembered) {
+    this.memory = new WordMemory(stopWords, remembered, true);
+  }
+
+  @Override
+  public void reset() throws IOException {
+    super.reset();
+    // a text that was not given out to its end leaves counts behind
+    for (int i = next; i < seenCount; i++) {
+      counts[seen[i]] = 0;
+    }
+    seenCount = 0;
+    next = 0;
+    longTerms.clear();
+    longNext = null;
+    memory.trim();
+    read();
+    count();
+  }
+
+  @Override
+  public boolean incrementToken() {
+    if (next < seenCount) {
+      int id = seen[next++];
+      clearAttributes();
+      char[] t = memory.term(id);
+      term.copyBuffer(t, 0, t.length);
+      frequency.setTermFrequency(counts[id]);
+      counts[id] = 0;
+      return true;
+    }
+    if (longNext == null) {
+      longNext = longTerms.entrySet().iterator();
+    }
+    if (longNext.hasNext()) {
+      Map.Entry<String, int[]> e = longNext.next();
+      clearAttributes();
+      term.setEmpty().append(e.getKey());
+      frequency.setTermFrequency(e.getValue()[0]);
+      return true;
+    }
+    return false;
+  }
+
+  @Override
+  public void end() throws IOException {
+    super.end();
+    int last = correctOffset(length);
+    offset.setOffset(last, last);
+  }
+
+  private void read() throws IOException {
+    length = 0;
+    if (text.length > MAX_KEPT_BUFFER) {
+      text = new char[4096]; // one long text must not keep its buffer for the life of the thread
+    }
+    while (true) {
+      if (length == text.length) {
+        text = Arrays.copyOf(text, text.length * 2);
+      }
+      int n = input.read(text, length, text.length - length);
+      if (n < 0) {
+        return;
+      }
+      length += n;
+    }
+  }
+
+  /** Counts the terms of every chunk of the text. */
+  private void count() throws IOException {
+    char[] chars = text;
+    int n = length;
+    int maxToken = chunks.getMaxTokenLength();
+    int i = 0;
+    while (i < n) {
+      while (i < n && isSpace(chars[i])) {
+        i++;
+      }
+      int start = i;
+      boolean afterWordChar = false;
+      boolean plain = true;
+      int runs = 0;
+      int runStart = -1;
+      int runEnd = -1;
+      for (; i < n && !isSpace(chars[i]); i++) {
+        char c = chars[i];
+        boolean wordChar = c < 128 && WORD[c];
+        if (wordChar) {
+          if (!afterWordChar) {
+            runs++;
+            runStart = i;
+          }
+          runEnd = i + 1;
+        } else if (c >= 128 || c == '_') {
+          plain = false;
+        }
+        afterWordChar = wordChar;
+      }
+      if (i == start) {
+        continue;
+      }
+      if (plain && runs <= 1 && i - start <= maxToken) {
+        if (runs == 1) {
+          add(chars, runStart, runEnd - runStart);
+        }
+      } else {
+        chunks.setReader(new CharArrayReader(chars, start, i - start));
+        try {
+          chunks.reset();
+          while (chunks.incrementToken()) {
+            add(chunkTerm.buffer(), 0, chunkTerm.length());
+          }
+          chunks.end();
+        } finally {
+          chunks.close();
+        }
+      }
+    }
+  }
+
+  private void add(char[] buffer, int off, int len) throws IOException {
+    int at = memory.slot(buffer, off, len);
+    char resultLength = memory.resultLength(at);
+    if (resultLength == WordMemory.DROPPED) {
+      return;
+    }
+    if (at < 0) {
+      longTerms.computeIfAbsent(new String(memory.results(at), WordMemory.resultStart(at), resultLength),
+          k -> new int[1])[0]++;
+      return;
+    }
+    int id = memory.termId(at);
+    if (id >= counts.length) {
+      counts = Arrays.copyOf(counts, Math.max(id + 1, memory.numbered() * 2));
+    }
+    if (counts[id]++ == 0) {
+      if (seenCount == seen.length) {
+        seen = Arrays.copyOf(seen, seenCount * 2);
+      }
+      seen[seenCount++] = id;
+    }
+  }
+
+  private static boolean isSpace(char c) {
+    return c == ' ' || c == '\n' || c == '\r' || c == '\t';
+  }
+}

@@ -1,0 +1,192 @@
+package org.supportbot.kb.index;
+
+import java.io.CharArrayReader;
+import java.io.IOException;
+import java.util.Arrays;
+import org.apache.lucene.analysis.CharArrayMap;
+import org.apache.lucene.analysis.CharArraySet;
+import org.apache.lucene.analysis.LowerCaseFilter;
+import org.apache.lucene.analysis.StopFilter;
+import org.apache.lucene.analysis.TokenStream;
+import org.apache.lucene.analysis.Tokenizer;
+import org.apache.lucene.analysis.core.KeywordTokenizer;
+import org.apache.lucene.analysis.en.EnglishPossessiveFilter;
+import org.apache.lucene.analysis.en.PorterStemFilter;
+import org.apache.lucene.analysis.miscellaneous.ASCIIFoldingFilter;
+import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
+
+/**
+ * The English normalisation of one word token (possessive removed, lower case, ASCII folding,
+ * stop words dropped, Porter stem), with the result remembered per word. Each of those steps
+ * depends on the token alone, so a word seen before costs one lookup instead of five filters; a
+ * word not remembered goes through Lucene's own filters, so the output is exactly theirs. Word
+ * frequencies are Zipfian: a few thousand words make up most of any text.
+ *
+ * <p>The memory is direct-mapped, like a CPU cache: each word has one slot, chosen by its hash,
+ * and a word whose slot holds another replaces it. A slot is 32 characters of one array, holding
+ * the word and its result together, so a lookup reads one or two adjacent cache lines. (A probing
+ * hash table ({@code CharArrayMap}) dereferenced a key per probe and then the value, and those
+ * cache misses were a fifth of indexing; so were the separate arrays of each word.) Words or
+ * results longer than 14 characters are normalised every time.
+ *
+ * <p>A numbering memory also gives each distinct result a small number ({@link #termId}), kept in
+ * the slot, so that {@link TermCountingFilter} counts a text's terms with one array increment per
+ * word. Not thread-safe: one per analyzer component, that is per thread.
+ */
+final class WordMemory {
+  /** Longest word, and longest result, a slot holds. */
+  private static final int SLOT_WORD = 14;
+  /** A slot: term number (2 chars), word length (0 = empty), result length or DROPPED, word, result. */
+  private static final int SLOT = 4 + 2 * SLOT_WORD;
+  /** The result length that marks a stop word (dropped). */
+  static final char DROPPED = 0xFFFF;
+  /** Most distinct results a numbering memory numbers before it starts afresh. */
+  private static final int MAX_TERMS = 1 << 20;
+
+  private final char[] slots;
+  private final int slotBits;
+  private final boolean numbering;
+  /** Each numbered result, by number (numbering memories only). */
+  private char[][] terms = new char[0][];
+  private final CharArrayMap<Integer> numbers = new CharArrayMap<>(16, false);
+  /** The result of the last word {@link #slot} could not remember: {@code [length or DROPPED, result...]}. */
+  private char[] unremembered;
+  private final Tokenizer word = new KeywordTokenizer();
+  private final TokenStream normalise;
+  private final CharTermAttribute normalised;
+
+  /**
+   * @param remembered slots of the memory, a power of two
+   * @param numbering whether to number the results ({@link #termId})
+   */
+  WordMemory(CharArraySet stopWords, int remembered, boolean numbering) {
+    if (Integer.bitCount(remembered) != 1) {
+      throw new IllegalArgumentException("remembered must be a power of two, was " + remembered);
+    }
+    this.slots = new char[remembered * SLOT];
+    this.slotBits = Integer.numberOfTrailingZeros(remembered);
+    this.numbering = numbering;
+    TokenStream ts = new EnglishPossessiveFilter(word);
+    ts = new LowerCaseFilter(ts);
+    ts = new ASCIIFoldingFilter(ts);
+    ts = new StopFilter(ts, stopWords);
+    normalise = new PorterStemFilter(ts);
+    normalised = normalise.getAttribute(CharTermAttribute.class);
+  }
+
+  /**
+   * The offset in the memory of the slot remembering the word {@code buffer[off, off + length)},
+   * normalised and remembered now if it was not; -1 when the word or its result is too long to
+   * remember ({@link #unremembered()} then holds the result).
+   */
+  int slot(char[] buffer, int off, int length) throws IOException {
+    if (length > SLOT_WORD) {
+      unremembered = normalised(buffer, off, length);
+      return -1;
+    }
+    int h = 0;
+    for (int i = off; i < off + length; i++) {
+      h = 31 * h + buffer[i];
+    }
+    int at = ((h * 0x9E3779B9) >>> (32 - slotBits)) * SLOT;
+    if (slots[at + 2] == length && same(at + 4, buffer, off, length)) {
+      return at;
+    }
+    char[] r = normalised(buffer, off, length);
+    if (r[0] != DROPPED && r[0] > SLOT_WORD) {
+      unremembered = r;
+      return -1;
+    }
+    int id = numbering && r[0] != DROPPED ? number(r) : 0;
+    slots[at] = (char) (id >>> 16);
+    slots[at + 1] = (char) id;
+    slots[at + 2] = (char) length;
+    slots[at + 3] = r[0];
+    System.arraycopy(buffer, off, slots, at + 4, length);
+    System.arraycopy(r, 1, slots, at + 4 + SLOT_WORD, r.length - 1);
+    return at;
+  }
+
+  /** Word comparison by hand: words are short, and {@code Arrays.equals} sets up a vector compare. */
+  private boolean same(int at, char[] buffer, int off, int length) {
+    for (int i = 0; i < length; i++) {
+      if (slots[at + i] != buffer[off + i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The array holding the result of {@code slot}'s word: the memory, or the unremembered result. */
+  char[] results(int slot) {
+    return slot >= 0 ? slots : unremembered;
+  }
+
+  /** Where the result of {@code slot}'s word starts in {@link #results}. */
+  static int resultStart(int slot) {
+    return slot >= 0 ? slot + 4 + SLOT_WORD : 1;
+  }
+
+  /** The length of the result of {@code slot}'s word, or {@link #DROPPED} for a stop word. */
+  char resultLength(int slot) {
+    return slot >= 0 ? slots[slot + 3] : unremembered[0];
+  }
+
+  /** The number of the result of a remembered, kept word (numbering memories only). */
+  int termId(int slot) {
+    return (slots[slot] << 16) | slots[slot + 1];
+  }
+
+  /** The result numbered {@code id}. */
+  char[] term(int id) {
+    return terms[id];
+  }
+
+  /** How many results are numbered: every {@link #termId} is below it. */
+  int numbered() {
+    return numbers.size();
+  }
+
+  /**
+   * Forgets every word and number when the numbers have run up to their limit (a corpus with
+   * millions of distinct words); call it only between texts, while no number is held.
+   */
+  void trim() {
+    if (numbers.size() >= MAX_TERMS) {
+      numbers.clear();
+      terms = new char[0][];
+      Arrays.fill(slots, (char) 0);
+    }
+  }
+
+  private int number(char[] r) {
+    Integer id = numbers.get(r, 1, r.length - 1);
+    if (id != null) {
+      return id;
+    }
+    int next = numbers.size();
+    char[] term = Arrays.copyOfRange(r, 1, r.length);
+    numbers.put(term, next);
+    if (next == terms.length) {
+      terms = Arrays.copyOf(terms, Math.max(1024, next * 2));
+    }
+    terms[next] = term;
+    return next;
+  }
+
+  /** Lucene's filters run on the word: {@code [result length or DROPPED, result...]}. */
+  private char[] normalised(char[] buffer, int off, int length) throws IOException {
+    word.setReader(new CharArrayReader(buffer, off, length));
+    normalise.reset();
+    boolean kept = normalise.incrementToken();
+    int resultLength = kept ? normalised.length() : 0;
+    char[] r = new char[1 + resultLength];
+    r[0] = kept ? (char) resultLength : DROPPED;
+    if (kept) {
+      System.arraycopy(normalised.buffer(), 0, r, 1, resultLength);
+    }
+    normalise.end();
+    normalise.close();
+    return r;
+  }
+}
