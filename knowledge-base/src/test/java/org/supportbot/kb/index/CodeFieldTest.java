@@ -43,8 +43,17 @@ class CodeFieldTest {
 
   /** Every term of the field, each with its documents and frequencies, then each document's norm. */
   private static List<String> contents(List<Document> docs) throws IOException {
+    return contents(docs, SupportAnalyzers.forIndex(), KbFields.CODE);
+  }
+
+  /**
+   * Every term of {@code field} in {@code docs} indexed with {@code analyzer}, each with its
+   * documents and frequencies, then each document's norm.
+   */
+  static List<String> contents(List<Document> docs, org.apache.lucene.analysis.Analyzer analyzer, String field)
+      throws IOException {
     try (Directory dir = new ByteBuffersDirectory()) {
-      try (IndexWriter w = new IndexWriter(dir, new IndexWriterConfig(SupportAnalyzers.forIndex()))) {
+      try (IndexWriter w = new IndexWriter(dir, new IndexWriterConfig(analyzer))) {
         for (Document d : docs) {
           w.addDocument(d);
         }
@@ -53,7 +62,7 @@ class CodeFieldTest {
       List<String> out = new ArrayList<>();
       try (DirectoryReader r = DirectoryReader.open(dir)) {
         LeafReader leaf = r.leaves().get(0).reader();
-        TermsEnum te = leaf.terms(KbFields.CODE).iterator();
+        TermsEnum te = leaf.terms(field).iterator();
         for (BytesRef t = te.next(); t != null; t = te.next()) {
           StringBuilder b = new StringBuilder(t.utf8ToString()).append(':');
           PostingsEnum pe = te.postings(null, PostingsEnum.FREQS);
@@ -62,7 +71,7 @@ class CodeFieldTest {
           }
           out.add(b.toString());
         }
-        NumericDocValues norms = leaf.getNormValues(KbFields.CODE);
+        NumericDocValues norms = leaf.getNormValues(field);
         for (int d = norms.nextDoc(); d != NumericDocValues.NO_MORE_DOCS; d = norms.nextDoc()) {
           out.add("norm " + d + " " + norms.longValue());
         }

@@ -1,0 +1,111 @@
+package org.supportbot.kb.index;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.analysis.TokenStream;
+import org.apache.lucene.analysis.en.EnglishAnalyzer;
+import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
+import org.apache.lucene.analysis.tokenattributes.TermFrequencyAttribute;
+import org.apache.lucene.document.Document;
+import org.junit.jupiter.api.Test;
+import org.supportbot.kb.Source;
+import org.supportbot.kb.ingest.KbDocument;
+
+/**
+ * The counting analyzer gives each term of a text once with the number of times the per-token
+ * analyzer gives it, and an index written with it holds the same terms, frequencies and field
+ * lengths (BM25's norms) as one written token by token with positions.
+ */
+class CountingTokenizerTest {
+  /** Words and separators that take every path of the chunk reader: plain words, joined, non-ASCII, long. */
+  private static final String[] PIECES = {
+    "the", "The", "a", "is", "not", "connection", "connections", "Connected", "John's", "users'", "café",
+    "naïve", "ORA-00942", "4.2.1", "config.yml", "ERR_POOL_TIMEOUT_MS", "maxPoolSize", "/etc/app/app.yml",
+    "C:\\ProgramData\\Beacon", "x", "42", "running", "generalizations", "it’s", "don't", "«quoted»",
+    "(paren)", "e-mail", "über-cool", "日本語", "emoji😀", "ﬁle", "ß", "İstanbul", "\"said\"", "end.",
+    "-5", "$10", "a_b", "_x_", "...", "--", "word,", "(v2),", "x".repeat(300), "y".repeat(20),
+    "unremembered" + "z".repeat(10), "a\u0301b", "\u00a0", "\u2003", "\f", "\u000b",
+  };
+  private static final String[] SEPARATORS = {" ", " ", " ", "  ", "\n", "\t", "\r\n", ". ", "", "-", "_"};
+
+  private static String text(SplittableRandom rnd, int words) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < words; i++) {
+      b.append(PIECES[rnd.nextInt(PIECES.length)]);
+      if (rnd.nextInt(5) == 0) {
+        b.append(Integer.toString(rnd.nextInt(1 << 20), 36)); // made-up words evict remembered ones
+      }
+      b.append(SEPARATORS[rnd.nextInt(SEPARATORS.length)]);
+    }
+    return b.toString();
+  }
+
+  /** Each term with its frequency: counted as the analyzer gives them (1 per token unless it says otherwise). */
+  private static Map<String, Integer> counts(Analyzer a, String text) throws IOException {
+    Map<String, Integer> out = new TreeMap<>();
+    try (TokenStream ts = a.tokenStream(KbFields.BODY, text)) {
+      CharTermAttribute term = ts.addAttribute(CharTermAttribute.class);
+      TermFrequencyAttribute freq = ts.addAttribute(TermFrequencyAttribute.class);
+      ts.reset();
+      while (ts.incrementToken()) {
+        out.merge(term.toString(), freq.getTermFrequency(), Integer::sum);
+      }
+      ts.end();
+    }
+    return out;
+  }
+
+  @Test
+  void countsWhatThePerTokenAnalyzerGives() throws IOException {
+    Analyzer counting = SupportAnalyzers.counting(EnglishAnalyzer.ENGLISH_STOP_WORDS_SET);
+    Analyzer perToken = SupportAnalyzers.stemmed();
+    SplittableRandom rnd = new SplittableRandom(20_261_204L);
+    long terms = 0;
+    for (int i = 0; i < 3_000; i++) {
+      String text = text(rnd, rnd.nextInt(400));
+      Map<String, Integer> expected = counts(perToken, text);
+      assertThat(counts(counting, text)).as("text %s", text).isEqualTo(expected);
+      terms += expected.size();
+    }
+    assertThat(terms).as("enough distinct made-up words to evict remembered words").isGreaterThan(200_000);
+  }
+
+  @Test
+  void handlesEdgeTexts() throws IOException {
+    Analyzer counting = SupportAnalyzers.counting(EnglishAnalyzer.ENGLISH_STOP_WORDS_SET);
+    Analyzer perToken = SupportAnalyzers.stemmed();
+    for (String text : new String[] {"", " ", "\n\n", "the a is", "'s", "s's", "x".repeat(255), "x".repeat(256),
+        "(" + "x".repeat(254) + ")", "a".repeat(15) + " " + "a".repeat(15), "connection connection connection"}) {
+      assertThat(counts(counting, text)).as("text [%s]", text).isEqualTo(counts(perToken, text));
+    }
+    assertThat(counts(counting, "connection Connections connected, the connection"))
+        .isEqualTo(Map.of("connect", 4));
+  }
+
+  @Test
+  void anIndexWithoutPositionsHoldsTheSameTermsFrequenciesAndLengths() throws IOException {
+    SplittableRandom rnd = new SplittableRandom(7);
+    List<Document> counted = new ArrayList<>();
+    List<Document> positional = new ArrayList<>();
+    for (int i = 0; i < 400; i++) {
+      KbDocument k = new KbDocument("d" + i, Source.FORUM, text(rnd, 8), "", List.of("setup", "how-to"), "",
+          List.of(), "", text(rnd, rnd.nextInt(3) == 0 ? 0 : 40), text(rnd, rnd.nextInt(2) == 0 ? 0 : 40),
+          text(rnd, 120));
+      counted.add(KbIndexWriter.toLucene(k, "hash", false));
+      positional.add(KbIndexWriter.toLucene(k, "hash", true));
+    }
+    for (String field : KbFields.STEMMED) {
+      List<String> expected = CodeFieldTest.contents(positional, SupportAnalyzers.forIndex(), field);
+      assertThat(expected.stream().filter(s -> s.startsWith("norm")).count()).as(field).isGreaterThan(100);
+      assertThat(CodeFieldTest.contents(counted, SupportAnalyzers.forIndex(() -> true), field))
+          .as(field).isEqualTo(expected);
+    }
+  }
+}
