@@ -3,9 +3,6 @@ package org.supportbot.kb.index;
 import java.io.CharArrayReader;
 import java.io.IOException;
 import java.util.Arrays;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.apache.lucene.analysis.CharArraySet;
 import org.apache.lucene.analysis.Tokenizer;
 import org.apache.lucene.analysis.standard.StandardTokenizer;
@@ -56,9 +53,6 @@ final class CountingTokenizer extends Tokenizer {
   private int[] seen = new int[256];
   private int seenCount;
   private int next;
-  /** Terms of words too long for the memory, with their counts. */
-  private final Map<String, int[]> longTerms = new LinkedHashMap<>();
-  private Iterator<Map.Entry<String, int[]>> longNext;
 
   /** @param remembered slots of the word memory, a power of two */
   CountingTokenizer(CharArraySet stopWords, int remembered) {
@@ -74,9 +68,8 @@ final class CountingTokenizer extends Tokenizer {
     }
     seenCount = 0;
     next = 0;
-    longTerms.clear();
-    longNext = null;
     memory.trim();
+    clearAttributes(); // once per text: end() of the last one set the position increment to 0
     read();
     count();
   }
@@ -85,21 +78,11 @@ final class CountingTokenizer extends Tokenizer {
   public boolean incrementToken() {
     if (next < seenCount) {
       int id = seen[next++];
-      clearAttributes();
+      // no clearAttributes() per term (reset did it): the term and its frequency are all that change
       char[] t = memory.term(id);
       term.copyBuffer(t, 0, t.length);
       frequency.setTermFrequency(counts[id]);
       counts[id] = 0;
-      return true;
-    }
-    if (longNext == null) {
-      longNext = longTerms.entrySet().iterator();
-    }
-    if (longNext.hasNext()) {
-      Map.Entry<String, int[]> e = longNext.next();
-      clearAttributes();
-      term.setEmpty().append(e.getKey());
-      frequency.setTermFrequency(e.getValue()[0]);
       return true;
     }
     return false;
@@ -182,17 +165,10 @@ final class CountingTokenizer extends Tokenizer {
   }
 
   private void add(char[] buffer, int off, int len) throws IOException {
-    int at = memory.slot(buffer, off, len);
-    char resultLength = memory.resultLength(at);
-    if (resultLength == WordMemory.DROPPED) {
+    int id = memory.termId(buffer, off, len);
+    if (id == WordMemory.STOP_WORD) {
       return;
     }
-    if (at < 0) {
-      longTerms.computeIfAbsent(new String(memory.results(at), WordMemory.resultStart(at), resultLength),
-          k -> new int[1])[0]++;
-      return;
-    }
-    int id = memory.termId(at);
     if (id >= counts.length) {
       counts = Arrays.copyOf(counts, Math.max(id + 1, memory.numbered() * 2));
     }

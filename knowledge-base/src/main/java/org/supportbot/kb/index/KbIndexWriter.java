@@ -50,6 +50,7 @@ import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.BytesRef;
+import org.apache.lucene.util.UnicodeUtil;
 import org.supportbot.kb.KbException;
 import org.supportbot.kb.Source;
 import org.supportbot.kb.ingest.KbDocument;
@@ -367,17 +368,15 @@ public final class KbIndexWriter implements AutoCloseable {
     }
     addText(doc, KbFields.QUESTION, d.question(), text);
     // the accepted answer shares the body field (same weight): one scored clause fewer per query word
-    addText(doc, KbFields.BODY, String.join("\n", nonEmpty(d.acceptedAnswer(), d.body())), text);
+    // two values of one field: the terms, frequencies and length of the two texts joined, without joining them
+    addText(doc, KbFields.BODY, d.acceptedAnswer(), text);
+    addText(doc, KbFields.BODY, d.body(), text);
     // one value per text rather than the texts joined: no exact token spans white space, so the
     // terms, frequencies and field length (all BM25 reads) are the same, without copying every text
     for (String t : new String[] {d.title(), d.question(), d.acceptedAnswer(), d.body()}) {
       addText(doc, KbFields.CODE, t, text);
     }
-    String snippetSource = String.join("\n", nonEmpty(d.question(), d.acceptedAnswer(), d.body()));
-    if (snippetSource.length() > SNIPPET_SOURCE_CHARS) {
-      snippetSource = snippetSource.substring(0, SNIPPET_SOURCE_CHARS);
-    }
-    doc.add(new BinaryDocValuesField(KbFields.SNIPPET_TEXT, new BytesRef(snippetSource)));
+    doc.add(new BinaryDocValuesField(KbFields.SNIPPET_TEXT, snippetText(d.question(), d.acceptedAnswer(), d.body())));
     doc.add(new BinaryDocValuesField(KbFields.HIT, HitFields.encode(d)));
     // a document may be filed under several products ("beacon,beacon-cloud"), or under none: every product
     List<String> products = java.util.Arrays.stream(d.product().split(",")).map(String::strip)
@@ -398,8 +397,40 @@ public final class KbIndexWriter implements AutoCloseable {
     return doc;
   }
 
-  private static List<String> nonEmpty(String... parts) {
-    return java.util.Arrays.stream(parts).filter(p -> !p.isBlank()).toList();
+  /**
+   * The snippet text's doc value: the non-blank texts joined by new lines, cut at {@link
+   * #SNIPPET_SOURCE_CHARS} characters (never inside a surrogate pair), encoded as UTF-8 straight
+   * from the texts.
+   */
+  static BytesRef snippetText(String... texts) {
+    int chars = 0;
+    for (String t : texts) {
+      if (!t.isBlank()) {
+        chars += (chars == 0 ? 0 : 1) + t.length();
+      }
+    }
+    byte[] out = new byte[Math.min(chars, SNIPPET_SOURCE_CHARS) * UnicodeUtil.MAX_UTF8_BYTES_PER_CHAR];
+    int left = SNIPPET_SOURCE_CHARS;
+    int at = 0;
+    boolean first = true;
+    for (String t : texts) {
+      if (t.isBlank() || left == 0) {
+        continue;
+      }
+      if (!first) {
+        out[at++] = '\n';
+        left--;
+      }
+      first = false;
+      int n = Math.min(left, t.length());
+      if (n > 0 && n < t.length() && Character.isHighSurrogate(t.charAt(n - 1))) {
+        n--;
+        left = n; // the cut falls here: nothing after it
+      }
+      at = UnicodeUtil.UTF16toUTF8(t, 0, n, out, at);
+      left -= n;
+    }
+    return new BytesRef(out, 0, at);
   }
 
   private static void addText(Document doc, String field, String text, FieldType type) {

@@ -29,17 +29,23 @@ import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
  * cache misses were a fifth of indexing; so were the separate arrays of each word.) Words or
  * results longer than 14 characters are normalised every time.
  *
- * <p>A numbering memory also gives each distinct result a small number ({@link #termId}), kept in
- * the slot, so that {@link TermCountingFilter} counts a text's terms with one array increment per
+ * <p>A numbering memory gives each distinct result a small number instead ({@link #termId}), kept
+ * in the slot, so that {@link CountingTokenizer} counts a text's terms with one array increment per
  * word. Not thread-safe: one per analyzer component, that is per thread.
  */
 final class WordMemory {
-  /** Longest word, and longest result, a slot holds. */
+  /** Longest word, and longest result, a slot of a normalising memory holds. */
   private static final int SLOT_WORD = 14;
-  /** A slot: term number (2 chars), word length (0 = empty), result length or DROPPED, word, result. */
+  /** A normalising slot: unused (2 chars), word length (0 = empty), result length or DROPPED, word, result. */
   private static final int SLOT = 4 + 2 * SLOT_WORD;
+  /** Longest word a slot of a numbering memory holds. */
+  private static final int NUMBERED_WORD = 13;
+  /** A numbering slot: word length (0 = empty), term number (2 chars; -1 for a stop word), word. */
+  private static final int NUMBERED_SLOT = 3 + NUMBERED_WORD;
   /** The result length that marks a stop word (dropped). */
   static final char DROPPED = 0xFFFF;
+  /** The term number of a stop word. */
+  static final int STOP_WORD = -1;
   /** Most distinct results a numbering memory numbers before it starts afresh. */
   private static final int MAX_TERMS = 1 << 20;
 
@@ -57,13 +63,13 @@ final class WordMemory {
 
   /**
    * @param remembered slots of the memory, a power of two
-   * @param numbering whether to number the results ({@link #termId})
+   * @param numbering a numbering memory ({@link #termId}), else a normalising one ({@link #slot})
    */
   WordMemory(CharArraySet stopWords, int remembered, boolean numbering) {
     if (Integer.bitCount(remembered) != 1) {
       throw new IllegalArgumentException("remembered must be a power of two, was " + remembered);
     }
-    this.slots = new char[remembered * SLOT];
+    this.slots = new char[remembered * (numbering ? NUMBERED_SLOT : SLOT)];
     this.slotBits = Integer.numberOfTrailingZeros(remembered);
     this.numbering = numbering;
     TokenStream ts = new EnglishPossessiveFilter(word);
@@ -74,21 +80,25 @@ final class WordMemory {
     normalised = normalise.getAttribute(CharTermAttribute.class);
   }
 
+  private int index(char[] buffer, int off, int length) {
+    int h = 0;
+    for (int i = off; i < off + length; i++) {
+      h = 31 * h + buffer[i];
+    }
+    return (h * 0x9E3779B9) >>> (32 - slotBits);
+  }
+
   /**
    * The offset in the memory of the slot remembering the word {@code buffer[off, off + length)},
    * normalised and remembered now if it was not; -1 when the word or its result is too long to
-   * remember ({@link #unremembered()} then holds the result).
+   * remember ({@link #results} then holds the result). Normalising memories only.
    */
   int slot(char[] buffer, int off, int length) throws IOException {
     if (length > SLOT_WORD) {
       unremembered = normalised(buffer, off, length);
       return -1;
     }
-    int h = 0;
-    for (int i = off; i < off + length; i++) {
-      h = 31 * h + buffer[i];
-    }
-    int at = ((h * 0x9E3779B9) >>> (32 - slotBits)) * SLOT;
+    int at = index(buffer, off, length) * SLOT;
     if (slots[at + 2] == length && same(at + 4, buffer, off, length)) {
       return at;
     }
@@ -97,14 +107,35 @@ final class WordMemory {
       unremembered = r;
       return -1;
     }
-    int id = numbering && r[0] != DROPPED ? number(r) : 0;
-    slots[at] = (char) (id >>> 16);
-    slots[at + 1] = (char) id;
     slots[at + 2] = (char) length;
     slots[at + 3] = r[0];
     System.arraycopy(buffer, off, slots, at + 4, length);
     System.arraycopy(r, 1, slots, at + 4 + SLOT_WORD, r.length - 1);
     return at;
+  }
+
+  /**
+   * The number of the term the word {@code buffer[off, off + length)} normalises to, or {@link
+   * #STOP_WORD}; {@link #term} gives the term. A slot here is half a normalising one (the word and
+   * its number, not its result), so twice as many words stay in the same cache. Numbering memories
+   * only.
+   */
+  int termId(char[] buffer, int off, int length) throws IOException {
+    if (length > NUMBERED_WORD) {
+      char[] r = normalised(buffer, off, length);
+      return r[0] == DROPPED ? STOP_WORD : number(r);
+    }
+    int at = index(buffer, off, length) * NUMBERED_SLOT;
+    if (slots[at] == length && same(at + 3, buffer, off, length)) {
+      return (slots[at + 1] << 16) | slots[at + 2];
+    }
+    char[] r = normalised(buffer, off, length);
+    int id = r[0] == DROPPED ? STOP_WORD : number(r);
+    slots[at] = (char) length;
+    slots[at + 1] = (char) (id >>> 16);
+    slots[at + 2] = (char) id;
+    System.arraycopy(buffer, off, slots, at + 3, length);
+    return id;
   }
 
   /** Word comparison by hand: words are short, and {@code Arrays.equals} sets up a vector compare. */
@@ -132,17 +163,12 @@ final class WordMemory {
     return slot >= 0 ? slots[slot + 3] : unremembered[0];
   }
 
-  /** The number of the result of a remembered, kept word (numbering memories only). */
-  int termId(int slot) {
-    return (slots[slot] << 16) | slots[slot + 1];
-  }
-
-  /** The result numbered {@code id}. */
+  /** The term numbered {@code id}. */
   char[] term(int id) {
     return terms[id];
   }
 
-  /** How many results are numbered: every {@link #termId} is below it. */
+  /** How many terms are numbered: every {@link #termId} is below it. */
   int numbered() {
     return numbers.size();
   }

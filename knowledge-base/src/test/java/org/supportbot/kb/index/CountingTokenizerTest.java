@@ -14,6 +14,8 @@ import org.apache.lucene.analysis.en.EnglishAnalyzer;
 import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
 import org.apache.lucene.analysis.tokenattributes.TermFrequencyAttribute;
 import org.apache.lucene.document.Document;
+import org.apache.lucene.document.Field;
+import org.apache.lucene.document.TextField;
 import org.junit.jupiter.api.Test;
 import org.supportbot.kb.Source;
 import org.supportbot.kb.ingest.KbDocument;
@@ -90,6 +92,25 @@ class CountingTokenizerTest {
   }
 
   @Test
+  void theSnippetTextIsTheTextsJoinedAndCutNeverInsideASurrogatePair() {
+    SplittableRandom rnd = new SplittableRandom(3);
+    for (int i = 0; i < 300; i++) {
+      String q = rnd.nextInt(4) == 0 ? " " : text(rnd, rnd.nextInt(300));
+      String a = rnd.nextInt(3) == 0 ? "" : text(rnd, rnd.nextInt(300));
+      String b = text(rnd, rnd.nextInt(2_000));
+      String joined = String.join("\n", List.of(q, a, b).stream().filter(t -> !t.isBlank()).toList());
+      String expected = joined.substring(0, Math.min(joined.length(), KbIndexWriter.SNIPPET_SOURCE_CHARS));
+      if (expected.length() < joined.length() && Character.isHighSurrogate(expected.charAt(expected.length() - 1))) {
+        expected = expected.substring(0, expected.length() - 1);
+      }
+      assertThat(KbIndexWriter.snippetText(q, a, b).utf8ToString()).isEqualTo(expected);
+    }
+    String cut = "x".repeat(KbIndexWriter.SNIPPET_SOURCE_CHARS - 1) + "😀 after";
+    assertThat(KbIndexWriter.snippetText(cut, "", "").utf8ToString()).isEqualTo("x".repeat(KbIndexWriter.SNIPPET_SOURCE_CHARS - 1));
+    assertThat(KbIndexWriter.snippetText("", " ", "").length).isZero();
+  }
+
+  @Test
   void anIndexWithoutPositionsHoldsTheSameTermsFrequenciesAndLengths() throws IOException {
     SplittableRandom rnd = new SplittableRandom(7);
     List<Document> counted = new ArrayList<>();
@@ -99,7 +120,14 @@ class CountingTokenizerTest {
           List.of(), "", text(rnd, rnd.nextInt(3) == 0 ? 0 : 40), text(rnd, rnd.nextInt(2) == 0 ? 0 : 40),
           text(rnd, 120));
       counted.add(KbIndexWriter.toLucene(k, "hash", false));
-      positional.add(KbIndexWriter.toLucene(k, "hash", true));
+      // the reference: token by token, with positions, the accepted answer and body joined in one value
+      Document reference = KbIndexWriter.toLucene(k, "hash", true);
+      reference.removeFields(KbFields.BODY);
+      String body = String.join("\n", List.of(k.acceptedAnswer(), k.body()).stream().filter(t -> !t.isBlank()).toList());
+      if (!body.isEmpty()) {
+        reference.add(new TextField(KbFields.BODY, body, Field.Store.NO));
+      }
+      positional.add(reference);
     }
     for (String field : KbFields.STEMMED) {
       List<String> expected = CodeFieldTest.contents(positional, SupportAnalyzers.forIndex(), field);
