@@ -6,6 +6,7 @@ import java.util.Arrays;
 import org.apache.lucene.analysis.CharArraySet;
 import org.apache.lucene.analysis.Tokenizer;
 import org.apache.lucene.analysis.standard.StandardTokenizer;
+import org.apache.lucene.analysis.tokenattributes.BytesTermAttribute;
 import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
 import org.apache.lucene.analysis.tokenattributes.OffsetAttribute;
 import org.apache.lucene.analysis.tokenattributes.TermFrequencyAttribute;
@@ -28,6 +29,8 @@ import org.apache.lucene.analysis.tokenattributes.TermFrequencyAttribute;
  * frequencies and lengths with the per-token analyzer on random text over a hostile alphabet.
  */
 final class CountingTokenizer extends Tokenizer {
+  /** Slots of the word memory: 2 MB per indexing thread, a numbering slot being half a normalising one. */
+  static final int REMEMBERED = 1 << 16;
   /** Largest text buffer kept from one text to the next. */
   private static final int MAX_KEPT_BUFFER = 1 << 16;
   /** ASCII letters and digits. */
@@ -39,7 +42,8 @@ final class CountingTokenizer extends Tokenizer {
     }
   }
 
-  private final CharTermAttribute term = addAttribute(CharTermAttribute.class);
+  /** The term as the index stores it, UTF-8: each numbered term is encoded once, not once per text. */
+  private final BytesTermAttribute term = addAttribute(BytesTermAttribute.class);
   private final TermFrequencyAttribute frequency = addAttribute(TermFrequencyAttribute.class);
   private final OffsetAttribute offset = addAttribute(OffsetAttribute.class);
   private final WordMemory memory;
@@ -79,8 +83,7 @@ final class CountingTokenizer extends Tokenizer {
     if (next < seenCount) {
       int id = seen[next++];
       // no clearAttributes() per term (reset did it): the term and its frequency are all that change
-      char[] t = memory.term(id);
-      term.copyBuffer(t, 0, t.length);
+      term.setBytesRef(memory.term(id));
       frequency.setTermFrequency(counts[id]);
       counts[id] = 0;
       return true;
@@ -128,6 +131,7 @@ final class CountingTokenizer extends Tokenizer {
       int runs = 0;
       int runStart = -1;
       int runEnd = -1;
+      int hash = 0; // the last run's hash (WordMemory.hash), computed on the way
       for (; i < n && !isSpace(chars[i]); i++) {
         char c = chars[i];
         boolean wordChar = c < 128 && WORD[c];
@@ -135,7 +139,9 @@ final class CountingTokenizer extends Tokenizer {
           if (!afterWordChar) {
             runs++;
             runStart = i;
+            hash = 0;
           }
+          hash = 31 * hash + c;
           runEnd = i + 1;
         } else if (c >= 128 || c == '_') {
           plain = false;
@@ -147,14 +153,15 @@ final class CountingTokenizer extends Tokenizer {
       }
       if (plain && runs <= 1 && i - start <= maxToken) {
         if (runs == 1) {
-          add(chars, runStart, runEnd - runStart);
+          add(chars, runStart, runEnd - runStart, hash);
         }
       } else {
         chunks.setReader(new CharArrayReader(chars, start, i - start));
         try {
           chunks.reset();
           while (chunks.incrementToken()) {
-            add(chunkTerm.buffer(), 0, chunkTerm.length());
+            add(chunkTerm.buffer(), 0, chunkTerm.length(),
+                WordMemory.hash(chunkTerm.buffer(), 0, chunkTerm.length()));
           }
           chunks.end();
         } finally {
@@ -164,8 +171,8 @@ final class CountingTokenizer extends Tokenizer {
     }
   }
 
-  private void add(char[] buffer, int off, int len) throws IOException {
-    int id = memory.termId(buffer, off, len);
+  private void add(char[] buffer, int off, int len, int hash) throws IOException {
+    int id = memory.termId(buffer, off, len, hash);
     if (id == WordMemory.STOP_WORD) {
       return;
     }

@@ -60,7 +60,7 @@ public final class SupportAnalyzers {
     return new Analyzer() {
       @Override
       protected TokenStreamComponents createComponents(String fieldName) {
-        return new TokenStreamComponents(new CountingTokenizer(stopWords, EnglishTermFilter.MAX_REMEMBERED));
+        return new TokenStreamComponents(new CountingTokenizer(stopWords, CountingTokenizer.REMEMBERED));
       }
     };
   }

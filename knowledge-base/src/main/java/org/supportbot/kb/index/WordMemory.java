@@ -2,6 +2,7 @@ package org.supportbot.kb.index;
 
 import java.io.CharArrayReader;
 import java.io.IOException;
+import java.nio.CharBuffer;
 import java.util.Arrays;
 import org.apache.lucene.analysis.CharArrayMap;
 import org.apache.lucene.analysis.CharArraySet;
@@ -14,6 +15,7 @@ import org.apache.lucene.analysis.en.EnglishPossessiveFilter;
 import org.apache.lucene.analysis.en.PorterStemFilter;
 import org.apache.lucene.analysis.miscellaneous.ASCIIFoldingFilter;
 import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
+import org.apache.lucene.util.BytesRef;
 
 /**
  * The English normalisation of one word token (possessive removed, lower case, ASCII folding,
@@ -52,8 +54,8 @@ final class WordMemory {
   private final char[] slots;
   private final int slotBits;
   private final boolean numbering;
-  /** Each numbered result, by number (numbering memories only). */
-  private char[][] terms = new char[0][];
+  /** Each numbered result, by number, as UTF-8 (numbering memories only): what the index stores. */
+  private BytesRef[] terms = new BytesRef[0];
   private final CharArrayMap<Integer> numbers = new CharArrayMap<>(16, false);
   /** The result of the last word {@link #slot} could not remember: {@code [length or DROPPED, result...]}. */
   private char[] unremembered;
@@ -80,12 +82,17 @@ final class WordMemory {
     normalised = normalise.getAttribute(CharTermAttribute.class);
   }
 
-  private int index(char[] buffer, int off, int length) {
+  /** The hash a word's slot is chosen by: {@link String#hashCode()} of the word. */
+  static int hash(char[] buffer, int off, int length) {
     int h = 0;
     for (int i = off; i < off + length; i++) {
       h = 31 * h + buffer[i];
     }
-    return (h * 0x9E3779B9) >>> (32 - slotBits);
+    return h;
+  }
+
+  private int index(char[] buffer, int off, int length) {
+    return (hash(buffer, off, length) * 0x9E3779B9) >>> (32 - slotBits);
   }
 
   /**
@@ -121,11 +128,16 @@ final class WordMemory {
    * only.
    */
   int termId(char[] buffer, int off, int length) throws IOException {
+    return termId(buffer, off, length, hash(buffer, off, length));
+  }
+
+  /** {@link #termId(char[], int, int)} for a word whose {@link #hash} the caller has computed. */
+  int termId(char[] buffer, int off, int length, int hash) throws IOException {
     if (length > NUMBERED_WORD) {
       char[] r = normalised(buffer, off, length);
       return r[0] == DROPPED ? STOP_WORD : number(r);
     }
-    int at = index(buffer, off, length) * NUMBERED_SLOT;
+    int at = ((hash * 0x9E3779B9) >>> (32 - slotBits)) * NUMBERED_SLOT;
     if (slots[at] == length && same(at + 3, buffer, off, length)) {
       return (slots[at + 1] << 16) | slots[at + 2];
     }
@@ -163,8 +175,8 @@ final class WordMemory {
     return slot >= 0 ? slots[slot + 3] : unremembered[0];
   }
 
-  /** The term numbered {@code id}. */
-  char[] term(int id) {
+  /** The term numbered {@code id}, as UTF-8. */
+  BytesRef term(int id) {
     return terms[id];
   }
 
@@ -180,7 +192,7 @@ final class WordMemory {
   void trim() {
     if (numbers.size() >= MAX_TERMS) {
       numbers.clear();
-      terms = new char[0][];
+      terms = new BytesRef[0];
       Arrays.fill(slots, (char) 0);
     }
   }
@@ -196,7 +208,7 @@ final class WordMemory {
     if (next == terms.length) {
       terms = Arrays.copyOf(terms, Math.max(1024, next * 2));
     }
-    terms[next] = term;
+    terms[next] = new BytesRef(CharBuffer.wrap(term));
     return next;
   }
 

@@ -11,7 +11,7 @@ import java.util.TreeMap;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.TokenStream;
 import org.apache.lucene.analysis.en.EnglishAnalyzer;
-import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
+import org.apache.lucene.analysis.tokenattributes.TermToBytesRefAttribute;
 import org.apache.lucene.analysis.tokenattributes.TermFrequencyAttribute;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
@@ -53,11 +53,11 @@ class CountingTokenizerTest {
   private static Map<String, Integer> counts(Analyzer a, String text) throws IOException {
     Map<String, Integer> out = new TreeMap<>();
     try (TokenStream ts = a.tokenStream(KbFields.BODY, text)) {
-      CharTermAttribute term = ts.addAttribute(CharTermAttribute.class);
+      TermToBytesRefAttribute term = ts.addAttribute(TermToBytesRefAttribute.class);
       TermFrequencyAttribute freq = ts.addAttribute(TermFrequencyAttribute.class);
       ts.reset();
       while (ts.incrementToken()) {
-        out.merge(term.toString(), freq.getTermFrequency(), Integer::sum);
+        out.merge(term.getBytesRef().utf8ToString(), freq.getTermFrequency(), Integer::sum);
       }
       ts.end();
     }
