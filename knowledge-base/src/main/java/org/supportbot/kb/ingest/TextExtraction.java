@@ -62,9 +62,54 @@ public final class TextExtraction {
     if (markdown == null || markdown.isBlank()) {
       return "";
     }
+    if (withoutMarkup(markdown)) {
+      return tidy(markdown); // what the parser would give, without parsing
+    }
+    return parsed(markdown);
+  }
+
+  /** Text of a Markdown body through the CommonMark parser, whatever it holds. */
+  static String parsed(String markdown) {
     PlainText text = new PlainText(markdown.length());
     MARKDOWN.parse(markdown).accept(text);
     return tidy(text.out.toString());
+  }
+
+  /** Characters that may be Markdown syntax anywhere in a line (or that the parser rewrites). */
+  private static final boolean[] MARKUP = new boolean[128];
+
+  static {
+    for (char c : "\\`*_[]<>&#=~\r\0".toCharArray()) {
+      MARKUP[c] = true;
+    }
+  }
+
+  /**
+   * Whether the text holds no Markdown syntax at all, so that its text is itself once tidied (a
+   * parse would give its paragraphs line by line, and {@link #tidy} drops the blank lines and
+   * white space the parse drops): none of {@code \ ` * _ [ ] < > & # = ~}, carriage returns or NUL,
+   * and no line whose first character (after white space) is {@code -}, {@code +} or a digit (a
+   * list item, setext underline or thematic break). Plain prose passes; most articles with any
+   * formatting go to the parser. {@code TextExtractionTest} compares both on random text.
+   */
+  static boolean withoutMarkup(String text) {
+    boolean lineStart = true;
+    for (int i = 0, n = text.length(); i < n; i++) {
+      char c = text.charAt(i);
+      if (c < 128 && MARKUP[c]) {
+        return false;
+      }
+      if (lineStart) {
+        if (c == ' ' || c == '\t') {
+          continue;
+        }
+        if (c == '-' || c == '+' || c >= '0' && c <= '9') {
+          return false;
+        }
+      }
+      lineStart = c == '\n';
+    }
+    return true;
   }
 
   /** Collects the text of a parsed Markdown document, one line per block. */

@@ -78,4 +78,35 @@ class TextExtractionTest {
     assertThat(TextExtraction.markdownToText(fenced)).isEqualTo("Before:\n" + code + "\nAfter.");
     assertThat(TextExtraction.markdownToText(indented)).isEqualTo("Before:\n" + code + "\nAfter.");
   }
+
+  /** Pieces of prose, and of everything that is or looks like Markdown syntax. */
+  private static final String[] PROSE = {
+    "word", "Connection", "refused", "4.2.1", "e-mail", "it's", "(paren)", "\"quoted\"", "a,b", "end.", "why?",
+    "50%", "$10", "a/b", "user@example.com", "https://example.com/x?y=1", "café", "x^2", "{json}", "a|b", "!",
+    "1.", "2)", "- item", "+ item", "* item", "# Heading", "> quote", "`code`", "**bold**", "_em_", "[link](u)",
+    "<b>", "&amp;", "a\\b", "===", "---", "~~~", "    indented", "\t", "\f", "\u00a0", "\u000b", " ", "  ", "\n",
+    "\n\n", "\n   ", "\n-", "\n3", "\n+", "1990", "-5",
+  };
+
+  @Test
+  void markdownWithoutMarkupIsTakenAsItIsAndReadsAsTheParserReadsIt() {
+    SplittableRandom rnd = new SplittableRandom(12);
+    int plain = 0;
+    for (int i = 0; i < 20_000; i++) {
+      StringBuilder b = new StringBuilder();
+      for (int w = rnd.nextInt(40); w > 0; w--) {
+        b.append(PROSE[rnd.nextInt(PROSE.length)]).append(rnd.nextInt(3) == 0 ? "" : " ");
+      }
+      String text = b.toString();
+      if (TextExtraction.withoutMarkup(text)) {
+        plain++;
+        assertThat(TextExtraction.markdownToText(text)).as("[%s]", text).isEqualTo(TextExtraction.parsed(text));
+      }
+    }
+    assertThat(plain).as("texts taken as they are").isGreaterThan(500);
+    for (String markup : new String[] {"# Title", "a *b*", "- a", "  10. ten", "x\n===", "<div>", "a &amp; b",
+        "[a]: http://x", "a\\\nb", "```\ncode\n```", "~~~", "a\r\nb"}) {
+      assertThat(TextExtraction.withoutMarkup(markup)).as(markup).isFalse();
+    }
+  }
 }
