@@ -284,10 +284,10 @@ public final class SettingsLoader {
     Duration fullEvery = v.get("full_sync").parse(false, "", t -> every(t, "every 24 hours"))
         .orElse(BotSettings.KnowledgeSync.defaultFullEvery(every));
     if (fullEvery.compareTo(every) < 0) {
-      if (syncValid) {
-      v.get("full_sync").problem("a full sync every " + fullEvery.toSeconds() + " s is shorter than the sync"
-          + " interval (" + every.toSeconds() + " s), but a full sync can only run in a round; write an interval"
-          + " at least as long as sync, e.g. \"every 24 hours\", or leave full_sync out for that default");
+      if (syncValid) { // a bad sync is reported on its own
+        v.get("full_sync").problem("a full sync every " + fullEvery.toSeconds() + " s is shorter than the sync"
+            + " interval (" + every.toSeconds() + " s), but a full sync can only run in a round; write an interval"
+            + " at least as long as sync, e.g. \"every 24 hours\", or leave full_sync out for that default");
       }
       fullEvery = every;
     }

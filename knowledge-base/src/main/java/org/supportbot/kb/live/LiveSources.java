@@ -242,8 +242,9 @@ public final class LiveSources implements AutoCloseable {
               : note.get()));
           status.put(name, new SourceStatus(Optional.of(at), Optional.empty(), Optional.of(full)));
           continue;
-        } catch (KbException | UncheckedIOException | IllegalArgumentException e) {
-          // the index is as it was; the incremental sync below keeps the source fresh meanwhile
+        } catch (RuntimeException e) {
+          // whatever went wrong, the index is as it was (DiscourseSync writes only after every fetch);
+          // the incremental sync below keeps the source fresh meanwhile
           full = new FullSyncStatus(full.lastSuccess(), full.lastRun(), full.note(), Optional.of(describe(e)));
           fullOutcome = "full sync failed, retried next round: " + describe(e) + "; incremental sync: ";
         }
