@@ -77,7 +77,9 @@ public final class HealthCheck {
 
   /**
    * Reports the age of the knowledge base's last successful sync (the oldest over its sources), degraded
-   * once it is older than {@code maxAge}.
+   * once it is older than {@code maxAge}, and per forum when it was last synced in full
+   * ({@code last_full_sync}, with {@code full_sync_note} when the last full sync was cut short by the page
+   * limit and {@code last_full_sync_error} when it failed; neither degrades the health).
    */
   public synchronized HealthCheck knowledgeBase(Supplier<LiveSources.Status> status, Duration maxAge) {
     this.knowledgeBase = Objects.requireNonNull(status, "status");
@@ -126,6 +128,12 @@ public final class HealthCheck {
       e.getValue().lastError().ifPresent(err -> {
         src.put("last_error", err);
         errors.append("; ").append(e.getKey()).append(": ").append(err);
+      });
+      e.getValue().fullSync().ifPresent(full -> {
+        full.lastSuccess().ifPresentOrElse(at -> src.put("last_full_sync", at.toString()),
+            () -> src.putNull("last_full_sync"));
+        full.note().ifPresent(note -> src.put("full_sync_note", note));
+        full.lastError().ifPresent(err -> src.put("last_full_sync_error", err));
       });
     });
     if (age.compareTo(maxSyncAge) > 0) {

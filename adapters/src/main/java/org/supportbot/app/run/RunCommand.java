@@ -268,7 +268,8 @@ public final class RunCommand implements Callable<Integer> {
         running.addLast(live); // its round in progress ends before the knowledge base closes with the wiring
         health.knowledgeBase(live::status, ks.maxAge());
         out.println("supportbot: knowledge base synced every " + ks.every().toSeconds() + " s from "
-            + String.join(", ", live.status().sources().keySet()));
+            + String.join(", ", live.status().sources().keySet())
+            + (ks.forums().isEmpty() ? "" : "; forums synced in full every " + ks.fullEvery().toSeconds() + " s"));
       }
       ticker = new DeskTicker(wiring.desk, router, TICK, clock);
       sampler = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("health-sample").daemon()
@@ -385,7 +386,8 @@ public final class RunCommand implements Callable<Integer> {
     for (java.net.URI u : ks.forums()) {
       forums.add(new DiscourseSync(DiscourseSync.Config.fromEnvironment(u.toString(), env, FORUM_TIMEOUT)));
     }
-    return new LiveSources(s.knowledgeBase().orElseThrow(), ks.articles(), forums, kb, clock).start(ks.every());
+    return new LiveSources(s.knowledgeBase().orElseThrow(), ks.articles(), forums, kb, clock, ks.fullEvery())
+        .start(ks.every());
   }
 
   /**

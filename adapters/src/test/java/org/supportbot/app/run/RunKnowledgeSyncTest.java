@@ -141,7 +141,7 @@ class RunKnowledgeSyncTest {
       assertThat(kb.path("age_seconds").asLong()).isZero();
       assertThat(kb.path("max_age_seconds").asLong()).isEqualTo(2700);
       assertThat(kb.path("sources").toString()).isEqualTo("{\"articles\":{\"last_success\":\"2026-12-03T17:00:00Z\"},"
-          + "\"" + site + "\":{\"last_success\":\"2026-12-03T17:00:00Z\"}}");
+          + "\"" + site + "\":{\"last_success\":\"2026-12-03T17:00:00Z\",\"last_full_sync\":\"2026-12-03T17:00:00Z\"}}");
       try (KbSearcher s = KbSearcher.open(KbIndexing.luceneDir(dir.resolve("data/kb")), SearchSettings.defaults())) {
         assertThat(s.search(SearchRequest.of("collector queue keeps growing"), 1, false))
             .extracting(SearchHit::id).containsExactly("77");
@@ -165,6 +165,88 @@ class RunKnowledgeSyncTest {
     }
     assertThat(thread.isAlive()).isFalse();
     assertThat(exit[0]).as(err.toString()).isZero();
+  }
+
+  @Test
+  void eachForumIsSyncedInFullOnItsOwnScheduleAndHealthShowsWhenAndWhyNothingWasDeleted() throws Exception {
+    Files.writeString(settings, Files.readString(settings)
+        .replace("sync: every 15 minutes", "sync: every 10 seconds\n  full_sync: every 1 hour")
+        .replace("max_sync_age: 45 minutes", "max_sync_age: 4 hours"));
+    RunCommand command = new RunCommand(Map.of("SLACK_BOT_TOKEN", SLACK_TOKEN, "SLACK_SIGNING_SECRET", SECRET), clock);
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cli = new CommandLine(command);
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    int[] exit = {-1};
+    Thread thread = Thread.ofPlatform().name("supportbot-run").start(() -> exit[0] = cli.execute("--config",
+        settings.toString()));
+    try {
+      RunCommand.Started started = command.started().get(Await.HUNG.toSeconds(), TimeUnit.SECONDS);
+      String health = "http://127.0.0.1:" + started.ops().orElseThrow().getPort() + "/health";
+      String site = "http://127.0.0.1:" + forum.getAddress().getPort();
+      assertThat(out.toString()).contains("supportbot: knowledge base synced every 10 s from articles, " + site
+          + "; forums synced in full every 3600 s");
+      Await.until(() -> forumSource(health, site).path("last_full_sync").asText("").equals(START.toString()),
+          "the first round, a full sync");
+      assertThat(found("collector queue keeps growing")).containsExactly("77");
+
+      // topic 77 is deleted on the site: gone from the listing, its page answers 404
+      replies.put("/latest.json?page=0", "{\"topic_list\": {\"topics\": []}}");
+      replies.remove("/t/77.json");
+      clock.advance(Duration.ofMinutes(30));
+      Instant halfway = START.plus(Duration.ofMinutes(30));
+      Await.until(() -> forumSource(health, site).path("last_success").asText("").equals(halfway.toString()),
+          "an incremental round at " + halfway);
+      assertThat(forumSource(health, site).path("last_full_sync").asText()).isEqualTo(START.toString());
+      assertThat(found("collector queue keeps growing")).as("kept by incremental rounds").containsExactly("77");
+
+      clock.advance(Duration.ofMinutes(30));
+      Instant due = START.plus(Duration.ofHours(1));
+      Await.until(() -> forumSource(health, site).path("last_full_sync").asText("").equals(due.toString()),
+          "the full sync due at " + due);
+      assertThat(found("collector queue keeps growing")).as("deleted by the full sync").isEmpty();
+
+      // the listing now goes on past the page limit: the next full sync deletes nothing and says so
+      replies.put("/t/78.json", """
+          {"id": 78, "title": "Agent restarts after a config reload", "created_at": "2026-12-02T10:00:00Z",
+           "post_stream": {"posts": [{"post_number": 1, "cooked": "<p>The agent restarts after a config reload.</p>"}]}}
+          """);
+      for (int page = 99; page >= 0; page--) { // the first page last: a round sees all pages or the old listing
+        replies.put("/latest.json?page=" + page, "{\"topic_list\": {\"more_topics_url\": \"/latest?page="
+            + (page + 1) + "\", \"topics\": [{\"id\": 78, \"title\": \"t\", \"bumped_at\":"
+            + " \"2026-12-03T09:00:00Z\"}]}}");
+      }
+      clock.advance(Duration.ofHours(1));
+      Instant cut = START.plus(Duration.ofHours(2));
+      Await.until(() -> forumSource(health, site).path("last_success").asText("").equals(cut.toString()),
+          "the full sync due at " + cut);
+      HttpResponse<String> ok = get(health);
+      assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
+      JsonNode source = json.readTree(ok.body()).path("knowledge_base").path("sources").path(site);
+      assertThat(source.path("last_full_sync").asText()).as("the last whole one").isEqualTo(due.toString());
+      assertThat(source.path("full_sync_note").asText()).isEqualTo("the listing goes on past 100 page(s), the page"
+          + " limit, so no topic was checked for deletion and none was deleted; run supportbot kb index --forum-url "
+          + site + " --forum-full --forum-max-pages N with a larger N to read all of it");
+      assertThat(source.has("last_full_sync_error")).isFalse();
+      assertThat(found("agent restarts after a config reload")).containsExactly("78");
+    } finally {
+      command.stop();
+      thread.join(Await.HUNG.toMillis());
+    }
+    assertThat(thread.isAlive()).isFalse();
+    assertThat(exit[0]).as(err.toString()).isZero();
+  }
+
+  private JsonNode forumSource(String health, String site) {
+    return read(health).path("knowledge_base").path("sources").path(site);
+  }
+
+  private List<String> found(String query) throws Exception {
+    try (KbSearcher s = KbSearcher.open(KbIndexing.luceneDir(dir.resolve("data/kb")), SearchSettings.defaults())) {
+      return s.search(SearchRequest.of(query), 3, false).stream().map(SearchHit::id)
+          .filter(id -> id.equals("77") || id.equals("78")).toList();
+    }
   }
 
   private JsonNode read(String url) {

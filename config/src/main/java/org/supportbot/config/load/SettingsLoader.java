@@ -92,7 +92,7 @@ public final class SettingsLoader {
     Optional<Path> kb;
     Optional<BotSettings.KnowledgeSync> kbSync = Optional.empty();
     if (kbValue.isMap()) {
-      kbValue.onlyKeys("index", "articles", "forums", "sync", "max_sync_age");
+      kbValue.onlyKeys("index", "articles", "forums", "sync", "max_sync_age", "full_sync");
       kb = kbValue.get("index").text(true, "name the folder made by supportbot kb index, e.g. index: ../data/kb").map(base::resolve);
       kbSync = knowledgeSync(kbValue, base);
     } else {
@@ -268,10 +268,12 @@ public final class SettingsLoader {
         }
       });
     }
-    if (articles.isEmpty() && forums.isEmpty() && v.get("sync").isMissing()) {
+    if (articles.isEmpty() && forums.isEmpty() && v.get("sync").isMissing() && v.get("full_sync").isMissing()) {
       return Optional.empty();
     }
-    Duration every = v.get("sync").parse(false, "", SettingsLoader::every).orElse(BotSettings.KnowledgeSync.EVERY);
+    Optional<Duration> sync = v.get("sync").parse(false, "", SettingsLoader::every);
+    boolean syncValid = sync.isPresent() || v.get("sync").isMissing();
+    Duration every = sync.orElse(BotSettings.KnowledgeSync.EVERY);
     Duration maxAge = v.get("max_sync_age").parse(false, "", SettingsLoader::healthLimit)
         .orElse(BotSettings.KnowledgeSync.defaultMaxAge(every));
     if (maxAge.compareTo(every) <= 0) {
@@ -279,15 +281,33 @@ public final class SettingsLoader {
           + every.toSeconds() + " s), so health would be degraded between two rounds; write e.g. \""
           + BotSettings.KnowledgeSync.defaultMaxAge(every).toMinutes() + " minutes\"");
     }
-    return Optional.of(new BotSettings.KnowledgeSync(articles, forums, every, maxAge));
+    Duration fullEvery = v.get("full_sync").parse(false, "", t -> every(t, "every 24 hours"))
+        .orElse(BotSettings.KnowledgeSync.defaultFullEvery(every));
+    if (fullEvery.compareTo(every) < 0) {
+      if (syncValid) { // a bad sync is reported on its own
+        v.get("full_sync").problem("a full sync every " + fullEvery.toSeconds() + " s is shorter than the sync"
+            + " interval (" + every.toSeconds() + " s), but a full sync can only run in a round; write an interval"
+            + " at least as long as sync, e.g. \"every 24 hours\", or leave full_sync out for that default");
+      }
+      fullEvery = every;
+    }
+    return Optional.of(new BotSettings.KnowledgeSync(articles, forums, every, maxAge, fullEvery));
   }
 
-  /** {@code knowledge_base.sync}: "every 15 minutes", "every hour", "every 30 seconds" (at least 10 seconds). */
+  /**
+   * {@code knowledge_base.sync} and {@code knowledge_base.full_sync}: "every 15 minutes", "every hour",
+   * "every 30 seconds" (at least 10 seconds).
+   */
   static Duration every(String text) {
+    return every(text, "every 15 minutes");
+  }
+
+  /** The same, suggesting {@code example} when the text is not a schedule. */
+  private static Duration every(String text, String example) {
     Matcher m = EVERY.matcher(text.strip());
     if (!m.matches()) {
-      throw new IllegalArgumentException("\"" + text + "\" is not a schedule; write e.g. \"every 15 minutes\" or"
-          + " \"every hour\"");
+      throw new IllegalArgumentException("\"" + text + "\" is not a schedule; write e.g. \"" + example + "\" or"
+          + " \"every hour\" (every N seconds, minutes or hours)");
     }
     long n = m.group(1) == null ? 1 : Long.parseLong(m.group(1));
     String unit = m.group(2).toLowerCase(Locale.ROOT);

@@ -93,10 +93,20 @@ public record BotSettings(Path database, Optional<Path> knowledgeBase, Optional<
    * @param forums Discourse sites synced incrementally
    * @param every how often the sources are checked ({@code sync: every 15 minutes})
    * @param maxAge {@code /health} is degraded once the oldest source's last successful sync is older than this
+   * @param fullEvery how often each forum is reconciled in full, so that topics the site deleted, unlisted or
+   *     made private leave the index ({@code full_sync: every 24 hours}); not shorter than {@code every}
    */
-  public record KnowledgeSync(Optional<Path> articles, List<URI> forums, Duration every, Duration maxAge) {
+  public record KnowledgeSync(Optional<Path> articles, List<URI> forums, Duration every, Duration maxAge,
+      Duration fullEvery) {
     /** How often the sources are synced when the settings do not say. */
     public static final Duration EVERY = Duration.ofMinutes(15);
+    /** How often each forum is synced in full when the settings do not say (unless {@code every} is longer). */
+    public static final Duration FULL_EVERY = Duration.ofHours(24);
+
+    /** Live sources with the default full-sync interval. */
+    public KnowledgeSync(Optional<Path> articles, List<URI> forums, Duration every, Duration maxAge) {
+      this(articles, forums, every, maxAge, defaultFullEvery(every));
+    }
 
     public KnowledgeSync {
       Objects.requireNonNull(articles, "articles");
@@ -105,6 +115,15 @@ public record BotSettings(Path database, Optional<Path> knowledgeBase, Optional<
           .isPositive()) {
         throw new IllegalArgumentException("the sync interval and the age limit must be positive");
       }
+      if (Objects.requireNonNull(fullEvery, "fullEvery").compareTo(every) < 0) {
+        throw new IllegalArgumentException("the full-sync interval (" + fullEvery.toSeconds()
+            + " s) must not be shorter than the sync interval (" + every.toSeconds() + " s)");
+      }
+    }
+
+    /** The default full-sync interval: {@link #FULL_EVERY}, or {@code every} if that is longer. */
+    public static Duration defaultFullEvery(Duration every) {
+      return every.compareTo(FULL_EVERY) > 0 ? every : FULL_EVERY;
     }
 
     /** The default age limit: three missed rounds. */

@@ -263,7 +263,8 @@ class SettingsLoaderTest {
         """, Path.of("/srv/conf"));
     assertThat(s.knowledgeBase()).contains(Path.of("/srv/conf/../data/kb"));
     assertThat(s.knowledgeSync()).contains(new BotSettings.KnowledgeSync(Optional.of(Path.of("/srv/conf/../kb/articles")),
-        List.of(java.net.URI.create("https://forum.example.com")), Duration.ofMinutes(15), Duration.ofMinutes(45)));
+        List.of(java.net.URI.create("https://forum.example.com")), Duration.ofMinutes(15), Duration.ofMinutes(45),
+        Duration.ofHours(24)));
     BotSettings hourly = new SettingsLoader().parse("bot.yaml", """
         triage: slack/T1/C0
         organizations: [{ id: acme, key: ACME, policy: atheer }]
@@ -295,7 +296,7 @@ class SettingsLoaderTest {
         .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).extracting(Object::toString)
             .containsExactlyInAnyOrder(
                 "bot.yaml:7: knowledge_base.refresh: unknown key; allowed here: index, articles, forums, sync,"
-                    + " max_sync_age",
+                    + " max_sync_age, full_sync",
                 "bot.yaml:4: knowledge_base.index: is required; name the folder made by supportbot kb index, e.g."
                     + " index: ../data/kb",
                 "bot.yaml:5: knowledge_base.forums[0]: \"ftp://forum.example.com\" is not an http(s) address; write"
@@ -304,5 +305,83 @@ class SettingsLoaderTest {
                     + " query; the API key comes from DISCOURSE_API_KEY only",
                 "bot.yaml:6: knowledge_base.sync: \"every 5 seconds\" would ask the forums more often than every 10"
                     + " seconds; write e.g. \"every 15 minutes\""));
+  }
+
+  @Test
+  void aFullSyncScheduleDefaultsToADayOrTheSyncIntervalIfLonger() throws Exception {
+    BotSettings daily = new SettingsLoader().parse("bot.yaml", """
+        triage: slack/T1/C0
+        organizations: [{ id: acme, key: ACME, policy: atheer }]
+        knowledge_base: { index: kb, forums: ["https://forum.example.com"], sync: every 15 minutes }
+        """, Path.of("/srv"));
+    assertThat(daily.knowledgeSync().orElseThrow().fullEvery()).isEqualTo(Duration.ofHours(24));
+    BotSettings sixHours = new SettingsLoader().parse("bot.yaml", """
+        triage: slack/T1/C0
+        organizations: [{ id: acme, key: ACME, policy: atheer }]
+        knowledge_base:
+          index: kb
+          forums: ["https://forum.example.com"]
+          sync: every 15 minutes
+          full_sync: every 6 hours
+        """, Path.of("/srv"));
+    assertThat(sixHours.knowledgeSync().orElseThrow().fullEvery()).isEqualTo(Duration.ofHours(6));
+    BotSettings sameAsSync = new SettingsLoader().parse("bot.yaml", """
+        triage: slack/T1/C0
+        organizations: [{ id: acme, key: ACME, policy: atheer }]
+        knowledge_base: { index: kb, forums: ["https://forum.example.com"], sync: every 30 minutes,
+          full_sync: every 30 minutes }
+        """, Path.of("/srv"));
+    assertThat(sameAsSync.knowledgeSync().orElseThrow().fullEvery()).isEqualTo(Duration.ofMinutes(30));
+    BotSettings slowSync = new SettingsLoader().parse("bot.yaml", """
+        triage: slack/T1/C0
+        organizations: [{ id: acme, key: ACME, policy: atheer }]
+        knowledge_base: { index: kb, forums: ["https://forum.example.com"], sync: every 48 hours, max_sync_age: 99h }
+        """, Path.of("/srv"));
+    assertThat(slowSync.knowledgeSync().orElseThrow().fullEvery()).as("never shorter than sync")
+        .isEqualTo(Duration.ofHours(48));
+  }
+
+  @Test
+  void aBadFullSyncScheduleIsReportedWithTheFix() {
+    String text = """
+        triage: slack/T1/C0
+        organizations: [{ id: acme, key: ACME, policy: atheer }]
+        knowledge_base:
+          index: kb
+          forums: ["https://forum.example.com"]
+          sync: every 15 minutes
+          full_sync: %s
+        """;
+    assertThatThrownBy(() -> new SettingsLoader().parse("bot.yaml", text.formatted("daily"), Path.of("/srv")))
+        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).extracting(Object::toString)
+            .containsExactly("bot.yaml:7: knowledge_base.full_sync: \"daily\" is not a schedule; write e.g."
+                + " \"every 24 hours\" or \"every hour\" (every N seconds, minutes or hours)"));
+    assertThatThrownBy(() -> new SettingsLoader().parse("bot.yaml", text.formatted("every 2 days"), Path.of("/srv")))
+        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).extracting(Object::toString)
+            .containsExactly("bot.yaml:7: knowledge_base.full_sync: \"every 2 days\" is not a schedule; write e.g."
+                + " \"every 24 hours\" or \"every hour\" (every N seconds, minutes or hours)"));
+    assertThatThrownBy(() -> new SettingsLoader().parse("bot.yaml", text.formatted("every 10 minutes"),
+        Path.of("/srv")))
+        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).extracting(Object::toString)
+            .containsExactly("bot.yaml:7: knowledge_base.full_sync: a full sync every 600 s is shorter than the sync"
+                + " interval (900 s), but a full sync can only run in a round; write an interval at least as long"
+                + " as sync, e.g. \"every 24 hours\", or leave full_sync out for that default"));
+  }
+
+  @Test
+  void aBadSyncIntervalIsNotReportedTwiceThroughFullSync() {
+    String text = """
+        triage: slack/T1/C0
+        organizations: [{ id: acme, key: ACME, policy: atheer }]
+        knowledge_base:
+          index: kb
+          forums: ["https://forum.example.com"]
+          sync: every fortnight
+          full_sync: every 10 minutes
+        """;
+    assertThatThrownBy(() -> new SettingsLoader().parse("bot.yaml", text, Path.of("/srv")))
+        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).extracting(Object::toString)
+            .containsExactly("bot.yaml:6: knowledge_base.sync: \"every fortnight\" is not a schedule; write e.g."
+                + " \"every 15 minutes\" or \"every hour\" (every N seconds, minutes or hours)"));
   }
 }

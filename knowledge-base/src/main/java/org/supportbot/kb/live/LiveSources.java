@@ -36,16 +36,28 @@ import org.supportbot.kb.ingest.IngestException;
  * ({@link LuceneKnowledgeBase#refresh()}), so suggestions are answered from the previous snapshot
  * meanwhile. A failing source keeps the index as it was and is retried on the next round; its
  * last success and error are reported by {@link #status()}.
+ *
+ * <p>An incremental sync only sees topics that were bumped, so a topic the site deleted, unlisted or
+ * made private would stay in the index. Each forum is therefore synced in full
+ * ({@link DiscourseSync#sync(Path, boolean)} with {@code full}) in the first round and then in the
+ * first round at least {@code fullEvery} after the previous full sync that ended: the whole listing
+ * is read and the indexed topics missing from it are fetched, and deleted when the site no longer
+ * shows them. A listing cut short by the page limit deletes nothing and is noted in the status (the
+ * next full sync is again {@code fullEvery} later); a full sync that fails keeps the index as it was,
+ * is followed by an incremental sync in the same round and is retried in the next round.
  */
 public final class LiveSources implements AutoCloseable {
   /** The articles folder's name in {@link #status()}. */
   public static final String ARTICLES = "articles";
+  /** How often each forum is synced in full unless the constructor says otherwise. */
+  public static final Duration FULL_EVERY = Duration.ofHours(24);
 
   private final Path kbDir;
   private final Optional<Path> articles;
   private final List<DiscourseSync> forums;
   private final LuceneKnowledgeBase kb;
   private final Clock clock;
+  private final Duration fullEvery;
   private final Instant startedAt;
   private final Map<String, SourceStatus> status = new LinkedHashMap<>();
   private Map<String, String> articleFingerprint;
@@ -55,10 +67,47 @@ public final class LiveSources implements AutoCloseable {
   /**
    * How one source fares.
    *
-   * @param lastSuccess when it last synced without an error
+   * @param lastSuccess when it last synced without an error (incrementally or in full)
    * @param lastError the last round's error, empty once a round succeeds
+   * @param fullSync how its full syncs fare; empty for the articles folder
    */
-  public record SourceStatus(Optional<Instant> lastSuccess, Optional<String> lastError) {}
+  public record SourceStatus(Optional<Instant> lastSuccess, Optional<String> lastError,
+      Optional<FullSyncStatus> fullSync) {
+    /** A source without full syncs (the articles folder). */
+    public SourceStatus(Optional<Instant> lastSuccess, Optional<String> lastError) {
+      this(lastSuccess, lastError, Optional.empty());
+    }
+
+    public SourceStatus {
+      Objects.requireNonNull(lastSuccess, "lastSuccess");
+      Objects.requireNonNull(lastError, "lastError");
+      Objects.requireNonNull(fullSync, "fullSync");
+    }
+  }
+
+  /**
+   * How a forum's full syncs fare.
+   *
+   * @param lastSuccess when the last full sync started that read the whole listing (and so deleted what
+   *     the site no longer shows)
+   * @param lastRun when the last full sync started that ended without an error, whole or cut short by the
+   *     page limit; the next one is due {@code fullEvery} after it
+   * @param note why the last full sync deleted nothing although it ended (the listing was cut short by
+   *     the page limit); empty once one reads the whole listing
+   * @param lastError the last full sync's error, empty once one ends without an error
+   */
+  public record FullSyncStatus(Optional<Instant> lastSuccess, Optional<Instant> lastRun, Optional<String> note,
+      Optional<String> lastError) {
+    static final FullSyncStatus NEVER = new FullSyncStatus(Optional.empty(), Optional.empty(), Optional.empty(),
+        Optional.empty());
+
+    public FullSyncStatus {
+      Objects.requireNonNull(lastSuccess, "lastSuccess");
+      Objects.requireNonNull(lastRun, "lastRun");
+      Objects.requireNonNull(note, "note");
+      Objects.requireNonNull(lastError, "lastError");
+    }
+  }
 
   /**
    * Every source's state.
@@ -86,12 +135,30 @@ public final class LiveSources implements AutoCloseable {
   }
 
   /**
+   * Sources whose forums are synced in full every {@link #FULL_EVERY}.
+   *
    * @param kbDir the knowledge-base folder {@code kb} was opened on
    * @param articles the folder of Markdown articles to keep indexed, if any
    * @param forums the forums to sync
    */
   public LiveSources(Path kbDir, Optional<Path> articles, List<DiscourseSync> forums, LuceneKnowledgeBase kb,
       Clock clock) {
+    this(kbDir, articles, forums, kb, clock, FULL_EVERY);
+  }
+
+  /**
+   * @param kbDir the knowledge-base folder {@code kb} was opened on
+   * @param articles the folder of Markdown articles to keep indexed, if any
+   * @param forums the forums to sync
+   * @param fullEvery a forum is synced in full in the first round and then in the first round at least
+   *     this long after the start of its previous full sync that ended
+   */
+  public LiveSources(Path kbDir, Optional<Path> articles, List<DiscourseSync> forums, LuceneKnowledgeBase kb,
+      Clock clock, Duration fullEvery) {
+    if (!Objects.requireNonNull(fullEvery, "fullEvery").isPositive()) {
+      throw new IllegalArgumentException("the full-sync interval must be positive, got " + fullEvery);
+    }
+    this.fullEvery = fullEvery;
     this.kbDir = Objects.requireNonNull(kbDir, "kbDir");
     this.articles = Objects.requireNonNull(articles, "articles");
     this.forums = List.copyOf(forums);
@@ -100,7 +167,8 @@ public final class LiveSources implements AutoCloseable {
     this.startedAt = clock.instant();
     articles.ifPresent(a -> status.put(ARTICLES, new SourceStatus(Optional.empty(), Optional.empty())));
     for (DiscourseSync f : this.forums) {
-      status.put(f.baseUrl().toString(), new SourceStatus(Optional.empty(), Optional.empty()));
+      status.put(f.baseUrl().toString(), new SourceStatus(Optional.empty(), Optional.empty(),
+          Optional.of(FullSyncStatus.NEVER)));
     }
   }
 
@@ -123,15 +191,15 @@ public final class LiveSources implements AutoCloseable {
     } catch (RuntimeException e) {
       // recorded per source by syncNow; anything else must not end the schedule
       synchronized (this) {
-        status.replaceAll((name, s) -> new SourceStatus(s.lastSuccess(), Optional.of(describe(e))));
+        status.replaceAll((name, s) -> new SourceStatus(s.lastSuccess(), Optional.of(describe(e)), s.fullSync()));
       }
     }
   }
 
   /**
-   * One round: the articles folder if it changed, then every forum; the knowledge base sees the
-   * result once the round has written it. Returns what each source changed ("unchanged" when
-   * nothing), failures included as their message.
+   * One round: the articles folder if it changed, then every forum (in full when its full sync is due);
+   * the knowledge base sees the result once the round has written it. Returns what each source
+   * changed ("unchanged" when nothing), failures included as their message.
    */
   public synchronized Map<String, String> syncNow() {
     Map<String, String> out = new LinkedHashMap<>();
@@ -158,15 +226,38 @@ public final class LiveSources implements AutoCloseable {
     for (DiscourseSync f : forums) {
       String name = f.baseUrl().toString();
       Instant at = clock.instant();
+      SourceStatus before = status.get(name);
+      FullSyncStatus full = before.fullSync().orElse(FullSyncStatus.NEVER);
+      String fullOutcome = "";
+      if (fullSyncDue(full, at)) {
+        try {
+          DiscourseSync.SyncReport r = f.sync(kbDir, true);
+          IndexReport ir = r.index();
+          changed |= ir.added() + ir.updated() + ir.deleted() > 0;
+          Optional<String> note = r.complete() ? Optional.empty() : Optional.of(cutShort(f, r));
+          full = new FullSyncStatus(r.complete() ? Optional.of(at) : full.lastSuccess(), Optional.of(at), note,
+              Optional.empty());
+          out.put(name, r.fetched() + " topic(s) fetched: " + ir + "; full sync: " + (r.complete()
+              ? r.checked() + " indexed topic(s) no longer listed were checked, " + r.deleted() + " deleted in all"
+              : note.get()));
+          status.put(name, new SourceStatus(Optional.of(at), Optional.empty(), Optional.of(full)));
+          continue;
+        } catch (RuntimeException e) {
+          // whatever went wrong, the index is as it was (DiscourseSync writes only after every fetch);
+          // the incremental sync below keeps the source fresh meanwhile
+          full = new FullSyncStatus(full.lastSuccess(), full.lastRun(), full.note(), Optional.of(describe(e)));
+          fullOutcome = "full sync failed, retried next round: " + describe(e) + "; incremental sync: ";
+        }
+      }
       try {
         DiscourseSync.SyncReport r = f.sync(kbDir);
         IndexReport ir = r.index();
         changed |= ir.added() + ir.updated() + ir.deleted() > 0;
-        out.put(name, r.fetched() + " topic(s) fetched: " + ir);
-        status.put(name, new SourceStatus(Optional.of(at), Optional.empty()));
+        out.put(name, fullOutcome + r.fetched() + " topic(s) fetched: " + ir);
+        status.put(name, new SourceStatus(Optional.of(at), Optional.empty(), Optional.of(full)));
       } catch (KbException | UncheckedIOException | IllegalArgumentException e) {
-        out.put(name, describe(e));
-        status.put(name, new SourceStatus(status.get(name).lastSuccess(), Optional.of(describe(e))));
+        out.put(name, fullOutcome + describe(e));
+        status.put(name, new SourceStatus(before.lastSuccess(), Optional.of(describe(e)), Optional.of(full)));
       }
     }
     if (changed) {
@@ -174,6 +265,17 @@ public final class LiveSources implements AutoCloseable {
     }
     rounds++;
     return out;
+  }
+
+  /** Whether a forum's full sync is due at {@code now}: it never ended, or it last ended {@code fullEvery} ago. */
+  private boolean fullSyncDue(FullSyncStatus full, Instant now) {
+    return full.lastRun().map(last -> !now.isBefore(last.plus(fullEvery))).orElse(true);
+  }
+
+  private static String cutShort(DiscourseSync f, DiscourseSync.SyncReport r) {
+    return "the listing goes on past " + r.pages() + " page(s), the page limit, so no topic was checked for deletion"
+        + " and none was deleted; run supportbot kb index --forum-url " + f.baseUrl() + " --forum-full"
+        + " --forum-max-pages N with a larger N to read all of it";
   }
 
   private static String describe(RuntimeException e) {

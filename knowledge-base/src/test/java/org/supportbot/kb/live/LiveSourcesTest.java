@@ -51,6 +51,7 @@ class LiveSourcesTest {
   private HttpServer server;
   private final Map<String, String> replies = new ConcurrentHashMap<>();
   private final AtomicInteger failWith = new AtomicInteger();
+  private final Map<String, Integer> failPath = new ConcurrentHashMap<>();
   private final List<String> requested = new CopyOnWriteArrayList<>();
   private final MovableClock clock = new MovableClock(T0);
   private LuceneKnowledgeBase kb;
@@ -91,7 +92,7 @@ class LiveSourcesTest {
       String path = exchange.getRequestURI().getPath()
           + (exchange.getRequestURI().getQuery() == null ? "" : "?" + exchange.getRequestURI().getQuery());
       requested.add(path);
-      int fail = failWith.get();
+      int fail = failWith.get() != 0 ? failWith.get() : failPath.getOrDefault(path, 0);
       String body = fail != 0 ? "{\"errors\":[\"down\"]}" : replies.getOrDefault(path, "{\"errors\":[\"not found\"]}");
       int status = fail != 0 ? fail : replies.containsKey(path) ? 200 : 404;
       byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
@@ -148,7 +149,8 @@ class LiveSourcesTest {
     assertThat(round.get(base())).startsWith("1 topic(s) fetched: 1 added");
     assertThat(suggested("agent keeps disconnecting, idle timeout behind the load balancer")).first().isEqualTo("1001");
     LiveSources.Status s = live.status();
-    assertThat(s.sources().get(base())).isEqualTo(new LiveSources.SourceStatus(Optional.of(T0), Optional.empty()));
+    assertThat(s.sources().get(base())).isEqualTo(new LiveSources.SourceStatus(Optional.of(T0), Optional.empty(),
+        Optional.of(fullSync(T0, T0, null, null))));
     assertThat(s.oldestSuccess()).isEqualTo(T0);
   }
 
@@ -172,7 +174,141 @@ class LiveSourcesTest {
     clock.advance(Duration.ofMinutes(15));
     live.syncNow();
     assertThat(live.status().sources().get(base()))
-        .isEqualTo(new LiveSources.SourceStatus(Optional.of(T0.plus(Duration.ofMinutes(30))), Optional.empty()));
+        .isEqualTo(new LiveSources.SourceStatus(Optional.of(T0.plus(Duration.ofMinutes(30))), Optional.empty(),
+            Optional.of(fullSync(T0, T0, null, null))));
+  }
+
+  private static LiveSources.FullSyncStatus fullSync(Instant lastSuccess, Instant lastRun, String note,
+      String error) {
+    return new LiveSources.FullSyncStatus(Optional.ofNullable(lastSuccess), Optional.ofNullable(lastRun),
+        Optional.ofNullable(note), Optional.ofNullable(error));
+  }
+
+  private static String topic(int id, String bumped) {
+    return "{\"id\": " + id + ", \"title\": \"t\", \"bumped_at\": \"" + bumped + "\"}";
+  }
+
+  /** The site lists {@code topics} on page {@code page}, saying whether more pages follow. */
+  private void listing(int page, boolean more, String... topics) {
+    replies.put("/latest.json?page=" + page, "{\"topic_list\": {" + (more ? "\"more_topics_url\": \"/latest?page="
+        + (page + 1) + "\", " : "") + "\"topics\": [" + String.join(", ", topics) + "]}}");
+  }
+
+  private void serveTopics(int... ids) throws IOException {
+    for (int id : ids) {
+      replies.put("/t/" + id + ".json", Files.readString(SampleKb.forum().resolve(id + ".json")));
+    }
+  }
+
+  private static final String SSO = "SSO with Azure AD redirect loop after login";
+  private static final String AGENT = "agent keeps disconnecting, idle timeout behind the load balancer";
+
+  /** The site serves 1001 and 1002; a first round (a full one) indexes both. */
+  private void twoTopicsIndexed(DiscourseSync forum) throws IOException {
+    listing(0, false, topic(1002, "2026-12-03T08:30:00Z"), topic(1001, "2026-12-03T08:00:00Z"));
+    serveTopics(1001, 1002);
+    live = new LiveSources(kbDir, Optional.empty(), List.of(forum), kb, clock, Duration.ofHours(24));
+    assertThat(live.syncNow().get(base())).startsWith("2 topic(s) fetched: 2 added, 0 updated, 0 unchanged, 0 deleted")
+        .endsWith("; full sync: 0 indexed topic(s) no longer listed were checked, 0 deleted in all");
+  }
+
+  @Test
+  void aTopicDeletedOnTheSiteLeavesSearchInTheFirstRoundAFullSyncIsDueAndNotBefore() throws IOException {
+    twoTopicsIndexed(forum());
+    assertThat(suggested(SSO)).first().isEqualTo("1002");
+    assertThat(live.status().sources().get(base()).fullSync()).contains(fullSync(T0, T0, null, null));
+
+    // deleted on the site: gone from the listing, and its page answers 404
+    listing(0, false, topic(1001, "2026-12-03T08:00:00Z"));
+    replies.remove("/t/1002.json");
+    requested.clear();
+    for (int round = 1; round < 96; round++) {
+      clock.advance(Duration.ofMinutes(15));
+      assertThat(live.syncNow().get(base())).as("round %d", round).doesNotContain("full sync");
+    }
+    clock.advance(Duration.ofMinutes(14).plusSeconds(59)); // T0 + 23:59:59
+    assertThat(live.syncNow().get(base())).doesNotContain("full sync");
+    assertThat(requested).as("incremental rounds never ask for the vanished topic").doesNotContain("/t/1002.json");
+    assertThat(suggested(SSO)).as("kept by every incremental round").first().isEqualTo("1002");
+    assertThat(live.status().sources().get(base()).fullSync()).contains(fullSync(T0, T0, null, null));
+
+    clock.advance(Duration.ofSeconds(1)); // T0 + 24 h: due
+    String round = live.syncNow().get(base());
+
+    assertThat(round).endsWith("; full sync: 1 indexed topic(s) no longer listed were checked, 1 deleted in all");
+    assertThat(requested).contains("/t/1002.json");
+    assertThat(suggested(SSO)).doesNotContain("1002");
+    assertThat(suggested(AGENT)).first().isEqualTo("1001");
+    Instant due = T0.plus(Duration.ofHours(24));
+    assertThat(live.status().sources().get(base())).isEqualTo(new LiveSources.SourceStatus(Optional.of(due),
+        Optional.empty(), Optional.of(fullSync(due, due, null, null))));
+  }
+
+  @Test
+  void aListingCutShortByThePageLimitDeletesNothingAndSaysSo() throws IOException {
+    DiscourseSync onePage = new DiscourseSync(DiscourseSync.Config.fromEnvironment(base(), Map.of(),
+        Duration.ofSeconds(60), 1));
+    twoTopicsIndexed(onePage);
+    // 1002 deleted on the site, and the listing now goes on past the one page this sync may read
+    listing(0, true, topic(1001, "2026-12-03T08:00:00Z"));
+    listing(1, false, topic(1003, "2026-11-01T08:00:00Z"));
+    serveTopics(1003);
+    replies.remove("/t/1002.json");
+    requested.clear();
+    clock.advance(Duration.ofHours(24));
+
+    String round = live.syncNow().get(base());
+
+    String note = "the listing goes on past 1 page(s), the page limit, so no topic was checked for deletion and none"
+        + " was deleted; run supportbot kb index --forum-url " + base() + " --forum-full --forum-max-pages N with a"
+        + " larger N to read all of it";
+    assertThat(round).endsWith("; full sync: " + note);
+    assertThat(requested).doesNotContain("/t/1002.json", "/latest.json?page=1");
+    assertThat(suggested(SSO)).first().isEqualTo("1002");
+    Instant day = T0.plus(Duration.ofHours(24));
+    assertThat(live.status().sources().get(base())).isEqualTo(new LiveSources.SourceStatus(Optional.of(day),
+        Optional.empty(), Optional.of(fullSync(T0, day, note, null))));
+
+    // not retried every round: the next full sync is a day after this one
+    clock.advance(Duration.ofMinutes(15));
+    assertThat(live.syncNow().get(base())).doesNotContain("full sync");
+    assertThat(live.status().sources().get(base()).fullSync()).contains(fullSync(T0, day, note, null));
+  }
+
+  @Test
+  void aFailingFullSyncKeepsTheIndexReportsTheErrorLetsIncrementalSyncsGoOnAndIsRetriedNextRound()
+      throws IOException {
+    twoTopicsIndexed(forum());
+    // 1002 gone from the listing, its page failing; 1003 is new
+    listing(0, false, topic(1003, "2026-12-04T08:00:00Z"), topic(1001, "2026-12-03T08:00:00Z"));
+    serveTopics(1003);
+    failPath.put("/t/1002.json", 500);
+    Instant day = T0.plus(Duration.ofHours(24));
+    clock.advance(Duration.ofHours(24));
+
+    String round = live.syncNow().get(base());
+
+    String error = "GET " + base() + "/t/1002.json returned HTTP 500: the forum has a server error; retry later."
+        + " The index was left unchanged.";
+    assertThat(round).startsWith("full sync failed, retried next round: " + error + "; incremental sync: 1 topic(s)"
+        + " fetched: 1 added, 0 updated, 0 unchanged, 0 deleted");
+    assertThat(suggested(SSO)).as("the index as it was").first().isEqualTo("1002");
+    assertThat(suggested("how do I move Beacon to a new server")).as("the incremental sync").first()
+        .isEqualTo("1003");
+    assertThat(live.status().sources().get(base())).isEqualTo(new LiveSources.SourceStatus(Optional.of(day),
+        Optional.empty(), Optional.of(fullSync(T0, T0, null, error))));
+
+    // the site answers again: the very next round retries, and the topic it deleted goes
+    failPath.clear();
+    replies.remove("/t/1002.json");
+    clock.advance(Duration.ofMinutes(15));
+    Instant retried = day.plus(Duration.ofMinutes(15));
+
+    assertThat(live.syncNow().get(base())).endsWith("; full sync: 1 indexed topic(s) no longer listed were checked,"
+        + " 1 deleted in all");
+    assertThat(suggested(SSO)).doesNotContain("1002");
+    assertThat(live.status().sources().get(base())).isEqualTo(new LiveSources.SourceStatus(Optional.of(retried),
+        Optional.empty(), Optional.of(fullSync(retried, retried, null, null))));
   }
 
   @Test
