@@ -403,16 +403,26 @@ public final class KbIndexWriter implements AutoCloseable {
    * from the texts.
    */
   static BytesRef snippetText(String... texts) {
-    int chars = 0;
-    for (String t : texts) {
-      if (!t.isBlank()) {
-        chars += (chars == 0 ? 0 : 1) + t.length();
-      }
-    }
-    byte[] out = new byte[Math.min(chars, SNIPPET_SOURCE_CHARS) * UnicodeUtil.MAX_UTF8_BYTES_PER_CHAR];
     int left = SNIPPET_SOURCE_CHARS;
-    int at = 0;
+    int bytes = 0; // the exact UTF-8 length (the texts are mostly ASCII: a third of the worst case)
     boolean first = true;
+    for (String t : texts) {
+      if (t.isBlank() || left == 0) {
+        continue;
+      }
+      if (!first) {
+        bytes++;
+        left--;
+      }
+      first = false;
+      int n = cut(t, left);
+      bytes += UnicodeUtil.calcUTF16toUTF8Length(t, 0, n);
+      left = n < t.length() ? 0 : left - n;
+    }
+    byte[] out = new byte[bytes];
+    left = SNIPPET_SOURCE_CHARS;
+    int at = 0;
+    first = true;
     for (String t : texts) {
       if (t.isBlank() || left == 0) {
         continue;
@@ -422,15 +432,17 @@ public final class KbIndexWriter implements AutoCloseable {
         left--;
       }
       first = false;
-      int n = Math.min(left, t.length());
-      if (n > 0 && n < t.length() && Character.isHighSurrogate(t.charAt(n - 1))) {
-        n--;
-        left = n; // the cut falls here: nothing after it
-      }
+      int n = cut(t, left);
       at = UnicodeUtil.UTF16toUTF8(t, 0, n, out, at);
-      left -= n;
+      left = n < t.length() ? 0 : left - n;
     }
     return new BytesRef(out, 0, at);
+  }
+
+  /** How many chars of {@code t} fit in {@code left}, one fewer when the cut would split a surrogate pair. */
+  private static int cut(String t, int left) {
+    int n = Math.min(left, t.length());
+    return n > 0 && n < t.length() && Character.isHighSurrogate(t.charAt(n - 1)) ? n - 1 : n;
   }
 
   private static void addText(Document doc, String field, String text, FieldType type) {

@@ -58,27 +58,22 @@ public record KbDocument(
 
   /** A digest of every field, so that unchanged documents are not re-indexed. */
   public String contentHash() {
+    MessageDigest md = SHA_256.get();
+    md.reset();
+    for (String part : List.of(id, source.label(), title, url, String.join("\u0001", tags), product,
+        String.join("\u0001", versions), updated, question, acceptedAnswer, body)) {
+      md.update(part.getBytes(StandardCharsets.UTF_8));
+      md.update((byte) 0);
+    }
+    return HexFormat.of().formatHex(md.digest(), 0, 16);
+  }
+
+  /** One digest per thread, rather than a look-up among the security providers per document. */
+  private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
     try {
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
-      for (String part :
-          List.of(
-              id,
-              source.label(),
-              title,
-              url,
-              String.join("\u0001", tags),
-              product,
-              String.join("\u0001", versions),
-              updated,
-              question,
-              acceptedAnswer,
-              body)) {
-        md.update(part.getBytes(StandardCharsets.UTF_8));
-        md.update((byte) 0);
-      }
-      return HexFormat.of().formatHex(md.digest(), 0, 16);
+      return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is missing from this JDK", e);
     }
-  }
+  });
 }
