@@ -58,9 +58,18 @@ final class CountingTokenizer extends Tokenizer {
   private int seenCount;
   private int next;
 
-  /** @param remembered slots of the word memory, a power of two */
-  CountingTokenizer(CharArraySet stopWords, int remembered) {
+  /** Where the exact tokens of the texts go, or null. */
+  private final ExactCollector exact;
+  /** Whether this text's exact tokens are all in {@link #exact}, as {@link ExactTokenizer} would cut them. */
+  private boolean whole;
+
+  /**
+   * @param remembered slots of the word memory, a power of two
+   * @param exact where to put the texts' exact tokens ({@link ExactTokenizer}'s), or null
+   */
+  CountingTokenizer(CharArraySet stopWords, int remembered, ExactCollector exact) {
     this.memory = new WordMemory(stopWords, remembered, true);
+    this.exact = exact;
   }
 
   @Override
@@ -75,7 +84,11 @@ final class CountingTokenizer extends Tokenizer {
     memory.trim();
     clearAttributes(); // once per text: end() of the last one set the position increment to 0
     read();
+    whole = true;
     count();
+    if (exact != null) {
+      exact.textRead(whole);
+    }
   }
 
   @Override
@@ -132,8 +145,11 @@ final class CountingTokenizer extends Tokenizer {
       int runStart = -1;
       int runEnd = -1;
       int hash = 0; // the last run's hash (WordMemory.hash), computed on the way
+      int exactClasses = 0; // ExactTokenizer's classes of the chunk's chars
       for (; i < n && !isSpace(chars[i]); i++) {
         char c = chars[i];
+        exactClasses |= c < 128 ? ExactTokenizer.ASCII[c]
+            : Character.isWhitespace(c) ? ExactTokenizer.SPACE : ExactTokenizer.OTHER;
         boolean wordChar = c < 128 && WORD[c];
         if (wordChar) {
           if (!afterWordChar) {
@@ -150,6 +166,9 @@ final class CountingTokenizer extends Tokenizer {
       }
       if (i == start) {
         continue;
+      }
+      if (exact != null) {
+        exact(chars, start, i, exactClasses);
       }
       if (plain && runs <= 1 && i - start <= maxToken) {
         if (runs == 1) {
@@ -168,6 +187,30 @@ final class CountingTokenizer extends Tokenizer {
           chunks.close();
         }
       }
+    }
+  }
+
+  /**
+   * The exact token of the chunk {@code chars[start, end)}, if it has one, as {@link ExactTokenizer}
+   * gives it: the chunk is its white-space token unless it holds other white space (form feed, a
+   * Unicode space) or is longer than its longest token, and then the text is not {@link #whole}.
+   */
+  private void exact(char[] chars, int start, int end, int classes) {
+    if ((classes & ExactTokenizer.SPACE) != 0 || end - start > ExactTokenizer.MAX_TOKEN) {
+      whole = false;
+      return;
+    }
+    if ((classes & ExactTokenizer.OTHER) == 0) {
+      return; // lower-case letters and punctuation: never an exact token
+    }
+    while (start < end && ExactTokenizer.trimmed(chars[start])) {
+      start++;
+    }
+    while (end > start && ExactTokenizer.trimmed(chars[end - 1])) {
+      end--;
+    }
+    if (start < end && ExactTokenizer.looksExact(chars, start, end - start)) {
+      exact.add(chars, start, end);
     }
   }
 

@@ -23,16 +23,17 @@ import org.apache.lucene.analysis.tokenattributes.PositionIncrementAttribute;
  */
 final class ExactTokenizer extends Tokenizer {
   /** Longest token, in chars, as {@code WhitespaceTokenizer} cuts them (its default). */
-  private static final int MAX_TOKEN = 255;
+  static final int MAX_TOKEN = 255;
   /** Largest text buffer kept from one text to the next (the whole text is read at reset). */
   private static final int MAX_KEPT_BUFFER = 1 << 16;
 
   /** Classes of ASCII chars: white space, lower-case letter, trimmed but no shape, anything else. */
-  private static final byte SPACE = 1;
-  private static final byte LOWER = 2;
-  private static final byte TRIM_ONLY = 4;
-  private static final byte OTHER = 8;
-  private static final byte[] ASCII = new byte[0x80];
+  static final byte SPACE = 1;
+  static final byte LOWER = 2;
+  static final byte TRIM_ONLY = 4;
+  static final byte OTHER = 8;
+  /** The class of each ASCII char (see {@link #SPACE} and the others). */
+  static final byte[] ASCII = new byte[0x80];
 
   static {
     for (char c = 0; c < 0x80; c++) {
@@ -164,7 +165,7 @@ final class ExactTokenizer extends Tokenizer {
     position.setPositionIncrement(skipped);
   }
 
-  private static boolean trimmed(char c) {
+  static boolean trimmed(char c) {
     return switch (c) {
       case '.', ',', ';', ':', '!', '?', '"', '\'', '`', '(', ')', '[', ']', '{', '}', '<', '>', '*' -> true;
       default -> false;

@@ -371,10 +371,23 @@ public final class KbIndexWriter implements AutoCloseable {
     // two values of one field: the terms, frequencies and length of the two texts joined, without joining them
     addText(doc, KbFields.BODY, d.acceptedAnswer(), text);
     addText(doc, KbFields.BODY, d.body(), text);
-    // one value per text rather than the texts joined: no exact token spans white space, so the
-    // terms, frequencies and field length (all BM25 reads) are the same, without copying every text
-    for (String t : new String[] {d.title(), d.question(), d.acceptedAnswer(), d.body()}) {
-      addText(doc, KbFields.CODE, t, text);
+    if (positional) {
+      // one value per text rather than the texts joined: no exact token spans white space, so the
+      // terms, frequencies and field length (all BM25 reads) are the same, without copying every text
+      for (String t : new String[] {d.title(), d.question(), d.acceptedAnswer(), d.body()}) {
+        addText(doc, KbFields.CODE, t, text);
+      }
+    } else {
+      // the same terms, counted, from the tokens gathered while the fields above are read (the
+      // title always, the other texts when not empty, as addText adds them)
+      List<String> texts = new ArrayList<>(4);
+      texts.add(d.title());
+      for (String t : new String[] {d.question(), d.acceptedAnswer(), d.body()}) {
+        if (!t.isEmpty()) {
+          texts.add(t);
+        }
+      }
+      doc.add(new Field(KbFields.CODE, new CodeTokens(ExactCollector.current().begin(), texts), TEXT));
     }
     doc.add(new BinaryDocValuesField(KbFields.SNIPPET_TEXT, snippetText(d.question(), d.acceptedAnswer(), d.body())));
     doc.add(new BinaryDocValuesField(KbFields.HIT, HitFields.encode(d)));

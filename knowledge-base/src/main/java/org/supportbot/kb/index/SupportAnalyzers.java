@@ -57,10 +57,16 @@ public final class SupportAnalyzers {
    * CountingTokenizer}), for fields indexed without positions.
    */
   static Analyzer counting(CharArraySet stopWords) {
+    return counting(stopWords, false);
+  }
+
+  /** The same, also gathering each text's exact tokens in this thread's {@link ExactCollector} when {@code gather}. */
+  private static Analyzer counting(CharArraySet stopWords, boolean gather) {
     return new Analyzer() {
       @Override
       protected TokenStreamComponents createComponents(String fieldName) {
-        return new TokenStreamComponents(new CountingTokenizer(stopWords, CountingTokenizer.REMEMBERED));
+        return new TokenStreamComponents(new CountingTokenizer(stopWords, CountingTokenizer.REMEMBERED,
+            gather ? ExactCollector.current() : null));
       }
     };
   }
@@ -95,13 +101,15 @@ public final class SupportAnalyzers {
     for (String f : new String[] {KbFields.KEY, KbFields.SOURCE, KbFields.PRODUCT, KbFields.VERSION}) {
       perField.put(f, keyword);
     }
-    Analyzer counted = counting(EnglishAnalyzer.ENGLISH_STOP_WORDS_SET);
+    // the texts of the exact-token field (title, question, answer, body) gather its tokens as they
+    // are read (ExactCollector); tags are not among them, and are a few words: token by token
+    Analyzer counted = counting(EnglishAnalyzer.ENGLISH_STOP_WORDS_SET, true);
     Analyzer perToken = stemmed(EnglishAnalyzer.ENGLISH_STOP_WORDS_SET, EnglishTermFilter.MAX_REMEMBERED);
     return new DelegatingAnalyzerWrapper(Analyzer.PER_FIELD_REUSE_STRATEGY) {
       @Override
       protected Analyzer getWrappedAnalyzer(String fieldName) {
         Analyzer a = perField.get(fieldName);
-        return a != null ? a : counting.getAsBoolean() ? counted : perToken;
+        return a != null ? a : counting.getAsBoolean() && !fieldName.equals(KbFields.TAGS) ? counted : perToken;
       }
     };
   }

@@ -20,6 +20,8 @@ import org.apache.lucene.store.ByteBuffersDirectory;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.util.BytesRef;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.supportbot.kb.Source;
 import org.supportbot.kb.ingest.KbDocument;
 
@@ -98,5 +100,64 @@ class CodeFieldTest {
     assertThat(expected.stream().filter(s -> s.startsWith("norm")).count()).as("documents with exact tokens")
         .isGreaterThan(400);
     assertThat(contents(ours)).isEqualTo(expected);
+  }
+
+  /** The documents' exact-token field as {@code KbIndexWriter.put} writes it: each document made just before it is added. */
+  private static List<String> putOneByOne(List<KbDocument> docs) throws IOException {
+    try (Directory dir = new ByteBuffersDirectory()) {
+      try (IndexWriter w = new IndexWriter(dir, new IndexWriterConfig(SupportAnalyzers.forIndex(() -> true)))) {
+        for (KbDocument k : docs) {
+          w.addDocument(KbIndexWriter.toLucene(k, "hash", false));
+        }
+        w.forceMerge(1);
+      }
+      List<String> out = new ArrayList<>();
+      try (DirectoryReader r = DirectoryReader.open(dir)) {
+        LeafReader leaf = r.leaves().get(0).reader();
+        TermsEnum te = leaf.terms(KbFields.CODE).iterator();
+        for (BytesRef t = te.next(); t != null; t = te.next()) {
+          StringBuilder b = new StringBuilder(t.utf8ToString()).append(':');
+          PostingsEnum pe = te.postings(null, PostingsEnum.FREQS);
+          for (int d = pe.nextDoc(); d != PostingsEnum.NO_MORE_DOCS; d = pe.nextDoc()) {
+            b.append(' ').append(d).append('x').append(pe.freq());
+          }
+          out.add(b.toString());
+        }
+        NumericDocValues norms = leaf.getNormValues(KbFields.CODE);
+        for (int d = norms.nextDoc(); d != NumericDocValues.NO_MORE_DOCS; d = norms.nextDoc()) {
+          out.add("norm " + d + " " + norms.longValue());
+        }
+      }
+      return out;
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"plain white space", "form feeds, Unicode spaces and long tokens"})
+  void tokensGatheredWhileTheStemmedFieldsAreReadAreWhatTheExactTokenizerGives(String which) throws IOException {
+    boolean hostile = which.startsWith("form");
+    SplittableRandom rnd = new SplittableRandom(hostile ? 5 : 4);
+    List<KbDocument> docs = new ArrayList<>();
+    List<Document> joined = new ArrayList<>();
+    for (int i = 0; i < 500; i++) {
+      String body = text(rnd, 60) + (hostile && rnd.nextInt(3) == 0
+          ? List.of("a\fORA-1", "x\u2003v2.0", "k".repeat(250) + "_" + "9".repeat(20), "\u000bERR_X").get(rnd.nextInt(4))
+          : "");
+      KbDocument k = new KbDocument("d" + i, Source.FORUM, text(rnd, 6), "", List.of(), "", List.of(), "",
+          text(rnd, rnd.nextInt(3) == 0 ? 0 : 30), text(rnd, rnd.nextInt(2) == 0 ? 0 : 30), body);
+      docs.add(k);
+      Document d = new Document();
+      d.add(new TextField(KbFields.CODE,
+          String.join("\n", k.title(), k.question(), k.acceptedAnswer(), k.body()), Field.Store.NO));
+      joined.add(d);
+    }
+    long reread = ExactCollector.current().reread();
+    assertThat(putOneByOne(docs)).isEqualTo(contents(joined));
+    long rereadNow = ExactCollector.current().reread() - reread;
+    if (hostile) {
+      assertThat(rereadNow).as("documents read again by the exact tokenizer").isBetween(50L, 499L);
+    } else {
+      assertThat(rereadNow).as("documents read again by the exact tokenizer").isZero();
+    }
   }
 }
