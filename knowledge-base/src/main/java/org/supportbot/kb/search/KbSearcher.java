@@ -25,6 +25,9 @@ import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.FloatVectorValues;
 import org.apache.lucene.index.KnnVectorValues;
 import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.PostingsEnum;
+import org.apache.lucene.index.Terms;
+import org.apache.lucene.index.TermsEnum;
 import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.search.KnnFloatVectorQuery;
@@ -467,9 +470,14 @@ public final class KbSearcher implements AutoCloseable {
     }
     StemmedMatcher matcher = matchers.get();
     StoredFields stored = searcher.storedFields();
+    boolean[] may = mayHoldPhrase(lex, phrase);
     ScoreDoc[] out = new ScoreDoc[lex.length];
     for (int i = 0; i < lex.length; i++) {
       ScoreDoc sd = lex[i];
+      if (!may[i]) {
+        out[i] = sd; // not every word of the phrase is in the title, nor in the other texts
+        continue;
+      }
       HitFields f = hitFields(sd.doc);
       String text = snippetText(sd.doc);
       String title;
@@ -486,6 +494,72 @@ public final class KbSearcher implements AutoCloseable {
     }
     Arrays.sort(out, Comparator.comparingDouble((ScoreDoc sd) -> -sd.score).thenComparingInt(sd -> sd.doc));
     return out;
+  }
+
+  /**
+   * For each candidate, whether it may hold the phrase: every word of it in the title, or every
+   * word in the question, accepted answer or body. Only those have their text read (a look-up in
+   * the postings of a few words, where reading and matching a text costs a hundred times more).
+   */
+  private boolean[] mayHoldPhrase(ScoreDoc[] lex, ErrorPhrase phrase) throws IOException {
+    boolean[] may = new boolean[lex.length];
+    Integer[] order = new Integer[lex.length];
+    for (int i = 0; i < lex.length; i++) {
+      order[i] = i;
+    }
+    Arrays.sort(order, Comparator.comparingInt(i -> lex[i].doc));
+    List<LeafReaderContext> leaves = reader.leaves();
+    int at = 0;
+    for (LeafReaderContext leaf : leaves) {
+      int end = leaf.docBase + leaf.reader().maxDoc();
+      if (at >= order.length || lex[order[at]].doc >= end) {
+        continue;
+      }
+      List<String> words = List.copyOf(phrase.terms());
+      PostingsEnum[] title = new PostingsEnum[words.size()];
+      PostingsEnum[][] text = new PostingsEnum[words.size()][];
+      String[] textFields = {KbFields.QUESTION, KbFields.BODY, KbFields.ANSWER};
+      for (int w = 0; w < words.size(); w++) {
+        title[w] = postings(leaf, KbFields.TITLE, words.get(w));
+        text[w] = new PostingsEnum[textFields.length];
+        for (int f = 0; f < textFields.length; f++) {
+          text[w][f] = postings(leaf, textFields[f], words.get(w));
+        }
+      }
+      for (; at < order.length && lex[order[at]].doc < end; at++) {
+        int doc = lex[order[at]].doc - leaf.docBase;
+        boolean inTitle = true;
+        boolean inText = true;
+        for (int w = 0; w < words.size() && (inTitle || inText); w++) {
+          inTitle &= holds(title[w], doc);
+          boolean any = false;
+          for (PostingsEnum pe : text[w]) {
+            any |= holds(pe, doc);
+          }
+          inText &= any;
+        }
+        may[order[at]] = inTitle || inText;
+      }
+    }
+    return may;
+  }
+
+  private static PostingsEnum postings(LeafReaderContext leaf, String field, String word) throws IOException {
+    Terms terms = leaf.reader().terms(field);
+    if (terms == null) {
+      return null;
+    }
+    TermsEnum te = terms.iterator();
+    return te.seekExact(new BytesRef(word)) ? te.postings(null, PostingsEnum.NONE) : null;
+  }
+
+  /** Whether the postings (advanced in increasing document order) hold {@code doc}. */
+  private static boolean holds(PostingsEnum pe, int doc) throws IOException {
+    if (pe == null) {
+      return false;
+    }
+    int d = pe.docID() >= doc ? pe.docID() : pe.advance(doc);
+    return d == doc;
   }
 
   /** BM25's term-frequency part without length normalisation. */
