@@ -62,10 +62,8 @@ public final class TextExtraction {
     if (markdown == null || markdown.isBlank()) {
       return "";
     }
-    if (withoutMarkup(markdown)) {
-      return tidy(markdown); // what the parser would give, without parsing
-    }
-    return parsed(markdown);
+    String plain = tidyWithoutMarkup(markdown);
+    return plain != null ? plain : parsed(markdown); // without markup: what the parser would give
   }
 
   /** Text of a Markdown body through the CommonMark parser, whatever it holds. */
@@ -85,31 +83,69 @@ public final class TextExtraction {
   }
 
   /**
-   * Whether the text holds no Markdown syntax at all, so that its text is itself once tidied (a
-   * parse would give its paragraphs line by line, and {@link #tidy} drops the blank lines and
-   * white space the parse drops): none of {@code \ ` * _ [ ] < > & # = ~}, carriage returns or NUL,
-   * and no line whose first character (after white space) is {@code -}, {@code +} or a digit (a
-   * list item, setext underline or thematic break). Plain prose passes; most articles with any
-   * formatting go to the parser. {@code TextExtractionTest} compares both on random text.
+   * {@link #tidy} of a text that holds no Markdown syntax at all, whose text is then itself once
+   * tidied (a parse would give its paragraphs line by line, and tidying drops the blank lines and
+   * white space the parse drops); null as soon as the text shows it may hold some: any of {@code
+   * \\ ` * _ [ ] < > & # = ~}, a carriage return or NUL, or a line whose first character (after
+   * spaces and tabs) is {@code -}, {@code +} or a digit (a list item, setext underline or thematic
+   * break). Plain prose passes in the one pass that tidies it; most articles with any formatting go
+   * to the parser. {@code TextExtractionTest} compares both on random text.
    */
-  static boolean withoutMarkup(String text) {
-    boolean lineStart = true;
-    for (int i = 0, n = text.length(); i < n; i++) {
-      char c = text.charAt(i);
-      if (c < 128 && MARKUP[c]) {
-        return false;
-      }
-      if (lineStart) {
-        if (c == ' ' || c == '\t') {
-          continue;
+  static String tidyWithoutMarkup(String text) {
+    char[] in = text.toCharArray();
+    char[] out = new char[in.length];
+    int n = 0;
+    int from = 0;
+    while (from <= in.length) {
+      int to = from;
+      int lineStart = n == 0 ? 0 : n + 1;
+      int p = lineStart;
+      boolean space = false;
+      boolean first = true; // no character but spaces and tabs yet on this line
+      for (; to < in.length; to++) {
+        char c = in[to];
+        if (c == '\n') {
+          break;
         }
-        if (c == '-' || c == '+' || c >= '0' && c <= '9') {
-          return false;
+        if (c < 128 && MARKUP[c]) {
+          return null;
+        }
+        if (first && c != ' ' && c != '\t') {
+          if (c == '-' || c == '+' || c >= '0' && c <= '9') {
+            return null;
+          }
+          first = false;
+        }
+        if (c > ' ' && c != '\u00a0') {
+          out[p++] = c;
+          space = false;
+        } else if (c == ' ' || c == '\t' || c == '\u000B' || c == '\f' || c == '\u00a0') {
+          if (!space) {
+            out[p++] = ' ';
+            space = true;
+          }
+        } else {
+          out[p++] = c;
+          space = false;
         }
       }
-      lineStart = c == '\n';
+      int a = lineStart;
+      while (a < p && Character.isWhitespace(out[a])) {
+        a++;
+      }
+      while (p > a && Character.isWhitespace(out[p - 1])) {
+        p--;
+      }
+      if (p > a) {
+        if (n > 0) {
+          out[n++] = '\n';
+        }
+        System.arraycopy(out, a, out, n, p - a);
+        n += p - a;
+      }
+      from = to + 1;
     }
-    return true;
+    return new String(out, 0, n);
   }
 
   /** Collects the text of a parsed Markdown document, one line per block. */

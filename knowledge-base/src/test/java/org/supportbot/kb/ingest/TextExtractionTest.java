@@ -88,6 +88,27 @@ class TextExtractionTest {
     "\n\n", "\n   ", "\n-", "\n3", "\n+", "1990", "-5",
   };
 
+  /** The rule for text that holds no Markdown syntax, written plainly (the oracle). */
+  private static boolean withoutMarkup(String text) {
+    boolean lineStart = true;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if ("\\`*_[]<>&#=~\r\0".indexOf(c) >= 0) {
+        return false;
+      }
+      if (lineStart && c != ' ' && c != '\t') {
+        if (c == '-' || c == '+' || Character.isDigit(c) && c < 128) {
+          return false;
+        }
+        lineStart = false;
+      }
+      if (c == '\n') {
+        lineStart = true;
+      }
+    }
+    return true;
+  }
+
   @Test
   void markdownWithoutMarkupIsTakenAsItIsAndReadsAsTheParserReadsIt() {
     SplittableRandom rnd = new SplittableRandom(12);
@@ -98,15 +119,18 @@ class TextExtractionTest {
         b.append(PROSE[rnd.nextInt(PROSE.length)]).append(rnd.nextInt(3) == 0 ? "" : " ");
       }
       String text = b.toString();
-      if (TextExtraction.withoutMarkup(text)) {
+      String fast = TextExtraction.tidyWithoutMarkup(text);
+      assertThat(fast).as("[%s]", text).isEqualTo(withoutMarkup(text) ? TextExtraction.tidy(text) : null);
+      if (fast != null) {
         plain++;
-        assertThat(TextExtraction.markdownToText(text)).as("[%s]", text).isEqualTo(TextExtraction.parsed(text));
+        assertThat(fast).as("[%s]", text).isEqualTo(TextExtraction.parsed(text));
       }
+      assertThat(TextExtraction.markdownToText(text)).as("[%s]", text).isEqualTo(TextExtraction.parsed(text));
     }
     assertThat(plain).as("texts taken as they are").isGreaterThan(500);
     for (String markup : new String[] {"# Title", "a *b*", "- a", "  10. ten", "x\n===", "<div>", "a &amp; b",
-        "[a]: http://x", "a\\\nb", "```\ncode\n```", "~~~", "a\r\nb"}) {
-      assertThat(TextExtraction.withoutMarkup(markup)).as(markup).isFalse();
+        "[a]: http://x", "a\\\nb", "```\ncode\n```", "~~~", "a\r\nb", "ok\n\t+ item"}) {
+      assertThat(TextExtraction.tidyWithoutMarkup(markup)).as(markup).isNull();
     }
   }
 }
