@@ -118,18 +118,9 @@ class RunKnowledgeSyncTest {
 
   @Test
   void theFirstRoundFillsANewIndexAndHealthDegradesOnceTheLastSyncIsOlderThanTheLimit() throws Exception {
-    RunCommand command = new RunCommand(Map.of("SLACK_BOT_TOKEN", SLACK_TOKEN, "SLACK_SIGNING_SECRET", SECRET), clock);
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli = new CommandLine(command);
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    int[] exit = {-1};
-    Thread thread = Thread.ofPlatform().name("supportbot-run").start(() -> exit[0] = cli.execute("--config",
-        settings.toString()));
-    try {
-      RunCommand.Started started = command.started().get(Await.HUNG.toSeconds(), TimeUnit.SECONDS);
-      String health = "http://127.0.0.1:" + started.ops().orElseThrow().getPort() + "/health";
+    try (Running run = new Running()) {
+      StringWriter out = run.out;
+      String health = run.health;
       String site = "http://127.0.0.1:" + forum.getAddress().getPort();
       assertThat(out.toString()).contains("supportbot: knowledge base synced every 900 s from articles, " + site);
 
@@ -159,12 +150,7 @@ class RunKnowledgeSyncTest {
       assertThat(body.path("knowledge_base").path("age_seconds").asLong()).isEqualTo(2701);
       assertThat(body.path("problems").toString()).isEqualTo("[\"the knowledge base last synced all its sources"
           + " 2701 s ago (limit 2700 s); no round has ended since\"]");
-    } finally {
-      command.stop();
-      thread.join(Await.HUNG.toMillis());
     }
-    assertThat(thread.isAlive()).isFalse();
-    assertThat(exit[0]).as(err.toString()).isZero();
   }
 
   @Test
@@ -172,18 +158,9 @@ class RunKnowledgeSyncTest {
     Files.writeString(settings, Files.readString(settings)
         .replace("sync: every 15 minutes", "sync: every 10 seconds\n  full_sync: every 1 hour")
         .replace("max_sync_age: 45 minutes", "max_sync_age: 4 hours"));
-    RunCommand command = new RunCommand(Map.of("SLACK_BOT_TOKEN", SLACK_TOKEN, "SLACK_SIGNING_SECRET", SECRET), clock);
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli = new CommandLine(command);
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    int[] exit = {-1};
-    Thread thread = Thread.ofPlatform().name("supportbot-run").start(() -> exit[0] = cli.execute("--config",
-        settings.toString()));
-    try {
-      RunCommand.Started started = command.started().get(Await.HUNG.toSeconds(), TimeUnit.SECONDS);
-      String health = "http://127.0.0.1:" + started.ops().orElseThrow().getPort() + "/health";
+    try (Running run = new Running()) {
+      StringWriter out = run.out;
+      String health = run.health;
       String site = "http://127.0.0.1:" + forum.getAddress().getPort();
       assertThat(out.toString()).contains("supportbot: knowledge base synced every 10 s from articles, " + site
           + "; forums synced in full every 3600 s");
@@ -230,12 +207,42 @@ class RunKnowledgeSyncTest {
           + site + " --forum-full --forum-max-pages N with a larger N to read all of it");
       assertThat(source.has("last_full_sync_error")).isFalse();
       assertThat(found("agent restarts after a config reload")).containsExactly("78");
-    } finally {
+    }
+  }
+
+  /** {@code run} started on its own thread with the test's settings; closing stops it and checks that it ended cleanly. */
+  private final class Running implements AutoCloseable {
+    final RunCommand command = new RunCommand(
+        Map.of("SLACK_BOT_TOKEN", SLACK_TOKEN, "SLACK_SIGNING_SECRET", SECRET), clock);
+    final StringWriter out = new StringWriter();
+    final StringWriter err = new StringWriter();
+    final int[] exit = {-1};
+    final Thread thread;
+    final String health;
+
+    Running() throws Exception {
+      CommandLine cli = new CommandLine(command);
+      cli.setOut(new PrintWriter(out, true));
+      cli.setErr(new PrintWriter(err, true));
+      thread = Thread.ofPlatform().name("supportbot-run").start(() -> exit[0] = cli.execute("--config",
+          settings.toString()));
+      try {
+        RunCommand.Started started = command.started().get(Await.HUNG.toSeconds(), TimeUnit.SECONDS);
+        health = "http://127.0.0.1:" + started.ops().orElseThrow().getPort() + "/health";
+      } catch (Exception e) {
+        command.stop();
+        thread.join(Await.HUNG.toMillis());
+        throw e;
+      }
+    }
+
+    @Override
+    public void close() throws Exception {
       command.stop();
       thread.join(Await.HUNG.toMillis());
+      assertThat(thread.isAlive()).isFalse();
+      assertThat(exit[0]).as(err.toString()).isZero();
     }
-    assertThat(thread.isAlive()).isFalse();
-    assertThat(exit[0]).as(err.toString()).isZero();
   }
 
   private JsonNode forumSource(String health, String site) {

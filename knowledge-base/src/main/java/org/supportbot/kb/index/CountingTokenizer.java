@@ -31,8 +31,6 @@ import org.apache.lucene.analysis.tokenattributes.TermFrequencyAttribute;
 final class CountingTokenizer extends Tokenizer {
   /** Slots of the word memory: 2 MB per indexing thread, a numbering slot being half a normalising one. */
   static final int REMEMBERED = 1 << 16;
-  /** Largest text buffer kept from one text to the next. */
-  private static final int MAX_KEPT_BUFFER = 1 << 16;
   /** ASCII letters and digits. */
   private static final boolean[] WORD = new boolean[128];
 
@@ -49,8 +47,7 @@ final class CountingTokenizer extends Tokenizer {
   private final WordMemory memory;
   private final StandardTokenizer chunks = new StandardTokenizer();
   private final CharTermAttribute chunkTerm = chunks.addAttribute(CharTermAttribute.class);
-  private char[] text = new char[4096];
-  private int length;
+  private final WholeText text = new WholeText();
   /** Occurrences of each numbered term in this text; zero again once given out. */
   private int[] counts = new int[1024];
   /** The numbers of this text's terms, in order of first occurrence. */
@@ -83,7 +80,7 @@ final class CountingTokenizer extends Tokenizer {
     next = 0;
     memory.trim();
     clearAttributes(); // once per text: end() of the last one set the position increment to 0
-    read();
+    text.read(input);
     whole = true;
     count();
     if (exact != null) {
@@ -107,31 +104,16 @@ final class CountingTokenizer extends Tokenizer {
   @Override
   public void end() throws IOException {
     super.end();
-    int last = correctOffset(length);
+    int last = correctOffset(text.length());
     offset.setOffset(last, last);
   }
 
-  private void read() throws IOException {
-    length = 0;
-    if (text.length > MAX_KEPT_BUFFER) {
-      text = new char[4096]; // one long text must not keep its buffer for the life of the thread
-    }
-    while (true) {
-      if (length == text.length) {
-        text = Arrays.copyOf(text, text.length * 2);
-      }
-      int n = input.read(text, length, text.length - length);
-      if (n < 0) {
-        return;
-      }
-      length += n;
-    }
-  }
+
 
   /** Counts the terms of every chunk of the text. */
   private void count() throws IOException {
-    char[] chars = text;
-    int n = length;
+    char[] chars = text.chars();
+    int n = text.length();
     int maxToken = chunks.getMaxTokenLength();
     int i = 0;
     while (i < n) {

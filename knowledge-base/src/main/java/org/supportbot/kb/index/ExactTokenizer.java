@@ -1,7 +1,6 @@
 package org.supportbot.kb.index;
 
 import java.io.IOException;
-import java.util.Arrays;
 import org.apache.lucene.analysis.CharacterUtils;
 import org.apache.lucene.analysis.Tokenizer;
 import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
@@ -24,8 +23,6 @@ import org.apache.lucene.analysis.tokenattributes.PositionIncrementAttribute;
 final class ExactTokenizer extends Tokenizer {
   /** Longest token, in chars, as {@code WhitespaceTokenizer} cuts them (its default). */
   static final int MAX_TOKEN = 255;
-  /** Largest text buffer kept from one text to the next (the whole text is read at reset). */
-  private static final int MAX_KEPT_BUFFER = 1 << 16;
 
   /** Classes of ASCII chars: white space, lower-case letter, trimmed but no shape, anything else. */
   static final byte SPACE = 1;
@@ -48,7 +45,8 @@ final class ExactTokenizer extends Tokenizer {
   private final CharTermAttribute term = addAttribute(CharTermAttribute.class);
   private final OffsetAttribute offset = addAttribute(OffsetAttribute.class);
   private final PositionIncrementAttribute position = addAttribute(PositionIncrementAttribute.class);
-  private char[] text = new char[4096];
+  private final WholeText whole = new WholeText();
+  private char[] text;
   private int length;
   private int at;
   /** Tokens dropped as plain words since the last kept one: each still takes a position. */
@@ -57,20 +55,9 @@ final class ExactTokenizer extends Tokenizer {
   @Override
   public void reset() throws IOException {
     super.reset();
-    length = 0;
-    if (text.length > MAX_KEPT_BUFFER) {
-      text = new char[4096]; // one long text must not keep its buffer for the life of the thread
-    }
-    while (true) {
-      if (length == text.length) {
-        text = Arrays.copyOf(text, text.length * 2);
-      }
-      int n = input.read(text, length, text.length - length);
-      if (n < 0) {
-        break;
-      }
-      length += n;
-    }
+    whole.read(input);
+    text = whole.chars();
+    length = whole.length();
     at = 0;
     skipped = 0;
   }

@@ -92,6 +92,11 @@ public final class TextExtraction {
    * to the parser. {@code TextExtractionTest} compares both on random text.
    */
   static String tidyWithoutMarkup(String text) {
+    return tidy(text, true);
+  }
+
+  /** {@link #tidy}; with {@code refuseMarkup}, null as soon as the text may hold Markdown syntax. */
+  private static String tidy(String text, boolean refuseMarkup) {
     char[] in = text.toCharArray();
     char[] out = new char[in.length];
     int n = 0;
@@ -107,14 +112,16 @@ public final class TextExtraction {
         if (c == '\n') {
           break;
         }
-        if (c < 128 && MARKUP[c]) {
-          return null;
-        }
-        if (first && c != ' ' && c != '\t') {
-          if (c == '-' || c == '+' || c >= '0' && c <= '9') {
+        if (refuseMarkup) {
+          if (c < 128 && MARKUP[c]) {
             return null;
           }
-          first = false;
+          if (first && c != ' ' && c != '\t') {
+            if (c == '-' || c == '+' || c >= '0' && c <= '9') {
+              return null;
+            }
+            first = false;
+          }
         }
         if (c > ' ' && c != '\u00a0') {
           out[p++] = c;
@@ -255,52 +262,8 @@ public final class TextExtraction {
    * string per line, no regular expressions.
    */
   static String tidy(String text) {
-    char[] in = text.toCharArray();
-    char[] out = new char[in.length];
-    int n = 0;
-    int from = 0;
-    while (from <= in.length) {
-      int to = from;
-      while (to < in.length && in[to] != '\n') {
-        to++;
-      }
-      // the line with its runs of spaces collapsed, written where it will stay
-      int lineStart = n == 0 ? 0 : n + 1;
-      int p = lineStart;
-      boolean space = false;
-      for (int i = from; i < to; i++) {
-        char c = in[i];
-        if (c > ' ' && c != '\u00a0') {
-          out[p++] = c; // the usual case first: one comparison for most chars
-          space = false;
-        } else if (c == ' ' || c == '\t' || c == '\u000B' || c == '\f' || c == '\u00a0') {
-          if (!space) {
-            out[p++] = ' ';
-            space = true;
-          }
-        } else {
-          out[p++] = c;
-          space = false;
-        }
-      }
-      // String.strip(): white space by Character.isWhitespace, which no surrogate is
-      int a = lineStart;
-      while (a < p && Character.isWhitespace(out[a])) {
-        a++;
-      }
-      while (p > a && Character.isWhitespace(out[p - 1])) {
-        p--;
-      }
-      if (p > a) {
-        if (n > 0) {
-          out[n++] = '\n';
-        }
-        System.arraycopy(out, a, out, n, p - a);
-        n += p - a;
-      }
-      from = to + 1;
-    }
-    return new String(out, 0, n);
+    return tidy(text, false);
   }
+
 
 }

@@ -61,25 +61,30 @@ class CodeFieldTest {
         }
         w.forceMerge(1);
       }
-      List<String> out = new ArrayList<>();
-      try (DirectoryReader r = DirectoryReader.open(dir)) {
-        LeafReader leaf = r.leaves().get(0).reader();
-        TermsEnum te = leaf.terms(field).iterator();
-        for (BytesRef t = te.next(); t != null; t = te.next()) {
-          StringBuilder b = new StringBuilder(t.utf8ToString()).append(':');
-          PostingsEnum pe = te.postings(null, PostingsEnum.FREQS);
-          for (int d = pe.nextDoc(); d != PostingsEnum.NO_MORE_DOCS; d = pe.nextDoc()) {
-            b.append(' ').append(d).append('x').append(pe.freq());
-          }
-          out.add(b.toString());
-        }
-        NumericDocValues norms = leaf.getNormValues(field);
-        for (int d = norms.nextDoc(); d != NumericDocValues.NO_MORE_DOCS; d = norms.nextDoc()) {
-          out.add("norm " + d + " " + norms.longValue());
-        }
-      }
-      return out;
+      return dump(dir, field);
     }
+  }
+
+  /** Every term of {@code field}, each with its documents and frequencies, then each document's norm. */
+  private static List<String> dump(Directory dir, String field) throws IOException {
+    List<String> out = new ArrayList<>();
+    try (DirectoryReader r = DirectoryReader.open(dir)) {
+      LeafReader leaf = r.leaves().get(0).reader();
+      TermsEnum te = leaf.terms(field).iterator();
+      for (BytesRef t = te.next(); t != null; t = te.next()) {
+        StringBuilder b = new StringBuilder(t.utf8ToString()).append(':');
+        PostingsEnum pe = te.postings(null, PostingsEnum.FREQS);
+        for (int d = pe.nextDoc(); d != PostingsEnum.NO_MORE_DOCS; d = pe.nextDoc()) {
+          b.append(' ').append(d).append('x').append(pe.freq());
+        }
+        out.add(b.toString());
+      }
+      NumericDocValues norms = leaf.getNormValues(field);
+      for (int d = norms.nextDoc(); d != NumericDocValues.NO_MORE_DOCS; d = norms.nextDoc()) {
+        out.add("norm " + d + " " + norms.longValue());
+      }
+    }
+    return out;
   }
 
   @Test
@@ -111,24 +116,7 @@ class CodeFieldTest {
         }
         w.forceMerge(1);
       }
-      List<String> out = new ArrayList<>();
-      try (DirectoryReader r = DirectoryReader.open(dir)) {
-        LeafReader leaf = r.leaves().get(0).reader();
-        TermsEnum te = leaf.terms(KbFields.CODE).iterator();
-        for (BytesRef t = te.next(); t != null; t = te.next()) {
-          StringBuilder b = new StringBuilder(t.utf8ToString()).append(':');
-          PostingsEnum pe = te.postings(null, PostingsEnum.FREQS);
-          for (int d = pe.nextDoc(); d != PostingsEnum.NO_MORE_DOCS; d = pe.nextDoc()) {
-            b.append(' ').append(d).append('x').append(pe.freq());
-          }
-          out.add(b.toString());
-        }
-        NumericDocValues norms = leaf.getNormValues(KbFields.CODE);
-        for (int d = norms.nextDoc(); d != NumericDocValues.NO_MORE_DOCS; d = norms.nextDoc()) {
-          out.add("norm " + d + " " + norms.longValue());
-        }
-      }
-      return out;
+      return dump(dir, KbFields.CODE);
     }
   }
 
