@@ -95,19 +95,37 @@ public final class TextExtraction {
     return tidy(text, true);
   }
 
+  /** A buffer of each thread for {@link #tidy}, kept when under 64K chars: only the result is allocated per text. */
+  private static final ThreadLocal<char[][]> SCRATCH = ThreadLocal.withInitial(() -> new char[][] {new char[4096]});
+
+  private static char[] scratch(int length) {
+    char[][] holder = SCRATCH.get();
+    if (holder[0].length >= length) {
+      return holder[0];
+    }
+    char[] bigger = new char[length];
+    if (length <= 1 << 16) {
+      holder[0] = bigger;
+    }
+    return bigger;
+  }
+
   /** {@link #tidy}; with {@code refuseMarkup}, null as soon as the text may hold Markdown syntax. */
   private static String tidy(String text, boolean refuseMarkup) {
-    char[] in = text.toCharArray();
-    char[] out = new char[in.length];
+    int length = text.length();
+    char[] in = scratch(length);
+    text.getChars(0, length, in, 0);
+    // in place: a line's output starts no later than its input and grows by at most a char per char
+    char[] out = in;
     int n = 0;
     int from = 0;
-    while (from <= in.length) {
+    while (from <= length) {
       int to = from;
       int lineStart = n == 0 ? 0 : n + 1;
       int p = lineStart;
       boolean space = false;
       boolean first = true; // no character but spaces and tabs yet on this line
-      for (; to < in.length; to++) {
+      for (; to < length; to++) {
         char c = in[to];
         if (c == '\n') {
           break;
