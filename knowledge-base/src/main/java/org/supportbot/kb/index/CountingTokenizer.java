@@ -1,6 +1,5 @@
 package org.supportbot.kb.index;
 
-import java.io.CharArrayReader;
 import java.io.IOException;
 import java.util.Arrays;
 import org.apache.lucene.analysis.CharArraySet;
@@ -46,6 +45,7 @@ final class CountingTokenizer extends Tokenizer {
   private final OffsetAttribute offset = addAttribute(OffsetAttribute.class);
   private final WordMemory memory;
   private final StandardTokenizer chunks = new StandardTokenizer();
+  private final CharsReader chunkReader = new CharsReader();
   private final CharTermAttribute chunkTerm = chunks.addAttribute(CharTermAttribute.class);
   private final WholeText text = new WholeText();
   /** Occurrences of each numbered term in this text; zero again once given out. */
@@ -157,7 +157,7 @@ final class CountingTokenizer extends Tokenizer {
           add(chars, runStart, runEnd - runStart, hash);
         }
       } else {
-        chunks.setReader(new CharArrayReader(chars, start, i - start));
+        chunks.setReader(chunkReader.reset(chars, start, i - start));
         try {
           chunks.reset();
           while (chunks.incrementToken()) {

@@ -18,11 +18,12 @@ public record HitFields(String id, String source, String title, String url) {
   /** The doc value of a document. */
   public static BytesRef encode(KbDocument d) {
     String[] values = {d.id(), d.source().label(), d.title(), d.url()};
-    int max = 0;
+    int size = 0; // exactly: each value's UTF-8 length as a variable-length int, then its bytes
     for (String v : values) {
-      max += 5 + v.length() * UnicodeUtil.MAX_UTF8_BYTES_PER_CHAR;
+      int utf8 = UnicodeUtil.calcUTF16toUTF8Length(v, 0, v.length());
+      size += utf8 + (32 - Integer.numberOfLeadingZeros(Math.max(1, utf8)) + 6) / 7;
     }
-    byte[] bytes = new byte[max];
+    byte[] bytes = new byte[size];
     ByteArrayDataOutput out = new ByteArrayDataOutput(bytes);
     try {
       for (String v : values) {

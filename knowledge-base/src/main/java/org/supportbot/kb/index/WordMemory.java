@@ -1,6 +1,5 @@
 package org.supportbot.kb.index;
 
-import java.io.CharArrayReader;
 import java.io.IOException;
 import java.nio.CharBuffer;
 import java.util.Arrays;
@@ -60,6 +59,7 @@ final class WordMemory {
   /** The result of the last word {@link #slot} could not remember: {@code [length or DROPPED, result...]}. */
   private char[] unremembered;
   private final Tokenizer word = new KeywordTokenizer();
+  private final CharsReader reader = new CharsReader();
   private final TokenStream normalise;
   private final CharTermAttribute normalised;
 
@@ -214,7 +214,7 @@ final class WordMemory {
 
   /** Lucene's filters run on the word: {@code [result length or DROPPED, result...]}. */
   private char[] normalised(char[] buffer, int off, int length) throws IOException {
-    word.setReader(new CharArrayReader(buffer, off, length));
+    word.setReader(reader.reset(buffer, off, length));
     normalise.reset();
     boolean kept = normalise.incrementToken();
     int resultLength = kept ? normalised.length() : 0;
