@@ -1,10 +1,5 @@
 package org.supportbot.kb.ingest;
 
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharsetEncoder;
-import java.nio.charset.CoderResult;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -63,55 +58,22 @@ public record KbDocument(
 
   /** A digest of every field, so that unchanged documents are not re-indexed. */
   public String contentHash() {
-    return HASHER.get().hash(id, source.label(), title, url, String.join("\u0001", tags), product,
-        String.join("\u0001", versions), updated, question, acceptedAnswer, body);
+    MessageDigest md = SHA_256.get();
+    md.reset();
+    for (String part : List.of(id, source.label(), title, url, String.join("\u0001", tags), product,
+        String.join("\u0001", versions), updated, question, acceptedAnswer, body)) {
+      md.update(part.getBytes(StandardCharsets.UTF_8));
+      md.update((byte) 0);
+    }
+    return HexFormat.of().formatHex(md.digest(), 0, 16);
   }
 
-  /** One hasher per thread: a digest and an encoder with its buffer, not a copy of each text per document. */
-  private static final ThreadLocal<Hasher> HASHER = ThreadLocal.withInitial(Hasher::new);
-
-  /**
-   * SHA-256 of the texts' UTF-8 bytes, each followed by a zero byte; the bytes are what {@code
-   * String.getBytes(UTF_8)} gives (a lone surrogate becomes {@code ?}), encoded through one buffer.
-   */
-  private static final class Hasher {
-    private final MessageDigest md;
-    private final CharsetEncoder utf8 = StandardCharsets.UTF_8.newEncoder()
-        .onMalformedInput(CodingErrorAction.REPLACE).onUnmappableCharacter(CodingErrorAction.REPLACE);
-    private final ByteBuffer buffer = ByteBuffer.allocate(8192);
-
-    Hasher() {
-      try {
-        md = MessageDigest.getInstance("SHA-256");
-      } catch (NoSuchAlgorithmException e) {
-        throw new IllegalStateException("SHA-256 is missing from this JDK", e);
-      }
+  /** One digest per thread, rather than a look-up among the security providers per document. */
+  private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JDK", e);
     }
-
-    String hash(String... parts) {
-      md.reset();
-      for (String part : parts) {
-        CharBuffer in = CharBuffer.wrap(part);
-        utf8.reset();
-        while (true) {
-          CoderResult r = utf8.encode(in, buffer, true);
-          drain();
-          if (r.isUnderflow()) {
-            break;
-          }
-        }
-        while (utf8.flush(buffer).isOverflow()) {
-          drain();
-        }
-        drain();
-        md.update((byte) 0);
-      }
-      return HexFormat.of().formatHex(md.digest(), 0, 16);
-    }
-
-    private void drain() {
-      md.update(buffer.array(), 0, buffer.position());
-      buffer.clear();
-    }
-  }
+  });
 }
