@@ -104,8 +104,8 @@ final class ErrorPhrase {
     return freq;
   }
 
-  /** Words (runs of letters and digits) in {@code text[from, to)}, counting at most {@code SLOP} past any gap. */
-  private int wordsBetween(String text, int from, int to) {
+  /** Words (runs of letters and digits) in {@code text[from, to)}. */
+  private static int wordsBetween(String text, int from, int to) {
     int words = 0;
     boolean inWord = false;
     for (int i = from; i < to; i++) {
