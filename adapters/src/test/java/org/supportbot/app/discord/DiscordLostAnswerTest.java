@@ -99,7 +99,10 @@ class DiscordLostAnswerTest {
     fake.slash(DeskFixture.ANA, FakeDiscord.SUPPORT_CHANNEL, "support", null);
     fake.await(from, c -> welcome.test(c) && c.status() == 500, "the welcome, refused");
     fake.loseAnswers(c -> welcome.test(c) && c.status() == 200, 1);
-    Await.until(() -> adapter.platformErrors() == 1, "the refusal to be reported to the outbox");
+    // the adapter counts the refusal before the outbox records it (and its next attempt, from the clock's now):
+    // moving the clock in between would put the retry 30 s further off
+    Await.until(() -> adapter.platformErrors() == 1 && world.outbox.inFlight() == 0,
+        "the refusal to be recorded by the outbox");
     world.clock.advance(Duration.ofSeconds(30)); // past the outbox's first backoff
     adapter.tick();
     fake.await(from, c -> welcome.test(c) && c.status() == 200, "the welcome, retried through Ana's interaction");
