@@ -30,14 +30,6 @@ import org.apache.lucene.analysis.tokenattributes.TermFrequencyAttribute;
 final class CountingTokenizer extends Tokenizer {
   /** Slots of the word memory: 2 MB per indexing thread, a numbering slot being half a normalising one. */
   static final int REMEMBERED = 1 << 16;
-  /** ASCII letters and digits. */
-  private static final boolean[] WORD = new boolean[128];
-
-  static {
-    for (char c = 0; c < 128; c++) {
-      WORD[c] = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9';
-    }
-  }
 
   /** The term as the index stores it, UTF-8: each numbered term is encoded once, not once per text. */
   private final BytesTermAttribute term = addAttribute(BytesTermAttribute.class);
@@ -117,7 +109,7 @@ final class CountingTokenizer extends Tokenizer {
     int maxToken = chunks.getMaxTokenLength();
     int i = 0;
     while (i < n) {
-      while (i < n && isSpace(chars[i])) {
+      while (i < n && StemmedMatcher.isSpace(chars[i])) {
         i++;
       }
       int start = i;
@@ -128,11 +120,11 @@ final class CountingTokenizer extends Tokenizer {
       int runEnd = -1;
       int hash = 0; // the last run's hash (WordMemory.hash), computed on the way
       int exactClasses = 0; // ExactTokenizer's classes of the chunk's chars
-      for (; i < n && !isSpace(chars[i]); i++) {
+      for (; i < n && !StemmedMatcher.isSpace(chars[i]); i++) {
         char c = chars[i];
         exactClasses |= c < 128 ? ExactTokenizer.ASCII[c]
             : Character.isWhitespace(c) ? ExactTokenizer.SPACE : ExactTokenizer.OTHER;
-        boolean wordChar = c < 128 && WORD[c];
+        boolean wordChar = c < 128 && StemmedMatcher.WORD[c];
         if (wordChar) {
           if (!afterWordChar) {
             runs++;
@@ -210,9 +202,5 @@ final class CountingTokenizer extends Tokenizer {
       }
       seen[seenCount++] = id;
     }
-  }
-
-  private static boolean isSpace(char c) {
-    return c == ' ' || c == '\n' || c == '\r' || c == '\t';
   }
 }

@@ -416,41 +416,40 @@ public final class KbIndexWriter implements AutoCloseable {
    * from the texts.
    */
   static BytesRef snippetText(String... texts) {
+    int[] take = new int[texts.length]; // chars of each text that go in; -1 for a text left out
     int left = SNIPPET_SOURCE_CHARS;
     int bytes = 0; // the exact UTF-8 length (the texts are mostly ASCII: a third of the worst case)
     boolean first = true;
-    for (String t : texts) {
+    for (int i = 0; i < texts.length; i++) {
+      String t = texts[i];
+      take[i] = -1;
       if (t.isBlank() || left == 0) {
         continue;
       }
       if (!first) {
-        bytes++;
+        bytes++; // the new line before it
         left--;
       }
       first = false;
-      int n = cut(t, left);
-      bytes += UnicodeUtil.calcUTF16toUTF8Length(t, 0, n);
-      left = n < t.length() ? 0 : left - n;
+      take[i] = cut(t, left);
+      bytes += UnicodeUtil.calcUTF16toUTF8Length(t, 0, take[i]);
+      left = take[i] < t.length() ? 0 : left - take[i];
     }
     byte[] out = new byte[bytes];
-    left = SNIPPET_SOURCE_CHARS;
     int at = 0;
     first = true;
-    for (String t : texts) {
-      if (t.isBlank() || left == 0) {
-        continue;
+    for (int i = 0; i < texts.length; i++) {
+      if (take[i] >= 0) {
+        if (!first) {
+          out[at++] = '\n';
+        }
+        first = false;
+        at = UnicodeUtil.UTF16toUTF8(texts[i], 0, take[i], out, at);
       }
-      if (!first) {
-        out[at++] = '\n';
-        left--;
-      }
-      first = false;
-      int n = cut(t, left);
-      at = UnicodeUtil.UTF16toUTF8(t, 0, n, out, at);
-      left = n < t.length() ? 0 : left - n;
     }
     return new BytesRef(out, 0, at);
   }
+
 
   /** How many chars of {@code t} fit in {@code left}, one fewer when the cut would split a surrogate pair. */
   private static int cut(String t, int left) {

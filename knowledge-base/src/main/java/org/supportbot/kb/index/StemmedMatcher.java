@@ -142,8 +142,8 @@ public final class StemmedMatcher {
     return term;
   }
 
-  /** ASCII letters and digits. */
-  private static final boolean[] WORD = new boolean[128];
+  /** ASCII letters and digits (also {@link CountingTokenizer}'s chunk reading). */
+  static final boolean[] WORD = new boolean[128];
 
   static {
     for (char c = 0; c < 128; c++) {
@@ -153,7 +153,8 @@ public final class StemmedMatcher {
 
   private char[] chars = new char[1_024];
 
-  private static boolean isSpace(char c) {
+  /** The white space that separates chunks: no token of {@link StandardTokenizer} spans it. */
+  static boolean isSpace(char c) {
     return c == ' ' || c == '\n' || c == '\r' || c == '\t';
   }
 

@@ -432,17 +432,9 @@ public final class KbSearcher implements AutoCloseable {
       List<SearchHit> hits = new ArrayList<>(Math.min(k, ranked.size()));
       for (Scored sd : ranked.subList(0, Math.min(k, ranked.size()))) {
         boolean withSnippets = sd.confidence() >= snippetFloor;
-        HitFields f = hitFields(sd.doc());
-        String text = withSnippets ? snippetText(sd.doc()) : null;
-        Document d = null;
-        if (f == null || withSnippets && text == null) {
-          // a document of an index built before its doc values: read from the stored fields
-          d = stored.document(sd.doc(), withSnippets && text == null ? HIT_AND_SNIPPET_FIELDS : HIT_FIELDS);
-          if (f == null) {
-            f = new HitFields(d.get(KbFields.ID), d.get(KbFields.SOURCE), d.get(KbFields.TITLE), d.get(KbFields.URL));
-          }
-        }
-        String snippet = withSnippets ? snippet(text == null ? d.get(KbFields.SNIPPET_SOURCE) : text, f.title(), terms) : "";
+        Shown shown = shown(sd.doc(), withSnippets, stored);
+        HitFields f = shown.fields();
+        String snippet = withSnippets ? snippet(shown.text(), f.title(), terms) : "";
         hits.add(new SearchHit(
             f.id(), Source.parse(f.source()), f.title(), f.url(), (float) sd.score(), sd.confidence(), snippet));
       }
@@ -478,18 +470,9 @@ public final class KbSearcher implements AutoCloseable {
         out[i] = sd; // not every word of the phrase is in the title, nor in the other texts
         continue;
       }
-      HitFields f = hitFields(sd.doc);
-      String text = snippetText(sd.doc);
-      String title;
-      if (f == null || text == null) {
-        Document d = stored.document(sd.doc, HIT_AND_SNIPPET_FIELDS);
-        title = d.get(KbFields.TITLE);
-        text = text == null ? d.get(KbFields.SNIPPET_SOURCE) : text;
-      } else {
-        title = f.title();
-      }
-      double bonus = Math.max(settings.title() * titleIdf * saturated(phrase.frequency(title, matcher)),
-          settings.body() * textIdf * saturated(phrase.frequency(text, matcher)));
+      Shown shown = shown(sd.doc, true, stored);
+      double bonus = Math.max(settings.title() * titleIdf * saturated(phrase.frequency(shown.fields().title(), matcher)),
+          settings.body() * textIdf * saturated(phrase.frequency(shown.text(), matcher)));
       out[i] = new ScoreDoc(sd.doc, (float) (sd.score + settings.phrase() * bonus), sd.shardIndex);
     }
     Arrays.sort(out, Comparator.comparingDouble((ScoreDoc sd) -> -sd.score).thenComparingInt(sd -> sd.doc));
@@ -508,17 +491,16 @@ public final class KbSearcher implements AutoCloseable {
       order[i] = i;
     }
     Arrays.sort(order, Comparator.comparingInt(i -> lex[i].doc));
-    List<LeafReaderContext> leaves = reader.leaves();
+    List<String> words = List.copyOf(phrase.terms());
+    String[] textFields = {KbFields.QUESTION, KbFields.BODY, KbFields.ANSWER};
     int at = 0;
-    for (LeafReaderContext leaf : leaves) {
+    for (LeafReaderContext leaf : reader.leaves()) {
       int end = leaf.docBase + leaf.reader().maxDoc();
       if (at >= order.length || lex[order[at]].doc >= end) {
         continue;
       }
-      List<String> words = List.copyOf(phrase.terms());
       PostingsEnum[] title = new PostingsEnum[words.size()];
       PostingsEnum[][] text = new PostingsEnum[words.size()][];
-      String[] textFields = {KbFields.QUESTION, KbFields.BODY, KbFields.ANSWER};
       for (int w = 0; w < words.size(); w++) {
         title[w] = postings(leaf, KbFields.TITLE, words.get(w));
         text[w] = new PostingsEnum[textFields.length];
@@ -836,13 +818,11 @@ public final class KbSearcher implements AutoCloseable {
   private Map<String, Float> expansion(ScoreDoc[] top, QueryTerms terms) throws IOException {
     Map<String, Double> weight = new HashMap<>();
     int n = Math.min(settings.prfDocs(), top.length);
-    Set<String> want = Set.of(KbFields.TITLE, KbFields.SNIPPET_SOURCE);
+    StoredFields stored = searcher.storedFields();
     for (int i = 0; i < n; i++) {
-      Document d = searcher.storedFields().document(top[i].doc, want);
-      String body = snippetText(top[i].doc);
+      Shown shown = shown(top[i].doc, true, stored);
       Map<String, Integer> tf = new HashMap<>();
-      String text = d.get(KbFields.TITLE) + "\n" + d.get(KbFields.TITLE) + "\n"
-          + (body == null ? d.get(KbFields.SNIPPET_SOURCE) : body);
+      String text = shown.fields().title() + "\n" + shown.fields().title() + "\n" + shown.text();
       for (String t : tokens(queryAnalyzer, KbFields.BODY, text)) {
         tf.merge(t, 1, Integer::sum);
       }
@@ -916,6 +896,28 @@ public final class KbSearcher implements AutoCloseable {
     // bound and so a low confidence, however well its one known word matches
     long df = lookup.states(new Term(field, term)).docFreq();
     return Math.log(1 + (cs.docCount() - df + 0.5) / (df + 0.5));
+  }
+
+  /** What a hit shows, and the text its snippet and phrase are read from (null unless asked for). */
+  private record Shown(HitFields fields, String text) {}
+
+  /**
+   * A hit's {@link Shown} from its doc values, or from the stored fields of an index built before
+   * them (2026-12-03 for the text, 2026-12-04 for the rest), read together when both are needed.
+   */
+  private Shown shown(int doc, boolean withText, StoredFields stored) throws IOException {
+    HitFields f = hitFields(doc);
+    String text = withText ? snippetText(doc) : null;
+    if (f == null || withText && text == null) {
+      Document d = stored.document(doc, withText && text == null ? HIT_AND_SNIPPET_FIELDS : HIT_FIELDS);
+      if (f == null) {
+        f = new HitFields(d.get(KbFields.ID), d.get(KbFields.SOURCE), d.get(KbFields.TITLE), d.get(KbFields.URL));
+      }
+      if (withText && text == null) {
+        text = d.get(KbFields.SNIPPET_SOURCE);
+      }
+    }
+    return new Shown(f, text);
   }
 
   /**
