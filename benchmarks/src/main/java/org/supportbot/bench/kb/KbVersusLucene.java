@@ -1,8 +1,11 @@
 package org.supportbot.bench.kb;
 
 import java.io.IOException;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,17 +41,22 @@ import org.supportbot.kb.search.SearchSettings;
  *   <li>{@code files}: {@code docs} Markdown files written by {@link KbCorpusWriter}, then what
  *       {@code kb index --rebuild --lexical-only --articles DIR} does (read and check every file,
  *       then index) against plain Lucene reading the same files on two threads.
+ *   <li>{@code cold}: the same two builds from files, each in a JVM of its own started for it, as
+ *       the command runs: class loading and the JIT's compilations are counted (the child reports
+ *       its process CPU; wall time includes the JVM's start).
  * </ul>
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar org.supportbot.bench.kb.KbVersusLucene search docs=10000,100000
  * java -cp benchmarks/target/benchmarks.jar org.supportbot.bench.kb.KbVersusLucene index docs=100000 rounds=3
  * java -cp benchmarks/target/benchmarks.jar org.supportbot.bench.kb.KbVersusLucene files docs=100000 rounds=2
+ * java -cp benchmarks/target/benchmarks.jar org.supportbot.bench.kb.KbVersusLucene cold docs=100000 rounds=4
  * </pre>
  *
  * Run it from the repository folder, so that {@link KbCorpus} finds the kb-eval vocabulary.
  */
 public final class KbVersusLucene {
+  private static final CompilationMXBean JIT = ManagementFactory.getCompilationMXBean();
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
   private static final com.sun.management.OperatingSystemMXBean OS =
       (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
@@ -56,9 +64,13 @@ public final class KbVersusLucene {
   private KbVersusLucene() {}
 
   public static void main(String[] args) throws IOException {
-    List<String> parts = List.of("index", "search", "files");
+    if (args.length == 3 && args[0].equals("one")) {
+      oneColdBuild(args[1], Path.of(args[2]));
+      return;
+    }
+    List<String> parts = List.of("index", "search", "files", "cold");
     if (args.length == 0 || !parts.contains(args[0])) {
-      System.err.println("usage: KbVersusLucene index|search|files [docs=N[,N...]] [rounds=N] [warmbuilds=N]"
+      System.err.println("usage: KbVersusLucene index|search|files|cold [docs=N[,N...]] [rounds=N] [warmbuilds=N]"
           + " [warmup=N] [queries=N]");
       System.exit(2);
     }
@@ -71,15 +83,26 @@ public final class KbVersusLucene {
         case "index" -> index(corpus.documents(42, docs), rounds, intArg(args, "warmbuilds", 1));
         case "search" -> search(corpus, corpus.documents(42, docs), intArg(args, "warmup", 3_000),
             intArg(args, "queries", 5_000));
-        default -> files(docs, rounds, intArg(args, "warmbuilds", 1));
+        case "files" -> files(docs, rounds, intArg(args, "warmbuilds", 1));
+        default -> cold(docs, rounds);
       }
     }
   }
 
-  private record Cost(double wall, double cpu) {
-    static Cost of(long wall0, long cpu0) {
-      return new Cost((System.nanoTime() - wall0) / 1e9, (OS.getProcessCpuTime() - cpu0) / 1e9);
+  /** One build's wall and process CPU seconds, and the part of them the collector and the JIT took. */
+  private record Cost(double wall, double cpu, double gc, double jit) {
+    static Cost of(long wall0, long cpu0, long gc0, long jit0) {
+      return new Cost((System.nanoTime() - wall0) / 1e9, (OS.getProcessCpuTime() - cpu0) / 1e9,
+          (gcMillis() - gc0) / 1e3, (JIT.getTotalCompilationTime() - jit0) / 1e3);
     }
+  }
+
+  private static long gcMillis() {
+    long sum = 0;
+    for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+      sum += Math.max(0, gc.getCollectionTime());
+    }
+    return sum;
   }
 
   private interface Build {
@@ -89,10 +112,12 @@ public final class KbVersusLucene {
   private static Cost timed(Build build) throws IOException {
     Path dir = Files.createTempDirectory("kb-vs-lucene");
     try {
+      long gc0 = gcMillis();
+      long jit0 = JIT.getTotalCompilationTime();
       long cpu0 = OS.getProcessCpuTime();
       long t0 = System.nanoTime();
       build.run(dir);
-      return Cost.of(t0, cpu0);
+      return Cost.of(t0, cpu0, gc0, jit0);
     } finally {
       KbBench.deleteTree(dir);
     }
@@ -112,15 +137,73 @@ public final class KbVersusLucene {
       long t0 = System.nanoTime();
       KbCorpusWriter.write(files, docs);
       System.out.printf(Locale.ROOT, "wrote %,d Markdown files in %.1f s%n", docs, (System.nanoTime() - t0) / 1e9);
-      Build ours = dir -> KbIndexing.indexFolders(dir, files, null, "", true, KbIndexing.Mode.LEXICAL, IndexProgress.NONE);
-      Build plain = dir -> {
-        List<Path> paths = PlainLucene.markdownFiles(files);
-        PlainLucene.index(dir, paths.size(), i -> PlainLucene.fromFile(paths.get(i)), 2);
-      };
-      compareBuilds("kb index --rebuild, " + docs + " Markdown files", docs, ours, plain, rounds, warmBuilds);
+      Build[] builds = fileBuilds(files);
+      compareBuilds("kb index --rebuild, " + docs + " Markdown files", docs, builds[0], builds[1], rounds, warmBuilds);
     } finally {
       KbBench.deleteTree(files);
     }
+  }
+
+  /** Our build and plain Lucene's, from the same files. */
+  private static Build[] fileBuilds(Path files) {
+    Build ours = dir -> KbIndexing.indexFolders(dir, files, null, "", true, KbIndexing.Mode.LEXICAL, IndexProgress.NONE);
+    Build plain = dir -> {
+      List<Path> paths = PlainLucene.markdownFiles(files);
+      PlainLucene.index(dir, paths.size(), i -> PlainLucene.fromFile(paths.get(i)), 2);
+    };
+    return new Build[] {ours, plain};
+  }
+
+  /**
+   * Each build from files in a JVM of its own, as {@code kb index --rebuild} runs: the JIT's and the
+   * class loading's cost is counted, as a command pays it. The child reports its own process CPU.
+   */
+  private static void cold(int docs, int rounds) throws IOException {
+    Path files = Files.createTempDirectory("kb-vs-lucene-files");
+    try {
+      KbCorpusWriter.write(files, docs);
+      String what = "cold build in its own JVM, " + docs + " Markdown files";
+      List<Cost> o = new ArrayList<>();
+      List<Cost> p = new ArrayList<>();
+      for (int r = 0; r < rounds; r++) {
+        for (String who : r % 2 == 0 ? List.of("ours", "plain") : List.of("plain", "ours")) {
+          Cost c = report(what, who.equals("ours") ? "ours " : "plain", docs, inChild(who, files));
+          (who.equals("ours") ? o : p).add(c);
+        }
+      }
+      summary(what, docs, rounds, o, p);
+    } finally {
+      KbBench.deleteTree(files);
+    }
+  }
+
+  private static Cost inChild(String who, Path files) throws IOException {
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    ProcessBuilder pb = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
+        KbVersusLucene.class.getName(), "one", who, files.toString());
+    pb.redirectError(ProcessBuilder.Redirect.DISCARD);
+    long t0 = System.nanoTime();
+    Process child = pb.start();
+    String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+    try {
+      if (child.waitFor() != 0) {
+        throw new IOException("the " + who + " build failed: " + out);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    }
+    double wall = (System.nanoTime() - t0) / 1e9;
+    String[] f = out.lines().reduce((a, b) -> b).orElse("").split(" ");
+    return new Cost(wall, Double.parseDouble(f[0]), Double.parseDouble(f[1]), Double.parseDouble(f[2]));
+  }
+
+  /** In the child: one build, then this process's CPU, collector and JIT seconds on one line. */
+  private static void oneColdBuild(String who, Path files) throws IOException {
+    Build build = fileBuilds(files)[who.equals("ours") ? 0 : 1];
+    timed(build);
+    System.out.printf(Locale.ROOT, "%.3f %.3f %.3f%n", OS.getProcessCpuTime() / 1e9, gcMillis() / 1e3,
+        JIT.getTotalCompilationTime() / 1e3);
   }
 
   private static void compareBuilds(String what, int docs, Build ours, Build plain, int rounds, int warmBuilds)
@@ -144,6 +227,10 @@ public final class KbVersusLucene {
         o.add(report(what, "ours ", docs, timed(ours)));
       }
     }
+    summary(what, docs, rounds, o, p);
+  }
+
+  private static void summary(String what, int docs, int rounds, List<Cost> o, List<Cost> p) {
     double oc = o.stream().mapToDouble(Cost::cpu).sum();
     double pc = p.stream().mapToDouble(Cost::cpu).sum();
     double ow = o.stream().mapToDouble(Cost::wall).sum();
@@ -155,7 +242,8 @@ public final class KbVersusLucene {
 
   private static Cost report(String what, String who, int docs, Cost c) {
     System.out.printf(Locale.ROOT, "%s, %s: %.1f s wall, %.1f s CPU: %,.0f docs/s wall, %,.0f docs per CPU-second"
-        + " (load %s)%n", what, who, c.wall(), c.cpu(), docs / c.wall(), docs / c.cpu(), load());
+        + " (collector pauses %.2f s, JIT %.1f s; load %s)%n", what, who, c.wall(), c.cpu(), docs / c.wall(),
+        docs / c.cpu(), c.gc(), c.jit(), load());
     return c;
   }
 
