@@ -186,14 +186,17 @@ final class FrontMatter {
     return notText(v) ? null : v;
   }
 
-  /** A plain item of a {@code [a, b]} list: starts with a letter, then letters, digits, {@code _ . -}. */
+  /**
+   * A plain item of a {@code [a, b]} list: starts with a letter, then letters, digits, {@code _ . -}
+   * and apostrophes ({@code [user's, i'm]}: a quote opens a quoted scalar only at an item's start).
+   */
   private static String item(String s, int from, int to) {
     if (from >= to || !letter(s.charAt(from))) {
       return null;
     }
     for (int i = from; i < to; i++) {
       char c = s.charAt(i);
-      if (!letter(c) && !asciiDigit(c) && c != '_' && c != '.' && c != '-') {
+      if (!letter(c) && !asciiDigit(c) && c != '_' && c != '.' && c != '-' && c != '\'') {
         return null;
       }
     }

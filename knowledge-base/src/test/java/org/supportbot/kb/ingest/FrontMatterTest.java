@@ -28,11 +28,13 @@ class FrontMatterTest {
     "Null", "nulls", "truth", ".inf", ".NaN", "a\u2028b", "\"a\u0085b\"", "\"a\u2028b\"", "a'b", "a!b", "\"#1\"",
     "a;b", "a%b", "a+b", "(x)", "x(y)", "\"\uFEFFx\"", "x\uFEFF", "\"a\u0001b\"", "a\rb", "beacon, beacon-cloud",
     "[beacon, beacon-cloud]", "[4.2, 5]", "[v4.2, v5]", "[x.y, a_b, c-d]", "[ÜBER, café]", "[a b]", "[\"a\"]", "",
+    "[user's, i'm]", "[black']", "['a]", "[a'', b]", "[a''b]", "[it's:x]",
   };
   /** Values as articles usually have them. */
   private static final String[] USUAL = {
     "gen-1", "How do I reset?", "\"How do I: reset?\"", "[a, b]", "[x.y, a_b, c-d]", "https://kb.example.com/gen-7",
     "café", "beacon, beacon-cloud", "[beacon, beacon-cloud]", "[v4.2, v5]", "\"Sync stops (ERR-4821)\"",
+    "[user's, guide]",
   };
   private static final String[] SPACES = {" ", " ", " ", "  ", "", "\t"};
 
