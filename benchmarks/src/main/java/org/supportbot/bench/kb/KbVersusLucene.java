@@ -32,9 +32,11 @@ import org.supportbot.kb.search.SearchSettings;
  * <ul>
  *   <li>{@code index}: full builds of {@code docs} documents, ours then plain, then plain then
  *       ours, {@code rounds} times; documents per second of wall time and per CPU-second of the
- *       whole process (both index on two threads). Before them, {@code warmbuilds} (default 1)
- *       uncounted builds of each side, so that neither pays the JIT's first compilation of Lucene's
- *       indexing chain for both ({@code warmbuilds=0}: the first counted build pays it).
+ *       whole process (both index on two threads), with the seconds the collector paused and the
+ *       JIT compiled (elapsed, so inflated on a busy machine). Before them, {@code warmbuilds}
+ *       (default 2) uncounted builds of each side, so that the counted ones measure compiled code:
+ *       with one, ours' first counted build still had about 2 s of C2 compilation in it (plain
+ *       Lucene's 0.1 s), the backlog of the first build's; {@code cold} counts the JIT instead.
  *   <li>{@code search}: one index of each kind; every query runs on both, in alternating order,
  *       top 5 on one thread (ours with snippets, without, and with snippets only for the hits at
  *       or above the confidence floor, as {@code suggest} asks); wall and thread-CPU p50 and p99.
@@ -80,10 +82,10 @@ public final class KbVersusLucene {
     for (String size : arg(args, "docs", "10000,100000").split(",")) {
       int docs = Integer.parseInt(size.strip());
       switch (args[0]) {
-        case "index" -> index(corpus.documents(42, docs), rounds, intArg(args, "warmbuilds", 1));
+        case "index" -> index(corpus.documents(42, docs), rounds, intArg(args, "warmbuilds", 2));
         case "search" -> search(corpus, corpus.documents(42, docs), intArg(args, "warmup", 3_000),
             intArg(args, "queries", 5_000));
-        case "files" -> files(docs, rounds, intArg(args, "warmbuilds", 1));
+        case "files" -> files(docs, rounds, intArg(args, "warmbuilds", 2));
         default -> cold(docs, rounds);
       }
     }
@@ -210,7 +212,8 @@ public final class KbVersusLucene {
       throws IOException {
     // uncounted builds of each side first: the JIT compiles Lucene's indexing chain during the first
     // build in a JVM (several CPU-seconds on the compiler threads, which process CPU counts), and
-    // without them whichever side builds first pays that for both
+    // without them whichever side builds first pays that for both; ours' compilations run on into
+    // its second build, hence two by default
     for (int r = 0; r < warmBuilds; r++) {
       report(what + " (warm-up, not counted)", "ours ", docs, timed(ours));
       report(what + " (warm-up, not counted)", "plain", docs, timed(plain));

@@ -42,8 +42,11 @@ final class CountingTokenizer extends Tokenizer {
   private final WholeText text = new WholeText();
   /** Occurrences of each numbered term in this text; zero again once given out. */
   private int[] counts = new int[1024];
-  /** The numbers of this text's terms, in order of first occurrence. */
-  private int[] seen = new int[256];
+  /**
+   * The numbers of this text's terms, in order of first occurrence. Sized for long texts: growing it
+   * in the middle of a build made the JIT throw away and recompile {@link #count} (an untaken branch).
+   */
+  private int[] seen = new int[4096];
   private int seenCount;
   private int next;
 
