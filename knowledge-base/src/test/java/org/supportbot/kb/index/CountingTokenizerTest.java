@@ -89,6 +89,15 @@ class CountingTokenizerTest {
     }
     assertThat(counts(counting, "connection Connections connected, the connection"))
         .isEqualTo(Map.of("connect", 4));
+    // more distinct terms than the tokenizer has room for up front, twice in a row (its list grows)
+    StringBuilder many = new StringBuilder();
+    for (int i = 0; i < 9_000; i++) {
+      many.append("word").append(i % 6_000).append(i % 3 == 0 ? ", " : " ");
+    }
+    for (int round = 0; round < 2; round++) {
+      Map<String, Integer> got = counts(counting, many.toString());
+      assertThat(got).hasSize(6_000).isEqualTo(counts(perToken, many.toString()));
+    }
   }
 
   @Test
