@@ -43,6 +43,8 @@ import org.supportbot.kb.search.SearchSettings;
  *   <li>{@code files}: {@code docs} Markdown files written by {@link KbCorpusWriter}, then what
  *       {@code kb index --rebuild --lexical-only --articles DIR} does (read and check every file,
  *       then index) against plain Lucene reading the same files on two threads.
+ *       With {@code markup=N}, every N-th file has Markdown markup (heading, list, emphasis, inline
+ *       code, links: {@link KbCorpusWriter#write(Path, int, int)}) and goes through the parser.
  *   <li>{@code cold}: the same two builds from files, each in a JVM of its own started for it, as
  *       the command runs: class loading and the JIT's compilations are counted (the child reports
  *       its process CPU; wall time includes the JVM's start).
@@ -73,7 +75,7 @@ public final class KbVersusLucene {
     List<String> parts = List.of("index", "search", "files", "cold");
     if (args.length == 0 || !parts.contains(args[0])) {
       System.err.println("usage: KbVersusLucene index|search|files|cold [docs=N[,N...]] [rounds=N] [warmbuilds=N]"
-          + " [warmup=N] [queries=N]");
+          + " [warmup=N] [queries=N] [markup=N]");
       System.exit(2);
     }
     KbCorpus corpus = KbCorpus.load();
@@ -85,8 +87,8 @@ public final class KbVersusLucene {
         case "index" -> index(corpus.documents(42, docs), rounds, intArg(args, "warmbuilds", 2));
         case "search" -> search(corpus, corpus.documents(42, docs), intArg(args, "warmup", 3_000),
             intArg(args, "queries", 5_000));
-        case "files" -> files(docs, rounds, intArg(args, "warmbuilds", 2));
-        default -> cold(docs, rounds);
+        case "files" -> files(docs, rounds, intArg(args, "warmbuilds", 2), intArg(args, "markup", 0));
+        default -> cold(docs, rounds, intArg(args, "markup", 0));
       }
     }
   }
@@ -133,17 +135,22 @@ public final class KbVersusLucene {
     compareBuilds("index " + all.size() + " docs", all.size(), ours, plain, rounds, warmBuilds);
   }
 
-  private static void files(int docs, int rounds, int warmBuilds) throws IOException {
+  private static void files(int docs, int rounds, int warmBuilds, int markupEvery) throws IOException {
     Path files = Files.createTempDirectory("kb-vs-lucene-files");
     try {
       long t0 = System.nanoTime();
-      KbCorpusWriter.write(files, docs);
+      KbCorpusWriter.write(files, docs, markupEvery);
       System.out.printf(Locale.ROOT, "wrote %,d Markdown files in %.1f s%n", docs, (System.nanoTime() - t0) / 1e9);
       Build[] builds = fileBuilds(files);
-      compareBuilds("kb index --rebuild, " + docs + " Markdown files", docs, builds[0], builds[1], rounds, warmBuilds);
+      compareBuilds("kb index --rebuild, " + docs + " Markdown files" + marked(markupEvery), docs, builds[0], builds[1],
+          rounds, warmBuilds);
     } finally {
       KbBench.deleteTree(files);
     }
+  }
+
+  private static String marked(int markupEvery) {
+    return markupEvery <= 0 ? "" : markupEvery == 1 ? " (all with markup)" : " (every " + markupEvery + "th with markup)";
   }
 
   /** Our build and plain Lucene's, from the same files. */
@@ -160,11 +167,11 @@ public final class KbVersusLucene {
    * Each build from files in a JVM of its own, as {@code kb index --rebuild} runs: the JIT's and the
    * class loading's cost is counted, as a command pays it. The child reports its own process CPU.
    */
-  private static void cold(int docs, int rounds) throws IOException {
+  private static void cold(int docs, int rounds, int markupEvery) throws IOException {
     Path files = Files.createTempDirectory("kb-vs-lucene-files");
     try {
-      KbCorpusWriter.write(files, docs);
-      String what = "cold build in its own JVM, " + docs + " Markdown files";
+      KbCorpusWriter.write(files, docs, markupEvery);
+      String what = "cold build in its own JVM, " + docs + " Markdown files" + marked(markupEvery);
       List<Cost> o = new ArrayList<>();
       List<Cost> p = new ArrayList<>();
       for (int r = 0; r < rounds; r++) {
