@@ -1,5 +1,6 @@
 package org.supportbot.kb.index;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -10,15 +11,27 @@ import org.supportbot.kb.KbException;
 import org.supportbot.kb.Source;
 import org.supportbot.kb.ingest.ArticleReader;
 import org.supportbot.kb.ingest.DiscourseTopics;
+import org.supportbot.kb.ingest.IngestException;
 import org.supportbot.kb.ingest.KbDocument;
 
 /**
- * Indexes folders of articles and forum topics into a knowledge-base folder. Every source file is
- * read and checked before the index is touched; documents missing from a given folder are
- * deleted, unchanged ones are skipped.
+ * Indexes folders of articles and forum topics into a knowledge-base folder. Nothing is committed
+ * unless every source file reads and checks: a bad one leaves the index as it was (the articles are
+ * read as they are indexed, and the writer's changes are rolled back). Documents missing from a
+ * given folder are deleted, unchanged ones are skipped.
  */
 public final class KbIndexing {
   private KbIndexing() {}
+
+  private static void deleteTree(Path dir) {
+    try (java.util.stream.Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (java.io.IOException e) {
+      throw new KbException(dir + ": cannot remove the unfinished index: " + e.getMessage(), e);
+    }
+  }
 
   /** The Lucene index inside a knowledge-base folder. */
   public static Path luceneDir(Path kbDir) {
@@ -43,15 +56,34 @@ public final class KbIndexing {
    */
   public static IndexReport indexFolders(
       Path kbDir, Path articles, Path forum, String forumBaseUrl, boolean rebuild, Mode mode, IndexProgress progress) {
-    List<KbDocument> articleDocs = articles == null ? null : ArticleReader.readFolder(articles);
+    List<Path> files = articles == null ? null : ArticleReader.files(articles);
     List<KbDocument> forumDocs = forum == null ? null : DiscourseTopics.readFolder(forum, forumBaseUrl);
-    return index(kbDir, articleDocs, forumDocs, rebuild, mode, progress);
+    // the articles are read as they are indexed, not all first (see KbIndexWriter.Reading)
+    KbIndexWriter.Reading reading = files == null ? null
+        : new KbIndexWriter.Reading(Source.ARTICLE, files.size(), i -> ArticleReader.read(articles, files.get(i)));
+    boolean created = !Files.exists(kbDir);
+    try {
+      return index(kbDir, null, forumDocs, reading, rebuild, mode, progress);
+    } catch (IngestException e) {
+      // nothing was committed; say what a read of every file before indexing would have said first
+      // (the first problem in path order), and leave no folder behind that was not there
+      if (created) {
+        deleteTree(kbDir);
+      }
+      ArticleReader.readFolder(articles);
+      throw e;
+    }
   }
 
   /** Indexes already-read documents; a null list leaves that source untouched. */
   public static IndexReport index(
       Path kbDir, List<KbDocument> articleDocs, List<KbDocument> forumDocs, boolean rebuild, Mode mode,
       IndexProgress progress) {
+    return index(kbDir, articleDocs, forumDocs, null, rebuild, mode, progress);
+  }
+
+  private static IndexReport index(Path kbDir, List<KbDocument> articleDocs, List<KbDocument> forumDocs,
+      KbIndexWriter.Reading reading, boolean rebuild, Mode mode, IndexProgress progress) {
     IndexReport report = new IndexReport(0, 0, 0, 0, 0);
     try (KbIndexWriter w = KbIndexWriter.open(luceneDir(kbDir))) {
       boolean fresh = !w.userData().containsKey(KbIndexWriter.EMBEDDER_KEY);
@@ -79,8 +111,8 @@ public final class KbIndexing {
       if (forumDocs != null) {
         bySource.put(Source.FORUM, forumDocs);
       }
-      if (!bySource.isEmpty()) {
-        report = report.plus(w.sync(bySource, true, progress));
+      if (!bySource.isEmpty() || reading != null) {
+        report = report.plus(w.sync(bySource, reading, true, progress));
       }
       w.commit(Map.of());
     }

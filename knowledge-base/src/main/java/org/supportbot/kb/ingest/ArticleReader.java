@@ -20,26 +20,33 @@ public final class ArticleReader {
 
   private ArticleReader() {}
 
-  /** All {@code *.md} files under {@code dir} (recursively), sorted by path. */
-  public static List<KbDocument> readFolder(Path dir) {
+  /** The {@code *.md} files under {@code dir} (recursively), sorted by path. */
+  public static List<Path> files(Path dir) {
     if (!Files.isDirectory(dir)) {
       throw new IngestException(
           dir + ": articles folder does not exist or is not a folder; pass the folder that holds the *.md files");
     }
-    List<Path> files;
     try (Stream<Path> walk = Files.walk(dir)) {
-      files = walk.filter(p -> p.getFileName().toString().endsWith(".md"))
+      return walk.filter(p -> p.getFileName().toString().endsWith(".md"))
           .filter(Files::isRegularFile)
           .sorted()
           .toList();
     } catch (IOException e) {
       throw new IngestException(dir + ": cannot list articles: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Every article of {@link #files}, in path order; the first problem in path order (a bad file, an
+   * id used twice) is thrown, as a sequential read would meet it.
+   */
+  public static List<KbDocument> readFolder(Path dir) {
+    List<Path> files = files(dir);
     // read and parsed on every core (Markdown and YAML parsing are most of a rebuild's reading);
     // errors are reported in path order, as a sequential read would meet them
     List<Object> parsed = files.parallelStream().map(file -> {
       try {
-        return (Object) read(file, dir.relativize(file).toString());
+        return (Object) read(dir, file);
       } catch (IngestException e) {
         return e;
       }
@@ -60,6 +67,11 @@ public final class ArticleReader {
       docs.add(doc);
     }
     return docs;
+  }
+
+  /** Reads one article of the folder {@code dir}. */
+  public static KbDocument read(Path dir, Path file) {
+    return read(file, dir.relativize(file).toString());
   }
 
   /** Reads one article; {@code name} is used in error messages. */

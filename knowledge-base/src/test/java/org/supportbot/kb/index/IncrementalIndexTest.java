@@ -94,6 +94,49 @@ class IncrementalIndexTest {
     assertThat(search("must not be indexed")).isEmpty();
   }
 
+  /** 1,200 articles (indexed on every core, read as they are indexed) whose text names their number. */
+  private void manyArticles() {
+    for (int i = 0; i < 1_200; i++) {
+      TestArticles.write(articles, String.format("m%04d", i), "Article " + i, "", "Body of article number" + i + ".");
+    }
+  }
+
+  @Test
+  void problemsFarIntoAFolderReadAsItIsIndexedAreTheFirstInPathOrderAndChangeNothing() throws IOException {
+    manyArticles();
+    assertThat(index().added()).isEqualTo(1_200);
+    TestArticles.write(articles, "m0005", "Article 5", "", "A new text that must not be indexed.");
+    // two problems at the end of the folder: the later file of an id used twice, and a file without front matter
+    Files.writeString(articles.resolve("m1300.md"), Files.readString(articles.resolve("m0007.md")));
+    Files.writeString(articles.resolve("m1350.md"), "no front matter here\n");
+    Files.delete(articles.resolve("m0009.md"));
+    assertThatThrownBy(this::index).isInstanceOf(IngestException.class)
+        .hasMessage(articles.resolve("m1300.md") + ": id \"m0007\" is already used by " + articles.resolve("m0007.md")
+            + "; give each article its own id");
+    assertThat(search("must not be indexed")).isEmpty();
+    assertThat(search("number5")).containsExactly("m0005");
+    assertThat(search("number9")).containsExactly("m0009");
+    try (KbSearcher s = KbSearcher.open(KbIndexing.luceneDir(kb), SearchSettings.defaults().lexicalOnly())) {
+      assertThat(s.size()).isEqualTo(1_200);
+    }
+    Files.delete(articles.resolve("m1300.md"));
+    assertThatThrownBy(this::index).hasMessageContaining("m1350.md: no front matter");
+    Files.delete(articles.resolve("m1350.md"));
+    assertThat(index()).extracting(IndexReport::added, IndexReport::updated, IndexReport::unchanged, IndexReport::deleted)
+        .containsExactly(0, 1, 1_198, 1);
+    assertThat(search("must not be indexed")).containsExactly("m0005");
+  }
+
+  @Test
+  void aBadFolderLeavesNoNewIndexBehind() throws IOException {
+    manyArticles();
+    Files.writeString(articles.resolve("m0600.md"), "---\ntitle: no id\n---\nbody\n");
+    Path fresh = kb.resolve("new-kb");
+    assertThatThrownBy(() -> KbIndexing.indexFolders(fresh, articles, null, "", false, KbIndexing.Mode.LEXICAL,
+        IndexProgress.NONE)).hasMessageContaining("m0600.md: front matter has no \"id\"");
+    assertThat(fresh).doesNotExist();
+  }
+
   @Test
   void writerDeletesOneDocumentWithoutTouchingOthers() {
     threeArticles();
