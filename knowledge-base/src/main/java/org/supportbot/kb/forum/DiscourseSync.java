@@ -208,7 +208,8 @@ public final class DiscourseSync {
         indexed.ours().stream().filter(l.listed()::contains).collect(Collectors.toSet()), 0, 0));
     Fetched f = fetch(l.changed());
     List<String> due = indexed.ours().stream()
-        .filter(id -> ID_ORDER.compare(id, pass.after()) > 0 && !pass.listed().contains(id) && !l.changed().contains(id))
+        .filter(id -> ID_ORDER.compare(id, pass.after()) > 0 && !pass.listed().contains(id)
+            && !l.changed().contains(id))
         .sorted(ID_ORDER).toList();
     int checked = 0;
     String after = pass.after();

@@ -272,10 +272,11 @@ public final class LiveSources implements AutoCloseable {
           DiscourseSync.Pass pass = round.pass();
           full = round.done()
               ? new FullSyncStatus(Optional.of(pass.started()), Optional.empty(), Optional.empty(), Optional.empty())
-              : new FullSyncStatus(full.lastSuccess(), Optional.of(pass.started()), Optional.of(inProgress(round)),
-                  round.checkError());
+              : new FullSyncStatus(full.lastSuccess(), Optional.of(pass.started()),
+                  Optional.of(inProgress(pass, ", " + round.left() + " left")), round.checkError());
           out.put(name, r.fetched() + " topic(s) fetched: " + ir + "; full sync: " + (round.done()
-              ? pass.checked() + " indexed topic(s) no longer listed were checked, " + pass.deleted() + " deleted in all"
+              ? pass.checked() + " indexed topic(s) no longer listed were checked, " + pass.deleted()
+                  + " deleted in all"
               : full.note().get() + round.checkError().map(e -> "; a check failed, retried next round: " + e)
                   .orElse("")));
           status.put(name, new SourceStatus(Optional.of(at), Optional.empty(), Optional.of(full)));
@@ -312,20 +313,20 @@ public final class LiveSources implements AutoCloseable {
   }
 
   /** {@code shown} brought in line with what the index records (after a restart, or another process's sync). */
-  private static FullSyncStatus recorded(DiscourseSync.FullSyncState recorded, FullSyncStatus shown) {
+  private FullSyncStatus recorded(DiscourseSync.FullSyncState recorded, FullSyncStatus shown) {
     Optional<Instant> last = recorded.lastComplete().or(shown::lastSuccess);
-    Optional<Instant> inProgress = recorded.pass().map(DiscourseSync.Pass::started);
-    return new FullSyncStatus(last, inProgress, inProgress.isPresent() ? shown.note() : Optional.empty(),
-        shown.lastError());
+    Optional<DiscourseSync.Pass> pass = recorded.pass();
+    // after a restart the note says how far the recorded full sync got, until a round says what is left
+    return new FullSyncStatus(last, pass.map(DiscourseSync.Pass::started),
+        pass.map(p -> shown.note().orElseGet(() -> inProgress(p, ""))), shown.lastError());
   }
 
-  private String inProgress(DiscourseSync.FullRound round) {
-    DiscourseSync.Pass p = round.pass();
+  private String inProgress(DiscourseSync.Pass p, String left) {
     return "full sync started " + p.started() + " in progress: " + (p.listingComplete()
         ? "the indexed topics the listing did not show"
         : "the listing goes on past " + p.pages() + " page(s), the page limit, so the indexed topics it did not"
             + " show") + " are checked one by one, " + checksPerRound + " a round; " + p.checked() + " checked ("
-        + p.deleted() + " deleted), " + round.left() + " left";
+        + p.deleted() + " deleted)" + left;
   }
 
   private static String describe(RuntimeException e) {

@@ -282,7 +282,8 @@ class LiveSourcesTest {
 
     // the site deletes 2002, unlists 2005, makes 2006 private; its listing now goes on past the one page read
     replies.remove("/t/2002.json");
-    replies.put("/t/2005.json", replies.get("/t/2005.json").replace("{\"id\": 2005,", "{\"id\": 2005, \"visible\": false,"));
+    replies.put("/t/2005.json", replies.get("/t/2005.json").replace("{\"id\": 2005,",
+        "{\"id\": 2005, \"visible\": false,"));
     failPath.put("/t/2006.json", 403);
     listing(0, true, topic(2007, "2026-12-03T08:07:00Z"));
     listing(1, false, topic(2004, "2026-12-03T08:04:00Z"));
@@ -305,7 +306,8 @@ class LiveSourcesTest {
     // a restart: the new sources know from the index that a full sync is in progress and go on from 2003
     live.close();
     live = new LiveSources(kbDir, Optional.empty(), List.of(onePage), kb, clock, Duration.ofHours(24), 2);
-    assertThat(live.status().sources().get(base()).fullSync()).contains(fullSync(T0, day, null, null));
+    assertThat(live.status().sources().get(base()).fullSync()).contains(fullSync(T0, day,
+        inProgress + "2 checked (1 deleted)", null));
     clock.advance(Duration.ofMinutes(15));
     requested.clear();
     assertThat(live.syncNow().get(base())).endsWith(inProgress + "4 checked (1 deleted), 2 left");
