@@ -24,7 +24,8 @@ import org.supportbot.kb.live.LiveSources;
  * so a load balancer stops sending work. It is degraded (also 503, with the reason) while the desk runs
  * but its messages do not get out: the oldest undelivered outbox message is older than its limit, or a
  * platform has refused every call for its limit or longer ({@link RefusalWatch}), or the knowledge base's
- * live sources have not synced successfully for longer than their limit ({@link LiveSources}).
+ * live sources have not synced successfully for longer than their limit, or a forum has not completed a full
+ * sync for longer than its limit ({@link LiveSources}).
  */
 public final class HealthCheck {
   /** A timer still unfired this long after its due time is late: the scheduler ticks every second or so. */
@@ -40,6 +41,7 @@ public final class HealthCheck {
   private Duration maxOutboxAge = Duration.ofMinutes(5);
   private Supplier<LiveSources.Status> knowledgeBase;
   private Duration maxSyncAge = Duration.ofMinutes(45);
+  private Duration maxFullSyncAge = Duration.ofHours(48).plusMinutes(15);
   private final Function<java.time.Instant, IncidentDesk.TimerCounts> timers;
   private final Clock clock;
   private final ObjectMapper json = new ObjectMapper();
@@ -77,13 +79,16 @@ public final class HealthCheck {
 
   /**
    * Reports the age of the knowledge base's last successful sync (the oldest over its sources), degraded
-   * once it is older than {@code maxAge}, and per forum when it was last synced in full
-   * ({@code last_full_sync}, with {@code full_sync_note} when the last full sync was cut short by the page
-   * limit and {@code last_full_sync_error} when it failed; neither degrades the health).
+   * once it is older than {@code maxAge}, and per forum when its last complete full sync started
+   * ({@code last_full_sync}, with {@code full_sync_note} while a full sync is in progress and
+   * {@code last_full_sync_error} when its last round failed), degraded once that is older than
+   * {@code maxFullAge} (a forum without one counts from the sources' start).
    */
-  public synchronized HealthCheck knowledgeBase(Supplier<LiveSources.Status> status, Duration maxAge) {
+  public synchronized HealthCheck knowledgeBase(Supplier<LiveSources.Status> status, Duration maxAge,
+      Duration maxFullAge) {
     this.knowledgeBase = Objects.requireNonNull(status, "status");
     this.maxSyncAge = positive(maxAge, "maxAge");
+    this.maxFullSyncAge = positive(maxFullAge, "maxFullAge");
     return this;
   }
 
@@ -141,6 +146,18 @@ public final class HealthCheck {
           + maxSyncAge.toSeconds() + " s)" + (!errors.isEmpty() ? errors
           : st.allSynced() ? "; no round has ended since" : "; the first round has not ended"));
     }
+    kb.put("max_full_sync_age_seconds", maxFullSyncAge.toSeconds());
+    st.fullSyncAges(now).forEach((forum, fullAge) -> {
+      if (fullAge.compareTo(maxFullSyncAge) > 0) {
+        LiveSources.FullSyncStatus full = st.sources().get(forum).fullSync().orElseThrow();
+        degradations.add("the forum " + forum + (full.lastSuccess().isPresent()
+            ? " last completed a full sync " + fullAge.toSeconds() + " s ago"
+            : " has completed no full sync in the " + fullAge.toSeconds() + " s since the start")
+            + " (limit " + maxFullSyncAge.toSeconds() + " s), so topics the site deleted may still be suggested; "
+            + full.lastError().map(e -> "last full-sync error: " + e)
+                .or(full::note).orElse("no full-sync error; no full sync has ended since"));
+      }
+    });
     return kb;
   }
 

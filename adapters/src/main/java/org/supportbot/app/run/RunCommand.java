@@ -266,10 +266,12 @@ public final class RunCommand implements Callable<Integer> {
         BotSettings.KnowledgeSync ks = s.knowledgeSync().get();
         LiveSources live = liveSources(s, ks, wiring.knowledgeBase().get());
         running.addLast(live); // its round in progress ends before the knowledge base closes with the wiring
-        health.knowledgeBase(live::status, ks.maxAge());
+        health.knowledgeBase(live::status, ks.maxAge(), ks.maxFullAge());
         out.println("supportbot: knowledge base synced every " + ks.every().toSeconds() + " s from "
             + String.join(", ", live.status().sources().keySet())
-            + (ks.forums().isEmpty() ? "" : "; forums synced in full every " + ks.fullEvery().toSeconds() + " s"));
+            + (ks.forums().isEmpty() ? "" : "; forums synced in full every " + ks.fullEvery().toSeconds() + " s ("
+            + ks.fullChecks() + " topic checks a round at most, health degraded past " + ks.maxFullAge().toSeconds()
+            + " s without a complete one)"));
       }
       ticker = new DeskTicker(wiring.desk, router, TICK, clock);
       sampler = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("health-sample").daemon()
@@ -386,8 +388,8 @@ public final class RunCommand implements Callable<Integer> {
     for (java.net.URI u : ks.forums()) {
       forums.add(new DiscourseSync(DiscourseSync.Config.fromEnvironment(u.toString(), env, FORUM_TIMEOUT)));
     }
-    return new LiveSources(s.knowledgeBase().orElseThrow(), ks.articles(), forums, kb, clock, ks.fullEvery())
-        .start(ks.every());
+    return new LiveSources(s.knowledgeBase().orElseThrow(), ks.articles(), forums, kb, clock, ks.fullEvery(),
+        ks.fullChecks()).start(ks.every());
   }
 
   /**

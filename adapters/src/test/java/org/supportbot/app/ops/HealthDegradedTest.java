@@ -15,8 +15,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,6 +30,7 @@ import org.supportbot.core.outbox.OutboxStore;
 import org.supportbot.core.store.sqlite.SqliteDatabase;
 import org.supportbot.core.store.sqlite.SqliteOutboxStore;
 import org.supportbot.core.time.ManualClock;
+import org.supportbot.kb.live.LiveSources;
 
 /**
  * {@code GET /health} through a real {@link OpsServer}, degraded (503 with the reason) while the desk's
@@ -133,6 +136,35 @@ class HealthDegradedTest {
     assertThat(body.get("status").asText()).isEqualTo("unhealthy");
     assertThat(body.get("problems").toString()).isEqualTo("[\"discord is not connected\",\"discord has refused every"
         + " call for 180 s (limit 120 s); its error codes are in the log\"]");
+  }
+
+  @Test
+  void aForumWithoutACompleteFullSyncSinceTheStartForLongerThanTheLimitDegradesHealthNamingItsLastError()
+      throws Exception {
+    String forum = "https://forum.example.com";
+    String error = "GET https://forum.example.com/t/77.json returned HTTP 500: the forum has a server error; retry"
+        + " later. That topic was left as it was.";
+    AtomicReference<LiveSources.FullSyncStatus> full = new AtomicReference<>(new LiveSources.FullSyncStatus(
+        Optional.empty(), Optional.of(T0), Optional.empty(), Optional.of(error)));
+    health.knowledgeBase(() -> new LiveSources.Status(T0, 1, Map.of(forum, new LiveSources.SourceStatus(
+        Optional.of(clock.instant()), Optional.empty(), Optional.of(full.get())))), Duration.ofHours(1),
+        Duration.ofHours(2));
+    clock.advance(Duration.ofHours(2));
+    HttpResponse<String> atLimit = get();
+    assertThat(atLimit.statusCode()).as(atLimit.body()).isEqualTo(200);
+    assertThat(json.readTree(atLimit.body()).get("knowledge_base").get("sources").toString()).isEqualTo("{\""
+        + forum + "\":{\"last_success\":\"2026-11-23T19:00:00Z\",\"last_full_sync\":null,"
+        + "\"last_full_sync_error\":" + json.writeValueAsString(error) + "}}");
+    clock.advance(Duration.ofSeconds(1));
+    HttpResponse<String> degraded = get();
+    assertThat(degraded.statusCode()).isEqualTo(503);
+    assertThat(json.readTree(degraded.body()).get("problems").toString()).isEqualTo(json.writeValueAsString(List.of(
+        "the forum " + forum + " has completed no full sync in the 7201 s since the start (limit 7200 s), so topics"
+            + " the site deleted may still be suggested; last full-sync error: " + error)));
+
+    full.set(new LiveSources.FullSyncStatus(Optional.of(T0.plus(Duration.ofHours(2))), Optional.empty(),
+        Optional.empty(), Optional.empty()));
+    assertThat(get().statusCode()).as("a complete full sync ends it").isEqualTo(200);
   }
 
   private HttpResponse<String> get() throws Exception {

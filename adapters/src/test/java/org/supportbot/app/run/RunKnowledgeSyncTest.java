@@ -54,6 +54,7 @@ class RunKnowledgeSyncTest {
   private RecordingSlackApi slack;
   private HttpServer forum;
   private final Map<String, String> replies = new ConcurrentHashMap<>();
+  private final Map<String, Integer> failing = new ConcurrentHashMap<>();
   private final ManualClock clock = new ManualClock(START);
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Await.HUNG).build();
   private final ObjectMapper json = new ObjectMapper();
@@ -66,9 +67,10 @@ class RunKnowledgeSyncTest {
     forum.createContext("/", exchange -> {
       String path = exchange.getRequestURI().getPath()
           + (exchange.getRequestURI().getQuery() == null ? "" : "?" + exchange.getRequestURI().getQuery());
-      String body = replies.get(path);
+      Integer fail = failing.get(path);
+      String body = fail == null ? replies.get(path) : null;
       byte[] bytes = (body == null ? "{\"errors\":[\"not found\"]}" : body).getBytes(StandardCharsets.UTF_8);
-      exchange.sendResponseHeaders(body == null ? 404 : 200, bytes.length);
+      exchange.sendResponseHeaders(fail != null ? fail : body == null ? 404 : 200, bytes.length);
       try (OutputStream out = exchange.getResponseBody()) {
         out.write(bytes);
       }
@@ -154,7 +156,7 @@ class RunKnowledgeSyncTest {
   }
 
   @Test
-  void eachForumIsSyncedInFullOnItsOwnScheduleAndHealthShowsWhenAndWhyNothingWasDeleted() throws Exception {
+  void eachForumIsSyncedInFullOnItsOwnScheduleEvenPastTheListingPageLimit() throws Exception {
     Files.writeString(settings, Files.readString(settings)
         .replace("sync: every 15 minutes", "sync: every 10 seconds\n  full_sync: every 1 hour")
         .replace("max_sync_age: 45 minutes", "max_sync_age: 4 hours"));
@@ -184,30 +186,112 @@ class RunKnowledgeSyncTest {
           "the full sync due at " + due);
       assertThat(found("collector queue keeps growing")).as("deleted by the full sync").isEmpty();
 
-      // the listing now goes on past the page limit: the next full sync deletes nothing and says so
-      replies.put("/t/78.json", """
-          {"id": 78, "title": "Agent restarts after a config reload", "created_at": "2026-12-02T10:00:00Z",
-           "post_stream": {"posts": [{"post_number": 1, "cooked": "<p>The agent restarts after a config reload.</p>"}]}}
-          """);
+      // two new topics are indexed by an incremental round
+      replies.put("/t/78.json", topicJson(78, "Agent restarts after a config reload"));
+      replies.put("/t/79.json", topicJson(79, "Dashboard tiles stay blank in Safari"));
+      replies.put("/latest.json?page=0", "{\"topic_list\": {\"topics\": [" + listed(79, "09:30") + ", "
+          + listed(78, "09:00") + "]}}");
+      Await.until(() -> found("agent restarts after a config reload").contains("78")
+          && found("dashboard tiles stay blank").contains("79"), "78 and 79 indexed");
+
+      // 79 is deleted on the site and the listing now goes on past the page limit (100 pages) without it:
+      // the full sync checks the indexed topics the listing did not show one by one and deletes 79
+      replies.remove("/t/79.json");
       for (int page = 99; page >= 0; page--) { // the first page last: a round sees all pages or the old listing
         replies.put("/latest.json?page=" + page, "{\"topic_list\": {\"more_topics_url\": \"/latest?page="
-            + (page + 1) + "\", \"topics\": [{\"id\": 78, \"title\": \"t\", \"bumped_at\":"
-            + " \"2026-12-03T09:00:00Z\"}]}}");
+            + (page + 1) + "\", \"topics\": [" + listed(78, "09:00") + "]}}");
       }
       clock.advance(Duration.ofHours(1));
       Instant cut = START.plus(Duration.ofHours(2));
-      Await.until(() -> forumSource(health, site).path("last_success").asText("").equals(cut.toString()),
+      Await.until(() -> forumSource(health, site).path("last_full_sync").asText("").equals(cut.toString()),
           "the full sync due at " + cut);
       HttpResponse<String> ok = get(health);
       assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
       JsonNode source = json.readTree(ok.body()).path("knowledge_base").path("sources").path(site);
-      assertThat(source.path("last_full_sync").asText()).as("the last whole one").isEqualTo(due.toString());
-      assertThat(source.path("full_sync_note").asText()).isEqualTo("the listing goes on past 100 page(s), the page"
-          + " limit, so no topic was checked for deletion and none was deleted; run supportbot kb index --forum-url "
-          + site + " --forum-full --forum-max-pages N with a larger N to read all of it");
+      assertThat(source.has("full_sync_note")).as("complete in one round: one topic to check").isFalse();
       assertThat(source.has("last_full_sync_error")).isFalse();
+      assertThat(found("dashboard tiles stay blank")).as("deleted although past the page limit").doesNotContain("79");
       assertThat(found("agent restarts after a config reload")).containsExactly("78");
     }
+  }
+
+  @Test
+  void aRestartSyncsInFullOnlyWhenTheFullSyncRecordedInTheIndexIsDue() throws Exception {
+    Files.writeString(settings, Files.readString(settings)
+        .replace("sync: every 15 minutes", "sync: every 10 seconds\n  full_sync: every 1 hour")
+        .replace("max_sync_age: 45 minutes", "max_sync_age: 4 hours"));
+    String site = "http://127.0.0.1:" + forum.getAddress().getPort();
+    try (Running run = new Running()) {
+      Await.until(() -> forumSource(run.health, site).path("last_full_sync").asText("").equals(START.toString()),
+          "the first round, a full sync");
+    }
+    clock.advance(Duration.ofMinutes(30));
+    Instant later = START.plus(Duration.ofMinutes(30));
+    try (Running run = new Running()) {
+      Await.until(() -> forumSource(run.health, site).path("last_success").asText("").equals(later.toString()),
+          "the first round after the restart");
+      assertThat(forumSource(run.health, site).path("last_full_sync").asText()).as("not due: recorded at " + START)
+          .isEqualTo(START.toString());
+
+      clock.advance(Duration.ofMinutes(30));
+      Instant due = START.plus(Duration.ofHours(1));
+      Await.until(() -> forumSource(run.health, site).path("last_full_sync").asText("").equals(due.toString()),
+          "the full sync due at " + due);
+    }
+  }
+
+  @Test
+  void aForumWhoseFullSyncKeepsFailingDegradesHealthOnceItsLastCompleteOneIsOlderThanTheLimit() throws Exception {
+    Files.writeString(settings, Files.readString(settings)
+        .replace("sync: every 15 minutes", "sync: every 10 seconds\n  full_sync: every 1 hour\n"
+            + "  max_full_sync_age: 2 hours")
+        .replace("max_sync_age: 45 minutes", "max_sync_age: 4 hours"));
+    String site = "http://127.0.0.1:" + forum.getAddress().getPort();
+    try (Running run = new Running()) {
+      String health = run.health;
+      Await.until(() -> forumSource(health, site).path("last_full_sync").asText("").equals(START.toString()),
+          "the first round, a full sync");
+      assertThat(read(health).path("knowledge_base").path("max_full_sync_age_seconds").asLong()).isEqualTo(7200);
+
+      // 77 leaves the listing and checking it fails: every full sync from now on ends in an error
+      replies.put("/latest.json?page=0", "{\"topic_list\": {\"topics\": []}}");
+      failing.put("/t/77.json", 500);
+      clock.advance(Duration.ofHours(1));
+      String error = "GET " + site + "/t/77.json returned HTTP 500: the forum has a server error; retry later. That"
+          + " topic was left as it was.";
+      Await.until(() -> forumSource(health, site).path("last_full_sync_error").asText("").equals(error),
+          "the failing full sync");
+      assertThat(found("collector queue keeps growing")).as("kept while its check fails").containsExactly("77");
+
+      clock.advance(Duration.ofHours(1));
+      HttpResponse<String> atLimit = get(health);
+      assertThat(atLimit.statusCode()).as("exactly at the limit: " + atLimit.body()).isEqualTo(200);
+      clock.advance(Duration.ofSeconds(1));
+      HttpResponse<String> stale = get(health);
+      assertThat(stale.statusCode()).as(stale.body()).isEqualTo(503);
+      JsonNode body = json.readTree(stale.body());
+      assertThat(body.path("status").asText()).isEqualTo("degraded");
+      assertThat(body.path("problems").toString()).isEqualTo(json.writeValueAsString(List.of("the forum " + site
+          + " last completed a full sync 7201 s ago (limit 7200 s), so topics the site deleted may still be"
+          + " suggested; last full-sync error: " + error)));
+
+      // the site answers again: the next round completes the full sync and health recovers
+      replies.remove("/t/77.json");
+      failing.clear();
+      Await.until(() -> forumSource(health, site).path("last_full_sync").asText("")
+          .equals(START.plus(Duration.ofHours(1)).toString()), "the full sync completed");
+      assertThat(get(health).statusCode()).isEqualTo(200);
+      assertThat(found("collector queue keeps growing")).isEmpty();
+    }
+  }
+
+  private static String listed(int id, String bumpedAt) {
+    return "{\"id\": " + id + ", \"title\": \"t\", \"bumped_at\": \"2026-12-03T" + bumpedAt + ":00Z\"}";
+  }
+
+  private static String topicJson(int id, String title) {
+    return "{\"id\": " + id + ", \"title\": \"" + title + "\", \"created_at\": \"2026-12-02T10:00:00Z\","
+        + " \"post_stream\": {\"posts\": [{\"post_number\": 1, \"cooked\": \"<p>" + title + ".</p>\"}]}}";
   }
 
   /** {@code run} started on its own thread with the test's settings; closing stops it and checks that it ended cleanly. */
@@ -249,10 +333,12 @@ class RunKnowledgeSyncTest {
     return read(health).path("knowledge_base").path("sources").path(site);
   }
 
-  private List<String> found(String query) throws Exception {
+  private List<String> found(String query) {
     try (KbSearcher s = KbSearcher.open(KbIndexing.luceneDir(dir.resolve("data/kb")), SearchSettings.defaults())) {
       return s.search(SearchRequest.of(query), 3, false).stream().map(SearchHit::id)
-          .filter(id -> id.equals("77") || id.equals("78")).toList();
+          .filter(id -> id.equals("77") || id.equals("78") || id.equals("79")).toList();
+    } catch (Exception e) {
+      throw new AssertionError(e);
     }
   }
 

@@ -92,7 +92,8 @@ public final class SettingsLoader {
     Optional<Path> kb;
     Optional<BotSettings.KnowledgeSync> kbSync = Optional.empty();
     if (kbValue.isMap()) {
-      kbValue.onlyKeys("index", "articles", "forums", "sync", "max_sync_age", "full_sync");
+      kbValue.onlyKeys("index", "articles", "forums", "sync", "max_sync_age", "full_sync",
+          "full_sync_checks_per_round", "max_full_sync_age");
       kb = kbValue.get("index").text(true, "name the folder made by supportbot kb index, e.g. index: ../data/kb").map(base::resolve);
       kbSync = knowledgeSync(kbValue, base);
     } else {
@@ -268,7 +269,8 @@ public final class SettingsLoader {
         }
       });
     }
-    if (articles.isEmpty() && forums.isEmpty() && v.get("sync").isMissing() && v.get("full_sync").isMissing()) {
+    if (articles.isEmpty() && forums.isEmpty() && v.get("sync").isMissing() && v.get("full_sync").isMissing()
+        && v.get("full_sync_checks_per_round").isMissing() && v.get("max_full_sync_age").isMissing()) {
       return Optional.empty();
     }
     Optional<Duration> sync = v.get("sync").parse(false, "", SettingsLoader::every);
@@ -281,8 +283,9 @@ public final class SettingsLoader {
           + every.toSeconds() + " s), so health would be degraded between two rounds; write e.g. \""
           + BotSettings.KnowledgeSync.defaultMaxAge(every).toMinutes() + " minutes\"");
     }
-    Duration fullEvery = v.get("full_sync").parse(false, "", t -> every(t, "every 24 hours"))
-        .orElse(BotSettings.KnowledgeSync.defaultFullEvery(every));
+    Optional<Duration> full = v.get("full_sync").parse(false, "", t -> every(t, "every 24 hours"));
+    boolean fullValid = syncValid && (full.isPresent() || v.get("full_sync").isMissing());
+    Duration fullEvery = full.orElse(BotSettings.KnowledgeSync.defaultFullEvery(every));
     if (fullEvery.compareTo(every) < 0) {
       if (syncValid) { // a bad sync is reported on its own
         v.get("full_sync").problem("a full sync every " + fullEvery.toSeconds() + " s is shorter than the sync"
@@ -290,8 +293,24 @@ public final class SettingsLoader {
             + " at least as long as sync, e.g. \"every 24 hours\", or leave full_sync out for that default");
       }
       fullEvery = every;
+      fullValid = false;
     }
-    return Optional.of(new BotSettings.KnowledgeSync(articles, forums, every, maxAge, fullEvery));
+    int fullChecks = v.get("full_sync_checks_per_round").integer(false, 1, "write how many indexed topics a full"
+        + " sync may check one by one per round, e.g. " + BotSettings.KnowledgeSync.FULL_CHECKS)
+        .orElse(BotSettings.KnowledgeSync.FULL_CHECKS);
+    Duration maxFullAge = v.get("max_full_sync_age").parse(false, "", SettingsLoader::healthLimit)
+        .orElse(BotSettings.KnowledgeSync.defaultMaxFullAge(every, fullEvery));
+    if (maxFullAge.compareTo(fullEvery) < 0) {
+      if (fullValid) { // a bad sync or full_sync is reported on its own
+        v.get("max_full_sync_age").problem("a limit of " + maxFullAge.toSeconds() + " s is shorter than the"
+            + " full-sync interval (" + fullEvery.toSeconds() + " s), so health would be degraded before a full sync"
+            + " is even due; write e.g. \"" + limitText(BotSettings.KnowledgeSync.defaultMaxFullAge(every, fullEvery))
+            + "\" or leave max_full_sync_age out for that default (two full-sync intervals and a sync)");
+      }
+      maxFullAge = fullEvery;
+    }
+    return Optional.of(new BotSettings.KnowledgeSync(articles, forums, every, maxAge, fullEvery, fullChecks,
+        maxFullAge));
   }
 
   /**
@@ -532,6 +551,12 @@ public final class SettingsLoader {
   }
 
   /** A limit of {@code ops.health}: "90 seconds", "5 minutes", "1 hour", or short: "90s", "5m", "1h". */
+  /** {@code d} in the grammar of {@link #healthLimit}, in the largest unit that divides it. */
+  static String limitText(Duration d) {
+    long s = d.toSeconds();
+    return s % 3600 == 0 ? s / 3600 + " hours" : s % 60 == 0 ? s / 60 + " minutes" : s + " seconds";
+  }
+
   static Duration healthLimit(String text) {
     Matcher m = HEALTH_LIMIT.matcher(text.strip());
     if (!m.matches()) {

@@ -95,17 +95,32 @@ public record BotSettings(Path database, Optional<Path> knowledgeBase, Optional<
    * @param maxAge {@code /health} is degraded once the oldest source's last successful sync is older than this
    * @param fullEvery how often each forum is reconciled in full, so that topics the site deleted, unlisted or
    *     made private leave the index ({@code full_sync: every 24 hours}); not shorter than {@code every}
+   * @param fullChecks indexed topics a full sync checks one by one at most per round
+   *     ({@code full_sync_checks_per_round: 50})
+   * @param maxFullAge {@code /health} is degraded once a forum's last complete full sync started longer ago than
+   *     this ({@code max_full_sync_age}); not shorter than {@code fullEvery}
    */
   public record KnowledgeSync(Optional<Path> articles, List<URI> forums, Duration every, Duration maxAge,
-      Duration fullEvery) {
+      Duration fullEvery, int fullChecks, Duration maxFullAge) {
     /** How often the sources are synced when the settings do not say. */
     public static final Duration EVERY = Duration.ofMinutes(15);
     /** How often each forum is synced in full when the settings do not say (unless {@code every} is longer). */
     public static final Duration FULL_EVERY = Duration.ofHours(24);
+    /**
+     * Topics a full sync checks one by one per round when the settings do not say: below the request rates
+     * Discourse allows by default (60 a minute for an API key, 50 in 10 seconds per address).
+     */
+    public static final int FULL_CHECKS = 50;
 
     /** Live sources with the default full-sync interval. */
     public KnowledgeSync(Optional<Path> articles, List<URI> forums, Duration every, Duration maxAge) {
       this(articles, forums, every, maxAge, defaultFullEvery(every));
+    }
+
+    /** Live sources with the default checks per round and full-sync age limit. */
+    public KnowledgeSync(Optional<Path> articles, List<URI> forums, Duration every, Duration maxAge,
+        Duration fullEvery) {
+      this(articles, forums, every, maxAge, fullEvery, FULL_CHECKS, defaultMaxFullAge(every, fullEvery));
     }
 
     public KnowledgeSync {
@@ -119,11 +134,23 @@ public record BotSettings(Path database, Optional<Path> knowledgeBase, Optional<
         throw new IllegalArgumentException("the full-sync interval (" + fullEvery.toSeconds()
             + " s) must not be shorter than the sync interval (" + every.toSeconds() + " s)");
       }
+      if (fullChecks < 1) {
+        throw new IllegalArgumentException("the full-sync checks per round must be at least 1, got " + fullChecks);
+      }
+      if (Objects.requireNonNull(maxFullAge, "maxFullAge").compareTo(fullEvery) < 0) {
+        throw new IllegalArgumentException("the full-sync age limit (" + maxFullAge.toSeconds()
+            + " s) must not be shorter than the full-sync interval (" + fullEvery.toSeconds() + " s)");
+      }
     }
 
     /** The default full-sync interval: {@link #FULL_EVERY}, or {@code every} if that is longer. */
     public static Duration defaultFullEvery(Duration every) {
       return every.compareTo(FULL_EVERY) > 0 ? every : FULL_EVERY;
+    }
+
+    /** The default full-sync age limit: two full-sync intervals and a round. */
+    public static Duration defaultMaxFullAge(Duration every, Duration fullEvery) {
+      return fullEvery.multipliedBy(2).plus(every);
     }
 
     /** The default age limit: three missed rounds. */

@@ -296,7 +296,7 @@ class SettingsLoaderTest {
         .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).extracting(Object::toString)
             .containsExactlyInAnyOrder(
                 "bot.yaml:7: knowledge_base.refresh: unknown key; allowed here: index, articles, forums, sync,"
-                    + " max_sync_age, full_sync",
+                    + " max_sync_age, full_sync, full_sync_checks_per_round, max_full_sync_age",
                 "bot.yaml:4: knowledge_base.index: is required; name the folder made by supportbot kb index, e.g."
                     + " index: ../data/kb",
                 "bot.yaml:5: knowledge_base.forums[0]: \"ftp://forum.example.com\" is not an http(s) address; write"
@@ -359,6 +359,61 @@ class SettingsLoaderTest {
     assertThat(problems(text.formatted("every 10 minutes"))).containsExactly("bot.yaml:7: knowledge_base.full_sync: a full sync every 600 s is shorter than the sync"
                 + " interval (900 s), but a full sync can only run in a round; write an interval at least as long"
                 + " as sync, e.g. \"every 24 hours\", or leave full_sync out for that default");
+  }
+
+  @Test
+  void theFullSyncChecksPerRoundAndItsAgeLimitAreReadOrDefaulted() throws Exception {
+    BotSettings defaults = new SettingsLoader().parse("bot.yaml", """
+        triage: slack/T1/C0
+        organizations: [{ id: acme, key: ACME, policy: atheer }]
+        knowledge_base: { index: kb, forums: ["https://forum.example.com"], sync: every 15 minutes }
+        """, Path.of("/srv"));
+    assertThat(defaults.knowledgeSync().orElseThrow().fullChecks()).isEqualTo(50);
+    assertThat(defaults.knowledgeSync().orElseThrow().maxFullAge()).as("two full syncs and a round")
+        .isEqualTo(Duration.ofHours(48).plusMinutes(15));
+    BotSettings set = new SettingsLoader().parse("bot.yaml", """
+        triage: slack/T1/C0
+        organizations: [{ id: acme, key: ACME, policy: atheer }]
+        knowledge_base:
+          index: kb
+          forums: ["https://forum.example.com"]
+          sync: every 15 minutes
+          full_sync: every 6 hours
+          full_sync_checks_per_round: 400
+          max_full_sync_age: 6h
+        """, Path.of("/srv"));
+    assertThat(set.knowledgeSync().orElseThrow().fullChecks()).isEqualTo(400);
+    assertThat(set.knowledgeSync().orElseThrow().maxFullAge()).as("as long as full_sync is allowed")
+        .isEqualTo(Duration.ofHours(6));
+  }
+
+  @Test
+  void badFullSyncChecksOrAgeLimitsAreReportedWithTheFix() {
+    String text = """
+        triage: slack/T1/C0
+        organizations: [{ id: acme, key: ACME, policy: atheer }]
+        knowledge_base:
+          index: kb
+          forums: ["https://forum.example.com"]
+          sync: every 15 minutes
+          full_sync: every 6 hours
+          full_sync_checks_per_round: %s
+          max_full_sync_age: %s
+        """;
+    assertThat(problems(text.formatted("0", "5 hours"))).containsExactly(
+        "bot.yaml:8: knowledge_base.full_sync_checks_per_round: 0 is too small; it must be at least 1",
+        "bot.yaml:9: knowledge_base.max_full_sync_age: a limit of 18000 s is shorter than the full-sync interval"
+            + " (21600 s), so health would be degraded before a full sync is even due; write e.g. \"735 minutes\""
+            + " or leave max_full_sync_age out for that default (two full-sync intervals and a sync)");
+    assertThat(problems(text.formatted("all", "a while"))).containsExactly(
+        "bot.yaml:8: knowledge_base.full_sync_checks_per_round: \"all\" is not a whole number; write how many"
+            + " indexed topics a full sync may check one by one per round, e.g. 50",
+        "bot.yaml:9: knowledge_base.max_full_sync_age: \"a while\" is not a duration; write e.g. \"90 seconds\","
+            + " \"5 minutes\" or \"1 hour\" (or 90s, 5m, 1h)");
+    assertThat(problems(text.replace("every 6 hours", "every 2 days").formatted("10", "5 hours")))
+        .as("a bad full_sync is reported once, not again through the age limit").containsExactly(
+            "bot.yaml:7: knowledge_base.full_sync: \"every 2 days\" is not a schedule; write e.g. \"every 24 hours\""
+                + " or \"every hour\" (every N seconds, minutes or hours)");
   }
 
   /** The problems {@code bot.yaml} of this text is refused with. */

@@ -3,6 +3,8 @@ package org.supportbot.kb.forum;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,6 +16,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -21,6 +25,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.lucene.index.SegmentInfos;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.FSDirectory;
 import org.supportbot.kb.KbException;
 import org.supportbot.kb.Source;
 import org.supportbot.kb.index.IndexReport;
@@ -157,11 +166,233 @@ public final class DiscourseSync {
    */
   public SyncReport sync(Path kbDir, boolean full) {
     Path lucene = KbIndexing.luceneDir(kbDir);
-    String previous;
+    Indexed indexed = indexed(lucene, full);
+    Listing l = list(indexed.since(), full, indexed.ours());
+    Fetched f = fetch(l.changed());
+    int checked = 0;
+    if (full && l.complete()) {
+      for (String id : indexed.ours()) {
+        if (!l.listed().contains(id)) {
+          checked++;
+          f.check(id, fetchTopic(id));
+        }
+      }
+    }
+    return write(lucene, f, l, indexed.previous(), checked, Map.of());
+  }
+
+  /**
+   * One round of a full sync spread over rounds, as {@code supportbot run} does it, so that a forum of any
+   * size is reconciled at a bounded cost per round. The first round of a full sync (none in progress in the
+   * index) reads the whole listing up to the page limit; the topics of this site that the index holds and
+   * the listing did not show are then checked one by one ({@code GET /t/{id}.json}), at most
+   * {@code maxChecks} a round, in the order of their ids from where the previous round stopped: those the
+   * site answers 404, 410 or 403 for, or shows as deleted or unlisted, are deleted, the others kept and
+   * updated. Later rounds of the same full sync read the listing only as far as an incremental sync does and
+   * go on checking. Progress (where the checks stopped, which topics the listing showed) is kept in the
+   * index's commit data with the changes it describes, so a restart resumes; once no topic is left to
+   * check, the full sync is complete and its start ({@code now} of its first round) is recorded. A check
+   * that fails ends the round's checks there: what was done before it is written, the failing topic stays
+   * as it was and is checked first next round. A failure before the checks (the listing, a bumped topic)
+   * throws and leaves the index as it was.
+   */
+  public FullRound syncInFull(Path kbDir, Instant now, int maxChecks) {
+    if (maxChecks < 1) {
+      throw new IllegalArgumentException("maxChecks must be at least 1, got " + maxChecks);
+    }
+    Path lucene = KbIndexing.luceneDir(kbDir);
+    Indexed indexed = indexed(lucene, true);
+    Optional<Pass> ongoing = fullSyncState(indexed.userData()).pass();
+    Listing l = list(indexed.since(), ongoing.isEmpty(), indexed.ours());
+    Pass pass = ongoing.orElseGet(() -> new Pass(Objects.requireNonNull(now, "now"), l.pages(), l.complete(), "",
+        indexed.ours().stream().filter(l.listed()::contains).collect(Collectors.toSet()), 0, 0));
+    Fetched f = fetch(l.changed());
+    List<String> due = indexed.ours().stream()
+        .filter(id -> ID_ORDER.compare(id, pass.after()) > 0 && !pass.listed().contains(id)
+            && !l.changed().contains(id))
+        .sorted(ID_ORDER).toList();
+    int checked = 0;
+    String after = pass.after();
+    Optional<String> error = Optional.empty();
+    for (String id : due) {
+      if (checked == maxChecks) {
+        break;
+      }
+      try {
+        f.check(id, fetchTopic(id));
+      } catch (KbException e) {
+        error = Optional.of(checkFailed(e));
+        break;
+      }
+      checked++;
+      after = id;
+    }
+    int left = due.size() - checked;
+    String cursor = after;
+    int deleted = pass.deleted() + (int) f.checks().stream().filter(found -> !found).count();
+    // a topic fetched in this round (bumped, or listed and new) is seen as of now: it needs no check either
+    Pass next = new Pass(pass.started(), pass.pages(), pass.listingComplete(), cursor,
+        Stream.concat(pass.listed().stream(), f.docs().stream().map(KbDocument::id))
+            .filter(id -> ID_ORDER.compare(id, cursor) > 0).collect(Collectors.toSet()),
+        pass.checked() + checked, deleted);
+    Map<String, String> data = left == 0
+        ? Map.of(fullSyncKey(), pass.started().toString(), fullSyncPassKey(), "")
+        : Map.of(fullSyncPassKey(), next.encode());
+    return new FullRound(write(lucene, f, l, indexed.previous(), checked, data), next, left == 0, left, error);
+  }
+
+  /** A failed check's message: the rest of the round is written, only the checked topic is left as it was. */
+  private static String checkFailed(KbException e) {
+    String m = e.getMessage();
+    for (String unchanged : List.of(" The index was left unchanged.", "; the index was left unchanged.")) {
+      if (m.endsWith(unchanged)) {
+        m = m.substring(0, m.length() - unchanged.length()) + (unchanged.startsWith(";") ? "." : "");
+      }
+    }
+    return m + " That topic was left as it was.";
+  }
+
+  /**
+   * A round of a full sync spread over rounds ({@link #syncInFull}).
+   *
+   * @param sync what the round did (its {@code checked} counts this round's checks)
+   * @param pass the full sync as it stands after this round: its start, the listing it began with, the
+   *     topics checked and deleted so far
+   * @param done whether every topic has now been checked: the full sync is complete and recorded
+   * @param left topics still to check
+   * @param checkError the error that ended this round's checks, if one did (retried next round)
+   */
+  public record FullRound(SyncReport sync, Pass pass, boolean done, int left, Optional<String> checkError) {}
+
+  /**
+   * A full sync in progress, as kept in the index's commit data.
+   *
+   * @param started when its first round started; recorded as the last complete full sync once it ends
+   * @param pages pages of the listing its first round read
+   * @param listingComplete whether that listing was read to its end (else the page limit cut it short)
+   * @param after the id of the last topic checked ("" before the first): the checks go on past it
+   * @param listed the topics past {@code after} that the listing showed or a round of this full sync fetched,
+   *     which need no check
+   * @param checked topics checked so far
+   * @param deleted topics deleted so far because a check found them gone
+   */
+  public record Pass(Instant started, int pages, boolean listingComplete, String after, Set<String> listed,
+      int checked, int deleted) {
+    public Pass {
+      Objects.requireNonNull(started, "started");
+      Objects.requireNonNull(after, "after");
+      listed = Set.copyOf(listed);
+    }
+
+    String encode() {
+      ObjectNode n = JSON.createObjectNode().put("started", started.toString()).put("pages", pages)
+          .put("listing_complete", listingComplete).put("after", after).put("checked", checked)
+          .put("deleted", deleted);
+      ArrayNode ids = n.putArray("listed");
+      listed.stream().sorted(ID_ORDER).forEach(ids::add);
+      return n.toString();
+    }
+
+    /** The pass written by {@link #encode()}, or empty when {@code text} is empty or not one. */
+    static Optional<Pass> decode(String text) {
+      if (text == null || text.isBlank()) {
+        return Optional.empty();
+      }
+      try {
+        JsonNode n = JSON.readTree(text);
+        Set<String> listed = new HashSet<>();
+        for (JsonNode id : n.path("listed")) {
+          listed.add(id.asText());
+        }
+        if (!n.path("listed").isArray() || !n.path("pages").isInt() || !n.path("checked").isInt()
+            || !n.path("deleted").isInt() || !n.path("after").isTextual() || !n.path("listing_complete").isBoolean()) {
+          return Optional.empty();
+        }
+        return Optional.of(new Pass(Instant.parse(n.path("started").asText()), n.path("pages").asInt(),
+            n.path("listing_complete").asBoolean(), n.path("after").asText(), listed, n.path("checked").asInt(),
+            n.path("deleted").asInt()));
+      } catch (JsonProcessingException | DateTimeParseException e) {
+        return Optional.empty();
+      }
+    }
+  }
+
+  /**
+   * What the index says of this site's full syncs.
+   *
+   * @param lastComplete when the last complete full sync ({@link #syncInFull}) started
+   * @param pass the full sync in progress, if any
+   */
+  public record FullSyncState(Optional<Instant> lastComplete, Optional<Pass> pass) {
+    /** Nothing recorded: a full sync is due. */
+    public static final FullSyncState NONE = new FullSyncState(Optional.empty(), Optional.empty());
+  }
+
+  /** The commit-data key holding when this site's last complete full sync started. */
+  public String fullSyncKey() {
+    return "discourse.full_sync " + config.baseUrl();
+  }
+
+  /** The commit-data key holding this site's full sync in progress. */
+  public String fullSyncPassKey() {
+    return "discourse.full_sync.pass " + config.baseUrl();
+  }
+
+  /**
+   * This site's full-sync state as the last commit of the index at {@code kbDir} recorded it, read without
+   * taking the index's write lock. A value that is missing or cannot be read counts as never recorded, so a
+   * full sync is due; an index that cannot be read gives {@link FullSyncState#NONE}.
+   */
+  public FullSyncState fullSyncState(Path kbDir) {
+    try (Directory dir = FSDirectory.open(KbIndexing.luceneDir(kbDir))) {
+      return fullSyncState(SegmentInfos.readLatestCommit(dir).getUserData());
+    } catch (IOException | RuntimeException e) {
+      return FullSyncState.NONE;
+    }
+  }
+
+  private FullSyncState fullSyncState(Map<String, String> userData) {
+    Optional<Instant> last;
+    try {
+      last = Optional.ofNullable(userData.get(fullSyncKey())).filter(v -> !v.isBlank()).map(Instant::parse);
+    } catch (DateTimeParseException e) {
+      last = Optional.empty();
+    }
+    return new FullSyncState(last, Pass.decode(userData.get(fullSyncPassKey())));
+  }
+
+  /**
+   * Topic ids in order: numbers (Discourse's ids) by value, before anything else by text; {@code ""} (no
+   * topic checked yet) before all.
+   */
+  static final Comparator<String> ID_ORDER = (a, b) -> {
+    if (a.equals(b)) {
+      return 0;
+    } else if (a.isEmpty() || b.isEmpty()) {
+      return a.isEmpty() ? -1 : 1;
+    }
+    boolean numberA = isNumber(a);
+    boolean numberB = isNumber(b);
+    if (numberA != numberB) {
+      return numberA ? -1 : 1;
+    }
+    int byValue = numberA ? Long.compare(Long.parseLong(a), Long.parseLong(b)) : 0;
+    return byValue != 0 ? byValue : a.compareTo(b);
+  };
+
+  private static boolean isNumber(String id) {
+    return !id.isEmpty() && id.length() <= 18 && id.chars().allMatch(c -> c >= '0' && c <= '9');
+  }
+
+  /** What the index holds before a sync: the watermark, the commit data and (for a full sync) this site's topics. */
+  private record Indexed(String previous, Instant since, Map<String, String> userData, Set<String> ours) {}
+
+  private Indexed indexed(Path lucene, boolean withOurs) {
     Set<String> ours = new HashSet<>();
     try (KbIndexWriter w = KbIndexWriter.open(lucene)) {
-      previous = w.userData().getOrDefault(watermarkKey(), "");
-      if (full) {
+      Map<String, String> data = w.userData();
+      String previous = data.getOrDefault(watermarkKey(), "");
+      if (withOurs) {
         String prefix = config.baseUrl() + "/t/";
         w.urls(Source.FORUM).forEach((id, url) -> {
           if (url != null && url.startsWith(prefix)) {
@@ -169,9 +400,19 @@ public final class DiscourseSync {
           }
         });
       }
+      return new Indexed(previous, previous.isEmpty() ? null : Instant.parse(previous), data, ours);
     }
-    Instant since = previous.isEmpty() ? null : Instant.parse(previous);
+  }
 
+  /**
+   * The listing as read.
+   *
+   * @param changed topics to fetch: bumped since the watermark, or (full) listed and not indexed
+   * @param listed every topic the pages read showed
+   */
+  private record Listing(Set<String> changed, Set<String> listed, Instant newest, int pages, boolean complete) {}
+
+  private Listing list(Instant since, boolean full, Set<String> ours) {
     Set<String> changed = new LinkedHashSet<>();
     Set<String> listed = new HashSet<>();
     Instant newest = since;
@@ -217,29 +458,35 @@ public final class DiscourseSync {
         complete = true;
       }
     }
+    return new Listing(changed, listed, newest, pages, complete);
+  }
 
-    List<KbDocument> docs = new ArrayList<>();
-    List<String> gone = new ArrayList<>();
-    for (String id : changed) {
-      fetchTopic(id).ifPresentOrElse(docs::add, () -> gone.add(id));
+  /** Topics fetched to be written, topics found gone, and for each check in order whether its topic was there. */
+  private record Fetched(List<KbDocument> docs, List<String> gone, List<Boolean> checks) {
+    void check(String id, Optional<KbDocument> topic) {
+      topic.ifPresentOrElse(docs::add, () -> gone.add(id));
+      checks.add(topic.isPresent());
     }
-    int checked = 0;
-    if (full && complete) {
-      for (String id : ours) {
-        if (!listed.contains(id)) {
-          checked++;
-          fetchTopic(id).ifPresentOrElse(docs::add, () -> gone.add(id));
-        }
-      }
-    }
+  }
 
+  private Fetched fetch(Set<String> ids) {
+    Fetched f = new Fetched(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+    for (String id : ids) {
+      fetchTopic(id).ifPresentOrElse(f.docs()::add, () -> f.gone().add(id));
+    }
+    return f;
+  }
+
+  /** Writes what was fetched and the new watermark, with {@code extra} commit data, in one commit. */
+  private SyncReport write(Path lucene, Fetched f, Listing l, String previous, int checked,
+      Map<String, String> extra) {
     try (KbIndexWriter w = KbIndexWriter.open(lucene)) {
       Map<String, String> hashes = w.hashes(Source.FORUM);
       int added = 0;
       int updated = 0;
       int unchanged = 0;
       long t0 = System.nanoTime();
-      for (KbDocument d : docs) {
+      for (KbDocument d : f.docs()) {
         String old = hashes.get(d.id());
         if (d.contentHash().equals(old)) {
           unchanged++;
@@ -253,15 +500,19 @@ public final class DiscourseSync {
         }
       }
       int deleted = 0;
-      for (String id : gone) {
+      for (String id : f.gone()) {
         if (hashes.containsKey(id)) {
           w.delete(Source.FORUM, id);
           deleted++;
         }
       }
-      String mark = newest == null ? previous : newest.toString();
-      w.commit(mark.isEmpty() ? Map.of() : Map.of(watermarkKey(), mark));
-      return new SyncReport(pages, docs.size(), deleted, checked, complete,
+      String mark = l.newest() == null ? previous : l.newest().toString();
+      Map<String, String> data = new HashMap<>(extra);
+      if (!mark.isEmpty()) {
+        data.put(watermarkKey(), mark);
+      }
+      w.commit(data);
+      return new SyncReport(l.pages(), f.docs().size(), deleted, checked, l.complete(),
           new IndexReport(added, updated, unchanged, deleted, System.nanoTime() - t0), mark);
     }
   }

@@ -38,19 +38,25 @@ import org.supportbot.kb.ingest.IngestException;
  * last success and error are reported by {@link #status()}.
  *
  * <p>An incremental sync only sees topics that were bumped, so a topic the site deleted, unlisted or
- * made private would stay in the index. Each forum is therefore synced in full
- * ({@link DiscourseSync#sync(Path, boolean)} with {@code full}) in the first round and then in the
- * first round at least {@code fullEvery} after the previous full sync that ended: the whole listing
- * is read and the indexed topics missing from it are fetched, and deleted when the site no longer
- * shows them. A listing cut short by the page limit deletes nothing and is noted in the status (the
- * next full sync is again {@code fullEvery} later); a full sync that fails keeps the index as it was,
- * is followed by an incremental sync in the same round and is retried in the next round.
+ * made private would stay in the index. Each forum is therefore also synced in full
+ * ({@link DiscourseSync#syncInFull}): a full sync starts in the first round at least {@code fullEvery}
+ * after the start of the forum's last complete one (at once when none is recorded), reads the listing,
+ * and checks the indexed topics the listing did not show one by one, at most {@code checksPerRound} a
+ * round, going on in the following rounds until none is left; then it is complete. Its progress and the
+ * start of the last complete one are kept in the index, so a restart neither repeats a full sync that is
+ * not due nor loses one in progress. A full sync that fails keeps the index as it was, is followed by an
+ * incremental sync in the same round and is retried in the next round.
  */
 public final class LiveSources implements AutoCloseable {
   /** The articles folder's name in {@link #status()}. */
   public static final String ARTICLES = "articles";
   /** How often each forum is synced in full unless the constructor says otherwise. */
   public static final Duration FULL_EVERY = Duration.ofHours(24);
+  /**
+   * Topics a full sync checks one by one per round unless the constructor says otherwise: below the request
+   * rates Discourse allows by default (60 a minute for an API key, 50 in 10 seconds per address).
+   */
+  public static final int CHECKS_PER_ROUND = 50;
 
   private final Path kbDir;
   private final Optional<Path> articles;
@@ -58,6 +64,7 @@ public final class LiveSources implements AutoCloseable {
   private final LuceneKnowledgeBase kb;
   private final Clock clock;
   private final Duration fullEvery;
+  private final int checksPerRound;
   private final Instant startedAt;
   private final Map<String, SourceStatus> status = new LinkedHashMap<>();
   private Map<String, String> articleFingerprint;
@@ -88,22 +95,20 @@ public final class LiveSources implements AutoCloseable {
   /**
    * How a forum's full syncs fare.
    *
-   * @param lastSuccess when the last full sync started that read the whole listing (and so deleted what
-   *     the site no longer shows)
-   * @param lastRun when the last full sync started that ended without an error, whole or cut short by the
-   *     page limit; the next one is due {@code fullEvery} after it
-   * @param note why the last full sync deleted nothing although it ended (the listing was cut short by
-   *     the page limit); empty once one reads the whole listing
-   * @param lastError the last full sync's error, empty once one ends without an error
+   * @param lastSuccess when the last complete full sync started (every indexed topic the site no longer
+   *     shows as of then is deleted), as recorded in the index
+   * @param inProgress when the full sync in progress started, if one is
+   * @param note how far the full sync in progress has got; empty when none is in progress
+   * @param lastError the last full-sync round's error, empty once one ends without an error
    */
-  public record FullSyncStatus(Optional<Instant> lastSuccess, Optional<Instant> lastRun, Optional<String> note,
+  public record FullSyncStatus(Optional<Instant> lastSuccess, Optional<Instant> inProgress, Optional<String> note,
       Optional<String> lastError) {
     static final FullSyncStatus NEVER = new FullSyncStatus(Optional.empty(), Optional.empty(), Optional.empty(),
         Optional.empty());
 
     public FullSyncStatus {
       Objects.requireNonNull(lastSuccess, "lastSuccess");
-      Objects.requireNonNull(lastRun, "lastRun");
+      Objects.requireNonNull(inProgress, "inProgress");
       Objects.requireNonNull(note, "note");
       Objects.requireNonNull(lastError, "lastError");
     }
@@ -126,6 +131,17 @@ public final class LiveSources implements AutoCloseable {
         }
       }
       return oldest == null ? startedAt : oldest;
+    }
+
+    /**
+     * Per forum, how long ago its last complete full sync started, as of {@code now}; a forum that has none
+     * counts from {@code startedAt}.
+     */
+    public Map<String, Duration> fullSyncAges(Instant now) {
+      Map<String, Duration> out = new LinkedHashMap<>();
+      sources.forEach((name, s) -> s.fullSync().ifPresent(full ->
+          out.put(name, Duration.between(full.lastSuccess().orElse(startedAt), now))));
+      return out;
     }
 
     /** Whether every source has synced at least once. */
@@ -155,10 +171,27 @@ public final class LiveSources implements AutoCloseable {
    */
   public LiveSources(Path kbDir, Optional<Path> articles, List<DiscourseSync> forums, LuceneKnowledgeBase kb,
       Clock clock, Duration fullEvery) {
+    this(kbDir, articles, forums, kb, clock, fullEvery, CHECKS_PER_ROUND);
+  }
+
+  /**
+   * @param kbDir the knowledge-base folder {@code kb} was opened on
+   * @param articles the folder of Markdown articles to keep indexed, if any
+   * @param forums the forums to sync
+   * @param fullEvery a forum's full sync starts in the first round at least this long after the start of its
+   *     last complete one (as recorded in the index; at once when none is)
+   * @param checksPerRound topics a full sync checks one by one at most per round
+   */
+  public LiveSources(Path kbDir, Optional<Path> articles, List<DiscourseSync> forums, LuceneKnowledgeBase kb,
+      Clock clock, Duration fullEvery, int checksPerRound) {
     if (!Objects.requireNonNull(fullEvery, "fullEvery").isPositive()) {
       throw new IllegalArgumentException("the full-sync interval must be positive, got " + fullEvery);
     }
+    if (checksPerRound < 1) {
+      throw new IllegalArgumentException("the checks per round must be at least 1, got " + checksPerRound);
+    }
     this.fullEvery = fullEvery;
+    this.checksPerRound = checksPerRound;
     this.kbDir = Objects.requireNonNull(kbDir, "kbDir");
     this.articles = Objects.requireNonNull(articles, "articles");
     this.forums = List.copyOf(forums);
@@ -168,7 +201,7 @@ public final class LiveSources implements AutoCloseable {
     articles.ifPresent(a -> status.put(ARTICLES, new SourceStatus(Optional.empty(), Optional.empty())));
     for (DiscourseSync f : this.forums) {
       status.put(f.baseUrl().toString(), new SourceStatus(Optional.empty(), Optional.empty(),
-          Optional.of(FullSyncStatus.NEVER)));
+          Optional.of(recorded(f.fullSyncState(kbDir), FullSyncStatus.NEVER))));
     }
   }
 
@@ -227,25 +260,31 @@ public final class LiveSources implements AutoCloseable {
       String name = f.baseUrl().toString();
       Instant at = clock.instant();
       SourceStatus before = status.get(name);
-      FullSyncStatus full = before.fullSync().orElse(FullSyncStatus.NEVER);
+      DiscourseSync.FullSyncState recorded = f.fullSyncState(kbDir);
+      FullSyncStatus full = recorded(recorded, before.fullSync().orElse(FullSyncStatus.NEVER));
       String fullOutcome = "";
-      if (fullSyncDue(full, at)) {
+      if (fullSyncDue(recorded, at)) {
         try {
-          DiscourseSync.SyncReport r = f.sync(kbDir, true);
+          DiscourseSync.FullRound round = f.syncInFull(kbDir, at, checksPerRound);
+          DiscourseSync.SyncReport r = round.sync();
           IndexReport ir = r.index();
           changed |= ir.added() + ir.updated() + ir.deleted() > 0;
-          Optional<String> note = r.complete() ? Optional.empty() : Optional.of(cutShort(f, r));
-          full = new FullSyncStatus(r.complete() ? Optional.of(at) : full.lastSuccess(), Optional.of(at), note,
-              Optional.empty());
-          out.put(name, r.fetched() + " topic(s) fetched: " + ir + "; full sync: " + (r.complete()
-              ? r.checked() + " indexed topic(s) no longer listed were checked, " + r.deleted() + " deleted in all"
-              : note.get()));
+          DiscourseSync.Pass pass = round.pass();
+          full = round.done()
+              ? new FullSyncStatus(Optional.of(pass.started()), Optional.empty(), Optional.empty(), Optional.empty())
+              : new FullSyncStatus(full.lastSuccess(), Optional.of(pass.started()),
+                  Optional.of(inProgress(pass, ", " + round.left() + " left")), round.checkError());
+          out.put(name, r.fetched() + " topic(s) fetched: " + ir + "; full sync: " + (round.done()
+              ? pass.checked() + " indexed topic(s) no longer listed were checked, " + pass.deleted()
+                  + " deleted in all"
+              : full.note().get() + round.checkError().map(e -> "; a check failed, retried next round: " + e)
+                  .orElse("")));
           status.put(name, new SourceStatus(Optional.of(at), Optional.empty(), Optional.of(full)));
           continue;
         } catch (RuntimeException e) {
           // whatever went wrong, the index is as it was (DiscourseSync writes only after every fetch);
           // the incremental sync below keeps the source fresh meanwhile
-          full = new FullSyncStatus(full.lastSuccess(), full.lastRun(), full.note(), Optional.of(describe(e)));
+          full = new FullSyncStatus(full.lastSuccess(), full.inProgress(), full.note(), Optional.of(describe(e)));
           fullOutcome = "full sync failed, retried next round: " + describe(e) + "; incremental sync: ";
         }
       }
@@ -267,15 +306,27 @@ public final class LiveSources implements AutoCloseable {
     return out;
   }
 
-  /** Whether a forum's full sync is due at {@code now}: it never ended, or it last ended {@code fullEvery} ago. */
-  private boolean fullSyncDue(FullSyncStatus full, Instant now) {
-    return full.lastRun().map(last -> !now.isBefore(last.plus(fullEvery))).orElse(true);
+  /** Whether a forum's full sync runs in a round at {@code now}: one is in progress, none is recorded, or it is due. */
+  private boolean fullSyncDue(DiscourseSync.FullSyncState recorded, Instant now) {
+    return recorded.pass().isPresent()
+        || recorded.lastComplete().map(last -> !now.isBefore(last.plus(fullEvery))).orElse(true);
   }
 
-  private static String cutShort(DiscourseSync f, DiscourseSync.SyncReport r) {
-    return "the listing goes on past " + r.pages() + " page(s), the page limit, so no topic was checked for deletion"
-        + " and none was deleted; run supportbot kb index --forum-url " + f.baseUrl() + " --forum-full"
-        + " --forum-max-pages N with a larger N to read all of it";
+  /** {@code shown} brought in line with what the index records (after a restart, or another process's sync). */
+  private FullSyncStatus recorded(DiscourseSync.FullSyncState recorded, FullSyncStatus shown) {
+    Optional<Instant> last = recorded.lastComplete().or(shown::lastSuccess);
+    Optional<DiscourseSync.Pass> pass = recorded.pass();
+    // after a restart the note says how far the recorded full sync got, until a round says what is left
+    return new FullSyncStatus(last, pass.map(DiscourseSync.Pass::started),
+        pass.map(p -> shown.note().orElseGet(() -> inProgress(p, ""))), shown.lastError());
+  }
+
+  private String inProgress(DiscourseSync.Pass p, String left) {
+    return "full sync started " + p.started() + " in progress: " + (p.listingComplete()
+        ? "the indexed topics the listing did not show"
+        : "the listing goes on past " + p.pages() + " page(s), the page limit, so the indexed topics it did not"
+            + " show") + " are checked one by one, " + checksPerRound + " a round; " + p.checked() + " checked ("
+        + p.deleted() + " deleted)" + left;
   }
 
   private static String describe(RuntimeException e) {

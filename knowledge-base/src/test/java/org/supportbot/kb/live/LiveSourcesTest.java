@@ -35,6 +35,7 @@ import org.supportbot.kb.Suggestion;
 import org.supportbot.kb.TestArticles;
 import org.supportbot.kb.forum.DiscourseSync;
 import org.supportbot.kb.index.IndexProgress;
+import org.supportbot.kb.index.KbIndexWriter;
 import org.supportbot.kb.index.KbIndexing;
 import org.supportbot.kb.search.SearchSettings;
 
@@ -150,7 +151,7 @@ class LiveSourcesTest {
     assertThat(suggested("agent keeps disconnecting, idle timeout behind the load balancer")).first().isEqualTo("1001");
     LiveSources.Status s = live.status();
     assertThat(s.sources().get(base())).isEqualTo(new LiveSources.SourceStatus(Optional.of(T0), Optional.empty(),
-        Optional.of(fullSync(T0, T0, null, null))));
+        Optional.of(fullSync(T0, null, null, null))));
     assertThat(s.oldestSuccess()).isEqualTo(T0);
   }
 
@@ -175,12 +176,12 @@ class LiveSourcesTest {
     live.syncNow();
     assertThat(live.status().sources().get(base()))
         .isEqualTo(new LiveSources.SourceStatus(Optional.of(T0.plus(Duration.ofMinutes(30))), Optional.empty(),
-            Optional.of(fullSync(T0, T0, null, null))));
+            Optional.of(fullSync(T0, null, null, null))));
   }
 
-  private static LiveSources.FullSyncStatus fullSync(Instant lastSuccess, Instant lastRun, String note,
+  private static LiveSources.FullSyncStatus fullSync(Instant lastSuccess, Instant inProgress, String note,
       String error) {
-    return new LiveSources.FullSyncStatus(Optional.ofNullable(lastSuccess), Optional.ofNullable(lastRun),
+    return new LiveSources.FullSyncStatus(Optional.ofNullable(lastSuccess), Optional.ofNullable(inProgress),
         Optional.ofNullable(note), Optional.ofNullable(error));
   }
 
@@ -216,7 +217,7 @@ class LiveSourcesTest {
   void aTopicDeletedOnTheSiteLeavesSearchInTheFirstRoundAFullSyncIsDueAndNotBefore() throws IOException {
     twoTopicsIndexed(forum());
     assertThat(suggested(SSO)).first().isEqualTo("1002");
-    assertThat(live.status().sources().get(base()).fullSync()).contains(fullSync(T0, T0, null, null));
+    assertThat(live.status().sources().get(base()).fullSync()).contains(fullSync(T0, null, null, null));
 
     // deleted on the site: gone from the listing, and its page answers 404
     listing(0, false, topic(1001, "2026-12-03T08:00:00Z"));
@@ -230,7 +231,7 @@ class LiveSourcesTest {
     assertThat(live.syncNow().get(base())).doesNotContain("full sync");
     assertThat(requested).as("incremental rounds never ask for the vanished topic").doesNotContain("/t/1002.json");
     assertThat(suggested(SSO)).as("kept by every incremental round").first().isEqualTo("1002");
-    assertThat(live.status().sources().get(base()).fullSync()).contains(fullSync(T0, T0, null, null));
+    assertThat(live.status().sources().get(base()).fullSync()).contains(fullSync(T0, null, null, null));
 
     clock.advance(Duration.ofSeconds(1)); // T0 + 24 h: due
     String round = live.syncNow().get(base());
@@ -241,62 +242,156 @@ class LiveSourcesTest {
     assertThat(suggested(AGENT)).first().isEqualTo("1001");
     Instant due = T0.plus(Duration.ofHours(24));
     assertThat(live.status().sources().get(base())).isEqualTo(new LiveSources.SourceStatus(Optional.of(due),
-        Optional.empty(), Optional.of(fullSync(due, due, null, null))));
+        Optional.empty(), Optional.of(fullSync(due, null, null, null))));
+  }
+
+  /** A topic of the site as {@code /t/{id}.json} serves it, with a word of its own to search for. */
+  private void serveTopic(int id, String word) {
+    replies.put("/t/" + id + ".json", "{\"id\": " + id + ", \"title\": \"Topic " + word + "\","
+        + " \"created_at\": \"2026-11-01T10:00:00Z\", \"post_stream\": {\"posts\": [{\"post_number\": 1,"
+        + " \"cooked\": \"<p>The " + word + " setting explained.</p>\"}]}}");
+  }
+
+  private static final String[] WORDS = {"", "alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf"};
+
+  /** Which of topics 2001-2007 a search for each one's word finds. */
+  private List<Integer> indexedOf2001To2007() {
+    return java.util.stream.IntStream.rangeClosed(1, 7)
+        .filter(i -> suggested("the " + WORDS[i] + " setting").contains(String.valueOf(2000 + i)))
+        .map(i -> 2000 + i).boxed().toList();
+  }
+
+  private List<String> checkedTopics() {
+    return requested.stream().filter(p -> p.startsWith("/t/")).toList();
   }
 
   @Test
-  void aListingCutShortByThePageLimitDeletesNothingAndSaysSo() throws IOException {
+  void aForumPastThePageLimitIsReconciledAFewChecksARoundAndARestartResumesWhereItStopped() {
     DiscourseSync onePage = new DiscourseSync(DiscourseSync.Config.fromEnvironment(base(), Map.of(),
         Duration.ofSeconds(60), 1));
-    twoTopicsIndexed(onePage);
-    // 1002 deleted on the site, and the listing now goes on past the one page this sync may read
-    listing(0, true, topic(1001, "2026-12-03T08:00:00Z"));
-    listing(1, false, topic(1003, "2026-11-01T08:00:00Z"));
-    serveTopics(1003);
-    replies.remove("/t/1002.json");
-    requested.clear();
-    clock.advance(Duration.ofHours(24));
+    String[] all = new String[7];
+    for (int i = 1; i <= 7; i++) {
+      serveTopic(2000 + i, WORDS[i]);
+      all[7 - i] = topic(2000 + i, "2026-12-03T08:0" + i + ":00Z");
+    }
+    listing(0, false, all);
+    live = new LiveSources(kbDir, Optional.empty(), List.of(onePage), kb, clock, Duration.ofHours(24), 2);
+    assertThat(live.syncNow().get(base())).endsWith("; full sync: 0 indexed topic(s) no longer listed were checked,"
+        + " 0 deleted in all");
+    assertThat(indexedOf2001To2007()).containsExactly(2001, 2002, 2003, 2004, 2005, 2006, 2007);
 
-    String round = live.syncNow().get(base());
-
-    String note = "the listing goes on past 1 page(s), the page limit, so no topic was checked for deletion and none"
-        + " was deleted; run supportbot kb index --forum-url " + base() + " --forum-full --forum-max-pages N with a"
-        + " larger N to read all of it";
-    assertThat(round).endsWith("; full sync: " + note);
-    assertThat(requested).doesNotContain("/t/1002.json", "/latest.json?page=1");
-    assertThat(suggested(SSO)).first().isEqualTo("1002");
+    // the site deletes 2002, unlists 2005, makes 2006 private; its listing now goes on past the one page read
+    replies.remove("/t/2002.json");
+    replies.put("/t/2005.json", replies.get("/t/2005.json").replace("{\"id\": 2005,",
+        "{\"id\": 2005, \"visible\": false,"));
+    failPath.put("/t/2006.json", 403);
+    listing(0, true, topic(2007, "2026-12-03T08:07:00Z"));
+    listing(1, false, topic(2004, "2026-12-03T08:04:00Z"));
     Instant day = T0.plus(Duration.ofHours(24));
-    assertThat(live.status().sources().get(base())).isEqualTo(new LiveSources.SourceStatus(Optional.of(day),
-        Optional.empty(), Optional.of(fullSync(T0, day, note, null))));
+    clock.advance(Duration.ofHours(24));
+    requested.clear();
 
-    // not retried every round: the next full sync is a day after this one
+    String first = live.syncNow().get(base());
+
+    String inProgress = "full sync started " + day + " in progress: the listing goes on past 1 page(s), the page"
+        + " limit, so the indexed topics it did not show are checked one by one, 2 a round; ";
+    assertThat(first).startsWith("1 topic(s) fetched: 0 added, 0 updated, 1 unchanged, 1 deleted")
+        .endsWith("; full sync: " + inProgress + "2 checked (1 deleted), 4 left");
+    assertThat(checkedTopics()).as("the two lowest ids the listing did not show").containsExactly("/t/2001.json",
+        "/t/2002.json");
+    assertThat(indexedOf2001To2007()).containsExactly(2001, 2003, 2004, 2005, 2006, 2007);
+    assertThat(live.status().sources().get(base()).fullSync()).contains(fullSync(T0, day,
+        inProgress + "2 checked (1 deleted), 4 left", null));
+
+    // a restart: the new sources know from the index that a full sync is in progress and go on from 2003
+    live.close();
+    live = new LiveSources(kbDir, Optional.empty(), List.of(onePage), kb, clock, Duration.ofHours(24), 2);
+    assertThat(live.status().sources().get(base()).fullSync()).contains(fullSync(T0, day,
+        inProgress + "2 checked (1 deleted)", null));
     clock.advance(Duration.ofMinutes(15));
+    requested.clear();
+    assertThat(live.syncNow().get(base())).endsWith(inProgress + "4 checked (1 deleted), 2 left");
+    assertThat(checkedTopics()).containsExactly("/t/2003.json", "/t/2004.json");
+
+    clock.advance(Duration.ofMinutes(15));
+    requested.clear();
+    assertThat(live.syncNow().get(base())).endsWith("; full sync: 6 indexed topic(s) no longer listed were checked,"
+        + " 3 deleted in all");
+    assertThat(checkedTopics()).containsExactly("/t/2005.json", "/t/2006.json");
+    assertThat(indexedOf2001To2007()).containsExactly(2001, 2003, 2004, 2007);
+    Instant last = day.plus(Duration.ofMinutes(30));
+    assertThat(live.status().sources().get(base())).as("complete: recorded as of its start").isEqualTo(
+        new LiveSources.SourceStatus(Optional.of(last), Optional.empty(), Optional.of(fullSync(day, null, null,
+            null))));
+
+    // then incremental rounds only, until a day after that start
+    clock.advance(Duration.ofHours(23).plusMinutes(29).plusSeconds(59));
+    requested.clear();
     assertThat(live.syncNow().get(base())).doesNotContain("full sync");
-    assertThat(live.status().sources().get(base()).fullSync()).contains(fullSync(T0, day, note, null));
+    assertThat(checkedTopics()).isEmpty();
   }
 
   @Test
-  void aFailingFullSyncKeepsTheIndexReportsTheErrorLetsIncrementalSyncsGoOnAndIsRetriedNextRound()
-      throws IOException {
+  void aRestartSyncsInFullOnlyWhenTheRecordedFullSyncIsDueOrCannotBeRead() throws IOException {
     twoTopicsIndexed(forum());
-    // 1002 gone from the listing, its page failing; 1003 is new
-    listing(0, false, topic(1003, "2026-12-04T08:00:00Z"), topic(1001, "2026-12-03T08:00:00Z"));
-    serveTopics(1003);
-    failPath.put("/t/1002.json", 500);
+    live.close();
+    clock.advance(Duration.ofHours(1));
+
+    live = new LiveSources(kbDir, Optional.empty(), List.of(forum()), kb, clock, Duration.ofHours(24));
+    assertThat(live.status().sources().get(base()).fullSync()).as("read from the index before any round")
+        .contains(fullSync(T0, null, null, null));
+    assertThat(live.syncNow().get(base())).doesNotContain("full sync");
+    live.close();
+
+    clock.advance(Duration.ofHours(23));
+    live = new LiveSources(kbDir, Optional.empty(), List.of(forum()), kb, clock, Duration.ofHours(24));
+    assertThat(live.syncNow().get(base())).as("due a day after the recorded start").contains("; full sync: ");
     Instant day = T0.plus(Duration.ofHours(24));
+    assertThat(live.status().sources().get(base()).fullSync()).contains(fullSync(day, null, null, null));
+    live.close();
+
+    // an unreadable record counts as none: the first round syncs in full
+    try (KbIndexWriter w = KbIndexWriter.open(KbIndexing.luceneDir(kbDir))) {
+      w.commit(Map.of(forum().fullSyncKey(), "yesterday", forum().fullSyncPassKey(), "{not json"));
+    }
+    clock.advance(Duration.ofMinutes(15));
+    live = new LiveSources(kbDir, Optional.empty(), List.of(forum()), kb, clock, Duration.ofHours(24));
+    assertThat(live.status().sources().get(base()).fullSync()).contains(fullSync(null, null, null, null));
+    assertThat(live.syncNow().get(base())).contains("; full sync: ");
+    Instant now = day.plus(Duration.ofMinutes(15));
+    assertThat(live.status().sources().get(base()).fullSync()).contains(fullSync(now, null, null, null));
+  }
+
+  /**
+   * A day after {@link #twoTopicsIndexed}: the site lists the new topic 1003 and 1001 but no longer 1002 (saying
+   * whether more pages follow) and serves 1003. Returns the clock's time.
+   */
+  private Instant aDayLaterWith1003New(boolean more) throws IOException {
+    listing(0, more, topic(1003, "2026-12-04T08:00:00Z"), topic(1001, "2026-12-03T08:00:00Z"));
+    serveTopics(1003);
     clock.advance(Duration.ofHours(24));
+    return T0.plus(Duration.ofHours(24));
+  }
+
+  @Test
+  void aFailingCheckKeepsThatTopicWritesTheRestReportsTheErrorAndIsRetriedNextRound() throws IOException {
+    twoTopicsIndexed(forum());
+    // 1002 gone from the listing, its page failing
+    failPath.put("/t/1002.json", 500);
+    Instant day = aDayLaterWith1003New(false);
 
     String round = live.syncNow().get(base());
 
     String error = "GET " + base() + "/t/1002.json returned HTTP 500: the forum has a server error; retry later."
-        + " The index was left unchanged.";
-    assertThat(round).startsWith("full sync failed, retried next round: " + error + "; incremental sync: 1 topic(s)"
-        + " fetched: 1 added, 0 updated, 0 unchanged, 0 deleted");
-    assertThat(suggested(SSO)).as("the index as it was").first().isEqualTo("1002");
-    assertThat(suggested("how do I move Beacon to a new server")).as("the incremental sync").first()
-        .isEqualTo("1003");
+        + " That topic was left as it was.";
+    String note = "full sync started " + day + " in progress: the indexed topics the listing did not show are"
+        + " checked one by one, 50 a round; 0 checked (0 deleted), 1 left";
+    assertThat(round).startsWith("1 topic(s) fetched: 1 added, 0 updated, 0 unchanged, 0 deleted")
+        .endsWith("; full sync: " + note + "; a check failed, retried next round: " + error);
+    assertThat(suggested(SSO)).as("the failing topic as it was").first().isEqualTo("1002");
+    assertThat(suggested("how do I move Beacon to a new server")).as("the rest written").first().isEqualTo("1003");
     assertThat(live.status().sources().get(base())).isEqualTo(new LiveSources.SourceStatus(Optional.of(day),
-        Optional.empty(), Optional.of(fullSync(T0, T0, null, error))));
+        Optional.empty(), Optional.of(fullSync(T0, day, note, error))));
 
     // the site answers again: the very next round retries, and the topic it deleted goes
     failPath.clear();
@@ -307,8 +402,37 @@ class LiveSourcesTest {
     assertThat(live.syncNow().get(base())).endsWith("; full sync: 1 indexed topic(s) no longer listed were checked,"
         + " 1 deleted in all");
     assertThat(suggested(SSO)).doesNotContain("1002");
-    assertThat(live.status().sources().get(base())).isEqualTo(new LiveSources.SourceStatus(Optional.of(retried),
-        Optional.empty(), Optional.of(fullSync(retried, retried, null, null))));
+    assertThat(live.status().sources().get(base())).as("complete as of the full sync's start").isEqualTo(
+        new LiveSources.SourceStatus(Optional.of(retried), Optional.empty(), Optional.of(fullSync(day, null, null,
+            null))));
+  }
+
+  @Test
+  void aFullSyncWhoseListingFailsKeepsTheIndexLetsTheIncrementalSyncGoOnAndIsRetriedNextRound() throws IOException {
+    twoTopicsIndexed(forum());
+    // 1002 deleted on the site, and the listing's second page failing
+    replies.remove("/t/1002.json");
+    failPath.put("/latest.json?page=1", 502);
+    Instant day = aDayLaterWith1003New(true);
+
+    String round = live.syncNow().get(base());
+
+    String error = "GET " + base() + "/latest.json?page=1 returned HTTP 502: the forum has a server error; retry"
+        + " later. The index was left unchanged.";
+    assertThat(round).startsWith("full sync failed, retried next round: " + error + "; incremental sync: 1 topic(s)"
+        + " fetched: 1 added, 0 updated, 0 unchanged, 0 deleted");
+    assertThat(suggested(SSO)).first().isEqualTo("1002");
+    assertThat(live.status().sources().get(base())).isEqualTo(new LiveSources.SourceStatus(Optional.of(day),
+        Optional.empty(), Optional.of(fullSync(T0, null, null, error))));
+
+    failPath.clear();
+    listing(0, false, topic(1003, "2026-12-04T08:00:00Z"), topic(1001, "2026-12-03T08:00:00Z"));
+    clock.advance(Duration.ofMinutes(15));
+    assertThat(live.syncNow().get(base())).endsWith("; full sync: 1 indexed topic(s) no longer listed were checked,"
+        + " 1 deleted in all");
+    assertThat(suggested(SSO)).doesNotContain("1002");
+    Instant retried = day.plus(Duration.ofMinutes(15));
+    assertThat(live.status().sources().get(base()).fullSync()).contains(fullSync(retried, null, null, null));
   }
 
   @Test
