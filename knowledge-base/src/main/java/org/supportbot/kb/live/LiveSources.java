@@ -19,6 +19,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.supportbot.kb.KbException;
 import org.supportbot.kb.LuceneKnowledgeBase;
 import org.supportbot.kb.forum.DiscourseSync;
@@ -48,6 +50,7 @@ import org.supportbot.kb.ingest.IngestException;
  * incremental sync in the same round and is retried in the next round.
  */
 public final class LiveSources implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(LiveSources.class);
   /** The articles folder's name in {@link #status()}. */
   public static final String ARTICLES = "articles";
   /** How often each forum is synced in full unless the constructor says otherwise. */
@@ -67,6 +70,20 @@ public final class LiveSources implements AutoCloseable {
   private final int checksPerRound;
   private final Instant startedAt;
   private final Map<String, SourceStatus> status = new LinkedHashMap<>();
+  /** Each source's problem as last written to the log (a round's error, or its full sync's). */
+  private final Map<String, String> logged = new LinkedHashMap<>();
+  /** Where a source's new problem and its recovery are written: the log, or a test's list. */
+  private Log log = new Log() {
+    @Override
+    public void problem(String line) {
+      LOG.warn(line);
+    }
+
+    @Override
+    public void recovered(String line) {
+      LOG.info(line);
+    }
+  };
   private Map<String, String> articleFingerprint;
   private volatile ScheduledExecutorService scheduler;
   private long rounds;
@@ -225,6 +242,7 @@ public final class LiveSources implements AutoCloseable {
       // recorded per source by syncNow; anything else must not end the schedule
       synchronized (this) {
         status.replaceAll((name, s) -> new SourceStatus(s.lastSuccess(), Optional.of(describe(e)), s.fullSync()));
+        logChanges();
       }
     }
   }
@@ -303,7 +321,42 @@ public final class LiveSources implements AutoCloseable {
       kb.refresh();
     }
     rounds++;
+    logChanges();
     return out;
+  }
+
+  /** Where {@link LiveSources} writes a source's problems: a round's line each, once per new problem. */
+  interface Log {
+    void problem(String line);
+
+    void recovered(String line);
+  }
+
+  /** Writes to {@code log} instead of the application's log (tests). */
+  LiveSources logTo(Log log) {
+    this.log = Objects.requireNonNull(log, "log");
+    return this;
+  }
+
+  /**
+   * Writes each source's new problem (one that differs from the last written) and each recovery:
+   * a failing source is said once, not every round, and its error (a site's answer, a file's
+   * problem) holds no secret, the API key being sent as a header.
+   */
+  private void logChanges() {
+    status.forEach((name, s) -> {
+      String problem = s.lastError().map(e -> "syncing failed, the index keeps what it had and the next round"
+              + " tries again: " + e)
+          .or(() -> s.fullSync().flatMap(FullSyncStatus::lastError).map(e -> "its full sync failed, the next"
+              + " round tries again: " + e))
+          .orElse(null);
+      String before = problem == null ? logged.remove(name) : logged.put(name, problem);
+      if (problem != null && !problem.equals(before)) {
+        log.problem("knowledge base source " + name + ": " + problem);
+      } else if (problem == null && before != null) {
+        log.recovered("knowledge base source " + name + " syncs again");
+      }
+    });
   }
 
   /** Whether a forum's full sync runs in a round at {@code now}: one is in progress, none is recorded, or it is due. */

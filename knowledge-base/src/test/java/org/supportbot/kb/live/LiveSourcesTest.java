@@ -163,9 +163,13 @@ class LiveSourcesTest {
     clock.advance(Duration.ofMinutes(15));
     failWith.set(503);
 
+    Lines log = new Lines();
+    live.logTo(log);
     Map<String, String> failed = live.syncNow();
 
     assertThat(failed.get(base())).contains("503");
+    assertThat(log.lines).singleElement().asString()
+        .startsWith("WARN knowledge base source " + base() + ": syncing failed").contains("503");
     LiveSources.SourceStatus st = live.status().sources().get(base());
     assertThat(st.lastSuccess()).contains(T0);
     assertThat(st.lastError()).hasValueSatisfying(e -> assertThat(e).contains("503"));
@@ -177,6 +181,7 @@ class LiveSourcesTest {
     assertThat(live.status().sources().get(base()))
         .isEqualTo(new LiveSources.SourceStatus(Optional.of(T0.plus(Duration.ofMinutes(30))), Optional.empty(),
             Optional.of(fullSync(T0, null, null, null))));
+    assertThat(log.lines).last().isEqualTo("INFO knowledge base source " + base() + " syncs again");
   }
 
   private static LiveSources.FullSyncStatus fullSync(Instant lastSuccess, Instant inProgress, String note,
@@ -459,11 +464,27 @@ class LiveSourcesTest {
     assertThat(suggested("how do I rotate the agent log file")).doesNotContain("rotate-logs");
   }
 
+  /** What a {@link LiveSources} writes to its log, problems marked {@code WARN}, recoveries {@code INFO}. */
+  private static final class Lines implements LiveSources.Log {
+    final List<String> lines = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void problem(String line) {
+      lines.add("WARN " + line);
+    }
+
+    @Override
+    public void recovered(String line) {
+      lines.add("INFO " + line);
+    }
+  }
+
   @Test
   void aBadArticleIsReportedAndLeavesTheIndexAsItWas() throws IOException {
-    live = new LiveSources(kbDir, Optional.of(articles), List.of(), kb, clock);
+    Lines log = new Lines();
+    live = new LiveSources(kbDir, Optional.of(articles), List.of(), kb, clock).logTo(log);
     live.syncNow();
-    Files.writeString(articles.resolve("broken.md"), "---\nid: [unclosed\n---\nbody\n");
+    Path broken = Files.writeString(articles.resolve("broken.md"), "---\nid: [unclosed\n---\nbody\n");
     clock.advance(Duration.ofMinutes(15));
 
     String outcome = live.syncNow().get(LiveSources.ARTICLES);
@@ -471,6 +492,16 @@ class LiveSourcesTest {
     assertThat(outcome).contains("broken.md");
     assertThat(live.status().sources().get(LiveSources.ARTICLES).lastSuccess()).contains(T0);
     assertThat(suggested("BCN-4012 connection refused")).first().isEqualTo("beacon-001");
+    // said once while it lasts, and its end said too
+    clock.advance(Duration.ofMinutes(15));
+    live.syncNow();
+    Files.delete(broken);
+    clock.advance(Duration.ofMinutes(15));
+    live.syncNow();
+    assertThat(log.lines).hasSize(2);
+    assertThat(log.lines.get(0)).startsWith("WARN knowledge base source articles: syncing failed, the index keeps"
+        + " what it had and the next round tries again: ").contains("broken.md");
+    assertThat(log.lines.get(1)).isEqualTo("INFO knowledge base source articles syncs again");
   }
 
   @Test
