@@ -70,7 +70,9 @@ public final class KbIndexing {
       if (created) {
         deleteTree(kbDir);
       }
-      ArticleReader.readFolder(articles);
+      if (articles != null) {
+        ArticleReader.readFolder(articles);
+      }
       throw e;
     }
   }
