@@ -450,13 +450,16 @@ public final class KbIndexWriter implements AutoCloseable {
     doc.add(new BinaryDocValuesField(KbFields.SNIPPET_TEXT, snippetText(d.question(), d.acceptedAnswer(), d.body())));
     doc.add(new BinaryDocValuesField(KbFields.HIT, HitFields.encode(d)));
     // a document may be filed under several products ("beacon,beacon-cloud"), or under none: every product
-    List<String> products = java.util.Arrays.stream(d.product().split(",")).map(String::strip)
-        .filter(x -> !x.isEmpty()).map(x -> x.toLowerCase(Locale.ROOT)).toList();
-    if (products.isEmpty()) {
-      doc.add(new StringField(KbFields.PRODUCT, KbFields.NONE, Field.Store.NO));
+    boolean filed = false;
+    for (String part : d.product().split(",")) {
+      String product = part.strip().toLowerCase(Locale.ROOT);
+      if (!product.isEmpty()) {
+        doc.add(new StringField(KbFields.PRODUCT, product, Field.Store.NO));
+        filed = true;
+      }
     }
-    for (String product : products) {
-      doc.add(new StringField(KbFields.PRODUCT, product, Field.Store.NO));
+    if (!filed) {
+      doc.add(new StringField(KbFields.PRODUCT, KbFields.NONE, Field.Store.NO));
     }
     if (d.versions().isEmpty()) {
       doc.add(new StringField(KbFields.VERSION, KbFields.NONE, Field.Store.NO));

@@ -60,7 +60,7 @@ public final class KbIndexing {
     List<KbDocument> forumDocs = forum == null ? null : DiscourseTopics.readFolder(forum, forumBaseUrl);
     // the articles are read as they are indexed, not all first (see KbIndexWriter.Reading)
     KbIndexWriter.Reading reading = files == null ? null
-        : new KbIndexWriter.Reading(Source.ARTICLE, files.size(), i -> ArticleReader.read(articles, files.get(i)));
+        : new KbIndexWriter.Reading(Source.ARTICLE, files.size(), i -> ArticleReader.read(files.get(i)));
     boolean created = !Files.exists(kbDir);
     try {
       return index(kbDir, null, forumDocs, reading, rebuild, mode, progress);

@@ -46,7 +46,7 @@ public final class ArticleReader {
     // errors are reported in path order, as a sequential read would meet them
     List<Object> parsed = files.parallelStream().map(file -> {
       try {
-        return (Object) read(dir, file);
+        return (Object) read(file);
       } catch (IngestException e) {
         return e;
       }
@@ -69,13 +69,8 @@ public final class ArticleReader {
     return docs;
   }
 
-  /** Reads one article of the folder {@code dir}. */
-  public static KbDocument read(Path dir, Path file) {
-    return read(file, dir.relativize(file).toString());
-  }
-
-  /** Reads one article; {@code name} is used in error messages. */
-  public static KbDocument read(Path file, String name) {
+  /** Reads one article; its path names it in error messages. */
+  public static KbDocument read(Path file) {
     String text;
     try {
       text = Files.readString(file, StandardCharsets.UTF_8);
