@@ -1,10 +1,13 @@
 package org.supportbot.kb.index;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.supportbot.kb.embed.Embedder;
 import org.supportbot.kb.embed.MiniLmEmbedder;
 import org.supportbot.kb.KbException;
@@ -24,11 +27,11 @@ public final class KbIndexing {
   private KbIndexing() {}
 
   private static void deleteTree(Path dir) {
-    try (java.util.stream.Stream<Path> walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(p);
       }
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new KbException(dir + ": cannot remove the unfinished index: " + e.getMessage(), e);
     }
   }
