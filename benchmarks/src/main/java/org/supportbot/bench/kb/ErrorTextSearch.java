@@ -66,11 +66,7 @@ public final class ErrorTextSearch {
             n, t[t.length / 2] / 1e6, t[t.length * 99 / 100] / 1e6, hitsFound);
       }
     } finally {
-      try (var walk = Files.walk(kb)) {
-        for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-          Files.deleteIfExists(p);
-        }
-      }
+      KbBench.deleteTree(kb);
     }
   }
 }

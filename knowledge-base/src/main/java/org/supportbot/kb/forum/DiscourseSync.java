@@ -463,8 +463,13 @@ public final class DiscourseSync {
 
   /** Topics fetched to be written, topics found gone, and for each check in order whether its topic was there. */
   private record Fetched(List<KbDocument> docs, List<String> gone, List<Boolean> checks) {
-    void check(String id, Optional<KbDocument> topic) {
+    /** A topic as fetched: to be written, or gone. */
+    void add(String id, Optional<KbDocument> topic) {
       topic.ifPresentOrElse(docs::add, () -> gone.add(id));
+    }
+
+    void check(String id, Optional<KbDocument> topic) {
+      add(id, topic);
       checks.add(topic.isPresent());
     }
   }
@@ -472,7 +477,7 @@ public final class DiscourseSync {
   private Fetched fetch(Set<String> ids) {
     Fetched f = new Fetched(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
     for (String id : ids) {
-      fetchTopic(id).ifPresentOrElse(f.docs()::add, () -> f.gone().add(id));
+      f.add(id, fetchTopic(id));
     }
     return f;
   }
