@@ -102,14 +102,16 @@ public final class SupportAnalyzers {
       perField.put(f, keyword);
     }
     // the texts of the exact-token field (title, question, answer, body) gather its tokens as they
-    // are read (ExactCollector); tags are not among them, and are a few words: token by token
-    Analyzer counted = counting(EnglishAnalyzer.ENGLISH_STOP_WORDS_SET, true);
+    // are read (ExactCollector); tags are not among them, and are counted without gathering (token
+    // by token they kept a second tokenizer and filter chain hot, for the JIT to compile, for a few words)
+    Analyzer gathered = counting(EnglishAnalyzer.ENGLISH_STOP_WORDS_SET, true);
+    Analyzer counted = counting(EnglishAnalyzer.ENGLISH_STOP_WORDS_SET, false);
     Analyzer perToken = stemmed(EnglishAnalyzer.ENGLISH_STOP_WORDS_SET, EnglishTermFilter.MAX_REMEMBERED);
     return new DelegatingAnalyzerWrapper(Analyzer.PER_FIELD_REUSE_STRATEGY) {
       @Override
       protected Analyzer getWrappedAnalyzer(String fieldName) {
         Analyzer a = perField.get(fieldName);
-        return a != null ? a : counting.getAsBoolean() && !fieldName.equals(KbFields.TAGS) ? counted : perToken;
+        return a != null ? a : !counting.getAsBoolean() ? perToken : fieldName.equals(KbFields.TAGS) ? counted : gathered;
       }
     };
   }

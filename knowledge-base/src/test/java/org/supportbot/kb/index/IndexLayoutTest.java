@@ -6,12 +6,20 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.Set;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.FieldInfos;
 import org.apache.lucene.index.IndexOptions;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.LeafReader;
+import org.apache.lucene.index.NumericDocValues;
+import org.apache.lucene.index.PostingsEnum;
+import org.apache.lucene.index.Terms;
+import org.apache.lucene.index.TermsEnum;
+import org.apache.lucene.store.ByteBuffersDirectory;
+import org.apache.lucene.util.BytesRef;
 import org.apache.lucene.store.FSDirectory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -83,6 +91,43 @@ class IndexLayoutTest {
     assertThat(ids(kb, new SearchRequest("jobs hang", "spool full", "", "", Set.of()))).first().isEqualTo("old");
     try (KbIndexWriter w = KbIndexWriter.open(lucene)) {
       assertThat(w.positional()).isFalse();
+    }
+  }
+
+  /**
+   * Tags are counted ({@link CountingTokenizer}) in the new layout, where the old one took them
+   * token by token: the same terms, frequencies and field length (norm) either way.
+   */
+  @Test
+  void tagsAreCountedAsTheTokenByTokenAnalyzerGivesThem() throws IOException {
+    KbDocument d = new KbDocument("t", Source.ARTICLE, "Queue", "", List.of("printer's-queue", "The", "ERR-4821",
+        "spooling", "spooling", "Ünïcode_name", "v2.3.1", "a.b/c"), "", List.of(), "", "", "", "body");
+    assertThat(tagTerms(d, false)).isEqualTo(tagTerms(d, true)).containsEntry("spool", 2).containsKey("printer")
+        .doesNotContainKey("the");
+  }
+
+  /** The tags field's terms with their frequencies, and its norm under the key "norm", in one layout. */
+  private static Map<String, Integer> tagTerms(KbDocument d, boolean positional) throws IOException {
+    try (ByteBuffersDirectory dir = new ByteBuffersDirectory()) {
+      try (IndexWriter w = new IndexWriter(dir, new IndexWriterConfig(SupportAnalyzers.forIndex(() -> !positional)))) {
+        w.addDocument(KbIndexWriter.toLucene(d, d.contentHash(), positional));
+      }
+      try (DirectoryReader r = DirectoryReader.open(dir)) {
+        LeafReader leaf = r.leaves().get(0).reader();
+        Terms terms = leaf.terms(KbFields.TAGS);
+        assertThat(terms.hasPositions()).isEqualTo(positional);
+        Map<String, Integer> out = new TreeMap<>();
+        TermsEnum te = terms.iterator();
+        for (BytesRef t = te.next(); t != null; t = te.next()) {
+          PostingsEnum p = te.postings(null, PostingsEnum.FREQS);
+          p.nextDoc();
+          out.put(t.utf8ToString(), p.freq());
+        }
+        NumericDocValues norms = leaf.getNormValues(KbFields.TAGS);
+        norms.advanceExact(0);
+        out.put("norm", (int) norms.longValue());
+        return out;
+      }
     }
   }
 }
