@@ -3,7 +3,9 @@ package org.supportbot.app.kb;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import org.supportbot.kb.KbException;
 import org.supportbot.kb.forum.DiscourseSync;
@@ -27,6 +29,18 @@ import picocli.CommandLine.Option;
     })
 final class KbIndexCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  private final Clock clock;
+
+  /** The command as the launcher runs it: a complete full sync is recorded with the system clock's time. */
+  KbIndexCommand() {
+    this(Clock.systemUTC());
+  }
+
+  /** For tests: time from {@code clock}. */
+  KbIndexCommand(Clock clock) {
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
 
   @Option(names = "--index", required = true, paramLabel = "DIR", description = "Knowledge-base folder (created if missing).")
   Path index;
@@ -97,7 +111,7 @@ final class KbIndexCommand implements Callable<Integer> {
       if (forumUrl != null) {
         DiscourseSync.Config cfg = DiscourseSync.Config.fromEnvironment(
             forumUrl, System.getenv(), Duration.ofSeconds(timeoutSeconds), forumMaxPages);
-        DiscourseSync.SyncReport r = new DiscourseSync(cfg).sync(index, forumFull);
+        DiscourseSync.SyncReport r = new DiscourseSync(cfg, clock).sync(index, forumFull);
         out.println("synced " + cfg.baseUrl() + ": " + r.pages() + " page(s) of latest topics, " + r.fetched()
             + " topic(s) fetched; " + r.index() + "; watermark " + (r.watermark().isEmpty() ? "-" : r.watermark()));
         if (forumFull) {

@@ -386,7 +386,7 @@ public final class RunCommand implements Callable<Integer> {
   private LiveSources liveSources(BotSettings s, BotSettings.KnowledgeSync ks, LuceneKnowledgeBase kb) {
     List<DiscourseSync> forums = new ArrayList<>();
     for (java.net.URI u : ks.forums()) {
-      forums.add(new DiscourseSync(DiscourseSync.Config.fromEnvironment(u.toString(), env, FORUM_TIMEOUT)));
+      forums.add(new DiscourseSync(DiscourseSync.Config.fromEnvironment(u.toString(), env, FORUM_TIMEOUT), clock));
     }
     return new LiveSources(s.knowledgeBase().orElseThrow(), ks.articles(), forums, kb, clock, ks.fullEvery(),
         ks.fullChecks()).start(ks.every());

@@ -12,6 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -59,6 +60,7 @@ public final class DiscourseSync {
 
   private final Config config;
   private final HttpClient http;
+  private final Clock clock;
 
   /**
    * Where and how to sync.
@@ -128,16 +130,19 @@ public final class DiscourseSync {
   public record SyncReport(int pages, int fetched, int deleted, int checked, boolean complete, IndexReport index,
       String watermark) {}
 
-  public DiscourseSync(Config config) {
+  /** @param clock when a full sync starts, as recorded in the index */
+  public DiscourseSync(Config config, Clock clock) {
     this(config, HttpClient.newBuilder()
         .connectTimeout(config.timeout())
         .followRedirects(HttpClient.Redirect.NORMAL)
-        .build());
+        .build(), clock);
   }
 
-  public DiscourseSync(Config config, HttpClient http) {
+  /** @param clock when a full sync starts, as recorded in the index */
+  public DiscourseSync(Config config, HttpClient http, Clock clock) {
     this.config = Objects.requireNonNull(config, "config");
     this.http = Objects.requireNonNull(http, "http");
+    this.clock = Objects.requireNonNull(clock, "clock");
   }
 
   /** The forum's address, without a trailing slash. */
@@ -191,12 +196,12 @@ public final class DiscourseSync {
    * updated. Later rounds of the same full sync read the listing only as far as an incremental sync does and
    * go on checking. Progress (where the checks stopped, which topics the listing showed) is kept in the
    * index's commit data with the changes it describes, so a restart resumes; once no topic is left to
-   * check, the full sync is complete and its start ({@code now} of its first round) is recorded. A check
+   * check, the full sync is complete and its start (the clock's time at its first round) is recorded. A check
    * that fails ends the round's checks there: what was done before it is written, the failing topic stays
    * as it was and is checked first next round. A failure before the checks (the listing, a bumped topic)
    * throws and leaves the index as it was.
    */
-  public FullRound syncInFull(Path kbDir, Instant now, int maxChecks) {
+  public FullRound syncInFull(Path kbDir, int maxChecks) {
     if (maxChecks < 1) {
       throw new IllegalArgumentException("maxChecks must be at least 1, got " + maxChecks);
     }
@@ -204,7 +209,7 @@ public final class DiscourseSync {
     Indexed indexed = indexed(lucene, true);
     Optional<Pass> ongoing = fullSyncState(indexed.userData()).pass();
     Listing l = list(indexed.since(), ongoing.isEmpty(), indexed.ours());
-    Pass pass = ongoing.orElseGet(() -> new Pass(Objects.requireNonNull(now, "now"), l.pages(), l.complete(), "",
+    Pass pass = ongoing.orElseGet(() -> new Pass(clock.instant(), l.pages(), l.complete(), "",
         indexed.ours().stream().filter(l.listed()::contains).collect(Collectors.toSet()), 0, 0));
     Fetched f = fetch(l.changed());
     List<String> due = indexed.ours().stream()

@@ -283,7 +283,7 @@ public final class LiveSources implements AutoCloseable {
       String fullOutcome = "";
       if (fullSyncDue(recorded, at)) {
         try {
-          DiscourseSync.FullRound round = f.syncInFull(kbDir, at, checksPerRound);
+          DiscourseSync.FullRound round = f.syncInFull(kbDir, checksPerRound);
           DiscourseSync.SyncReport r = round.sync();
           IndexReport ir = r.index();
           changed |= ir.added() + ir.updated() + ir.deleted() > 0;

@@ -11,7 +11,10 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -44,6 +47,9 @@ class DiscourseSyncTest {
    * test ends (released in {@code @AfterEach}), so the one sync that must time out always does.
    */
   private static final Duration ANSWERED = Duration.ofSeconds(60);
+  private static final Instant T0 = Instant.parse("2026-12-04T06:00:00Z");
+
+  private final Clock clock = Clock.fixed(T0, ZoneOffset.UTC);
 
   @TempDir Path kb;
   private HttpServer server;
@@ -99,7 +105,7 @@ class DiscourseSyncTest {
 
   private DiscourseSync sync(Duration timeout) {
     return new DiscourseSync(DiscourseSync.Config.fromEnvironment(
-        base(), Map.of(DiscourseSync.ENV_API_KEY, KEY, DiscourseSync.ENV_API_USERNAME, "bot"), timeout));
+        base(), Map.of(DiscourseSync.ENV_API_KEY, KEY, DiscourseSync.ENV_API_USERNAME, "bot"), timeout), clock);
   }
 
   private static String topicEntry(int id, String bumped) {
@@ -158,7 +164,7 @@ class DiscourseSyncTest {
     recordedSite();
     DiscourseSync.Config cfg = DiscourseSync.Config.fromEnvironment(
         base(), Map.of(DiscourseSync.ENV_API_KEY, KEY, DiscourseSync.ENV_API_USERNAME, "bot"), ANSWERED);
-    new DiscourseSync(cfg).sync(kb);
+    new DiscourseSync(cfg, clock).sync(kb);
     assertThat(keysSeen).hasSize(7).allMatch((KEY + "/bot")::equals);
     assertThat(cfg.toString()).doesNotContain(KEY).contains("apiKey=(set)");
   }
@@ -246,7 +252,7 @@ class DiscourseSyncTest {
     replies.remove("/t/1003.json"); // deleted, but listed on page 1, which the limit leaves unread
     requested.clear();
     DiscourseSync onePage = new DiscourseSync(DiscourseSync.Config.fromEnvironment(
-        base(), Map.of(DiscourseSync.ENV_API_KEY, KEY), ANSWERED, 1));
+        base(), Map.of(DiscourseSync.ENV_API_KEY, KEY), ANSWERED, 1), clock);
 
     DiscourseSync.SyncReport r = onePage.sync(kb, true);
 

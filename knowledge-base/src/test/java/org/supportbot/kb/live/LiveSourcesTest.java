@@ -125,7 +125,7 @@ class LiveSourcesTest {
   }
 
   private DiscourseSync forum() {
-    return new DiscourseSync(DiscourseSync.Config.fromEnvironment(base(), Map.of(), Duration.ofSeconds(60)));
+    return new DiscourseSync(DiscourseSync.Config.fromEnvironment(base(), Map.of(), Duration.ofSeconds(60)), clock);
   }
 
   /** The site lists topic 1001 (bumped at {@code bumped}) and serves it. */
@@ -273,7 +273,7 @@ class LiveSourcesTest {
   @Test
   void aForumPastThePageLimitIsReconciledAFewChecksARoundAndARestartResumesWhereItStopped() {
     DiscourseSync onePage = new DiscourseSync(DiscourseSync.Config.fromEnvironment(base(), Map.of(),
-        Duration.ofSeconds(60), 1));
+        Duration.ofSeconds(60), 1), clock);
     String[] all = new String[7];
     for (int i = 1; i <= 7; i++) {
       serveTopic(2000 + i, WORDS[i]);
