@@ -60,7 +60,8 @@ final class KbIndexCommand implements Callable<Integer> {
 
   @Option(names = "--forum-full",
       description = {"With --forum-url: read the whole listing and fetch every topic of that site the index holds",
-          "and the listing no longer shows; delete those the site has deleted, unlisted or made private."})
+          "and the listing no longer shows; delete those the site has deleted, unlisted or made private.",
+          "A complete one is recorded in the index, so supportbot run does not repeat it before it is due."})
   boolean forumFull;
 
   @Option(names = "--forum-max-pages", paramLabel = "N", defaultValue = "" + DiscourseSync.DEFAULT_MAX_PAGES,
@@ -117,7 +118,8 @@ final class KbIndexCommand implements Callable<Integer> {
         if (forumFull) {
           out.println(r.complete()
               ? "full sync: " + r.checked() + " indexed topic(s) no longer listed were checked on the site, "
-                  + r.deleted() + " deleted in all"
+                  + r.deleted() + " deleted in all; recorded in the index as complete as of " + r.fullSync().get()
+                  + " (supportbot run syncs this forum in full again once its full_sync interval has passed)"
               : "full sync: the listing goes on past " + r.pages() + " page(s), so no topic was checked for"
                   + " deletion; raise --forum-max-pages to read all of it");
         }

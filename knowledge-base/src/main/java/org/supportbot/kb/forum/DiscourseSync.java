@@ -126,9 +126,11 @@ public final class DiscourseSync {
    *     fetched one by one to see whether the site still has them (full syncs only)
    * @param complete whether the listing was read to its end (a full sync cut short by the page
    *     limit checks no absent topic)
+   * @param fullSync the start of the complete full sync this sync was and recorded in the index, as
+   *     {@link #syncInFull} records its own; empty for an incremental sync or one cut short
    */
   public record SyncReport(int pages, int fetched, int deleted, int checked, boolean complete, IndexReport index,
-      String watermark) {}
+      String watermark, Optional<Instant> fullSync) {}
 
   /** @param clock when a full sync starts, as recorded in the index */
   public DiscourseSync(Config config, Clock clock) {
@@ -167,9 +169,13 @@ public final class DiscourseSync {
    * and every topic of this site that the index holds and the listing no longer shows is fetched:
    * those the site has deleted, unlisted or made private are deleted from the index, the others
    * kept (and updated). Topics indexed from a folder under another address are left alone. When
-   * the page limit cuts the listing short, absence proves nothing and no topic is checked.
+   * the page limit cuts the listing short, absence proves nothing and no topic is checked. A full sync
+   * that read the whole listing is complete: its start (the clock's time) is recorded in the same commit
+   * as the last complete full sync, exactly as {@link #syncInFull} records one, and any full sync in
+   * progress is ended, so {@code supportbot run} does not sync in full again until one is due.
    */
   public SyncReport sync(Path kbDir, boolean full) {
+    Instant started = clock.instant();
     Path lucene = KbIndexing.luceneDir(kbDir);
     Indexed indexed = indexed(lucene, full);
     Listing l = list(indexed.since(), full, indexed.ours());
@@ -183,7 +189,8 @@ public final class DiscourseSync {
         }
       }
     }
-    return write(lucene, f, l, indexed.previous(), checked, Map.of());
+    return write(lucene, f, l, indexed.previous(), checked, full && l.complete()
+        ? Map.of(fullSyncKey(), started.toString(), fullSyncPassKey(), "") : Map.of());
   }
 
   /**
@@ -523,7 +530,8 @@ public final class DiscourseSync {
       }
       w.commit(data);
       return new SyncReport(l.pages(), f.docs().size(), deleted, checked, l.complete(),
-          new IndexReport(added, updated, unchanged, deleted, System.nanoTime() - t0), mark);
+          new IndexReport(added, updated, unchanged, deleted, System.nanoTime() - t0), mark,
+          Optional.ofNullable(extra.get(fullSyncKey())).map(Instant::parse));
     }
   }
 

@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -246,6 +247,32 @@ class DiscourseSyncTest {
   }
 
   @Test
+  void aCompleteFullSyncIsRecordedAsRunRecordsItsOwnAndEndsOneInProgress() throws IOException {
+    recordedSite();
+    DiscourseSync s = sync(ANSWERED);
+    s.sync(kb);
+    assertThat(s.fullSyncState(kb)).as("an incremental sync records none").isEqualTo(DiscourseSync.FullSyncState.NONE);
+    // a full sync of run's under way: its first round read the listing, no check yet
+    replies.put("/latest.json?page=0", new Reply(200, latest(null, topicEntry(1005, "2026-03-29T08:20:00Z")), false));
+    replies.remove("/latest.json?page=1");
+    replies.remove("/t/1003.json");
+    DiscourseSync run = new DiscourseSync(DiscourseSync.Config.fromEnvironment(base(), Map.of(), ANSWERED),
+        Clock.fixed(T0.minusSeconds(600), ZoneOffset.UTC));
+    assertThat(run.syncInFull(kb, 1).done()).isFalse();
+    assertThat(s.fullSyncState(kb).pass()).isPresent();
+
+    DiscourseSync.SyncReport r = s.sync(kb, true);
+
+    assertThat(r.fullSync()).contains(T0);
+    assertThat(s.fullSyncState(kb)).isEqualTo(new DiscourseSync.FullSyncState(Optional.of(T0), Optional.empty()));
+    try (KbIndexWriter w = KbIndexWriter.open(KbIndexing.luceneDir(kb))) {
+      assertThat(w.userData()).containsEntry("discourse.full_sync " + base(), "2026-12-04T06:00:00Z")
+          .containsEntry("discourse.full_sync.pass " + base(), "");
+    }
+    assertThat(indexedIds()).doesNotContain("1003");
+  }
+
+  @Test
   void fullSyncCutShortByThePageLimitChecksAndDeletesNothing() throws IOException {
     recordedSite();
     sync(ANSWERED).sync(kb);
@@ -261,6 +288,9 @@ class DiscourseSyncTest {
     assertThat(r.deleted()).isZero();
     assertThat(requested).containsExactly("/latest.json?page=0");
     assertThat(indexedIds()).hasSize(5);
+    assertThat(r.fullSync()).isEmpty();
+    assertThat(onePage.fullSyncState(kb)).as("not complete: nothing recorded").isEqualTo(
+        DiscourseSync.FullSyncState.NONE);
   }
 
   @Test
