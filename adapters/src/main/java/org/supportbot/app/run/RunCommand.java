@@ -389,7 +389,7 @@ public final class RunCommand implements Callable<Integer> {
       forums.add(new DiscourseSync(DiscourseSync.Config.fromEnvironment(u.toString(), env, FORUM_TIMEOUT), clock));
     }
     return new LiveSources(s.knowledgeBase().orElseThrow(), ks.articles(), forums, kb, clock, ks.fullEvery(),
-        ks.fullChecks()).start(ks.every());
+        ks.fullChecks(), ks.every()).start(ks.every());
   }
 
   /**

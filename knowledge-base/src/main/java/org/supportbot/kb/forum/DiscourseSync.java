@@ -198,7 +198,7 @@ public final class DiscourseSync {
    * size is reconciled at a bounded cost per round. The first round of a full sync (none in progress in the
    * index) reads the whole listing up to the page limit; the topics of this site that the index holds and
    * the listing did not show are then checked one by one ({@code GET /t/{id}.json}), at most
-   * {@code maxChecks} a round, in the order of their ids from where the previous round stopped: those the
+   * {@code pace} says a round (given the full sync's start and the topics left), in the order of their ids from where the previous round stopped: those the
    * site answers 404, 410 or 403 for, or shows as deleted or unlisted, are deleted, the others kept and
    * updated. Later rounds of the same full sync read the listing only as far as an incremental sync does and
    * go on checking. Progress (where the checks stopped, which topics the listing showed) is kept in the
@@ -208,10 +208,8 @@ public final class DiscourseSync {
    * as it was and is checked first next round. A failure before the checks (the listing, a bumped topic)
    * throws and leaves the index as it was.
    */
-  public FullRound syncInFull(Path kbDir, int maxChecks) {
-    if (maxChecks < 1) {
-      throw new IllegalArgumentException("maxChecks must be at least 1, got " + maxChecks);
-    }
+  public FullRound syncInFull(Path kbDir, Pace pace) {
+    Objects.requireNonNull(pace, "pace");
     Path lucene = KbIndexing.luceneDir(kbDir);
     Indexed indexed = indexed(lucene, true);
     Optional<Pass> ongoing = fullSyncState(indexed.userData()).pass();
@@ -223,6 +221,10 @@ public final class DiscourseSync {
         .filter(id -> ID_ORDER.compare(id, pass.after()) > 0 && !pass.listed().contains(id)
             && !l.changed().contains(id))
         .sorted(ID_ORDER).toList();
+    int maxChecks = pace.checks(pass.started(), due.size());
+    if (maxChecks < 1) {
+      throw new IllegalArgumentException("a round must check at least 1 topic, the pace gave " + maxChecks);
+    }
     int checked = 0;
     String after = pass.after();
     Optional<String> error = Optional.empty();
@@ -250,7 +252,26 @@ public final class DiscourseSync {
     Map<String, String> data = left == 0
         ? Map.of(fullSyncKey(), pass.started().toString(), fullSyncPassKey(), "")
         : Map.of(fullSyncPassKey(), next.encode());
-    return new FullRound(write(lucene, f, l, indexed.previous(), checked, data), next, left == 0, left, error);
+    return new FullRound(write(lucene, f, l, indexed.previous(), checked, data), next, left == 0, left, maxChecks,
+        error);
+  }
+
+  /** The same, checking at most {@code maxChecks} topics a round whatever is left. */
+  public FullRound syncInFull(Path kbDir, int maxChecks) {
+    if (maxChecks < 1) {
+      throw new IllegalArgumentException("maxChecks must be at least 1, got " + maxChecks);
+    }
+    return syncInFull(kbDir, (started, left) -> maxChecks);
+  }
+
+  /** How many topics a round of a full sync checks at most. */
+  @FunctionalInterface
+  public interface Pace {
+    /**
+     * @param started when the full sync started
+     * @param left the topics it has still to check as this round begins
+     */
+    int checks(Instant started, int left);
   }
 
   /** A failed check's message: the rest of the round is written, only the checked topic is left as it was. */
@@ -272,9 +293,11 @@ public final class DiscourseSync {
    *     topics checked and deleted so far
    * @param done whether every topic has now been checked: the full sync is complete and recorded
    * @param left topics still to check
+   * @param pace the topics this round could check at most
    * @param checkError the error that ended this round's checks, if one did (retried next round)
    */
-  public record FullRound(SyncReport sync, Pass pass, boolean done, int left, Optional<String> checkError) {}
+  public record FullRound(SyncReport sync, Pass pass, boolean done, int left, int pace,
+      Optional<String> checkError) {}
 
   /**
    * A full sync in progress, as kept in the index's commit data.

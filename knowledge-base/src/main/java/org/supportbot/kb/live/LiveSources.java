@@ -43,8 +43,9 @@ import org.supportbot.kb.ingest.IngestException;
  * made private would stay in the index. Each forum is therefore also synced in full
  * ({@link DiscourseSync#syncInFull}): a full sync starts in the first round at least {@code fullEvery}
  * after the start of the forum's last complete one (at once when none is recorded), reads the listing,
- * and checks the indexed topics the listing did not show one by one, at most {@code checksPerRound} a
- * round, going on in the following rounds until none is left; then it is complete. Its progress and the
+ * and checks the indexed topics the listing did not show one by one, {@code checksPerRound} a round or
+ * more if that would not finish them before the next full sync is due ({@link FullSyncPace}), going on in
+ * the following rounds until none is left; then it is complete. Its progress and the
  * start of the last complete one are kept in the index, so a restart neither repeats a full sync that is
  * not due nor loses one in progress. A full sync that fails keeps the index as it was, is followed by an
  * incremental sync in the same round and is retried in the next round.
@@ -60,6 +61,8 @@ public final class LiveSources implements AutoCloseable {
    * rates Discourse allows by default (60 a minute for an API key, 50 in 10 seconds per address).
    */
   public static final int CHECKS_PER_ROUND = 50;
+  /** How often a round runs unless the constructor or {@link #start} says otherwise. */
+  public static final Duration EVERY = Duration.ofMinutes(15);
 
   private final Path kbDir;
   private final Optional<Path> articles;
@@ -68,6 +71,8 @@ public final class LiveSources implements AutoCloseable {
   private final Clock clock;
   private final Duration fullEvery;
   private final int checksPerRound;
+  /** How often a round runs: what a full sync's pace is reckoned with. */
+  private volatile Duration every;
   private final Instant startedAt;
   private final Map<String, SourceStatus> status = new LinkedHashMap<>();
   /** Each source's problem as last written to the log (a round's error, or its full sync's). */
@@ -197,10 +202,30 @@ public final class LiveSources implements AutoCloseable {
    * @param forums the forums to sync
    * @param fullEvery a forum's full sync starts in the first round at least this long after the start of its
    *     last complete one (as recorded in the index; at once when none is)
-   * @param checksPerRound topics a full sync checks one by one at most per round
+   * @param checksPerRound topics a full sync checks one by one per round at least
    */
   public LiveSources(Path kbDir, Optional<Path> articles, List<DiscourseSync> forums, LuceneKnowledgeBase kb,
       Clock clock, Duration fullEvery, int checksPerRound) {
+    this(kbDir, articles, forums, kb, clock, fullEvery, checksPerRound, EVERY);
+  }
+
+  /**
+   * @param kbDir the knowledge-base folder {@code kb} was opened on
+   * @param articles the folder of Markdown articles to keep indexed, if any
+   * @param forums the forums to sync
+   * @param fullEvery a forum's full sync starts in the first round at least this long after the start of its
+   *     last complete one (as recorded in the index; at once when none is)
+   * @param checksPerRound topics a full sync checks one by one per round at least; more when that would not
+   *     finish them before the next full sync is due ({@link FullSyncPace})
+   * @param every how often rounds run (as {@link #start} runs them), which the pace of full syncs is reckoned
+   *     with
+   */
+  public LiveSources(Path kbDir, Optional<Path> articles, List<DiscourseSync> forums, LuceneKnowledgeBase kb,
+      Clock clock, Duration fullEvery, int checksPerRound, Duration every) {
+    if (!Objects.requireNonNull(every, "every").isPositive()) {
+      throw new IllegalArgumentException("the sync interval must be positive, got " + every);
+    }
+    this.every = every;
     if (!Objects.requireNonNull(fullEvery, "fullEvery").isPositive()) {
       throw new IllegalArgumentException("the full-sync interval must be positive, got " + fullEvery);
     }
@@ -222,7 +247,10 @@ public final class LiveSources implements AutoCloseable {
     }
   }
 
-  /** Runs a round now and then one every {@code every} after the previous one ends, on a thread of its own. */
+  /**
+   * Runs a round now and then one every {@code every} after the previous one ends, on a thread of its own;
+   * the pace of full syncs is reckoned with that interval from now on.
+   */
   public synchronized LiveSources start(Duration every) {
     if (!Objects.requireNonNull(every, "every").isPositive()) {
       throw new IllegalArgumentException("the sync interval must be positive, got " + every);
@@ -230,6 +258,7 @@ public final class LiveSources implements AutoCloseable {
     if (scheduler != null) {
       throw new IllegalStateException("already started");
     }
+    this.every = every;
     scheduler = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("kb-sync").daemon().factory());
     scheduler.scheduleWithFixedDelay(this::roundQuietly, 0, every.toMillis(), TimeUnit.MILLISECONDS);
     return this;
@@ -283,7 +312,8 @@ public final class LiveSources implements AutoCloseable {
       String fullOutcome = "";
       if (fullSyncDue(recorded, at)) {
         try {
-          DiscourseSync.FullRound round = f.syncInFull(kbDir, checksPerRound);
+          FullSyncPace pace = new FullSyncPace(checksPerRound, fullEvery, every, clock);
+          DiscourseSync.FullRound round = f.syncInFull(kbDir, pace);
           DiscourseSync.SyncReport r = round.sync();
           IndexReport ir = r.index();
           changed |= ir.added() + ir.updated() + ir.deleted() > 0;
@@ -291,7 +321,7 @@ public final class LiveSources implements AutoCloseable {
           full = round.done()
               ? new FullSyncStatus(Optional.of(pass.started()), Optional.empty(), Optional.empty(), Optional.empty())
               : new FullSyncStatus(full.lastSuccess(), Optional.of(pass.started()),
-                  Optional.of(inProgress(pass, ", " + round.left() + " left")), round.checkError());
+                  Optional.of(inProgress(pass, round.pace(), ", " + round.left() + " left")), round.checkError());
           out.put(name, r.fetched() + " topic(s) fetched: " + ir + "; full sync: " + (round.done()
               ? pass.checked() + " indexed topic(s) no longer listed were checked, " + pass.deleted()
                   + " deleted in all"
@@ -371,15 +401,18 @@ public final class LiveSources implements AutoCloseable {
     Optional<DiscourseSync.Pass> pass = recorded.pass();
     // after a restart the note says how far the recorded full sync got, until a round says what is left
     return new FullSyncStatus(last, pass.map(DiscourseSync.Pass::started),
-        pass.map(p -> shown.note().orElseGet(() -> inProgress(p, ""))), shown.lastError());
+        pass.map(p -> shown.note().orElseGet(() -> inProgress(p, checksPerRound, ""))), shown.lastError());
   }
 
-  private String inProgress(DiscourseSync.Pass p, String left) {
+  /** How far the full sync {@code p} has got, checking {@code pace} topics a round. */
+  private String inProgress(DiscourseSync.Pass p, int pace, String left) {
     return "full sync started " + p.started() + " in progress: " + (p.listingComplete()
         ? "the indexed topics the listing did not show"
         : "the listing goes on past " + p.pages() + " page(s), the page limit, so the indexed topics it did not"
-            + " show") + " are checked one by one, " + checksPerRound + " a round; " + p.checked() + " checked ("
-        + p.deleted() + " deleted)" + left;
+            + " show") + " are checked one by one, " + pace + " a round" + (pace > checksPerRound
+        ? " (more than " + checksPerRound + " to be done before the next full sync is due at "
+            + p.started().plus(fullEvery) + ")" : "") + "; " + p.checked() + " checked (" + p.deleted() + " deleted)"
+        + left;
   }
 
   private static String describe(RuntimeException e) {

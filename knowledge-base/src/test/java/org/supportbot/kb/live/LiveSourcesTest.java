@@ -336,6 +336,56 @@ class LiveSourcesTest {
     assertThat(checkedTopics()).isEmpty();
   }
 
+  /** Topics {@code from} to {@code to} served by the site and indexed by a first round, a full one; then none is listed. */
+  private void topicsIndexedThenUnlisted(int from, int to, Duration fullEvery, int checksPerRound) {
+    String[] all = new String[to - from + 1];
+    for (int id = from; id <= to; id++) {
+      serveTopic(id, "word" + id);
+      all[to - id] = topic(id, "2026-12-03T08:00:00Z");
+    }
+    listing(0, false, all);
+    live = new LiveSources(kbDir, Optional.empty(), List.of(forum()), kb, clock, fullEvery, checksPerRound,
+        Duration.ofMinutes(15));
+    assertThat(live.syncNow().get(base())).startsWith((to - from + 1) + " topic(s) fetched: " + (to - from + 1)
+        + " added").endsWith("; full sync: 0 indexed topic(s) no longer listed were checked, 0 deleted in all");
+    listing(0, false);
+  }
+
+  @Test
+  void aFullSyncChecksMoreThanItsFloorARoundWhenThatIsWhatFinishesItBeforeTheNextIsDue() {
+    // 20 topics outside the listing, a full sync every hour, rounds every 15 minutes, at least 2 checks a round
+    topicsIndexedThenUnlisted(3001, 3020, Duration.ofHours(1), 2);
+    clock.advance(Duration.ofHours(1));
+    Instant start = T0.plus(Duration.ofHours(1));
+    String inProgress = "full sync started " + start + " in progress: the indexed topics the listing did not show"
+        + " are checked one by one, ";
+    String raised = " a round (more than 2 to be done before the next full sync is due at " + start.plus(
+        Duration.ofHours(1)) + "); ";
+    requested.clear();
+
+    // 60 minutes to go, 4 rounds: 20 / 4
+    assertThat(live.syncNow().get(base())).endsWith("; full sync: " + inProgress + "5" + raised
+        + "5 checked (0 deleted), 15 left");
+    assertThat(checkedTopics()).hasSize(5).first().isEqualTo("/t/3001.json");
+    assertThat(live.status().sources().get(base()).fullSync().flatMap(LiveSources.FullSyncStatus::note))
+        .contains(inProgress + "5" + raised + "5 checked (0 deleted), 15 left");
+
+    // a round late: 25 minutes to go, 2 rounds: 15 / 2 rounded up
+    clock.advance(Duration.ofMinutes(35));
+    requested.clear();
+    assertThat(live.syncNow().get(base())).endsWith("; full sync: " + inProgress + "8" + raised
+        + "13 checked (0 deleted), 7 left");
+    assertThat(checkedTopics()).hasSize(8).first().isEqualTo("/t/3006.json");
+
+    // one second to go, this round is the last: all 7
+    clock.advance(Duration.ofMinutes(24).plusSeconds(59));
+    requested.clear();
+    assertThat(live.syncNow().get(base())).endsWith("; full sync: 20 indexed topic(s) no longer listed were"
+        + " checked, 0 deleted in all");
+    assertThat(checkedTopics()).hasSize(7).first().isEqualTo("/t/3014.json");
+    assertThat(live.status().sources().get(base()).fullSync()).contains(fullSync(start, null, null, null));
+  }
+
   @Test
   void aRestartSyncsInFullOnlyWhenTheRecordedFullSyncIsDueOrCannotBeRead() throws IOException {
     twoTopicsIndexed(forum());
