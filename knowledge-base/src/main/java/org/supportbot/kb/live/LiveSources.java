@@ -122,9 +122,11 @@ public final class LiveSources implements AutoCloseable {
    * @param inProgress when the full sync in progress started, if one is
    * @param note how far the full sync in progress has got; empty when none is in progress
    * @param lastError the last full-sync round's error, empty once one ends without an error
+   * @param skipped the topics the last complete full sync skipped because their checks kept failing (kept in
+   *     the index as they were, checked again by the next full sync), with their last errors, by id
    */
   public record FullSyncStatus(Optional<Instant> lastSuccess, Optional<Instant> inProgress, Optional<String> note,
-      Optional<String> lastError) {
+      Optional<String> lastError, Map<String, String> skipped) {
     static final FullSyncStatus NEVER = new FullSyncStatus(Optional.empty(), Optional.empty(), Optional.empty(),
         Optional.empty());
 
@@ -133,6 +135,14 @@ public final class LiveSources implements AutoCloseable {
       Objects.requireNonNull(inProgress, "inProgress");
       Objects.requireNonNull(note, "note");
       Objects.requireNonNull(lastError, "lastError");
+      skipped = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(skipped,
+          "skipped")));
+    }
+
+    /** A status whose last complete full sync, if any, skipped no topic. */
+    public FullSyncStatus(Optional<Instant> lastSuccess, Optional<Instant> inProgress, Optional<String> note,
+        Optional<String> lastError) {
+      this(lastSuccess, inProgress, note, lastError, Map.of());
     }
   }
 
@@ -319,20 +329,24 @@ public final class LiveSources implements AutoCloseable {
           changed |= ir.added() + ir.updated() + ir.deleted() > 0;
           DiscourseSync.Pass pass = round.pass();
           full = round.done()
-              ? new FullSyncStatus(Optional.of(pass.started()), Optional.empty(), Optional.empty(), Optional.empty())
+              ? new FullSyncStatus(Optional.of(pass.started()), Optional.empty(), Optional.empty(), Optional.empty(),
+                  pass.skipped())
               : new FullSyncStatus(full.lastSuccess(), Optional.of(pass.started()),
-                  Optional.of(inProgress(pass, round.pace(), ", " + round.left() + " left")), round.checkError());
+                  Optional.of(inProgress(pass, round.pace(), ", " + round.left() + " left")), round.checkError(),
+                  full.skipped());
           out.put(name, r.fetched() + " topic(s) fetched: " + ir + "; full sync: " + (round.done()
               ? pass.checked() + " indexed topic(s) no longer listed were checked, " + pass.deleted()
-                  + " deleted in all"
-              : full.note().get() + round.checkError().map(e -> "; a check failed, retried next round: " + e)
+                  + " deleted in all" + skipped(pass.skipped())
+              : full.note().get() + round.checkError().map(e -> "; a check failed" + (round.counted() ? ""
+                  : ", which does not count against its topic: the site served no other topic") + ": " + e)
                   .orElse("")));
           status.put(name, new SourceStatus(Optional.of(at), Optional.empty(), Optional.of(full)));
           continue;
         } catch (RuntimeException e) {
           // whatever went wrong, the index is as it was (DiscourseSync writes only after every fetch);
           // the incremental sync below keeps the source fresh meanwhile
-          full = new FullSyncStatus(full.lastSuccess(), full.inProgress(), full.note(), Optional.of(describe(e)));
+          full = new FullSyncStatus(full.lastSuccess(), full.inProgress(), full.note(), Optional.of(describe(e)),
+              full.skipped());
           fullOutcome = "full sync failed, retried next round: " + describe(e) + "; incremental sync: ";
         }
       }
@@ -401,7 +415,19 @@ public final class LiveSources implements AutoCloseable {
     Optional<DiscourseSync.Pass> pass = recorded.pass();
     // after a restart the note says how far the recorded full sync got, until a round says what is left
     return new FullSyncStatus(last, pass.map(DiscourseSync.Pass::started),
-        pass.map(p -> shown.note().orElseGet(() -> inProgress(p, checksPerRound, ""))), shown.lastError());
+        pass.map(p -> shown.note().orElseGet(() -> inProgress(p, checksPerRound, ""))), shown.lastError(),
+        recorded.lastComplete().isPresent() ? recorded.skipped() : shown.skipped());
+  }
+
+  /** What a complete full sync says of the topics it skipped: nothing when none. */
+  private static String skipped(Map<String, String> skipped) {
+    if (skipped.isEmpty()) {
+      return "";
+    }
+    StringBuilder b = new StringBuilder("; " + skipped.size() + " skipped after " + DiscourseSync.SKIP_AFTER
+        + " failed checks in a row, kept as they were and checked again by the next full sync:");
+    skipped.forEach((id, error) -> b.append(" ").append(id).append(" (").append(error).append(")"));
+    return b.toString();
   }
 
   /** How far the full sync {@code p} has got, checking {@code pace} topics a round. */
@@ -412,6 +438,11 @@ public final class LiveSources implements AutoCloseable {
             + " show") + " are checked one by one, " + pace + " a round" + (pace > checksPerRound
         ? " (more than " + checksPerRound + " to be done before the next full sync is due at "
             + p.started().plus(fullEvery) + ")" : "") + "; " + p.checked() + " checked (" + p.deleted() + " deleted)"
+        + (p.failing().isEmpty() ? "" : ", " + p.failing().size() + " failing (" + p.failing().entrySet().stream()
+            .map(e -> e.getKey() + ": " + e.getValue().count() + " of " + DiscourseSync.SKIP_AFTER
+                + " failed checks counted").collect(java.util.stream.Collectors.joining(", ")) + ")")
+        + (p.skipped().isEmpty() ? "" : ", " + p.skipped().size() + " skipped (" + String.join(", ",
+            p.skipped().keySet()) + ")")
         + left;
   }
 

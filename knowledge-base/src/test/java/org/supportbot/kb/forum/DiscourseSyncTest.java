@@ -273,6 +273,44 @@ class DiscourseSyncTest {
   }
 
   @Test
+  void aRoundOfAFullSyncStopsAfterTwoFailedChecksInARowAndCountsThemOnlyIfAProbeOfAnotherTopicIsServed()
+      throws IOException {
+    recordedSite();
+    DiscourseSync s = sync(ANSWERED);
+    s.sync(kb);
+    replies.put("/latest.json?page=0", new Reply(200, latest(null), false)); // nothing listed any more
+    replies.remove("/latest.json?page=1");
+    for (int id = 1001; id <= 1005; id++) {
+      replies.put("/t/" + id + ".json", new Reply(500, "<html>oops</html>", false));
+    }
+    requested.clear();
+
+    DiscourseSync.FullRound down = s.syncInFull(kb, 50);
+
+    assertThat(requested).as("two checks, then one probe").containsExactly("/latest.json?page=0", "/t/1001.json",
+        "/t/1002.json", "/t/1003.json");
+    assertThat(down.counted()).isFalse();
+    assertThat(down.left()).isEqualTo(5);
+    String e1001 = "GET " + base() + "/t/1001.json returned HTTP 500: the forum has a server error; retry later."
+        + " That topic was left as it was.";
+    String e1002 = e1001.replace("1001", "1002");
+    assertThat(down.pass().failing()).isEqualTo(Map.of("1001", new DiscourseSync.Failure(0, e1001),
+        "1002", new DiscourseSync.Failure(0, e1002)));
+
+    // 1003 is served again: the probe shows the site up, so both failures count
+    serveTopic(1003);
+    requested.clear();
+    DiscourseSync.FullRound up = s.syncInFull(kb, 50);
+
+    assertThat(requested).containsExactly("/latest.json?page=0", "/t/1001.json", "/t/1002.json", "/t/1003.json");
+    assertThat(up.counted()).isTrue();
+    assertThat(up.pass().failing()).isEqualTo(Map.of("1001", new DiscourseSync.Failure(1, e1001),
+        "1002", new DiscourseSync.Failure(1, e1002)));
+    assertThat(up.pass().after()).as("the probe's answer is not written").isEqualTo("1002");
+    assertThat(indexedIds()).hasSize(5);
+  }
+
+  @Test
   void fullSyncCutShortByThePageLimitChecksAndDeletesNothing() throws IOException {
     recordedSite();
     sync(ANSWERED).sync(kb);

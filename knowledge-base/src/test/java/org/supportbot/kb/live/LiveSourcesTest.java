@@ -440,9 +440,11 @@ class LiveSourcesTest {
     String error = "GET " + base() + "/t/1002.json returned HTTP 500: the forum has a server error; retry later."
         + " That topic was left as it was.";
     String note = "full sync started " + day + " in progress: the indexed topics the listing did not show are"
-        + " checked one by one, 50 a round; 0 checked (0 deleted), 1 left";
-    assertThat(round).startsWith("1 topic(s) fetched: 1 added, 0 updated, 0 unchanged, 0 deleted")
-        .endsWith("; full sync: " + note + "; a check failed, retried next round: " + error);
+        + " checked one by one, 50 a round; 0 checked (0 deleted), 1 failing (1002: 1 of 3 failed checks counted),"
+        + " 1 left";
+    assertThat(round).as("counted: the site served 1003 in the same round")
+        .startsWith("1 topic(s) fetched: 1 added, 0 updated, 0 unchanged, 0 deleted")
+        .endsWith("; full sync: " + note + "; a check failed: " + error);
     assertThat(suggested(SSO)).as("the failing topic as it was").first().isEqualTo("1002");
     assertThat(suggested("how do I move Beacon to a new server")).as("the rest written").first().isEqualTo("1003");
     assertThat(live.status().sources().get(base())).isEqualTo(new LiveSources.SourceStatus(Optional.of(day),
@@ -460,6 +462,105 @@ class LiveSourcesTest {
     assertThat(live.status().sources().get(base())).as("complete as of the full sync's start").isEqualTo(
         new LiveSources.SourceStatus(Optional.of(retried), Optional.empty(), Optional.of(fullSync(day, null, null,
             null))));
+  }
+
+  /** A day after {@link #twoTopicsIndexed}: the site lists only 1001, not bumped; returns the clock's time. */
+  private Instant aDayLaterWithOnly1001Listed() {
+    listing(0, false, topic(1001, "2026-12-03T08:00:00Z"));
+    clock.advance(Duration.ofHours(24));
+    return T0.plus(Duration.ofHours(24));
+  }
+
+  @Test
+  void aTopicWhoseCheckKeepsFailingWhileTheSiteServesOthersIsSkippedAfterThreeRoundsEvenAcrossARestart()
+      throws IOException {
+    twoTopicsIndexed(forum());
+    failPath.put("/t/1002.json", 500); // that topic's page alone fails
+    Instant day = aDayLaterWithOnly1001Listed();
+    String error = "GET " + base() + "/t/1002.json returned HTTP 500: the forum has a server error; retry later."
+        + " That topic was left as it was.";
+    String note = "full sync started " + day + " in progress: the indexed topics the listing did not show are"
+        + " checked one by one, 50 a round; 0 checked (0 deleted), 1 failing (1002: ";
+    requested.clear();
+
+    assertThat(live.syncNow().get(base())).endsWith(note + "1 of 3 failed checks counted), 1 left; a check"
+        + " failed: " + error);
+    assertThat(checkedTopics()).as("no other check succeeded: one other topic asked for as a probe")
+        .containsExactly("/t/1002.json", "/t/1001.json");
+
+    // a restart: the count is in the index
+    live.close();
+    live = new LiveSources(kbDir, Optional.empty(), List.of(forum()), kb, clock, Duration.ofHours(24));
+    assertThat(live.status().sources().get(base()).fullSync().flatMap(LiveSources.FullSyncStatus::note))
+        .contains(note + "1 of 3 failed checks counted)");
+    clock.advance(Duration.ofMinutes(15));
+    assertThat(live.syncNow().get(base())).endsWith(note + "2 of 3 failed checks counted), 1 left; a check"
+        + " failed: " + error);
+    assertThat(live.status().sources().get(base()).fullSync().orElseThrow().lastSuccess()).contains(T0);
+
+    clock.advance(Duration.ofMinutes(15));
+    assertThat(live.syncNow().get(base())).endsWith("; full sync: 0 indexed topic(s) no longer listed were checked,"
+        + " 0 deleted in all; 1 skipped after 3 failed checks in a row, kept as they were and checked again by the"
+        + " next full sync: 1002 (" + error + ")");
+    assertThat(suggested(SSO)).as("skipped, not deleted").first().isEqualTo("1002");
+    Instant done = day.plus(Duration.ofMinutes(30));
+    assertThat(live.status().sources().get(base())).as("complete, as of its start").isEqualTo(
+        new LiveSources.SourceStatus(Optional.of(done), Optional.empty(), Optional.of(new LiveSources.FullSyncStatus(
+            Optional.of(day), Optional.empty(), Optional.empty(), Optional.empty(), Map.of("1002", error)))));
+    live.close();
+    live = new LiveSources(kbDir, Optional.empty(), List.of(forum()), kb, clock, Duration.ofHours(24));
+    assertThat(live.status().sources().get(base()).fullSync().orElseThrow().skipped()).as("recorded in the index")
+        .isEqualTo(Map.of("1002", error));
+
+    // the next full sync checks it again: the site now answers that it is gone
+    failPath.clear();
+    replies.remove("/t/1002.json");
+    clock.advance(Duration.ofHours(23).plusMinutes(30));
+    requested.clear();
+    assertThat(live.syncNow().get(base())).endsWith("; full sync: 1 indexed topic(s) no longer listed were checked,"
+        + " 1 deleted in all");
+    assertThat(checkedTopics()).containsExactly("/t/1002.json");
+    assertThat(suggested(SSO)).doesNotContain("1002");
+    assertThat(live.status().sources().get(base()).fullSync()).contains(fullSync(day.plus(Duration.ofHours(24)),
+        null, null, null));
+  }
+
+  @Test
+  void aCheckThatFailsWhileTheSiteServesNoOtherTopicOrRateLimitsCountsAgainstNoTopic() throws IOException {
+    twoTopicsIndexed(forum());
+    failPath.put("/t/1002.json", 500);
+    failPath.put("/t/1001.json", 502); // every topic page fails, though the listing is read
+    Instant day = aDayLaterWithOnly1001Listed();
+    String error = "GET " + base() + "/t/1002.json returned HTTP 500: the forum has a server error; retry later."
+        + " That topic was left as it was.";
+    String note = "full sync started " + day + " in progress: the indexed topics the listing did not show are"
+        + " checked one by one, 50 a round; 0 checked (0 deleted), 1 failing (1002: 0 of 3 failed checks counted),"
+        + " 1 left";
+    for (int round = 0; round < 4; round++) {
+      assertThat(live.syncNow().get(base())).as("round %d", round).endsWith("; full sync: " + note + "; a check"
+          + " failed, which does not count against its topic: the site served no other topic: " + error);
+      clock.advance(Duration.ofMinutes(15));
+    }
+    assertThat(live.status().sources().get(base()).fullSync()).contains(fullSync(T0, day, note, error));
+
+    // rate limited on that topic while the others are served: the site's limit, not the topic's fault
+    failPath.put("/t/1001.json", 0);
+    failPath.put("/t/1002.json", 429);
+    String limited = "GET " + base() + "/t/1002.json returned HTTP 429: the forum is rate limiting; retry later."
+        + " That topic was left as it was.";
+    requested.clear();
+    for (int round = 0; round < 4; round++) {
+      assertThat(live.syncNow().get(base())).as("round %d", round).endsWith("; full sync: " + note + "; a check"
+          + " failed: " + limited);
+      clock.advance(Duration.ofMinutes(15));
+    }
+    assertThat(checkedTopics()).as("the round stops at once: no probe").containsOnly("/t/1002.json");
+    assertThat(suggested(SSO)).first().isEqualTo("1002");
+
+    failPath.clear();
+    replies.remove("/t/1002.json");
+    assertThat(live.syncNow().get(base())).endsWith("; full sync: 1 indexed topic(s) no longer listed were checked,"
+        + " 1 deleted in all");
   }
 
   @Test
