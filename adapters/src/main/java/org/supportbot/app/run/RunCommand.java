@@ -270,7 +270,8 @@ public final class RunCommand implements Callable<Integer> {
         out.println("supportbot: knowledge base synced every " + ks.every().toSeconds() + " s from "
             + String.join(", ", live.status().sources().keySet())
             + (ks.forums().isEmpty() ? "" : "; forums synced in full every " + ks.fullEvery().toSeconds() + " s ("
-            + ks.fullChecks() + " topic checks a round at most, health degraded past " + ks.maxFullAge().toSeconds()
+            + ks.fullChecks() + " topic checks a round at least, more to finish before the next is due, health"
+            + " degraded past " + ks.maxFullAge().toSeconds()
             + " s without a complete one)"));
       }
       ticker = new DeskTicker(wiring.desk, router, TICK, clock);
