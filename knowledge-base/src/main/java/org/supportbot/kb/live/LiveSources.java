@@ -383,7 +383,8 @@ public final class LiveSources implements AutoCloseable {
   }
 
   /**
-   * Writes each source's new problem (one that differs from the last written) and each recovery:
+   * Writes each source's new problem (one that differs from the last written; topics its last full sync
+   * skipped count as one) and each recovery:
    * a failing source is said once, not every round, and its error (a site's answer, a file's
    * problem) holds no secret, the API key being sent as a header.
    */
@@ -393,6 +394,9 @@ public final class LiveSources implements AutoCloseable {
               + " tries again: " + e)
           .or(() -> s.fullSync().flatMap(FullSyncStatus::lastError).map(e -> "its full sync failed, the next"
               + " round tries again: " + e))
+          .or(() -> s.fullSync().map(FullSyncStatus::skipped).filter(skipped -> !skipped.isEmpty())
+              .map(skipped -> "its last full sync completed without the topics whose checks kept failing"
+                  + skipped(skipped)))
           .orElse(null);
       String before = problem == null ? logged.remove(name) : logged.put(name, problem);
       if (problem != null && !problem.equals(before)) {

@@ -490,7 +490,8 @@ class LiveSourcesTest {
 
     // a restart: the count is in the index
     live.close();
-    live = new LiveSources(kbDir, Optional.empty(), List.of(forum()), kb, clock, Duration.ofHours(24));
+    Lines log = new Lines();
+    live = new LiveSources(kbDir, Optional.empty(), List.of(forum()), kb, clock, Duration.ofHours(24)).logTo(log);
     assertThat(live.status().sources().get(base()).fullSync().flatMap(LiveSources.FullSyncStatus::note))
         .contains(note + "1 of 3 failed checks counted)");
     clock.advance(Duration.ofMinutes(15));
@@ -503,6 +504,10 @@ class LiveSourcesTest {
         + " 0 deleted in all; 1 skipped after 3 failed checks in a row, kept as they were and checked again by the"
         + " next full sync: 1002 (" + error + ")");
     assertThat(suggested(SSO)).as("skipped, not deleted").first().isEqualTo("1002");
+    assertThat(log.lines).containsExactly("WARN knowledge base source " + base() + ": its full sync failed, the next"
+        + " round tries again: " + error, "WARN knowledge base source " + base() + ": its last full sync completed"
+        + " without the topics whose checks kept failing; 1 skipped after 3 failed checks in a row, kept as they"
+        + " were and checked again by the next full sync: 1002 (" + error + ")");
     Instant done = day.plus(Duration.ofMinutes(30));
     assertThat(live.status().sources().get(base())).as("complete, as of its start").isEqualTo(
         new LiveSources.SourceStatus(Optional.of(done), Optional.empty(), Optional.of(new LiveSources.FullSyncStatus(
