@@ -45,10 +45,11 @@ import org.supportbot.kb.ingest.IngestException;
  * after the start of the forum's last complete one (at once when none is recorded), reads the listing,
  * and checks the indexed topics the listing did not show one by one, {@code checksPerRound} a round or
  * more if that would not finish them before the next full sync is due ({@link FullSyncPace}), going on in
- * the following rounds until none is left; then it is complete. Its progress and the
- * start of the last complete one are kept in the index, so a restart neither repeats a full sync that is
- * not due nor loses one in progress. A full sync that fails keeps the index as it was, is followed by an
- * incremental sync in the same round and is retried in the next round.
+ * the following rounds until none is left (a topic whose check keeps failing while the site serves others
+ * is skipped after {@link DiscourseSync#SKIP_AFTER} rounds, kept as it was, and reported); then it is
+ * complete. Its progress and the start of the last complete one are kept in the index, so a restart neither
+ * repeats a full sync that is not due nor loses one in progress. A full sync that fails keeps the index as it
+ * was, is followed by an incremental sync in the same round and is retried in the next round.
  */
 public final class LiveSources implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LiveSources.class);
