@@ -3,7 +3,9 @@ package org.supportbot.app.kb;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import org.supportbot.kb.KbException;
 import org.supportbot.kb.forum.DiscourseSync;
@@ -28,6 +30,18 @@ import picocli.CommandLine.Option;
 final class KbIndexCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  private final Clock clock;
+
+  /** The command as the launcher runs it: a complete full sync is recorded with the system clock's time. */
+  KbIndexCommand() {
+    this(Clock.systemUTC());
+  }
+
+  /** For tests: time from {@code clock}. */
+  KbIndexCommand(Clock clock) {
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
   @Option(names = "--index", required = true, paramLabel = "DIR", description = "Knowledge-base folder (created if missing).")
   Path index;
 
@@ -46,7 +60,8 @@ final class KbIndexCommand implements Callable<Integer> {
 
   @Option(names = "--forum-full",
       description = {"With --forum-url: read the whole listing and fetch every topic of that site the index holds",
-          "and the listing no longer shows; delete those the site has deleted, unlisted or made private."})
+          "and the listing no longer shows; delete those the site has deleted, unlisted or made private.",
+          "A complete one is recorded in the index, so supportbot run does not repeat it before it is due."})
   boolean forumFull;
 
   @Option(names = "--forum-max-pages", paramLabel = "N", defaultValue = "" + DiscourseSync.DEFAULT_MAX_PAGES,
@@ -97,13 +112,14 @@ final class KbIndexCommand implements Callable<Integer> {
       if (forumUrl != null) {
         DiscourseSync.Config cfg = DiscourseSync.Config.fromEnvironment(
             forumUrl, System.getenv(), Duration.ofSeconds(timeoutSeconds), forumMaxPages);
-        DiscourseSync.SyncReport r = new DiscourseSync(cfg).sync(index, forumFull);
+        DiscourseSync.SyncReport r = new DiscourseSync(cfg, clock).sync(index, forumFull);
         out.println("synced " + cfg.baseUrl() + ": " + r.pages() + " page(s) of latest topics, " + r.fetched()
             + " topic(s) fetched; " + r.index() + "; watermark " + (r.watermark().isEmpty() ? "-" : r.watermark()));
         if (forumFull) {
           out.println(r.complete()
               ? "full sync: " + r.checked() + " indexed topic(s) no longer listed were checked on the site, "
-                  + r.deleted() + " deleted in all"
+                  + r.deleted() + " deleted in all; recorded in the index as complete as of " + r.fullSync().get()
+                  + " (supportbot run syncs this forum in full again once its full_sync interval has passed)"
               : "full sync: the listing goes on past " + r.pages() + " page(s), so no topic was checked for"
                   + " deletion; raise --forum-max-pages to read all of it");
         }

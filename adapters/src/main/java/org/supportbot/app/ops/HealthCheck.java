@@ -81,8 +81,10 @@ public final class HealthCheck {
    * Reports the age of the knowledge base's last successful sync (the oldest over its sources), degraded
    * once it is older than {@code maxAge}, and per forum when its last complete full sync started
    * ({@code last_full_sync}, with {@code full_sync_note} while a full sync is in progress and
-   * {@code last_full_sync_error} when its last round failed), degraded once that is older than
-   * {@code maxFullAge} (a forum without one counts from the sources' start).
+   * {@code last_full_sync_error} when its last round failed, and {@code full_sync_skipped}, each topic's id and
+   * last error, when the last complete one skipped topics whose checks kept failing), degraded once that is
+   * older than {@code maxFullAge} (a forum without one counts from the sources' start); skipped topics alone do
+   * not degrade it, as that full sync did complete.
    */
   public synchronized HealthCheck knowledgeBase(Supplier<LiveSources.Status> status, Duration maxAge,
       Duration maxFullAge) {
@@ -139,6 +141,10 @@ public final class HealthCheck {
             () -> src.putNull("last_full_sync"));
         full.note().ifPresent(note -> src.put("full_sync_note", note));
         full.lastError().ifPresent(err -> src.put("last_full_sync_error", err));
+        if (!full.skipped().isEmpty()) {
+          ArrayNode skipped = src.putArray("full_sync_skipped");
+          full.skipped().forEach((id, err) -> skipped.addObject().put("id", id).put("error", err));
+        }
       });
     });
     if (age.compareTo(maxSyncAge) > 0) {

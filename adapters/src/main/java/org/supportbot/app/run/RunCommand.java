@@ -270,7 +270,8 @@ public final class RunCommand implements Callable<Integer> {
         out.println("supportbot: knowledge base synced every " + ks.every().toSeconds() + " s from "
             + String.join(", ", live.status().sources().keySet())
             + (ks.forums().isEmpty() ? "" : "; forums synced in full every " + ks.fullEvery().toSeconds() + " s ("
-            + ks.fullChecks() + " topic checks a round at most, health degraded past " + ks.maxFullAge().toSeconds()
+            + ks.fullChecks() + " topic checks a round at least, more to finish before the next is due, health"
+            + " degraded past " + ks.maxFullAge().toSeconds()
             + " s without a complete one)"));
       }
       ticker = new DeskTicker(wiring.desk, router, TICK, clock);
@@ -386,10 +387,10 @@ public final class RunCommand implements Callable<Integer> {
   private LiveSources liveSources(BotSettings s, BotSettings.KnowledgeSync ks, LuceneKnowledgeBase kb) {
     List<DiscourseSync> forums = new ArrayList<>();
     for (java.net.URI u : ks.forums()) {
-      forums.add(new DiscourseSync(DiscourseSync.Config.fromEnvironment(u.toString(), env, FORUM_TIMEOUT)));
+      forums.add(new DiscourseSync(DiscourseSync.Config.fromEnvironment(u.toString(), env, FORUM_TIMEOUT), clock));
     }
     return new LiveSources(s.knowledgeBase().orElseThrow(), ks.articles(), forums, kb, clock, ks.fullEvery(),
-        ks.fullChecks()).start(ks.every());
+        ks.fullChecks(), ks.every()).start(ks.every());
   }
 
   /**

@@ -4,14 +4,34 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.supportbot.app.CliRun;
+import org.supportbot.core.time.ManualClock;
+import org.supportbot.kb.LuceneKnowledgeBase;
+import org.supportbot.kb.forum.DiscourseSync;
+import org.supportbot.kb.live.LiveSources;
+import org.supportbot.kb.search.SearchSettings;
+import picocli.CommandLine;
 
 class KbCommandTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -194,6 +214,102 @@ class KbCommandTest {
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err()).contains("--forum-full needs --forum-url URL");
     assertThat(kb).doesNotExist();
+  }
+
+  /** A Discourse stand-in on loopback: replies by path and query, 404 for the rest; {@code requested} lists the paths. */
+  private record Site(HttpServer server, Map<String, String> replies, List<String> requested) implements AutoCloseable {
+    static Site start() throws IOException {
+      HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+      Site site = new Site(server, new ConcurrentHashMap<>(), new CopyOnWriteArrayList<>());
+      server.createContext("/", exchange -> {
+        String path = exchange.getRequestURI().getPath()
+            + (exchange.getRequestURI().getQuery() == null ? "" : "?" + exchange.getRequestURI().getQuery());
+        site.requested.add(path);
+        String body = site.replies.get(path);
+        byte[] bytes = (body == null ? "{\"errors\":[\"not found\"]}" : body).getBytes(StandardCharsets.UTF_8);
+        exchange.sendResponseHeaders(body == null ? 404 : 200, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+          out.write(bytes);
+        }
+      });
+      server.start();
+      return site;
+    }
+
+    String url() {
+      return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    void lists(int... ids) {
+      replies.put("/latest.json?page=0", "{\"topic_list\": {\"topics\": [" + java.util.Arrays.stream(ids)
+          .mapToObj(id -> "{\"id\": " + id + ", \"title\": \"t\", \"bumped_at\": \"2026-12-01T08:00:00Z\"}")
+          .collect(java.util.stream.Collectors.joining(", ")) + "]}}");
+    }
+
+    void serves(int id, String title) {
+      replies.put("/t/" + id + ".json", "{\"id\": " + id + ", \"title\": \"" + title + "\", \"created_at\":"
+          + " \"2026-12-01T08:00:00Z\", \"post_stream\": {\"posts\": [{\"post_number\": 1, \"cooked\": \"<p>"
+          + title + ".</p>\"}]}}");
+    }
+
+    @Override
+    public void close() {
+      server.stop(0);
+    }
+  }
+
+  private CliRun indexCommand(Clock clock, String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cli = new CommandLine(new KbIndexCommand(clock));
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    return new CliRun(cli.execute(args), out.toString(), err.toString());
+  }
+
+  @Test
+  void aCompleteForumFullSyncIsRecordedSoRunDoesNotRepeatItBeforeItIsDue() throws IOException {
+    Instant t0 = Instant.parse("2026-12-04T06:00:00Z");
+    ManualClock clock = new ManualClock(t0);
+    try (Site site = Site.start()) {
+      site.lists(77, 78);
+      site.serves(77, "Collector queue grows after upgrade");
+      site.serves(78, "Agent restarts after a config reload");
+      assertThat(indexCommand(clock, "--quiet", "--lexical-only", "--articles", articles.toString(), "--forum-url",
+          site.url(), "--index", kb.toString()).exitCode()).isZero();
+      // 78 is deleted on the site
+      site.lists(77);
+      site.replies().remove("/t/78.json");
+      clock.advance(Duration.ofHours(1));
+      Instant full = t0.plus(Duration.ofHours(1));
+
+      CliRun run = indexCommand(clock, "--quiet", "--forum-url", site.url(), "--forum-full", "--index", kb.toString());
+
+      assertThat(run.exitCode()).as(run.err()).isZero();
+      assertThat(run.out()).endsWith("full sync: 1 indexed topic(s) no longer listed were checked on the site, 1"
+          + " deleted in all; recorded in the index as complete as of " + full + " (supportbot run syncs this forum"
+          + " in full again once its full_sync interval has passed)" + NL);
+
+      // run's live sources, started 15 minutes later with a full sync every 24 hours: not due until a day after it
+      clock.advance(Duration.ofMinutes(15));
+      DiscourseSync forum = new DiscourseSync(DiscourseSync.Config.fromEnvironment(site.url(), Map.of(),
+          Duration.ofSeconds(60)), clock);
+      try (LuceneKnowledgeBase knowledge = LuceneKnowledgeBase.open(kb, SearchSettings.defaults().lexicalOnly(), clock);
+          LiveSources live = new LiveSources(kb, Optional.empty(), List.of(forum), knowledge, clock,
+              Duration.ofHours(24))) {
+        assertThat(live.status().sources().get(site.url()).fullSync().orElseThrow().lastSuccess()).contains(full);
+        site.requested().clear();
+        assertThat(live.syncNow().get(site.url())).doesNotContain("full sync");
+        clock.advance(Duration.ofHours(23).plusMinutes(44).plusSeconds(59));
+        assertThat(live.syncNow().get(site.url())).doesNotContain("full sync");
+        assertThat(site.requested()).as("only the listing: no topic checked").containsOnly("/latest.json?page=0");
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(live.syncNow().get(site.url())).as("due a day after the command's full sync")
+            .contains("; full sync: ");
+        assertThat(live.status().sources().get(site.url()).fullSync().orElseThrow().lastSuccess())
+            .contains(full.plus(Duration.ofHours(24)));
+      }
+    }
   }
 
   @Test

@@ -167,6 +167,26 @@ class HealthDegradedTest {
     assertThat(get().statusCode()).as("a complete full sync ends it").isEqualTo(200);
   }
 
+  @Test
+  void aCompleteFullSyncThatSkippedTopicsNamesThemWithTheirErrorsWithoutDegradingHealth() throws Exception {
+    String forum = "https://forum.example.com";
+    String error = "GET https://forum.example.com/t/77.json returned HTTP 500: the forum has a server error; retry"
+        + " later. That topic was left as it was.";
+    health.knowledgeBase(() -> new LiveSources.Status(T0, 3, Map.of(forum, new LiveSources.SourceStatus(
+        Optional.of(clock.instant()), Optional.empty(), Optional.of(new LiveSources.FullSyncStatus(Optional.of(T0),
+            Optional.empty(), Optional.empty(), Optional.empty(), Map.of("77", error)))))), Duration.ofHours(1),
+        Duration.ofHours(2));
+    clock.advance(Duration.ofHours(2));
+
+    HttpResponse<String> r = get();
+
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    assertThat(json.readTree(r.body()).get("knowledge_base").get("sources").toString()).isEqualTo("{\"" + forum
+        + "\":{\"last_success\":\"2026-11-23T19:00:00Z\",\"last_full_sync\":\"2026-11-23T17:00:00Z\","
+        + "\"full_sync_skipped\":[{\"id\":\"77\",\"error\":" + json.writeValueAsString(error) + "}]}}");
+    assertThat(json.readTree(r.body()).get("problems").toString()).isEqualTo("[]");
+  }
+
   private HttpResponse<String> get() throws Exception {
     return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ops.address().getPort() + "/health"))
         .GET().build(), HttpResponse.BodyHandlers.ofString());

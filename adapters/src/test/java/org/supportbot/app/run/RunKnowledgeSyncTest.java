@@ -285,6 +285,44 @@ class RunKnowledgeSyncTest {
     }
   }
 
+  @Test
+  void aTopicWhoseCheckKeepsFailingWhileTheSiteServesOthersIsSkippedAndHealthNamesItWithoutDegrading()
+      throws Exception {
+    Files.writeString(settings, Files.readString(settings)
+        .replace("sync: every 15 minutes", "sync: every 10 seconds\n  full_sync: every 1 hour\n"
+            + "  max_full_sync_age: 2 hours")
+        .replace("max_sync_age: 45 minutes", "max_sync_age: 4 hours"));
+    replies.put("/t/78.json", topicJson(78, "Agent restarts after a config reload"));
+    replies.put("/latest.json?page=0", "{\"topic_list\": {\"topics\": [" + listed(78, "08:30") + ", "
+        + listed(77, "08:00") + "]}}");
+    String site = "http://127.0.0.1:" + forum.getAddress().getPort();
+    try (Running run = new Running()) {
+      String health = run.health;
+      assertThat(run.out.toString()).contains("; forums synced in full every 3600 s (50 topic checks a round at"
+          + " least, more to finish before the next is due, health degraded past 7200 s without a complete one)");
+      Await.until(() -> forumSource(health, site).path("last_full_sync").asText("").equals(START.toString()),
+          "the first round, a full sync");
+
+      // 77 leaves the listing and its page alone fails; 78 is still served
+      replies.put("/latest.json?page=0", "{\"topic_list\": {\"topics\": [" + listed(78, "08:30") + "]}}");
+      failing.put("/t/77.json", 500);
+      clock.advance(Duration.ofHours(1));
+      Instant due = START.plus(Duration.ofHours(1));
+      String error = "GET " + site + "/t/77.json returned HTTP 500: the forum has a server error; retry later. That"
+          + " topic was left as it was.";
+      Await.until(() -> forumSource(health, site).path("last_full_sync").asText("").equals(due.toString()),
+          "the full sync complete after three rounds whose checks of 77 failed");
+
+      HttpResponse<String> ok = get(health);
+      assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
+      JsonNode source = json.readTree(ok.body()).path("knowledge_base").path("sources").path(site);
+      assertThat(source.path("full_sync_skipped").toString()).isEqualTo("[{\"id\":\"77\",\"error\":"
+          + json.writeValueAsString(error) + "}]");
+      assertThat(source.has("last_full_sync_error")).isFalse();
+      assertThat(found("collector queue keeps growing")).as("skipped, not deleted").first().isEqualTo("77");
+    }
+  }
+
   private static String listed(int id, String bumpedAt) {
     return "{\"id\": " + id + ", \"title\": \"t\", \"bumped_at\": \"2026-12-03T" + bumpedAt + ":00Z\"}";
   }

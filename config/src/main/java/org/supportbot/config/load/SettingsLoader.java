@@ -296,7 +296,8 @@ public final class SettingsLoader {
       fullValid = false;
     }
     int fullChecks = v.get("full_sync_checks_per_round").integer(false, 1, "write how many indexed topics a full"
-        + " sync may check one by one per round, e.g. " + BotSettings.KnowledgeSync.FULL_CHECKS)
+        + " sync checks one by one per round at least (more when that would not finish it before the next is due),"
+        + " e.g. " + BotSettings.KnowledgeSync.FULL_CHECKS)
         .orElse(BotSettings.KnowledgeSync.FULL_CHECKS);
     Duration maxFullAge = v.get("max_full_sync_age").parse(false, "", SettingsLoader::healthLimit)
         .orElse(BotSettings.KnowledgeSync.defaultMaxFullAge(every, fullEvery));

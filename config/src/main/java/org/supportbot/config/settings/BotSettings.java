@@ -95,8 +95,8 @@ public record BotSettings(Path database, Optional<Path> knowledgeBase, Optional<
    * @param maxAge {@code /health} is degraded once the oldest source's last successful sync is older than this
    * @param fullEvery how often each forum is reconciled in full, so that topics the site deleted, unlisted or
    *     made private leave the index ({@code full_sync: every 24 hours}); not shorter than {@code every}
-   * @param fullChecks indexed topics a full sync checks one by one at most per round
-   *     ({@code full_sync_checks_per_round: 50})
+   * @param fullChecks indexed topics a full sync checks one by one per round at least, more when that would not
+   *     finish it before the next full sync is due ({@code full_sync_checks_per_round: 50})
    * @param maxFullAge {@code /health} is degraded once a forum's last complete full sync started longer ago than
    *     this ({@code max_full_sync_age}); not shorter than {@code fullEvery}
    */

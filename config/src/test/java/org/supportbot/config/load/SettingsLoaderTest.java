@@ -407,7 +407,8 @@ class SettingsLoaderTest {
             + " or leave max_full_sync_age out for that default (two full-sync intervals and a sync)");
     assertThat(problems(text.formatted("all", "a while"))).containsExactly(
         "bot.yaml:8: knowledge_base.full_sync_checks_per_round: \"all\" is not a whole number; write how many"
-            + " indexed topics a full sync may check one by one per round, e.g. 50",
+            + " indexed topics a full sync checks one by one per round at least (more when that would not finish it"
+            + " before the next is due), e.g. 50",
         "bot.yaml:9: knowledge_base.max_full_sync_age: \"a while\" is not a duration; write e.g. \"90 seconds\","
             + " \"5 minutes\" or \"1 hour\" (or 90s, 5m, 1h)");
     assertThat(problems(text.replace("every 6 hours", "every 2 days").formatted("10", "5 hours")))

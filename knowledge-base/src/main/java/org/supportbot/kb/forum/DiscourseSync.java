@@ -10,21 +10,27 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpTimeoutException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.lucene.index.SegmentInfos;
@@ -59,6 +65,7 @@ public final class DiscourseSync {
 
   private final Config config;
   private final HttpClient http;
+  private final Clock clock;
 
   /**
    * Where and how to sync.
@@ -124,20 +131,25 @@ public final class DiscourseSync {
    *     fetched one by one to see whether the site still has them (full syncs only)
    * @param complete whether the listing was read to its end (a full sync cut short by the page
    *     limit checks no absent topic)
+   * @param fullSync the start of the complete full sync this sync was and recorded in the index, as
+   *     {@link #syncInFull} records its own; empty for an incremental sync or one cut short
    */
   public record SyncReport(int pages, int fetched, int deleted, int checked, boolean complete, IndexReport index,
-      String watermark) {}
+      String watermark, Optional<Instant> fullSync) {}
 
-  public DiscourseSync(Config config) {
+  /** @param clock when a full sync starts, as recorded in the index */
+  public DiscourseSync(Config config, Clock clock) {
     this(config, HttpClient.newBuilder()
         .connectTimeout(config.timeout())
         .followRedirects(HttpClient.Redirect.NORMAL)
-        .build());
+        .build(), clock);
   }
 
-  public DiscourseSync(Config config, HttpClient http) {
+  /** @param clock when a full sync starts, as recorded in the index */
+  public DiscourseSync(Config config, HttpClient http, Clock clock) {
     this.config = Objects.requireNonNull(config, "config");
     this.http = Objects.requireNonNull(http, "http");
+    this.clock = Objects.requireNonNull(clock, "clock");
   }
 
   /** The forum's address, without a trailing slash. */
@@ -162,9 +174,13 @@ public final class DiscourseSync {
    * and every topic of this site that the index holds and the listing no longer shows is fetched:
    * those the site has deleted, unlisted or made private are deleted from the index, the others
    * kept (and updated). Topics indexed from a folder under another address are left alone. When
-   * the page limit cuts the listing short, absence proves nothing and no topic is checked.
+   * the page limit cuts the listing short, absence proves nothing and no topic is checked. A full sync
+   * that read the whole listing is complete: its start (the clock's time) is recorded in the same commit
+   * as the last complete full sync, exactly as {@link #syncInFull} records one, and any full sync in
+   * progress is ended, so {@code supportbot run} does not sync in full again until one is due.
    */
   public SyncReport sync(Path kbDir, boolean full) {
+    Instant started = clock.instant();
     Path lucene = KbIndexing.luceneDir(kbDir);
     Indexed indexed = indexed(lucene, full);
     Listing l = list(indexed.since(), full, indexed.ours());
@@ -178,67 +194,178 @@ public final class DiscourseSync {
         }
       }
     }
-    return write(lucene, f, l, indexed.previous(), checked, Map.of());
+    return write(lucene, f, l, indexed.previous(), checked, full && l.complete()
+        ? Map.of(fullSyncKey(), started.toString(), fullSyncPassKey(), "", fullSyncSkippedKey(), "") : Map.of());
   }
 
   /**
    * One round of a full sync spread over rounds, as {@code supportbot run} does it, so that a forum of any
    * size is reconciled at a bounded cost per round. The first round of a full sync (none in progress in the
    * index) reads the whole listing up to the page limit; the topics of this site that the index holds and
-   * the listing did not show are then checked one by one ({@code GET /t/{id}.json}), at most
-   * {@code maxChecks} a round, in the order of their ids from where the previous round stopped: those the
-   * site answers 404, 410 or 403 for, or shows as deleted or unlisted, are deleted, the others kept and
-   * updated. Later rounds of the same full sync read the listing only as far as an incremental sync does and
-   * go on checking. Progress (where the checks stopped, which topics the listing showed) is kept in the
-   * index's commit data with the changes it describes, so a restart resumes; once no topic is left to
-   * check, the full sync is complete and its start ({@code now} of its first round) is recorded. A check
-   * that fails ends the round's checks there: what was done before it is written, the failing topic stays
-   * as it was and is checked first next round. A failure before the checks (the listing, a bumped topic)
-   * throws and leaves the index as it was.
+   * the listing did not show are then checked one by one ({@code GET /t/{id}.json}), at most as many a round
+   * as {@code pace} says (given the full sync's start and the topics left), in the order of their ids from
+   * where the previous round stopped: those the site answers 404, 410 or 403 for, or shows as deleted or
+   * unlisted, are deleted, the others kept and updated. Later rounds of the same full sync read the listing
+   * only as far as an incremental sync does and go on checking. Progress (where the checks stopped, which
+   * topics the listing showed, which checks failed) is kept in the index's commit data with the changes it
+   * describes, so a restart resumes; once no topic is left to check, the full sync is complete and its start
+   * (the clock's time at its first round) is recorded.
+   *
+   * <p>A topic whose check fails is left as it was (never deleted on an error) and checked again first in
+   * the following rounds; the round goes on with the next topic, and stops after two failures in a row or
+   * at once when the site refuses or cannot be reached ({@link SiteDown}: rate limited, the key refused, no
+   * connection). A failure counts against its topic only when the site was seen to serve topics in the same
+   * round (another check, a bumped topic fetched, or else one probe of another indexed topic), so a site that
+   * fails everything counts against none. After {@link #SKIP_AFTER} counted failures in a row the topic is
+   * skipped for this full sync, with its last error, so the full sync can complete; the skipped topics are
+   * recorded with it ({@link FullSyncState#skipped()}) and the next full sync checks them again. A failure
+   * before the checks (the listing, a bumped topic) throws and leaves the index as it was.
    */
-  public FullRound syncInFull(Path kbDir, Instant now, int maxChecks) {
-    if (maxChecks < 1) {
-      throw new IllegalArgumentException("maxChecks must be at least 1, got " + maxChecks);
-    }
+  public FullRound syncInFull(Path kbDir, Pace pace) {
+    Objects.requireNonNull(pace, "pace");
     Path lucene = KbIndexing.luceneDir(kbDir);
     Indexed indexed = indexed(lucene, true);
     Optional<Pass> ongoing = fullSyncState(indexed.userData()).pass();
     Listing l = list(indexed.since(), ongoing.isEmpty(), indexed.ours());
-    Pass pass = ongoing.orElseGet(() -> new Pass(Objects.requireNonNull(now, "now"), l.pages(), l.complete(), "",
-        indexed.ours().stream().filter(l.listed()::contains).collect(Collectors.toSet()), 0, 0));
+    Pass pass = ongoing.orElseGet(() -> new Pass(clock.instant(), l.pages(), l.complete(), "",
+        indexed.ours().stream().filter(l.listed()::contains).collect(Collectors.toSet()), 0, 0, Map.of(),
+        Map.of()));
     Fetched f = fetch(l.changed());
+    // a topic fetched in this round (bumped, or listed and new) is seen as of now: it needs no check
+    List<String> retries = pass.failing().keySet().stream()
+        .filter(id -> indexed.ours().contains(id) && !l.changed().contains(id)).sorted(ID_ORDER).toList();
     List<String> due = indexed.ours().stream()
         .filter(id -> ID_ORDER.compare(id, pass.after()) > 0 && !pass.listed().contains(id)
-            && !l.changed().contains(id))
+            && !l.changed().contains(id) && !pass.failing().containsKey(id) && !pass.skipped().containsKey(id))
         .sorted(ID_ORDER).toList();
-    int checked = 0;
-    String after = pass.after();
-    Optional<String> error = Optional.empty();
-    for (String id : due) {
-      if (checked == maxChecks) {
-        break;
-      }
-      try {
-        f.check(id, fetchTopic(id));
-      } catch (KbException e) {
-        error = Optional.of(checkFailed(e));
-        break;
-      }
-      checked++;
-      after = id;
+    int maxChecks = pace.checks(pass.started(), retries.size() + due.size());
+    if (maxChecks < 1) {
+      throw new IllegalArgumentException("a round must check at least 1 topic, the pace gave " + maxChecks);
     }
-    int left = due.size() - checked;
-    String cursor = after;
+    Checks c = new Checks(!l.changed().isEmpty(), pass.after());
+    c.run(Stream.concat(retries.stream(), due.stream()).toList(), maxChecks, pass.failing()::containsKey, f);
+    if (!c.failed.isEmpty() && !c.siteServes) {
+      c.siteServes = probe(indexed.ours(), l.listed(), id -> c.failed.containsKey(id)
+          || pass.failing().containsKey(id) || pass.skipped().containsKey(id));
+    }
+    Map<String, Failure> failing = new TreeMap<>(ID_ORDER);
+    pass.failing().forEach((id, failure) -> {
+      if (retries.contains(id) && !c.passed.contains(id)) {
+        failing.put(id, failure);
+      }
+    });
+    Map<String, String> skipped = new TreeMap<>(ID_ORDER);
+    pass.skipped().forEach((id, error) -> {
+      if (indexed.ours().contains(id) && !l.changed().contains(id)) {
+        skipped.put(id, error);
+      }
+    });
+    c.failed.forEach((id, error) -> {
+      int inARow = failing.getOrDefault(id, new Failure(0, error)).count() + (c.siteServes ? 1 : 0);
+      if (inARow >= SKIP_AFTER) {
+        failing.remove(id);
+        skipped.put(id, error);
+      } else {
+        failing.put(id, new Failure(inARow, error));
+      }
+    });
+    String cursor = c.after;
+    int left = (int) due.stream().filter(id -> ID_ORDER.compare(id, cursor) > 0).count() + failing.size();
     int deleted = pass.deleted() + (int) f.checks().stream().filter(found -> !found).count();
-    // a topic fetched in this round (bumped, or listed and new) is seen as of now: it needs no check either
     Pass next = new Pass(pass.started(), pass.pages(), pass.listingComplete(), cursor,
         Stream.concat(pass.listed().stream(), f.docs().stream().map(KbDocument::id))
             .filter(id -> ID_ORDER.compare(id, cursor) > 0).collect(Collectors.toSet()),
-        pass.checked() + checked, deleted);
+        pass.checked() + c.checked, deleted, failing, skipped);
     Map<String, String> data = left == 0
-        ? Map.of(fullSyncKey(), pass.started().toString(), fullSyncPassKey(), "")
+        ? Map.of(fullSyncKey(), pass.started().toString(), fullSyncPassKey(), "", fullSyncSkippedKey(),
+            Pass.encode(skipped))
         : Map.of(fullSyncPassKey(), next.encode());
-    return new FullRound(write(lucene, f, l, indexed.previous(), checked, data), next, left == 0, left, error);
+    return new FullRound(write(lucene, f, l, indexed.previous(), c.checked, data), next, left == 0, left, maxChecks,
+        c.stopped.or(() -> c.failed.values().stream().reduce((first, last) -> last)),
+        c.failed.isEmpty() || c.siteServes);
+  }
+
+  /** Failed checks of a topic in a row, counted while the site served other topics, after which it is skipped. */
+  public static final int SKIP_AFTER = 3;
+
+  /** One round's checks, in order: what passed, what failed, whether the site was seen to serve topics. */
+  private final class Checks {
+    boolean siteServes;
+    String after;
+    int checked;
+    final Set<String> passed = new HashSet<>();
+    final Map<String, String> failed = new LinkedHashMap<>();
+    Optional<String> stopped = Optional.empty();
+
+    Checks(boolean siteServes, String after) {
+      this.siteServes = siteServes;
+      this.after = after;
+    }
+
+    /** Checks {@code ids} in order (retries, then fresh ones past the cursor) until {@code max} are done. */
+    void run(List<String> ids, int max, Predicate<String> retry, Fetched f) {
+      int attempts = 0;
+      int inARow = 0;
+      for (String id : ids) {
+        if (attempts == max || inARow == 2) {
+          break;
+        }
+        attempts++;
+        try {
+          f.check(id, fetchTopic(id));
+          checked++;
+          passed.add(id);
+          siteServes = true;
+          inARow = 0;
+        } catch (SiteDown e) {
+          stopped = Optional.of(checkFailed(e));
+          break; // that topic is as it was: checked again as if this round had not reached it
+        } catch (KbException e) {
+          failed.put(id, checkFailed(e));
+          inARow++;
+        }
+        if (!retry.test(id)) {
+          after = id;
+        }
+      }
+    }
+  }
+
+  /**
+   * Whether the site serves another topic of ours (one the listing showed first): asked once in a round whose
+   * checks all failed, so that their failures count against their topics only if the site is up. Its answer
+   * is not written.
+   */
+  private boolean probe(Set<String> ours, Set<String> listed, Predicate<String> failing) {
+    Optional<String> other = ours.stream().filter(failing.negate())
+        .min(Comparator.comparing((String id) -> !listed.contains(id)).thenComparing(ID_ORDER));
+    if (other.isEmpty()) {
+      return false;
+    }
+    try {
+      fetchTopic(other.get());
+      return true;
+    } catch (KbException e) {
+      return false; // the site fails that one too: no failure of this round counts
+    }
+  }
+
+  /** The same, checking at most {@code maxChecks} topics a round whatever is left. */
+  public FullRound syncInFull(Path kbDir, int maxChecks) {
+    if (maxChecks < 1) {
+      throw new IllegalArgumentException("maxChecks must be at least 1, got " + maxChecks);
+    }
+    return syncInFull(kbDir, (started, left) -> maxChecks);
+  }
+
+  /** How many topics a round of a full sync checks at most. */
+  @FunctionalInterface
+  public interface Pace {
+    /**
+     * @param started when the full sync started
+     * @param left the topics it has still to check as this round begins
+     */
+    int checks(Instant started, int left);
   }
 
   /** A failed check's message: the rest of the round is written, only the checked topic is left as it was. */
@@ -260,9 +387,26 @@ public final class DiscourseSync {
    *     topics checked and deleted so far
    * @param done whether every topic has now been checked: the full sync is complete and recorded
    * @param left topics still to check
-   * @param checkError the error that ended this round's checks, if one did (retried next round)
+   * @param pace the topics this round could check at most
+   * @param checkError the error of this round's last failed check, if one failed (retried next round unless
+   *     that topic is now skipped)
+   * @param counted false when this round's failed checks did not count against their topics because the site
+   *     served no other topic
    */
-  public record FullRound(SyncReport sync, Pass pass, boolean done, int left, Optional<String> checkError) {}
+  public record FullRound(SyncReport sync, Pass pass, boolean done, int left, int pace,
+      Optional<String> checkError, boolean counted) {}
+
+  /**
+   * A topic whose check failed, as a full sync in progress keeps it.
+   *
+   * @param count failed checks in a row that counted (the site served other topics in the same round)
+   * @param error the last failure's message
+   */
+  public record Failure(int count, String error) {
+    public Failure {
+      Objects.requireNonNull(error, "error");
+    }
+  }
 
   /**
    * A full sync in progress, as kept in the index's commit data.
@@ -275,13 +419,18 @@ public final class DiscourseSync {
    *     which need no check
    * @param checked topics checked so far
    * @param deleted topics deleted so far because a check found them gone
+   * @param failing topics whose last check failed, checked again first each round, by id
+   * @param skipped topics skipped for this full sync after {@link #SKIP_AFTER} counted failures in a row, with
+   *     the last error, by id
    */
   public record Pass(Instant started, int pages, boolean listingComplete, String after, Set<String> listed,
-      int checked, int deleted) {
+      int checked, int deleted, Map<String, Failure> failing, Map<String, String> skipped) {
     public Pass {
       Objects.requireNonNull(started, "started");
       Objects.requireNonNull(after, "after");
       listed = Set.copyOf(listed);
+      failing = byId(Objects.requireNonNull(failing, "failing"));
+      skipped = byId(Objects.requireNonNull(skipped, "skipped"));
     }
 
     String encode() {
@@ -290,7 +439,56 @@ public final class DiscourseSync {
           .put("deleted", deleted);
       ArrayNode ids = n.putArray("listed");
       listed.stream().sorted(ID_ORDER).forEach(ids::add);
+      ObjectNode failures = n.putObject("failing");
+      failing.forEach((id, f) -> failures.putObject(id).put("count", f.count()).put("error", f.error()));
+      n.set("skipped", JSON.valueToTree(skipped));
       return n.toString();
+    }
+
+    /** Skipped topics and their errors as the commit data keeps them: a JSON object, "" when there are none. */
+    static String encode(Map<String, String> skipped) {
+      return skipped.isEmpty() ? "" : JSON.valueToTree(byId(skipped)).toString();
+    }
+
+    /** The skipped topics written by {@link #encode(Map)}; none when {@code text} is empty or not such an object. */
+    static Map<String, String> decodeSkipped(String text) {
+      if (text == null || text.isBlank()) {
+        return Map.of();
+      }
+      try {
+        return skipped(JSON.readTree(text)).orElse(Map.of());
+      } catch (JsonProcessingException e) {
+        return Map.of();
+      }
+    }
+
+    private static Optional<Map<String, String>> skipped(JsonNode n) {
+      if (n.isMissingNode()) {
+        return Optional.of(Map.of()); // written before topics were skipped
+      }
+      Map<String, String> out = new TreeMap<>(ID_ORDER);
+      for (Map.Entry<String, JsonNode> e : n.properties()) {
+        if (!e.getValue().isTextual()) {
+          return Optional.empty();
+        }
+        out.put(e.getKey(), e.getValue().asText());
+      }
+      return n.isObject() ? Optional.of(out) : Optional.empty();
+    }
+
+    private static Optional<Map<String, Failure>> failing(JsonNode n) {
+      if (n.isMissingNode()) {
+        return Optional.of(Map.of()); // written before failures were kept
+      }
+      Map<String, Failure> out = new TreeMap<>(ID_ORDER);
+      for (Map.Entry<String, JsonNode> e : n.properties()) {
+        JsonNode f = e.getValue();
+        if (!f.path("count").isInt() || !f.path("error").isTextual()) {
+          return Optional.empty();
+        }
+        out.put(e.getKey(), new Failure(f.path("count").asInt(), f.path("error").asText()));
+      }
+      return n.isObject() ? Optional.of(out) : Optional.empty();
     }
 
     /** The pass written by {@link #encode()}, or empty when {@code text} is empty or not one. */
@@ -304,13 +502,16 @@ public final class DiscourseSync {
         for (JsonNode id : n.path("listed")) {
           listed.add(id.asText());
         }
+        Optional<Map<String, Failure>> failing = failing(n.path("failing"));
+        Optional<Map<String, String>> skipped = skipped(n.path("skipped"));
         if (!n.path("listed").isArray() || !n.path("pages").isInt() || !n.path("checked").isInt()
-            || !n.path("deleted").isInt() || !n.path("after").isTextual() || !n.path("listing_complete").isBoolean()) {
+            || !n.path("deleted").isInt() || !n.path("after").isTextual() || !n.path("listing_complete").isBoolean()
+            || failing.isEmpty() || skipped.isEmpty()) {
           return Optional.empty();
         }
         return Optional.of(new Pass(Instant.parse(n.path("started").asText()), n.path("pages").asInt(),
             n.path("listing_complete").asBoolean(), n.path("after").asText(), listed, n.path("checked").asInt(),
-            n.path("deleted").asInt()));
+            n.path("deleted").asInt(), failing.get(), skipped.get()));
       } catch (JsonProcessingException | DateTimeParseException e) {
         return Optional.empty();
       }
@@ -322,10 +523,23 @@ public final class DiscourseSync {
    *
    * @param lastComplete when the last complete full sync ({@link #syncInFull}) started
    * @param pass the full sync in progress, if any
+   * @param skipped the topics the last complete full sync skipped because their checks kept failing, with
+   *     their last errors, by id
    */
-  public record FullSyncState(Optional<Instant> lastComplete, Optional<Pass> pass) {
+  public record FullSyncState(Optional<Instant> lastComplete, Optional<Pass> pass, Map<String, String> skipped) {
     /** Nothing recorded: a full sync is due. */
     public static final FullSyncState NONE = new FullSyncState(Optional.empty(), Optional.empty());
+
+    public FullSyncState {
+      Objects.requireNonNull(lastComplete, "lastComplete");
+      Objects.requireNonNull(pass, "pass");
+      skipped = byId(Objects.requireNonNull(skipped, "skipped"));
+    }
+
+    /** A state whose last complete full sync, if any, skipped no topic. */
+    public FullSyncState(Optional<Instant> lastComplete, Optional<Pass> pass) {
+      this(lastComplete, pass, Map.of());
+    }
   }
 
   /** The commit-data key holding when this site's last complete full sync started. */
@@ -336,6 +550,11 @@ public final class DiscourseSync {
   /** The commit-data key holding this site's full sync in progress. */
   public String fullSyncPassKey() {
     return "discourse.full_sync.pass " + config.baseUrl();
+  }
+
+  /** The commit-data key holding the topics this site's last complete full sync skipped, with their errors. */
+  public String fullSyncSkippedKey() {
+    return "discourse.full_sync.skipped " + config.baseUrl();
   }
 
   /**
@@ -358,7 +577,8 @@ public final class DiscourseSync {
     } catch (DateTimeParseException e) {
       last = Optional.empty();
     }
-    return new FullSyncState(last, Pass.decode(userData.get(fullSyncPassKey())));
+    return new FullSyncState(last, Pass.decode(userData.get(fullSyncPassKey())),
+        last.isPresent() ? Pass.decodeSkipped(userData.get(fullSyncSkippedKey())) : Map.of());
   }
 
   /**
@@ -379,6 +599,13 @@ public final class DiscourseSync {
     int byValue = numberA ? Long.compare(Long.parseLong(a), Long.parseLong(b)) : 0;
     return byValue != 0 ? byValue : a.compareTo(b);
   };
+
+  /** An unmodifiable copy of {@code byTopic} in the order of its topic ids. */
+  static <V> Map<String, V> byId(Map<String, V> byTopic) {
+    Map<String, V> sorted = new TreeMap<>(ID_ORDER);
+    sorted.putAll(byTopic);
+    return Collections.unmodifiableMap(sorted);
+  }
 
   private static boolean isNumber(String id) {
     return !id.isEmpty() && id.length() <= 18 && id.chars().allMatch(c -> c >= '0' && c <= '9');
@@ -518,7 +745,8 @@ public final class DiscourseSync {
       }
       w.commit(data);
       return new SyncReport(l.pages(), f.docs().size(), deleted, checked, l.complete(),
-          new IndexReport(added, updated, unchanged, deleted, System.nanoTime() - t0), mark);
+          new IndexReport(added, updated, unchanged, deleted, System.nanoTime() - t0), mark,
+          Optional.ofNullable(extra.get(fullSyncKey())).map(Instant::parse));
     }
   }
 
@@ -577,6 +805,16 @@ public final class DiscourseSync {
     }
   }
 
+  /**
+   * A failure that says nothing of the topic asked for: the site is rate limiting, refuses the key, or cannot
+   * be reached at all. A full sync's check that fails so never counts against its topic.
+   */
+  private static final class SiteDown extends KbException {
+    SiteDown(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
   private void checkStatus(String url, HttpResponse<String> r) {
     int s = r.statusCode();
     if (s == 200) {
@@ -589,7 +827,8 @@ public final class DiscourseSync {
       case 429 -> "the forum is rate limiting; retry later";
       default -> s >= 500 ? "the forum has a server error; retry later" : "unexpected status";
     };
-    throw new KbException("GET " + url + " returned HTTP " + s + ": " + hint + ". The index was left unchanged.");
+    String message = "GET " + url + " returned HTTP " + s + ": " + hint + ". The index was left unchanged.";
+    throw s == 429 || s == 401 ? new SiteDown(message, null) : new KbException(message);
   }
 
   private HttpResponse<String> get(String url) {
@@ -600,11 +839,15 @@ public final class DiscourseSync {
     config.apiKey().ifPresent(k -> b.header("Api-Key", k).header("Api-Username", config.apiUsername()));
     try {
       return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    } catch (HttpConnectTimeoutException e) {
+      throw new SiteDown("GET " + url + " timed out after " + config.timeout().toMillis()
+          + " ms; the forum is too slow or unreachable. The index was left unchanged.", e);
     } catch (HttpTimeoutException e) {
+      // the site took the request: a topic too slow to serve may be that topic's problem alone
       throw new KbException("GET " + url + " timed out after " + config.timeout().toMillis()
           + " ms; the forum is too slow or unreachable. The index was left unchanged.", e);
     } catch (IOException e) {
-      throw new KbException("GET " + url + " failed (" + e.getClass().getSimpleName() + ": " + e.getMessage()
+      throw new SiteDown("GET " + url + " failed (" + e.getClass().getSimpleName() + ": " + e.getMessage()
           + "); check the forum URL and the network. The index was left unchanged.", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -43,11 +43,13 @@ import org.supportbot.kb.ingest.IngestException;
  * made private would stay in the index. Each forum is therefore also synced in full
  * ({@link DiscourseSync#syncInFull}): a full sync starts in the first round at least {@code fullEvery}
  * after the start of the forum's last complete one (at once when none is recorded), reads the listing,
- * and checks the indexed topics the listing did not show one by one, at most {@code checksPerRound} a
- * round, going on in the following rounds until none is left; then it is complete. Its progress and the
- * start of the last complete one are kept in the index, so a restart neither repeats a full sync that is
- * not due nor loses one in progress. A full sync that fails keeps the index as it was, is followed by an
- * incremental sync in the same round and is retried in the next round.
+ * and checks the indexed topics the listing did not show one by one, {@code checksPerRound} a round or
+ * more if that would not finish them before the next full sync is due ({@link FullSyncPace}), going on in
+ * the following rounds until none is left (a topic whose check keeps failing while the site serves others
+ * is skipped after {@link DiscourseSync#SKIP_AFTER} rounds, kept as it was, and reported); then it is
+ * complete. Its progress and the start of the last complete one are kept in the index, so a restart neither
+ * repeats a full sync that is not due nor loses one in progress. A full sync that fails keeps the index as it
+ * was, is followed by an incremental sync in the same round and is retried in the next round.
  */
 public final class LiveSources implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LiveSources.class);
@@ -60,6 +62,8 @@ public final class LiveSources implements AutoCloseable {
    * rates Discourse allows by default (60 a minute for an API key, 50 in 10 seconds per address).
    */
   public static final int CHECKS_PER_ROUND = 50;
+  /** How often a round runs unless the constructor or {@link #start} says otherwise. */
+  public static final Duration EVERY = Duration.ofMinutes(15);
 
   private final Path kbDir;
   private final Optional<Path> articles;
@@ -68,6 +72,8 @@ public final class LiveSources implements AutoCloseable {
   private final Clock clock;
   private final Duration fullEvery;
   private final int checksPerRound;
+  /** How often a round runs: what a full sync's pace is reckoned with. */
+  private volatile Duration every;
   private final Instant startedAt;
   private final Map<String, SourceStatus> status = new LinkedHashMap<>();
   /** Each source's problem as last written to the log (a round's error, or its full sync's). */
@@ -117,9 +123,11 @@ public final class LiveSources implements AutoCloseable {
    * @param inProgress when the full sync in progress started, if one is
    * @param note how far the full sync in progress has got; empty when none is in progress
    * @param lastError the last full-sync round's error, empty once one ends without an error
+   * @param skipped the topics the last complete full sync skipped because their checks kept failing (kept in
+   *     the index as they were, checked again by the next full sync), with their last errors, by id
    */
   public record FullSyncStatus(Optional<Instant> lastSuccess, Optional<Instant> inProgress, Optional<String> note,
-      Optional<String> lastError) {
+      Optional<String> lastError, Map<String, String> skipped) {
     static final FullSyncStatus NEVER = new FullSyncStatus(Optional.empty(), Optional.empty(), Optional.empty(),
         Optional.empty());
 
@@ -128,6 +136,14 @@ public final class LiveSources implements AutoCloseable {
       Objects.requireNonNull(inProgress, "inProgress");
       Objects.requireNonNull(note, "note");
       Objects.requireNonNull(lastError, "lastError");
+      skipped = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(skipped,
+          "skipped")));
+    }
+
+    /** A status whose last complete full sync, if any, skipped no topic. */
+    public FullSyncStatus(Optional<Instant> lastSuccess, Optional<Instant> inProgress, Optional<String> note,
+        Optional<String> lastError) {
+      this(lastSuccess, inProgress, note, lastError, Map.of());
     }
   }
 
@@ -197,10 +213,30 @@ public final class LiveSources implements AutoCloseable {
    * @param forums the forums to sync
    * @param fullEvery a forum's full sync starts in the first round at least this long after the start of its
    *     last complete one (as recorded in the index; at once when none is)
-   * @param checksPerRound topics a full sync checks one by one at most per round
+   * @param checksPerRound topics a full sync checks one by one per round at least
    */
   public LiveSources(Path kbDir, Optional<Path> articles, List<DiscourseSync> forums, LuceneKnowledgeBase kb,
       Clock clock, Duration fullEvery, int checksPerRound) {
+    this(kbDir, articles, forums, kb, clock, fullEvery, checksPerRound, EVERY);
+  }
+
+  /**
+   * @param kbDir the knowledge-base folder {@code kb} was opened on
+   * @param articles the folder of Markdown articles to keep indexed, if any
+   * @param forums the forums to sync
+   * @param fullEvery a forum's full sync starts in the first round at least this long after the start of its
+   *     last complete one (as recorded in the index; at once when none is)
+   * @param checksPerRound topics a full sync checks one by one per round at least; more when that would not
+   *     finish them before the next full sync is due ({@link FullSyncPace})
+   * @param every how often rounds run (as {@link #start} runs them), which the pace of full syncs is reckoned
+   *     with
+   */
+  public LiveSources(Path kbDir, Optional<Path> articles, List<DiscourseSync> forums, LuceneKnowledgeBase kb,
+      Clock clock, Duration fullEvery, int checksPerRound, Duration every) {
+    if (!Objects.requireNonNull(every, "every").isPositive()) {
+      throw new IllegalArgumentException("the sync interval must be positive, got " + every);
+    }
+    this.every = every;
     if (!Objects.requireNonNull(fullEvery, "fullEvery").isPositive()) {
       throw new IllegalArgumentException("the full-sync interval must be positive, got " + fullEvery);
     }
@@ -222,7 +258,10 @@ public final class LiveSources implements AutoCloseable {
     }
   }
 
-  /** Runs a round now and then one every {@code every} after the previous one ends, on a thread of its own. */
+  /**
+   * Runs a round now and then one every {@code every} after the previous one ends, on a thread of its own;
+   * the pace of full syncs is reckoned with that interval from now on.
+   */
   public synchronized LiveSources start(Duration every) {
     if (!Objects.requireNonNull(every, "every").isPositive()) {
       throw new IllegalArgumentException("the sync interval must be positive, got " + every);
@@ -230,6 +269,7 @@ public final class LiveSources implements AutoCloseable {
     if (scheduler != null) {
       throw new IllegalStateException("already started");
     }
+    this.every = every;
     scheduler = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("kb-sync").daemon().factory());
     scheduler.scheduleWithFixedDelay(this::roundQuietly, 0, every.toMillis(), TimeUnit.MILLISECONDS);
     return this;
@@ -283,26 +323,31 @@ public final class LiveSources implements AutoCloseable {
       String fullOutcome = "";
       if (fullSyncDue(recorded, at)) {
         try {
-          DiscourseSync.FullRound round = f.syncInFull(kbDir, at, checksPerRound);
+          FullSyncPace pace = new FullSyncPace(checksPerRound, fullEvery, every, clock);
+          DiscourseSync.FullRound round = f.syncInFull(kbDir, pace);
           DiscourseSync.SyncReport r = round.sync();
           IndexReport ir = r.index();
           changed |= ir.added() + ir.updated() + ir.deleted() > 0;
           DiscourseSync.Pass pass = round.pass();
           full = round.done()
-              ? new FullSyncStatus(Optional.of(pass.started()), Optional.empty(), Optional.empty(), Optional.empty())
+              ? new FullSyncStatus(Optional.of(pass.started()), Optional.empty(), Optional.empty(), Optional.empty(),
+                  pass.skipped())
               : new FullSyncStatus(full.lastSuccess(), Optional.of(pass.started()),
-                  Optional.of(inProgress(pass, ", " + round.left() + " left")), round.checkError());
+                  Optional.of(inProgress(pass, round.pace(), ", " + round.left() + " left")), round.checkError(),
+                  full.skipped());
           out.put(name, r.fetched() + " topic(s) fetched: " + ir + "; full sync: " + (round.done()
               ? pass.checked() + " indexed topic(s) no longer listed were checked, " + pass.deleted()
-                  + " deleted in all"
-              : full.note().get() + round.checkError().map(e -> "; a check failed, retried next round: " + e)
+                  + " deleted in all" + skipped(pass.skipped())
+              : full.note().get() + round.checkError().map(e -> "; a check failed" + (round.counted() ? ""
+                  : ", which does not count against its topic: the site served no other topic") + ": " + e)
                   .orElse("")));
           status.put(name, new SourceStatus(Optional.of(at), Optional.empty(), Optional.of(full)));
           continue;
         } catch (RuntimeException e) {
           // whatever went wrong, the index is as it was (DiscourseSync writes only after every fetch);
           // the incremental sync below keeps the source fresh meanwhile
-          full = new FullSyncStatus(full.lastSuccess(), full.inProgress(), full.note(), Optional.of(describe(e)));
+          full = new FullSyncStatus(full.lastSuccess(), full.inProgress(), full.note(), Optional.of(describe(e)),
+              full.skipped());
           fullOutcome = "full sync failed, retried next round: " + describe(e) + "; incremental sync: ";
         }
       }
@@ -339,7 +384,8 @@ public final class LiveSources implements AutoCloseable {
   }
 
   /**
-   * Writes each source's new problem (one that differs from the last written) and each recovery:
+   * Writes each source's new problem (one that differs from the last written; topics its last full sync
+   * skipped count as one) and each recovery:
    * a failing source is said once, not every round, and its error (a site's answer, a file's
    * problem) holds no secret, the API key being sent as a header.
    */
@@ -349,6 +395,9 @@ public final class LiveSources implements AutoCloseable {
               + " tries again: " + e)
           .or(() -> s.fullSync().flatMap(FullSyncStatus::lastError).map(e -> "its full sync failed, the next"
               + " round tries again: " + e))
+          .or(() -> s.fullSync().map(FullSyncStatus::skipped).filter(skipped -> !skipped.isEmpty())
+              .map(skipped -> "its last full sync completed without the topics whose checks kept failing"
+                  + skipped(skipped)))
           .orElse(null);
       String before = problem == null ? logged.remove(name) : logged.put(name, problem);
       if (problem != null && !problem.equals(before)) {
@@ -371,15 +420,35 @@ public final class LiveSources implements AutoCloseable {
     Optional<DiscourseSync.Pass> pass = recorded.pass();
     // after a restart the note says how far the recorded full sync got, until a round says what is left
     return new FullSyncStatus(last, pass.map(DiscourseSync.Pass::started),
-        pass.map(p -> shown.note().orElseGet(() -> inProgress(p, ""))), shown.lastError());
+        pass.map(p -> shown.note().orElseGet(() -> inProgress(p, checksPerRound, ""))), shown.lastError(),
+        recorded.lastComplete().isPresent() ? recorded.skipped() : shown.skipped());
   }
 
-  private String inProgress(DiscourseSync.Pass p, String left) {
+  /** What a complete full sync says of the topics it skipped: nothing when none. */
+  private static String skipped(Map<String, String> skipped) {
+    if (skipped.isEmpty()) {
+      return "";
+    }
+    StringBuilder b = new StringBuilder("; " + skipped.size() + " skipped after " + DiscourseSync.SKIP_AFTER
+        + " failed checks in a row, kept as they were and checked again by the next full sync:");
+    skipped.forEach((id, error) -> b.append(" ").append(id).append(" (").append(error).append(")"));
+    return b.toString();
+  }
+
+  /** How far the full sync {@code p} has got, checking {@code pace} topics a round. */
+  private String inProgress(DiscourseSync.Pass p, int pace, String left) {
     return "full sync started " + p.started() + " in progress: " + (p.listingComplete()
         ? "the indexed topics the listing did not show"
         : "the listing goes on past " + p.pages() + " page(s), the page limit, so the indexed topics it did not"
-            + " show") + " are checked one by one, " + checksPerRound + " a round; " + p.checked() + " checked ("
-        + p.deleted() + " deleted)" + left;
+            + " show") + " are checked one by one, " + pace + " a round" + (pace > checksPerRound
+        ? " (more than " + checksPerRound + " to be done before the next full sync is due at "
+            + p.started().plus(fullEvery) + ")" : "") + "; " + p.checked() + " checked (" + p.deleted() + " deleted)"
+        + (p.failing().isEmpty() ? "" : ", " + p.failing().size() + " failing (" + p.failing().entrySet().stream()
+            .map(e -> e.getKey() + ": " + e.getValue().count() + " of " + DiscourseSync.SKIP_AFTER
+                + " failed checks counted").collect(java.util.stream.Collectors.joining(", ")) + ")")
+        + (p.skipped().isEmpty() ? "" : ", " + p.skipped().size() + " skipped (" + String.join(", ",
+            p.skipped().keySet()) + ")")
+        + left;
   }
 
   private static String describe(RuntimeException e) {

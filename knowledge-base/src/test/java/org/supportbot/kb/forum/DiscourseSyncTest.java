@@ -11,9 +11,13 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -44,6 +48,9 @@ class DiscourseSyncTest {
    * test ends (released in {@code @AfterEach}), so the one sync that must time out always does.
    */
   private static final Duration ANSWERED = Duration.ofSeconds(60);
+  private static final Instant T0 = Instant.parse("2026-12-04T06:00:00Z");
+
+  private final Clock clock = Clock.fixed(T0, ZoneOffset.UTC);
 
   @TempDir Path kb;
   private HttpServer server;
@@ -99,7 +106,7 @@ class DiscourseSyncTest {
 
   private DiscourseSync sync(Duration timeout) {
     return new DiscourseSync(DiscourseSync.Config.fromEnvironment(
-        base(), Map.of(DiscourseSync.ENV_API_KEY, KEY, DiscourseSync.ENV_API_USERNAME, "bot"), timeout));
+        base(), Map.of(DiscourseSync.ENV_API_KEY, KEY, DiscourseSync.ENV_API_USERNAME, "bot"), timeout), clock);
   }
 
   private static String topicEntry(int id, String bumped) {
@@ -158,7 +165,7 @@ class DiscourseSyncTest {
     recordedSite();
     DiscourseSync.Config cfg = DiscourseSync.Config.fromEnvironment(
         base(), Map.of(DiscourseSync.ENV_API_KEY, KEY, DiscourseSync.ENV_API_USERNAME, "bot"), ANSWERED);
-    new DiscourseSync(cfg).sync(kb);
+    new DiscourseSync(cfg, clock).sync(kb);
     assertThat(keysSeen).hasSize(7).allMatch((KEY + "/bot")::equals);
     assertThat(cfg.toString()).doesNotContain(KEY).contains("apiKey=(set)");
   }
@@ -240,13 +247,77 @@ class DiscourseSyncTest {
   }
 
   @Test
+  void aCompleteFullSyncIsRecordedAsRunRecordsItsOwnAndEndsOneInProgress() throws IOException {
+    recordedSite();
+    DiscourseSync s = sync(ANSWERED);
+    s.sync(kb);
+    assertThat(s.fullSyncState(kb)).as("an incremental sync records none").isEqualTo(DiscourseSync.FullSyncState.NONE);
+    // a full sync of run's under way: its first round read the listing, no check yet
+    replies.put("/latest.json?page=0", new Reply(200, latest(null, topicEntry(1005, "2026-03-29T08:20:00Z")), false));
+    replies.remove("/latest.json?page=1");
+    replies.remove("/t/1003.json");
+    DiscourseSync run = new DiscourseSync(DiscourseSync.Config.fromEnvironment(base(), Map.of(), ANSWERED),
+        Clock.fixed(T0.minusSeconds(600), ZoneOffset.UTC));
+    assertThat(run.syncInFull(kb, 1).done()).isFalse();
+    assertThat(s.fullSyncState(kb).pass()).isPresent();
+
+    DiscourseSync.SyncReport r = s.sync(kb, true);
+
+    assertThat(r.fullSync()).contains(T0);
+    assertThat(s.fullSyncState(kb)).isEqualTo(new DiscourseSync.FullSyncState(Optional.of(T0), Optional.empty()));
+    try (KbIndexWriter w = KbIndexWriter.open(KbIndexing.luceneDir(kb))) {
+      assertThat(w.userData()).containsEntry("discourse.full_sync " + base(), "2026-12-04T06:00:00Z")
+          .containsEntry("discourse.full_sync.pass " + base(), "");
+    }
+    assertThat(indexedIds()).doesNotContain("1003");
+  }
+
+  @Test
+  void aRoundOfAFullSyncStopsAfterTwoFailedChecksInARowAndCountsThemOnlyIfAProbeOfAnotherTopicIsServed()
+      throws IOException {
+    recordedSite();
+    DiscourseSync s = sync(ANSWERED);
+    s.sync(kb);
+    replies.put("/latest.json?page=0", new Reply(200, latest(null), false)); // nothing listed any more
+    replies.remove("/latest.json?page=1");
+    for (int id = 1001; id <= 1005; id++) {
+      replies.put("/t/" + id + ".json", new Reply(500, "<html>oops</html>", false));
+    }
+    requested.clear();
+
+    DiscourseSync.FullRound down = s.syncInFull(kb, 50);
+
+    assertThat(requested).as("two checks, then one probe").containsExactly("/latest.json?page=0", "/t/1001.json",
+        "/t/1002.json", "/t/1003.json");
+    assertThat(down.counted()).isFalse();
+    assertThat(down.left()).isEqualTo(5);
+    String e1001 = "GET " + base() + "/t/1001.json returned HTTP 500: the forum has a server error; retry later."
+        + " That topic was left as it was.";
+    String e1002 = e1001.replace("1001", "1002");
+    assertThat(down.pass().failing()).isEqualTo(Map.of("1001", new DiscourseSync.Failure(0, e1001),
+        "1002", new DiscourseSync.Failure(0, e1002)));
+
+    // 1003 is served again: the probe shows the site up, so both failures count
+    serveTopic(1003);
+    requested.clear();
+    DiscourseSync.FullRound up = s.syncInFull(kb, 50);
+
+    assertThat(requested).containsExactly("/latest.json?page=0", "/t/1001.json", "/t/1002.json", "/t/1003.json");
+    assertThat(up.counted()).isTrue();
+    assertThat(up.pass().failing()).isEqualTo(Map.of("1001", new DiscourseSync.Failure(1, e1001),
+        "1002", new DiscourseSync.Failure(1, e1002)));
+    assertThat(up.pass().after()).as("the probe's answer is not written").isEqualTo("1002");
+    assertThat(indexedIds()).hasSize(5);
+  }
+
+  @Test
   void fullSyncCutShortByThePageLimitChecksAndDeletesNothing() throws IOException {
     recordedSite();
     sync(ANSWERED).sync(kb);
     replies.remove("/t/1003.json"); // deleted, but listed on page 1, which the limit leaves unread
     requested.clear();
     DiscourseSync onePage = new DiscourseSync(DiscourseSync.Config.fromEnvironment(
-        base(), Map.of(DiscourseSync.ENV_API_KEY, KEY), ANSWERED, 1));
+        base(), Map.of(DiscourseSync.ENV_API_KEY, KEY), ANSWERED, 1), clock);
 
     DiscourseSync.SyncReport r = onePage.sync(kb, true);
 
@@ -255,6 +326,9 @@ class DiscourseSyncTest {
     assertThat(r.deleted()).isZero();
     assertThat(requested).containsExactly("/latest.json?page=0");
     assertThat(indexedIds()).hasSize(5);
+    assertThat(r.fullSync()).isEmpty();
+    assertThat(onePage.fullSyncState(kb)).as("not complete: nothing recorded").isEqualTo(
+        DiscourseSync.FullSyncState.NONE);
   }
 
   @Test

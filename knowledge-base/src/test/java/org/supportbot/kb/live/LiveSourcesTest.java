@@ -125,7 +125,7 @@ class LiveSourcesTest {
   }
 
   private DiscourseSync forum() {
-    return new DiscourseSync(DiscourseSync.Config.fromEnvironment(base(), Map.of(), Duration.ofSeconds(60)));
+    return new DiscourseSync(DiscourseSync.Config.fromEnvironment(base(), Map.of(), Duration.ofSeconds(60)), clock);
   }
 
   /** The site lists topic 1001 (bumped at {@code bumped}) and serves it. */
@@ -273,7 +273,7 @@ class LiveSourcesTest {
   @Test
   void aForumPastThePageLimitIsReconciledAFewChecksARoundAndARestartResumesWhereItStopped() {
     DiscourseSync onePage = new DiscourseSync(DiscourseSync.Config.fromEnvironment(base(), Map.of(),
-        Duration.ofSeconds(60), 1));
+        Duration.ofSeconds(60), 1), clock);
     String[] all = new String[7];
     for (int i = 1; i <= 7; i++) {
       serveTopic(2000 + i, WORDS[i]);
@@ -336,6 +336,56 @@ class LiveSourcesTest {
     assertThat(checkedTopics()).isEmpty();
   }
 
+  /** Topics {@code from} to {@code to} served by the site and indexed by a first round, a full one; then none is listed. */
+  private void topicsIndexedThenUnlisted(int from, int to, Duration fullEvery, int checksPerRound) {
+    String[] all = new String[to - from + 1];
+    for (int id = from; id <= to; id++) {
+      serveTopic(id, "word" + id);
+      all[to - id] = topic(id, "2026-12-03T08:00:00Z");
+    }
+    listing(0, false, all);
+    live = new LiveSources(kbDir, Optional.empty(), List.of(forum()), kb, clock, fullEvery, checksPerRound,
+        Duration.ofMinutes(15));
+    assertThat(live.syncNow().get(base())).startsWith((to - from + 1) + " topic(s) fetched: " + (to - from + 1)
+        + " added").endsWith("; full sync: 0 indexed topic(s) no longer listed were checked, 0 deleted in all");
+    listing(0, false);
+  }
+
+  @Test
+  void aFullSyncChecksMoreThanItsFloorARoundWhenThatIsWhatFinishesItBeforeTheNextIsDue() {
+    // 20 topics outside the listing, a full sync every hour, rounds every 15 minutes, at least 2 checks a round
+    topicsIndexedThenUnlisted(3001, 3020, Duration.ofHours(1), 2);
+    clock.advance(Duration.ofHours(1));
+    Instant start = T0.plus(Duration.ofHours(1));
+    String inProgress = "full sync started " + start + " in progress: the indexed topics the listing did not show"
+        + " are checked one by one, ";
+    String raised = " a round (more than 2 to be done before the next full sync is due at " + start.plus(
+        Duration.ofHours(1)) + "); ";
+    requested.clear();
+
+    // 60 minutes to go, 4 rounds: 20 / 4
+    assertThat(live.syncNow().get(base())).endsWith("; full sync: " + inProgress + "5" + raised
+        + "5 checked (0 deleted), 15 left");
+    assertThat(checkedTopics()).hasSize(5).first().isEqualTo("/t/3001.json");
+    assertThat(live.status().sources().get(base()).fullSync().flatMap(LiveSources.FullSyncStatus::note))
+        .contains(inProgress + "5" + raised + "5 checked (0 deleted), 15 left");
+
+    // a round late: 25 minutes to go, 2 rounds: 15 / 2 rounded up
+    clock.advance(Duration.ofMinutes(35));
+    requested.clear();
+    assertThat(live.syncNow().get(base())).endsWith("; full sync: " + inProgress + "8" + raised
+        + "13 checked (0 deleted), 7 left");
+    assertThat(checkedTopics()).hasSize(8).first().isEqualTo("/t/3006.json");
+
+    // one second to go, this round is the last: all 7
+    clock.advance(Duration.ofMinutes(24).plusSeconds(59));
+    requested.clear();
+    assertThat(live.syncNow().get(base())).endsWith("; full sync: 20 indexed topic(s) no longer listed were"
+        + " checked, 0 deleted in all");
+    assertThat(checkedTopics()).hasSize(7).first().isEqualTo("/t/3014.json");
+    assertThat(live.status().sources().get(base()).fullSync()).contains(fullSync(start, null, null, null));
+  }
+
   @Test
   void aRestartSyncsInFullOnlyWhenTheRecordedFullSyncIsDueOrCannotBeRead() throws IOException {
     twoTopicsIndexed(forum());
@@ -390,9 +440,11 @@ class LiveSourcesTest {
     String error = "GET " + base() + "/t/1002.json returned HTTP 500: the forum has a server error; retry later."
         + " That topic was left as it was.";
     String note = "full sync started " + day + " in progress: the indexed topics the listing did not show are"
-        + " checked one by one, 50 a round; 0 checked (0 deleted), 1 left";
-    assertThat(round).startsWith("1 topic(s) fetched: 1 added, 0 updated, 0 unchanged, 0 deleted")
-        .endsWith("; full sync: " + note + "; a check failed, retried next round: " + error);
+        + " checked one by one, 50 a round; 0 checked (0 deleted), 1 failing (1002: 1 of 3 failed checks counted),"
+        + " 1 left";
+    assertThat(round).as("counted: the site served 1003 in the same round")
+        .startsWith("1 topic(s) fetched: 1 added, 0 updated, 0 unchanged, 0 deleted")
+        .endsWith("; full sync: " + note + "; a check failed: " + error);
     assertThat(suggested(SSO)).as("the failing topic as it was").first().isEqualTo("1002");
     assertThat(suggested("how do I move Beacon to a new server")).as("the rest written").first().isEqualTo("1003");
     assertThat(live.status().sources().get(base())).isEqualTo(new LiveSources.SourceStatus(Optional.of(day),
@@ -410,6 +462,110 @@ class LiveSourcesTest {
     assertThat(live.status().sources().get(base())).as("complete as of the full sync's start").isEqualTo(
         new LiveSources.SourceStatus(Optional.of(retried), Optional.empty(), Optional.of(fullSync(day, null, null,
             null))));
+  }
+
+  /** A day after {@link #twoTopicsIndexed}: the site lists only 1001, not bumped; returns the clock's time. */
+  private Instant aDayLaterWithOnly1001Listed() {
+    listing(0, false, topic(1001, "2026-12-03T08:00:00Z"));
+    clock.advance(Duration.ofHours(24));
+    return T0.plus(Duration.ofHours(24));
+  }
+
+  @Test
+  void aTopicWhoseCheckKeepsFailingWhileTheSiteServesOthersIsSkippedAfterThreeRoundsEvenAcrossARestart()
+      throws IOException {
+    twoTopicsIndexed(forum());
+    failPath.put("/t/1002.json", 500); // that topic's page alone fails
+    Instant day = aDayLaterWithOnly1001Listed();
+    String error = "GET " + base() + "/t/1002.json returned HTTP 500: the forum has a server error; retry later."
+        + " That topic was left as it was.";
+    String note = "full sync started " + day + " in progress: the indexed topics the listing did not show are"
+        + " checked one by one, 50 a round; 0 checked (0 deleted), 1 failing (1002: ";
+    requested.clear();
+
+    assertThat(live.syncNow().get(base())).endsWith(note + "1 of 3 failed checks counted), 1 left; a check"
+        + " failed: " + error);
+    assertThat(checkedTopics()).as("no other check succeeded: one other topic asked for as a probe")
+        .containsExactly("/t/1002.json", "/t/1001.json");
+
+    // a restart: the count is in the index
+    live.close();
+    Lines log = new Lines();
+    live = new LiveSources(kbDir, Optional.empty(), List.of(forum()), kb, clock, Duration.ofHours(24)).logTo(log);
+    assertThat(live.status().sources().get(base()).fullSync().flatMap(LiveSources.FullSyncStatus::note))
+        .contains(note + "1 of 3 failed checks counted)");
+    clock.advance(Duration.ofMinutes(15));
+    assertThat(live.syncNow().get(base())).endsWith(note + "2 of 3 failed checks counted), 1 left; a check"
+        + " failed: " + error);
+    assertThat(live.status().sources().get(base()).fullSync().orElseThrow().lastSuccess()).contains(T0);
+
+    clock.advance(Duration.ofMinutes(15));
+    assertThat(live.syncNow().get(base())).endsWith("; full sync: 0 indexed topic(s) no longer listed were checked,"
+        + " 0 deleted in all; 1 skipped after 3 failed checks in a row, kept as they were and checked again by the"
+        + " next full sync: 1002 (" + error + ")");
+    assertThat(suggested(SSO)).as("skipped, not deleted").first().isEqualTo("1002");
+    assertThat(log.lines).containsExactly("WARN knowledge base source " + base() + ": its full sync failed, the next"
+        + " round tries again: " + error, "WARN knowledge base source " + base() + ": its last full sync completed"
+        + " without the topics whose checks kept failing; 1 skipped after 3 failed checks in a row, kept as they"
+        + " were and checked again by the next full sync: 1002 (" + error + ")");
+    Instant done = day.plus(Duration.ofMinutes(30));
+    assertThat(live.status().sources().get(base())).as("complete, as of its start").isEqualTo(
+        new LiveSources.SourceStatus(Optional.of(done), Optional.empty(), Optional.of(new LiveSources.FullSyncStatus(
+            Optional.of(day), Optional.empty(), Optional.empty(), Optional.empty(), Map.of("1002", error)))));
+    live.close();
+    live = new LiveSources(kbDir, Optional.empty(), List.of(forum()), kb, clock, Duration.ofHours(24));
+    assertThat(live.status().sources().get(base()).fullSync().orElseThrow().skipped()).as("recorded in the index")
+        .isEqualTo(Map.of("1002", error));
+
+    // the next full sync checks it again: the site now answers that it is gone
+    failPath.clear();
+    replies.remove("/t/1002.json");
+    clock.advance(Duration.ofHours(23).plusMinutes(30));
+    requested.clear();
+    assertThat(live.syncNow().get(base())).endsWith("; full sync: 1 indexed topic(s) no longer listed were checked,"
+        + " 1 deleted in all");
+    assertThat(checkedTopics()).containsExactly("/t/1002.json");
+    assertThat(suggested(SSO)).doesNotContain("1002");
+    assertThat(live.status().sources().get(base()).fullSync()).contains(fullSync(day.plus(Duration.ofHours(24)),
+        null, null, null));
+  }
+
+  @Test
+  void aCheckThatFailsWhileTheSiteServesNoOtherTopicOrRateLimitsCountsAgainstNoTopic() throws IOException {
+    twoTopicsIndexed(forum());
+    failPath.put("/t/1002.json", 500);
+    failPath.put("/t/1001.json", 502); // every topic page fails, though the listing is read
+    Instant day = aDayLaterWithOnly1001Listed();
+    String error = "GET " + base() + "/t/1002.json returned HTTP 500: the forum has a server error; retry later."
+        + " That topic was left as it was.";
+    String note = "full sync started " + day + " in progress: the indexed topics the listing did not show are"
+        + " checked one by one, 50 a round; 0 checked (0 deleted), 1 failing (1002: 0 of 3 failed checks counted),"
+        + " 1 left";
+    for (int round = 0; round < 4; round++) {
+      assertThat(live.syncNow().get(base())).as("round %d", round).endsWith("; full sync: " + note + "; a check"
+          + " failed, which does not count against its topic: the site served no other topic: " + error);
+      clock.advance(Duration.ofMinutes(15));
+    }
+    assertThat(live.status().sources().get(base()).fullSync()).contains(fullSync(T0, day, note, error));
+
+    // rate limited on that topic while the others are served: the site's limit, not the topic's fault
+    failPath.put("/t/1001.json", 0);
+    failPath.put("/t/1002.json", 429);
+    String limited = "GET " + base() + "/t/1002.json returned HTTP 429: the forum is rate limiting; retry later."
+        + " That topic was left as it was.";
+    requested.clear();
+    for (int round = 0; round < 4; round++) {
+      assertThat(live.syncNow().get(base())).as("round %d", round).endsWith("; full sync: " + note + "; a check"
+          + " failed: " + limited);
+      clock.advance(Duration.ofMinutes(15));
+    }
+    assertThat(checkedTopics()).as("the round stops at once: no probe").containsOnly("/t/1002.json");
+    assertThat(suggested(SSO)).first().isEqualTo("1002");
+
+    failPath.clear();
+    replies.remove("/t/1002.json");
+    assertThat(live.syncNow().get(base())).endsWith("; full sync: 1 indexed topic(s) no longer listed were checked,"
+        + " 1 deleted in all");
   }
 
   @Test
