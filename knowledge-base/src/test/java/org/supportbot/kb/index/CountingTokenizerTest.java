@@ -117,6 +117,19 @@ class CountingTokenizerTest {
     String cut = "x".repeat(KbIndexWriter.SNIPPET_SOURCE_CHARS - 1) + "😀 after";
     assertThat(KbIndexWriter.snippetText(cut, "", "").utf8ToString()).isEqualTo("x".repeat(KbIndexWriter.SNIPPET_SOURCE_CHARS - 1));
     assertThat(KbIndexWriter.snippetText("", " ", "").length).isZero();
+    // several texts past the limit: cut inside the second, never inside its surrogate pair
+    int n = KbIndexWriter.SNIPPET_SOURCE_CHARS;
+    String first = "q".repeat(5_000);
+    assertThat(KbIndexWriter.snippetText(first, "a".repeat(5_000), "body").utf8ToString())
+        .isEqualTo(first + "\n" + "a".repeat(n - 5_001));
+    String pairAtCut = "a".repeat(n - 5_002) + "😀" + "tail";
+    assertThat(KbIndexWriter.snippetText(first, pairAtCut, "").utf8ToString())
+        .isEqualTo(first + "\n" + "a".repeat(n - 5_002));
+    // the limit reached by the new line itself: the next text adds nothing after it
+    assertThat(KbIndexWriter.snippetText("x".repeat(n - 1), "more", "").utf8ToString())
+        .isEqualTo("x".repeat(n - 1) + "\n");
+    // a lone surrogate (broken text) is encoded as '?', the JDK's replacement
+    assertThat(KbIndexWriter.snippetText("a\uD800b", "", "").utf8ToString()).isEqualTo("a?b");
   }
 
   @Test
