@@ -27,8 +27,11 @@ class StartupTrainingTest {
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(err, true));
     java.nio.file.Path nativeDir = dir.resolve("native");
-    assertThat(cli.execute("--native-dir", nativeDir.toString())).as("exit code; stderr: %s", err).isZero();
+    assertThat(cli.execute("--native-dir", nativeDir.toString(), "--index-articles", "400"))
+        .as("exit code; stderr: %s", err).isZero();
     assertThat(err.toString()).isEmpty();
+    // then it indexed the generated articles, as kb index --rebuild does
+    assertThat(out.toString()).contains("indexed 400 generated articles");
     // the SQLite library it unpacked is the one sqlite-jdbc has for this machine, whole
     java.nio.file.Path lib = nativeDir.resolve(System.mapLibraryName("sqlitejdbc"));
     try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.list(nativeDir)) {
@@ -38,5 +41,14 @@ class StartupTrainingTest {
         + org.sqlite.util.OSInfo.getNativeLibFolderPathForCurrentOS() + "/" + lib.getFileName())) {
       assertThat(java.nio.file.Files.readAllBytes(lib)).isEqualTo(in.readAllBytes());
     }
+  }
+
+  @Test
+  void aNegativeArticleCountIsRefusedWithWhatToGive() {
+    StringWriter err = new StringWriter();
+    CommandLine cli = new CommandLine(new StartupTraining());
+    cli.setErr(new PrintWriter(err, true));
+    assertThat(cli.execute("--index-articles", "-1")).isEqualTo(2);
+    assertThat(err.toString()).contains("--index-articles must be 0 or more, got -1");
   }
 }

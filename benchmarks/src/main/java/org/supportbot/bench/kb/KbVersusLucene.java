@@ -47,7 +47,10 @@ import org.supportbot.kb.search.SearchSettings;
  *       code, links: {@link KbCorpusWriter#write(Path, int, int)}) and goes through the parser.
  *   <li>{@code cold}: the same two builds from files, each in a JVM of its own started for it, as
  *       the command runs: class loading and the JIT's compilations are counted (the child reports
- *       its process CPU; wall time includes the JVM's start).
+ *       its process CPU; wall time includes the JVM's start). With {@code aot=N} each side first
+ *       trains a JDK 25 AOT cache (classes and method profiles) with a build of its own over N files,
+ *       and its counted builds start from it, as {@code kb index} does once the launcher has trained
+ *       its cache.
  * </ul>
  *
  * <pre>
@@ -55,6 +58,7 @@ import org.supportbot.kb.search.SearchSettings;
  * java -cp benchmarks/target/benchmarks.jar org.supportbot.bench.kb.KbVersusLucene index docs=100000 rounds=3
  * java -cp benchmarks/target/benchmarks.jar org.supportbot.bench.kb.KbVersusLucene files docs=100000 rounds=2
  * java -cp benchmarks/target/benchmarks.jar org.supportbot.bench.kb.KbVersusLucene cold docs=100000 rounds=4
+ * java -cp benchmarks/target/benchmarks.jar org.supportbot.bench.kb.KbVersusLucene cold docs=100000 rounds=4 aot=20000
  * </pre>
  *
  * Run it from the repository folder, so that {@link KbCorpus} finds the kb-eval vocabulary.
@@ -75,7 +79,7 @@ public final class KbVersusLucene {
     List<String> parts = List.of("index", "search", "files", "cold");
     if (args.length == 0 || !parts.contains(args[0])) {
       System.err.println("usage: KbVersusLucene index|search|files|cold [docs=N[,N...]] [rounds=N] [warmbuilds=N]"
-          + " [warmup=N] [queries=N] [markup=N]");
+          + " [warmup=N] [queries=N] [markup=N] [aot=N]");
       System.exit(2);
     }
     KbCorpus corpus = KbCorpus.load();
@@ -88,7 +92,7 @@ public final class KbVersusLucene {
         case "search" -> search(corpus, corpus.documents(42, docs), intArg(args, "warmup", 3_000),
             intArg(args, "queries", 5_000));
         case "files" -> files(docs, rounds, intArg(args, "warmbuilds", 2), intArg(args, "markup", 0));
-        default -> cold(docs, rounds, intArg(args, "markup", 0));
+        default -> cold(docs, rounds, intArg(args, "markup", 0), intArg(args, "aot", 0));
       }
     }
   }
@@ -199,29 +203,47 @@ public final class KbVersusLucene {
    * Each build from files in a JVM of its own, as {@code kb index --rebuild} runs: the JIT's and the
    * class loading's cost is counted, as a command pays it. The child reports its own process CPU.
    */
-  private static void cold(int docs, int rounds, int markupEvery) throws IOException {
+  private static void cold(int docs, int rounds, int markupEvery, int aotTraining) throws IOException {
     Path files = Files.createTempDirectory("kb-vs-lucene-files");
+    Path caches = Files.createTempDirectory("kb-vs-lucene-aot");
     try {
       KbCorpusWriter.write(files, docs, markupEvery);
       String what = "cold build in its own JVM, " + docs + " Markdown files" + marked(markupEvery);
+      Map<String, List<String>> jvm = new java.util.HashMap<>(Map.of("ours", List.of(), "plain", List.of()));
+      if (aotTraining > 0) {
+        // each side gets a JDK 25 AOT cache (classes and method profiles) from a training build of its own (over
+        // the first files of the corpus), as the launcher trains one for kb index; the counted builds start from it
+        Path training = caches.resolve("training-files");
+        KbCorpusWriter.write(training, aotTraining, markupEvery);
+        for (String who : List.of("ours", "plain")) {
+          Path cache = caches.resolve(who + ".aot");
+          inChild(who, training, List.of("-XX:AOTCacheOutput=" + cache, "-Xlog:aot*=off", "-Xlog:cds*=off"));
+          jvm.put(who, List.of("-XX:AOTCache=" + cache, "-Xlog:aot*=off", "-Xlog:cds*=off"));
+        }
+        what += ", each side with an AOT cache trained on its own build of the first " + aotTraining + " of them";
+      }
       List<Cost> o = new ArrayList<>();
       List<Cost> p = new ArrayList<>();
       for (int r = 0; r < rounds; r++) {
         for (String who : r % 2 == 0 ? List.of("ours", "plain") : List.of("plain", "ours")) {
-          Cost c = report(what, who.equals("ours") ? "ours " : "plain", docs, inChild(who, files));
+          Cost c = report(what, who.equals("ours") ? "ours " : "plain", docs, inChild(who, files, jvm.get(who)));
           (who.equals("ours") ? o : p).add(c);
         }
       }
       summary(what, docs, rounds, o, p);
     } finally {
       KbBench.deleteTree(files);
+      KbBench.deleteTree(caches);
     }
   }
 
-  private static Cost inChild(String who, Path files) throws IOException {
+  private static Cost inChild(String who, Path files, List<String> jvmOptions) throws IOException {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    ProcessBuilder pb = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
-        KbVersusLucene.class.getName(), "one", who, files.toString());
+    List<String> command = new ArrayList<>(List.of(java.toString()));
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), KbVersusLucene.class.getName(), "one", who,
+        files.toString()));
+    ProcessBuilder pb = new ProcessBuilder(command);
     pb.redirectError(ProcessBuilder.Redirect.DISCARD);
     long t0 = System.nanoTime();
     Process child = pb.start();
@@ -235,7 +257,9 @@ public final class KbVersusLucene {
       throw new IOException("interrupted", e);
     }
     double wall = (System.nanoTime() - t0) / 1e9;
-    String[] f = out.lines().reduce((a, b) -> b).orElse("").split(" ");
+    // the child's last line of three figures (a JVM writing an AOT cache may print after it)
+    String[] f = out.lines().filter(l -> l.matches("[0-9.]+ [0-9.]+ [0-9.]+")).reduce((a, b) -> b)
+        .orElseThrow(() -> new IOException("the " + who + " build printed no figures: " + out)).split(" ");
     return new Cost(wall, Double.parseDouble(f[0]), Double.parseDouble(f[1]), Double.parseDouble(f[2]));
   }
 
