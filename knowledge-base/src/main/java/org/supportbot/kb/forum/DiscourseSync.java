@@ -350,14 +350,6 @@ public final class DiscourseSync {
     }
   }
 
-  /** The same, checking at most {@code maxChecks} topics a round whatever is left. */
-  public FullRound syncInFull(Path kbDir, int maxChecks) {
-    if (maxChecks < 1) {
-      throw new IllegalArgumentException("maxChecks must be at least 1, got " + maxChecks);
-    }
-    return syncInFull(kbDir, (started, left) -> maxChecks);
-  }
-
   /** How many topics a round of a full sync checks at most. */
   @FunctionalInterface
   public interface Pace {

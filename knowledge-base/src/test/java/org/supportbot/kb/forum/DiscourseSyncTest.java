@@ -258,7 +258,7 @@ class DiscourseSyncTest {
     replies.remove("/t/1003.json");
     DiscourseSync run = new DiscourseSync(DiscourseSync.Config.fromEnvironment(base(), Map.of(), ANSWERED),
         Clock.fixed(T0.minusSeconds(600), ZoneOffset.UTC));
-    assertThat(run.syncInFull(kb, 1).done()).isFalse();
+    assertThat(run.syncInFull(kb, (started, left) -> 1).done()).isFalse();
     assertThat(s.fullSyncState(kb).pass()).isPresent();
 
     DiscourseSync.SyncReport r = s.sync(kb, true);
@@ -285,7 +285,7 @@ class DiscourseSyncTest {
     }
     requested.clear();
 
-    DiscourseSync.FullRound down = s.syncInFull(kb, 50);
+    DiscourseSync.FullRound down = s.syncInFull(kb, (started, left) -> 50);
 
     assertThat(requested).as("two checks, then one probe").containsExactly("/latest.json?page=0", "/t/1001.json",
         "/t/1002.json", "/t/1003.json");
@@ -300,7 +300,7 @@ class DiscourseSyncTest {
     // 1003 is served again: the probe shows the site up, so both failures count
     serveTopic(1003);
     requested.clear();
-    DiscourseSync.FullRound up = s.syncInFull(kb, 50);
+    DiscourseSync.FullRound up = s.syncInFull(kb, (started, left) -> 50);
 
     assertThat(requested).containsExactly("/latest.json?page=0", "/t/1001.json", "/t/1002.json", "/t/1003.json");
     assertThat(up.counted()).isTrue();
