@@ -504,6 +504,11 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
     deliver(out, null);
   }
 
+  /** Queues {@code task} on a lane's worker, as a post would be (for tests that hold a lane). */
+  void runInLane(String lane, Runnable task) {
+    lanes.run(lane, task);
+  }
+
   /** Waits until no lane has a post queued or under way (for tests). */
   void awaitIdle(Duration timeout) throws InterruptedException, java.util.concurrent.TimeoutException {
     lanes.awaitIdle(timeout);
@@ -1071,6 +1076,8 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
       Outbound o = d.message();
       if (via != null && o.onlyFor().equals(Optional.of(via.actor)) && o.to() instanceof Outbound.ToPlace) {
         try {
+          awaitEarlier(d);
+          d.ownRoute();
           followUp(via, d);
           via.answered = true;
           d.sent();
@@ -1087,6 +1094,24 @@ public final class DiscordAdapter extends ListenerAdapter implements AutoCloseab
         ds.forEach(d -> d.notTried("discord adapter closed"));
       }
     });
+  }
+
+  /**
+   * Before a follow-up goes on its own route: an earlier message of the person's ephemeral lane that the
+   * lane's worker is posting (a retry the ticker handed out at the same moment) is let finish first, so a
+   * question never appears before the welcome it follows. Waits at most a few request timeouts (the lane's
+   * worker may be behind a slow call); after that the follow-up goes anyway (logged), as the person is
+   * waiting for it.
+   */
+  private void awaitEarlier(Delivery d) {
+    try {
+      if (!d.awaitEarlier(settings.requestTimeout().multipliedBy(3))) {
+        log.warn("an earlier message to {} is still being sent; the {} follow-up ({}) goes without waiting longer",
+            Outbox.lane(d.message()), d.message().kind(), d);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /**

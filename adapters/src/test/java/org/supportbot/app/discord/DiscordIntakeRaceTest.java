@@ -97,6 +97,79 @@ class DiscordIntakeRaceTest {
         && c.body().path("recipient_id").asText().equals(DeskFixture.ANA));
   }
 
+  /**
+   * The race behind an intermittent failure of the test above: the ticker has handed out the welcome again,
+   * and its lane's worker has not posted it yet (busy, as behind a slow call) when Ana's answer is handled.
+   * The next question, handed out at once because the welcome is in flight rather than waiting, goes on its
+   * own route (her answer's follow-up) and used to overtake the welcome. It now waits for the welcome.
+   */
+  @Test
+  void theNextQuestionDoesNotOvertakeTheWelcomeTheTickerIsAboutToSendAgain() throws Exception {
+    welcomeFailsThenQuestion1IsOpened();
+    // Ana's ephemeral lane is busy (as behind a slow call): the welcome the ticker hands out waits behind it
+    java.util.concurrent.CountDownLatch busy = new java.util.concurrent.CountDownLatch(1);
+    adapter.runInLane("discord/" + FakeDiscord.GUILD + "/" + FakeDiscord.SUPPORT_CHANNEL + "/@" + DeskFixture.ANA, () -> {
+      try {
+        busy.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    world.clock.advance(java.time.Duration.ofSeconds(6));
+    adapter.tick();
+    int beforeAnswer = fake.calls().size();
+    String submitted = fake.submit(DeskFixture.ANA, FakeDiscord.SUPPORT_CHANNEL, "form:1/13", Map.of("answer", "Beacon"));
+    org.supportbot.core.testing.Await.until(() -> world.outbox.awaitingEarlier() == 1
+        || fake.calls().stream().anyMatch(c -> isQuestion(c, 2)), "question 2 sent, or waiting for the welcome");
+    assertThat(fake.calls().subList(beforeAnswer, fake.calls().size())).as("question 2 not before the welcome")
+        .noneMatch(c -> isQuestion(c, 2));
+
+    busy.countDown();
+    FakeDiscord.Call second = fake.await(beforeAnswer, c -> isQuestion(c, 2), "asking question 2");
+    FakeDiscord.Call welcome = fake.await(beforeAnswer, c -> c.is("POST", "webhooks/.*") && c.status() == 200
+        && c.body().path("content").asText().startsWith("Let's file a support case"), "the welcome, retried");
+    assertThat(second.path()).as("through the answer's interaction").contains("interaction-token-" + submitted);
+    assertThat(fake.calls().indexOf(welcome)).as("in order").isLessThan(fake.calls().indexOf(second));
+    assertThat(world.outbox.awaitingEarlier()).isZero();
+  }
+
+  /** As above, with the welcome's call made and Discord's answer to it not yet back. */
+  @Test
+  void theNextQuestionWaitsForTheAnswerToTheWelcomeSentAgain() throws Exception {
+    welcomeFailsThenQuestion1IsOpened();
+    fake.holdAnswers(c -> c.is("POST", "webhooks/.*") && c.status() == 200
+        && c.body().path("content").asText().startsWith("Let's file a support case"));
+    int beforeTick = fake.calls().size();
+    world.clock.advance(java.time.Duration.ofSeconds(6));
+    adapter.tick();
+    FakeDiscord.Call welcome = fake.await(beforeTick, c -> c.is("POST", "webhooks/.*") && c.status() == 200
+        && c.body().path("content").asText().startsWith("Let's file a support case"), "the welcome, retried");
+    int beforeAnswer = fake.calls().size();
+    String submitted = fake.submit(DeskFixture.ANA, FakeDiscord.SUPPORT_CHANNEL, "form:1/13", Map.of("answer", "Beacon"));
+    org.supportbot.core.testing.Await.until(() -> world.outbox.awaitingEarlier() == 1
+        || fake.calls().stream().anyMatch(c -> isQuestion(c, 2)), "question 2 sent, or waiting for the welcome");
+    assertThat(fake.calls().subList(beforeAnswer, fake.calls().size())).as("question 2 not before the welcome's answer")
+        .noneMatch(c -> isQuestion(c, 2));
+
+    fake.releaseAnswer(welcome);
+    FakeDiscord.Call second = fake.await(beforeAnswer, c -> isQuestion(c, 2), "asking question 2");
+    assertThat(second.path()).as("through the answer's interaction").contains("interaction-token-" + submitted);
+    assertThat(world.outbox.awaitingEarlier()).isZero();
+  }
+
+  /** Ana files with /support; the welcome fails once, question 1 is asked, and she opens its answer form. */
+  private void welcomeFailsThenQuestion1IsOpened() {
+    fake.failNext(c -> c.is("POST", "webhooks/" + FakeDiscord.APP_ID + "/.*")
+        && c.body().path("content").asText().startsWith("Let's file a support case"), 1);
+    int from = fake.calls().size();
+    fake.slash(DeskFixture.ANA, FakeDiscord.SUPPORT_CHANNEL, "support", null);
+    FakeDiscord.Call first = fake.await(from, c -> isQuestion(c, 1) && c.status() == 200, "asking question 1");
+    String messageId = first.response().get("id").asText();
+    from = fake.calls().size();
+    String click = fake.click(DeskFixture.ANA, messageId, "form:1/13");
+    fake.await(from, c -> c.is("POST", "interactions/" + click + "/.*/callback"), "opening the answer form");
+  }
+
   private static boolean isQuestion(FakeDiscord.Call c, int k) {
     return c.is("POST", "webhooks/" + FakeDiscord.APP_ID + "/.*")
         && c.body().path("content").asText().contains("(" + k + "/" + IntakeDriver.ANSWERS.size() + ")");

@@ -124,6 +124,28 @@ public final class Delivery {
     }
   }
 
+  /**
+   * The adapter sends this message on a route of its own rather than its lane's (Discord: the ephemeral
+   * follow-up of the interaction being answered); later messages of the lane do not wait for it in
+   * {@link #awaitEarlier}.
+   */
+  public void ownRoute() {
+    if (outbox != null && !reported.get()) {
+      outbox.ownRoute(this);
+    }
+  }
+
+  /**
+   * Waits, at most {@code max}, until every earlier message of this one's lane that this process handed out
+   * is reported, except those sent on a {@linkplain #ownRoute route of their own}; true when none is left (at
+   * once for an untracked delivery). For an adapter that sends this message on a route of its own, so that it
+   * does not overtake an earlier message of the same lane (see {@link Outbox#lane}) being posted on the
+   * lane's route.
+   */
+  public boolean awaitEarlier(java.time.Duration max) throws InterruptedException {
+    return outbox == null || outbox.awaitEarlier(this, max);
+  }
+
   /** Whether a report was given. */
   public boolean reported() {
     return reported.get();

@@ -48,7 +48,8 @@ public final class Outbox {
   private final OutboxStore store;
   private final Clock clock;
   private final Backoff backoff;
-  private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
+  /** The messages handed out and not yet reported, with their lanes. */
+  private final java.util.Map<Long, String> inFlight = new ConcurrentHashMap<>();
   private final Optional<ChatPlace> triage;
   /** How long after a notice about a lane and reason triage is not told again of the same. */
   static final java.time.Duration NOTICE_QUIET = java.time.Duration.ofHours(1);
@@ -146,7 +147,7 @@ public final class Outbox {
         waits(lane); // behind an older message of its lane that is not in flight
         continue;
       }
-      inFlight.add(ids.get(i));
+      inFlight.put(ids.get(i), lane);
       out.add(new Delivery(ids.get(i), message, 0, batch.at(), this));
     }
     return out;
@@ -157,7 +158,7 @@ public final class Outbox {
    * not) include one that is not in flight here: recorded by another instance, or waiting for its retry.
    */
   private boolean behindOthers(List<Long> before) {
-    return before != null && (before.size() >= OutboxStore.BEFORE_LIMIT || !inFlight.containsAll(before));
+    return before != null && (before.size() >= OutboxStore.BEFORE_LIMIT || !inFlight.keySet().containsAll(before));
   }
 
   /**
@@ -176,14 +177,14 @@ public final class Outbox {
       if (out.size() == limit) {
         break;
       }
-      if (inFlight.contains(p.id()) || held.contains(p.lane())) {
+      if (inFlight.containsKey(p.id()) || held.contains(p.lane())) {
         continue;
       }
       if (p.nextAttempt().isAfter(now)) {
         held.add(p.lane());
         continue;
       }
-      inFlight.add(p.id());
+      inFlight.put(p.id(), p.lane());
       handedOut(p.lane());
       // left by an earlier run, or (several instances) recorded by another one, which may have sent it and
       // died before reporting it: the adapter looks for the post before sending it again
@@ -191,6 +192,52 @@ public final class Outbox {
       out.add(new Delivery(p.id(), p.message(), p.attempts(), p.recordedAt(), this, mayHaveBeenSent));
     }
     return out;
+  }
+
+  /**
+   * Waits until every message of {@code d}'s lane recorded before it and in flight here is reported, except
+   * those sent on a route of their own ({@link #ownRoute}), at most {@code max}; true when none is left. An
+   * adapter that sends a message on a route of its own, outside the lane its earlier messages are posted in
+   * (Discord's ephemeral follow-ups of the person's latest interaction), waits on this so that it does not
+   * overtake an earlier message of the lane being posted on the lane's route (a retry the ticker handed out,
+   * or a message recorded without the person's interaction): calls on different routes reach the platform
+   * in no set order. An earlier message on a route of its own is not waited for: it is the reply to an earlier
+   * interaction, which the person has seen when they act again, even before the platform's answer comes back.
+   */
+  synchronized boolean awaitEarlier(Delivery d, java.time.Duration max) throws InterruptedException {
+    String lane = lane(d.message());
+    long deadline = System.nanoTime() + max.toNanos();
+    awaitingEarlier++;
+    try {
+      while (inFlight.entrySet().stream().anyMatch(e -> e.getKey() < d.id() && e.getValue().equals(lane)
+          && !ownRoute.contains(e.getKey()))) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(this, left);
+      }
+      return true;
+    } finally {
+      awaitingEarlier--;
+    }
+  }
+
+  /** In-flight messages sent on a route of their own (see {@link #awaitEarlier}). Guarded by this. */
+  private final Set<Long> ownRoute = new HashSet<>();
+  /** Deliveries waiting in {@link #awaitEarlier}. Guarded by this. */
+  private int awaitingEarlier;
+
+  synchronized void ownRoute(Delivery d) {
+    if (inFlight.containsKey(d.id())) {
+      ownRoute.add(d.id());
+      notifyAll();
+    }
+  }
+
+  /** How many deliveries wait for an earlier message of their lane (see {@link Delivery#awaitEarlier}). */
+  public synchronized int awaitingEarlier() {
+    return awaitingEarlier;
   }
 
   /** Messages handed out and not yet reported. */
@@ -208,6 +255,8 @@ public final class Outbox {
       store.delivered(d.id());
     } finally {
       inFlight.remove(d.id());
+      ownRoute.remove(d.id());
+      notifyAll(); // a delivery may wait for this one (awaitEarlier)
       recordedHere.remove(d.id());
     }
   }
@@ -221,6 +270,8 @@ public final class Outbox {
           lane(d.message()), reason, next);
     } finally {
       inFlight.remove(d.id());
+      ownRoute.remove(d.id());
+      notifyAll(); // a delivery may wait for this one (awaitEarlier)
     }
   }
 
@@ -234,6 +285,8 @@ public final class Outbox {
       setAside(d, d.failures() + 1, reason, "refused for good");
     } finally {
       inFlight.remove(d.id());
+      ownRoute.remove(d.id());
+      notifyAll(); // a delivery may wait for this one (awaitEarlier)
     }
   }
 
@@ -297,6 +350,8 @@ public final class Outbox {
           d.message().kind(), lane(d.message()), failures, reason, next);
     } finally {
       inFlight.remove(d.id());
+      ownRoute.remove(d.id());
+      notifyAll(); // a delivery may wait for this one (awaitEarlier)
     }
   }
 }

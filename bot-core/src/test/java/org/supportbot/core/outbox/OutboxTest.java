@@ -129,6 +129,50 @@ class OutboxTest {
     assertThat(retry.get(1).failures()).isZero();
   }
 
+  /**
+   * A retry handed out while a newer message of its lane is recorded: the newer one is handed out at once
+   * (the retry is in flight, not waiting), and a sender with a route of its own waits for the retry's report
+   * before sending it. A message of another lane, or one recorded first, does not wait, nor does one behind
+   * a message sent on a route of its own (the reply to an earlier interaction).
+   */
+  @Test
+  void aMessageOnARouteOfItsOwnWaitsForAnEarlierOneOfItsLaneToBeReported() throws Exception {
+    Delivery welcome = record(notice(SUPPORT, "welcome")).getFirst();
+    welcome.failed("http_500");
+    clock.set(T0.plusSeconds(5));
+    Delivery retry = outbox.due(10).getFirst(); // the ticker is sending it again
+    List<Delivery> newer = record(notice(SUPPORT, "question 2"), notice(TRIAGE, "elsewhere"));
+    assertThat(texts(newer)).containsExactly("question 2", "elsewhere");
+    assertThat(newer.get(1).awaitEarlier(Duration.ZERO)).as("another lane").isTrue();
+    assertThat(retry.awaitEarlier(Duration.ZERO)).as("nothing earlier").isTrue();
+    assertThat(newer.get(0).awaitEarlier(Duration.ZERO)).as("the retry is not reported").isFalse();
+
+    java.util.concurrent.CompletableFuture<Boolean> waited = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+      try {
+        return newer.get(0).awaitEarlier(org.supportbot.core.testing.Await.HUNG);
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    org.supportbot.core.testing.Await.until(() -> outbox.awaitingEarlier() == 1, "the question waiting for the retry");
+    assertThat(waited).isNotDone();
+    retry.sent();
+    assertThat(waited.get()).isTrue();
+    assertThat(outbox.awaitingEarlier()).isZero();
+
+    // sent on a route of its own and not yet answered: the next one does not wait for it
+    newer.get(0).ownRoute();
+    Delivery third = record(notice(SUPPORT, "question 3")).getFirst();
+    assertThat(third.awaitEarlier(Duration.ZERO)).isTrue();
+    newer.get(0).sent();
+    // on the lane's route: a failed report ends the wait as well
+    Delivery fourth = record(notice(SUPPORT, "question 4")).getFirst();
+    assertThat(fourth.awaitEarlier(Duration.ZERO)).as("question 3, on the lane's route").isFalse();
+    third.failed("http_500");
+    assertThat(fourth.awaitEarlier(Duration.ZERO)).isTrue();
+    assertThat(Delivery.untracked(notice(SUPPORT, "untracked")).awaitEarlier(Duration.ZERO)).isTrue();
+  }
+
   @Test
   void backoffDoublesUpToItsLongestWait() {
     Delivery d = record(notice(SUPPORT, "s1")).getFirst();
