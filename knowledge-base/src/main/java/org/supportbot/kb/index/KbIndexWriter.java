@@ -346,7 +346,7 @@ public final class KbIndexWriter implements AutoCloseable {
   private void put(KbDocument d, String hash, boolean replace) {
     written.add(d.source());
     try {
-      Document doc = toLucene(d, hash, positional.get());
+      Document doc = positional.get() ? toLucene(d, hash, true) : REUSED.get().fill(d, hash);
       if (embedder != null) {
         doc.add(new KnnFloatVectorField(KbFields.VECTOR, embedder.embed(embeddingText(d)), VectorSimilarityFunction.DOT_PRODUCT));
       }
@@ -412,63 +412,139 @@ public final class KbIndexWriter implements AutoCloseable {
 
   /** The Lucene document; {@code positional} for an index of the layout before 2026-12-04. */
   static Document toLucene(KbDocument d, String hash, boolean positional) {
-    Document doc = new Document();
-    doc.add(new StringField(KbFields.KEY, d.key(), Field.Store.YES));
-    doc.add(new StoredField(KbFields.ID, d.id()));
-    doc.add(new StringField(KbFields.SOURCE, d.source().label(), Field.Store.YES));
-    doc.add(new StoredField(KbFields.URL, d.url()));
-    doc.add(new StoredField(KbFields.HASH, hash));
-    doc.add(new StoredField(KbFields.UPDATED, d.updated()));
-    FieldType text = positional ? TextField.TYPE_NOT_STORED : TEXT;
-    doc.add(new Field(KbFields.TITLE, d.title(), positional ? TextField.TYPE_STORED : STORED_TEXT));
-    if (!d.tags().isEmpty()) {
-      doc.add(new Field(KbFields.TAGS, String.join(" ", d.tags()).replace('-', ' '), text));
-    }
-    addText(doc, KbFields.QUESTION, d.question(), text);
-    // the accepted answer shares the body field (same weight): one scored clause fewer per query word
-    // two values of one field: the terms, frequencies and length of the two texts joined, without joining them
-    addText(doc, KbFields.BODY, d.acceptedAnswer(), text);
-    addText(doc, KbFields.BODY, d.body(), text);
-    if (positional) {
-      // one value per text rather than the texts joined: no exact token spans white space, so the
-      // terms, frequencies and field length (all BM25 reads) are the same, without copying every text
-      for (String t : new String[] {d.title(), d.question(), d.acceptedAnswer(), d.body()}) {
-        addText(doc, KbFields.CODE, t, text);
+    return new Reused(positional).fill(d, hash);
+  }
+
+  /** Each indexing thread's document and fields, filled again for every document it writes ({@link Reused}). */
+  private static final ThreadLocal<Reused> REUSED = ThreadLocal.withInitial(() -> new Reused(false));
+
+  /**
+   * One document's fields, made once and given each document's values in turn, as Lucene allows between
+   * {@code addDocument} calls: indexing allocates no fields per document, and the code filling them is
+   * a few setters, which the JIT compiles in a fraction of the time it took for the constructors (a cold
+   * {@code kb index} spent 0.46 s compiling the method that built them). Not thread-safe.
+   */
+  private static final class Reused {
+    final boolean positional;
+    final Document doc = new Document();
+    final StringField key = new StringField(KbFields.KEY, "", Field.Store.YES);
+    final StoredField id = new StoredField(KbFields.ID, "");
+    final StringField source = new StringField(KbFields.SOURCE, "", Field.Store.YES);
+    final StoredField url = new StoredField(KbFields.URL, "");
+    final StoredField hash = new StoredField(KbFields.HASH, "");
+    final StoredField updated = new StoredField(KbFields.UPDATED, "");
+    final Field title;
+    final Field tags;
+    final Field question;
+    final Field answer;
+    final Field body;
+    /** The exact-token field: one per text in the positional layout, else one of counted tokens (made at first use). */
+    final Field[] codeTexts;
+    Field code;
+    final BinaryDocValuesField snippet = new BinaryDocValuesField(KbFields.SNIPPET_TEXT, new BytesRef());
+    final BinaryDocValuesField hit = new BinaryDocValuesField(KbFields.HIT, new BytesRef());
+    final List<StringField> products = new ArrayList<>();
+    final List<StringField> versions = new ArrayList<>();
+
+    Reused(boolean positional) {
+      this.positional = positional;
+      FieldType text = positional ? TextField.TYPE_NOT_STORED : TEXT;
+      title = new Field(KbFields.TITLE, "", positional ? TextField.TYPE_STORED : STORED_TEXT);
+      tags = new Field(KbFields.TAGS, "", text);
+      question = new Field(KbFields.QUESTION, "", text);
+      answer = new Field(KbFields.BODY, "", text);
+      body = new Field(KbFields.BODY, "", text);
+      codeTexts = new Field[positional ? 4 : 0];
+      for (int i = 0; i < codeTexts.length; i++) {
+        codeTexts[i] = new Field(KbFields.CODE, "", text);
       }
-    } else {
-      // the same terms, counted, from the tokens gathered while the fields above are read (the
-      // title always, the other texts when not empty, as addText adds them)
-      List<String> texts = new ArrayList<>(4);
-      texts.add(d.title());
-      for (String t : new String[] {d.question(), d.acceptedAnswer(), d.body()}) {
-        if (!t.isEmpty()) {
-          texts.add(t);
+    }
+
+    Document fill(KbDocument d, String contentHash) {
+      doc.clear();
+      add(key, d.key());
+      add(id, d.id());
+      add(source, d.source().label());
+      add(url, d.url());
+      add(hash, contentHash);
+      add(updated, d.updated());
+      add(title, d.title());
+      if (!d.tags().isEmpty()) {
+        add(tags, String.join(" ", d.tags()).replace('-', ' '));
+      }
+      addText(question, d.question());
+      // the accepted answer shares the body field (same weight): one scored clause fewer per query word
+      // two values of one field: the terms, frequencies and length of the two texts joined, without joining them
+      addText(answer, d.acceptedAnswer());
+      addText(body, d.body());
+      if (positional) {
+        // one value per text rather than the texts joined: no exact token spans white space, so the
+        // terms, frequencies and field length (all BM25 reads) are the same, without copying every text
+        String[] texts = {d.title(), d.question(), d.acceptedAnswer(), d.body()};
+        for (int i = 0; i < texts.length; i++) {
+          addText(codeTexts[i], texts[i]);
+        }
+      } else {
+        // the same terms, counted, from the tokens gathered while the fields above are read (the
+        // title always, the other texts when not empty, as addText adds them)
+        List<String> texts = new ArrayList<>(4);
+        texts.add(d.title());
+        for (String t : new String[] {d.question(), d.acceptedAnswer(), d.body()}) {
+          if (!t.isEmpty()) {
+            texts.add(t);
+          }
+        }
+        CodeTokens tokens = new CodeTokens(ExactCollector.current().begin(), texts);
+        if (code == null) {
+          code = new Field(KbFields.CODE, tokens, TEXT);
+        } else {
+          code.setTokenStream(tokens);
+        }
+        doc.add(code);
+      }
+      snippet.setBytesValue(snippetText(d.question(), d.acceptedAnswer(), d.body()));
+      doc.add(snippet);
+      hit.setBytesValue(HitFields.encode(d));
+      doc.add(hit);
+      // a document may be filed under several products ("beacon,beacon-cloud"), or under none: every product
+      int filed = 0;
+      for (String part : d.product().split(",")) {
+        String product = part.strip().toLowerCase(Locale.ROOT);
+        if (!product.isEmpty()) {
+          add(nth(products, filed++, KbFields.PRODUCT), product);
         }
       }
-      doc.add(new Field(KbFields.CODE, new CodeTokens(ExactCollector.current().begin(), texts), TEXT));
+      if (filed == 0) {
+        add(nth(products, 0, KbFields.PRODUCT), KbFields.NONE);
+      }
+      if (d.versions().isEmpty()) {
+        add(nth(versions, 0, KbFields.VERSION), KbFields.NONE);
+      } else {
+        for (int i = 0; i < d.versions().size(); i++) {
+          add(nth(versions, i, KbFields.VERSION), Versions.normalize(d.versions().get(i)));
+        }
+      }
+      return doc;
     }
-    doc.add(new BinaryDocValuesField(KbFields.SNIPPET_TEXT, snippetText(d.question(), d.acceptedAnswer(), d.body())));
-    doc.add(new BinaryDocValuesField(KbFields.HIT, HitFields.encode(d)));
-    // a document may be filed under several products ("beacon,beacon-cloud"), or under none: every product
-    boolean filed = false;
-    for (String part : d.product().split(",")) {
-      String product = part.strip().toLowerCase(Locale.ROOT);
-      if (!product.isEmpty()) {
-        doc.add(new StringField(KbFields.PRODUCT, product, Field.Store.NO));
-        filed = true;
+
+    private void add(Field f, String value) {
+      f.setStringValue(value);
+      doc.add(f);
+    }
+
+    private void addText(Field f, String text) {
+      if (!text.isEmpty()) {
+        add(f, text);
       }
     }
-    if (!filed) {
-      doc.add(new StringField(KbFields.PRODUCT, KbFields.NONE, Field.Store.NO));
-    }
-    if (d.versions().isEmpty()) {
-      doc.add(new StringField(KbFields.VERSION, KbFields.NONE, Field.Store.NO));
-    } else {
-      for (String v : d.versions()) {
-        doc.add(new StringField(KbFields.VERSION, Versions.normalize(v), Field.Store.NO));
+
+    /** The {@code i}th of a kind of unstored keyword field, made when first needed. */
+    private static StringField nth(List<StringField> made, int i, String name) {
+      while (made.size() <= i) {
+        made.add(new StringField(name, "", Field.Store.NO));
       }
+      return made.get(i);
     }
-    return doc;
   }
 
   /**
@@ -512,12 +588,6 @@ public final class KbIndexWriter implements AutoCloseable {
   private static int cut(String t, int left) {
     int n = Math.min(left, t.length());
     return n > 0 && n < t.length() && Character.isHighSurrogate(t.charAt(n - 1)) ? n - 1 : n;
-  }
-
-  private static void addText(Document doc, String field, String text, FieldType type) {
-    if (!text.isEmpty()) {
-      doc.add(new Field(field, text, type));
-    }
   }
 
   /** A text field of {@code base}'s kind indexed without positions (documents and frequencies). */

@@ -130,4 +130,80 @@ class IndexLayoutTest {
       }
     }
   }
+
+  /**
+   * The writer fills the same fields again for each document (no fields made per document): what one
+   * document had (tags, a question, products, versions) does not stay on the next one that lacks them, and
+   * the index is the one fresh fields give, term for term, stored value for value, doc value for doc value.
+   */
+  @Test
+  void fieldsFilledAgainForEachDocumentGiveTheIndexFreshFieldsGive(@TempDir Path kb) throws IOException {
+    KbDocument full = new KbDocument("full", Source.FORUM, "Spooler hangs", "https://forum.example.com/t/1",
+        List.of("printing", "queue-state"), "beacon, beacon-cloud", List.of("4.2", "4.3"), "2026-11-01",
+        "Why does the spooler hang with ERR-4821?", "Restart it with spoolctl --reset.", "The queue fills up.");
+    KbDocument bare = article("bare", "Scanner lid", "Open the lid.");
+    KbDocument other = new KbDocument("other", Source.ARTICLE, "Fax", "", List.of("fax"), "relay", List.of(), "", "",
+        "", "Dial 9 first.");
+    KbDocument again = new KbDocument("again", Source.FORUM, full.title(), full.url(), full.tags(), full.product(),
+        full.versions(), full.updated(), full.question(), full.acceptedAnswer(), full.body());
+    List<KbDocument> docs = List.of(full, bare, other, again);
+    Path lucene = KbIndexing.luceneDir(kb);
+    try (KbIndexWriter w = KbIndexWriter.open(lucene)) {
+      docs.forEach(w::put); // one thread: the same fields each time
+      w.commit(Map.of());
+    }
+    try (ByteBuffersDirectory fresh = new ByteBuffersDirectory()) {
+      try (IndexWriter w = new IndexWriter(fresh, new IndexWriterConfig(SupportAnalyzers.forIndex()))) {
+        for (KbDocument d : docs) {
+          w.addDocument(KbIndexWriter.toLucene(d, d.contentHash(), false));
+        }
+      }
+      Map<String, String> reused;
+      try (FSDirectory dir = FSDirectory.open(lucene)) {
+        reused = contents(dir);
+      }
+      assertThat(reused).isEqualTo(contents(fresh));
+      assertThat(reused.get("bare")).contains("product=[" + KbFields.NONE + "]", "version=[" + KbFields.NONE + "]", "tags=[]", "question=[]")
+          .doesNotContain("beacon", "spool");
+      assertThat(reused.get("other")).contains("product=[relay]", "tags=[fax]").doesNotContain("print", "4.2");
+      assertThat(reused.get("again")).contains("beacon-cloud", "spoolctl", "tags=[print, queue, state]");
+    }
+  }
+
+  /** Each document's terms per field, stored values and doc values, by its id, as text. */
+  private static Map<String, String> contents(org.apache.lucene.store.Directory dir) throws IOException {
+    Map<String, String> out = new TreeMap<>();
+    try (DirectoryReader r = DirectoryReader.open(dir)) {
+      for (var ctx : r.leaves()) {
+        LeafReader leaf = ctx.reader();
+        for (int doc = 0; doc < leaf.maxDoc(); doc++) {
+          StringBuilder b = new StringBuilder();
+          var stored = leaf.storedFields().document(doc);
+          stored.getFields().forEach(f -> b.append(f.name()).append(':').append(f.stringValue()).append('\n'));
+          for (String field : List.of(KbFields.TITLE, KbFields.TAGS, KbFields.QUESTION, KbFields.BODY, KbFields.CODE,
+              KbFields.PRODUCT, KbFields.VERSION)) {
+            List<String> terms = new java.util.ArrayList<>();
+            Terms t = leaf.terms(field);
+            if (t != null) {
+              TermsEnum te = t.iterator();
+              for (BytesRef term = te.next(); term != null; term = te.next()) {
+                PostingsEnum p = te.postings(null, PostingsEnum.FREQS);
+                if (p.advance(doc) == doc) {
+                  terms.add(term.utf8ToString() + (p.freq() > 1 ? "x" + p.freq() : ""));
+                }
+              }
+            }
+            b.append(field).append('=').append(terms).append('\n');
+          }
+          for (String field : List.of(KbFields.SNIPPET_TEXT, KbFields.HIT)) {
+            var values = leaf.getBinaryDocValues(field);
+            b.append(field).append('=').append(values != null && values.advanceExact(doc)
+                ? values.binaryValue().toString() : "").append('\n');
+          }
+          out.put(stored.get(KbFields.ID), b.toString());
+        }
+      }
+    }
+    return out;
+  }
 }
