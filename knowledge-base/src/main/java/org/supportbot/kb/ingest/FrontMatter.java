@@ -42,6 +42,15 @@ final class FrontMatter {
         return m;
       }
       throw new IngestException(where + ": front matter is not a set of \"key: value\" lines");
+    } catch (org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException e) {
+      // the front matter starts on the file's second line, after "---"; the parser counts lines and columns from 0
+      String at = e.getProblemMark().map(m -> " at line " + (m.getLine() + 2) + ", column " + (m.getColumn() + 1))
+          .orElse("");
+      String fix = e instanceof org.snakeyaml.engine.v2.exceptions.DuplicateKeyException
+          ? "; give each key once"
+          : "; a value holding \": \" or \" #\", or starting with [, {, *, &, ! or a quote, needs double quotes"
+              + " around it (title: \"Error: disk full\")";
+      throw new IngestException(where + ": front matter is not valid YAML" + at + ": " + e.getProblem() + fix, e);
     } catch (YamlEngineException e) {
       throw new IngestException(
           where + ": front matter is not valid YAML (" + e.getMessage().lines().findFirst().orElse("") + ")", e);

@@ -97,7 +97,20 @@ class FrontMatterTest {
     }
     assertThat(FrontMatter.parse("id: 12", "x.md").get("id")).isEqualTo(12);
     assertThatThrownBy(() -> FrontMatter.parse("id: a\nid: b", "x.md")).isInstanceOf(IngestException.class)
-        .hasMessageContaining("x.md: front matter is not valid YAML");
+        .hasMessageContaining("x.md: front matter is not valid YAML at line 3, column 1: found duplicate key id;"
+            + " give each key once");
+  }
+
+  /** A broken value is named by the file's line and column, with what to do about it. */
+  @Test
+  void aBrokenValueIsReportedAtItsLineInTheFileWithTheFix() {
+    assertThatThrownBy(() -> ArticleReader.parse("---\nid: a\ntitle: [unclosed\n---\nbody\n", "a.md", "a"))
+        .isInstanceOf(IngestException.class)
+        .hasMessageStartingWith("a.md: front matter is not valid YAML at line 3, column 17: expected ',' or ']'")
+        .hasMessageContaining("needs double quotes around it");
+    assertThatThrownBy(() -> ArticleReader.parse("---\nid: a\ntitle: Error: disk full\n---\n", "b.md", "b"))
+        .hasMessageStartingWith("b.md: front matter is not valid YAML at line 3, column 13: ")
+        .hasMessageContaining("(title: \"Error: disk full\")");
   }
 
   @Test
