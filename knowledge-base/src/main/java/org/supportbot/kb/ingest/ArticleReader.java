@@ -74,10 +74,36 @@ public final class ArticleReader {
     String text;
     try {
       text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new IngestException(file + ": is not UTF-8 text" + firstBadByte(file)
+          + "; save it as UTF-8, or move it out of the folder if it is not an article", e);
     } catch (IOException e) {
       throw new IngestException(file + ": cannot read article: " + e.getMessage(), e);
     }
     return parse(text, file.toString(), suggestedId(file));
+  }
+
+  /** Where a file stops being UTF-8 (" (line L, byte B)"), or nothing when it cannot be told. */
+  private static String firstBadByte(Path file) {
+    try {
+      byte[] bytes = Files.readAllBytes(file);
+      java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes);
+      java.nio.charset.CoderResult r = StandardCharsets.UTF_8.newDecoder()
+          .decode(in, java.nio.CharBuffer.allocate(bytes.length), true);
+      if (!r.isError()) {
+        return "";
+      }
+      int at = in.position();
+      int line = 1;
+      for (int i = 0; i < at; i++) {
+        if (bytes[i] == '\n') {
+          line++;
+        }
+      }
+      return " (line " + line + ", byte " + (at + 1) + ")";
+    } catch (IOException e) {
+      return "";
+    }
   }
 
   /** Parses article text; {@code where} names it in error messages. */

@@ -107,6 +107,17 @@ class ArticleReaderTest {
         .hasMessageStartingWith(dir.resolve("bad-1.md") + ": no front matter");
   }
 
+  /** A file saved in another encoding (here Latin-1) is named with where its first byte that is not UTF-8 is. */
+  @Test
+  void aFileThatIsNotUtf8IsReportedWithWhereItStops(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("latin.md");
+    Files.write(file, "---\nid: latin\ntitle: Caf\u00e9\n---\nbody\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+    assertThatThrownBy(() -> ArticleReader.read(file))
+        .isInstanceOf(IngestException.class)
+        .hasMessage(file + ": is not UTF-8 text (line 3, byte 25); save it as UTF-8, or move it out of the folder if it"
+            + " is not an article");
+  }
+
   @Test
   void missingFolderIsReported(@TempDir Path dir) {
     Path nowhere = dir.resolve("nope");
