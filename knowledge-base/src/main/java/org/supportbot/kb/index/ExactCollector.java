@@ -10,10 +10,11 @@ import org.apache.lucene.analysis.CharacterUtils;
  *
  * <p>{@link KbIndexWriter} opens a document ({@link #begin}) just before Lucene inverts it; Lucene
  * inverts the fields in the document's order, the stemmed texts before the exact-token field, whose
- * {@link CodeTokens} then takes the tokens if they are that document's and complete: every one of
- * its texts read, none holding white space other than space, tab and line breaks (where the two
- * tokenizers' white space differs) and none with a white-space token longer than {@link
- * ExactTokenizer}'s longest. Otherwise it reads the texts with {@link ExactTokenizer} itself.
+ * tokenizer ({@link CountingTokenizer#forExactTokens}) then takes the tokens if they are that
+ * document's and complete: every one of its texts read, none holding white space other than space,
+ * tab and line breaks (where the two tokenizers' white space differs) and none with a white-space
+ * token longer than {@link ExactTokenizer}'s longest. Otherwise it reads the texts with {@link
+ * ExactTokenizer} itself.
  */
 final class ExactCollector {
   private static final ThreadLocal<ExactCollector> CURRENT = ThreadLocal.withInitial(ExactCollector::new);

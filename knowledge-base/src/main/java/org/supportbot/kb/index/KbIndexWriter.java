@@ -441,6 +441,8 @@ public final class KbIndexWriter implements AutoCloseable {
     /** The exact-token field: one per text in the positional layout, else one of counted tokens (made at first use). */
     final Field[] codeTexts;
     Field code;
+    /** The exact-token field's token stream, given each document's texts in turn. */
+    final CountingTokenizer exactTokens = CountingTokenizer.forExactTokens();
     final BinaryDocValuesField snippet = new BinaryDocValuesField(KbFields.SNIPPET_TEXT, new BytesRef());
     final BinaryDocValuesField hit = new BinaryDocValuesField(KbFields.HIT, new BytesRef());
     final List<StringField> products = new ArrayList<>();
@@ -494,7 +496,7 @@ public final class KbIndexWriter implements AutoCloseable {
             texts.add(t);
           }
         }
-        CodeTokens tokens = new CodeTokens(ExactCollector.current().begin(), texts);
+        CountingTokenizer tokens = exactTokens.exactTokensOf(ExactCollector.current().begin(), texts);
         if (code == null) {
           code = new Field(KbFields.CODE, tokens, TEXT);
         } else {
