@@ -98,7 +98,7 @@ final class CountingTokenizer extends Tokenizer {
    * {@link ExactCollector} when it gathered them while the stemmed fields were read, else read from the
    * texts by {@link ExactTokenizer}. The same class as the stemmed fields' tokenizer: with a token stream
    * class of its own, Lucene's inversion saw several kinds of stream and the JIT compiled it for all of
-   * them (a cold build of 100,000 files took 1.4 CPU-s longer). Not thread-safe.
+   * them (a cold build of 100,000 files took about 0.5 CPU-s longer). Not thread-safe.
    */
   static CountingTokenizer forExactTokens() {
     return new CountingTokenizer();

@@ -441,8 +441,8 @@ public final class KbIndexWriter implements AutoCloseable {
     /** The exact-token field: one per text in the positional layout, else one of counted tokens (made at first use). */
     final Field[] codeTexts;
     Field code;
-    /** The exact-token field's token stream, given each document's texts in turn. */
-    final CountingTokenizer exactTokens = CountingTokenizer.forExactTokens();
+    /** The exact-token field's token stream, given each document's texts in turn (made at first use). */
+    CountingTokenizer exactTokens;
     final BinaryDocValuesField snippet = new BinaryDocValuesField(KbFields.SNIPPET_TEXT, new BytesRef());
     final BinaryDocValuesField hit = new BinaryDocValuesField(KbFields.HIT, new BytesRef());
     final List<StringField> products = new ArrayList<>();
@@ -496,11 +496,11 @@ public final class KbIndexWriter implements AutoCloseable {
             texts.add(t);
           }
         }
-        CountingTokenizer tokens = exactTokens.exactTokensOf(ExactCollector.current().begin(), texts);
         if (code == null) {
-          code = new Field(KbFields.CODE, tokens, TEXT);
+          exactTokens = CountingTokenizer.forExactTokens();
+          code = new Field(KbFields.CODE, exactTokens.exactTokensOf(ExactCollector.current().begin(), texts), TEXT);
         } else {
-          code.setTokenStream(tokens);
+          code.setTokenStream(exactTokens.exactTokensOf(ExactCollector.current().begin(), texts));
         }
         doc.add(code);
       }
