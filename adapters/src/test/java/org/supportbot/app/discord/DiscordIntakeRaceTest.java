@@ -72,15 +72,7 @@ class DiscordIntakeRaceTest {
    */
   @Test
   void aFollowUpDiscordDidNotTakeDoesNotLeaveTheNextQuestionUnasked() {
-    fake.failNext(c -> c.is("POST", "webhooks/" + FakeDiscord.APP_ID + "/.*")
-        && c.body().path("content").asText().startsWith("Let's file a support case"), 1);
-    int from = fake.calls().size();
-    fake.slash(DeskFixture.ANA, FakeDiscord.SUPPORT_CHANNEL, "support", null);
-    FakeDiscord.Call first = fake.await(from, c -> isQuestion(c, 1) && c.status() == 200, "asking question 1");
-    String messageId = first.response().get("id").asText();
-    from = fake.calls().size();
-    String click = fake.click(DeskFixture.ANA, messageId, "form:1/13");
-    fake.await(from, c -> c.is("POST", "interactions/" + click + "/.*/callback"), "opening the answer form");
+    int from = welcomeFailsThenQuestion1IsOpened();
     String submitted = fake.submit(DeskFixture.ANA, FakeDiscord.SUPPORT_CHANNEL, "form:1/13", Map.of("answer", "Beacon"));
     fake.await(from, c -> c.is("POST", "interactions/" + submitted + "/.*/callback"), "acknowledging the answer");
 
@@ -90,8 +82,7 @@ class DiscordIntakeRaceTest {
     FakeDiscord.Call second = fake.await(from, c -> isQuestion(c, 2), "asking question 2");
     assertThat(second.path()).as("through the answer's interaction").contains("interaction-token-" + submitted);
     assertThat(second.body().get("flags").asInt() & 64).as("only Ana sees it").isEqualTo(64);
-    FakeDiscord.Call welcome = fake.await(from, c -> c.is("POST", "webhooks/.*") && c.status() == 200
-        && c.body().path("content").asText().startsWith("Let's file a support case"), "the welcome, retried");
+    FakeDiscord.Call welcome = fake.await(from, DiscordIntakeRaceTest::isWelcomeMade, "the welcome, retried");
     assertThat(fake.calls().indexOf(welcome)).as("in order").isLessThan(fake.calls().indexOf(second));
     assertThat(fake.calls()).as("no direct message to Ana").noneMatch(c -> c.is("POST", "users/@me/channels")
         && c.body().path("recipient_id").asText().equals(DeskFixture.ANA));
@@ -118,16 +109,11 @@ class DiscordIntakeRaceTest {
     world.clock.advance(java.time.Duration.ofSeconds(6));
     adapter.tick();
     int beforeAnswer = fake.calls().size();
-    String submitted = fake.submit(DeskFixture.ANA, FakeDiscord.SUPPORT_CHANNEL, "form:1/13", Map.of("answer", "Beacon"));
-    org.supportbot.core.testing.Await.until(() -> world.outbox.awaitingEarlier() == 1
-        || fake.calls().stream().anyMatch(c -> isQuestion(c, 2)), "question 2 sent, or waiting for the welcome");
-    assertThat(fake.calls().subList(beforeAnswer, fake.calls().size())).as("question 2 not before the welcome")
-        .noneMatch(c -> isQuestion(c, 2));
+    String submitted = answerQuestion1WhileTheWelcomeIsUnderWay(beforeAnswer);
 
     busy.countDown();
     FakeDiscord.Call second = fake.await(beforeAnswer, c -> isQuestion(c, 2), "asking question 2");
-    FakeDiscord.Call welcome = fake.await(beforeAnswer, c -> c.is("POST", "webhooks/.*") && c.status() == 200
-        && c.body().path("content").asText().startsWith("Let's file a support case"), "the welcome, retried");
+    FakeDiscord.Call welcome = fake.await(beforeAnswer, DiscordIntakeRaceTest::isWelcomeMade, "the welcome, retried");
     assertThat(second.path()).as("through the answer's interaction").contains("interaction-token-" + submitted);
     assertThat(fake.calls().indexOf(welcome)).as("in order").isLessThan(fake.calls().indexOf(second));
     assertThat(world.outbox.awaitingEarlier()).isZero();
@@ -137,19 +123,13 @@ class DiscordIntakeRaceTest {
   @Test
   void theNextQuestionWaitsForTheAnswerToTheWelcomeSentAgain() throws Exception {
     welcomeFailsThenQuestion1IsOpened();
-    fake.holdAnswers(c -> c.is("POST", "webhooks/.*") && c.status() == 200
-        && c.body().path("content").asText().startsWith("Let's file a support case"));
+    fake.holdAnswers(DiscordIntakeRaceTest::isWelcomeMade);
     int beforeTick = fake.calls().size();
     world.clock.advance(java.time.Duration.ofSeconds(6));
     adapter.tick();
-    FakeDiscord.Call welcome = fake.await(beforeTick, c -> c.is("POST", "webhooks/.*") && c.status() == 200
-        && c.body().path("content").asText().startsWith("Let's file a support case"), "the welcome, retried");
+    FakeDiscord.Call welcome = fake.await(beforeTick, DiscordIntakeRaceTest::isWelcomeMade, "the welcome, retried");
     int beforeAnswer = fake.calls().size();
-    String submitted = fake.submit(DeskFixture.ANA, FakeDiscord.SUPPORT_CHANNEL, "form:1/13", Map.of("answer", "Beacon"));
-    org.supportbot.core.testing.Await.until(() -> world.outbox.awaitingEarlier() == 1
-        || fake.calls().stream().anyMatch(c -> isQuestion(c, 2)), "question 2 sent, or waiting for the welcome");
-    assertThat(fake.calls().subList(beforeAnswer, fake.calls().size())).as("question 2 not before the welcome's answer")
-        .noneMatch(c -> isQuestion(c, 2));
+    String submitted = answerQuestion1WhileTheWelcomeIsUnderWay(beforeAnswer);
 
     fake.releaseAnswer(welcome);
     FakeDiscord.Call second = fake.await(beforeAnswer, c -> isQuestion(c, 2), "asking question 2");
@@ -157,8 +137,11 @@ class DiscordIntakeRaceTest {
     assertThat(world.outbox.awaitingEarlier()).isZero();
   }
 
-  /** Ana files with /support; the welcome fails once, question 1 is asked, and she opens its answer form. */
-  private void welcomeFailsThenQuestion1IsOpened() {
+  /**
+   * Ana files with /support; the welcome fails once, question 1 is asked, and she opens its answer form.
+   * Returns the number of calls before her click.
+   */
+  private int welcomeFailsThenQuestion1IsOpened() {
     fake.failNext(c -> c.is("POST", "webhooks/" + FakeDiscord.APP_ID + "/.*")
         && c.body().path("content").asText().startsWith("Let's file a support case"), 1);
     int from = fake.calls().size();
@@ -168,6 +151,26 @@ class DiscordIntakeRaceTest {
     from = fake.calls().size();
     String click = fake.click(DeskFixture.ANA, messageId, "form:1/13");
     fake.await(from, c -> c.is("POST", "interactions/" + click + "/.*/callback"), "opening the answer form");
+    return from;
+  }
+
+  /**
+   * Ana answers question 1 while the welcome's retry is under way; question 2 is not asked before the welcome
+   * (it waits for it in the outbox). Returns her answer's interaction.
+   */
+  private String answerQuestion1WhileTheWelcomeIsUnderWay(int beforeAnswer) throws InterruptedException {
+    String submitted = fake.submit(DeskFixture.ANA, FakeDiscord.SUPPORT_CHANNEL, "form:1/13", Map.of("answer", "Beacon"));
+    org.supportbot.core.testing.Await.until(() -> world.outbox.awaitingEarlier() == 1
+        || fake.calls().stream().anyMatch(c -> isQuestion(c, 2)), "question 2 sent, or waiting for the welcome");
+    assertThat(fake.calls().subList(beforeAnswer, fake.calls().size())).as("question 2 not before the welcome")
+        .noneMatch(c -> isQuestion(c, 2));
+    return submitted;
+  }
+
+  /** The welcome's post, made (Discord took it). */
+  private static boolean isWelcomeMade(FakeDiscord.Call c) {
+    return c.is("POST", "webhooks/.*") && c.status() == 200
+        && c.body().path("content").asText().startsWith("Let's file a support case");
   }
 
   private static boolean isQuestion(FakeDiscord.Call c, int k) {
