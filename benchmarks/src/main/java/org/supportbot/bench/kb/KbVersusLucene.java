@@ -222,8 +222,8 @@ public final class KbVersusLucene {
         }
         what += ", each side with an AOT cache trained on its own build of the first " + aotTraining + " of them";
       }
-      // one uncounted build of each side first: the first build after the corpus was written ran while the
-      // kernel was still writing its 400 MB back to disk, and took 17-20 CPU-s where the next ones took 15
+      // one uncounted build of each side first: the first build after the corpus was written took 17-26 CPU-s
+      // where the next ones took 14-16 (cause not established; the kernel writing the new files back is a candidate)
       for (String who : List.of("ours", "plain")) {
         report(what + " (first, not counted)", who.equals("ours") ? "ours " : "plain", docs,
             inChild(who, files, jvm.get(who)));
