@@ -3,7 +3,6 @@ package org.supportbot.kb.index;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
-import org.apache.lucene.analysis.CharArrayMap;
 import org.apache.lucene.analysis.CharArraySet;
 import org.apache.lucene.analysis.Tokenizer;
 import org.apache.lucene.analysis.standard.StandardTokenizer;
@@ -11,7 +10,6 @@ import org.apache.lucene.analysis.tokenattributes.BytesTermAttribute;
 import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
 import org.apache.lucene.analysis.tokenattributes.OffsetAttribute;
 import org.apache.lucene.analysis.tokenattributes.TermFrequencyAttribute;
-import org.apache.lucene.util.BytesRef;
 
 /**
  * The stemmed analyzer ({@link SupportAnalyzers#stemmed()}) at index time, for fields indexed
@@ -62,9 +60,7 @@ final class CountingTokenizer extends Tokenizer {
    * The exact-token field's mode ({@link #forExactTokens}): the numbers of the exact tokens, null for the
    * stemmed fields. Not stemmed, so numbered apart from the word memory's terms.
    */
-  private final CharArrayMap<Integer> exactIds;
-  /** Each exact token by its number, as UTF-8 (exact-token mode only). */
-  private BytesRef[] exactTerms;
+  private final TermNumbers exactIds;
   /** The document and texts whose exact tokens the next text gives ({@link #exactTokensOf}). */
   private long exactDocument;
   private List<String> exactTexts = List.of();
@@ -86,8 +82,7 @@ final class CountingTokenizer extends Tokenizer {
   private CountingTokenizer() {
     this.memory = null;
     this.exact = null;
-    this.exactIds = new CharArrayMap<>(1024, false);
-    this.exactTerms = new BytesRef[1024];
+    this.exactIds = new TermNumbers();
     this.exactFallback = new ExactTokenizer();
     this.exactFallbackTerm = exactFallback.getAttribute(CharTermAttribute.class);
   }
@@ -147,7 +142,7 @@ final class CountingTokenizer extends Tokenizer {
     if (next < seenCount) {
       int id = seen[next++];
       // no clearAttributes() per term (reset did it): the term and its frequency are all that change
-      term.setBytesRef(exactIds == null ? memory.term(id) : exactTerms[id]);
+      term.setBytesRef(exactIds == null ? memory.term(id) : exactIds.term(id));
       frequency.setTermFrequency(counts[id]);
       counts[id] = 0;
       return true;
@@ -155,15 +150,9 @@ final class CountingTokenizer extends Tokenizer {
     return false;
   }
 
-  /** Most distinct exact tokens numbered before the numbering starts afresh (between documents). */
-  private static final int MAX_EXACT_TOKENS = 1 << 20;
-
   /** Counts the document's exact tokens: gathered while its stemmed fields were read, else read again. */
   private void countExactTokens() throws IOException {
-    if (exactIds.size() >= MAX_EXACT_TOKENS) {
-      exactIds.clear();
-      exactTerms = new BytesRef[1024];
-    }
+    exactIds.clearIfFull(); // between documents: no number is held
     if (ExactCollector.current().tokensOf(exactDocument, exactTexts.size(), this::countExact)) {
       return;
     }
@@ -181,23 +170,11 @@ final class CountingTokenizer extends Tokenizer {
     }
   }
 
-  /** Counts one exact token, numbering it when it is new. */
+  /** Counts one exact token. */
   private void countExact(char[] buffer, int off, int len) {
-    Integer known = exactIds.get(buffer, off, len);
-    int id;
-    if (known != null) {
-      id = known;
-    } else {
-      id = exactIds.size();
-      char[] token = Arrays.copyOfRange(buffer, off, off + len);
-      exactIds.put(token, id);
-      if (id == exactTerms.length) {
-        exactTerms = Arrays.copyOf(exactTerms, id * 2);
-      }
-      exactTerms[id] = new BytesRef(java.nio.CharBuffer.wrap(token));
-    }
-    counted(id, exactIds.size());
+    counted(exactIds.number(buffer, off, len), exactIds.size());
   }
+
 
   @Override
   public void end() throws IOException {

@@ -1,9 +1,7 @@
 package org.supportbot.kb.index;
 
 import java.io.IOException;
-import java.nio.CharBuffer;
 import java.util.Arrays;
-import org.apache.lucene.analysis.CharArrayMap;
 import org.apache.lucene.analysis.CharArraySet;
 import org.apache.lucene.analysis.LowerCaseFilter;
 import org.apache.lucene.analysis.StopFilter;
@@ -47,15 +45,12 @@ final class WordMemory {
   static final char DROPPED = 0xFFFF;
   /** The term number of a stop word. */
   static final int STOP_WORD = -1;
-  /** Most distinct results a numbering memory numbers before it starts afresh. */
-  private static final int MAX_TERMS = 1 << 20;
 
   private final char[] slots;
   private final int slotBits;
   private final boolean numbering;
   /** Each numbered result, by number, as UTF-8 (numbering memories only): what the index stores. */
-  private BytesRef[] terms = new BytesRef[0];
-  private final CharArrayMap<Integer> numbers = new CharArrayMap<>(16, false);
+  private final TermNumbers numbers = new TermNumbers();
   /** The result of the last word {@link #slot} could not remember: {@code [length or DROPPED, result...]}. */
   private char[] unremembered;
   private final Tokenizer word = new KeywordTokenizer();
@@ -177,7 +172,7 @@ final class WordMemory {
 
   /** The term numbered {@code id}, as UTF-8. */
   BytesRef term(int id) {
-    return terms[id];
+    return numbers.term(id);
   }
 
   /** How many terms are numbered: every {@link #termId} is below it. */
@@ -190,26 +185,13 @@ final class WordMemory {
    * millions of distinct words); call it only between texts, while no number is held.
    */
   void trim() {
-    if (numbers.size() >= MAX_TERMS) {
-      numbers.clear();
-      terms = new BytesRef[0];
+    if (numbers.clearIfFull()) {
       Arrays.fill(slots, (char) 0);
     }
   }
 
   private int number(char[] r) {
-    Integer id = numbers.get(r, 1, r.length - 1);
-    if (id != null) {
-      return id;
-    }
-    int next = numbers.size();
-    char[] term = Arrays.copyOfRange(r, 1, r.length);
-    numbers.put(term, next);
-    if (next == terms.length) {
-      terms = Arrays.copyOf(terms, Math.max(1024, next * 2));
-    }
-    terms[next] = new BytesRef(CharBuffer.wrap(term));
-    return next;
+    return numbers.number(r, 1, r.length - 1);
   }
 
   /** Lucene's filters run on the word: {@code [result length or DROPPED, result...]}. */
