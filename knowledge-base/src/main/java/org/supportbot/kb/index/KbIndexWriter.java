@@ -471,15 +471,15 @@ public final class KbIndexWriter implements AutoCloseable {
       add(hash, contentHash);
       add(updated, d.updated());
       add(title, d.title());
-      if (!d.tags().isEmpty()) {
-        add(tags, String.join(" ", d.tags()).replace('-', ' '));
-      }
-      addText(question, d.question());
-      // the accepted answer shares the body field (same weight): one scored clause fewer per query word
-      // two values of one field: the terms, frequencies and length of the two texts joined, without joining them
-      addText(answer, d.acceptedAnswer());
-      addText(body, d.body());
       if (positional) {
+        if (!d.tags().isEmpty()) {
+          add(tags, String.join(" ", d.tags()).replace('-', ' '));
+        }
+        addText(question, d.question());
+        // the accepted answer shares the body field (same weight): one scored clause fewer per query word
+        // two values of one field: the terms, frequencies and length of the two texts joined, without joining them
+        addText(answer, d.acceptedAnswer());
+        addText(body, d.body());
         // one value per text rather than the texts joined: no exact token spans white space, so the
         // terms, frequencies and field length (all BM25 reads) are the same, without copying every text
         String[] texts = {d.title(), d.question(), d.acceptedAnswer(), d.body()};
@@ -487,15 +487,24 @@ public final class KbIndexWriter implements AutoCloseable {
           addText(codeTexts[i], texts[i]);
         }
       } else {
-        // the same terms, counted, from the tokens gathered while the fields above are read (the
-        // title always, the other texts when not empty, as addText adds them)
+        // Every text field in every document, empty ones too: norms of a field that some documents
+        // lack are sparse, and a search then reads each scored document's norm through an index of
+        // the documents that have it (a seventh of a lexical search's time where only forum topics
+        // have a question). An empty value gives norm 0 and no term, so every score, document count
+        // and length BM25 reads is as without it. The answer shares the body field (one scored clause
+        // fewer per query word), as a second value: the two texts' terms, frequencies and length
+        // joined, without joining them. The texts are listed as added, for the exact-token field.
         List<String> texts = new ArrayList<>(4);
         texts.add(d.title());
-        for (String t : new String[] {d.question(), d.acceptedAnswer(), d.body()}) {
-          if (!t.isEmpty()) {
-            texts.add(t);
-          }
+        add(tags, d.tags().isEmpty() ? "" : String.join(" ", d.tags()).replace('-', ' '));
+        addGathered(texts, question, d.question());
+        if (!d.acceptedAnswer().isEmpty()) {
+          addGathered(texts, answer, d.acceptedAnswer());
         }
+        if (!d.body().isEmpty() || d.acceptedAnswer().isEmpty()) {
+          addGathered(texts, body, d.body());
+        }
+        // the same terms, counted, from the tokens gathered while the fields above are read
         if (code == null) {
           exactTokens = CountingTokenizer.forExactTokens();
           code = new Field(KbFields.CODE, exactTokens.exactTokensOf(ExactCollector.current().begin(), texts), TEXT);
@@ -532,6 +541,12 @@ public final class KbIndexWriter implements AutoCloseable {
     private void add(Field f, String value) {
       f.setStringValue(value);
       doc.add(f);
+    }
+
+    /** Adds a text field whose tokens the exact-token field gathers, and lists its text in {@code texts}. */
+    private void addGathered(List<String> texts, Field f, String text) {
+      add(f, text);
+      texts.add(text);
     }
 
     private void addText(Field f, String text) {

@@ -63,6 +63,50 @@ class IndexLayoutTest {
     assertThat(textFieldOptions(KbIndexing.luceneDir(kb)).values()).containsOnly(IndexOptions.DOCS_AND_FREQS);
   }
 
+  /**
+   * Every document has a norm in every text field, so that a search reads norms directly rather than
+   * through an index of the documents that have them; the fields' statistics (documents with a term,
+   * terms in all) are those of the documents' non-empty texts alone, as BM25 reads them.
+   */
+  @Test
+  void everyTextFieldHasANormForEveryDocumentAndStatisticsOfItsTextsAlone(@TempDir Path kb) throws IOException {
+    KbDocument topic = new KbDocument("topic", Source.FORUM, "Spooler hangs", "", List.of("printing"), "", List.of(), "",
+        "Why does the spooler hang with ERR-4821?", "Restart it.", "");
+    KbDocument answered = new KbDocument("answered", Source.FORUM, "Toner", "", List.of(), "", List.of(), "",
+        "Where is the toner?", "", "In the drawer.");
+    KbDocument stopWords = article("stop", "Lid", "the and of");
+    List<KbDocument> docs = List.of(topic, answered, article("bare", "Scanner lid", "Open the lid."), stopWords);
+    Path lucene = KbIndexing.luceneDir(kb);
+    try (KbIndexWriter w = KbIndexWriter.open(lucene)) {
+      docs.forEach(w::put);
+      w.commit(Map.of());
+    }
+    try (FSDirectory dir = FSDirectory.open(lucene);
+        DirectoryReader r = DirectoryReader.open(dir)) {
+      assertThat(r.leaves()).hasSize(1);
+      LeafReader leaf = r.leaves().get(0).reader();
+      Map<String, String> stats = new TreeMap<>();
+      for (String field : List.of(KbFields.TITLE, KbFields.TAGS, KbFields.QUESTION, KbFields.BODY, KbFields.CODE)) {
+        NumericDocValues norms = leaf.getNormValues(field);
+        int withNorm = 0;
+        int zero = 0;
+        for (int d = norms.nextDoc(); d != NumericDocValues.NO_MORE_DOCS; d = norms.nextDoc()) {
+          withNorm++;
+          zero += norms.longValue() == 0 ? 1 : 0;
+        }
+        assertThat(withNorm).as(field).isEqualTo(docs.size());
+        Terms t = leaf.terms(field);
+        stats.put(field, t.getDocCount() + " docs, " + t.getSumTotalTermFreq() + " terms, " + zero + " norms 0");
+      }
+      assertThat(stats).containsExactlyInAnyOrderEntriesOf(Map.of(
+          KbFields.TITLE, "4 docs, 6 terms, 0 norms 0", // spooler hang, toner, scanner lid, lid
+          KbFields.TAGS, "1 docs, 1 terms, 3 norms 0",
+          KbFields.QUESTION, "2 docs, 8 terms, 2 norms 0", // why does spooler hang err 4821, where toner
+          KbFields.BODY, "3 docs, 4 terms, 1 norms 0", // restart, drawer, open lid; "the and of" none
+          KbFields.CODE, "1 docs, 1 terms, 3 norms 0")); // err-4821
+    }
+  }
+
   @Test
   void anIndexWithPositionsIsUpdatedInItsLayoutUntilRebuilt(@TempDir Path kb) throws IOException {
     Path lucene = KbIndexing.luceneDir(kb);
