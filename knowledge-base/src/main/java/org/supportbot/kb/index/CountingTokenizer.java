@@ -29,8 +29,15 @@ import org.apache.lucene.analysis.tokenattributes.TermFrequencyAttribute;
  * frequencies and lengths with the per-token analyzer on random text over a hostile alphabet.
  */
 final class CountingTokenizer extends Tokenizer {
-  /** Slots of the word memory: 2 MB per indexing thread, a numbering slot being half a normalising one. */
-  static final int REMEMBERED = 1 << 16;
+  /**
+   * Slots of the word memory of the texts (title, question, answer, body): 4 MB per indexing thread, a
+   * numbering slot being half a normalising one. The memory is direct-mapped, so words that share a slot
+   * evict each other: with 1 << 16 slots, tokenizing the generated corpus's texts (25,514 distinct words)
+   * took 7% longer (16.3 against 15.2 microseconds a text; 1 << 18 slots no faster than 1 << 17).
+   */
+  static final int REMEMBERED = 1 << 17;
+  /** Slots of the tags' word memory: a few words a document, 512 KB per indexing thread. */
+  static final int TAGS_REMEMBERED = 1 << 14;
 
   /** The term as the index stores it, UTF-8: each numbered term is encoded once, not once per text. */
   private final BytesTermAttribute term = addAttribute(BytesTermAttribute.class);

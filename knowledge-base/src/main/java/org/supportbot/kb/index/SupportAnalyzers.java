@@ -57,15 +57,18 @@ public final class SupportAnalyzers {
    * CountingTokenizer}), for fields indexed without positions.
    */
   static Analyzer counting(CharArraySet stopWords) {
-    return counting(stopWords, false);
+    return counting(stopWords, false, CountingTokenizer.REMEMBERED);
   }
 
-  /** The same, also gathering each text's exact tokens in this thread's {@link ExactCollector} when {@code gather}. */
-  private static Analyzer counting(CharArraySet stopWords, boolean gather) {
+  /**
+   * The same, also gathering each text's exact tokens in this thread's {@link ExactCollector} when {@code
+   * gather}, with a word memory of {@code remembered} slots.
+   */
+  private static Analyzer counting(CharArraySet stopWords, boolean gather, int remembered) {
     return new Analyzer() {
       @Override
       protected TokenStreamComponents createComponents(String fieldName) {
-        return new TokenStreamComponents(new CountingTokenizer(stopWords, CountingTokenizer.REMEMBERED,
+        return new TokenStreamComponents(new CountingTokenizer(stopWords, remembered,
             gather ? ExactCollector.current() : null));
       }
     };
@@ -104,8 +107,8 @@ public final class SupportAnalyzers {
     // the texts of the exact-token field (title, question, answer, body) gather its tokens as they
     // are read (ExactCollector); tags are not among them, and are counted without gathering (token
     // by token they kept a second tokenizer and filter chain hot, for the JIT to compile, for a few words)
-    Analyzer gathered = counting(EnglishAnalyzer.ENGLISH_STOP_WORDS_SET, true);
-    Analyzer counted = counting(EnglishAnalyzer.ENGLISH_STOP_WORDS_SET, false);
+    Analyzer gathered = counting(EnglishAnalyzer.ENGLISH_STOP_WORDS_SET, true, CountingTokenizer.REMEMBERED);
+    Analyzer counted = counting(EnglishAnalyzer.ENGLISH_STOP_WORDS_SET, false, CountingTokenizer.TAGS_REMEMBERED);
     Analyzer perToken = stemmed(EnglishAnalyzer.ENGLISH_STOP_WORDS_SET, EnglishTermFilter.MAX_REMEMBERED);
     return new DelegatingAnalyzerWrapper(Analyzer.PER_FIELD_REUSE_STRATEGY) {
       @Override
