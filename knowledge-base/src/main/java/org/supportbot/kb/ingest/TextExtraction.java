@@ -110,6 +110,22 @@ public final class TextExtraction {
     return bigger;
   }
 
+  /** Classes of ASCII chars for {@link #tidy}: copied as they are, white space within a line, line break, Markdown syntax. */
+  private static final byte COPIED = 0;
+  private static final byte BLANK = 1;
+  private static final byte LINE_BREAK = 2;
+  private static final byte SYNTAX = 3;
+  private static final byte[] CLASS = new byte[128];
+
+  static {
+    for (char c = 0; c < 128; c++) {
+      CLASS[c] = c == '\n' ? LINE_BREAK
+          : MARKUP[c] ? SYNTAX
+          : c == ' ' || c == '\t' || c == '\u000B' || c == '\f' ? BLANK
+          : COPIED;
+    }
+  }
+
   /** {@link #tidy}; with {@code refuseMarkup}, null as soon as the text may hold Markdown syntax. */
   private static String tidy(String text, boolean refuseMarkup) {
     int length = text.length();
@@ -120,37 +136,38 @@ public final class TextExtraction {
     int n = 0;
     int from = 0;
     while (from <= length) {
+      if (refuseMarkup) {
+        // a line whose first character after spaces and tabs is -, + or a digit may be a list item,
+        // a setext underline or a thematic break
+        int q = from;
+        while (q < length && (in[q] == ' ' || in[q] == '\t')) {
+          q++;
+        }
+        if (q < length && (in[q] == '-' || in[q] == '+' || in[q] >= '0' && in[q] <= '9')) {
+          return null;
+        }
+      }
       int to = from;
       int lineStart = n == 0 ? 0 : n + 1;
       int p = lineStart;
       boolean space = false;
-      boolean first = true; // no character but spaces and tabs yet on this line
       for (; to < length; to++) {
         char c = in[to];
-        if (c == '\n') {
-          break;
-        }
-        if (refuseMarkup) {
-          if (c < 128 && MARKUP[c]) {
-            return null;
-          }
-          if (first && c != ' ' && c != '\t') {
-            if (c == '-' || c == '+' || c >= '0' && c <= '9') {
-              return null;
-            }
-            first = false;
-          }
-        }
-        if (c > ' ' && c != '\u00a0') {
+        byte k = c < 128 ? CLASS[c] : c == '\u00a0' ? BLANK : COPIED;
+        if (k == COPIED) {
           out[p++] = c;
           space = false;
-        } else if (c == ' ' || c == '\t' || c == '\u000B' || c == '\f' || c == '\u00a0') {
+        } else if (k == BLANK) {
           if (!space) {
             out[p++] = ' ';
             space = true;
           }
+        } else if (k == LINE_BREAK) {
+          break;
+        } else if (refuseMarkup) {
+          return null;
         } else {
-          out[p++] = c;
+          out[p++] = c; // syntax, kept as text once parsed
           space = false;
         }
       }
