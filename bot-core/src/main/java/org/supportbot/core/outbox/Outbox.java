@@ -1,15 +1,18 @@
 package org.supportbot.core.outbox;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.supportbot.core.conversation.Outbound;
@@ -49,10 +52,10 @@ public final class Outbox {
   private final Clock clock;
   private final Backoff backoff;
   /** The messages handed out and not yet reported, with their lanes. */
-  private final java.util.Map<Long, String> inFlight = new ConcurrentHashMap<>();
+  private final Map<Long, String> inFlight = new ConcurrentHashMap<>();
   private final Optional<ChatPlace> triage;
   /** How long after a notice about a lane and reason triage is not told again of the same. */
-  static final java.time.Duration NOTICE_QUIET = java.time.Duration.ofHours(1);
+  static final Duration NOTICE_QUIET = Duration.ofHours(1);
 
   /** An outbox that tells nobody about set-aside messages but its log. */
   public Outbox(OutboxStore store, Clock clock, Backoff backoff) {
@@ -80,7 +83,7 @@ public final class Outbox {
    * memory so that recording does not read the lane's whole backlog (a channel paced or refusing for a
    * while may hold thousands).
    */
-  private final java.util.Map<String, Integer> waiting = new java.util.HashMap<>();
+  private final Map<String, Integer> waiting = new java.util.HashMap<>();
 
   private void waits(String lane) {
     waiting.merge(lane, 1, Integer::sum);
@@ -204,7 +207,7 @@ public final class Outbox {
    * in no set order. An earlier message on a route of its own is not waited for: it is the reply to an earlier
    * interaction, which the person has seen when they act again, even before the platform's answer comes back.
    */
-  synchronized boolean awaitEarlier(Delivery d, java.time.Duration max) throws InterruptedException {
+  synchronized boolean awaitEarlier(Delivery d, Duration max) throws InterruptedException {
     String lane = lane(d.message());
     long deadline = System.nanoTime() + max.toNanos();
     awaitingEarlier++;
@@ -215,7 +218,7 @@ public final class Outbox {
         if (left <= 0) {
           return false;
         }
-        java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(this, left);
+        TimeUnit.NANOSECONDS.timedWait(this, left);
       }
       return true;
     } finally {
@@ -240,6 +243,13 @@ public final class Outbox {
     return awaitingEarlier;
   }
 
+  /** {@code d} is reported: no longer in flight here; wakes a delivery waiting for it ({@link #awaitEarlier}). Holds this. */
+  private void released(Delivery d) {
+    inFlight.remove(d.id());
+    ownRoute.remove(d.id());
+    notifyAll();
+  }
+
   /** Messages handed out and not yet reported. */
   public int inFlight() {
     return inFlight.size();
@@ -254,9 +264,7 @@ public final class Outbox {
     try {
       store.delivered(d.id());
     } finally {
-      inFlight.remove(d.id());
-      ownRoute.remove(d.id());
-      notifyAll(); // a delivery may wait for this one (awaitEarlier)
+      released(d);
       recordedHere.remove(d.id());
     }
   }
@@ -269,9 +277,7 @@ public final class Outbox {
       LOG.debug("outbox: message {} ({} to {}) was not tried: {}; next attempt at {}", d.id(), d.message().kind(),
           lane(d.message()), reason, next);
     } finally {
-      inFlight.remove(d.id());
-      ownRoute.remove(d.id());
-      notifyAll(); // a delivery may wait for this one (awaitEarlier)
+      released(d);
     }
   }
 
@@ -284,9 +290,7 @@ public final class Outbox {
     try {
       setAside(d, d.failures() + 1, reason, "refused for good");
     } finally {
-      inFlight.remove(d.id());
-      ownRoute.remove(d.id());
-      notifyAll(); // a delivery may wait for this one (awaitEarlier)
+      released(d);
     }
   }
 
@@ -309,7 +313,7 @@ public final class Outbox {
     to.ifPresent(t -> store.record(new OutboxStore.Batch(List.of(Outbound.toPlace(t, Outbound.Kind.NOTICE).text(
         "Outbox: message " + d.id() + " (" + d.message().kind().name().toLowerCase(java.util.Locale.ROOT) + ") to "
             + lane + " was set aside: " + reason + ". Fix the cause, then run `supportbot outbox resend --id " + d.id()
-            + "`.").build()), OptionalLong.empty(), List.of(), List.of(), java.util.Map.of(), now)));
+            + "`.").build()), OptionalLong.empty(), List.of(), List.of(), Map.of(), now)));
   }
 
   private static String laneOf(ChatPlace p) {
@@ -349,9 +353,7 @@ public final class Outbox {
       LOG.warn("outbox: message {} ({} to {}) was not delivered on attempt {}: {}; next attempt at {}", d.id(),
           d.message().kind(), lane(d.message()), failures, reason, next);
     } finally {
-      inFlight.remove(d.id());
-      ownRoute.remove(d.id());
-      notifyAll(); // a delivery may wait for this one (awaitEarlier)
+      released(d);
     }
   }
 }

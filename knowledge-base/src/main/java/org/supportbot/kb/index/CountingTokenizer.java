@@ -182,15 +182,12 @@ final class CountingTokenizer extends Tokenizer {
     counted(exactIds.number(buffer, off, len), exactIds.size());
   }
 
-
   @Override
   public void end() throws IOException {
     super.end();
     int last = correctOffset(text.length());
     offset.setOffset(last, last);
   }
-
-
 
   /** Counts the terms of every chunk of the text. */
   private void count() throws IOException {

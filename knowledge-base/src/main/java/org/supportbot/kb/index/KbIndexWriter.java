@@ -473,7 +473,7 @@ public final class KbIndexWriter implements AutoCloseable {
       add(title, d.title());
       if (positional) {
         if (!d.tags().isEmpty()) {
-          add(tags, String.join(" ", d.tags()).replace('-', ' '));
+          add(tags, tagText(d));
         }
         addText(question, d.question());
         // the accepted answer shares the body field (same weight): one scored clause fewer per query word
@@ -496,7 +496,7 @@ public final class KbIndexWriter implements AutoCloseable {
         // joined, without joining them. The texts are listed as added, for the exact-token field.
         List<String> texts = new ArrayList<>(4);
         texts.add(d.title());
-        add(tags, d.tags().isEmpty() ? "" : String.join(" ", d.tags()).replace('-', ' '));
+        add(tags, tagText(d));
         addGathered(texts, question, d.question());
         if (!d.acceptedAnswer().isEmpty()) {
           addGathered(texts, answer, d.acceptedAnswer());
@@ -541,6 +541,11 @@ public final class KbIndexWriter implements AutoCloseable {
     private void add(Field f, String value) {
       f.setStringValue(value);
       doc.add(f);
+    }
+
+    /** The tags as one text, hyphens as spaces ({@code queue-state} is two words); empty without tags. */
+    private static String tagText(KbDocument d) {
+      return String.join(" ", d.tags()).replace('-', ' ');
     }
 
     /** Adds a text field whose tokens the exact-token field gathers, and lists its text in {@code texts}. */
